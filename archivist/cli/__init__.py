@@ -1,0 +1,93 @@
+"""The `archivist` command. A thin layer: parse, call the library, print.
+
+Command groups are imported only when used (see LAZY), so `archivist --help` and simple commands
+start fast."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from archivist import __version__
+from archivist.cli.errors import ErrorMappingGroup
+
+# name -> (module, attribute, one-line help shown by `archivist --help`)
+LAZY: dict[str, tuple[str, str, str]] = {
+    "init": ("archivist.cli.setup", "init", "Create an archivist home (settings, store, ledger)."),
+    "upgrade": ("archivist.cli.setup", "upgrade", "Bring an older ledger up to this version."),
+    "user": ("archivist.cli.user", "user", "Users and their roles."),
+    "client": ("archivist.cli.client", "client", "Register clients and read their archives."),
+    "audit": ("archivist.cli.audit", "audit", "The audit trail: log and verify."),
+    "consult": ("archivist.cli.consult", "consult", "Client consultations and follow-ups."),
+    "conflict": ("archivist.cli.conflict", "conflict", "Conflict-of-interest checks."),
+    "matter": ("archivist.cli.matter", "matter", "Matters (cases) from acceptance to closure."),
+    "template": ("archivist.cli.template", "template", "Word templates and their fields."),
+    "contract": ("archivist.cli.contract", "contract", "Generate legal-service contracts."),
+    "letter": ("archivist.cli.letter", "letter", "Generate closure and acceptance letters."),
+    "file": ("archivist.cli.file", "file", "File documents into client archives."),
+    "search": ("archivist.cli.search", "search", "Full-text search of the archives."),
+    "index": ("archivist.cli.index", "index", "The full-text index: status and rebuild."),
+    "loan": ("archivist.cli.loan", "loan", "Borrowing archives: request, approve, check out."),
+    "complaint": ("archivist.cli.complaint", "complaint", "Client complaints to resolution."),
+    "report": ("archivist.cli.report", "report", "Reports for management."),
+    "check": ("archivist.cli.check", "check", "Verify files, checksums, manifests, index, audit."),
+    "backup": ("archivist.cli.backup", "backup", "Back up the home to a folder."),
+    "restore": ("archivist.cli.backup", "restore", "Restore a home from a backup."),
+}
+
+
+class LazyGroup(ErrorMappingGroup):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(n for n, (mod, _a, _h) in LAZY.items() if _module_exists(mod))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = LAZY.get(cmd_name)
+        if spec is None or not _module_exists(spec[0]):
+            return None
+        return getattr(importlib.import_module(spec[0]), spec[1])
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, LAZY[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _module_exists(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                              "max_content_width": 100})
+@click.version_option(__version__, prog_name="archivist")
+@click.option("--home", "home", metavar="DIR", envvar="ARCHIVIST_HOME",
+              help="The archivist home (default: ARCHIVIST_HOME, else the current directory).")
+@click.option("--as", "as_user", metavar="USER", envvar="ARCHIVIST_USER",
+              help="The acting user (default: ARCHIVIST_USER).")
+@click.pass_context
+def main(ctx: click.Context, home: str | None, as_user: str | None) -> None:
+    """archivist: the client archives of a law firm's client-service department.
+
+    Registers clients with numbered archive folders, opens matters, files and searches
+    documents, generates contracts and letters, runs borrowing and complaints, and keeps an
+    audit trail of every change and every read.
+
+    \b
+    Example:
+      archivist init --firm "陳林律師事務所" --user mei --name "王美"
+      archivist --as mei client add --name 陳大文 --kind person
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.setdefault("home", home)
+    ctx.obj.setdefault("user", as_user)
+
+
+def run() -> Any:  # pragma: no cover - console entry point alias
+    return main()

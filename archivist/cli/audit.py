@@ -1,0 +1,77 @@
+"""`archivist audit ...`"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archivist.cli.common import emit, json_option, pass_archive
+
+
+@click.group()
+def audit() -> None:
+    """The audit trail: every change and every read of a client's archive."""
+
+
+@audit.command("log")
+@click.option("--client", "client_number", help="Only events of this client.")
+@click.option("--actor", help="Only events by this user.")
+@click.option("--since", help="Only events on or after this date (YYYY-MM-DD).")
+@click.option("--action", help="Only this action, e.g. client.add, search.")
+@click.option("--limit", type=click.IntRange(1, 10_000_000))
+@json_option
+@pass_archive
+def log(archive: Any, client_number: str | None, actor: str | None, since: str | None,
+        action: str | None, limit: int | None, as_json: bool) -> None:
+    """Show audit events, oldest first. Needs the archivist, head or management role.
+
+    \b
+    Example:
+      archivist audit log --client C0001 --since 2026-01-01
+    """
+    from datetime import datetime
+
+    from archivist import audit as trail
+    from archivist import clock, registry
+
+    archive.require("archivist", "head", "management", action="read the audit trail")
+    since_dt = datetime.combine(clock.parse_date(since, "--since"), datetime.min.time()) \
+        if since else None
+    with archive.ledger.read() as conn:
+        client_id = registry.get(conn, client_number).id if client_number else None
+        events = trail.query(conn, client_id=client_id, actor=actor, since=since_dt,
+                             action=action, limit=limit)
+    if as_json:
+        emit(events, True)
+        return
+    rows = [{"seq": e.seq, "at": e.at.isoformat(sep=" "), "actor": e.actor,
+             "action": e.action, "object": f"{e.object_type} {e.object_id}",
+             "details": ", ".join(f"{k}={v}" for k, v in e.details.items())} for e in events]
+    emit(rows, False, columns=["seq", "at", "actor", "action", "object", "details"],
+         empty="No audit events match.")
+
+
+@audit.command("verify")
+@json_option
+@pass_archive
+def verify(archive: Any, as_json: bool) -> None:
+    """Check the hash chain: exit 1 naming the first altered, missing or reordered event.
+
+    \b
+    Example:
+      archivist audit verify
+    """
+    from archivist import audit as trail
+
+    archive.require("archivist", "head", "management", action="verify the audit trail")
+    with archive.ledger.read() as conn:
+        count, problem = trail.verify(conn)
+    if as_json:
+        emit({"events": count, "ok": problem is None, "problem": problem}, True)
+    elif problem is None:
+        click.echo(f"The audit trail is intact: {count} events.")
+    else:
+        click.echo(f"The audit trail is broken: {problem}.")
+    if problem is not None:
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,123 @@
+"""`archivist client ...`"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archivist.cli.common import emit, json_option, pass_archive, warn
+
+KINDS = click.Choice(["person", "company", "organization"])
+LIST_COLUMNS = ["number", "name", "kind", "id_number", "phone", "status"]
+
+
+@click.group()
+def client() -> None:
+    """Register clients and read their archives."""
+
+
+@client.command("add")
+@click.option("--name", required=True, help="The client's name, as on their identity papers.")
+@click.option("--kind", required=True, type=KINDS,
+              help="person (自然人), company (法人) or organization (其他組織).")
+@click.option("--id-number", help="Identity card / passport / unified credit code.")
+@click.option("--phone")
+@click.option("--email")
+@click.option("--address")
+@click.option("--note")
+@json_option
+@pass_archive
+def add(archive: Any, as_json: bool, **fields: Any) -> None:
+    """Register a client: prints the archive number and the new folder.
+
+    \b
+    Example:
+      archivist client add --name 陳大文 --kind person --id-number A123456789
+    """
+    from archivist import registry
+    from archivist.models import ClientInput
+
+    result = registry.add(archive, ClientInput(**fields))
+    for w in result.warnings:
+        warn(w)
+    if as_json:
+        emit({**result.client.model_dump(mode="json"), "folder": result.folder_path,
+              "folder_relative": result.client.folder, "warnings": result.warnings}, True)
+    else:
+        click.echo(f"{result.client.number}  {result.client.name}")
+        click.echo(f"folder: {result.folder_path}")
+
+
+@client.command("list")
+@click.option("--query", "-q", help="Part of a name (either Chinese script), a number or an ID.")
+@click.option("--limit", type=click.IntRange(1, 100000), help="At most this many.")
+@json_option
+@pass_archive
+def list_(archive: Any, query: str | None, limit: int | None, as_json: bool) -> None:
+    """List the clients you may see.
+
+    \b
+    Example:
+      archivist client list --query 陈
+    """
+    from archivist import registry
+
+    rows = registry.list_clients(archive, query, limit)
+    emit(rows, as_json, columns=LIST_COLUMNS, empty="No clients match.")
+
+
+@client.command("show")
+@click.argument("number")
+@json_option
+@pass_archive
+def show(archive: Any, number: str, as_json: bool) -> None:
+    """Show a client's details, folder and archive contents (audited as a read).
+
+    \b
+    Example:
+      archivist client show C0001
+    """
+    from archivist import registry
+
+    data = registry.show(archive, number)
+    if as_json:
+        emit(data, True)
+        return
+    emit({k: data[k] for k in ("number", "name", "kind", "id_number", "phone", "email",
+                               "address", "note", "status", "folder_path", "created_at")}, False)
+    click.echo("documents: " + ", ".join(f"{k} {v}" for k, v in
+                                         data["documents_per_section"].items()))
+    for key in ("matters", "consultations", "loans", "complaints"):
+        items = data.get(key)
+        if items:
+            click.echo(f"{key}:")
+            for item in items:
+                click.echo("  " + "  ".join(str(v) for v in item.values() if v is not None))
+
+
+@client.command("edit")
+@click.argument("number")
+@click.option("--name")
+@click.option("--kind", type=KINDS)
+@click.option("--id-number")
+@click.option("--phone")
+@click.option("--email")
+@click.option("--address")
+@click.option("--note")
+@json_option
+@pass_archive
+def edit(archive: Any, number: str, as_json: bool, **changes: Any) -> None:
+    """Change a client's details; every change is audited with old and new values.
+
+    The archive number never changes, and the folder keeps the name it was created with
+    (manifest.json and `client show` carry the current name).
+
+    \b
+    Example:
+      archivist client edit C0001 --phone "02-2345 6789"
+    """
+    from archivist import registry
+
+    updated = registry.edit(archive, number, **changes)
+    emit(updated, True) if as_json else click.echo(f"Updated client {updated.number}.")

@@ -1,0 +1,149 @@
+"""Shared CLI helpers: opening the archive for a command, output in tables or JSON, progress."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print JSON (stable keys) instead of a table.")(f)
+
+
+def get_context(click_ctx: click.Context) -> Any:
+    """The library Context for this invocation, opened once and closed at the end."""
+    root = click_ctx.find_root()
+    root.ensure_object(dict)
+    obj = root.obj
+    if "archive" not in obj:
+        from archivist.context import open_context
+
+        archive = open_context(obj.get("home"), obj.get("user"))
+        obj["archive"] = archive
+        root.call_on_close(archive.close)
+    return obj["archive"]
+
+
+def pass_archive(f: F) -> F:
+    """Pass the library Context as the first argument."""
+
+    @click.pass_context
+    @functools.wraps(f)
+    def wrapper(click_ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        return f(get_context(click_ctx), *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------------------ output
+def to_jsonable(data: Any) -> Any:
+    if hasattr(data, "model_dump"):
+        return data.model_dump(mode="json")
+    if isinstance(data, list | tuple):
+        return [to_jsonable(d) for d in data]
+    if isinstance(data, dict):
+        return {str(k): to_jsonable(v) for k, v in data.items()}
+    if isinstance(data, set):
+        return sorted(to_jsonable(d) for d in data)
+    return data
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2, default=str))
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(value: Any, limit: int = 60) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple | set):
+        value = ", ".join(str(v) for v in value)
+    text = " ".join(str(value).split())
+    if width(text) > limit:
+        out, w = [], 0
+        for c in text:
+            w += width(c)
+            if w > limit - 1:
+                break
+            out.append(c)
+        text = "".join(out) + "…"
+    return text
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str],
+                headers: Sequence[str] | None = None, empty: str = "Nothing to show.") -> None:
+    if not rows:
+        click.echo(empty, err=True)
+        return
+    headers = list(headers or columns)
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max([width(h)] + [width(row[i]) for row in cells]) for i, h in enumerate(headers)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v + " " * (widths[i] - width(v)) for i, v in enumerate(values)).rstrip()
+
+    click.echo(line(headers))
+    click.echo(line(["-" * w for w in widths]))
+    for row in cells:
+        click.echo(line(row))
+
+
+def print_record(data: dict[str, Any], keys: Sequence[str] | None = None) -> None:
+    keys = list(keys or data.keys())
+    pad = max((width(k) for k in keys), default=0)
+    for k in keys:
+        v = data.get(k)
+        if isinstance(v, dict):
+            v = ", ".join(f"{a}: {b}" for a, b in v.items())
+        click.echo(f"{k}{' ' * (pad - width(k))}  {_cell(v, 200)}")
+
+
+def emit(data: Any, as_json: bool, *, columns: Sequence[str] | None = None,
+         headers: Sequence[str] | None = None, empty: str = "Nothing to show.") -> None:
+    """Print `data` as JSON or as a table (lists) / key-value lines (objects)."""
+    if as_json:
+        print_json(data)
+        return
+    plain = to_jsonable(data)
+    if isinstance(plain, list):
+        print_table(plain, columns or (list(plain[0].keys()) if plain else []), headers, empty)
+    elif isinstance(plain, dict):
+        print_record(plain, columns)
+    else:
+        click.echo(plain)
+
+
+def warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
+
+
+def progress(items: Iterable[Any], length: int | None = None, label: str = "") -> Any:
+    """A progress bar on a terminal (stderr), nothing when piped."""
+    if sys.stderr.isatty():
+        return click.progressbar(items, length=length, label=label, file=sys.stderr)
+    return _Quiet(items)
+
+
+class _Quiet:
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+    def __enter__(self) -> Iterable[Any]:
+        return self.items
+
+    def __exit__(self, *exc: Any) -> None:
+        return None

@@ -1,0 +1,71 @@
+"""`archivist init` and `archivist upgrade`."""
+
+from __future__ import annotations
+
+import click
+
+from archivist.cli.common import emit, json_option
+
+
+@click.command()
+@click.option("--home", "home_dir", metavar="DIR",
+              help="Where to create the home (default: ARCHIVIST_HOME, else here).")
+@click.option("--firm", required=True, help="The firm's name, printed on letters and contracts.")
+@click.option("--user", "username", required=True, help="The first user's username.")
+@click.option("--name", "display_name", required=True, help="The first user's full name.")
+@json_option
+@click.pass_context
+def init(ctx: click.Context, home_dir: str | None, firm: str, username: str, display_name: str,
+         as_json: bool) -> None:
+    """Create an archivist home: archivist.toml, archive_store/ (with the ledger) and index/.
+
+    The first user gets the roles archivist and head.
+
+    \b
+    Example:
+      archivist init --home ~/firm --firm "陳林律師事務所" --user mei --name "王美"
+    """
+    from archivist import home as homes
+
+    target = home_dir or ctx.find_root().obj.get("home")
+    home = homes.create(target, firm, username, display_name)
+    data = {"home": str(home.root), "config": str(home.config_path),
+            "store": str(home.store_dir), "index": str(home.index_dir),
+            "ledger": str(home.ledger_path), "user": username, "roles": ["archivist", "head"]}
+    if as_json:
+        emit(data, True)
+        return
+    click.echo(f"Created an archivist home at {home.root}")
+    click.echo(f"  settings  {home.config_path}")
+    click.echo(f"  store     {home.store_dir}")
+    click.echo(f"  index     {home.index_dir}")
+    click.echo(f"User {username} has the roles archivist and head. Next:")
+    click.echo(f"  export ARCHIVIST_HOME={home.root} ARCHIVIST_USER={username}")
+    click.echo("  archivist client add --name 陳大文 --kind person")
+
+
+@click.command()
+@json_option
+@click.pass_context
+def upgrade(ctx: click.Context, as_json: bool) -> None:
+    """Bring the ledger's schema up to this version of archivist. Back up first.
+
+    \b
+    Example:
+      archivist backup /mnt/backup && archivist upgrade
+    """
+    from archivist.context import open_context
+    from archivist.ledger import migrations
+
+    archive = open_context(ctx.find_root().obj.get("home"), check_version=False)
+    try:
+        applied = migrations.upgrade(archive.ledger)
+    finally:
+        archive.close()
+    if as_json:
+        emit({"applied": applied, "version": migrations.HEAD}, True)
+    elif applied:
+        click.echo(f"Upgraded the ledger to schema version {migrations.HEAD} "
+                   f"(applied {', '.join(map(str, applied))}).")
+    else:
+        click.echo(f"The ledger is up to date (schema version {migrations.HEAD}).")

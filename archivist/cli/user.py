@@ -1,0 +1,116 @@
+"""`archivist user ...`"""
+
+from __future__ import annotations
+
+import click
+
+from archivist.cli.common import emit, json_option, pass_archive
+
+ROLE_HELP = "archivist, head, lawyer, staff or management (repeat for several)"
+COLUMNS = ["username", "display_name", "roles", "active", "licence_number", "practice_area"]
+
+
+@click.group()
+def user() -> None:
+    """Users and their roles. Only archivists and the department head manage users."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="Full name.")
+@click.option("--role", "roles", multiple=True, required=True, help=ROLE_HELP)
+@click.option("--licence", "licence_number", help="Lawyer's licence number.")
+@click.option("--practice-area", help="Lawyer's practice area.")
+@json_option
+@pass_archive
+def add(archive, username, display_name, roles, licence_number, practice_area, as_json):  # type: ignore[no-untyped-def]
+    """Add a user.
+
+    \b
+    Example:
+      archivist user add lin --name 林志明 --role lawyer --licence 13101200910123456
+    """
+    from archivist import users
+
+    created = users.add(archive, username, display_name, list(roles), licence_number,
+                        practice_area)
+    if as_json:
+        emit(created, True)
+    else:
+        click.echo(f"Added user {created.username} ({', '.join(r.value for r in created.roles)}).")
+
+
+@user.command("list")
+@click.option("--active-only", is_flag=True, help="Leave out deactivated users.")
+@json_option
+@pass_archive
+def list_(archive, active_only, as_json):  # type: ignore[no-untyped-def]
+    """List users and their roles.
+
+    \b
+    Example:
+      archivist user list --json
+    """
+    from archivist import users
+
+    archive.actor  # noqa: B018 - only known users may look
+    with archive.ledger.read() as conn:
+        rows = users.list_users(conn, include_inactive=not active_only)
+    emit(rows, as_json, columns=COLUMNS)
+
+
+@user.command("deactivate")
+@click.argument("username")
+@json_option
+@pass_archive
+def deactivate(archive, username, as_json):  # type: ignore[no-untyped-def]
+    """Deactivate a user: they can no longer act. Their records stay.
+
+    \b
+    Example:
+      archivist user deactivate lin
+    """
+    from archivist import users
+
+    changed = users.set_active(archive, username, False)
+    emit(changed, True) if as_json else click.echo(f"Deactivated {username}.")
+
+
+@user.command("activate")
+@click.argument("username")
+@json_option
+@pass_archive
+def activate(archive, username, as_json):  # type: ignore[no-untyped-def]
+    """Reactivate a deactivated user.
+
+    \b
+    Example:
+      archivist user activate lin
+    """
+    from archivist import users
+
+    changed = users.set_active(archive, username, True)
+    emit(changed, True) if as_json else click.echo(f"Activated {username}.")
+
+
+@user.command("edit")
+@click.argument("username")
+@click.option("--name", "display_name", help="Full name.")
+@click.option("--role", "roles", multiple=True, help="Replace the roles: " + ROLE_HELP)
+@click.option("--licence", "licence_number", help="Lawyer's licence number.")
+@click.option("--practice-area", help="Lawyer's practice area.")
+@json_option
+@pass_archive
+def edit(archive, username, display_name, roles, licence_number, practice_area, as_json):  # type: ignore[no-untyped-def]
+    """Change a user's name, roles, licence number or practice area (audited).
+
+    \b
+    Example:
+      archivist user edit lin --licence 13101200910123456 --practice-area 民商事訴訟
+    """
+    from archivist import users
+
+    changed = users.edit(archive, username, display_name=display_name,
+                         licence_number=licence_number, practice_area=practice_area,
+                         roles=list(roles) or None)
+    emit(changed, True) if as_json else click.echo(f"Updated {username}.")

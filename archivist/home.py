@@ -1,0 +1,133 @@
+"""Where an archivist home lives and how one is created.
+
+A home is a folder with `archivist.toml`, `archive_store/` (client folders and the ledger,
+`archive_store/ledger.sqlite3`) and `index/` (the derived full-text index). It is found from an
+explicit path, else `ARCHIVIST_HOME`, else the current directory."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from archivist.config import CONFIG_NAME
+from archivist.errors import Conflict, HomeNotFound, InvalidInput
+
+STORE_DIR = "archive_store"
+INDEX_DIR = "index"
+LEDGER_FILE = "ledger.sqlite3"
+
+
+@dataclass(frozen=True)
+class Home:
+    root: Path
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def store_dir(self) -> Path:
+        return self.root / STORE_DIR
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / INDEX_DIR
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.store_dir / LEDGER_FILE
+
+    @property
+    def ledger_url(self) -> str:
+        return os.environ.get("ARCHIVIST_DATABASE_URL") or f"sqlite:///{self.ledger_path}"
+
+    def exists(self) -> bool:
+        return self.config_path.is_file()
+
+
+def locate(explicit: str | os.PathLike[str] | None = None) -> Home:
+    """The home to use, or HomeNotFound saying how to create one."""
+    source = "--home"
+    raw = explicit
+    if raw is None:
+        raw = os.environ.get("ARCHIVIST_HOME") or None
+        source = "ARCHIVIST_HOME"
+    if raw is None:
+        raw = Path.cwd()
+        source = "the current directory"
+    if "\x00" in str(raw):
+        raise InvalidInput("the home path contains a NUL character")
+    home = Home(Path(raw).expanduser().absolute())
+    if not home.exists():
+        raise HomeNotFound(
+            f"no archivist home at {home.root} (from {source})",
+            f"Create one with `archivist init --home {home.root} --firm NAME --user USERNAME "
+            f"--name DISPLAY_NAME`, or point --home / ARCHIVIST_HOME at an existing one.",
+        )
+    return home
+
+
+def prepare_new(path: str | os.PathLike[str] | None) -> Home:
+    raw = path or os.environ.get("ARCHIVIST_HOME") or Path.cwd()
+    if "\x00" in str(raw):
+        raise InvalidInput("the home path contains a NUL character")
+    home = Home(Path(raw).expanduser().absolute())
+    if home.exists():
+        raise Conflict(f"an archivist home already exists at {home.root}",
+                       "Use it as it is, or choose another --home.")
+    if home.root.exists() and not home.root.is_dir():
+        raise InvalidInput(f"{home.root} exists and is not a folder")
+    return home
+
+
+def create(path: str | os.PathLike[str] | None, firm: str, username: str,
+           display_name: str) -> Home:
+    """Create a home: archivist.toml, archive_store/ with the ledger, index/, and the first user
+    (roles archivist and head). Nothing is left behind if any step fails."""
+    import shutil
+
+    from archivist import clock, config, users
+    from archivist.ledger import Ledger, migrations
+    from archivist.models import Role
+
+    firm = (firm or "").strip()
+    if not firm or "\x00" in firm or len(firm) > 200:
+        raise InvalidInput("the firm's name must be 1-200 characters", "Pass --firm NAME.")
+    users.validate_username(username)
+    home = prepare_new(path)
+    if home.ledger_path.exists():
+        raise Conflict(f"{home.ledger_path} already exists without an archivist.toml",
+                       "Move it away or choose another --home.")
+    made: list[Path] = []
+    try:
+        for d in (home.root, home.store_dir, home.index_dir):
+            if not d.exists():
+                d.mkdir(mode=0o750, parents=True)
+                made.append(d)
+        text = config.default_text(firm)
+        settings = config.Settings.model_validate(__import__("tomllib").loads(text))
+        clock.set_zone(settings.firm.timezone)
+        ledger = Ledger(home.ledger_url)
+        try:
+            migrations.create(ledger)
+            with ledger.write() as conn:
+                from archivist import audit
+
+                audit.record(conn, username, "home.init", "home", str(home.root), firm=firm,
+                             at=clock.now())
+                users.insert_user(conn, username, username, display_name,
+                                  [Role.ARCHIVIST, Role.HEAD])
+        finally:
+            ledger.dispose()
+        tmp = home.config_path.with_suffix(".toml.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, home.config_path)  # last: a home exists only once it is complete
+    except BaseException:
+        for leftover in (home.ledger_path, Path(str(home.ledger_path) + "-wal"),
+                         Path(str(home.ledger_path) + "-shm")):
+            leftover.unlink(missing_ok=True)  # did not exist before (checked above)
+        for d in reversed(made):
+            shutil.rmtree(d, ignore_errors=True)
+        raise
+    return home

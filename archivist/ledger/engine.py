@@ -1,0 +1,90 @@
+"""The Ledger: an engine plus the transaction discipline every module uses.
+
+    with ledger.write() as conn:   # one transaction: the change and its audit record
+        ...
+    with ledger.read() as conn:
+        ...
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from archivist.errors import Busy, StorageError
+
+RETRIES = 8
+
+
+class Ledger:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        kwargs: dict = {}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.is_sqlite:
+            from archivist.ledger import sqlite
+
+            sqlite.configure(self.engine)
+
+    @classmethod
+    def for_path(cls, path: Path) -> Ledger:
+        return cls(f"sqlite:///{path}")
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except OperationalError as exc:
+            raise self._translate(exc) from None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction. Commits on success, rolls back and re-raises on failure.
+        Lock waits are handled by the database's busy timeout; a lock that outlasts it becomes
+        `Busy`. Use `retrying()` around a whole unit of work to retry it from the start."""
+        try:
+            with self.engine.connect().execution_options(archivist_write=True) as conn:
+                with conn.begin():
+                    yield conn
+        except OperationalError as exc:
+            raise self._translate(exc) from None
+
+    def retrying(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Run `fn(*args, **kwargs)` (which opens its own write()), retrying on Busy."""
+        for attempt in range(RETRIES):
+            try:
+                return fn(*args, **kwargs)
+            except Busy:
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (2**attempt) * (0.5 + random.random()))
+        raise AssertionError("unreachable")
+
+    def _translate(self, exc: OperationalError) -> Exception:
+        from archivist.ledger.sqlite import is_busy_error
+
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        if self.is_sqlite and is_busy_error(exc):
+            return Busy(
+                "the ledger stayed locked by another archivist process",
+                "Wait a moment and run the command again.",
+            )
+        if "disk" in text.lower() and "full" in text.lower():
+            return StorageError("the disk holding the ledger is full", "Free space and retry.")
+        if "readonly" in text.lower() or "read-only" in text.lower():
+            return StorageError("the ledger is read-only", "Check the store's permissions.")
+        return StorageError(f"the ledger could not be used: {text}")
+
+    def dispose(self) -> None:
+        self.engine.dispose()

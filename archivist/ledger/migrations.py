@@ -1,0 +1,115 @@
+"""Schema versions.
+
+A new ledger is created from the current table definitions and stamped with HEAD (the approach
+Alembic's cookbook calls "create_all, then stamp"). An older ledger is brought forward by the
+steps in STEPS, one version at a time, each in its own transaction. We use a small runner
+instead of Alembic: the schema is small, the steps are plain SQLAlchemy Core, and start-up must
+not pay for Alembic's imports. A ledger newer than this program is refused.
+
+To change the schema: edit the table, bump HEAD, and add STEPS[HEAD] that alters an existing
+ledger from HEAD-1 to HEAD (add_column below helps)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import inspect, select
+from sqlalchemy.engine import Connection
+
+from archivist import __version__, clock
+from archivist.errors import LedgerVersionError
+from archivist.ledger.engine import Ledger
+
+HEAD = 1
+STEPS: dict[int, Callable[[Connection], None]] = {}
+
+
+def current_version(conn: Connection) -> int | None:
+    from archivist.ledger.tables import metadata
+
+    if not inspect(conn).has_table("meta"):
+        return None
+    meta = metadata.tables["meta"]
+    row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+    return int(row[0]) if row else None
+
+
+def _set_version(conn: Connection, version: int) -> None:
+    from archivist.ledger.tables import metadata
+
+    meta = metadata.tables["meta"]
+    updated = conn.execute(
+        meta.update().where(meta.c.key == "schema_version").values(value=str(version))
+    ).rowcount
+    if not updated:
+        conn.execute(meta.insert().values(key="schema_version", value=str(version)))
+
+
+def create(ledger: Ledger) -> None:
+    from archivist.ledger.tables import metadata
+
+    with ledger.write() as conn:
+        metadata.create_all(conn)
+        _set_version(conn, HEAD)
+        meta = metadata.tables["meta"]
+        conn.execute(
+            meta.insert(),
+            [
+                {"key": "created_at", "value": clock.now().isoformat()},
+                {"key": "created_by_version", "value": __version__},
+            ],
+        )
+        head = metadata.tables["audit_head"]
+        conn.execute(head.insert().values(id=1, seq=0, hash="0" * 64))
+
+
+def check(ledger: Ledger) -> None:
+    """Refuse a ledger that is newer than this program or older than HEAD."""
+    with ledger.read() as conn:
+        version = current_version(conn)
+    if version is None:
+        raise LedgerVersionError(
+            "the archive store has no archivist ledger", "Create one with `archivist init`."
+        )
+    if version > HEAD:
+        raise LedgerVersionError(
+            f"the ledger has schema version {version}, newer than this archivist ({HEAD})",
+            "Install the newer archivist that wrote it.",
+        )
+    if version < HEAD:
+        raise LedgerVersionError(
+            f"the ledger has schema version {version}; this archivist needs {HEAD}",
+            "Back it up, then run `archivist upgrade`.",
+        )
+
+
+def upgrade(ledger: Ledger, steps: dict[int, Callable[[Connection], None]] | None = None,
+            head: int | None = None) -> list[int]:
+    """Apply every step from the ledger's version up to HEAD. Returns the versions applied."""
+    steps = STEPS if steps is None else steps
+    head = HEAD if head is None else head
+    with ledger.read() as conn:
+        version = current_version(conn)
+    if version is None:
+        raise LedgerVersionError("the archive store has no archivist ledger",
+                                 "Create one with `archivist init`.")
+    if version > head:
+        raise LedgerVersionError(
+            f"the ledger has schema version {version}, newer than this archivist ({head})",
+            "Install the newer archivist that wrote it.",
+        )
+    applied = []
+    for target in range(version + 1, head + 1):
+        step = steps.get(target)
+        if step is None:
+            raise LedgerVersionError(f"no migration to schema version {target}")
+        with ledger.write() as conn:
+            step(conn)
+            _set_version(conn, target)
+        applied.append(target)
+    return applied
+
+
+def add_column(conn: Connection, table: str, column_sql: str) -> None:
+    """A portable ALTER TABLE ... ADD COLUMN for migration steps."""
+    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column_sql}")

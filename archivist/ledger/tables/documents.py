@@ -1,0 +1,31 @@
+"""Filed documents. Extended by the filing and search issue."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text
+
+from archivist.ledger.tables.base import metadata
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(48), nullable=False, unique=True),
+    Column("client_id", ForeignKey("clients.id"), nullable=False, index=True),
+    Column("matter_id", ForeignKey("matters.id"), index=True),
+    Column("section", String(16), nullable=False),  # basic | contract | case | work | complaint
+    Column("title", String(500), nullable=False),
+    Column("original_name", String(500), nullable=False),
+    Column("path", String(1000), nullable=False, unique=True),  # relative to archive_store/
+    Column("size", Integer, nullable=False),
+    Column("checksum", String(128), nullable=False),
+    Column("checksum_algo", String(16), nullable=False, default="sha256"),
+    Column("filetype", String(16), nullable=False),  # pdf, docx, txt, eml, ... or "unknown"
+    Column("pages", Integer),
+    Column("text_status", String(16), nullable=False, default="ok"),  # ok | flagged
+    Column("flag_reason", Text),
+    Column("source", String(16), nullable=False, default="filed"),  # filed|generated|adopted
+    Column("version_of", ForeignKey("documents.id")),
+    Column("filed_at", DateTime, nullable=False),
+    Column("filed_by", ForeignKey("users.id"), nullable=False),
+)

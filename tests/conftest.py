@@ -1,0 +1,119 @@
+"""Shared fixtures: a home under tmp_path, users of each role, a controlled clock, and an
+`invoke` helper around CliRunner that shows the output when an assertion fails."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from archivist import clock, home, users
+from archivist.cli import main
+from archivist.context import Context, open_context
+from archivist.models import Role
+
+SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for var in ("ARCHIVIST_HOME", "ARCHIVIST_USER", "ARCHIVIST_NOW", "ARCHIVIST_DATABASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    clock.set_now(None)
+    yield
+    clock.set_now(None)
+
+
+@pytest.fixture
+def home_dir(tmp_path: Path) -> Path:
+    """A fresh home with user 'mei' (archivist + head) and lawyers/staff of every role."""
+    root = tmp_path / "home"
+    home.create(root, "陳林律師事務所", "mei", "王美")
+    ctx = open_context(root, "mei")
+    try:
+        with ctx.ledger.write() as conn:
+            users.insert_user(conn, "mei", "lin", "林志明", [Role.LAWYER],
+                              licence_number="13101200910123456", practice_area="民商事訴訟")
+            users.insert_user(conn, "mei", "zhao", "趙小雲", [Role.LAWYER])
+            users.insert_user(conn, "mei", "wu", "吳大同", [Role.STAFF])
+            users.insert_user(conn, "mei", "boss", "周正", [Role.MANAGEMENT])
+            users.insert_user(conn, "mei", "head2", "何主任", [Role.HEAD])
+            users.insert_user(conn, "mei", "clerk", "李文書", [Role.ARCHIVIST])
+    finally:
+        ctx.close()
+    return root
+
+
+@pytest.fixture
+def ctx(home_dir: Path) -> Iterator[Context]:
+    """A library Context acting as 'mei' (archivist + head)."""
+    c = open_context(home_dir, "mei")
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def ctx_as(home_dir: Path) -> Iterator[Any]:
+    """ctx_as('lin') -> a Context acting as that user."""
+    opened: list[Context] = []
+
+    def make(username: str) -> Context:
+        c = open_context(home_dir, username)
+        opened.append(c)
+        return c
+
+    yield make
+    for c in opened:
+        c.close()
+
+
+class Invoker:
+    def __init__(self, home_dir: Path | None) -> None:
+        self.home_dir = home_dir
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, user: str | None = "mei", ok: bool = True,
+                 code: int | None = None, input: str | None = None,
+                 env: dict[str, str] | None = None) -> Result:
+        argv: list[str] = []
+        if self.home_dir is not None:
+            argv += ["--home", str(self.home_dir)]
+        if user is not None:
+            argv += ["--as", user]
+        argv += list(args)
+        result = self.runner.invoke(main, argv, input=input, env=env, catch_exceptions=True)
+        shown = f"$ archivist {' '.join(argv)}\n{result.output}"
+        if result.exception and not isinstance(result.exception, SystemExit):
+            import traceback
+
+            shown += "".join(traceback.format_exception(result.exception))
+        if code is not None:
+            assert result.exit_code == code, shown
+        elif ok:
+            assert result.exit_code == 0, shown
+        else:
+            assert result.exit_code != 0, shown
+        if result.exit_code != 0:
+            assert "Traceback" not in result.output, shown
+        return result
+
+    def json(self, *args: str, **kw: Any) -> Any:
+        result = self(*args, "--json", **kw)
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def invoke(home_dir: Path) -> Invoker:
+    """invoke('client', 'add', ...) as 'mei' in the fixture home; invoke.json(...) parses."""
+    return Invoker(home_dir)
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present in this checkout")
+    return SHARED_CORPUS
