@@ -130,3 +130,50 @@ class Scope(Model):
 
 
 DateLike = date | str
+
+
+# --------------------------------------------------------------------------- matters
+class MatterType(StrEnum):
+    CRIMINAL = "criminal"
+    CIVIL = "civil"
+    ADMINISTRATIVE = "administrative"
+    ARBITRATION = "arbitration"
+    RETAINER = "retainer"
+    NON_LITIGATION = "non-litigation"
+    CONSULTATION = "consultation"
+
+    @property
+    def code(self) -> str:
+        return MATTER_CODES[self]
+
+
+MATTER_CODES: dict[MatterType, str] = {
+    MatterType.CRIMINAL: "XS",
+    MatterType.CIVIL: "MS",
+    MatterType.ADMINISTRATIVE: "XZ",
+    MatterType.ARBITRATION: "ZC",
+    MatterType.RETAINER: "GW",
+    MatterType.NON_LITIGATION: "FS",
+    MatterType.CONSULTATION: "ZX",
+}
+
+
+class Matter(Model):
+    id: int
+    number: str
+    client_id: int
+    client_number: str
+    type: MatterType
+    code: str
+    year: int
+    title: str
+    status: str
+    accepted_at: datetime
+    contact_deadline: date
+    contacted_at: datetime | None = None
+    plan: str | None = None
+    closed_at: datetime | None = None
+    outcome: str | None = None
+    satisfied: bool | None = None
+    conflict_waiver: str | None = None
+    lawyers: list[str] = Field(default_factory=list)  # usernames, active assignments

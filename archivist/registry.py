@@ -304,8 +304,8 @@ def build_manifest(conn: Connection, client: Client) -> dict[str, Any]:
 
 
 def refresh_manifest(ctx: Context, client_id: int) -> None:
-    """Rewrite the client's manifest.json from the ledger (call after each committed change)."""
-    with ctx.ledger.read() as conn:
-        client = by_id(conn, client_id)
-        manifest = build_manifest(conn, client)
-    ctx.store.write_manifest(client.folder, manifest)
+    """Rewrite the client's manifest.json and every other derived record file from the ledger
+    (call after each committed change). See archivist.records."""
+    from archivist import records
+
+    records.refresh(ctx, client_id)

@@ -117,3 +117,47 @@ def corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present in this checkout")
     return SHARED_CORPUS
+
+
+@pytest.fixture
+def make_client(ctx: Context) -> Any:
+    """make_client('陳大文') -> Client (registered by 'mei')."""
+    from archivist import registry
+    from archivist.models import ClientInput
+
+    def make(name: str = "陳大文", kind: str = "person", **kw: Any) -> Any:
+        return registry.add(ctx, ClientInput(name=name, kind=kind, **kw)).client
+
+    return make
+
+
+@pytest.fixture
+def make_matter(ctx: Context) -> Any:
+    """make_matter(client, lawyers=['lin']) -> matter number. Inserts the rows directly (a
+    fixture for features that need a matter, independent of `matter open`)."""
+    from datetime import timedelta
+
+    from archivist import audit, numbering
+    from archivist.ledger.tables.matters import matter_lawyers, matters
+    from archivist.models import MatterType
+
+    def make(client: Any, lawyers: list[str] = ("lin",), type: str = "civil",  # noqa: A002
+             title: str = "買賣合同糾紛") -> str:
+        mtype = MatterType(type)
+        now = clock.now()
+        with ctx.ledger.write() as conn:
+            seq = numbering.next_value(conn, f"matter:{now.year}:{mtype.code}")
+            number = f"{now.year}-{mtype.code}-{seq:04d}"
+            mid = conn.execute(matters.insert().values(
+                number=number, client_id=client.id, type=mtype.value, code=mtype.code,
+                year=now.year, title=title, status="open", accepted_at=now,
+                contact_deadline=(now + timedelta(days=3)).date(), created_by=1,
+            )).inserted_primary_key[0]
+            for username in lawyers:
+                uid = users.get(conn, username).id
+                conn.execute(matter_lawyers.insert().values(matter_id=mid, user_id=uid,
+                                                            assigned_at=now))
+            audit.record(conn, "mei", "matter.open", "matter", number, client.id)
+        return number
+
+    return make

@@ -26,6 +26,10 @@ documents = Table(
     Column("flag_reason", Text),
     Column("source", String(16), nullable=False, default="filed"),  # filed|generated|adopted
     Column("version_of", ForeignKey("documents.id")),
+    # generated documents: which template (and its version) and the data it was filled with
+    Column("template", String(64)),
+    Column("template_version", String(64)),
+    Column("template_data", Text),
     Column("filed_at", DateTime, nullable=False),
     Column("filed_by", ForeignKey("users.id"), nullable=False),
 )
