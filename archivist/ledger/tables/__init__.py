@@ -7,5 +7,6 @@ from archivist.ledger.tables import matters  # noqa: F401
 from archivist.ledger.tables import documents  # noqa: F401
 from archivist.ledger.tables import loans  # noqa: F401
 from archivist.ledger.tables import complaints  # noqa: F401
+from archivist.ledger.tables import rights  # noqa: F401
 
 __all__ = ["metadata"]
