@@ -182,9 +182,12 @@ def list_clients(ctx: Context, query: str | None = None, limit: int | None = Non
         if query:
             q = query.strip()
             key = textnorm.fold(q).replace("%", r"\%").replace("_", r"\_")
-            stmt = stmt.where(or_(clients.c.name_key.like(f"%{key}%", escape="\\"),
-                                  func.upper(clients.c.number) == q.upper(),
-                                  clients.c.id_number == clean_id_number_or_none(q)))
+            conds = [clients.c.name_key.like(f"%{key}%", escape="\\"),
+                     func.upper(clients.c.number) == q.upper()]
+            id_number = clean_id_number_or_none(q)
+            if id_number:
+                conds.append(clients.c.id_number == id_number)
+            stmt = stmt.where(or_(*conds))
         if not scope.everything:
             stmt = stmt.where(clients.c.id.in_(_visible_client_ids(conn, scope)))
         if limit:
