@@ -111,6 +111,8 @@ def create(path: str | os.PathLike[str] | None, firm: str, username: str,
         ledger = Ledger(home.ledger_url)
         try:
             migrations.create(ledger)
+            if home.ledger_path.exists():  # SQLite gives -wal/-shm the same mode
+                os.chmod(home.ledger_path, 0o640)
             with ledger.write() as conn:
                 from archivist import audit
 

@@ -177,6 +177,155 @@ class Matter(Model):
     satisfied: bool | None = None
     conflict_waiver: str | None = None
     lawyers: list[str] = Field(default_factory=list)  # usernames, active assignments
+    follow_up_open: bool = False  # a dissatisfied closure's follow-up item is unresolved
+    contact_overdue: bool = False  # open, not contacted, contact deadline passed
+
+
+# --------------------------------------------------------------------------- integrity, backup
+class CheckProblem(Model):
+    """One thing `archivist check` found. `path` is a full path on disk when there is one."""
+
+    kind: str  # missing | checksum | orphan | temp | derived | folder | permissions |
+    #            index-missing | index-stale | index-extra | audit
+    path: str | None = None
+    client: str | None = None
+    document: str | None = None
+    detail: str
+    repairable: bool = False
+
+
+class CheckReport(Model):
+    ok: bool
+    scope: str  # "all" or a client number
+    counts: dict[str, int] = Field(default_factory=dict)  # what was checked
+    problems: list[CheckProblem] = Field(default_factory=list)
+    summary: dict[str, int] = Field(default_factory=dict)  # problems per kind
+    repaired: list[str] = Field(default_factory=list)  # what --repair did, one line each
+    seconds: float = 0.0
+
+
+class BackupResult(Model):
+    dest: str
+    manifest: str
+    home_id: str
+    clients: int
+    documents: int
+    files_copied: int
+    files_skipped: int
+    bytes_copied: int
+    audit_events: int
+    problems: list[str] = Field(default_factory=list)
+    seconds: float = 0.0
+
+
+class RestoreResult(Model):
+    home: str
+    source: str
+    documents: int
+    files_verified: int
+    indexed: int
+    check: CheckReport
+
+
+# --------------------------------------------------------------------------- complaints
+class ComplaintStatus(StrEnum):
+    RECEIVED = "received"
+    CLASSIFIED = "classified"
+    ASSIGNED = "assigned"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+
+
+class ComplaintEvent(Model):
+    at: datetime
+    actor: str
+    kind: str  # filed, notify, classify, assign, resolve, feedback, reopen, close, propose
+    text: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Complaint(Model):
+    id: int
+    number: str
+    client_id: int
+    client_number: str
+    client_name: str
+    matter: str | None = None
+    channel: str
+    content: str
+    status: ComplaintStatus
+    received_at: datetime
+    received_by: str
+    first_response_due: date
+    first_response_at: datetime | None = None
+    due_date: date
+    first_due_date: date
+    category: str | None = None
+    cause: str | None = None
+    responsibility: str | None = None
+    assignee: str | None = None  # a username or a department name
+    assignee_kind: str | None = None  # user | department
+    first_resolved_at: datetime | None = None
+    resolved_at: datetime | None = None
+    finding: str | None = None
+    action: str | None = None
+    client_opinion: str | None = None
+    reopen_count: int = 0
+    closed_at: datetime | None = None
+    updated_at: datetime
+    overdue: bool = False  # open past its handling deadline (as of now)
+    first_response_overdue: bool = False  # nobody has told the client anything in time
+    history: list[ComplaintEvent] = Field(default_factory=list)
+
+
+class ComplaintDurations(Model):
+    """Durations from receipt, over the complaints that reached the step."""
+
+    count: int = 0
+    median_hours: float | None = None
+    median_days: float | None = None
+    worst_hours: float | None = None
+    worst_days: float | None = None
+    worst_complaint: str | None = None
+
+
+class ComplaintReportRow(Model):
+    number: str
+    client_number: str
+    received_at: datetime
+    channel: str
+    category: str | None = None
+    status: ComplaintStatus
+    assignee: str | None = None
+    due_date: date
+    reopen_count: int = 0
+
+
+class ComplaintProposal(Model):
+    complaint: str
+    at: datetime
+    by: str
+    text: str
+
+
+class ComplaintReport(Model):
+    period_from: date
+    period_to: date
+    as_of: datetime
+    total: int
+    by_status: dict[str, int]
+    by_category: dict[str, int]
+    by_cause: dict[str, int]
+    by_responsibility: dict[str, int]
+    by_channel: dict[str, int]
+    by_lawyer: dict[str, int]
+    first_response: ComplaintDurations
+    resolution: ComplaintDurations
+    overdue: list[ComplaintReportRow]
+    reopened: list[ComplaintReportRow]
+    open: list[ComplaintReportRow]
+    proposals: list[ComplaintProposal]
 
 
 # --------------------------------------------------------------------------- rights and duties
@@ -287,3 +436,179 @@ class ExportResult(Model):
     exported: int
     left_out: int  # clients without written consent for the purpose
     columns: list[str] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- client service
+# (consultations, conflict checks, matter parties and timelines: archivist.consultations,
+# archivist.conflicts, archivist.matters)
+class Channel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    FAX = "fax"
+    IN_PERSON = "in-person"
+
+
+class PartyRole(StrEnum):
+    CLIENT = "client"
+    OPPOSING = "opposing"
+    RELATED = "related"
+
+
+class Party(Model):
+    role: PartyRole
+    name: str
+    id_number: str | None = None
+    relation: str | None = None
+    client_number: str | None = None  # role 'client': the firm's client
+
+
+class ConflictHit(Model):
+    searched: str  # the name or id number that was searched
+    found: str  # the name as recorded
+    match: str  # name | id_number
+    where: str  # client | client-party | opposing | related | consultation | consultation-mention
+    reference: str  # client, matter or consultation number
+    client_number: str | None = None  # whose archive it is in
+    matter_number: str | None = None
+    detail: str = ""
+    blocking: bool = False  # the firm acts for this person: opening against them is refused
+
+
+class ConflictCheck(Model):
+    id: int
+    matter_number: str | None = None
+    client_number: str | None = None
+    purpose: str
+    names: list[str]
+    id_numbers: list[str]
+    hits: list[ConflictHit]
+    result: str  # clear | hits | conflict | waived | refused
+    waiver: str | None = None
+    checked_at: datetime
+    checked_by: str
+
+
+class MatterEvent(Model):
+    id: int
+    matter_number: str
+    at: datetime
+    actor: str
+    kind: str  # accepted | contact | plan | progress | closed | follow-up | ...
+    text: str = ""
+    reported_to_client: bool = False
+
+
+class FollowUp(Model):
+    id: int
+    opened_at: datetime
+    reason: str
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    resolution: str | None = None
+
+
+class MatterDetail(Model):
+    matter: Matter
+    client_name: str
+    parties: list[Party]
+    conflict_checks: list[ConflictCheck]
+    follow_ups: list[FollowUp]
+    events: list[MatterEvent]
+
+
+class MatterOpened(Model):
+    matter: Matter
+    conflict_check: ConflictCheck
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Consultation(Model):
+    id: int
+    number: str
+    client_number: str
+    client_name: str
+    channel: Channel
+    summary: str
+    handled_by: str
+    consulted_at: datetime
+    follow_up: date | None = None
+    followed_up_at: datetime | None = None
+    follow_up_note: str | None = None
+    parties: list[str] = Field(default_factory=list)
+    due: bool = False  # follow-up date reached and not yet done
+
+
+class TimelineEntry(Model):
+    at: datetime
+    actor: str
+    action: str  # the audit action, e.g. matter.open, consultation.log
+    reference: str  # the object's number
+    text: str = ""
+
+
+# --------------------------------------------------------------------------- loans (borrowing)
+class LoanStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    OUT = "out"
+    RETURNED = "returned"
+    CANCELLED = "cancelled"
+
+
+class LoanScope(StrEnum):
+    ARCHIVE = "archive"  # the client's whole archive
+    MATTER = "matter"  # one matter's materials
+    DOCUMENTS = "documents"  # listed documents
+
+
+class Loan(Model):
+    number: str
+    client_number: str
+    client_name: str
+    scope: LoanScope
+    matter_number: str | None = None
+    documents: list[str] = Field(default_factory=list)  # document numbers (scope documents)
+    borrower: str
+    borrower_name: str
+    purpose: str
+    days: int
+    copies: bool = False  # copies lent, not the originals
+    status: LoanStatus
+    state: str  # status, or "overdue" for a loan out past its due date
+    overdue: bool = False
+    days_overdue: int = 0
+    requested_at: datetime
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+    approval_note: str | None = None
+    rejected_by: str | None = None
+    rejected_at: datetime | None = None
+    reject_reason: str | None = None
+    cancelled_at: datetime | None = None
+    checked_out_by: str | None = None
+    checked_out_at: datetime | None = None
+    ack_confidentiality: bool = False
+    due_date: date | None = None
+    returned_by: str | None = None
+    returned_at: datetime | None = None
+    condition: str | None = None
+    renewal_days: int | None = None  # a renewal waiting for approval
+    renewals: int = 0
+
+
+class LoanStep(Model):
+    at: datetime
+    actor: str
+    action: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class LoanResult(Model):
+    loan: Loan
+    warnings: list[str] = Field(default_factory=list)
+
+
+class LoanDetail(Model):
+    loan: Loan
+    history: list[LoanStep] = Field(default_factory=list)

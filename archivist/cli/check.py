@@ -1,0 +1,77 @@
+"""`archivist check`"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archivist.cli.common import emit, json_option, pass_archive
+
+KIND_LABELS = {
+    "missing": "missing files", "checksum": "checksum mismatches", "orphan": "orphans",
+    "temp": "leftover temp files", "derived": "manifest/register drift",
+    "folder": "folder problems", "permissions": "loose permissions",
+    "index-missing": "not in the index", "index-stale": "stale in the index",
+    "index-extra": "extra in the index", "audit": "audit chain breaks",
+}
+
+
+@click.command()
+@click.option("--client", "client_number", metavar="N", help="Check only this client's folder.")
+@click.option("--repair", is_flag=True,
+              help="Fix what is derived (manifests, registers, index, stale temp files); "
+                   "never touches filed originals or ledger records.")
+@json_option
+@pass_archive
+def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) -> None:
+    """Verify files, checksums, orphans, manifests, folder names, index and audit chain.
+
+    Exit 0 when everything agrees, 1 with a summary when not. Every problem names a full path.
+    Needs the archivist, head or management role (--repair: archivist or head).
+
+    \b
+    Example:
+      archivist check
+      archivist check --client C0001 --repair
+    """
+    import sys
+
+    from archivist import integrity
+
+    bar: dict[str, Any] = {}
+
+    def progress(done: int, total: int) -> None:
+        if not sys.stderr.isatty() or total < 200:
+            return
+        if "bar" not in bar:
+            bar["bar"] = click.progressbar(length=total, label="Checking files",
+                                           file=sys.stderr)
+            bar["bar"].__enter__()
+        bar["bar"].update(1)
+        if done == total:
+            bar.pop("bar").__exit__(None, None, None)
+
+    report = integrity.check(archive, client_number, repair=repair, progress=progress)
+    if as_json:
+        emit(report, True)
+    else:
+        for line in report.repaired:
+            click.echo(f"repaired: {line}")
+        if report.problems:
+            rows = [{"kind": p.kind, "path": p.path or "", "problem": p.detail,
+                     "repair": "yes" if p.repairable else "no"} for p in report.problems]
+            for r in rows:
+                click.echo(f"{r['kind']:<14} {r['path']}\n{'':<14} {r['problem']}"
+                           f"{'  (check --repair fixes this)' if r['repair'] == 'yes' else ''}")
+        counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())
+        if report.ok:
+            click.echo(f"OK: everything agrees ({counts}; {report.seconds:.1f} s).")
+        else:
+            parts = ", ".join(f"{n} {KIND_LABELS.get(k, k)}" for k, n in report.summary.items())
+            fixable = sum(1 for p in report.problems if p.repairable)
+            click.echo(f"PROBLEMS: {parts} (checked {counts}).")
+            if fixable and not repair:
+                click.echo(f"{fixable} of them can be fixed with `archivist check --repair`.")
+    if not report.ok:
+        raise click.exceptions.Exit(1)

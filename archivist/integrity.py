@@ -1,0 +1,438 @@
+"""`archivist check`: do the ledger, the files on disk, the derived records, the index and the
+audit trail agree?
+
+What is checked (each problem names a full path where there is one):
+- every document row has its file and the file's checksum (with the stored algorithm) matches;
+- files under archive_store/ the ledger does not know: orphans (OS litter ignored), and temp
+  files left by an interrupted write (`.tmp-*`; never registered, so removable);
+- each client folder exists, is named after its client, and its derived files (manifest,
+  registers) have exactly the content the ledger gives them;
+- the full-text index agrees with the ledger (when the index module is installed);
+- the audit chain is intact; the store is readable by owner and group only.
+
+`repair=True` fixes only what is derived: manifests and registers (rewritten from the ledger),
+index entries, stale temp files, missing empty section folders and loose permissions. It never
+changes or deletes a filed original or a ledger row."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from archivist import audit
+from archivist.context import Context
+from archivist.errors import ArchivistError
+from archivist.ledger.tables.core import clients as clients_table
+from archivist.ledger.tables.documents import documents
+from archivist.models import SECTION_FOLDERS, CheckProblem, CheckReport, Client, Role
+from archivist.store import CHUNK, TMP_PREFIX, is_litter
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+# The ledger's own files live at the top of the store.
+LEDGER_FILES = {"ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm",
+                "ledger.sqlite3-journal"}
+STALE_TMP_SECONDS = 3600
+HASH_THREADS = 4
+
+
+# ------------------------------------------------------------------------------ helpers
+def hash_file(path: Path, algo: str = "sha256") -> str:
+    digest = hashlib.new(algo)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def temp_is_stale(path: Path) -> bool:
+    """A `.tmp-<pid>-<hex>` file whose writer is gone (or that is over an hour old)."""
+    try:
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        return False
+    pid_text = path.name[len(TMP_PREFIX):].split("-", 1)[0]
+    if pid_text.isdigit() and int(pid_text) != os.getpid() and not _pid_alive(int(pid_text)):
+        return True
+    return age > STALE_TMP_SECONDS
+
+
+def _clients(conn: Any, client_number: str | None) -> list[Client]:
+    from archivist import registry
+
+    if client_number is not None:
+        return [registry.get(conn, client_number)]
+    return [registry.by_id(conn, cid) for cid in
+            conn.execute(select(clients_table.c.id).order_by(clients_table.c.id)).scalars()]
+
+
+class _Checker:
+    def __init__(self, ctx: Context, client_number: str | None, progress: Progress | None):
+        self.ctx = ctx
+        self.store = ctx.store
+        self.client_number = client_number
+        self.progress = progress
+        self.problems: list[CheckProblem] = []
+        self.counts: dict[str, int] = {}
+
+    def add(self, kind: str, detail: str, path: Path | str | None = None,
+            client: str | None = None, document: str | None = None,
+            repairable: bool = False) -> None:
+        self.problems.append(CheckProblem(kind=kind, detail=detail,
+                                          path=None if path is None else str(path),
+                                          client=client, document=document,
+                                          repairable=repairable))
+
+    # -------------------------------------------------------------------- ledger snapshot
+    def load(self) -> None:
+        with self.ctx.ledger.read() as conn:
+            self.clients = _clients(conn, self.client_number)
+            ids = [c.id for c in self.clients]
+            stmt = select(documents.c.number, documents.c.client_id, documents.c.path,
+                          documents.c.size, documents.c.checksum, documents.c.checksum_algo)
+            if self.client_number is not None:
+                stmt = stmt.where(documents.c.client_id.in_(ids))
+            self.docs = conn.execute(stmt.order_by(documents.c.id)).all()
+            self.derived: dict[int, dict[str, str]] = {}
+            from archivist import records
+
+            for c in self.clients:
+                self.derived[c.id] = records.expected(conn, c)
+            self.audit_count, self.audit_problem = audit.verify(conn)
+        self.by_id = {c.id: c for c in self.clients}
+
+    # -------------------------------------------------------------------- documents
+    def check_documents(self) -> None:
+        total = len(self.docs)
+        self.counts["documents"] = total
+
+        def one(row: Any) -> tuple[Any, str | None, str | None]:
+            try:
+                path = self.store.resolve(row.path)
+            except ArchivistError as exc:
+                return row, None, f"its recorded path is unsafe: {exc}"
+            algo = row.checksum_algo or "sha256"
+            if algo not in hashlib.algorithms_available:
+                return row, str(path), f"unknown checksum algorithm {algo!r}"
+            try:
+                if not path.is_file():
+                    return row, str(path), "missing"
+                return row, str(path), None if hash_file(path, algo) == row.checksum \
+                    else "checksum"
+            except OSError as exc:
+                return row, str(path), f"unreadable: {exc.strerror or exc}"
+
+        done = 0
+        with ThreadPoolExecutor(HASH_THREADS) as pool:
+            for row, path, problem in pool.map(one, self.docs):
+                done += 1
+                if self.progress:
+                    self.progress(done, total)
+                if problem is None:
+                    continue
+                owner = self.by_id.get(row.client_id)
+                number = owner.number if owner else None
+                if problem == "missing":
+                    self.add("missing", f"document {row.number} has no file", path, number,
+                             row.number)
+                elif problem == "checksum":
+                    self.add("checksum", f"document {row.number}: the file's checksum does "
+                             f"not match the ledger ({row.checksum_algo} {row.checksum[:12]}…)",
+                             path, number, row.number)
+                else:
+                    self.add("missing" if path is None else "checksum",
+                             f"document {row.number}: {problem}", path, number, row.number)
+
+    # -------------------------------------------------------------------- folders, derived
+    def check_folders(self) -> None:
+        from archivist.safenames import safe_component
+
+        for c in self.clients:
+            base = self.store.resolve(c.folder)
+            first, _, last = c.folder.partition("/")
+            if first != safe_component(c.class_letter) or not (
+                    last == safe_component(c.number) or last.startswith(c.number + " ")):
+                self.add("folder", f"folder {c.folder!r} is not named after client {c.number} "
+                         f"(expected {c.class_letter}/{c.number} …)", base, c.number)
+            if not base.is_dir():
+                self.add("folder", f"the folder of client {c.number} is missing", base,
+                         c.number)
+                continue
+            for name in SECTION_FOLDERS.values():
+                if not (base / name).is_dir():
+                    self.add("folder", f"section folder {name!r} is missing", base / name,
+                             c.number, repairable=True)
+            for rel, text in self.derived[c.id].items():
+                path = self.store.resolve(f"{c.folder}/{rel}")
+                try:
+                    current = path.read_text(encoding="utf-8")
+                except FileNotFoundError:
+                    self.add("derived", f"{rel} is missing", path, c.number, repairable=True)
+                    continue
+                except (OSError, UnicodeDecodeError) as exc:
+                    self.add("derived", f"{rel} is unreadable ({exc})", path, c.number,
+                             repairable=True)
+                    continue
+                if current != text:
+                    self.add("derived", f"{rel} does not agree with the ledger", path,
+                             c.number, repairable=True)
+
+    # -------------------------------------------------------------------- orphans
+    def known_paths(self) -> set[Path]:
+        known = set()
+        for row in self.docs:
+            try:
+                known.add(self.store.resolve(row.path))
+            except ArchivistError:
+                continue
+        for c in self.clients:
+            for rel in self.derived[c.id]:
+                known.add(self.store.resolve(f"{c.folder}/{rel}"))
+        return known
+
+    def check_orphans(self) -> None:
+        known = self.known_paths()
+        root = self.store.root.resolve()
+        if self.client_number is None:
+            bases = [root]
+        else:
+            bases = [self.store.resolve(c.folder) for c in self.clients]
+        files = 0
+        for base in bases:
+            if not base.is_dir():
+                continue
+            for dirpath, dirnames, filenames in os.walk(base):
+                dirnames[:] = sorted(d for d in dirnames if not is_litter(d))
+                here = Path(dirpath)
+                for name in sorted(filenames):
+                    if is_litter(name):
+                        continue
+                    path = here / name
+                    files += 1
+                    if here == root and name in LEDGER_FILES:
+                        continue
+                    if path in known:
+                        continue
+                    owner = self._owner(path)
+                    if name.startswith(TMP_PREFIX):
+                        stale = temp_is_stale(path)
+                        self.add("temp", "a temporary file left by an interrupted write (never "
+                                 "registered)" + ("" if stale else "; its writer may still be "
+                                                  "running"), path, owner, repairable=stale)
+                    elif os.path.islink(path):
+                        self.add("orphan", "a symbolic link the ledger does not know", path,
+                                 owner)
+                    else:
+                        self.add("orphan", "a file the ledger does not know; file it with "
+                                 "`archivist file adopt`", path, owner)
+        self.counts["files"] = files
+
+    def _owner(self, path: Path) -> str | None:
+        for c in self.clients:
+            base = self.store.resolve(c.folder)
+            if base in path.parents:
+                return c.number
+        return None
+
+    # -------------------------------------------------------------------- permissions
+    def check_permissions(self) -> None:
+        root = self.store.root.resolve()
+        known = self.known_paths()
+        bases = [root] if self.client_number is None else \
+            [self.store.resolve(c.folder) for c in self.clients]
+        loose = 0
+        for base in bases:
+            if not base.exists():
+                continue
+            for dirpath, dirnames, filenames in os.walk(base):
+                dirnames[:] = [d for d in dirnames if not is_litter(d)]
+                here = Path(dirpath)
+                mine = [here / f for f in filenames
+                        if here / f in known or (here == root and f in LEDGER_FILES)]
+                for p in [here, *mine]:
+                    try:
+                        mode = os.lstat(p).st_mode
+                    except OSError:
+                        continue
+                    if stat.S_ISLNK(mode) or not mode & 0o007:
+                        continue
+                    loose += 1
+                    if loose <= 50:
+                        self.add("permissions", f"readable by others (mode "
+                                 f"{stat.S_IMODE(mode):o}); the store is for owner and group "
+                                 "only", p, self._owner(p), repairable=True)
+        if loose > 50:
+            self.add("permissions", f"{loose - 50} more files or folders are readable by others",
+                     root, repairable=True)
+
+    # -------------------------------------------------------------------- index
+    def check_index(self) -> Any:
+        try:
+            from archivist import index as idx
+        except ImportError:
+            return None
+        status_fn = getattr(idx, "status", None)
+        if status_fn is None:
+            return None
+        try:
+            st = status_fn(self.ctx)
+        except ArchivistError as exc:
+            self.add("index-missing", f"the index cannot be read: {exc}",
+                     self.ctx.home.index_dir, repairable=True)
+            return "broken"
+        wanted = None if self.client_number is None else {d.number for d in self.docs}
+        for kind, attr, text in (("index-missing", "missing", "is not in the index"),
+                                 ("index-stale", "stale", "is out of date in the index"),
+                                 ("index-extra", "extra", "is in the index but not the ledger")):
+            for number in sorted(getattr(st, attr, []) or []):
+                number = str(number)
+                if wanted is not None and kind != "index-extra" and number not in wanted:
+                    continue
+                if wanted is not None and kind == "index-extra":
+                    continue
+                self.add(kind, f"document {number} {text}", self.ctx.home.index_dir,
+                         document=number, repairable=True)
+        return st
+
+    # -------------------------------------------------------------------- audit
+    def check_audit(self) -> None:
+        self.counts["audit_events"] = self.audit_count
+        if self.audit_problem:
+            self.add("audit", f"the audit chain is broken: {self.audit_problem}",
+                     self.ctx.home.ledger_path)
+
+
+# ------------------------------------------------------------------------------ public
+def check(ctx: Context, client_number: str | None = None, repair: bool = False,
+          progress: Progress | None = None) -> CheckReport:
+    """Run every check (one client's folder with `client_number`) and, with `repair`, fix what
+    is derived. Returns the report; `ok` is True when nothing is left to fix."""
+    if repair:
+        actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="repair the archive")
+    else:
+        actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT,
+                            action="check the archive")
+    started = time.monotonic()
+    checker = _run(ctx, client_number, progress)
+    repaired: list[str] = []
+    if repair and any(p.repairable for p in checker.problems):
+        repaired = _repair(ctx, checker)
+        checker = _run(ctx, client_number, None)
+    problems = checker.problems
+    summary: dict[str, int] = {}
+    for p in problems:
+        summary[p.kind] = summary.get(p.kind, 0) + 1
+    report = CheckReport(ok=not problems, scope=client_number or "all", counts=checker.counts,
+                         problems=problems, summary=summary, repaired=repaired,
+                         seconds=round(time.monotonic() - started, 3))
+    _record(ctx, actor.username, report)
+    return report
+
+
+def _run(ctx: Context, client_number: str | None, progress: Progress | None) -> _Checker:
+    checker = _Checker(ctx, client_number, progress)
+    checker.load()
+    checker.counts["clients"] = len(checker.clients)
+    checker.check_documents()
+    checker.check_folders()
+    checker.check_orphans()
+    checker.check_permissions()
+    checker.check_index()
+    checker.check_audit()
+    return checker
+
+
+def _repair(ctx: Context, checker: _Checker) -> list[str]:
+    from archivist import records
+    from archivist.store import DIR_MODE
+
+    done: list[str] = []
+    by_number = {c.number: c for c in checker.clients}
+    refresh: set[int] = set()
+    for p in checker.problems:
+        if not p.repairable:
+            continue
+        if p.kind == "derived" and p.client in by_number:
+            refresh.add(by_number[p.client].id)
+        elif p.kind == "folder" and p.path:
+            Path(p.path).mkdir(mode=DIR_MODE, exist_ok=True)
+            done.append(f"created the missing folder {p.path}")
+        elif p.kind == "temp" and p.path:
+            path = Path(p.path)
+            if path.name.startswith(TMP_PREFIX) and temp_is_stale(path):
+                path.unlink(missing_ok=True)
+                done.append(f"removed the stale temporary file {p.path}")
+        elif p.kind == "permissions" and p.path:
+            done.extend(_tighten(Path(p.path) if p.path != str(ctx.store.root)
+                                 else ctx.store.root))
+    for client_id in sorted(refresh):
+        written = records.refresh(ctx, client_id)
+        folder = checker.by_id[client_id].folder
+        done.extend(f"rewrote {ctx.store.resolve(folder + '/' + rel)} from the ledger"
+                    for rel in written)
+    done.extend(_repair_index(ctx, checker))
+    return done
+
+
+def _tighten(path: Path) -> list[str]:
+    """Remove every 'other' permission bit under (and on) path."""
+    out = []
+    targets: Iterable[Path] = [path]
+    if path.is_dir() and path.name == "archive_store":
+        targets = [path, *(Path(d) / f for d, ds, fs in os.walk(path) for f in ds + fs)]
+    for t in targets:
+        try:
+            mode = os.lstat(t).st_mode
+            if stat.S_ISLNK(mode) or not mode & 0o007:
+                continue
+            os.chmod(t, stat.S_IMODE(mode) & ~0o007)
+            out.append(f"made {t} readable by owner and group only")
+        except OSError:
+            continue
+    return out
+
+
+def _repair_index(ctx: Context, checker: _Checker) -> list[str]:
+    kinds = {"index-missing", "index-stale", "index-extra"}
+    todo = [p for p in checker.problems if p.kind in kinds and p.repairable]
+    if not todo:
+        return []
+    from archivist import index as idx
+
+    if any(p.document is None for p in todo) or len(todo) > 500:
+        count = idx.rebuild(ctx)
+        return [f"rebuilt the index at {ctx.home.index_dir} ({count} documents)"]
+    numbers = sorted({p.document for p in todo if p.document})
+    count = idx.reindex_documents(ctx, numbers)
+    return [f"re-indexed {count} documents in {ctx.home.index_dir}: {', '.join(numbers[:20])}"
+            + (" …" if len(numbers) > 20 else "")]
+
+
+def _record(ctx: Context, username: str, report: CheckReport) -> None:
+    """Leave a trace of the verification in the audit trail (best effort: a check must still
+    report on a ledger it cannot write)."""
+    try:
+        with ctx.ledger.write() as conn:
+            audit.record(conn, username, "archive.repair" if report.repaired else "archive.check",
+                         "archive", report.scope, None, ok=report.ok, summary=report.summary,
+                         repaired=len(report.repaired), counts=report.counts)
+    except ArchivistError:
+        pass
