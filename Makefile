@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
-DEMO_HOME ?= demo_home
+DEMO_HOME ?= .
 
 .PHONY: install demo test test-all lint bench bench-large clean
 
@@ -36,4 +36,4 @@ bench-large: $(STAMP)
 	$(PY) -m bench.run --size large
 
 clean:
-	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
