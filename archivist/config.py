@@ -37,16 +37,16 @@ class NumberingSettings(_Section):
 
 
 class DeadlineSettings(_Section):
-    contact_days: int = Field(3, ge=0, le=365)  # lawyer must contact the client after acceptance
-    loan_days: int = Field(7, ge=1, le=365)  # default borrowing period
-    loan_max_days: int = Field(30, ge=1, le=3650)
+    contact_days: int = Field(default=3, ge=0, le=365)  # lawyer must contact the client after acceptance
+    loan_days: int = Field(default=7, ge=1, le=365)  # default borrowing period
+    loan_max_days: int = Field(default=30, ge=1, le=3650)
     overdue_loan_ends_access: bool = True
-    complaint_days: int = Field(15, ge=1, le=365)  # default complaint handling time
-    complaint_first_response_days: int = Field(2, ge=0, le=365)
+    complaint_days: int = Field(default=15, ge=1, le=365)  # default complaint handling time
+    complaint_first_response_days: int = Field(default=2, ge=0, le=365)
 
 
 class RetentionSettings(_Section):
-    years_after_closure: int = Field(30, ge=1, le=200)
+    years_after_closure: int = Field(default=30, ge=1, le=200)
 
 
 class SearchSettings(_Section):
@@ -56,19 +56,19 @@ class SearchSettings(_Section):
 
 
 class LimitSettings(_Section):
-    max_file_mb: int = Field(512, ge=1)
-    max_extract_chars: int = Field(5_000_000, ge=1000)
-    max_inflated_mb: int = Field(200, ge=1)
-    extract_timeout_s: int = Field(60, ge=1)
+    max_file_mb: int = Field(default=512, ge=1)
+    max_extract_chars: int = Field(default=5_000_000, ge=1000)
+    max_inflated_mb: int = Field(default=200, ge=1)
+    extract_timeout_s: int = Field(default=60, ge=1)
 
 
 class Settings(_Section):
     firm: FirmSettings
-    numbering: NumberingSettings = Field(default_factory=NumberingSettings)
-    deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
-    retention: RetentionSettings = Field(default_factory=RetentionSettings)
-    search: SearchSettings = Field(default_factory=SearchSettings)
-    limits: LimitSettings = Field(default_factory=LimitSettings)
+    numbering: NumberingSettings = Field(default_factory=lambda: NumberingSettings())
+    deadlines: DeadlineSettings = Field(default_factory=lambda: DeadlineSettings())
+    retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings())
+    search: SearchSettings = Field(default_factory=lambda: SearchSettings())
+    limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
 
 
 def load(path: Path) -> Settings:

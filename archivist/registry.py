@@ -158,7 +158,7 @@ def _add(ctx: Context, username: str, user_id: int, values: dict[str, Any]) -> C
                 number=number, class_letter=cls, name_key=textnorm.fold(values["name"]),
                 folder=folder, status="active", created_at=now, created_by=user_id,
                 updated_at=now, **values,
-            )).inserted_primary_key[0]
+            )).inserted_primary_key[0]  # type: ignore[index]
             audit.record(conn, username, "client.add", "client", number, client_id,
                          new={k: v for k, v in values.items() if v is not None}, folder=folder)
             store.create_client_folder(folder)
@@ -224,12 +224,16 @@ def show(ctx: Context, number: str) -> dict[str, Any]:
         matter_rows = conn.execute(select(matters.c.number, matters.c.type, matters.c.title,
                                           matters.c.status).where(matters.c.client_id == client.id)
                                    .order_by(matters.c.id)).all()
+        from archivist.complaints import client_summaries
+
+        complaint_rows = client_summaries(conn, client.id)
         audit.record(conn, ctx.actor.username, "client.read", "client", client.number, client.id)
     return {
         **client.model_dump(mode="json"),
         "folder_path": str(ctx.store.resolve(client.folder)),
         "documents_per_section": counts,
         "matters": [dict(r._mapping) for r in matter_rows],
+        "complaints": complaint_rows,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -28,7 +29,7 @@ def _roles_of(conn: Connection, user_ids: list[int]) -> dict[int, list[Role]]:
     return out
 
 
-def _model(row, roles: list[Role]) -> User:  # type: ignore[no-untyped-def]
+def _model(row: Any, roles: list[Role]) -> User:
     return User(id=row.id, username=row.username, display_name=row.display_name,
                 roles=roles, active=bool(row.active), licence_number=row.licence_number,
                 practice_area=row.practice_area, created_at=row.created_at)
@@ -92,7 +93,7 @@ def insert_user(conn: Connection, actor: str, username: str, display_name: str,
         users.insert().values(username=username, display_name=display_name, active=True,
                               licence_number=licence_number, practice_area=practice_area,
                               created_at=clock.now())
-    ).inserted_primary_key[0]
+    ).inserted_primary_key[0]  # type: ignore[index]
     conn.execute(user_roles.insert(), [{"user_id": uid, "role": r.value} for r in roles])
     audit.record(conn, actor, "user.add", "user", username, roles=[r.value for r in roles],
                  display_name=display_name, licence_number=licence_number)

@@ -21,11 +21,9 @@ EXIT_BUG = 70
 
 
 class ArchivistClickException(click.ClickException):
-    exit_code = EXIT_ERROR
-
     def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
 def _one_line(text: str) -> str:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection, Engine
@@ -27,7 +28,7 @@ class Ledger:
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        kwargs: dict = {}
+        kwargs: dict[str, Any] = {}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
         self.engine: Engine = create_engine(url, **kwargs)
@@ -54,13 +55,13 @@ class Ledger:
         Lock waits are handled by the database's busy timeout; a lock that outlasts it becomes
         `Busy`. Use `retrying()` around a whole unit of work to retry it from the start."""
         try:
-            with self.engine.connect().execution_options(archivist_write=True) as conn:
-                with conn.begin():
-                    yield conn
+            with self.engine.connect().execution_options(archivist_write=True) as conn, \
+                    conn.begin():
+                yield conn
         except OperationalError as exc:
             raise self._translate(exc) from None
 
-    def retrying(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def retrying(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run `fn(*args, **kwargs)` (which opens its own write()), retrying on Busy."""
         for attempt in range(RETRIES):
             try:
