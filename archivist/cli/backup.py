@@ -1,0 +1,81 @@
+"""`archivist backup` and `archivist restore`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archivist.cli.common import emit, json_option, pass_archive, warn
+
+
+@click.command()
+@click.argument("dest", metavar="DEST")
+@json_option
+@pass_archive
+def backup(archive: Any, dest: str, as_json: bool) -> None:
+    """Back up the home to the folder DEST while others keep working.
+
+    Takes an online snapshot of the ledger, copies every filed document it knows (verified by
+    SHA-256) and writes DEST/backup-manifest.json with counts and checksums. Backing up again
+    to the same DEST copies only what is new. The index is not copied (restore rebuilds it).
+    Needs the archivist or head role.
+
+    \b
+    Example:
+      archivist backup /mnt/backup/archivist
+    """
+    from archivist import backup as backups
+
+    result = backups.backup(archive, dest)
+    for p in result.problems:
+        warn(p)
+    if as_json:
+        emit({"number": result.home_id[:12], **result.model_dump(mode="json")}, True)
+    else:
+        rate = result.bytes_copied / 2**20 / result.seconds if result.seconds else 0.0
+        click.echo(f"Backed up {result.documents} documents of {result.clients} clients to "
+                   f"{result.dest}")
+        click.echo(f"  copied {result.files_copied} files ({result.bytes_copied / 2**20:.1f} MB, "
+                   f"{rate:.1f} MB/s), {result.files_skipped} already there; "
+                   f"{result.audit_events} audit events")
+        click.echo(f"  manifest {result.manifest}")
+    if result.problems:
+        click.echo(f"{len(result.problems)} documents could not be backed up; run "
+                   "`archivist check`.", err=True)
+        raise click.exceptions.Exit(1)
+
+
+@click.command()
+@click.argument("src", metavar="SRC")
+@click.option("--home", "new_home", required=True, metavar="NEW_HOME",
+              help="Where to create the restored home (must not exist, or be empty).")
+@json_option
+@click.pass_context
+def restore(ctx: click.Context, src: str, new_home: str, as_json: bool) -> None:
+    """Rebuild a home from the backup in SRC at NEW_HOME.
+
+    Verifies every file's checksum, rebuilds manifests and the full-text index, and ends with
+    a full check. Refuses to restore over an existing home. The acting user (--as) must be an
+    archivist or head in the backed-up home.
+
+    \b
+    Example:
+      archivist --as mei restore /mnt/backup/archivist --home ~/firm-restored
+    """
+    from archivist import backup as backups
+
+    result = backups.restore(src, new_home, ctx.find_root().obj.get("user"))
+    if as_json:
+        emit({"number": result.home, **result.model_dump(mode="json")}, True)
+    else:
+        click.echo(f"Restored {result.documents} documents into {result.home} "
+                   f"({result.files_verified} files verified, {result.indexed} indexed).")
+        if result.check.ok:
+            click.echo("Check: everything agrees.")
+        else:
+            click.echo("Check found problems:")
+            for p in result.check.problems:
+                click.echo(f"  {p.kind:<14} {p.path or ''}  {p.detail}")
+    if not result.check.ok:
+        raise click.exceptions.Exit(1)
