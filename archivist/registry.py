@@ -227,6 +227,9 @@ def show(ctx: Context, number: str) -> dict[str, Any]:
         from archivist.complaints import client_summaries
 
         complaint_rows = client_summaries(conn, client.id)
+        from archivist.loans import client_history
+
+        loan_rows = client_history(conn, client.id)
         audit.record(conn, ctx.actor.username, "client.read", "client", client.number, client.id)
     return {
         **client.model_dump(mode="json"),
@@ -234,6 +237,7 @@ def show(ctx: Context, number: str) -> dict[str, Any]:
         "documents_per_section": counts,
         "matters": [dict(r._mapping) for r in matter_rows],
         "complaints": complaint_rows,
+        "loans": loan_rows,
     }
 
 

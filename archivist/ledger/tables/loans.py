@@ -1,4 +1,5 @@
-"""Borrowing of archives. Extended by the borrowing issue."""
+"""Borrowing of archives (policy 客戶檔案管理 三 檔案查閱): requests, the department head's
+approval, check-out with the borrower's confidentiality acknowledgement, renewal, return."""
 
 from __future__ import annotations
 
@@ -16,16 +17,30 @@ loans = Table(
     Column("scope", String(16), nullable=False),  # archive | matter | documents
     Column("borrower_id", ForeignKey("users.id"), nullable=False, index=True),
     Column("purpose", Text, nullable=False),
-    Column("days", Integer, nullable=False),
-    Column("copy", Boolean, nullable=False, default=False),
-    # pending | approved | rejected | out | returned | cancelled
-    Column("status", String(16), nullable=False, default="pending"),
-    Column("requested_at", DateTime, nullable=False),
+    Column("days", Integer, nullable=False),  # the lending period (as requested or approved)
+    Column("copy", Boolean, nullable=False, default=False),  # copies, not the originals
+    # pending | approved | rejected | out | returned | cancelled ("overdue" is out past due_at)
+    Column("status", String(16), nullable=False, default="pending", index=True),
+    Column("requested_at", DateTime, nullable=False, index=True),
     Column("approved_by", ForeignKey("users.id")),
     Column("approved_at", DateTime),
+    Column("approval_note", Text),
+    Column("rejected_by", ForeignKey("users.id")),
+    Column("rejected_at", DateTime),
+    Column("reject_reason", Text),
+    Column("cancelled_at", DateTime),
+    Column("checked_out_by", ForeignKey("users.id")),
     Column("checked_out_at", DateTime),
-    Column("due_at", DateTime),
+    Column("ack_confidentiality", Boolean, nullable=False, default=False),
+    Column("ack_text", Text),  # the statement the borrower acknowledged at check-out
+    Column("due_at", DateTime),  # end of the due day; access ends after it when overdue
+    Column("returned_by", ForeignKey("users.id")),
     Column("returned_at", DateTime),
+    Column("condition", Text),  # state of the material at return
+    # a renewal waiting for the head's approval (the loan stays 'out' meanwhile)
+    Column("renewal_days", Integer),
+    Column("renewal_requested_at", DateTime),
+    Column("renewals", Integer, nullable=False, default=0),
 )
 
 loan_documents = Table(
