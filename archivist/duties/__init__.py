@@ -1,0 +1,1 @@
+"""The clients' and lawyers' rights and duties (see the modules)."""

@@ -1,0 +1,179 @@
+"""The client's duty to pay (支付法律服務費用的義務): the contract's payment schedule, payments
+received, and instalments past due. Payments settle instalments oldest first."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from archivist import access, audit, clock, matters, registry
+from archivist.context import Context
+from archivist.duties.common import (
+    clean_text,
+    document_id,
+    money,
+    parse_amount,
+    usernames,
+)
+from archivist.errors import InvalidInput
+from archivist.ledger.tables.core import clients
+from archivist.ledger.tables.matters import matter_lawyers
+from archivist.ledger.tables.matters import matters as matters_t
+from archivist.ledger.tables.rights import payment_schedule, payments
+from archivist.models import Instalment, Matter, Payment, Role, User
+
+MAX_INSTALMENTS = 120
+
+
+def parse_instalment(text: str) -> tuple[date, Decimal, str | None]:
+    """'2026-04-01:30000' or '2026-04-01:30000:簽約後支付' -> (due, amount, description)."""
+    parts = (text or "").strip().split(":", 2)
+    if len(parts) < 2:
+        raise InvalidInput(f"instalment {text[:40]!r} is not DATE:AMOUNT",
+                           "Write e.g. --instalment 2026-04-01:30000[:description].")
+    due = clock.parse_date(parts[0], "instalment date")
+    amount = parse_amount(parts[1], "instalment amount")
+    desc = clean_text(parts[2] if len(parts) > 2 else None, "the instalment's description",
+                      required=False, limit=200)
+    return due, amount, desc
+
+
+def set_schedule_in(conn: Connection, matter: Matter, actor: User,
+                    instalments: list[tuple[date, Decimal, str | None]], *,
+                    source: str = "contract", document_id: int | None = None) -> None:
+    """Record the schedule inside the caller's transaction (contract generation calls this).
+    A new schedule replaces the active one; the old rows stay on file, inactive."""
+    if not instalments:
+        raise InvalidInput("a payment schedule needs at least one instalment",
+                           "Pass --instalment DATE:AMOUNT (repeat for several).")
+    if len(instalments) > MAX_INSTALMENTS:
+        raise InvalidInput(f"more than {MAX_INSTALMENTS} instalments")
+    ordered = sorted(instalments, key=lambda i: i[0])
+    old = conn.execute(select(func.count()).where(payment_schedule.c.matter_id == matter.id,
+                                                  payment_schedule.c.active.is_(True))
+                       ).scalar_one()
+    conn.execute(payment_schedule.update().where(payment_schedule.c.matter_id == matter.id)
+                 .values(active=False))
+    now = clock.now()
+    conn.execute(payment_schedule.insert(), [
+        {"matter_id": matter.id, "seq": i, "due": due, "amount": amount, "description": desc,
+         "source": source, "document_id": document_id, "active": True, "created_at": now,
+         "created_by": actor.id}
+        for i, (due, amount, desc) in enumerate(ordered, 1)])
+    audit.record(conn, actor.username, "payment.schedule", "matter", matter.number,
+                 matter.client_id, source=source, replaced=int(old),
+                 instalments=[{"due": d, "amount": money(a), "description": s}
+                              for d, a, s in ordered],
+                 total=money(sum((a for _d, a, _s in ordered), Decimal(0))))
+
+
+def set_schedule(ctx: Context, matter_number: str, instalments: list[str], *,
+                 document: str | None = None) -> list[Instalment]:
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="record a payment schedule")
+    parsed = [parse_instalment(t) for t in instalments]
+    with ctx.ledger.write() as conn:
+        matter = matters.get(conn, matter_number)
+        doc = document_id(conn, document, matter.client_id) if document else None
+        set_schedule_in(conn, matter, actor, parsed, source="contract", document_id=doc)
+        out = schedule(conn, matter.id)
+    registry.refresh_manifest(ctx, matter.client_id)
+    return out
+
+
+def record_payment(ctx: Context, matter_number: str, amount: str, paid_on: str | date,
+                   reference: str | None = None) -> Payment:
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="record payments")
+    value = parse_amount(amount)
+    when = clock.parse_date(paid_on, "--date")
+    if when > clock.today():
+        raise InvalidInput(f"--date {when.isoformat()} is in the future",
+                           "Record a payment once it is received.")
+    ref = clean_text(reference, "the reference (--reference)", required=False, limit=200)
+    with ctx.ledger.write() as conn:
+        matter = matters.get(conn, matter_number)
+        now = clock.now()
+        pid = conn.execute(payments.insert().values(
+            matter_id=matter.id, amount=value, paid_on=when, reference=ref, recorded_at=now,
+            recorded_by=actor.id)).inserted_primary_key[0]
+        audit.record(conn, actor.username, "payment.record", "matter", matter.number,
+                     matter.client_id, amount=money(value), paid_on=when, reference=ref)
+    registry.refresh_manifest(ctx, matter.client_id)
+    return Payment(id=pid, matter=matter.number, client=matter.client_number,
+                   amount=money(value), paid_on=when, reference=ref, recorded_at=now,
+                   recorded_by=actor.username)
+
+
+def payments_for(conn: Connection, matter_id: int) -> list[Payment]:
+    names = usernames(conn)
+    rows = conn.execute(_payment_select().where(payments.c.matter_id == matter_id)).all()
+    return [_payment(r, names) for r in rows]
+
+
+def _payment_select() -> Any:
+    return (select(payments, matters_t.c.number.label("matter_number"),
+                   clients.c.number.label("client_number"))
+            .select_from(payments.join(matters_t, matters_t.c.id == payments.c.matter_id)
+                         .join(clients, clients.c.id == matters_t.c.client_id))
+            .order_by(payments.c.paid_on, payments.c.id))
+
+
+def _payment(r: Any, names: dict[int, str]) -> Payment:
+    return Payment(id=r.id, matter=r.matter_number, client=r.client_number,
+                   amount=money(r.amount), paid_on=r.paid_on, reference=r.reference,
+                   recorded_at=r.recorded_at, recorded_by=names[r.recorded_by])
+
+
+def schedule(conn: Connection, matter_id: int) -> list[Instalment]:
+    """The active schedule with what each instalment has received (oldest first)."""
+    head = conn.execute(select(matters_t.c.number, clients.c.number.label("client_number"))
+                        .select_from(matters_t.join(clients,
+                                                    clients.c.id == matters_t.c.client_id))
+                        .where(matters_t.c.id == matter_id)).one()
+    paid = Decimal(str(conn.execute(select(func.coalesce(func.sum(payments.c.amount), 0)).where(
+        payments.c.matter_id == matter_id)).scalar_one()))
+    today = clock.today()
+    out = []
+    for r in conn.execute(select(payment_schedule).where(
+            payment_schedule.c.matter_id == matter_id, payment_schedule.c.active.is_(True))
+            .order_by(payment_schedule.c.seq)):
+        amount = Decimal(str(r.amount))
+        covered = min(amount, max(paid, Decimal(0)))
+        paid -= covered
+        rest = amount - covered
+        status = "paid" if rest == 0 else ("overdue" if r.due < today else "open")
+        out.append(Instalment(seq=r.seq, matter=head.number, client=head.client_number,
+                              due=r.due, amount=money(amount), description=r.description,
+                              paid=money(covered), outstanding=money(rest), status=status))
+    return out
+
+
+def unpaid(ctx: Context, *, lawyer: str | None = None, client: str | None = None
+           ) -> list[Instalment]:
+    """Instalments past their due date and not covered by payments, oldest first."""
+    user = ctx.actor
+    with ctx.ledger.read() as conn:
+        stmt = (select(payment_schedule.c.matter_id).distinct()
+                .select_from(payment_schedule.join(
+                    matters_t, matters_t.c.id == payment_schedule.c.matter_id))
+                .where(payment_schedule.c.active.is_(True),
+                       payment_schedule.c.due < clock.today()))
+        if client:
+            stmt = stmt.where(matters_t.c.client_id == registry.get(conn, client).id)
+        if lawyer:
+            from archivist import users as users_mod
+
+            uid = users_mod.get(conn, lawyer.strip()).id
+            stmt = stmt.where(matters_t.c.id.in_(
+                select(matter_lawyers.c.matter_id).where(matter_lawyers.c.user_id == uid,
+                                                         matter_lawyers.c.removed_at.is_(None))))
+        if not user.has(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT):
+            scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+            stmt = stmt.where(matters_t.c.client_id.in_(scope.client_ids or {-1})
+                              | matters_t.c.id.in_(scope.matter_ids or {-1}))
+        out = [i for mid in conn.execute(stmt).scalars() for i in schedule(conn, mid)
+               if i.status == "overdue"]
+    return sorted(out, key=lambda i: (i.due, i.matter, i.seq))
