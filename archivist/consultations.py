@@ -213,3 +213,12 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
                      f"{c.handled_by} | {_cell(c.summary)} | {_cell(', '.join(c.parties))} | "
                      f"{c.follow_up.isoformat() if c.follow_up else ''} | {_cell(followed)} |")
     return {f"{SECTION_FOLDERS[Section.BASIC]}/{LOG_NAME}": "\n".join(lines) + "\n"}
+
+
+def client_summaries(conn: Connection, client_id: int) -> list[dict[str, Any]]:
+    """One short row per consultation, for `client show`."""
+    return [{"number": c.number, "consulted_at": c.consulted_at.isoformat(sep=" "),
+             "channel": c.channel.value, "summary": c.summary,
+             "follow_up": c.follow_up.isoformat() if c.follow_up else None,
+             "followed_up": c.followed_up_at is not None}
+            for c in for_client(conn, client_id)]

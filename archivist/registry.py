@@ -230,6 +230,9 @@ def show(ctx: Context, number: str) -> dict[str, Any]:
         from archivist.loans import client_history
 
         loan_rows = client_history(conn, client.id)
+        from archivist.consultations import client_summaries as consultation_summaries
+
+        consultation_rows = consultation_summaries(conn, client.id)
         audit.record(conn, ctx.actor.username, "client.read", "client", client.number, client.id)
     return {
         **client.model_dump(mode="json"),
@@ -238,6 +241,7 @@ def show(ctx: Context, number: str) -> dict[str, Any]:
         "matters": [dict(r._mapping) for r in matter_rows],
         "complaints": complaint_rows,
         "loans": loan_rows,
+        "consultations": consultation_rows,
     }
 
 
