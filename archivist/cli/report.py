@@ -1,0 +1,57 @@
+"""`archivist report ...`: reports for management. One command per report; add new ones with
+`@report.command("name")` below."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archivist.cli.common import emit, json_option, pass_archive
+
+
+@click.group()
+def report() -> None:
+    """Reports for management."""
+
+
+@report.command("complaints")
+@click.option("--from", "date_from", required=True, metavar="DATE",
+              help="First day of the period (complaints received from this day).")
+@click.option("--to", "date_to", required=True, metavar="DATE", help="Last day of the period.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), metavar="FILE.docx",
+              help="Write the report as a Word document with charts.")
+@json_option
+@pass_archive
+def complaints(archive: Any, date_from: str, date_to: str, out: str | None,
+               as_json: bool) -> None:
+    """Summarise the complaints received in a period for management.
+
+    Counts by category, cause, responsibility, channel and lawyer; time to first response and
+    to resolution (median and worst, in days); overdue, reopened and open complaints; and the
+    improvement proposals. --out writes a .docx with charts; --json prints the same figures.
+
+    \b
+    Example:
+      archivist report complaints --from 2026-01-01 --to 2026-03-31 --out 投訴報告.docx
+    """
+    from archivist.reports import complaints as rc
+
+    rep = rc.report(archive, date_from, date_to)
+    if out:
+        path = rc.write_docx(rep, out, archive.settings.firm.name)
+        if not as_json:
+            click.echo(f"Wrote {path}", err=True)
+    if as_json:
+        emit(rep, True)
+        return
+    fr, rs = rep.first_response, rep.resolution
+    emit({"period": f"{rep.period_from} – {rep.period_to}", "received": rep.total,
+          "open": len(rep.open), "overdue": len(rep.overdue), "reopened": len(rep.reopened),
+          "by category": rep.by_category, "by channel": rep.by_channel,
+          "by responsibility": rep.by_responsibility, "by lawyer": rep.by_lawyer,
+          "first response (days)": f"median {fr.median_days}, worst {fr.worst_days} "
+                                   f"({fr.worst_complaint}), n={fr.count}",
+          "resolution (days)": f"median {rs.median_days}, worst {rs.worst_days} "
+                               f"({rs.worst_complaint}), n={rs.count}",
+          "proposals": len(rep.proposals)}, False)
