@@ -1,0 +1,194 @@
+"""`archivist backup` / `archivist restore`: verified copies, incremental backups, refusal to
+restore over a home, a restored home that checks clean."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archivist import backup, integrity
+from archivist.context import open_context
+from archivist.errors import Conflict, Forbidden, IntegrityError, InvalidInput
+from tests.test_check_helpers import put_document
+
+
+@pytest.fixture
+def filed(ctx, make_client):
+    a = make_client("陳大文")
+    b = make_client("林小明")
+    docs = [put_document(ctx, a, f"證據{i}.txt", f"第{i}號".encode() * 100) for i in range(3)]
+    docs.append(put_document(ctx, b, "合同.txt", b"contract", section="contract"))
+    return a, b, docs
+
+
+def test_backup_then_restore_is_clean(ctx, filed, tmp_path, invoke):
+    dest = tmp_path / "bk"
+    result = backup.backup(ctx, dest)
+    assert result.documents == 4 and result.files_copied >= 4 and not result.problems
+    manifest = json.loads((dest / "backup-manifest.json").read_text())
+    assert manifest["counts"]["documents"] == 4 and manifest["counts"]["clients"] == 2
+    docs = {k: v for k, v in manifest["files"].items() if v["kind"] == "document"}
+    assert len(docs) == 4 and all(len(v["sha256"]) == 64 for v in docs.values())
+    assert manifest["ledger"]["sha256"]
+    new = tmp_path / "restored"
+    restored = backup.restore(dest, new, "mei")
+    assert restored.check.ok, restored.check.problems
+    assert restored.documents == 4
+    for d in filed[2]:
+        assert (new / "archive_store" / d.rel).read_bytes() == d.path.read_bytes()
+    # the restored home works and checks clean from the CLI too
+    invoke("--home", str(new), "check")
+    assert (new / "archive_store").stat().st_mode & 0o007 == 0
+
+
+def test_cli_backup_and_restore(ctx, filed, tmp_path, invoke):
+    dest = tmp_path / "bk"
+    out = invoke("backup", str(dest)).output
+    assert "Backed up 4 documents of 2 clients" in out
+    data = invoke.json("backup", str(dest))
+    assert data["files_skipped"] >= 4 and data["files_copied"] == 0 and data["number"]
+    new = tmp_path / "new"
+    out = invoke("restore", str(dest), "--home", str(new)).output
+    assert "Check: everything agrees" in out
+    out = invoke("restore", str(dest), "--home", str(new), code=1).output
+    assert "already exists" in out
+
+
+def test_repeated_backup_copies_only_what_is_new(ctx, filed, tmp_path):
+    a, _b, _docs = filed
+    dest = tmp_path / "bk"
+    first = backup.backup(ctx, dest)
+    second = backup.backup(ctx, dest)
+    assert second.files_copied == 0 and second.files_skipped == first.files_copied
+    put_document(ctx, a, "新證據.txt", b"new")
+    third = backup.backup(ctx, dest)
+    assert third.files_copied == 1 and third.documents == 5
+    log = (dest / "backup-log.jsonl").read_text().splitlines()
+    assert len(log) == 3
+
+
+def test_backup_refuses_a_folder_inside_the_home_or_foreign(ctx, filed, tmp_path, home_dir):
+    with pytest.raises(InvalidInput):
+        backup.backup(ctx, home_dir / "bk")
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "x.txt").write_text("x")
+    with pytest.raises(Conflict):
+        backup.backup(ctx, foreign)
+
+
+def test_backup_of_another_home_is_refused(ctx, filed, tmp_path):
+    from archivist import home
+
+    dest = tmp_path / "bk"
+    backup.backup(ctx, dest)
+    other = home.create(tmp_path / "other", "別所", "mei", "王美")
+    octx = open_context(other.root, "mei")
+    try:
+        with pytest.raises(Conflict, match="another home"):
+            backup.backup(octx, dest)
+    finally:
+        octx.close()
+
+
+def test_backup_needs_a_role(ctx_as, filed, tmp_path):
+    with pytest.raises(Forbidden):
+        backup.backup(ctx_as("lin"), tmp_path / "bk")
+
+
+def test_damaged_live_file_is_not_backed_up_and_reported(ctx, filed, tmp_path, invoke):
+    docs = filed[2]
+    docs[0].path.write_bytes(b"tampered")
+    result = invoke("backup", str(tmp_path / "bk"), code=1)
+    assert str(docs[0].path) in result.output
+
+
+def test_restore_refuses_existing_home_and_nonempty_folder(ctx, filed, tmp_path, home_dir):
+    dest = tmp_path / "bk"
+    backup.backup(ctx, dest)
+    with pytest.raises(Conflict):
+        backup.restore(dest, home_dir, "mei")
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "keep.txt").write_text("mine")
+    with pytest.raises(Conflict):
+        backup.restore(dest, busy, "mei")
+    assert (busy / "keep.txt").read_text() == "mine"
+
+
+def test_restore_detects_a_damaged_backup_and_leaves_nothing(ctx, filed, tmp_path):
+    dest = tmp_path / "bk"
+    backup.backup(ctx, dest)
+    manifest = json.loads((dest / "backup-manifest.json").read_text())
+    rel = next(k for k, v in manifest["files"].items() if v["kind"] == "document")
+    target = dest / "data" / rel
+    target.write_bytes(target.read_bytes()[:-1] + b"?")
+    new = tmp_path / "new"
+    with pytest.raises(IntegrityError, match="checksum"):
+        backup.restore(dest, new, "mei")
+    assert not new.exists()
+    target.unlink()
+    with pytest.raises(IntegrityError, match="missing"):
+        backup.restore(dest, new, "mei")
+    assert not new.exists()
+
+
+def test_restore_refuses_unsafe_manifest_paths(ctx, filed, tmp_path):
+    dest = tmp_path / "bk"
+    backup.backup(ctx, dest)
+    path = dest / "backup-manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["files"]["../../evil.txt"] = {"size": 1, "sha256": "0" * 64, "kind": "home"}
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(IntegrityError, match="unsafe"):
+        backup.restore(dest, tmp_path / "new", "mei")
+    assert not (tmp_path / "evil.txt").exists()
+
+
+def test_restore_needs_an_archivist_of_the_backed_up_home(ctx, filed, tmp_path, invoke):
+    dest = tmp_path / "bk"
+    backup.backup(ctx, dest)
+    with pytest.raises(Forbidden):
+        backup.restore(dest, tmp_path / "n1", "lin")
+    assert not (tmp_path / "n1").exists()
+    out = invoke("restore", str(dest), "--home", str(tmp_path / "n2"), user=None, code=1).output
+    assert "--as" in out
+
+
+def test_restore_from_a_folder_without_backup(tmp_path, invoke):
+    (tmp_path / "empty").mkdir()
+    out = invoke("restore", str(tmp_path / "empty"), "--home", str(tmp_path / "n"),
+                 code=1).output
+    assert "backup-manifest.json" in out
+
+
+def test_backup_snapshot_is_a_single_self_contained_file(ctx, filed, tmp_path):
+    import sqlite3
+
+    dest = tmp_path / "bk"
+    backup.backup(ctx, dest)
+    ledger = dest / "data" / "archive_store" / "ledger.sqlite3"
+    assert not Path(str(ledger) + "-wal").exists()
+    con = sqlite3.connect(ledger)
+    try:
+        assert con.execute("select count(*) from documents").fetchone()[0] == 4
+    finally:
+        con.close()
+
+
+def test_restored_home_backup_is_independent(ctx, filed, tmp_path):
+    dest = tmp_path / "bk"
+    backup.backup(ctx, dest)
+    new = tmp_path / "new"
+    backup.restore(dest, new, "mei")
+    rctx = open_context(new, "mei")
+    try:
+        assert integrity.check(rctx).ok
+        from archivist import audit
+
+        with rctx.ledger.read() as conn:
+            assert audit.query(conn, action="home.restore")
+    finally:
+        rctx.close()
