@@ -1,0 +1,58 @@
+"""A loan opens the lent scope to its borrower at checkout and closes it at return or when
+overdue: through `file export` and `file show` (archivist.filing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archivist import clock, filing, loans
+from archivist.errors import NotFound
+
+
+@pytest.fixture
+def lent(ctx: Any, ctx_as: Any, make_client: Any, make_matter: Any) -> dict[str, Any]:
+    clock.set_now("2026-03-02T09:00:00")
+    client = make_client("陳大文")
+    matter = make_matter(client, lawyers=["zhao"])
+    doc = filing.file_bytes(ctx, client.number, "case", "起訴狀 原告陳大文 買賣合同".encode(),
+                            "起訴狀.txt", matter_number=matter, source="filed")
+    other = filing.file_bytes(ctx, client.number, "basic", "身份證明 陳大文".encode(),
+                              "身份證明.txt", source="filed")
+    return {"client": client, "matter": matter, "doc": doc.number, "other": other.number,
+            "lin": ctx_as("lin"), "clerk": ctx_as("clerk"), "mei": ctx}
+
+
+def test_file_export_begins_at_checkout_and_ends_at_return(lent: dict[str, Any],
+                                                           tmp_path: Path) -> None:
+    s = lent
+    number = loans.request(s["lin"], s["client"].number, purpose="準備開庭",
+                           matter=s["matter"]).loan.number
+    with pytest.raises(NotFound, match="may read"):
+        filing.export(s["lin"], s["doc"], tmp_path / "before.txt")
+    loans.approve(s["mei"], number)
+    with pytest.raises(NotFound, match="may read"):
+        filing.export(s["lin"], s["doc"], tmp_path / "approved.txt")
+    loans.checkout(s["clerk"], number, ack_confidentiality=True)
+    out = filing.export(s["lin"], s["doc"], tmp_path / "during.txt")
+    assert "陳大文" in out.read_text(encoding="utf-8")
+    with pytest.raises(NotFound):  # outside the lent matter
+        filing.export(s["lin"], s["other"], tmp_path / "other.txt")
+    loans.return_(s["clerk"], number)
+    with pytest.raises(NotFound, match="may read"):
+        filing.show(s["lin"], s["doc"])
+
+
+def test_overdue_loan_ends_file_access(lent: dict[str, Any], tmp_path: Path) -> None:
+    s = lent
+    number = loans.request(s["lin"], s["client"].number, purpose="x", days=1,
+                           document_numbers=[s["doc"]]).loan.number
+    loans.approve(s["mei"], number)
+    loans.checkout(s["clerk"], number, ack_confidentiality=True)
+    clock.set_now("2026-03-03T23:59:00")  # the due day: still readable
+    assert filing.show(s["lin"], s["doc"]).number == s["doc"]
+    clock.set_now("2026-03-04T00:00:01")
+    with pytest.raises(NotFound, match="may read"):
+        filing.export(s["lin"], s["doc"], tmp_path / "late.txt")
