@@ -28,6 +28,7 @@ PROVIDERS: list[str] = [
     "archivist.consultations:derived_records",
     "archivist.complaints:derived_records",
     "archivist.loans:derived_records",
+    "archivist.duties:derived_records",
 ]
 
 
