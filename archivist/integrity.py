@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
+import string
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -44,7 +46,24 @@ STALE_TMP_SECONDS = 3600
 HASH_THREADS = 4
 
 
+SECTION_NAMES = set(SECTION_FOLDERS.values())
+LOST_FOUND = "lost+found"  # in the home, outside the store: unfinished filings go here
+
+
 # ------------------------------------------------------------------------------ helpers
+def _number_pattern(fmt: str) -> re.Pattern[str]:
+    """A regex for file names that start with a document number rendered from `fmt`
+    (e.g. "{client}-{seq:04d}" -> "(?P<number>(?P<client>[^ ]+?)-\\d+) ")."""
+    out = []
+    for literal, field, _spec, _conv in string.Formatter().parse(fmt):
+        out.append(re.escape(literal))
+        if field == "client":
+            out.append(r"(?P<client>[^ /]+?)")
+        elif field:
+            out.append(r"\d+")
+    return re.compile(r"(?P<number>" + "".join(out) + r") ")
+
+
 def hash_file(path: Path, algo: str = "sha256") -> str:
     digest = hashlib.new(algo)
     with open(path, "rb") as fh:
@@ -92,6 +111,7 @@ class _Checker:
         self.progress = progress
         self.problems: list[CheckProblem] = []
         self.counts: dict[str, int] = {}
+        self._number_re: re.Pattern[str] | None = None
 
     def add(self, kind: str, detail: str, path: Path | str | None = None,
             client: str | None = None, document: str | None = None,
@@ -237,6 +257,11 @@ class _Checker:
                         self.add("temp", "a temporary file left by an interrupted write (never "
                                  "registered)" + ("" if stale else "; its writer may still be "
                                                   "running"), path, owner, repairable=stale)
+                    elif (number := self._unfinished(path, owner)) is not None:
+                        self.add("unfinished", f"a file written by a filing that never "
+                                 f"committed (number {number} is not registered to it); "
+                                 f"--repair moves it to {self.ctx.home.root / LOST_FOUND}",
+                                 path, owner, number, repairable=True)
                     elif os.path.islink(path):
                         self.add("orphan", "a symbolic link the ledger does not know", path,
                                  owner)
@@ -244,6 +269,18 @@ class _Checker:
                         self.add("orphan", "a file the ledger does not know; file it with "
                                  "`archivist file adopt`", path, owner)
         self.counts["files"] = files
+
+    def _unfinished(self, path: Path, owner: str | None) -> str | None:
+        """The document number in the name of a file that filing wrote into a section folder
+        but whose transaction never committed (a crash between the write and the commit)."""
+        if owner is None or path.parent.name not in SECTION_NAMES:
+            return None
+        if self._number_re is None:
+            self._number_re = _number_pattern(self.ctx.settings.numbering.document)
+        m = self._number_re.match(path.name)
+        if m is None or ("client" in m.re.groupindex and m.group("client") != owner):
+            return None
+        return m.group("number")
 
     def _owner(self, path: Path) -> str | None:
         for c in self.clients:
@@ -380,6 +417,10 @@ def _repair(ctx: Context, checker: _Checker) -> list[str]:
             if path.name.startswith(TMP_PREFIX) and temp_is_stale(path):
                 path.unlink(missing_ok=True)
                 done.append(f"removed the stale temporary file {p.path}")
+        elif p.kind == "unfinished" and p.path:
+            moved = _quarantine(ctx, Path(p.path))
+            if moved:
+                done.append(f"moved the unfinished filing's file {p.path} to {moved}")
         elif p.kind == "permissions" and p.path:
             done.extend(_tighten(Path(p.path) if p.path != str(ctx.store.root)
                                  else ctx.store.root))
@@ -390,6 +431,29 @@ def _repair(ctx: Context, checker: _Checker) -> list[str]:
                     for rel in written)
     done.extend(_repair_index(ctx, checker))
     return done
+
+
+def _quarantine(ctx: Context, path: Path) -> Path | None:
+    """Move a never-registered file out of the store into <home>/lost+found/, keeping its
+    relative path. Done under the ledger's write lock, after checking again that no document
+    row names the file, so a filing that is committing right now is never disturbed."""
+    from archivist.store import DIR_MODE
+
+    rel = ctx.store.relative(path)
+    with ctx.ledger.write() as conn:
+        if conn.execute(select(documents.c.id).where(documents.c.path == rel)).first():
+            return None
+        if not path.is_file():
+            return None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = ctx.home.root / LOST_FOUND / stamp / rel
+        target.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        if target.exists():
+            target = target.with_name(f"{target.name}.{os.urandom(3).hex()}")
+        os.rename(path, target)
+        audit.record(conn, ctx.actor.username, "archive.quarantine", "file", rel[-64:], None,
+                     path=rel, moved_to=str(target))
+    return target
 
 
 def _tighten(path: Path) -> list[str]:

@@ -185,7 +185,7 @@ class Matter(Model):
 class CheckProblem(Model):
     """One thing `archivist check` found. `path` is a full path on disk when there is one."""
 
-    kind: str  # missing | checksum | orphan | temp | derived | folder | permissions |
+    kind: str  # missing | checksum | orphan | unfinished | temp | derived | folder | permissions |
     #            index-missing | index-stale | index-extra | audit
     path: str | None = None
     client: str | None = None
@@ -436,6 +436,16 @@ class ExportResult(Model):
     exported: int
     left_out: int  # clients without written consent for the purpose
     columns: list[str] = Field(default_factory=list)
+
+
+class ClientReportResult(Model):
+    client: str
+    path: str
+    matters: list[str] = Field(default_factory=list)
+    lawyers: list[str] = Field(default_factory=list)
+    progress_records: int = 0  # records marked as reported to the client
+    internal_left_out: int = 0  # work records not marked for the client
+    deliverables: int = 0
 
 
 # --------------------------------------------------------------------------- client service

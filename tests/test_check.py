@@ -228,3 +228,27 @@ def test_several_kinds_at_once_summary(ctx, filed, invoke):
     data = invoke.json("check", code=1)
     assert data["summary"] == {"missing": 1, "derived": 1, "orphan": 1}
     assert all(p["path"].startswith("/") for p in data["problems"])
+
+
+def test_unfinished_filing_is_moved_to_lost_and_found(ctx, filed, home_dir, invoke):
+    client, _docs = filed
+    # a filing killed between writing its file and committing its row leaves this behind
+    left = ctx.store.resolve(client.folder) / "03 案件材料" / f"{client.number}-0009 起訴狀.txt"
+    left.write_bytes(b"complete copy of the source")
+    report = integrity.check(ctx)
+    assert kinds(report) == {"unfinished": 1}
+    assert report.problems[0].document == f"{client.number}-0009"
+    out = invoke("check", "--repair").output
+    assert "lost+found" in out
+    assert not left.exists()
+    moved = list((home_dir / "lost+found").rglob("*起訴狀.txt"))
+    assert len(moved) == 1 and moved[0].read_bytes() == b"complete copy of the source"
+    invoke("check")
+
+
+def test_a_numbered_looking_file_of_another_client_stays_an_orphan(ctx, filed, make_client):
+    client, _docs = filed
+    left = ctx.store.resolve(client.folder) / "03 案件材料" / "L0001-0001 x.txt"
+    left.write_bytes(b"x")
+    assert kinds(integrity.check(ctx, repair=True)) == {"orphan": 1}
+    assert left.exists()
