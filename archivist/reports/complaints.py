@@ -234,10 +234,10 @@ def write_docx(rep: ComplaintReport, path: str | Path, firm: str = "") -> Path:
         f"收到投訴 Complaints received: {rep.total}",
         f"未結案 Open: {len(rep.open)}  ·  逾期 Overdue: {len(rep.overdue)}  ·  "
         f"重新處理 Reopened: {len(rep.reopened)}",
-        f"首次答覆時間 Time to first response: median {_d(fr.median_days)}, worst "
-        f"{_d(fr.worst_days)} ({fr.worst_complaint or '-'}), over {fr.count}",
-        f"處理時間 Time to resolution: median {_d(rs.median_days)}, worst "
-        f"{_d(rs.worst_days)} ({rs.worst_complaint or '-'}), over {rs.count}",
+        f"首次答覆時間 Time to first response: median {_d(fr.median_days)} days, worst "
+        f"{_d(fr.worst_days)} days ({fr.worst_complaint or '-'}), over {fr.count} complaints",
+        f"處理時間 Time to resolution: median {_d(rs.median_days)} days, worst "
+        f"{_d(rs.worst_days)} days ({rs.worst_complaint or '-'}), over {rs.count} complaints",
     ]
     for line in lines:
         doc.add_paragraph(line, style="List Bullet")
