@@ -243,7 +243,7 @@ def request(ctx: Context, client_number: str, *, purpose: str, matter: str | Non
             borrower_id=actor.id, purpose=text, days=period, copy=copies,
             status=LoanStatus.PENDING.value, requested_at=now, renewals=0,
             ack_confidentiality=False,
-        )).inserted_primary_key[0]
+        )).inserted_primary_key[0]  # type: ignore[index]
         if doc_ids:
             conn.execute(loan_documents.insert(),
                          [{"loan_id": loan_id, "document_id": d} for d in doc_ids])
@@ -343,6 +343,10 @@ def checkout(ctx: Context, number: str, ack_confidentiality: bool) -> LoanResult
                 "confidentiality acknowledgement (policy 檔案查閱: readers must keep the "
                 "archive confidential)",
                 "Have the borrower acknowledge it, then pass --ack-confidentiality.")
+        # Serialise checkouts of one client's material (a row lock on PostgreSQL; SQLite's
+        # write transaction already holds the database lock).
+        conn.execute(select(clients.c.id).where(clients.c.id == row.client_id)
+                     .with_for_update())
         clash = originals_out(conn, row)
         if clash:
             other = clash[0]
@@ -498,7 +502,7 @@ def client_history(conn: Connection, client_id: int) -> list[dict[str, Any]]:
     for r in rows:
         loan = _model(conn, r, names)
         out.append({"number": loan.number, "state": loan.state, "borrower": loan.borrower,
-                    "scope": _scope_text(loan), "copies": loan.copies,
+                    "lent": _scope_text(loan) + ("（複印件）" if loan.copies else "（原件）"),
                     "requested": loan.requested_at.date().isoformat(),
                     "out": loan.checked_out_at.date().isoformat() if loan.checked_out_at else None,
                     "due": loan.due_date.isoformat() if loan.due_date else None,
