@@ -220,5 +220,5 @@ def client_summaries(conn: Connection, client_id: int) -> list[dict[str, Any]]:
     return [{"number": c.number, "consulted_at": c.consulted_at.isoformat(sep=" "),
              "channel": c.channel.value, "summary": c.summary,
              "follow_up": c.follow_up.isoformat() if c.follow_up else None,
-             "followed_up": c.followed_up_at is not None}
+             "followed_up": c.followed_up_at.date().isoformat() if c.followed_up_at else None}
             for c in for_client(conn, client_id)]

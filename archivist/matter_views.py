@@ -142,7 +142,7 @@ def show(ctx: Context, number: str) -> MatterDetail:
 
 # --------------------------------------------------------------------------- client timeline
 SKIPPED_ACTIONS = (".read", ".list", ".timeline", ".search", ".show", ".export")
-TEXT_KEYS = ("note", "summary", "title", "outcome", "text", "content", "purpose", "reason",
+TEXT_KEYS = ("summary", "title", "outcome", "note", "text", "content", "purpose", "reason",
              "new")
 
 

@@ -121,3 +121,26 @@ def edit(archive: Any, number: str, as_json: bool, **changes: Any) -> None:
 
     updated = registry.edit(archive, number, **changes)
     emit(updated, True) if as_json else click.echo(f"Updated client {updated.number}.")
+
+
+@client.command("timeline")
+@click.argument("number")
+@json_option
+@pass_archive
+def timeline(archive: Any, number: str, as_json: bool) -> None:
+    """List every event of a client, oldest first: registration, consultations, matters and
+    their work records, documents, loans, complaints (audited as a read).
+
+    \b
+    Example:
+      archivist client timeline C0001
+    """
+    from archivist import matter_views
+
+    rows = matter_views.client_timeline(archive, number)
+    if as_json:
+        emit(rows, True)
+        return
+    emit([{**r.model_dump(mode="json"), "at": r.at.isoformat(sep=" ", timespec="minutes")}
+          for r in rows], False, columns=["at", "actor", "action", "reference", "text"],
+         empty="No events.")
