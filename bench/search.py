@@ -1,0 +1,185 @@
+"""Search: raw Whoosh with the project's analyzer on the corpus texts (the reference), and
+archivist's own index and search on the filed archive.
+
+The reference indexes the exact text the generator wrote (no extraction) into a minimal schema
+(content with positions and stored text, client, section, document id) and answers each query
+with a searcher opened per query, top 10 hits and a highlighted snippet for each. Our figures go
+through archivist's interface (`archivist.index`) or the `archivist search` command."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import Section, dir_size, fresh_dir, median, percentile, timed
+from bench.corpus import Corpus
+
+# ------------------------------------------------------------------------------ analyzer
+_ANALYZER_NAMES = ("analyzer", "make_analyzer", "build_analyzer", "cjk_analyzer",
+                   "archivist_analyzer", "ANALYZER")
+_ANALYZER_MODULES = ("archivist.index.analysis", "archivist.index.analyzer",
+                     "archivist.index.tokenizer", "archivist.index.schema", "archivist.index")
+
+
+def project_analyzer() -> tuple[Any, str] | None:
+    """archivist's own analyzer (the one its index uses), if it has landed."""
+    for mod_name in _ANALYZER_MODULES:
+        try:
+            mod = importlib.import_module(mod_name)
+        except Exception:  # noqa: BLE001,S112 - not there yet
+            continue
+        for name in _ANALYZER_NAMES:
+            obj = getattr(mod, name, None)
+            if obj is None:
+                continue
+            with contextlib.suppress(Exception):
+                ana = obj() if callable(obj) and not hasattr(obj, "__or__") else obj
+                if list(t.text for t in ana("違約責任 Contract")):
+                    return ana, f"{mod_name}.{name}"
+    return None
+
+
+def bench_analyzer() -> Any:
+    """Fallback: CJK bigrams + whole Latin words, NFKC, lowercase, Traditional->Simplified."""
+    from bench.analysis import BigramTokenizer
+
+    return BigramTokenizer()
+
+
+def reference_analyzer(sec: Section) -> Any:
+    found = project_analyzer()
+    if found is not None:
+        sec.note(f"analyzer: {found[1]} (the project's, shared by the raw-Whoosh reference)")
+        return found[0]
+    sec.note("analyzer: the project's analyzer was not found in archivist.index; the raw-Whoosh "
+             "reference uses the bench's own CJK-bigram analyzer")
+    return bench_analyzer()
+
+
+# ------------------------------------------------------------------------------ raw Whoosh
+def build_raw(index_dir: Path, corpus: Corpus, analyzer: Any) -> tuple[float, Any]:
+    from whoosh import index
+    from whoosh.fields import ID, STORED, TEXT, Schema
+
+    content = TEXT(analyzer=analyzer, stored=True, phrase=True)
+    content.multitoken_query = "phrase"
+    schema = Schema(doc=ID(stored=True, unique=True), client=ID(stored=True),
+                    section=ID(stored=True), title=STORED, content=content)
+    fresh_dir(index_dir)
+    ix = index.create_in(str(index_dir), schema)
+    t0 = time.perf_counter()
+    writer = ix.writer(limitmb=128)
+    for d in corpus.docs:
+        writer.add_document(doc=d.path, client=str(d.client), section=d.section,
+                            title=d.title, content=d.text)
+    writer.commit()
+    return time.perf_counter() - t0, ix
+
+
+def raw_query(ix: Any, text: str, limit: int = 10) -> int:
+    from whoosh.qparser import QueryParser
+
+    with ix.searcher() as s:
+        q = QueryParser("content", ix.schema).parse(text)
+        results = s.search(q, limit=limit)
+        for hit in results:
+            hit.highlights("content")
+        return len(results)
+
+
+def raw_search(ix: Any, queries: list[str]) -> tuple[list[float], list[int]]:
+    times, hits = [], []
+    for q in queries:
+        t, n = timed(lambda q=q: raw_query(ix, q))
+        times.append(t)
+        hits.append(n)
+    return times, hits
+
+
+def run_reference(sec: Section, work: Path, corpus: Corpus, runs: int) -> dict[str, Any]:
+    analyzer = reference_analyzer(sec)
+    build_times = []
+    ix = None
+    for _ in range(runs):
+        t, ix = build_raw(work / "raw-whoosh", corpus, analyzer)
+        build_times.append(t)
+    assert ix is not None
+    n = len(corpus.docs)
+    size = dir_size(work / "raw-whoosh")
+    raw_search(ix, corpus.queries[:20])  # warm
+    lat: list[float] = []
+    for _ in range(max(1, runs)):
+        t, _hits = raw_search(ix, corpus.queries)
+        lat = t if not lat else [min(a, b) for a, b in zip(lat, t, strict=True)]
+    from whoosh.qparser import QueryParser
+
+    with ix.searcher() as s:
+        total_matches = [len(s.search(QueryParser("content", ix.schema).parse(q), limit=None))
+                         for q in corpus.queries[:100]]
+    ref = {"index_docs_per_s": n / median(build_times), "index_bytes": size,
+           "median": median(lat), "p95": percentile(lat, 95), "ix": ix,
+           "mean_matches": sum(total_matches) / max(1, len(total_matches)),
+           "max_matches": max(total_matches, default=0)}
+    sec.note(f"queries: {len(corpus.queries)} of 1-3 terms; on average a query matches "
+             f"{ref['mean_matches']:.0f} of {n} documents "
+             f"({100 * ref['mean_matches'] / max(1, n):.1f}%), at most {ref['max_matches']}")
+    return ref
+
+
+# ------------------------------------------------------------------------------ archivist
+def archivist_search_fn(ctx: Any) -> Any | None:
+    """A callable query -> hits through archivist's own search, if it exists."""
+    for mod_name, fn_name in (("archivist.index", "search"), ("archivist.search", "search"),
+                              ("archivist.index.search", "search"),
+                              ("archivist.index.searcher", "search")):
+        try:
+            mod = importlib.import_module(mod_name)
+        except Exception:  # noqa: BLE001,S112
+            continue
+        fn = getattr(mod, fn_name, None)
+        if callable(fn):
+            return lambda q, fn=fn: fn(ctx, q, limit=10)
+    return None
+
+
+def run(sec: Section, work: Path, corpus: Corpus, runs: int, home: Any | None) -> None:
+    ref = run_reference(sec, work, corpus, runs)
+    n = len(corpus.docs)
+    sec.row("raw Whoosh indexing", ref["index_docs_per_s"], "docs/s", runs=runs)
+    sec.row("raw Whoosh index size", ref["index_bytes"] / 2**20, "MB",
+            per_1k_docs_mb=ref["index_bytes"] / 2**20 / n * 1000)
+    if home is None:
+        sec.row("raw Whoosh search median", ref["median"], "s")
+        sec.row("raw Whoosh search p95", ref["p95"], "s")
+        sec.skip("archivist's filing did not run, so there is no archive to search")
+        return
+    from archivist.context import open_context
+
+    index_dir = home.root / "index"
+    ours_size = dir_size(index_dir)
+    if ours_size > 4096:
+        sec.row("index size", ours_size / 2**20, "MB", "raw Whoosh", ref["index_bytes"] / 2**20,
+                per_1k_docs_mb=ours_size / 2**20 / n * 1000)
+    ctx = open_context(home.root, "mei")
+    try:
+        fn = archivist_search_fn(ctx)
+        if fn is None:
+            sec.row("raw Whoosh search median", ref["median"], "s")
+            sec.row("raw Whoosh search p95", ref["p95"], "s")
+            sec.skip("archivist's search library function was not found")
+            return
+        for q in corpus.queries[:20]:
+            fn(q)
+        lat: list[float] = []
+        for _ in range(max(1, runs)):
+            times = [timed(lambda q=q: fn(q))[0] for q in corpus.queries]
+            lat = times if not lat else [min(a, b) for a, b in zip(lat, times, strict=True)]
+    finally:
+        ctx.close()
+    sec.row("search median (top 10, highlights)", median(lat), "s", "raw Whoosh", ref["median"],
+            runs=len(corpus.queries))
+    sec.row("search p95 (top 10, highlights)", percentile(lat, 95), "s", "raw Whoosh",
+            ref["p95"], runs=len(corpus.queries), target=0.050)
