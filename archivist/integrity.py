@@ -500,3 +500,64 @@ def _record(ctx: Context, username: str, report: CheckReport) -> None:
                          repaired=len(report.repaired), counts=report.counts)
     except ArchivistError:
         pass
+
+
+# ------------------------------------------------------------------------------ adopt
+def adopt(ctx: Context, path: str | os.PathLike[str], client_number: str, section: str,
+          title: str | None = None) -> Any:
+    """File an orphan (a file inside archive_store/ that the ledger does not know) properly:
+    it is filed under a new document number in the client's section through the normal filing
+    path (numbered, checksummed, indexed, audited), the new file is verified against the
+    orphan's checksum, and only then is the orphan removed. Returns the filed Document."""
+    from archivist import filing, registry
+    from archivist.errors import Conflict, InvalidInput, NotFound
+
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="adopt orphan files")
+    raw = os.fspath(path)
+    if "\x00" in raw:
+        raise InvalidInput("the path contains a NUL character")
+    given = Path(raw).expanduser()
+    if not given.is_absolute():
+        # relative to the current folder if it exists there, else to archive_store/
+        given = given.absolute() if given.exists() else ctx.store.root / given
+    if given.is_symlink():
+        raise InvalidInput(f"{given} is a symbolic link", "Adopt the file it points to.")
+    store_root = ctx.store.root.resolve()
+    orphan = given.resolve()
+    if store_root not in orphan.parents:
+        raise InvalidInput(f"{given} is not inside the archive store {store_root}",
+                           "File documents from elsewhere with `archivist file add`.")
+    if not orphan.is_file():
+        raise NotFound(f"no file {given}", "See `archivist check` for the orphans.")
+    rel = ctx.store.relative(orphan)
+    name = orphan.name
+    if is_litter(name) or name.startswith(TMP_PREFIX) or (
+            orphan.parent == store_root and name in LEDGER_FILES):
+        raise InvalidInput(f"{orphan} is not a document (operating-system litter, a temp file "
+                           "or the ledger)")
+    with ctx.ledger.read() as conn:
+        known = conn.execute(select(documents.c.number).where(documents.c.path == rel)).first()
+        if known:
+            raise Conflict(f"{orphan} is already filed as document {known[0]}")
+        client = registry.get(conn, client_number)
+        from archivist import records
+
+        derived = {f"{client.folder}/{r}" for r in records.expected(conn, client)}
+        derived |= {f"{f}/manifest.json"
+                    for f in conn.execute(select(clients_table.c.folder)).scalars()}
+    if rel in derived:
+        raise InvalidInput(f"{orphan} is a derived record, not a document",
+                           "Run `archivist check --repair` to rewrite it.")
+    digest = hash_file(orphan)
+    doc = filing.file_path(ctx, client.number, orphan, section, title=title, source="adopted")
+    filed_path = ctx.store.resolve(doc.path)
+    if hash_file(filed_path) != digest or doc.checksum != digest:
+        raise Conflict(f"{orphan} changed while it was being adopted; it was filed as "
+                       f"{doc.number} and left where it was", "Compare the two and run "
+                       "`archivist check`.")
+    if filed_path != orphan:
+        orphan.unlink()
+    with ctx.ledger.write() as conn:
+        audit.record(conn, actor.username, "document.adopt", "document", doc.number, client.id,
+                     orphan=rel, filed_as=doc.path, checksum=digest)
+    return doc
