@@ -144,3 +144,11 @@ def timeline(archive: Any, number: str, as_json: bool) -> None:
     emit([{**r.model_dump(mode="json"), "at": r.at.isoformat(sep=" ", timespec="minutes")}
           for r in rows], False, columns=["at", "actor", "action", "reference", "text"],
          empty="No events.")
+
+
+try:
+    from archivist.cli.client_rights import register as _register_rights
+except ModuleNotFoundError:  # pragma: no cover
+    _register_rights = None
+if _register_rights is not None:
+    _register_rights(client)
