@@ -196,6 +196,12 @@ def close(archive: Any, number: str, outcome: str, satisfied: bool | None, note:
                                "--dissatisfied")
     m = matters.close(archive, number, outcome, satisfied, note)
     _matter_out(m, as_json, "closed" + ("" if satisfied else "; follow-up opened"))
+    try:
+        from archivist.cli.matter_duties import warn_open_deliverables
+    except ModuleNotFoundError:  # pragma: no cover
+        warn_open_deliverables = None  # type: ignore[assignment]
+    if warn_open_deliverables is not None:
+        warn_open_deliverables(archive, m.number)
     if not satisfied and not as_json:
         warn(f"the client is dissatisfied: follow up with `archivist matter follow-up "
              f"{m.number} --note ...`")
@@ -243,16 +249,24 @@ def reopen(archive: Any, number: str, note: str, as_json: bool) -> None:
 @click.option("--status", type=click.Choice(["open", "closed"]))
 @click.option("--overdue", is_flag=True,
               help="Only open matters whose contact deadline passed without contact.")
+@click.option("--unpaid", is_flag=True,
+              help="Instead: fee instalments past due and not paid (as `matter unpaid`).")
 @json_option
 @pass_archive
 def list_(archive: Any, client: str | None, lawyer: str | None, status: str | None,
-          overdue: bool, as_json: bool) -> None:
+          overdue: bool, as_json: bool, unpaid: bool = False) -> None:
     """List the matters you may see.
 
     \b
     Example:
       archivist matter list --overdue
+      archivist matter list --unpaid
     """
+    if unpaid:
+        from archivist.cli.matter_duties import show_unpaid
+
+        show_unpaid(archive, client, lawyer, as_json)
+        return
     from archivist import matter_views
 
     rows = matter_views.list_matters(archive, client, lawyer, status, overdue)
