@@ -55,3 +55,21 @@ def complaints(archive: Any, date_from: str, date_to: str, out: str | None,
           "resolution (days)": f"median {rs.median_days}, worst {rs.worst_days} "
                                f"({rs.worst_complaint}), n={rs.count}",
           "proposals": len(rep.proposals)}, False)
+
+
+@report.command("service")
+@click.option("--from", "date_from", metavar="DATE", help="Evaluations recorded from this day.")
+@click.option("--to", "date_to", metavar="DATE", help="Evaluations recorded up to this day.")
+@json_option
+@pass_archive
+def service(archive: Any, date_from: str | None, date_to: str | None, as_json: bool) -> None:
+    """Summarise the clients' evaluations of each lawyer's service (監督權): count, average,
+    lowest and highest score, scores of 1-2, matters; lowest average first.
+
+    \b
+    Example:
+      archivist report service --from 2026-01-01 --to 2026-12-31
+    """
+    from archivist.cli.matter_duties import show_service
+
+    show_service(archive, date_from, date_to, as_json)
