@@ -248,7 +248,7 @@ def file(ctx: Context, client_number: str, channel: str, content: str,
             first_response_due=now.date() + timedelta(days=d.complaint_first_response_days),
             due_date=due, first_due_date=due, reopen_count=0,
             first_response_at=now if told_text else None, updated_at=now,
-        )).inserted_primary_key[0]
+        )).inserted_primary_key[0]  # type: ignore[index]
         _event(conn, cid, actor.username, "filed", content_text, channel=channel,
                received_by=receiver.username, matter=matter_number)
         audit.record(conn, actor.username, "complaint.file", "complaint", number, client.id,

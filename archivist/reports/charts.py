@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from typing import Any
 
 CJK_FAMILIES = ("Noto Sans CJK TC", "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK TC",
                 "Source Han Sans TW", "Source Han Sans CN", "WenQuanYi Zen Hei",
@@ -48,11 +49,12 @@ def bar_chart(values: dict[str, int], title: str, *, horizontal: bool = True,
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     font = cjk_font()
-    rc = {"font.family": [font, "DejaVu Sans"]} if font else {"font.family": ["DejaVu Sans"]}
-    rc["axes.unicode_minus"] = False  # type: ignore[assignment]
-    with matplotlib.rc_context(rc):
+    rc: dict[str, Any] = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
+                          "axes.unicode_minus": False}
+    with matplotlib.rc_context(rc):  # type: ignore[arg-type]
         names = list(values.keys()) or ["-"]
         counts = list(values.values()) or [0]
         height = max(2.4, 0.45 * len(names) + 1.2) if horizontal else 3.6
@@ -68,7 +70,7 @@ def bar_chart(values: dict[str, int], title: str, *, horizontal: bool = True,
             else:
                 ax.bar(names, counts, color="#4472C4")
                 ax.set_ylabel(xlabel)
-            ax.xaxis.get_major_locator().set_params(integer=True)
+            (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
             ax.set_title(title)
             ax.spines[["top", "right"]].set_visible(False)
             fig.tight_layout()
