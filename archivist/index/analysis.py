@@ -1,0 +1,229 @@
+"""Analysis for Chinese (both scripts) and English.
+
+Text is normalised (NFKC compatibility forms such as full-width ＡＢＣ and ①, lower case,
+Traditional → Simplified with OpenCC t2s) while keeping a map back to the original characters,
+so highlight offsets point into the text as filed. Then:
+
+- a run of CJK characters of length n >= 2 becomes its n-1 overlapping bigrams at consecutive
+  positions; at index time every character is also indexed alone, at the position of the bigram
+  it starts (the last one shares the last bigram's position), so a one-character query finds it;
+- a lone CJK character is one token;
+- other words (Latin, digits) are kept whole.
+
+A multi-character query therefore becomes a phrase of bigrams: 違約 matches 违约 but not
+違反...約. Whoosh pickles this class into the index: keep its module path and name stable and
+bump ANALYSIS_VERSION when its output changes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import Token, Tokenizer
+
+from archivist.textnorm import to_simplified
+
+ANALYSIS_VERSION = 1
+
+_CJK = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+        "\U00020000-\U0002fa1f")
+TOKEN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
+CJK_RUN = re.compile(rf"[{_CJK}]+")
+
+
+def normalize(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """(normalised text, start offsets, end offsets) where offsets map each normalised character
+    back to the original text; None offsets mean the identity map (the common fast path)."""
+    starts: list[int] | None = None
+    ends: list[int] | None = None
+    if not unicodedata.is_normalized("NFKC", text):
+        parts: list[str] = []
+        starts, ends = [], []
+        for i, ch in enumerate(text):
+            n = ch if ch < "\u00a0" else unicodedata.normalize("NFKC", ch)
+            parts.append(n)
+            starts.extend([i] * len(n))
+            ends.extend([i + 1] * len(n))
+        text = "".join(parts)
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        parts, s2, e2 = [], [], []
+        for i, ch in enumerate(text):
+            low = ch.lower()
+            parts.append(low)
+            s2.extend([starts[i] if starts else i] * len(low))
+            e2.extend([ends[i] if ends else i + 1] * len(low))
+        lowered, starts, ends = "".join(parts), s2, e2
+    text = lowered
+    if not text.isascii():
+        simple = to_simplified(text)
+        if len(simple) != len(text):  # phrase-level conversion changed a length: go run by run
+            out: list[str] = []
+            last = 0
+            for m in CJK_RUN.finditer(text):
+                out.append(text[last:m.start()])
+                run = to_simplified(m.group())
+                if len(run) != len(m.group()):
+                    run = "".join(to_simplified(c) if len(to_simplified(c)) == 1 else c
+                                  for c in m.group())
+                out.append(run)
+                last = m.end()
+            out.append(text[last:])
+            simple = "".join(out)
+        text = simple
+    return text, starts, ends
+
+
+def fold_query_text(text: str) -> str:
+    return normalize(text)[0]
+
+
+class CJKBigramTokenizer(Tokenizer):
+    """See the module docstring. `mode` is "index" or "query" (Whoosh passes it)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CJKBigramTokenizer)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,  # type: ignore[override]
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: Any) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        norm, starts, ends = normalize(value)
+        if not tokenize:
+            t.original = t.text = norm
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
+            yield t
+            return
+        index_mode = mode != "query"
+        pos = start_pos
+
+        def span(a: int, b: int) -> tuple[int, int]:
+            if starts is None or ends is None:
+                return start_char + a, start_char + b
+            return start_char + starts[a], start_char + ends[b - 1]
+
+        for m in TOKEN_RE.finditer(norm):
+            word = m.group("word")
+            if word is not None:
+                t.text = word
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = word
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar, t.endchar = span(m.start(), m.end())
+                yield t
+                pos += 1
+                continue
+            run = m.group("cjk")
+            base = m.start()
+            n = len(run)
+            if n == 1:
+                t.text = run
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = run
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar, t.endchar = span(base, base + 1)
+                yield t
+                pos += 1
+                continue
+            for i in range(n):
+                p = pos + min(i, n - 2)
+                if i < n - 1:
+                    t.text = run[i:i + 2]
+                    t.boost = 1.0
+                    t.stopped = False
+                    if keeporiginal:
+                        t.original = t.text
+                    if positions:
+                        t.pos = p
+                    if chars:
+                        t.startchar, t.endchar = span(base + i, base + i + 2)
+                    yield t
+                if index_mode:
+                    t.text = run[i]
+                    t.boost = 1.0
+                    t.stopped = False
+                    if keeporiginal:
+                        t.original = t.text
+                    if positions:
+                        t.pos = p
+                    if chars:
+                        t.startchar, t.endchar = span(base + i, base + i + 1)
+                    yield t
+            pos += n - 1
+
+
+def analyzer() -> CJKBigramTokenizer:
+    return CJKBigramTokenizer()
+
+
+def expand_synonyms(query: str, groups: list[list[str]]) -> str:
+    """Rewrite a query string so each configured synonym finds the others: a CJK run holding a
+    synonym becomes (run OR run-with-each-other-synonym); a quoted phrase likewise as a group of
+    quoted phrases. Field prefixes and operators are left alone."""
+    folded_groups = [[fold_query_text(w) for w in g if w.strip()] for g in groups]
+    folded_groups = [sorted(set(g), key=len, reverse=True) for g in folded_groups if len(g) > 1]
+    def variants(text: str) -> list[str]:
+        norm = fold_query_text(text)
+        if len(norm) != len(text):
+            return [text]
+        out = [text]
+        for group in folded_groups:
+            for word in group:
+                idx = norm.find(word)
+                if idx < 0:
+                    continue
+                for other in group:
+                    if other != word:
+                        out.append(text[:idx] + other + text[idx + len(word):])
+                break
+        seen: list[str] = []
+        for v in out:
+            if fold_query_text(v) not in [fold_query_text(s) for s in seen]:
+                seen.append(v)
+        return seen
+
+    def sub_quoted(m: re.Match[str]) -> str:
+        vs = variants(m.group(1))
+        if len(vs) == 1:
+            return m.group(0)
+        return "(" + " OR ".join(f'"{v}"' for v in vs) + ")"
+
+    query = re.sub(r'"[^"]*"', lambda m: re.sub(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])", "", m.group()),
+                   query)
+    parts = re.split(r'("[^"]*")', query)
+    out: list[str] = []
+    for part in parts:
+        if part.startswith('"') and part.endswith('"') and len(part) >= 2:
+            out.append(re.sub(r'"([^"]*)"', sub_quoted, part))
+            continue
+
+        def sub_run(m: re.Match[str]) -> str:
+            vs = variants(m.group(0))
+            if len(vs) == 1:
+                return m.group(0)
+            return "(" + " OR ".join(vs) + ")"
+
+        # only bare words (not field:value prefixed with a colon directly before)
+        out.append(re.sub(rf"(?<![:\w])[^\s(){{}}\[\]\"':]*[{_CJK}][^\s(){{}}\[\]\"':]*",
+                          sub_run, part))
+    return "".join(out)

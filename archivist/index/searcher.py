@@ -1,0 +1,212 @@
+"""Searching the index with access control.
+
+The user's scope (archivist.access) becomes a Whoosh filter, so hits they may not see are never
+shown, counted or hinted at. Each search is audited: who, the query, the filters, and which
+client archives appeared on the page shown."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from archivist import access, audit
+from archivist.errors import InvalidInput
+from archivist.models import Scope, SearchHit, SearchResult, Section
+
+if TYPE_CHECKING:
+    from archivist.context import Context
+
+MARK_ON, MARK_OFF = "\x02", "\x03"
+SNIPPET_CHARS = 160
+MAX_QUERY = 1000
+
+
+def _formatter() -> Any:
+    from whoosh.highlight import Formatter
+
+    class Marks(Formatter):
+        """Marks matches with control characters; overlapping bigram matches are merged."""
+
+        between = " … "
+
+        def format_fragment(self, fragment: Any, replace: bool = False) -> str:
+            text = fragment.text
+            spans: list[list[int]] = []
+            for t in sorted(fragment.matches, key=lambda t: (t.startchar, t.endchar)):
+                if t.startchar is None:
+                    continue
+                if spans and t.startchar <= spans[-1][1]:
+                    spans[-1][1] = max(spans[-1][1], t.endchar)
+                else:
+                    spans.append([t.startchar, t.endchar])
+            out, index = [], fragment.startchar
+            for s, e in spans:
+                s, e = max(s, index), min(e, fragment.endchar)
+                if e <= s:
+                    continue
+                out.append(text[index:s])
+                out.append(MARK_ON + text[s:e] + MARK_OFF)
+                index = e
+            out.append(text[index:fragment.endchar])
+            return "".join(out)
+
+        def format(self, fragments: Any, replace: bool = False) -> str:
+            return self.between.join(self.format_fragment(f) for f in fragments)
+
+    return Marks()
+
+
+def plain(marked: str) -> str:
+    return marked.replace(MARK_ON, "").replace(MARK_OFF, "")
+
+
+def _scope_filter(scope: Scope) -> Any:
+    from whoosh.query import Or, Term
+
+    terms = ([Term("client_id", str(i)) for i in sorted(scope.client_ids)]
+             + [Term("matter_id", str(i)) for i in sorted(scope.matter_ids)]
+             + [Term("doc_id", str(i)) for i in sorted(scope.document_ids)])
+    return Or(terms)
+
+
+def _day(value: date | str | None, what: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    from archivist import clock
+
+    return clock.parse_date(str(value), what)
+
+
+def parse_query(text: str, groups: list[list[str]]) -> Any:
+    from whoosh.qparser import MultifieldParser, OrGroup, plugins  # noqa: F401
+
+    from archivist.index.analysis import expand_synonyms
+    from archivist.index.schema import make_schema
+
+    q = (text or "").strip()
+    if not q:
+        raise InvalidInput("the search query is empty", "Give some words to search for.")
+    if len(q) > MAX_QUERY:
+        raise InvalidInput(f"the search query is longer than {MAX_QUERY} characters")
+    q = expand_synonyms(q, groups)
+    parser = MultifieldParser(["title", "name", "content"], make_schema())
+    parser.remove_plugin_class(plugins.WildcardPlugin)
+    parser.remove_plugin_class(plugins.PlusMinusPlugin)
+    parser.add_plugin(plugins.PlusMinusPlugin())
+    try:
+        return parser.parse(q)
+    except Exception as exc:  # the parser is lenient; anything left is the user's syntax
+        raise InvalidInput(f"the search query could not be read ({exc})",
+                           'Use words, "quoted phrases", AND/OR/NOT and field:value.') from None
+
+
+def search(ctx: Context, query: str, *, client: str | None = None, matter: str | None = None,
+           section: str | None = None, filetype: str | None = None,
+           date_from: date | str | None = None, date_to: date | str | None = None,
+           limit: int = 20, page: int = 1, sort: str = "relevance") -> SearchResult:
+    from whoosh.query import And, DateRange, Every, NullQuery, Term
+
+    from archivist import registry
+    from archivist.index.schema import open_index
+
+    user = ctx.actor
+    if not 1 <= limit <= 1000:
+        raise InvalidInput("--limit must be between 1 and 1000")
+    if page < 1:
+        raise InvalidInput("--page must be 1 or more")
+    if sort not in ("relevance", "date"):
+        raise InvalidInput(f"unknown sort {sort!r}", "Use relevance or date.")
+    if section:
+        try:
+            section = Section(section).value
+        except ValueError:
+            raise InvalidInput(f"unknown section {section!r}",
+                               "Use one of: " + ", ".join(s.value for s in Section)) from None
+    start, end = _day(date_from, "--from"), _day(date_to, "--to")
+    parsed = parse_query(query, ctx.settings.search.synonyms)
+
+    with ctx.ledger.read() as conn:
+        scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+        filters: list[Any] = []
+        if client:
+            try:
+                c = registry.get(conn, client)
+                filters.append(Term("client_id", str(c.id)))
+            except Exception:
+                filters.append(NullQuery)  # an unknown client: no hits, and no hint
+        if matter:
+            from sqlalchemy import select
+
+            from archivist.ledger.tables.matters import matters
+
+            mid = conn.execute(select(matters.c.id).where(
+                matters.c.number == matter.strip().upper())).scalar()
+            filters.append(Term("matter_id", str(mid)) if mid else NullQuery)
+    if section:
+        filters.append(Term("section", section))
+    if filetype:
+        filters.append(Term("type", filetype.strip().lower().lstrip(".")))
+    if start or end:
+        filters.append(DateRange("date", datetime.combine(start, time.min) if start else None,
+                                 datetime.combine(end + timedelta(days=1), time.min)
+                                 - timedelta(microseconds=1) if end else None))
+    if not scope.everything:
+        filters.append(_scope_filter(scope) if not scope.nothing else NullQuery)
+
+    hits: list[SearchHit] = []
+    total = 0
+    if not any(f is NullQuery for f in filters):
+        ix = open_index(ctx.home.index_dir)
+        with ix.searcher() as s:
+            flt = And(filters) if filters else None
+            if flt is not None and len(filters) == 1:
+                flt = filters[0]
+            kwargs: dict[str, Any] = {"filter": flt, "terms": True}
+            if sort == "date":
+                kwargs["sortedby"] = "date"
+                kwargs["reverse"] = True
+            if isinstance(parsed, Every):
+                parsed = Every()
+            res = s.search_page(parsed, page, pagelen=limit, **kwargs)
+            total = res.total
+            res.results.fragmenter.maxchars = SNIPPET_CHARS
+            res.results.fragmenter.surround = 40
+            res.results.formatter = _formatter()
+            for hit in res:
+                marked = hit.highlights("content", top=2) or ""
+                if not marked:
+                    marked = (hit.get("content") or "")[:SNIPPET_CHARS]
+                marked = " ".join(marked.split())
+                hits.append(SearchHit(
+                    client=hit["client"], client_name="", document=hit["doc"],
+                    title=hit.get("title", ""), original_name=hit.get("original_name", ""),
+                    section=hit.get("section", ""), date=hit["date"].date().isoformat()
+                    if hit.get("date") else "", score=round(float(hit.score or 0.0), 4),
+                    snippet=plain(marked), highlighted=marked,
+                    matter=hit.get("matter") or None, filetype=hit.get("type") or None))
+    clients_shown = sorted({h.client for h in hits})
+    with ctx.ledger.write() as conn:
+        names = _client_names(conn, clients_shown)
+        for h in hits:
+            h.client_name = names.get(h.client, "")
+        audit.record(conn, user.username, "search", "search", (query or "")[:200], None,
+                     query=query, client=client, matter=matter, section=section,
+                     type=filetype, date_from=str(start) if start else None,
+                     date_to=str(end) if end else None, page=page, total=total,
+                     clients=clients_shown, documents=[h.document for h in hits])
+    return SearchResult(total=total, page=page, limit=limit, hits=hits)
+
+
+def _client_names(conn: Any, numbers: list[str]) -> dict[str, str]:
+    if not numbers:
+        return {}
+    from sqlalchemy import select
+
+    from archivist.ledger.tables.core import clients
+
+    return {r.number: r.name for r in conn.execute(
+        select(clients.c.number, clients.c.name).where(clients.c.number.in_(numbers)))}
