@@ -44,6 +44,7 @@ LEDGER_FILES = {"ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm",
                 "ledger.sqlite3-journal"}
 STALE_TMP_SECONDS = 3600
 HASH_THREADS = 4
+INDEX_LINES = 100  # per kind; beyond that one summary line (repair rebuilds)
 
 
 SECTION_NAMES = set(SECTION_FOLDERS.values())
@@ -335,18 +336,24 @@ class _Checker:
             self.add("index-missing", f"the index cannot be read: {exc}",
                      self.ctx.home.index_dir, repairable=True)
             return "broken"
+        index_dir = self.ctx.home.index_dir
+        if not getattr(st, "version_ok", True) and (st.missing or st.documents):
+            self.add("index-missing", f"the index must be rebuilt: {st.message}", index_dir,
+                     repairable=True)
+            return st
         wanted = None if self.client_number is None else {d.number for d in self.docs}
         for kind, attr, text in (("index-missing", "missing", "is not in the index"),
                                  ("index-stale", "stale", "is out of date in the index"),
                                  ("index-extra", "extra", "is in the index but not the ledger")):
-            for number in sorted(getattr(st, attr, []) or []):
-                number = str(number)
-                if wanted is not None and kind != "index-extra" and number not in wanted:
-                    continue
-                if wanted is not None and kind == "index-extra":
-                    continue
-                self.add(kind, f"document {number} {text}", self.ctx.home.index_dir,
-                         document=number, repairable=True)
+            numbers = [str(n) for n in sorted(getattr(st, attr, []) or [])]
+            if wanted is not None:
+                numbers = [n for n in numbers if n in wanted] if kind != "index-extra" else []
+            for number in numbers[:INDEX_LINES]:
+                self.add(kind, f"document {number} {text}", index_dir, document=number,
+                         repairable=True)
+            if len(numbers) > INDEX_LINES:
+                self.add(kind, f"{len(numbers) - INDEX_LINES} more documents {text}",
+                         index_dir, repairable=True)
         return st
 
     # -------------------------------------------------------------------- audit

@@ -252,3 +252,39 @@ def test_a_numbered_looking_file_of_another_client_stays_an_orphan(ctx, filed, m
     left.write_bytes(b"x")
     assert kinds(integrity.check(ctx, repair=True)) == {"orphan": 1}
     assert left.exists()
+
+
+def test_index_entry_removed_is_missing_and_repair_reindexes(ctx, filed, invoke):
+    from archivist import index
+
+    _client, docs = filed
+    index.delete_documents(ctx, [docs[1].number])
+    report = integrity.check(ctx)
+    assert kinds(report) == {"index-missing": 1}
+    assert report.problems[0].document == docs[1].number
+    assert report.problems[0].path == str(ctx.home.index_dir)
+    out = invoke("check", "--repair").output
+    assert "re-indexed 1 documents" in out
+    assert integrity.check(ctx).ok
+
+
+def test_index_extra_entry_is_reported_and_removed(ctx, filed):
+    from archivist import index
+
+    _client, docs = filed
+    ghost = docs[0].doc.model_copy(update={"number": "Z9999-0001"})
+    index.add_documents(ctx, [(ghost, "ghost")])
+    report = integrity.check(ctx)
+    assert kinds(report) == {"index-extra": 1}
+    assert integrity.check(ctx, repair=True).ok
+
+
+def test_deleted_index_is_rebuilt_by_repair(ctx, filed, invoke):
+    import shutil
+
+    shutil.rmtree(ctx.home.index_dir)
+    report = integrity.check(ctx)
+    assert set(kinds(report)) == {"index-missing"}
+    out = invoke("check", "--repair").output
+    assert "index" in out
+    assert integrity.check(ctx).ok
