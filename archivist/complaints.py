@@ -66,7 +66,7 @@ LABELS_ZH = {
 }
 KIND_ZH = {"filed": "受理", "notify": "告知客戶", "classify": "分類", "assign": "交辦",
            "resolve": "處理結果", "feedback": "回訪", "reopen": "重新處理", "close": "結案",
-           "propose": "改進建議"}
+           "propose": "改進建議", "reply": "回覆函"}
 
 # which states each step starts from
 ALLOWED: dict[str, tuple[ComplaintStatus, ...]] = {
@@ -547,3 +547,63 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
         name = safe_component(f"{c.number} 投訴處理記錄.txt")
         out[f"{folder}/{name}"] = record_text(c)
     return out
+
+
+# ------------------------------------------------------------------------------- reply letter
+CHANNEL_REPLY = {"phone": "電話", "email": "電郵", "fax": "傳真", "in-person": "來訪",
+                 "mailbox": "投訴信箱"}
+
+
+def reply_data(conn: Connection, c: Complaint, objection_days: int | None = None,
+               reply_date: date | None = None, findings: str | None = None,
+               resolution: str | None = None) -> dict[str, Any]:
+    """The data of the 投訴處理回覆函 (template complaint-reply) for a resolved complaint."""
+    from archivist import registry
+
+    if c.status not in (S.RESOLVED, S.CLOSED) or not c.finding:
+        raise Conflict(f"complaint {c.number} is '{c.status.value}': a reply letter needs a "
+                       "resolved complaint", f"Next step: {NEXT_HINT[c.status]}.")
+    client = registry.by_id(conn, c.client_id)
+    handler = c.assignee or ""
+    if c.assignee_kind == "user":
+        handler = users.get(conn, c.assignee or "").display_name
+    data: dict[str, Any] = {
+        "client": {"number": client.number, "name": client.name,
+                   "address": client.address or ""},
+        "complaint_number": c.number,
+        "received_date": c.received_at.date().isoformat(),
+        "channel": CHANNEL_REPLY.get(c.channel, c.channel),
+        "summary": c.content[:5000],
+        "findings": (findings or c.finding or "")[:5000],
+        "resolution": (resolution or c.action or "")[:5000],
+        "handler": handler,
+    }
+    if objection_days is not None:
+        data["objection_days"] = objection_days
+    if reply_date is not None:
+        data["reply_date"] = reply_date.isoformat()
+    return data
+
+
+def reply(ctx: Context, number: str, objection_days: int | None = None,
+          reply_date: str | date | None = None, findings: str | None = None,
+          resolution: str | None = None) -> tuple[Complaint, bytes]:
+    """Fill the 投訴處理回覆函 for a resolved complaint: (complaint, .docx bytes). The letter's
+    production is recorded in the complaint's history and audited."""
+    from archivist import documents
+
+    actor = _staff(ctx, "write complaint reply letters")
+    when = clock.parse_date(reply_date, "--date") if reply_date is not None else None
+    with ctx.ledger.write() as conn:
+        c = _model(conn, _row(conn, number))
+        data = reply_data(conn, c, objection_days, when,
+                          _text(findings, "findings", 5000, required=False),
+                          _text(resolution, "resolution", 5000, required=False))
+        blob = documents.render_to_bytes(ctx, "complaint-reply", data)
+        _event(conn, c.id, actor.username, "reply", None, template="complaint-reply",
+               reply_date=data.get("reply_date") or clock.today())
+        audit.record(conn, actor.username, "complaint.reply", "complaint", c.number,
+                     c.client_id, template="complaint-reply")
+        result = _model(conn, _row(conn, c.number))
+    _refresh(ctx, c.client_id)
+    return result, blob

@@ -257,3 +257,39 @@ def show(archive: Any, number: str, as_json: bool) -> None:
         emit(c, True)
     else:
         click.echo(complaints.record_text(c), nl=False)
+
+
+@complaint.command("reply")
+@click.argument("number")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE.docx",
+              help="Where to write the letter.")
+@click.option("--objection-days", type=click.IntRange(1, 365),
+              help="Days the client has to object (template default: 15).")
+@click.option("--date", "reply_date", metavar="DATE", help="The letter's date (default: today).")
+@click.option("--findings", help="Investigation result as worded in the letter "
+                                 "(default: the recorded finding).")
+@click.option("--resolution", help="Result and corrective action as worded in the letter "
+                                   "(default: the recorded action).")
+@click.option("--force", is_flag=True, help="Replace FILE.docx if it exists.")
+@json_option
+@pass_archive
+def reply(archive: Any, number: str, out: str, objection_days: int | None,
+          reply_date: str | None, findings: str | None, resolution: str | None, force: bool,
+          as_json: bool) -> None:
+    """Fill the 投訴處理回覆函 (template complaint-reply) for a resolved complaint.
+
+    \b
+    Example:
+      archivist complaint reply TS2026-0001 --out 回覆函.docx
+    """
+    from archivist import complaints
+    from archivist.reports.output import check_target, write_atomic
+
+    check_target(out, overwrite=force)
+    c, blob = complaints.reply(archive, number, objection_days, reply_date, findings,
+                               resolution)
+    path = write_atomic(out, blob, overwrite=force)
+    if as_json:
+        emit({"number": c.number, "path": str(path), "bytes": len(blob)}, True)
+    else:
+        click.echo(f"{c.number}  reply letter written to {path}")

@@ -21,9 +21,10 @@ def report() -> None:
 @click.option("--to", "date_to", required=True, metavar="DATE", help="Last day of the period.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), metavar="FILE.docx",
               help="Write the report as a Word document with charts.")
+@click.option("--force", is_flag=True, help="Replace FILE.docx if it exists.")
 @json_option
 @pass_archive
-def complaints(archive: Any, date_from: str, date_to: str, out: str | None,
+def complaints(archive: Any, date_from: str, date_to: str, out: str | None, force: bool,
                as_json: bool) -> None:
     """Summarise the complaints received in a period for management.
 
@@ -36,10 +37,13 @@ def complaints(archive: Any, date_from: str, date_to: str, out: str | None,
       archivist report complaints --from 2026-01-01 --to 2026-03-31 --out 投訴報告.docx
     """
     from archivist.reports import complaints as rc
+    from archivist.reports.output import check_target
 
+    if out:
+        check_target(out, overwrite=force)
     rep = rc.report(archive, date_from, date_to)
     if out:
-        path = rc.write_docx(rep, out, archive.settings.firm.name)
+        path = rc.write_docx(rep, out, archive.settings.firm.name, overwrite=force)
         if not as_json:
             click.echo(f"Wrote {path}", err=True)
     if as_json:

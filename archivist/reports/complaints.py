@@ -214,7 +214,8 @@ def _chart_values(data: dict[str, int]) -> dict[str, int]:
     return {label(k, LABELS_ZH): v for k, v in data.items()}
 
 
-def write_docx(rep: ComplaintReport, path: str | Path, firm: str = "") -> Path:
+def write_docx(rep: ComplaintReport, path: str | Path, firm: str = "", *,
+               overwrite: bool = False) -> Path:
     """The report as a Word document with charts (category, channel, lawyer)."""
     import io
 
@@ -222,6 +223,7 @@ def write_docx(rep: ComplaintReport, path: str | Path, firm: str = "") -> Path:
     from docx.shared import Cm
 
     from archivist.reports.charts import bar_chart, cjk_font
+    from archivist.reports.output import write_atomic
 
     zh = cjk_font() is not None
     doc = Document()
@@ -275,32 +277,10 @@ def write_docx(rep: ComplaintReport, path: str | Path, firm: str = "") -> Path:
         doc.add_paragraph(f"{p.complaint} ({p.at:%Y-%m-%d}, {p.by}): {p.text}",
                           style="List Bullet")
 
-    target = Path(path)
     buf = io.BytesIO()
     doc.save(buf)
-    _write_atomic(target, buf.getvalue())
-    return target
+    return write_atomic(path, buf.getvalue(), overwrite=overwrite)
 
 
 def _d(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    import os
-    import tempfile
-
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise InvalidInput(f"folder {directory} does not exist", "Create it or choose another "
-                           "--out path.")
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".docx", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
