@@ -1,0 +1,220 @@
+"""`archivist file ...`: filing documents into client archives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archivist.cli.common import emit, json_option, pass_archive, warn
+
+SECTIONS = click.Choice(["basic", "contract", "case", "work", "complaint"])
+LIST_COLUMNS = ["number", "section", "matter_number", "title", "original_name", "filetype",
+                "pages", "size", "filed_at", "flag"]
+LIST_HEADERS = ["number", "section", "matter", "title", "original name", "type", "pages",
+                "size", "filed", "flag"]
+
+
+@click.group()
+def file() -> None:
+    """File documents into client archives and find them again."""
+
+
+def _short(doc: Any) -> dict[str, Any]:
+    d = doc.model_dump(mode="json")
+    d["filed_at"] = (d.get("filed_at") or "")[:16].replace("T", " ")
+    return d
+
+
+@file.command("add")
+@click.argument("client")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--section", required=True, type=SECTIONS, help="The archive section.")
+@click.option("--matter", help="The matter the documents belong to.")
+@click.option("--title", help="A title (default: the file name without extension).")
+@click.option("--password", help="Password of an encrypted PDF (used for extraction only).")
+@json_option
+@pass_archive
+def add(archive: Any, client: str, paths: tuple[str, ...], section: str, matter: str | None,
+        title: str | None, password: str | None, as_json: bool) -> None:
+    """File one or more documents into a client's archive.
+
+    Each file is copied (the original is never changed) under the next document number,
+    checksummed, its text extracted and indexed. Unreadable files are filed and flagged.
+
+    \b
+    Example:
+      archivist file add C0001 合同.pdf 附件.docx --section contract --matter 2026-MS-0001
+    """
+    from archivist import filing
+
+    docs = filing.file_paths(archive, client, [Path(p) for p in paths], section, title=title,
+                             matter_number=matter, password=password)
+    for doc in docs:
+        for w in doc.warnings:
+            warn(w)
+    if as_json:
+        out = [d.model_dump(mode="json") for d in docs]
+        emit(out[0] if len(out) == 1 else out, True)
+        return
+    for doc in docs:
+        flag = f"  [flagged: {doc.flag}]" if doc.flag else ""
+        click.echo(f"{doc.number}  {doc.original_name}{flag}")
+
+
+@file.command("import")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--client", help="The client every file goes to.")
+@click.option("--section", type=SECTIONS, help="The section every file goes to.")
+@click.option("--matter", help="The matter every file belongs to.")
+@click.option("--map", "map_csv", type=click.Path(dir_okay=False),
+              help="CSV with columns path,client,section[,matter][,title] per file.")
+@click.option("--dry-run", is_flag=True, help="Show what would be filed; change nothing.")
+@json_option
+@pass_archive
+def import_(archive: Any, directory: str, client: str | None, section: str | None,
+            matter: str | None, map_csv: str | None, dry_run: bool, as_json: bool) -> None:
+    """File a whole folder tree, in parallel, skipping what is already filed.
+
+    A file whose checksum is already filed for that client is skipped, so an interrupted
+    import is resumed by running it again. Ends with a summary.
+
+    \b
+    Example:
+      archivist file import ./scans --client C0001 --section case --matter 2026-MS-0001
+      archivist file import ./old --map old.csv --dry-run
+    """
+    import sys
+
+    from archivist.filing_import import import_tree
+
+    bar: Any = None
+
+    def on_progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Filing", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        summary = import_tree(archive, directory, client=client, section=section,
+                              matter=matter, map_csv=map_csv, dry_run=dry_run,
+                              progress=on_progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if as_json:
+        emit(summary, True)
+        return
+    rows = [i.model_dump() for i in summary.items if i.outcome != "filed"]
+    if rows:
+        emit(rows, False, columns=["outcome", "path", "client", "document", "reason"])
+    word = "would file" if dry_run else "filed"
+    click.echo(f"{word} {summary.filed}, skipped {summary.skipped}, flagged {summary.flagged}, "
+               f"failed {summary.failed}")
+
+
+@file.command("list")
+@click.argument("client", required=False)
+@click.option("--section", type=SECTIONS)
+@click.option("--matter")
+@click.option("--flagged", is_flag=True, help="Only documents whose text could not be read.")
+@json_option
+@pass_archive
+def list_(archive: Any, client: str | None, section: str | None, matter: str | None,
+          flagged: bool, as_json: bool) -> None:
+    """List a client's documents (or, with --flagged and no client, every flagged one).
+
+    \b
+    Example:
+      archivist file list C0001 --section contract
+      archivist file list --flagged
+    """
+    from archivist import filing
+
+    docs = filing.list_documents(archive, client, section=section, matter_number=matter,
+                                 flagged=flagged)
+    if as_json:
+        emit(docs, True)
+        return
+    columns = LIST_COLUMNS if not flagged else ["number", "client_number", "original_name",
+                                                "flag", "flag_reason"]
+    emit([_short(d) for d in docs], False, columns=columns,
+         headers=LIST_HEADERS if not flagged else None, empty="No documents.")
+
+
+@file.command("show")
+@click.argument("document")
+@json_option
+@pass_archive
+def show(archive: Any, document: str, as_json: bool) -> None:
+    """Show a document's details and extraction status (audited as a read).
+
+    \b
+    Example:
+      archivist file show C0001-0003
+    """
+    from archivist import filing
+
+    doc = filing.show(archive, document)
+    if as_json:
+        emit(doc, True)
+        return
+    data = _short(doc)
+    data["extraction"] = f"flagged ({doc.flag}): {doc.flag_reason}" if doc.flag else \
+        f"ok, {doc.text_chars or 0} characters"
+    emit(data, False, columns=["number", "client_number", "client_name", "matter_number",
+                               "section", "title", "original_name", "filetype", "pages",
+                               "size", "checksum_algo", "checksum", "path", "source",
+                               "template", "filed_at", "filed_by", "extraction"])
+
+
+@file.command("export")
+@click.argument("document")
+@click.option("--to", "to", required=True, type=click.Path(),
+              help="A folder, or the path of the new file.")
+@json_option
+@pass_archive
+def export(archive: Any, document: str, to: str, as_json: bool) -> None:
+    """Copy a document out of the archive (needs access; audited).
+
+    \b
+    Example:
+      archivist file export C0001-0003 --to ~/Desktop/
+    """
+    from archivist import filing
+
+    dest = filing.export(archive, document, to)
+    if as_json:
+        emit({"number": document, "path": str(dest)}, True)
+    else:
+        click.echo(str(dest))
+
+
+@file.command("extract")
+@click.argument("document")
+@click.option("--password", help="The password of an encrypted PDF.")
+@json_option
+@pass_archive
+def extract(archive: Any, document: str, password: str | None, as_json: bool) -> None:
+    """Extract a filed document's text again (e.g. an encrypted PDF with --password).
+
+    \b
+    Example:
+      archivist file extract C0001-0004 --password openpassword
+    """
+    from archivist import filing
+
+    doc = filing.reextract(archive, document, password)
+    for w in doc.warnings:
+        warn(w)
+    if as_json:
+        emit(doc, True)
+    elif doc.flag:
+        click.echo(f"{doc.number}: still flagged ({doc.flag}): {doc.flag_reason}")
+    else:
+        click.echo(f"{doc.number}: text extracted ({doc.text_chars} characters) and indexed")

@@ -1,0 +1,86 @@
+"""`archivist index ...`: the full-text index is derived; check it and rebuild it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archivist.cli.common import emit, json_option, pass_archive
+
+
+@click.group("index")
+def index() -> None:
+    """The full-text index: status and rebuild."""
+
+
+@index.command("status")
+@json_option
+@pass_archive
+def status(archive: Any, as_json: bool) -> None:
+    """Compare the index with the ledger: missing, stale and extra entries.
+
+    Exits 1 when they do not agree.
+
+    \b
+    Example:
+      archivist index status
+    """
+    from archivist import index as ix
+    from archivist.models import Role
+
+    archive.require(Role.ARCHIVIST, Role.HEAD, action="inspect the index")
+    st = ix.status(archive)
+    if as_json:
+        emit(st, True)
+    else:
+        click.echo(f"documents in the ledger: {st.documents}; in the index: {st.indexed}")
+        if st.message:
+            click.echo(st.message)
+        for label, items in (("missing", st.missing), ("stale", st.stale),
+                             ("extra", st.extra)):
+            if items:
+                more = f" … (+{len(items) - 20})" if len(items) > 20 else ""
+                click.echo(f"{label} ({len(items)}): " + ", ".join(items[:20]) + more)
+        if not (st.missing or st.stale or st.extra) and st.version_ok:
+            click.echo("The index agrees with the ledger.")
+    if st.missing or st.stale or st.extra or not st.version_ok:
+        raise SystemExit(1)
+
+
+@index.command("rebuild")
+@json_option
+@pass_archive
+def rebuild(archive: Any, as_json: bool) -> None:
+    """Rebuild the index from the ledger and the stored files (chunked; progress on stderr).
+
+    \b
+    Example:
+      archivist index rebuild
+    """
+    import sys
+
+    from archivist import index as ix
+    from archivist.models import Role
+
+    archive.require(Role.ARCHIVIST, Role.HEAD, action="rebuild the index")
+    bar: Any = None
+
+    def on_progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        n = ix.rebuild(archive, progress=on_progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if as_json:
+        emit({"indexed": n}, True)
+    else:
+        click.echo(f"Indexed {n} documents.")

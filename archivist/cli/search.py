@@ -1,0 +1,63 @@
+"""`archivist search`: full-text search of the archives you may read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archivist.cli.common import json_option, pass_archive, print_json
+
+JSON_KEYS = ("client", "client_name", "document", "title", "original_name", "section", "date",
+             "score", "snippet")
+
+
+@click.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--client", help="Only this client's archive.")
+@click.option("--matter", help="Only this matter's documents.")
+@click.option("--section", type=click.Choice(["basic", "contract", "case", "work", "complaint"]))
+@click.option("--type", "filetype", metavar="TYPE", help="pdf, docx, txt, eml, ...")
+@click.option("--from", "date_from", metavar="DATE", help="Filed on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", metavar="DATE", help="Filed on or before (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--page", type=click.IntRange(1, None), default=1, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
+              show_default=True)
+@json_option
+@pass_archive
+def search(archive: Any, query: tuple[str, ...], client: str | None, matter: str | None,
+           section: str | None, filetype: str | None, date_from: str | None,
+           date_to: str | None, limit: int, page: int, sort: str, as_json: bool) -> None:
+    """Search filed documents by their words, in either Chinese script or English.
+
+    Words must all match; use "quoted phrases", OR, NOT, and fields such as title:合同 or
+    type:pdf. 違約 and 违约 find each other; 合同/合約/契約 are synonyms (settings.search).
+    You see only archives you may read; every search is audited.
+
+    \b
+    Example:
+      archivist search 違約金 --client C0001
+      archivist search '"保密 義務" OR NDA' --type pdf --sort date --json
+    """
+    from archivist import index
+
+    result = index.search(archive, " ".join(query), client=client, matter=matter,
+                          section=section, filetype=filetype, date_from=date_from,
+                          date_to=date_to, limit=limit, page=page, sort=sort)
+    if as_json:
+        print_json([{k: getattr(h, k) for k in JSON_KEYS} for h in result.hits])
+        return
+    if not result.hits:
+        click.echo("No documents match.", err=True)
+        return
+    first = (result.page - 1) * result.limit + 1
+    click.echo(f"{result.total} documents match; showing {first}-{first + len(result.hits) - 1}",
+               err=True)
+    for h in result.hits:
+        click.echo(click.style(f"{h.document}", bold=True) + f"  {h.title}  ({h.original_name})")
+        click.echo(f"  {h.client} {h.client_name} · {h.section} · {h.date}")
+        snippet = (h.highlighted or h.snippet).replace("\x02", "\x1b[1;31m").replace(
+            "\x03", "\x1b[0m") if click.get_text_stream("stdout").isatty() else \
+            (h.highlighted or h.snippet).replace("\x02", "[").replace("\x03", "]")
+        click.echo(f"  {snippet}")
