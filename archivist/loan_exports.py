@@ -74,21 +74,27 @@ def docx_bytes(ctx: Context, loans: list[Loan], start: date | None, end: date | 
     period = f"{start or '最早'} 至 {end or clock.today()}"
     doc.add_paragraph(f"期間（申請日期）：{period}    共 {len(loans)} 筆    "
                       f"製表：{clock.now().strftime('%Y-%m-%d %H:%M')}")
-    table = doc.add_table(rows=1, cols=len(REGISTER_HEADERS))
+    doc.styles["Normal"].font.size = Pt(8)
+    table = doc.add_table(rows=len(loans) + 1, cols=len(REGISTER_HEADERS))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, REGISTER_HEADERS, strict=True):
-        cell.text = text
-    for loan in loans:
-        for cell, text in zip(table.add_row().cells, register_row(loan), strict=True):
+    rows = table.rows
+    _repeat_as_header(rows[0])
+    for row, values in zip(rows, [REGISTER_HEADERS, *map(register_row, loans)], strict=True):
+        for cell, text in zip(row.cells, values, strict=True):
             cell.text = text
-    for row in table.rows:
-        for cell in row.cells:
-            for para in cell.paragraphs:
-                for run in para.runs:
-                    run.font.size = Pt(8)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _repeat_as_header(row: Any) -> None:
+    """Repeat the header row at the top of every printed page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(flag)
 
 
 def write_file(path: Path, data: bytes, force: bool) -> None:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from archivist import audit, clock, numbering
@@ -85,57 +86,80 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59))
 
 
-def _normal_number(number: str) -> str:
-    return unicodedata.normalize("NFKC", (number or "").strip()).upper()
-
-
 def _row(conn: Connection, number: str) -> Any:
-    row = conn.execute(select(loans).where(loans.c.number == _normal_number(number))).first()
+    text = unicodedata.normalize("NFKC", (number or "").strip())
+    row = conn.execute(select(loans).where(loans.c.number == text)).first()
+    if row is None:
+        row = conn.execute(select(loans).where(
+            func.upper(loans.c.number) == text.upper())).first()
     if row is None:
         raise NotFound(f"no loan {number[:40]!r}", "See `archivist loan list`.")
     return row
 
 
-def _usernames(conn: Connection) -> dict[int, tuple[str, str]]:
-    return {r.id: (r.username, r.display_name)
-            for r in conn.execute(select(users.c.id, users.c.username, users.c.display_name))}
+def _chunks(ids: set[int], size: int = 500) -> list[list[int]]:
+    items = sorted(ids)
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _model(conn: Connection, row: Any, names: dict[int, tuple[str, str]] | None = None) -> Loan:
-    names = names if names is not None else _usernames(conn)
-    client = conn.execute(select(clients.c.number, clients.c.name)
-                          .where(clients.c.id == row.client_id)).one()
-    matter_number = None
-    if row.matter_id is not None:
-        matter_number = conn.execute(select(matters.c.number)
-                                     .where(matters.c.id == row.matter_id)).scalar_one()
-    docs = list(conn.execute(
-        select(documents.c.number).select_from(
-            loan_documents.join(documents, documents.c.id == loan_documents.c.document_id))
-        .where(loan_documents.c.loan_id == row.id).order_by(documents.c.number)).scalars())
+def _models(conn: Connection, rows: Sequence[Any]) -> list[Loan]:
+    """Loan models for ledger rows, with a few batched look-ups (not a query per loan)."""
+    user_ids = {uid for r in rows for uid in (r.borrower_id, r.approved_by, r.rejected_by,
+                                               r.checked_out_by, r.returned_by) if uid}
+    names: dict[int, tuple[str, str]] = {}
+    client_of: dict[int, tuple[str, str]] = {}
+    matter_of: dict[int, str] = {}
+    docs_of: dict[int, list[str]] = {}
+    for part in _chunks(user_ids):
+        names.update((r.id, (r.username, r.display_name)) for r in conn.execute(
+            select(users.c.id, users.c.username, users.c.display_name)
+            .where(users.c.id.in_(part))))
+    for part in _chunks({r.client_id for r in rows}):
+        client_of.update((r.id, (r.number, r.name)) for r in conn.execute(
+            select(clients.c.id, clients.c.number, clients.c.name).where(clients.c.id.in_(part))))
+    for part in _chunks({r.matter_id for r in rows if r.matter_id is not None}):
+        matter_of.update((r.id, r.number) for r in conn.execute(
+            select(matters.c.id, matters.c.number).where(matters.c.id.in_(part))))
+    for part in _chunks({r.id for r in rows if r.scope == LoanScope.DOCUMENTS}):
+        for r in conn.execute(
+            select(loan_documents.c.loan_id, documents.c.number).select_from(
+                loan_documents.join(documents, documents.c.id == loan_documents.c.document_id))
+            .where(loan_documents.c.loan_id.in_(part)).order_by(documents.c.number)):
+            docs_of.setdefault(r.loan_id, []).append(r.number)
     now = clock.now()
-    overdue = row.status == LoanStatus.OUT and row.due_at is not None and row.due_at < now
-    days_overdue = (now.date() - row.due_at.date()).days if overdue else 0
 
     def who(uid: int | None) -> str | None:
         return names[uid][0] if uid is not None and uid in names else None
 
-    return Loan(
-        number=row.number, client_number=client.number, client_name=client.name,
-        scope=LoanScope(row.scope), matter_number=matter_number, documents=docs,
-        borrower=names[row.borrower_id][0], borrower_name=names[row.borrower_id][1],
-        purpose=row.purpose, days=row.days, copies=bool(row.copy),
-        status=LoanStatus(row.status), state="overdue" if overdue else row.status,
-        overdue=overdue, days_overdue=max(days_overdue, 0), requested_at=row.requested_at,
-        approved_by=who(row.approved_by), approved_at=row.approved_at,
-        approval_note=row.approval_note, rejected_by=who(row.rejected_by),
-        rejected_at=row.rejected_at, reject_reason=row.reject_reason,
-        cancelled_at=row.cancelled_at, checked_out_by=who(row.checked_out_by),
-        checked_out_at=row.checked_out_at, ack_confidentiality=bool(row.ack_confidentiality),
-        due_date=row.due_at.date() if row.due_at else None, returned_by=who(row.returned_by),
-        returned_at=row.returned_at, condition=row.condition, renewal_days=row.renewal_days,
-        renewals=row.renewals or 0,
-    )
+    out = []
+    for row in rows:
+        overdue = row.status == LoanStatus.OUT and row.due_at is not None and row.due_at < now
+        days_overdue = (now.date() - row.due_at.date()).days if overdue else 0
+        client_number, client_name = client_of[row.client_id]
+        out.append(Loan(
+            number=row.number, client_number=client_number, client_name=client_name,
+            scope=LoanScope(row.scope), matter_number=matter_of.get(row.matter_id),
+            documents=docs_of.get(row.id, []),
+            borrower=names[row.borrower_id][0], borrower_name=names[row.borrower_id][1],
+            purpose=row.purpose, days=row.days, copies=bool(row.copy),
+            status=LoanStatus(row.status), state="overdue" if overdue else row.status,
+            overdue=overdue, days_overdue=max(days_overdue, 0), requested_at=row.requested_at,
+            approved_by=who(row.approved_by), approved_at=row.approved_at,
+            approval_note=row.approval_note, rejected_by=who(row.rejected_by),
+            rejected_at=row.rejected_at, reject_reason=row.reject_reason,
+            cancelled_at=row.cancelled_at, checked_out_by=who(row.checked_out_by),
+            checked_out_at=row.checked_out_at,
+            ack_confidentiality=bool(row.ack_confidentiality),
+            due_date=row.due_at.date() if row.due_at else None,
+            returned_by=who(row.returned_by), returned_at=row.returned_at,
+            condition=row.condition, renewal_days=row.renewal_days,
+            renewals=row.renewals or 0,
+        ))
+    return out
+
+
+def _model(conn: Connection, row: Any) -> Loan:
+    return _models(conn, [row])[0]
 
 
 def _refused(row: Any, wanted: str) -> Conflict:
@@ -211,7 +235,10 @@ def request(ctx: Context, client_number: str, *, purpose: str, matter: str | Non
     text = _clean_text(purpose, "the purpose", required=True)
     period = _days(ctx, days, warnings)
     wanted = [n.strip() for n in (document_numbers or []) if n.strip()]
-    wanted = list(dict.fromkeys(_normal_number(n) for n in wanted))
+    if document_numbers is not None and not wanted:
+        raise InvalidInput("--documents names no document", "List document numbers, "
+                           "comma-separated, or leave --documents out to borrow the archive.")
+    wanted = list(dict.fromkeys(unicodedata.normalize("NFKC", n) for n in wanted))
     with ctx.ledger.write() as conn:
         client = registry.get(conn, client_number)
         matter_id = None
@@ -223,16 +250,20 @@ def request(ctx: Context, client_number: str, *, purpose: str, matter: str | Non
                                    f"See `archivist client show {client.number}`.")
             matter_id, matter_number = m.id, m.number
         doc_ids: list[int] = []
+        found: list[str] = []
         for number in wanted:
-            doc = conn.execute(select(documents.c.id, documents.c.client_id,
-                                      documents.c.matter_id)
-                               .where(documents.c.number == number)).first()
+            cols = select(documents.c.id, documents.c.number, documents.c.client_id,
+                          documents.c.matter_id)
+            doc = conn.execute(cols.where(documents.c.number == number)).first() or \
+                conn.execute(cols.where(func.upper(documents.c.number) == number.upper())
+                             .where(documents.c.client_id == client.id)).first()
             if doc is None or doc.client_id != client.id:
                 raise NotFound(f"no document {number[:48]!r} in the archive of client "
                                f"{client.number}", "Use the document numbers the archive lists.")
             if matter_id is not None and doc.matter_id != matter_id:
                 raise InvalidInput(f"document {number} is not filed under matter {matter}")
             doc_ids.append(doc.id)
+            found.append(doc.number)
         scope = (LoanScope.DOCUMENTS if doc_ids else
                  LoanScope.MATTER if matter_id is not None else LoanScope.ARCHIVE)
         now = clock.now()
@@ -249,7 +280,7 @@ def request(ctx: Context, client_number: str, *, purpose: str, matter: str | Non
                          [{"loan_id": loan_id, "document_id": d} for d in doc_ids])
         audit.record(conn, actor.username, "loan.request", "loan", number, client.id,
                      scope=scope.value, matter=matter_number,
-                     documents=wanted, purpose=text, days=period, copies=copies)
+                     documents=found, purpose=text, days=period, copies=copies)
         row = _row(conn, number)
         for other in originals_out(conn, row):
             warnings.append(f"the originals are out on loan {other.number} until "
@@ -482,8 +513,7 @@ def list_loans(ctx: Context, status: str | None = None, borrower: str | None = N
         if requested_to is not None:
             stmt = stmt.where(loans.c.requested_at
                               < datetime.combine(requested_to + timedelta(days=1), time()))
-        names = _usernames(conn)
-        return [_model(conn, r, names) for r in conn.execute(stmt)]
+        return _models(conn, conn.execute(stmt).all())
 
 
 def overdue(ctx: Context) -> list[Loan]:
@@ -495,12 +525,10 @@ def overdue(ctx: Context) -> list[Loan]:
 # ------------------------------------------------------------------------------ client records
 def client_history(conn: Connection, client_id: int) -> list[dict[str, Any]]:
     """The client's loans, oldest first, for `client show`."""
-    names = _usernames(conn)
     rows = conn.execute(select(loans).where(loans.c.client_id == client_id)
                         .order_by(loans.c.requested_at, loans.c.id)).all()
     out = []
-    for r in rows:
-        loan = _model(conn, r, names)
+    for loan in _models(conn, rows):
         out.append({"number": loan.number, "state": loan.state, "borrower": loan.borrower,
                     "lent": _scope_text(loan) + ("（複印件）" if loan.copies else "（原件）"),
                     "requested": loan.requested_at.date().isoformat(),
@@ -533,11 +561,9 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
                         .order_by(loans.c.requested_at, loans.c.id)).all()
     if not rows:
         return {}
-    names = _usernames(conn)
     lines = [f"客戶檔案借閱記錄  {client.number} {client.name}", "",
              "（由 archivist 依台帳自動生成，請勿手工修改）", ""]
-    for r in rows:
-        loan = _model(conn, r, names)
+    for loan in _models(conn, rows):
         lines.append(f"{loan.number}  {STATUS_ZH[loan.status.value]}")
         lines.append(f"  借閱人：{loan.borrower_name}（{loan.borrower}）")
         lines.append(f"  範圍：{_scope_text(loan)}；{'複印件' if loan.copies else '原件'}；"
