@@ -306,17 +306,18 @@ def write_docx(path: Path, paras: list[str], rng: random.Random) -> int:
     return len(data)
 
 
-def _to_unicode_cmap() -> bytes:
+def _to_unicode_cmap(codes: set[int]) -> bytes:
+    """A ToUnicode CMap for the codes used (UCS-2 code = Unicode), as PDF writers emit."""
     lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
              "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
              "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
-    ranges = [hi for hi in range(256) if not 0xD8 <= hi <= 0xDF]
-    for start in range(0, len(ranges), 100):
-        chunk = ranges[start:start + 100]
-        lines.append(f"{len(chunk)} beginbfrange")
-        lines += [f"<{hi:02X}00> <{hi:02X}FF> <{hi:02X}00>" for hi in chunk]
-        lines.append("endbfrange")
+    used = sorted(codes)
+    for start in range(0, len(used), 100):
+        chunk = used[start:start + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        lines += [f"<{c:04X}> <{c:04X}>" for c in chunk]
+        lines.append("endbfchar")
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines).encode("ascii")
 
@@ -368,7 +369,8 @@ def pdf_bytes(paras: list[str], lines_per_page: int = 44) -> bytes:
     objs[desc_id] = (f"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /MSung-Light "
                      f"/CIDSystemInfo << /Registry (Adobe) /Ordering (CNS1) /Supplement 4 >> "
                      f"/FontDescriptor {fontdesc_id} 0 R /DW 1000 >>").encode()
-    cmap = _to_unicode_cmap()
+    cmap = _to_unicode_cmap({ord(c) for ln in lines for c in ln
+                             if ord(c) < 0x10000 and not 0xD800 <= ord(c) <= 0xDFFF})
     objs[tounicode_id] = b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"
     objs[fontdesc_id] = (b"<< /Type /FontDescriptor /FontName /MSung-Light /Flags 6 "
                          b"/FontBBox [-160 -249 1015 1071] /ItalicAngle 0 /Ascent 880 "

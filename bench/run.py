@@ -39,7 +39,7 @@ class Size:
 
 
 SIZES = {
-    "tiny": Size(docs=60, queries=20, runs=1, heavy_runs=1, startup_runs=3, renders=5, batch=5),
+    "tiny": Size(docs=40, queries=20, runs=1, heavy_runs=1, startup_runs=2, renders=3, batch=3),
     "quick": Size(docs=2000, queries=300, runs=3, heavy_runs=3, startup_runs=15, renders=40,
                   batch=200),
     "20k": Size(docs=20000, queries=300, runs=3, heavy_runs=1, startup_runs=15, renders=40,
