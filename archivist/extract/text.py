@@ -11,6 +11,7 @@ from pathlib import Path
 
 from archivist.extract import Limits, cap
 from archivist.models import Extraction
+from archivist.textnorm import to_simplified
 
 BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -38,7 +39,11 @@ def _common_share(text: str, codec: str) -> float:
         han += 1
         try:
             if codec == "gb18030":
-                b = ch.encode("gb2312")
+                try:
+                    b = ch.encode("gb2312")
+                except UnicodeEncodeError:  # a Traditional character written in GBK?
+                    simple = to_simplified(ch)
+                    b = simple.encode("gb2312") if simple != ch else b"\x00"
                 good += 0xB0 <= b[0] <= 0xD7 or b[0] == 0xA1 or b[0] == 0xA3
             else:
                 b = ch.encode("big5")
