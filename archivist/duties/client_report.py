@@ -6,6 +6,7 @@ schedule. Written as .docx with python-docx."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -40,7 +41,7 @@ def _events(conn: Connection, matter_id: int) -> tuple[list[Any], int]:
     return list(shown), int(hidden)
 
 
-def _lawyers(conn: Connection, matter_id: int) -> list[Any]:
+def _lawyers(conn: Connection, matter_id: int) -> Sequence[Any]:
     return conn.execute(
         select(users.c.username, users.c.display_name, users.c.licence_number,
                users.c.practice_area)

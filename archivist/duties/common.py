@@ -4,6 +4,7 @@ and filed documents, clean text and money."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -143,3 +144,11 @@ def write_out(path: str, data: bytes, *, overwrite: bool = False) -> str:
             os.unlink(tmp)
         raise StorageError(f"could not write {target}: {exc.strerror or exc}") from None
     return str(target.resolve())
+
+
+def new_id(result: Any) -> int:
+    """The primary key of the row an insert created."""
+    key = result.inserted_primary_key
+    if key is None:  # pragma: no cover - every table here has an integer key
+        raise RuntimeError("the insert returned no key")
+    return int(key[0])

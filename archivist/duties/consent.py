@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,14 @@ from sqlalchemy.engine import Connection
 
 from archivist import audit, clock, registry, textnorm
 from archivist.context import Context
-from archivist.duties.common import clean_text, document_id, document_numbers, usernames, write_out
+from archivist.duties.common import (
+    clean_text,
+    document_id,
+    document_numbers,
+    new_id,
+    usernames,
+    write_out,
+)
 from archivist.errors import Conflict, InvalidInput, NotFound
 from archivist.ledger.tables.core import client_consents, clients
 from archivist.ledger.tables.matters import matters as matters_t
@@ -47,7 +55,7 @@ def purposes_of(scope: str) -> list[str]:
             if any(textnorm.fold(w) in key for w in terms)]
 
 
-def _models(conn: Connection, rows: list[Any], client_number: str) -> list[Consent]:
+def _models(conn: Connection, rows: Sequence[Any], client_number: str) -> list[Consent]:
     names = usernames(conn)
     docs = document_numbers(conn, {r.document_id for r in rows if r.document_id})
     return [Consent(id=r.id, client=client_number, scope=r.scope, purposes=purposes_of(r.scope),
@@ -73,9 +81,9 @@ def grant(ctx: Context, client_number: str, scope: str, document: str) -> Consen
         client = registry.get(conn, client_number)
         doc = document_id(conn, document, client.id)
         now = clock.now()
-        cid = conn.execute(client_consents.insert().values(
+        cid = new_id(conn.execute(client_consents.insert().values(
             client_id=client.id, scope=text, document_id=doc, granted_at=now,
-            granted_by=actor.id)).inserted_primary_key[0]
+            granted_by=actor.id)))
         audit.record(conn, actor.username, "client.consent", "client", client.number, client.id,
                      consent=cid, scope=text, purposes=purposes_of(text or ""),
                      document=document.strip())

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 
 from archivist import audit, clock, registry
 from archivist.context import Context
-from archivist.duties.common import clean_text, usernames
+from archivist.duties.common import clean_text, new_id, usernames
 from archivist.errors import InvalidInput, NotFound
 from archivist.ledger.tables.base import metadata
 from archivist.ledger.tables.core import clients
@@ -45,9 +45,9 @@ def decline(ctx: Context, client_number: str, reason: str, *, consultation: str 
         client = registry.get(conn, client_number)
         consult = _consultation(conn, consultation, client.id) if consultation else None
         now = clock.now()
-        did = conn.execute(declined_engagements.insert().values(
+        did = new_id(conn.execute(declined_engagements.insert().values(
             client_id=client.id, consultation=consult, type=kind, title=what, reason=why,
-            declined_at=now, declined_by=actor.id)).inserted_primary_key[0]
+            declined_at=now, declined_by=actor.id)))
         audit.record(conn, actor.username, "matter.decline", "declined", str(did), client.id,
                      reason=why, consultation=consult, type=kind, title=what)
     registry.refresh_manifest(ctx, client.id)

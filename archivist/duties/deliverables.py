@@ -3,6 +3,7 @@ from the contract or added later; done when the filed document is linked."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -45,7 +46,7 @@ def _lawyers_by_matter(conn: Connection, matter_ids: set[int]) -> dict[int, list
     return out
 
 
-def _models(conn: Connection, rows: list[Any]) -> list[Deliverable]:
+def _models(conn: Connection, rows: Sequence[Any]) -> list[Deliverable]:
     today = clock.today()
     names = usernames(conn)
     docs = document_numbers(conn, {r.document_id for r in rows if r.document_id})

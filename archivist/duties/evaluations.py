@@ -3,6 +3,7 @@ summary per lawyer for management."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from archivist import audit, clock, matters, registry
 from archivist.context import Context
-from archivist.duties.common import add_event, clean_text, usernames
+from archivist.duties.common import add_event, clean_text, new_id, usernames
 from archivist.errors import InvalidInput
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import matter_lawyers
@@ -28,7 +29,7 @@ def _select() -> Any:
             .order_by(evaluations.c.id))
 
 
-def _models(conn: Connection, rows: list[Any]) -> list[Evaluation]:
+def _models(conn: Connection, rows: Sequence[Any]) -> list[Evaluation]:
     names = usernames(conn)
     return [Evaluation(id=r.id, matter=r.matter_number, client=r.client_number,
                        lawyer=names[r.lawyer_id], score=r.score, comment=r.comment,
@@ -66,10 +67,10 @@ def evaluate(ctx: Context, matter_number: str, score: int, comment: str | None =
                                    "Name the lawyer with --lawyer.")
         at_closure = matter.status == "closed"
         now = clock.now()
-        new_ids = [conn.execute(evaluations.insert().values(
+        new_ids = [new_id(conn.execute(evaluations.insert().values(
             matter_id=matter.id, lawyer_id=uid, score=score, comment=text,
             at_closure=at_closure, recorded_at=now, recorded_by=actor.id)
-        ).inserted_primary_key[0] for uid in ids]
+        )) for uid in ids]
         names = usernames(conn)
         add_event(conn, matter, actor, "evaluation",
                   f"client's evaluation {score}/5 of {', '.join(names[i] for i in ids)}"

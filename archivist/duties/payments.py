@@ -16,6 +16,7 @@ from archivist.duties.common import (
     clean_text,
     document_id,
     money,
+    new_id,
     parse_amount,
     usernames,
 )
@@ -96,9 +97,9 @@ def record_payment(ctx: Context, matter_number: str, amount: str, paid_on: str |
     with ctx.ledger.write() as conn:
         matter = matters.get(conn, matter_number)
         now = clock.now()
-        pid = conn.execute(payments.insert().values(
+        pid = new_id(conn.execute(payments.insert().values(
             matter_id=matter.id, amount=value, paid_on=when, reference=ref, recorded_at=now,
-            recorded_by=actor.id)).inserted_primary_key[0]
+            recorded_by=actor.id)))
         audit.record(conn, actor.username, "payment.record", "matter", matter.number,
                      matter.client_id, amount=money(value), paid_on=when, reference=ref)
     registry.refresh_manifest(ctx, matter.client_id)

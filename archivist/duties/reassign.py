@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from archivist import audit, clock, matters, registry
 from archivist.context import Context
-from archivist.duties.common import add_event, clean_text, lawyer, usernames
+from archivist.duties.common import add_event, clean_text, lawyer, new_id, usernames
 from archivist.errors import Conflict, InvalidInput
 from archivist.ledger.tables.matters import matter_lawyers
 from archivist.ledger.tables.rights import matter_reassignments
@@ -44,10 +44,10 @@ def reassign(ctx: Context, matter_number: str, from_user: str, to_user: str, rea
             matter_lawyers.c.removed_at.is_(None)).values(removed_at=now))
         conn.execute(matter_lawyers.insert().values(matter_id=matter.id, user_id=new.id,
                                                     assigned_at=now))
-        rid = conn.execute(matter_reassignments.insert().values(
+        rid = new_id(conn.execute(matter_reassignments.insert().values(
             matter_id=matter.id, from_user_id=old.id, to_user_id=new.id, reason=why,
             client_request=client_request, at=now, by_user_id=actor.id,
-        )).inserted_primary_key[0]
+        )))
         who = "at the client's request" if client_request else "by the firm"
         add_event(conn, matter, actor, "reassign",
                   f"lawyer changed from {old.display_name} ({old.username}) to "
