@@ -99,6 +99,8 @@ def _repeat_as_header(row: Any) -> None:
 
 def write_file(path: Path, data: bytes, force: bool) -> None:
     """Write `data` to `path` atomically; refuse to replace an existing file unless `force`."""
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder", "Give a file name, e.g. 借閱審批單.docx.")
     if path.exists() and not force:
         raise Conflict(f"{path} already exists", "Choose another --out, or pass --force.")
     if not path.parent.is_dir():
@@ -132,3 +134,79 @@ def write_register(ctx: Context, path: Path, start: date | None = None,
     return {"path": str(path), "format": kind, "count": len(loans),
             "numbers": [loan.number for loan in loans],
             "from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
+
+
+# ------------------------------------------------------------------------------ 借閱審批單
+ROLE_ZH = {"lawyer": "律師", "staff": "職員", "archivist": "檔案管理員", "head": "部門負責人",
+           "management": "管理層"}
+
+
+def form_data(ctx: Context, number: str) -> dict[str, Any]:
+    """The data of the 借閱審批單 (template loan-form) for one loan. The borrower, archivists
+    and the head may print it."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from archivist import users
+    from archivist.ledger.tables.documents import documents
+    from archivist.ledger.tables.loans import loan_documents
+    from archivist.ledger.tables.matters import matters
+    from archivist.loans import _row, get
+
+    loan = get(ctx, number).loan  # refuses a loan the actor may not see
+    with ctx.ledger.read() as conn:
+        row = _row(conn, loan.number)
+        borrower = users.get(conn, loan.borrower)
+        deciding = loan.approved_by or loan.rejected_by
+        decider = users.get(conn, deciding).display_name if deciding else ""
+        stmt = select(documents.c.number, documents.c.title).order_by(documents.c.number)
+        if loan.scope == "documents":
+            stmt = stmt.select_from(loan_documents.join(
+                documents, documents.c.id == loan_documents.c.document_id)).where(
+                loan_documents.c.loan_id == row.id)
+        elif loan.scope == "matter":
+            stmt = stmt.where(documents.c.matter_id == select(matters.c.id).where(
+                matters.c.number == loan.matter_number).scalar_subquery())
+        items = ([{"number": r.number, "title": r.title} for r in conn.execute(stmt)]
+                 if loan.scope != "archive" else [])
+    scope = {"archive": "全卷", "matter": f"案件 {loan.matter_number} 全部材料",
+             "documents": "指定文件"}[loan.scope.value]
+    due = loan.due_date or (loan.requested_at.date() + timedelta(days=loan.days))
+    decided = loan.approved_at or loan.rejected_at
+    return {
+        "client": {"number": loan.client_number, "name": loan.client_name},
+        "loan_number": loan.number,
+        "requester": loan.borrower_name,
+        "requester_role": "、".join(ROLE_ZH.get(r.value, r.value) for r in borrower.roles),
+        "matter_number": loan.matter_number or "",
+        "scope": scope + ("（複印件）" if loan.copies else "（原件）"),
+        "items": items,
+        "purpose": loan.purpose,
+        "requested_date": loan.requested_at.date().isoformat(),
+        "due_date": due.isoformat(),
+        "decision": ("批准" + (f"：{loan.approval_note}" if loan.approval_note else "")
+                     if loan.approved_by else
+                     f"不批准：{loan.reject_reason}" if loan.rejected_by else "")[:500],
+        "approver": decider,
+        "decided_date": decided.date().isoformat() if decided else None,
+    }
+
+
+def write_form(ctx: Context, number: str, path: Path, force: bool = False) -> dict[str, Any]:
+    """Fill the 借閱審批單 of a loan and write it to FILE.docx."""
+    from archivist import documents
+    from archivist.registry import get as get_client
+
+    if path.suffix.lower() != ".docx":
+        raise InvalidInput(f"--out {path.name!r} must end in .docx")
+    if path.exists() and not force:
+        raise Conflict(f"{path} already exists", "Choose another --out, or pass --force.")
+    data = form_data(ctx, number)
+    blob = documents.render_to_bytes(ctx, "loan-form", data)
+    write_file(path, blob, force)
+    with ctx.ledger.write() as conn:
+        client = get_client(conn, data["client"]["number"])
+        audit.record(conn, ctx.actor.username, "loan.form", "loan", data["loan_number"],
+                     client.id, path=str(path))
+    return {"number": data["loan_number"], "path": str(path), "data": data}

@@ -124,3 +124,43 @@ def test_register_lists_exactly_the_loans_in_the_period(invoke: Any, client_no: 
     invoke("loan", "register", "--out", str(tmp_path / "r2.csv"), user="lin", code=1)
     invoke("loan", "register", "--from", "2026-04-01", "--to", "2026-03-01",
            "--out", str(tmp_path / "r3.csv"), code=1)
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document
+
+    doc = Document(str(path))
+    parts = [p.text for s in doc.sections for p in s.header.paragraphs]
+    parts += [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def test_loan_form_fills_the_template(invoke: Any, ctx: Any, client_no: str,
+                                      tmp_path: Path) -> None:
+    from archivist import registry
+    from tests.test_loans import add_document
+
+    with ctx.ledger.read() as conn:
+        client = registry.get(conn, client_no)
+    doc, _ = add_document(ctx, client, title="借款合同原件")
+    number = invoke.json("loan", "request", client_no, "--documents", doc, "--purpose",
+                         "核對借款合同", "--days", "3", user="lin")["number"]
+    pending = tmp_path / "pending.docx"
+    invoke("loan", "form", number, "--out", str(pending), user="lin")
+    text = _docx_text(pending)
+    assert number in text and "林志明" in text and "律師" in text and "借款合同原件" in text
+    assert "批准" not in text.replace("審批", "")  # no decision yet
+    invoke("loan", "approve", number, "--note", "限閱覽", user="head2")
+    out = tmp_path / "form.docx"
+    res = invoke.json("loan", "form", number, "--out", str(out), user="mei")
+    assert res["number"] == number and res["data"]["approver"] == "何主任"
+    text = _docx_text(out)
+    assert "陳林律師事務所" in text and client_no in text and "批准：限閱覽" in text
+    assert "何主任" in text and "核對借款合同" in text and "2026年3月5日" in text
+    invoke("loan", "form", number, "--out", str(out), code=1)  # exists
+    invoke("loan", "form", number, "--out", str(tmp_path / "w.docx"), user="wu", code=1)
+    events = invoke.json("audit", "log", "--action", "loan.form")
+    assert [e["object_id"] for e in events] == [number, number]

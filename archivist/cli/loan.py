@@ -316,3 +316,31 @@ def register(archive: Any, start: str | None, end: str | None, out: str, force: 
         emit(result, True)
     else:
         click.echo(f"Wrote {result['count']} loans to {result['path']}")
+
+
+@loan.command("form")
+@click.argument("number", metavar="LOAN")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              metavar="FILE.docx", help="Where to write the form.")
+@click.option("--force", is_flag=True, help="Replace FILE.docx if it exists.")
+@json_option
+@pass_archive
+def form(archive: Any, number: str, out: str, force: bool, as_json: bool) -> None:
+    """Fill the loan approval form (借閱審批單) of a loan as a Word document.
+
+    The borrower, archivists and the head may print it; the decision and approver are filled
+    once the head has decided.
+
+    \b
+    Example:
+      archivist loan form JY2026-0001 --out 借閱審批單.docx
+    """
+    from pathlib import Path
+
+    from archivist import loan_exports
+
+    result = loan_exports.write_form(archive, number, Path(out), force=force)
+    if as_json:
+        emit(result, True)
+    else:
+        click.echo(f"Wrote the form of {result['number']} to {result['path']}")
