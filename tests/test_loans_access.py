@@ -56,3 +56,26 @@ def test_overdue_loan_ends_file_access(lent: dict[str, Any], tmp_path: Path) -> 
     clock.set_now("2026-03-04T00:00:01")
     with pytest.raises(NotFound, match="may read"):
         filing.export(s["lin"], s["doc"], tmp_path / "late.txt")
+
+
+def test_search_hits_begin_at_checkout_and_end_at_return(lent: dict[str, Any],
+                                                         invoke: Any) -> None:
+    """Through `archivist search` (the index filters by archivist.access)."""
+    s = lent
+
+    def hits(who: str = "lin") -> list[str]:
+        return [h["document"] for h in invoke.json("search", "陳大文", user=who)]
+
+    assert sorted(hits("mei")) == sorted([s["doc"], s["other"]])
+    number = loans.request(s["lin"], s["client"].number, purpose="x",
+                           matter=s["matter"]).loan.number
+    loans.approve(s["mei"], number)
+    assert hits() == []
+    loans.checkout(s["clerk"], number, ack_confidentiality=True)
+    assert hits() == [s["doc"]]  # the lent matter only
+    clock.set_now("2026-04-01T09:00:00")  # overdue: access has ended
+    assert hits() == []
+    clock.set_now("2026-03-03T09:00:00")
+    assert hits() == [s["doc"]]
+    loans.return_(s["clerk"], number)
+    assert hits() == []
