@@ -31,6 +31,18 @@ def firm_data(settings: Any) -> dict[str, str]:
     return {"name": f.name, "address": f.address, "phone": f.phone, "email": f.email}
 
 
+def with_firm(template: Any, data: dict[str, Any], settings: Any) -> dict[str, Any]:
+    """`data` with the firm's details from the settings under what it gives itself (only the
+    firm fields the template's schema declares)."""
+    from archivist.documents import fieldspec as fieldmod
+
+    full = dict(data)
+    if settings is not None and "firm" in template.schema.model_fields:
+        firm = fieldmod.prune({"firm": firm_data(settings)}, template.schema)["firm"]
+        full["firm"] = fieldmod.merge(firm, dict(full.get("firm") or {}))
+    return full
+
+
 def prepare(ctx: Context, template_name: str, data: dict[str, Any]) -> tuple[Any, Any]:
     """(template, validated model) for `data`, with the firm and today's dates filled in when
     absent. Raises TemplateError naming every missing or invalid field."""
@@ -39,9 +51,7 @@ def prepare(ctx: Context, template_name: str, data: dict[str, Any]) -> tuple[Any
     from archivist.documents import fieldspec as fieldmod
 
     template = catalog.get(template_name, ctx.home)
-    full = dict(data)
-    if "firm" in template.schema.model_fields:
-        full["firm"] = fieldmod.merge(firm_data(ctx.settings), dict(full.get("firm") or {}))
+    full = with_firm(template, data, ctx.settings)
     for key in TODAY_FIELDS.get(template.name, ()):
         full.setdefault(key, clock.today().isoformat())
     return template, fieldmod.validate(template.name, template.schema, full)
@@ -64,3 +74,64 @@ def fields(template_name: str, home: Any = None) -> list[TemplateField]:
 
     template = catalog.get(template_name, home)
     return [TemplateField(**s) for s in fieldmod.field_specs(template.schema)]
+
+
+def render_standalone(template_name: str, data: dict[str, Any], home: Any = None,
+                      settings: Any = None) -> bytes:
+    """Render without touching any archive (`archivist template render`): the firm comes from
+    `settings` when given, today's date fills the date fields left out."""
+    from archivist import clock
+    from archivist.documents import catalog
+    from archivist.documents import fieldspec as fieldmod
+    from archivist.documents.render import render_docx
+
+    template = catalog.get(template_name, home)
+    full = with_firm(template, data, settings)
+    for key in TODAY_FIELDS.get(template.name, ()):
+        full.setdefault(key, clock.today().isoformat())
+    model = fieldmod.validate(template.name, template.schema, full)
+    return render_docx(template.path, fieldmod.display_context(model), template.name)
+
+
+def add_template(ctx: Context, path: Any, name: str, title: str | None = None,
+                 schema_file: Any = None, replace: bool = False) -> tuple[Any, list[str]]:
+    """`template add`: validate a staff template, store it in the home, audit it."""
+    import json
+    from pathlib import Path
+
+    from archivist import audit, clock
+    from archivist.documents import catalog
+    from archivist.errors import InvalidInput
+    from archivist.models import Role
+
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="add templates")
+    schema = None
+    if schema_file is not None:
+        try:
+            raw = json.loads(Path(schema_file).read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError) as exc:
+            raise InvalidInput(f"schema file {schema_file} cannot be read as JSON: {exc}",
+                               "Write it like the output of `archivist template fields NAME "
+                               "--json`.") from None
+        schema = raw.get("fields") if isinstance(raw, dict) else raw
+        if not isinstance(schema, list) or not all(isinstance(s, dict) for s in schema):
+            raise InvalidInput(f"schema file {schema_file} must be a list of fields "
+                               "(name, type, required, description)")
+    with ctx.ledger.write() as conn:
+        template, used = catalog.add(ctx.home, actor.username, Path(path), name, title, schema,
+                                     replace, clock.now().isoformat())
+        audit.record(conn, actor.username, "template.add", "template", template.name,
+                     version=template.version, title=template.title, variables=len(used),
+                     schema="supplied" if schema is not None else "generated",
+                     replace=replace)
+    return template, used
+
+
+def info(template: Any) -> Any:
+    from archivist.documents import fieldspec as fieldmod
+    from archivist.models import TemplateInfo
+
+    return TemplateInfo(name=template.name, title=template.title, source=template.source,
+                        version=template.version, path=str(template.path),
+                        fields=len(fieldmod.field_specs(template.schema)),
+                        added_by=template.added_by, added_at=template.added_at)

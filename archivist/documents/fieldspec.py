@@ -14,6 +14,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from archivist import clock
 from archivist.documents.schemas import CONDITIONAL, DocModel
 from archivist.errors import InvalidInput, TemplateError
 
@@ -116,6 +117,9 @@ def skeleton(model: type[BaseModel], only_user: bool = True) -> dict[str, Any]:
         if only_user and extra.get("source") == "ledger":
             continue
         item = _item_model(info.annotation)
+        if item is not None and not info.is_required():
+            out[name] = []
+            continue
         if item is not None:
             if isinstance(item, type) and issubclass(item, BaseModel):
                 out[name] = [skeleton(item, False)]
@@ -128,7 +132,7 @@ def skeleton(model: type[BaseModel], only_user: bool = True) -> dict[str, Any]:
             continue
         kind = _type_name(info.annotation, list(info.metadata))
         out[name] = {"integer": 1, "money": "0.00", "percent": "10", "boolean": False,
-                     "date": date.today().isoformat()}.get(kind, "")
+                     "date": clock.today().isoformat()}.get(kind, "")
         if kind.startswith("choice("):
             out[name] = kind[7:-1].split("|")[0]
     return out
@@ -156,6 +160,26 @@ def _conditional_problems(model: type[DocModel], data: dict[str, Any]) -> list[s
     return problems
 
 
+def _required_leaves(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """For a missing object, its required fields by name (`client.number`, `client.name`)."""
+    current: Any = model
+    for part in loc:
+        inner, _ = _unwrap(current)
+        if isinstance(part, int):
+            current = _item_model(inner)
+        elif isinstance(inner, type) and issubclass(inner, BaseModel) \
+                and part in inner.model_fields:
+            current = inner.model_fields[part].annotation
+        else:
+            return []
+    inner, _ = _unwrap(current)
+    if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+        return []
+    prefix = _where(loc)
+    return [f"{prefix}.{s['name']}" for s in field_specs(inner)
+            if s["required"] and "[]" not in s["name"] and s["type"] != "list"] or [prefix]
+
+
 def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel:
     """The validated model, or one TemplateError naming every missing or invalid field."""
     problems: list[str] = []
@@ -164,7 +188,13 @@ def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel
         result = model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            where = _where(tuple(err.get("loc", ())))
+            loc = tuple(err.get("loc", ()))
+            where = _where(loc)
+            if err["type"] == "missing":
+                leaves = _required_leaves(model, loc)
+                if leaves:
+                    problems += [f"{leaf}: missing" for leaf in leaves]
+                    continue
             msg = "missing" if err["type"] == "missing" else str(err.get("msg", ""))
             msg = msg.removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":

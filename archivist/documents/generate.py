@@ -1,0 +1,250 @@
+"""Generating a matter's documents from templates and filing them in the client's archive.
+
+Values come from the ledger (firm, client, matter, lawyers), then the user's data file, then
+`--set key=value`. Everything is validated before anything is written; the .docx is filed
+through `archivist.filing.file_bytes` (numbered, checksummed, indexed, audited) with the
+template's name and version and the data used. Regenerating files a new version that points at
+the previous one (`version_of`); nothing is overwritten."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from archivist.context import Context
+from archivist.documents import TODAY_FIELDS, firm_data
+from archivist.documents import fieldspec as fieldmod
+from archivist.errors import ArchivistError, Conflict, Forbidden, InvalidInput
+from archivist.models import (
+    BatchResult,
+    BatchRowResult,
+    GeneratedDocument,
+    Matter,
+    Role,
+    Section,
+)
+
+KIND_LABELS = {"person": ("自然人", "身份證號碼"), "company": ("法人", "統一社會信用代碼"),
+               "organization": ("其他組織", "統一社會信用代碼")}
+TYPE_LABELS = {"criminal": "刑事", "civil": "民事", "administrative": "行政",
+               "arbitration": "仲裁", "retainer": "常年法律顧問", "non-litigation": "非訴訟",
+               "consultation": "法律諮詢"}
+# where each template's documents are filed; templates not listed go to the contract section
+SECTIONS = {"service-contract": Section.CONTRACT, "closure-letter": Section.WORK,
+            "acceptance-notice": Section.WORK, "complaint-reply": Section.COMPLAINT}
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty values so a missing one is reported as missing, by name."""
+    return {k: v for k, v in d.items() if v not in (None, "")}
+
+
+def ledger_data(ctx: Context, conn: Connection, matter: Matter) -> dict[str, Any]:
+    """Everything archivist knows for a matter's documents (more than any one template uses)."""
+    from archivist import registry, users
+
+    client = registry.by_id(conn, matter.client_id)
+    kind, id_label = KIND_LABELS.get(str(client.kind.value), ("", "證件號碼"))
+    lawyers = []
+    for username in matter.lawyers:
+        u = users.get(conn, username)
+        lawyers.append(_clean({"name": u.display_name, "licence_number": u.licence_number}))
+    firm = firm_data(ctx.settings)
+    contact = "、".join(x for x in (f"電話 {firm['phone']}" if firm["phone"] else "",
+                                    f"電郵 {firm['email']}" if firm["email"] else "") if x)
+    data: dict[str, Any] = {
+        "firm": firm,
+        "client": _clean({"number": client.number, "name": client.name,
+                          "address": client.address, "kind": kind, "id_label": id_label,
+                          "id_number": client.id_number, "phone": client.phone}),
+        "matter": {"number": matter.number, "title": matter.title,
+                   "type": TYPE_LABELS.get(matter.type.value, matter.type.value)},
+        "lawyers": lawyers,
+        "accepted_date": matter.accepted_at.date().isoformat(),
+        "contact_deadline": matter.contact_deadline.isoformat(),
+        "retention_years": ctx.settings.retention.years_after_closure,
+        "feedback_contact": contact or "本所客戶服務部",
+    }
+    if matter.closed_at is not None:
+        data["closed_date"] = matter.closed_at.date().isoformat()
+    if matter.outcome:
+        data["outcome"] = matter.outcome
+    return data
+
+
+def _previous(conn: Connection, matter_id: int, template: str, filetype: str
+              ) -> tuple[int | None, str | None, int]:
+    """(id, number) of the latest document of this matter from this template, and how many."""
+    from archivist.ledger.tables.documents import documents
+
+    where = (documents.c.matter_id == matter_id, documents.c.template == template,
+             documents.c.filetype == filetype)
+    row = conn.execute(select(documents.c.id, documents.c.number).where(*where)
+                       .order_by(documents.c.id.desc()).limit(1)).first()
+    count = conn.execute(select(func.count()).select_from(documents).where(*where)).scalar_one()
+    return (row.id, row.number, int(count)) if row else (None, None, 0)
+
+
+def _check_actor(ctx: Context, matter: Matter) -> None:
+    user = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action="generate documents")
+    if not user.has(Role.ARCHIVIST, Role.HEAD) and user.username not in matter.lawyers:
+        raise Forbidden(f"{user.username} may not generate documents for matter "
+                        f"{matter.number}: it needs the role 'archivist' or 'head', or to be "
+                        "one of its lawyers")
+
+
+def build_data(ctx: Context, template: Any, matter: Matter, base: dict[str, Any],
+               data: dict[str, Any] | None, sets: Iterable[str]) -> Any:
+    """Ledger values < data file < --set, validated: the model (or TemplateError)."""
+    merged = fieldmod.prune(base, template.schema)
+    if data:
+        merged = fieldmod.merge(merged, data)
+    merged = fieldmod.apply_sets(merged, list(sets), template.schema)
+    from archivist import clock
+
+    for key in TODAY_FIELDS.get(template.name, ()):
+        merged.setdefault(key, clock.today().isoformat())
+    return fieldmod.validate(template.name, template.schema, merged)
+
+
+def generate(ctx: Context, matter_number: str, template_name: str = "service-contract", *,
+             data: dict[str, Any] | None = None, sets: Iterable[str] = (), pdf: bool = False,
+             require_closed: bool = False) -> GeneratedDocument:
+    """Render `template_name` for a matter and file it; with `pdf`, file a PDF copy too (a
+    warning says how to install LibreOffice when it is missing)."""
+    from archivist import filing, matters
+    from archivist.documents import catalog
+    from archivist.documents.render import render_docx
+
+    template = catalog.get(template_name, ctx.home)
+    with ctx.ledger.read() as conn:
+        matter = matters.get(conn, matter_number)
+        _check_actor(ctx, matter)
+        if require_closed and matter.status != "closed":
+            raise Conflict(f"matter {matter.number} is {matter.status!r}",
+                           f"A closure letter needs a closed matter: `archivist matter close "
+                           f"{matter.number} --outcome TEXT` first.")
+        base = ledger_data(ctx, conn, matter)
+        prev_id, prev_number, count = _previous(conn, matter.id, template.name, "docx")
+        prev_pdf_id, _n, _c = _previous(conn, matter.id, template.name, "pdf")
+    model = build_data(ctx, template, matter, base, data, sets)
+    docx_bytes = render_docx(template.path, fieldmod.display_context(model), template.name)
+
+    section = SECTIONS.get(template.name, Section.CONTRACT)
+    title = f"{template.title} {matter.number}" + (f" 第{count + 1}版" if count else "")
+    stem = f"{template.title}-{matter.number}" + (f"-v{count + 1}" if count else "")
+    stored = fieldmod.stored_data(model)
+    doc = filing.file_bytes(ctx, matter.client_number, section.value, docx_bytes,
+                            f"{stem}.docx", title=title, matter_number=matter.number,
+                            source="generated", template=template.name,
+                            template_version=template.version, template_data=stored,
+                            version_of=prev_id)
+    result = GeneratedDocument(
+        number=doc.number, document=doc.number, path=str(ctx.store.resolve(doc.path)),
+        relative_path=doc.path, client=matter.client_number, matter=matter.number,
+        template=template.name, template_version=template.version, title=doc.title,
+        version_of=prev_number, warnings=list(doc.warnings))
+    if pdf:
+        _add_pdf(ctx, result, docx_bytes, stem, title, section, template, stored, prev_pdf_id)
+    return result
+
+
+def _add_pdf(ctx: Context, result: GeneratedDocument, docx_bytes: bytes, stem: str, title: str,
+             section: Section, template: Any, stored: dict[str, Any],
+             prev_pdf_id: int | None) -> None:
+    from archivist import filing
+    from archivist.documents import pdf as pdfmod
+
+    if pdfmod.soffice() is None:
+        result.warnings.append(f"no PDF was made: {pdfmod.INSTALL_HINT}; the .docx was filed")
+        return
+    try:
+        pdf_bytes = pdfmod.convert(docx_bytes, stem)
+    except ArchivistError as exc:
+        result.warnings.append(f"no PDF was made: {exc}")
+        return
+    doc = filing.file_bytes(ctx, result.client, section.value, pdf_bytes, f"{stem}.pdf",
+                            title=f"{title}（PDF）", matter_number=result.matter,
+                            source="generated", template=template.name,
+                            template_version=template.version, template_data=stored,
+                            version_of=prev_pdf_id)
+    result.pdf = doc.number
+    result.pdf_path = str(ctx.store.resolve(doc.path))
+    result.warnings.extend(doc.warnings)
+
+
+# ----------------------------------------------------------------------------- batch
+def read_csv(path: str | Path) -> list[tuple[int, str, list[str]]]:
+    """Rows of a batch file: (line number, matter, ["key=value", ...]). The `matter` column is
+    required; every other column is a field (dotted names allowed), empty cells are skipped,
+    a cell holding a JSON array/object is taken as such, list fields also take `a,b,c`."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"CSV file {p} does not exist") from None
+    except OSError as exc:
+        raise InvalidInput(f"CSV file {p} cannot be read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"CSV file {p} is not UTF-8", "Save it as 'CSV UTF-8'.") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise InvalidInput(f"CSV file {p} is empty") from None
+    if "matter" not in header:
+        raise InvalidInput(f"CSV file {p} has no 'matter' column",
+                           "The first line names the columns: matter,fee_type,fee_amount,...")
+    rows = []
+    for record in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in record):
+            continue
+        values = dict(zip(header, record, strict=False))
+        matter = values.pop("matter", "").strip()
+        sets = [f"{k}={v.strip()}" for k, v in values.items() if k and v.strip()]
+        if len(record) > len(header):
+            sets.append("\x00extra")
+        rows.append((line, matter, sets))
+    return rows
+
+
+def batch(ctx: Context, rows: list[tuple[int, str, list[str]]], template_name: str,
+          data: dict[str, Any] | None = None, pdf: bool = False,
+          tick: Callable[[BatchRowResult], None] | None = None) -> BatchResult:
+    """Generate one document per row; a bad row is recorded with its line and the others go on."""
+    result = BatchResult()
+    for line, matter, sets in rows:
+        try:
+            if not matter:
+                raise InvalidInput("the 'matter' cell is empty")
+            if "\x00extra" in sets:
+                raise InvalidInput("the row has more cells than the header has columns")
+            doc = generate(ctx, matter, template_name, data=data, sets=sets, pdf=pdf)
+            row = BatchRowResult(line=line, matter=matter, ok=True, document=doc.number,
+                                 path=doc.path)
+            result.generated += 1
+        except ArchivistError as exc:
+            row = BatchRowResult(line=line, matter=matter, ok=False, error=str(exc))
+            result.failed += 1
+        result.rows.append(row)
+        if tick is not None:
+            tick(row)
+    return result
+
+
+def data_from_options(data_file: str | None) -> dict[str, Any] | None:
+    return fieldmod.load_data_file(data_file) if data_file else None
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
