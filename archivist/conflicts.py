@@ -216,13 +216,15 @@ def record(conn: Connection, actor_id: int, purpose: str, names: Sequence[str],
            matter_id: int | None = None, client_id: int | None = None,
            waiver: str | None = None) -> int:
     """Keep one check and its result (with the matter when there is one)."""
-    return int(conn.execute(conflict_checks.insert().values(
+    from archivist.matters import inserted_id
+
+    return inserted_id(conn.execute(conflict_checks.insert().values(
         matter_id=matter_id, client_id=client_id, purpose=purpose,
         names=json.dumps(list(names), ensure_ascii=False),
         id_numbers=json.dumps(list(id_numbers), ensure_ascii=False),
         hits=json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False),
         result=result, waiver=waiver, checked_at=clock.now(), checked_by=actor_id,
-    )).inserted_primary_key[0])
+    )))
 
 
 def _check_model(conn: Connection, row: Any) -> ConflictCheck:

@@ -80,7 +80,7 @@ def log(ctx: Context, client_number: str, channel: str, summary: str,
     names ('NAME' or 'NAME:ID-NUMBER'), kept for conflict checks."""
     from archivist import conflicts, registry
     from archivist import users as users_mod
-    from archivist.matters import clean_text
+    from archivist.matters import clean_text, inserted_id
 
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action="log consultations")
     chan = parse_channel(channel)
@@ -107,10 +107,10 @@ def log(ctx: Context, client_number: str, channel: str, summary: str,
                     consultations.c.number == number)).first():
                 raise Conflict(f"consultation number {number} is already taken",
                                "The [numbering] consultation format must contain {seq}.")
-            cid = conn.execute(consultations.insert().values(
+            cid = inserted_id(conn.execute(consultations.insert().values(
                 number=number, client_id=client.id, channel=chan.value, summary=summary,
                 summary_key=textnorm.fold(summary), handled_by=handler.id, consulted_at=now,
-                follow_up=due, created_by=actor.id)).inserted_primary_key[0]
+                follow_up=due, created_by=actor.id)))
             for name, ident in named:
                 conn.execute(consultation_parties.insert().values(
                     consultation_id=cid, name=name, name_key=textnorm.fold(name),

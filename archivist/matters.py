@@ -125,6 +125,13 @@ def require_writer(conn: Connection, user: User, matter: Matter) -> None:
         "Ask the department head to assign you to the matter.")
 
 
+def inserted_id(result: Any) -> int:
+    """The primary key of the row an INSERT created."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def _actor_id(conn: Connection, actor: User | str) -> tuple[int, str]:
     if isinstance(actor, User):
         return actor.id, actor.username
@@ -141,9 +148,9 @@ def add_event(conn: Connection, matter: Matter, actor: User | str, kind: str, te
     client's folder (`registry.refresh_manifest`) after the commit."""
     uid, username = _actor_id(conn, actor)
     at = clock.now()
-    eid = conn.execute(matter_events.insert().values(
+    eid = inserted_id(conn.execute(matter_events.insert().values(
         matter_id=matter.id, at=at, actor_id=uid, kind=kind, text=text or "",
-        reported_to_client=bool(reported_to_client))).inserted_primary_key[0]
+        reported_to_client=bool(reported_to_client))))
     return MatterEvent(id=eid, matter_number=matter.number, at=at, actor=username, kind=kind,
                        text=text or "", reported_to_client=bool(reported_to_client))
 
@@ -248,11 +255,11 @@ def _open_in(ctx: Context, conn: Connection, actor: User, client: Client, mtype:
         raise Conflict(f"matter number {number} is already taken",
                        "The [numbering] matter format must contain {seq}; fix archivist.toml.")
     deadline = now.date() + timedelta(days=ctx.settings.deadlines.contact_days)
-    mid = conn.execute(matters.insert().values(
+    mid = inserted_id(conn.execute(matters.insert().values(
         number=number, client_id=client.id, type=mtype.value, code=mtype.code, year=now.year,
         title=title, status="open", accepted_at=now, contact_deadline=deadline,
         conflict_waiver=waiver if blocking else None, created_by=actor.id,
-    )).inserted_primary_key[0]
+    )))
     for lawyer in lawyer_users:
         conn.execute(matter_lawyers.insert().values(matter_id=mid, user_id=lawyer.id,
                                                     assigned_at=now))
@@ -266,7 +273,7 @@ def _open_in(ctx: Context, conn: Connection, actor: User, client: Client, mtype:
 
     for p in parties:
         conn.execute(matter_parties.insert().values(
-            matter_id=mid, name_key=textnorm.fold(p["name"]), added_at=now, added_by=actor.id,
+            matter_id=mid, name_key=textnorm.fold(str(p["name"])), added_at=now, added_by=actor.id,
             **p))
     result = "waived" if blocking else ("hits" if all_hits else "clear")
     check_id = conflicts.record(conn, actor.id, "matter-open", checked, checked_ids, all_hits,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -324,6 +325,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
                    f"{' '.join(e.text.split())}{told}")
 
 
+_register_duties: Callable[[click.Group], None] | None
 try:
     from archivist.cli.matter_duties import register as _register_duties
 except ModuleNotFoundError:  # pragma: no cover
