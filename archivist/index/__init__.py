@@ -80,12 +80,13 @@ def _indexed_states(path: Any) -> dict[str, str]:
     return out
 
 
-def _iter_ledger(ctx: Context, chunk: int = CHUNK,
+def _iter_ledger(ctx: Context, chunk: int | None = None,
                  min_id: int = 0) -> Iterable[list[Document]]:
     from archivist import filing
     from archivist.ledger.tables.documents import documents
 
     last = min_id
+    chunk = chunk or CHUNK
     while True:
         with ctx.ledger.read() as conn:
             rows = conn.execute(filing._select().where(documents.c.id > last)

@@ -1,0 +1,174 @@
+"""The index: analysis, version file, writer discipline, status/rebuild, concurrent writers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archivist import filing, index
+from archivist.errors import Conflict
+from archivist.index.analysis import CJKBigramTokenizer, expand_synonyms, normalize
+from archivist.index.schema import VERSION_FILE
+
+TOK = CJKBigramTokenizer()
+
+
+def toks(text: str, mode: str = "index") -> list[tuple[str, int]]:
+    return [(t.text, t.pos) for t in TOK(text, positions=True, mode=mode)]
+
+
+def test_bigrams_with_positions_and_single_characters() -> None:
+    assert toks("違約金", "query") == [("违约", 0), ("约金", 1)]
+    assert toks("違約金") == [("违约", 0), ("违", 0), ("约金", 1), ("约", 1), ("金", 1)]
+    assert toks("約", "query") == [("约", 0)]
+    assert toks("The NDA違約 clause", "query") == [("the", 0), ("nda", 1), ("违约", 2),
+                                                   ("clause", 3)]
+
+
+def test_latin_words_stay_whole_and_lowercase() -> None:
+    assert [t for t, _ in toks("Agenda NDA", "query")] == ["agenda", "nda"]
+
+
+def test_fullwidth_and_compatibility_forms_fold() -> None:
+    assert [t for t, _ in toks("ＮＤＡ ①", "query")] == ["nda", "1"]
+    assert [t for t, _ in toks("㈱公司", "query")] == ["株", "公司"]
+
+
+def test_highlight_offsets_point_into_the_original() -> None:
+    text = "㈱ＡＢＣ公司①違約責任"
+    for t in TOK(text, chars=True, mode="index"):
+        original = text[t.startchar:t.endchar]
+        assert normalize(original)[0].strip("()") == t.text or t.text in normalize(original)[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("違约合同ＡＢＣabc ①㈱\u3000ß İ，。123")),
+               max_size=40))
+def test_offsets_always_inside_the_text(text: str) -> None:
+    for t in TOK(text, chars=True, positions=True, mode="index"):
+        assert 0 <= t.startchar < t.endchar <= len(text)
+        assert t.text in normalize(text[t.startchar:t.endchar])[0]
+
+
+def test_synonym_expansion() -> None:
+    groups = [["合同", "合約", "契約"]]
+    q = expand_synonyms("合約糾紛", groups)
+    assert "合同" in q and "契约" in q and " OR " in q
+    assert expand_synonyms('"合約 糾紛"', groups).count('"') == 6
+    assert expand_synonyms("title:合約", groups) == "title:合約"
+    assert expand_synonyms("nda", groups) == "nda"
+
+
+# ------------------------------------------------------------------ the index on disk
+def test_version_mismatch_says_rebuild(ctx: Any, make_client: Any) -> None:
+    client = make_client()
+    doc = filing.file_bytes(ctx, client.number, "case", "違約".encode(), "a.txt")
+    vf = ctx.home.index_dir / VERSION_FILE
+    vf.write_text('{"engine": "whoosh", "schema": 0, "analysis": 0}')
+    with pytest.raises(Conflict, match="index rebuild"):
+        index.search(ctx, "違約")
+    st_ = index.status(ctx)
+    assert not st_.version_ok and st_.missing == [doc.number] and "rebuild" in st_.message
+    # filing still works (the index is derived); the warning says what to do
+    doc2 = filing.file_bytes(ctx, client.number, "case", "違約".encode(), "b.txt")
+    assert doc2.indexed is False and "rebuild" in doc2.warnings[0]
+    assert index.rebuild(ctx) == 2
+    assert index.search(ctx, "違約").total == 2
+    assert index.status(ctx).version_ok
+
+
+def test_writer_cancels_and_reraises(ctx: Any, make_client: Any) -> None:
+    from archivist.index.writer import writer
+
+    client = make_client()
+    doc = filing.file_bytes(ctx, client.number, "case", "甲".encode(), "a.txt")
+    with pytest.raises(RuntimeError, match="boom"), writer(ctx.home.index_dir) as w:
+        w.delete_by_term("doc", doc.number)
+        raise RuntimeError("boom")
+    assert index.search(ctx, "甲").total == 1  # the delete was cancelled
+    with writer(ctx.home.index_dir) as w:  # and the lock was released
+        pass
+
+
+def test_status_missing_stale_extra_and_repair(ctx: Any, make_client: Any) -> None:
+    from archivist.ledger.tables.documents import documents
+
+    client = make_client()
+    d1 = filing.file_bytes(ctx, client.number, "case", "甲乙".encode(), "a.txt")
+    d2 = filing.file_bytes(ctx, client.number, "case", "丙丁".encode(), "b.txt")
+    index.delete_documents(ctx, [d1.number])
+    with ctx.ledger.write() as conn:
+        conn.execute(documents.update().where(documents.c.id == d2.id).values(flag="corrupt"))
+    fake = d1.model_copy(update={"number": "X-0001"})
+    index.add_documents(ctx, [(fake, "ghost")])
+    s = index.status(ctx)
+    assert (s.missing, s.stale, s.extra) == ([d1.number], [d2.number], ["X-0001"])
+    assert index.reindex_documents(ctx, s.missing + s.stale + s.extra) == 3
+    s = index.status(ctx)
+    assert (s.missing, s.stale, s.extra, s.documents, s.indexed) == ([], [], [], 2, 2)
+
+
+def test_rebuild_is_chunked_with_progress(ctx: Any, make_client: Any,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import archivist.index as ix
+
+    client = make_client()
+    for i in range(7):
+        filing.file_bytes(ctx, client.number, "case", f"文件{i} alpha{i}".encode(), f"{i}.txt")
+    monkeypatch.setattr(ix, "CHUNK", 3)
+    seen: list[tuple[int, int]] = []
+    assert ix.rebuild(ctx, progress=lambda d, t: seen.append((d, t))) == 7
+    assert seen == [(0, 7), (3, 7), (6, 7), (7, 7)]
+    assert ix.search(ctx, "alpha4").hits[0].document == f"{client.number}-0005"
+    assert not list(ctx.home.root.glob(".index*"))  # no leftovers
+
+
+def test_cli_index_status_and_rebuild(invoke: Any, ctx: Any, make_client: Any) -> None:
+    client = make_client()
+    doc = filing.file_bytes(ctx, client.number, "case", "甲乙".encode(), "a.txt")
+    assert "agrees" in invoke("index", "status").output
+    index.delete_documents(ctx, [doc.number])
+    res = invoke("index", "status", code=1)
+    assert "missing (1)" in res.output
+    assert invoke.json("index", "status", code=1)["missing"] == [doc.number]
+    assert invoke.json("index", "rebuild") == {"indexed": 1}
+    invoke("index", "status")
+    invoke("index", "rebuild", user="lin", code=1)
+
+
+WORKER = """
+import sys
+from archivist.context import open_context
+from archivist import filing
+ctx = open_context(sys.argv[1], "mei")
+for i in range(int(sys.argv[3])):
+    text = f"process {sys.argv[2]} document {i} 違約金條款 token{sys.argv[2]}x{i}"
+    doc = filing.file_bytes(ctx, sys.argv[4], "case", text.encode(), f"p{sys.argv[2]}-{i}.txt")
+    assert doc.indexed, doc.warnings
+"""
+
+
+def test_concurrent_filing_from_several_processes(ctx: Any, make_client: Any,
+                                                  home_dir: Path) -> None:
+    client = make_client()
+    filing.file_bytes(ctx, client.number, "case", b"seed", "seed.txt")  # index exists
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(home_dir), str(n), "6",
+                               client.number], env=env, stderr=subprocess.PIPE)
+             for n in range(3)]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err.decode()
+    s = index.status(ctx)
+    assert (s.missing, s.stale, s.extra) == ([], [], [])
+    assert s.documents == s.indexed == 19
+    assert index.search(ctx, "違約金", limit=100).total == 18
+    numbers = [d.number for d in filing.list_documents(ctx, client.number)]
+    assert len(set(numbers)) == 19
