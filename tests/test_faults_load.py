@@ -1,0 +1,36 @@
+"""Several processes at once adding clients, filing, searching, opening matters and moving
+loans: no errors other than clear refusals, no duplicate or lost numbers, and ledger, files and
+index agree at the end; a backup taken meanwhile restores to a clean check.
+(Longer runs: bench/faults.py load / backup.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_faults_crash import _bench
+
+
+@pytest.fixture
+def bench():
+    pytest.importorskip("archivist.filing_import")
+    pytest.importorskip("archivist.index")
+    return _bench()
+
+
+def test_concurrent_processes(bench, tmp_path):
+    result = bench.load(tmp_path, workers=4, seconds=6)
+    assert result["ok"], result["failures"]
+    assert result["ops"] > 20
+    assert sum(result["made"].values()) > 5
+
+
+def test_backup_during_concurrent_writes_restores_clean(bench, tmp_path):
+    result = bench.backup_under_load(tmp_path, workers=3, seconds=5, backups=2)
+    assert result["ok"], result["failures"]
+    assert result["backups"][1]["files_skipped"] >= 1  # the second backup was incremental
+
+
+@pytest.mark.slow
+def test_concurrent_processes_longer(bench, tmp_path):
+    result = bench.load(tmp_path, workers=8, seconds=40)
+    assert result["ok"], result["failures"]
