@@ -241,3 +241,31 @@ def test_consent_refusals(ctx: Any, ctx_as: Any, make_client: Any, tmp_path: Pat
         consent.export(ctx, "marketing", str(tmp_path / "x.csv"))
     with ctx.ledger.read() as conn:
         assert len(audit.query(conn, action="client.export")) == 1
+
+
+def test_folder_registers_do_not_depend_on_the_date(ctx: Any, setup: Any) -> None:
+    """`archivist check` compares derived files with the ledger: they must not change with
+    the clock alone (no 'overdue' in them)."""
+    from archivist import records, registry
+
+    number, client = setup["matter"], setup["client"]
+    deliverables.add(ctx, number, "起訴狀", "2026-03-05")
+    payments.set_schedule(ctx, number, ["2026-03-10:30000"])
+    with ctx.ledger.read() as conn:
+        before = records.expected(conn, registry.by_id(conn, client.id))
+    clock.set_now("2026-09-01T09:00:00")
+    with ctx.ledger.read() as conn:
+        after = records.expected(conn, registry.by_id(conn, client.id))
+    ours = [k for k in before if "權利義務記錄" in k]
+    assert ours and all(before[k] == after[k] for k in ours)
+    assert "outstanding 30000.00" in before[ours[0]]
+
+
+def test_evaluation_at_closure_is_marked(ctx: Any, setup: Any) -> None:
+    number = setup["matter"]
+    evaluations.evaluate(ctx, number, 5)
+    matters.close(ctx, number, "調解結案", True)
+    closing = evaluations.evaluate(ctx, number, 3, "費用偏高")
+    with ctx.ledger.read() as conn:
+        rows = evaluations.for_matter(conn, matters.get(conn, number).id)
+    assert [e.at_closure for e in rows] == [False, True] and closing[0].comment == "費用偏高"

@@ -192,3 +192,16 @@ def test_client_report_cli(ctx: Any, invoke: Any, case: Any, tmp_path: Path) -> 
 def test_help_has_example_and_json(invoke: Any, args: list[str]) -> None:
     text = invoke(*args, "--help").stdout
     assert "Example:" in text and "--json" in text
+
+
+def test_decline_on_a_consultation(ctx: Any, invoke: Any, case: Any) -> None:
+    consult = invoke.json("consult", "log", case["client"], "--channel", "phone", "--summary",
+                          "想委託處理借款糾紛")["number"]
+    out = invoke.json("matter", "decline", case["client"], "--consultation", consult,
+                      "--reason", "超出本所業務範圍")
+    assert out["consultation"] == consult
+    other = invoke.json("client", "add", "--name", "林小華", "--kind", "person")["number"]
+    before = audit_count(ctx)
+    invoke("matter", "decline", other, "--consultation", consult, "--reason", "x", code=1)
+    invoke("matter", "decline", other, "--consultation", "ZX2026-9999", "--reason", "x", code=1)
+    assert audit_count(ctx) == before

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 def derived_records(conn: Connection, client: Client) -> dict[str, str]:
     """{path in the client's folder: text} for consents, declined engagements and, per matter,
-    changes of lawyer, deliverables, the payment schedule, payments and evaluations."""
+    changes of lawyer, deliverables, the payment schedule, payments and evaluations. Nothing
+    here depends on today's date (no 'overdue'), so `archivist check` finds them unchanged
+    until the ledger changes."""
     from sqlalchemy import select
 
     from archivist.duties import consent, decline, deliverables, evaluations, payments, reassign
@@ -43,7 +45,7 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
                       f"    scope: {c.scope}",
                       f"    purposes: {', '.join(c.purposes) or '(none recognised)'}",
                       f"    signed document: {c.document or '-'}", ""]
-        out[f"{basic}/書面同意記錄.txt"] = "\n".join(lines)
+        out[f"{basic}/書面同意記錄.txt"] = "\n".join(lines).rstrip() + "\n"
     declined = decline.for_client(conn, client.id)
     if declined:
         lines = [f"拒絕代理記錄 Declined engagements — {client.number} {client.name}", ""]
@@ -52,7 +54,7 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
                       + (f", consultation {d.consultation}" if d.consultation else ""),
                       f"    matter: {d.type or '-'} {d.title or ''}".rstrip(),
                       f"    reason: {d.reason}", ""]
-        out[f"{basic}/拒絕代理記錄.txt"] = "\n".join(lines)
+        out[f"{basic}/拒絕代理記錄.txt"] = "\n".join(lines).rstrip() + "\n"
     for m in conn.execute(select(matters.c.id, matters.c.number, matters.c.title).where(
             matters.c.client_id == client.id).order_by(matters.c.id)):
         changes = reassign.history(conn, m.id, m.number)
@@ -71,13 +73,14 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
             lines.append("")
         if items:
             lines.append("法律文書 Deliverables")
-            lines += [f"  {d.id}. due {d.due} [{d.status}] {d.title}"
+            lines += [f"  {d.id}. due {d.due} [{'done' if d.done_at else 'open'}] {d.title}"
                       + (f" — delivered {d.done_at:%Y-%m-%d}" if d.done_at else "")
                       + (f", document {d.document}" if d.document else "") for d in items]
             lines.append("")
         if plan:
             lines.append("付款安排 Payment schedule")
-            lines += [f"  {i.seq}. due {i.due} {i.amount} paid {i.paid} [{i.status}]"
+            lines += [f"  {i.seq}. due {i.due} {i.amount} paid {i.paid}"
+                      f" [{'paid' if i.status == 'paid' else 'outstanding ' + i.outstanding}]"
                       + (f" {i.description}" if i.description else "") for i in plan]
             lines.append("")
         if paid:
@@ -91,5 +94,6 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
                       + (" at closure" if e.at_closure else "")
                       + (f": {e.comment}" if e.comment else "") for e in evals]
             lines.append("")
-        out[f"{work}/{safe_filename(m.number + ' 權利義務記錄.txt')}"] = "\n".join(lines)
+        out[f"{work}/{safe_filename(m.number + ' 權利義務記錄.txt')}"] = (
+            "\n".join(lines).rstrip() + "\n")
     return out
