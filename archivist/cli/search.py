@@ -40,6 +40,8 @@ def search(archive: Any, query: tuple[str, ...], client: str | None, matter: str
       archivist search 違約金 --client C0001
       archivist search '"保密 義務" OR NDA' --type pdf --sort date --json
     """
+    import sys
+
     from archivist import index
 
     result = index.search(archive, " ".join(query), client=client, matter=matter,
@@ -57,7 +59,9 @@ def search(archive: Any, query: tuple[str, ...], client: str | None, matter: str
     for h in result.hits:
         click.echo(click.style(f"{h.document}", bold=True) + f"  {h.title}  ({h.original_name})")
         click.echo(f"  {h.client} {h.client_name} · {h.section} · {h.date}")
-        snippet = (h.highlighted or h.snippet).replace("\x02", "\x1b[1;31m").replace(
-            "\x03", "\x1b[0m") if click.get_text_stream("stdout").isatty() else \
-            (h.highlighted or h.snippet).replace("\x02", "[").replace("\x03", "]")
+        marked = h.highlighted or h.snippet
+        if sys.stdout.isatty():
+            snippet = marked.replace("\x02", "\x1b[1;31m").replace("\x03", "\x1b[0m")
+        else:
+            snippet = marked.replace("\x02", "[").replace("\x03", "]")
         click.echo(f"  {snippet}")

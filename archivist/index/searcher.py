@@ -96,7 +96,6 @@ def parse_query(text: str, groups: list[list[str]]) -> Any:
     parser = MultifieldParser(["title", "name", "content"], make_schema())
     parser.remove_plugin_class(plugins.WildcardPlugin)
     parser.remove_plugin_class(plugins.PlusMinusPlugin)
-    parser.add_plugin(plugins.PlusMinusPlugin())
     try:
         return parser.parse(q)
     except Exception as exc:  # the parser is lenient; anything left is the user's syntax
