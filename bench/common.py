@@ -53,10 +53,11 @@ def repeat(fn: Callable[[], Any], runs: int) -> list[float]:
 @dataclass
 class ChildResult:
     seconds: float
-    maxrss_mb: float
+    maxrss_mb: float  # the process's own peak RSS (VmHWM)
     returncode: int
     stdout: str
     stderr: str
+    tree_rss_mb: float = 0.0  # highest RSS seen summed over the process and its children
 
     def check(self, what: str) -> ChildResult:
         if self.returncode != 0:
@@ -65,34 +66,73 @@ class ChildResult:
         return self
 
 
+def _status_kb(pid: int, key: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as fh:
+                out.extend(int(c) for c in fh.read().split())
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def _tree(pid: int) -> list[int]:
+    todo, seen = [pid], []
+    while todo:
+        p = todo.pop()
+        seen.append(p)
+        todo.extend(_children(p))
+    return seen
+
+
 def run_measured(argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
-                 timeout: float | None = None) -> ChildResult:
-    """Like run_child but reaps the child with os.wait4 to get its own peak RSS (MB)."""
+                 timeout: float | None = None, poll: float = 0.005) -> ChildResult:
+    """Run a process: wall time from spawn to exit, and its peak memory read from
+    /proc/PID/status while it runs (VmHWM of the process; VmRSS summed over its process tree).
+    (ru_maxrss from wait4 is useless here: Linux carries the parent's peak across fork+exec.)"""
     import tempfile
 
     full_env = {**os.environ, **(env or {})}
+    hwm = tree = 0
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(argv, env=full_env, cwd=cwd, stdout=out, stderr=err,
                                 stdin=subprocess.DEVNULL)
         deadline = None if timeout is None else t0 + timeout
+        i = 0
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, _usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            hwm = max(hwm, _status_kb(proc.pid, "VmHWM"))
+            if i % 20 == 0:
+                tree = max(tree, sum(_status_kb(p, "VmRSS") for p in _tree(proc.pid)))
+            i += 1
             if deadline is not None and time.perf_counter() > deadline:
                 proc.kill()
                 os.wait4(proc.pid, 0)
                 proc.returncode = -9
                 raise RuntimeError(f"{argv[:4]} timed out after {timeout} s")
-            time.sleep(0.002)
+            time.sleep(poll)
         elapsed = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return ChildResult(elapsed, usage.ru_maxrss / 1024, proc.returncode,
+        return ChildResult(elapsed, hwm / 1024, proc.returncode,
                            out.read().decode(errors="replace"),
-                           err.read().decode(errors="replace"))
+                           err.read().decode(errors="replace"), max(tree, hwm) / 1024)
 
 
 def archivist_argv() -> list[str]:

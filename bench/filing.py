@@ -52,13 +52,13 @@ def reference(corpus: Corpus, target: Path, fsync: bool) -> float:
 
 
 def write_map(corpus: Corpus, bh: BenchHome, path: Path) -> Path:
-    """The CSV for `file import --map`: path, client, section, matter."""
+    """The CSV for `file import --map`: path, client, section, matter, title."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["path", "client", "section", "matter"])
+        w.writerow(["path", "client", "section", "matter", "title"])
         for d in corpus.docs:
             matter = bh.matter_numbers.get((d.client, d.matter)) if d.matter is not None else ""
-            w.writerow([d.path, bh.client_numbers[d.client], d.section, matter or ""])
+            w.writerow([d.path, bh.client_numbers[d.client], d.section, matter or "", d.title])
     return path
 
 

@@ -70,6 +70,7 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem,
+            "load_average": [round(x, 2) for x in os.getloadavg()],
             "python": platform.python_version(), "os": platform.platform()}
 
 
@@ -153,8 +154,8 @@ def table(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines.append("")
     lines.append(f"{results['docs']} documents ({results['size']}), {m['cores']} cores, "
-                 f"{m['cpu']}, Python {m['python']}; ratio = times the reference's cost "
-                 f"(>1 slower or bigger).")
+                 f"{m['cpu']}, Python {m['python']}, load average {m.get('load_at_start')} at "
+                 f"start; ratio = times the reference's cost (>1 slower or bigger).")
     lines.extend(notes)
     return "\n".join(lines)
 
@@ -197,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("ARCHIVIST_NOW", "2026-03-02T09:30:00")
     started = time.time()
+    load0 = [round(x, 2) for x in os.getloadavg()]
     try:
         sections = run_sections(names, size, work)
     finally:
@@ -205,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "size": a.size, "docs": size.docs, "queries": size.queries,
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "seconds": round(time.time() - started, 1), "machine": machine(),
+        "seconds": round(time.time() - started, 1), "machine": {**machine(),
+                                                                "load_at_start": load0},
         "sections": {name: sec.as_dict() for name, sec in sections.items()},
     }
     out.parent.mkdir(parents=True, exist_ok=True)

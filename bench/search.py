@@ -14,7 +14,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import Section, dir_size, fresh_dir, median, percentile, timed
+from bench.common import (
+    Section,
+    archivist_argv,
+    dir_size,
+    fresh_dir,
+    median,
+    percentile,
+    run_measured,
+    timed,
+)
 from bench.corpus import Corpus
 
 # ------------------------------------------------------------------------------ analyzer
@@ -183,3 +192,54 @@ def run(sec: Section, work: Path, corpus: Corpus, runs: int, home: Any | None) -
             runs=len(corpus.queries))
     sec.row("search p95 (top 10, highlights)", percentile(lat, 95), "s", "raw Whoosh",
             ref["p95"], runs=len(corpus.queries), target=0.050)
+    cli_search(sec, home, corpus, ref)
+    rebuild(sec, home, corpus, runs, ref)
+
+
+def cli_search(sec: Section, home: Any, corpus: Corpus, ref: dict[str, Any]) -> None:
+    """`archivist search QUERY` as a user runs it: a whole process per query."""
+    argv = archivist_argv()
+    env = home.env()
+    if run_measured(argv + ["search", "--help"], env=env).returncode != 0:
+        return
+    queries = corpus.queries[:15]
+    times = []
+    for q in queries:
+        res = run_measured(argv + ["search", q, "--limit", "10"], env=env, timeout=120)
+        if res.returncode != 0:
+            sec.note(f"`archivist search {q}` exited {res.returncode}: "
+                     + (res.stderr or res.stdout).strip()[-200:])
+            return
+        times.append(res.seconds)
+    sec.row("`archivist search` command (whole process)", median(times), "s",
+            "raw Whoosh query", ref["median"], runs=len(queries))
+
+
+def rebuild(sec: Section, home: Any, corpus: Corpus, runs: int, ref: dict[str, Any]) -> None:
+    """`archivist index rebuild` (re-extracts every stored file) and its peak memory."""
+    argv = archivist_argv()
+    env = home.env()
+    if run_measured(argv + ["index", "rebuild", "--help"], env=env).returncode != 0:
+        sec.skip("`archivist index rebuild` is not available")
+        return
+    n = len(corpus.docs)
+    times, rss = [], []
+    for _ in range(runs):
+        res = run_measured(argv + ["index", "rebuild"], env=env, timeout=24 * 3600)
+        res.check("archivist index rebuild")
+        times.append(res.seconds)
+        rss.append(res.maxrss_mb)
+    t = median(times)
+    sec.row("index rebuild (extract + index)", n / t, "docs/s", "raw Whoosh indexing",
+            ref["index_docs_per_s"], runs=runs, seconds=t)
+    sec.row("index rebuild peak memory", median(rss), "MB", runs=runs)
+    st = run_measured(argv + ["index", "status", "--json"], env=env, timeout=3600)
+    if st.returncode == 0:
+        import json
+
+        with contextlib.suppress(ValueError):
+            status = json.loads(st.stdout)
+            sec.note(f"index status after rebuild: {status.get('indexed')} of "
+                     f"{status.get('documents')} indexed, missing {len(status.get('missing', []))}"
+                     f", stale {len(status.get('stale', []))}, extra "
+                     f"{len(status.get('extra', []))}")
