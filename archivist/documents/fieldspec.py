@@ -217,7 +217,7 @@ def display_context(model: BaseModel) -> dict[str, Any]:
 
 def stored_data(model: BaseModel) -> dict[str, Any]:
     """Plain values recorded with a generated document (re-validates to the same model)."""
-    return model.model_dump(mode="json", exclude=set(model.model_computed_fields))
+    return model.model_dump(mode="json", exclude=set(type(model).model_computed_fields))
 
 
 def prune(data: Any, model: Any) -> Any:
