@@ -219,20 +219,28 @@ def show_service(archive: Any, since: str | None, until: str | None, as_json: bo
 @click.option("--instalment", "instalments", multiple=True, metavar="DATE:AMOUNT[:TEXT]",
               help="One instalment of the contract's schedule (repeat). Replaces the schedule.")
 @click.option("--document", metavar="DOC", help="The filed contract that sets the schedule.")
+@click.option("--from-contract", "contract", metavar="DOC",
+              help="Take the schedule from a generated service contract (its fee stages or "
+                   "fixed fee, and their payment times).")
 @json_option
 @pass_archive
 def schedule(archive: Any, matter: str, instalments: tuple[str, ...], document: str | None,
-             as_json: bool) -> None:
+             contract: str | None, as_json: bool) -> None:
     """Record the payment schedule given in the contract, or show it (without --instalment)
     with what each instalment has received.
 
     \b
     Example:
+      archivist matter schedule 2026-MS-0001 --from-contract C0001-0002
       archivist matter schedule 2026-MS-0001 --instalment 2026-03-10:30000:簽約後 --instalment 2026-06-01:20000
     """
     from archivist.duties import payments as lib
 
-    if instalments:
+    if contract:
+        if instalments or document:
+            raise click.UsageError("--from-contract does not take --instalment or --document")
+        rows = lib.set_schedule_from_contract(archive, matter, contract)
+    elif instalments:
         rows = lib.set_schedule(archive, matter, list(instalments), document=document)
     else:
         if document:

@@ -178,3 +178,103 @@ def unpaid(ctx: Context, *, lawyer: str | None = None, client: str | None = None
         out = [i for mid in conn.execute(stmt).scalars() for i in schedule(conn, mid)
                if i.status == "overdue"]
     return sorted(out, key=lambda i: (i.due, i.matter, i.seq))
+
+
+# ------------------------------------------------------------------------------ from a contract
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _zh_number(text: str) -> int | None:
+    """1-999 written in digits or Chinese numerals (七, 十五, 三十, 一百二十)."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _ZH_DIGITS:
+            current = _ZH_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current or None
+
+
+def due_from_text(text: str, signed: date) -> date | None:
+    """A contract's payment time as a date: an explicit date, 'N日內/N天內' after signing, or
+    'on signing'. None when the wording gives no date (e.g. 'after the first-instance
+    judgment')."""
+    import re
+    from datetime import timedelta
+
+    found = re.search(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})", text)
+    if found:
+        try:
+            return date(int(found[1]), int(found[2]), int(found[3]))
+        except ValueError:
+            return None
+    found = re.search(r"([0-9]+|[零〇一二兩两三四五六七八九十百]+)\s*(?:個)?(?:日|天)(?:內|内|之內)",
+                      text)
+    on_signing = re.search(r"簽[訂約署]|签[订约署]", text) is not None
+    other_event = re.search(r"後|后|起", re.sub(r"(簽[訂約署]|签[订约署])(之日|當日|当日)?[起後后]",
+                                               "", text)) is not None
+    if found and (days := _zh_number(found[1])) is not None:
+        # counted from signing, unless from another event (e.g. 判決後十日內)
+        return signed + timedelta(days=days) if on_signing or not other_event else None
+    if on_signing and not other_event:
+        return signed
+    return None
+
+
+def schedule_from_contract(conn: Connection, number: str, client_id: int
+                           ) -> tuple[list[tuple[date, Decimal, str | None]], int]:
+    """The instalments a generated service contract sets: each fee stage (staged fees) or the
+    whole fee (fixed) with its payment time. Refuses, naming the stage, when a payment time
+    gives no date."""
+    import json
+
+    from archivist.ledger.tables.documents import documents
+
+    doc_id = document_id(conn, number, client_id)
+    row = conn.execute(select(documents.c.template, documents.c.template_data).where(
+        documents.c.id == doc_id)).one()
+    if row.template != "service-contract" or not row.template_data:
+        raise InvalidInput(f"document {number.strip()} is not a generated service contract",
+                           "Pass the number `archivist contract generate` printed, or give "
+                           "--instalment DATE:AMOUNT.")
+    data = json.loads(row.template_data) if isinstance(row.template_data, str) else \
+        row.template_data
+    signed = clock.parse_date(str(data.get("sign_date", "")), "the contract's sign_date")
+    fee_type = data.get("fee_type")
+    if fee_type == "staged":
+        out = []
+        for stage in data.get("fee_stages") or []:
+            due = due_from_text(str(stage.get("due", "")), signed)
+            if due is None:
+                raise InvalidInput(
+                    f"the contract's stage {stage.get('stage')!r} is paid "
+                    f"{stage.get('due')!r}, which gives no date",
+                    "Record the schedule with --instalment DATE:AMOUNT[:TEXT] instead.")
+            out.append((due, parse_amount(stage.get("amount"), "stage amount"),
+                        str(stage.get("stage") or "")[:200] or None))
+        return out, doc_id
+    if fee_type == "fixed" and data.get("fee_amount"):
+        return [(signed, parse_amount(data["fee_amount"], "fee_amount"), "律師費")], doc_id
+    raise InvalidInput(f"the contract's fees are {fee_type!r}: no fixed instalments to record",
+                       "Record what is due with --instalment DATE:AMOUNT[:TEXT].")
+
+
+def set_schedule_from_contract(ctx: Context, matter_number: str, contract: str
+                               ) -> list[Instalment]:
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="record a payment schedule")
+    with ctx.ledger.write() as conn:
+        matter = matters.get(conn, matter_number)
+        parsed, doc = schedule_from_contract(conn, contract, matter.client_id)
+        set_schedule_in(conn, matter, actor, parsed, source="contract", document_id=doc)
+        out = schedule(conn, matter.id)
+    registry.refresh_manifest(ctx, matter.client_id)
+    return out
