@@ -183,7 +183,7 @@ KIND_LABELS = {
     "accepted": "受理", "contact": "聯繫客戶", "plan": "服務方案", "plan-revised": "修訂方案",
     "progress": "工作記錄", "closed": "結案", "follow-up-opened": "跟進（客戶不滿意）",
     "follow-up": "跟進", "follow-up-resolved": "跟進完結", "reopened": "重新開啟",
-    "conflict-waiver": "利益衝突豁免",
+    "conflict-waiver": "利益衝突豁免", "parties-added": "增加當事人",
 }
 
 

@@ -100,6 +100,40 @@ def open_(archive: Any, client: str, matter_type: str, title: str, lawyers: tupl
                + (f" (waiver {m.conflict_waiver})" if m.conflict_waiver else ""))
 
 
+@matter.command("party")
+@click.argument("number")
+@click.option("--opposing", multiple=True, metavar="NAME[:ID]",
+              help="An opposing party to add (repeatable).")
+@click.option("--related", multiple=True, metavar="NAME[:ID]",
+              help="A related party to add (repeatable).")
+@click.option("--relation", metavar="TEXT",
+              help="How the related parties relate: 法定代表人, affiliate...")
+@click.option("--conflict-waiver", metavar="REFERENCE",
+              help="The client's written waiver, when the check finds the firm acts for an "
+                   "opposing party.")
+@json_option
+@pass_archive
+def party(archive: Any, number: str, opposing: tuple[str, ...], related: tuple[str, ...],
+          relation: str | None, conflict_waiver: str | None, as_json: bool) -> None:
+    """Add parties to an open matter; runs and keeps the conflict check like `matter open`.
+
+    \b
+    Example:
+      archivist matter party 2026-MS-0001 --related 李四 --relation 法定代表人
+    """
+    from archivist import matter_parties
+
+    check = matter_parties.add_parties(archive, number, opposing, related, relation,
+                                       conflict_waiver)
+    if as_json:
+        emit({"number": check.matter_number, "conflict_check": check.model_dump(mode="json")},
+             True)
+        return
+    click.echo(f"{check.matter_number}  parties added; conflict check: {check.result}")
+    for h in check.hits:
+        warn(f"{h.searched}: {h.detail}")
+
+
 @matter.command("contact")
 @click.argument("number")
 @click.option("--note", required=True, help="How and when the client was contacted.")
