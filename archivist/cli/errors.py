@@ -42,6 +42,9 @@ def translate(exc: BaseException) -> click.ClickException | None:
             where = ".".join(str(p) for p in err.get("loc", ())) or "value"
             lines.append(f"{where}: {err.get('msg')}")
         return ArchivistClickException("invalid input: " + "; ".join(lines))
+    if isinstance(exc, ValueError) and "null byte" in str(exc):
+        return ArchivistClickException("a path or value contains a NUL character; "
+                                       "remove it and try again")
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         return ArchivistClickException(_one_line(f"could not use{where}: {exc.strerror or exc}"))
