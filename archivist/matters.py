@@ -7,7 +7,8 @@ reopening all land on the matter's timeline (`matter_events`), in the audit trai
 client's folder as a readable register (`04 律師工作記錄/<number> 律師工作記錄.md`).
 
 `get()`, `by_id()`, `require_writer()` and `add_event()` are what other modules use. Listing,
-showing and the registers live in `archivist.matter_views`."""
+showing and the registers live in `archivist.matter_views`; parties added after opening in
+`archivist.matter_parties`."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from archivist import audit, clock, numbering
+from archivist import audit, clock, numbering, textnorm
 from archivist.context import Context
 from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archivist.ledger.tables.core import clients, users
@@ -269,8 +270,6 @@ def _open_in(ctx: Context, conn: Connection, actor: User, client: Client, mtype:
                 for n, i in opp]
     parties += [{"role": "related", "name": n, "id_number": i, "client_id": None}
                 for n, i in rel]
-    from archivist import textnorm
-
     for p in parties:
         conn.execute(matter_parties.insert().values(
             matter_id=mid, name_key=textnorm.fold(str(p["name"])), added_at=now, added_by=actor.id,
@@ -297,9 +296,7 @@ def _open_in(ctx: Context, conn: Connection, actor: User, client: Client, mtype:
     if waiver and not blocking:
         warnings.append(f"no conflict was found; the waiver {waiver} was not needed and is "
                         "not recorded")
-    from archivist import conflicts as _c
-
-    return MatterOpened(matter=matter, conflict_check=_c.get_check(conn, check_id),
+    return MatterOpened(matter=matter, conflict_check=conflicts.get_check(conn, check_id),
                         warnings=warnings), None
 
 
