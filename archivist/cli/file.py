@@ -218,3 +218,35 @@ def extract(archive: Any, document: str, password: str | None, as_json: bool) ->
         click.echo(f"{doc.number}: still flagged ({doc.flag}): {doc.flag_reason}")
     else:
         click.echo(f"{doc.number}: text extracted ({doc.text_chars} characters) and indexed")
+
+
+# ------------------------------------------------------------ adopt (integrity issue)
+@file.command("adopt")
+@click.argument("path")
+@click.option("--client", "client_number", required=True, help="The client it belongs to.")
+@click.option("--section", required=True, type=SECTIONS, help="The archive section.")
+@click.option("--title", help="A title (default: the file name without extension).")
+@json_option
+@pass_archive
+def adopt(archive: Any, path: str, client_number: str, section: str, title: str | None,
+          as_json: bool) -> None:
+    """File an orphan that `archivist check` found in archive_store/.
+
+    The file is filed under the next document number of the client's section (checksummed,
+    indexed, audited); once the filed copy is verified, the orphan is removed. Needs the
+    archivist or head role.
+
+    \b
+    Example:
+      archivist file adopt "archive_store/C/C0001 陳大文/掃描件.pdf" --client C0001 --section case
+    """
+    from archivist import integrity
+
+    doc = integrity.adopt(archive, path, client_number, section, title=title)
+    for w in doc.warnings:
+        warn(w)
+    if as_json:
+        emit(doc, True)
+    else:
+        click.echo(f"{doc.number}  {doc.original_name}")
+        click.echo(f"filed as {archive.store.resolve(doc.path)}")
