@@ -102,7 +102,7 @@ def run_sections(names: list[str], size: Size, work: Path) -> dict[str, Section]
             elif name == "filing":
                 home = filing.run(sec, work, corpus, size.heavy_runs)
             elif name == "search":
-                search.run(sec, work, corpus, size.runs, home)
+                search.run(sec, work, corpus, size.runs, home, size.heavy_runs)
             elif name == "contracts":
                 contracts.run(sec, work, size.renders, size.batch, home)
             elif name == "check":
