@@ -175,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     p.add_argument("--size", choices=list(SIZES), default="quick")
     p.add_argument("--docs", type=int, help="Override the number of documents.")
+    p.add_argument("--heavy-runs", type=int,
+                   help="Override how often filing, rebuild, check and backup are repeated.")
+    p.add_argument("--startup-runs", type=int, help="Override the start-up repetitions.")
     p.add_argument("--only", help="Comma-separated sections: " + ",".join(SECTIONS))
     p.add_argument("--out", type=Path, help="Results file (default bench/results.json for "
                                             "quick, bench/results-SIZE.json otherwise).")
@@ -184,10 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="Keep the work folder.")
     a = p.parse_args(argv)
     size = SIZES[a.size]
-    if a.docs:
-        from dataclasses import replace
+    from dataclasses import replace
 
+    if a.docs:
         size = replace(size, docs=a.docs)
+    if a.heavy_runs:
+        size = replace(size, heavy_runs=a.heavy_runs)
+    if a.startup_runs:
+        size = replace(size, startup_runs=a.startup_runs)
     names = SECTIONS if not a.only else [s.strip() for s in a.only.split(",") if s.strip()]
     unknown = set(names) - set(SECTIONS)
     if unknown:
@@ -206,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     results = {
         "size": a.size, "docs": size.docs, "queries": size.queries,
+        "runs": {"short": size.runs, "heavy": size.heavy_runs, "startup": size.startup_runs},
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "seconds": round(time.time() - started, 1), "machine": {**machine(),
                                                                 "load_at_start": load0},
