@@ -315,7 +315,8 @@ def register(archive: Any, start: str | None, end: str | None, out: str, force: 
     if as_json:
         emit(result, True)
     else:
-        click.echo(f"Wrote {result['count']} loans to {result['path']}")
+        n = result["count"]
+        click.echo(f"Wrote {n} loan{'' if n == 1 else 's'} to {result['path']}")
 
 
 @loan.command("form")
