@@ -129,6 +129,10 @@ def run_reference(sec: Section, work: Path, corpus: Corpus, runs: int,
     with ix.searcher() as s:
         total_matches = [len(s.search(QueryParser("content", ix.schema).parse(q), limit=None))
                          for q in corpus.queries[:100]]
+    with ix.reader() as reader:
+        n_terms = sum(1 for _ in reader.lexicon("content"))
+    sec.note(f"the corpus yields {n_terms:,} distinct index terms ({n_terms / max(1, n):.0f} "
+             f"per document): Whoosh's commit cost grows with the number of terms")
     ref = {"index_docs_per_s": n / median(build_times), "index_bytes": size,
            "median": median(lat), "p95": percentile(lat, 95), "ix": ix,
            "mean_matches": sum(total_matches) / max(1, len(total_matches)),
