@@ -213,8 +213,20 @@ def make_clients(rng: random.Random, n: int, lawyers: list[str]) -> list[Client]
 
 
 # ------------------------------------------------------------------------------ text
+# Function words and particles: in real Chinese prose about a third of the characters; they
+# also keep the number of distinct bigrams (index terms) realistic.
+FUNCTION_WORDS = ["的", "的", "的", "了", "在", "是", "和", "與", "及", "或", "對", "於", "由", "向",
+                  "應", "將", "已", "並", "之", "其", "為", "按照", "依據", "經", "所", "被", "未",
+                  "不", "有", "就", "該", "本", "雙方", "甲方", "乙方", "如", "若", "後", "前", "中"]
+
+
 def _zh_sentence(rng: random.Random, vocab: Vocabulary) -> str:
-    words = vocab.words(rng, "zh", rng.randint(6, 16))
+    content = vocab.words(rng, "zh", rng.randint(5, 12))
+    words: list[str] = []
+    for w in content:
+        words.append(w)
+        if rng.random() < 0.6:
+            words.append(rng.choice(FUNCTION_WORDS))
     if rng.random() < 0.15:
         words.insert(rng.randrange(len(words)), f"人民幣{rng.randrange(1000, 9_999_999):,}元")
     if rng.random() < 0.1:
