@@ -128,28 +128,40 @@ def _payment(r: Any, names: dict[int, str]) -> Payment:
                    recorded_at=r.recorded_at, recorded_by=names[r.recorded_by])
 
 
-def schedule(conn: Connection, matter_id: int) -> list[Instalment]:
-    """The active schedule with what each instalment has received (oldest first)."""
-    head = conn.execute(select(matters_t.c.number, clients.c.number.label("client_number"))
-                        .select_from(matters_t.join(clients,
-                                                    clients.c.id == matters_t.c.client_id))
-                        .where(matters_t.c.id == matter_id)).one()
-    paid = Decimal(str(conn.execute(select(func.coalesce(func.sum(payments.c.amount), 0)).where(
-        payments.c.matter_id == matter_id)).scalar_one()))
+def schedules(conn: Connection, matter_ids: Any) -> list[Instalment]:
+    """The active schedules of many matters (a collection or a subquery of ids), with what
+    each instalment has received: payments settle a matter's instalments oldest first. Three
+    queries, however many matters."""
     today = clock.today()
+    paid = {r.matter_id: Decimal(str(r.total)) for r in conn.execute(
+        select(payments.c.matter_id, func.sum(payments.c.amount).label("total"))
+        .where(payments.c.matter_id.in_(matter_ids)).group_by(payments.c.matter_id))}
+    rows = conn.execute(
+        select(payment_schedule, matters_t.c.number.label("matter_number"),
+               clients.c.number.label("client_number"))
+        .select_from(payment_schedule
+                     .join(matters_t, matters_t.c.id == payment_schedule.c.matter_id)
+                     .join(clients, clients.c.id == matters_t.c.client_id))
+        .where(payment_schedule.c.matter_id.in_(matter_ids),
+               payment_schedule.c.active.is_(True))
+        .order_by(payment_schedule.c.matter_id, payment_schedule.c.seq))
     out = []
-    for r in conn.execute(select(payment_schedule).where(
-            payment_schedule.c.matter_id == matter_id, payment_schedule.c.active.is_(True))
-            .order_by(payment_schedule.c.seq)):
+    for r in rows:
         amount = Decimal(str(r.amount))
-        covered = min(amount, max(paid, Decimal(0)))
-        paid -= covered
+        left = paid.get(r.matter_id, Decimal(0))
+        covered = min(amount, max(left, Decimal(0)))
+        paid[r.matter_id] = left - covered
         rest = amount - covered
         status = "paid" if rest == 0 else ("overdue" if r.due < today else "open")
-        out.append(Instalment(seq=r.seq, matter=head.number, client=head.client_number,
+        out.append(Instalment(seq=r.seq, matter=r.matter_number, client=r.client_number,
                               due=r.due, amount=money(amount), description=r.description,
                               paid=money(covered), outstanding=money(rest), status=status))
     return out
+
+
+def schedule(conn: Connection, matter_id: int) -> list[Instalment]:
+    """One matter's active schedule with what each instalment has received."""
+    return schedules(conn, [matter_id])
 
 
 def unpaid(ctx: Context, *, lawyer: str | None = None, client: str | None = None
@@ -175,8 +187,7 @@ def unpaid(ctx: Context, *, lawyer: str | None = None, client: str | None = None
             scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
             stmt = stmt.where(matters_t.c.client_id.in_(scope.client_ids or {-1})
                               | matters_t.c.id.in_(scope.matter_ids or {-1}))
-        out = [i for mid in conn.execute(stmt).scalars() for i in schedule(conn, mid)
-               if i.status == "overdue"]
+        out = [i for i in schedules(conn, stmt.scalar_subquery()) if i.status == "overdue"]
     return sorted(out, key=lambda i: (i.due, i.matter, i.seq))
 
 
