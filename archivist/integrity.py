@@ -201,20 +201,31 @@ class _Checker:
                 if not (base / name).is_dir():
                     self.add("folder", f"section folder {name!r} is missing", base / name,
                              c.number, repairable=True)
-            for rel, text in self.derived[c.id].items():
-                path = self.store.resolve(f"{c.folder}/{rel}")
-                try:
-                    current = path.read_text(encoding="utf-8")
-                except FileNotFoundError:
-                    self.add("derived", f"{rel} is missing", path, c.number, repairable=True)
-                    continue
-                except (OSError, UnicodeDecodeError) as exc:
-                    self.add("derived", f"{rel} is unreadable ({exc})", path, c.number,
-                             repairable=True)
-                    continue
-                if current != text:
-                    self.add("derived", f"{rel} does not agree with the ledger", path,
-                             c.number, repairable=True)
+            drift = self._drift(c, self.derived[c.id])
+            if drift:  # maybe a change committed since we read: compare with the ledger now
+                from archivist import records
+                from archivist.registry import by_id
+
+                with self.ctx.ledger.read() as conn:
+                    drift = self._drift(c, records.expected(conn, by_id(conn, c.id)))
+            for path, rel, what in drift:
+                self.add("derived", f"{rel} {what}", path, c.number, repairable=True)
+
+    def _drift(self, c: Client, expected: dict[str, str]) -> list[tuple[Path, str, str]]:
+        out = []
+        for rel, text in expected.items():
+            path = self.store.resolve(f"{c.folder}/{rel}")
+            try:
+                current = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                out.append((path, rel, "is missing"))
+                continue
+            except (OSError, UnicodeDecodeError) as exc:
+                out.append((path, rel, f"is unreadable ({exc})"))
+                continue
+            if current != text:
+                out.append((path, rel, "does not agree with the ledger"))
+        return out
 
     # -------------------------------------------------------------------- orphans
     def known_paths(self) -> set[Path]:
@@ -237,6 +248,7 @@ class _Checker:
         else:
             bases = [self.store.resolve(c.folder) for c in self.clients]
         files = 0
+        unknown: list[Path] = []
         for base in bases:
             if not base.is_dir():
                 continue
@@ -252,24 +264,44 @@ class _Checker:
                         continue
                     if path in known:
                         continue
-                    owner = self._owner(path)
-                    if name.startswith(TMP_PREFIX):
-                        stale = temp_is_stale(path)
-                        self.add("temp", "a temporary file left by an interrupted write (never "
-                                 "registered)" + ("" if stale else "; its writer may still be "
-                                                  "running"), path, owner, repairable=stale)
-                    elif (number := self._unfinished(path, owner)) is not None:
-                        self.add("unfinished", f"a file written by a filing that never "
-                                 f"committed (number {number} is not registered to it); "
-                                 f"--repair moves it to {self.ctx.home.root / LOST_FOUND}",
-                                 path, owner, number, repairable=True)
-                    elif os.path.islink(path):
-                        self.add("orphan", "a symbolic link the ledger does not know", path,
-                                 owner)
-                    else:
-                        self.add("orphan", "a file the ledger does not know; file it with "
-                                 "`archivist file adopt`", path, owner)
+                    unknown.append(path)
         self.counts["files"] = files
+        for path in self._registered_since(unknown):
+            name = path.name
+            owner = self._owner(path)
+            if name.startswith(TMP_PREFIX):
+                stale = temp_is_stale(path)
+                self.add("temp", "a temporary file left by an interrupted write (never "
+                         "registered)" + ("" if stale else "; its writer may still be "
+                                          "running"), path, owner, repairable=stale)
+            elif (number := self._unfinished(path, owner)) is not None:
+                self.add("unfinished", f"a file written by a filing that never "
+                         f"committed (number {number} is not registered to it); "
+                         f"--repair moves it to {self.ctx.home.root / LOST_FOUND}",
+                         path, owner, number, repairable=True)
+            elif os.path.islink(path):
+                self.add("orphan", "a symbolic link the ledger does not know", path,
+                         owner)
+            else:
+                self.add("orphan", "a file the ledger does not know; file it with "
+                         "`archivist file adopt`", path, owner)
+
+    def _registered_since(self, paths: list[Path]) -> list[Path]:
+        """Drop the files a filing registered after this check read the ledger (check runs
+        while others work)."""
+        candidates = [p for p in paths if not p.name.startswith(TMP_PREFIX)]
+        if not candidates:
+            return paths
+        root = self.store.root.resolve()
+        rel = {p.relative_to(root).as_posix(): p for p in candidates}
+        found: set[str] = set()
+        keys = list(rel)
+        with self.ctx.ledger.read() as conn:
+            for i in range(0, len(keys), 500):
+                found.update(conn.execute(select(documents.c.path).where(
+                    documents.c.path.in_(keys[i:i + 500]))).scalars())
+        return [p for p in paths if p.name.startswith(TMP_PREFIX)
+                or p.relative_to(root).as_posix() not in found]
 
     def _unfinished(self, path: Path, owner: str | None) -> str | None:
         """The document number in the name of a file that filing wrote into a section folder

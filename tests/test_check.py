@@ -288,3 +288,14 @@ def test_deleted_index_is_rebuilt_by_repair(ctx, filed, invoke):
     out = invoke("check", "--repair").output
     assert "index" in out
     assert integrity.check(ctx).ok
+
+
+def test_filing_while_check_runs_is_not_an_orphan_or_drift(ctx, filed):
+    """A document filed after check read the ledger is neither an orphan nor manifest drift."""
+    client, _docs = filed
+    checker = integrity._Checker(ctx, None, None)
+    checker.load()
+    put_document(ctx, client, "晚到.txt", b"late")
+    checker.check_folders()
+    checker.check_orphans()
+    assert checker.problems == []
