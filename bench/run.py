@@ -185,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="Where the corpus and homes are made (default: a temporary folder, "
                         "removed at the end).")
     p.add_argument("--keep", action="store_true", help="Keep the work folder.")
+    p.add_argument("--update", action="store_true",
+                   help="Keep the other sections already in the results file (with --only).")
     a = p.parse_args(argv)
     size = SIZES[a.size]
     from dataclasses import replace
@@ -219,6 +221,13 @@ def main(argv: list[str] | None = None) -> int:
                                                                 "load_at_start": load0},
         "sections": {name: sec.as_dict() for name, sec in sections.items()},
     }
+    if a.update and out.exists():
+        old = json.loads(out.read_text(encoding="utf-8"))
+        merged = {k: v for k, v in old.get("sections", {}).items() if k not in sections}
+        for sec in merged.values():
+            sec.setdefault("from_run", old.get("started"))
+        results["sections"] = {k: (results["sections"].get(k) or merged[k])
+                               for k in SECTIONS if k in results["sections"] or k in merged}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(table(results))
