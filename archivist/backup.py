@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ MANIFEST_NAME = "backup-manifest.json"
 FORMAT = "archivist-backup/1"
 DATA = "data"
 LOCK = ".backup.lock"
+COPY_THREADS = 4
 
 
 # ------------------------------------------------------------------------------ database part
@@ -70,8 +72,9 @@ def snapshot_ledger(ledger: Ledger, target: Path) -> None:
 
 
 # ------------------------------------------------------------------------------ file helpers
-def copy_verified(src: Path, dst: Path) -> tuple[int, str]:
-    """Copy src to dst via a temp file + fsync + rename, hashing as it goes. (size, sha256)."""
+def copy_verified(src: Path, dst: Path, fsync: bool = True) -> tuple[int, str]:
+    """Copy src to dst via a temp file (+ fsync) + rename, hashing as it goes; (size, sha256).
+    Bulk copies pass fsync=False and call os.sync() once before writing their manifest."""
     dst.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     tmp = dst.parent / f"{TMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
     digest = hashlib.sha256()
@@ -85,7 +88,8 @@ def copy_verified(src: Path, dst: Path) -> tuple[int, str]:
                     size += len(chunk)
                     fout.write(chunk)
                 fout.flush()
-                os.fsync(fout.fileno())
+                if fsync:
+                    os.fsync(fout.fileno())
         os.replace(tmp, dst)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -223,31 +227,41 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None) -> Back
         snap_ledger.dispose()
 
     # filed documents: immutable, so a file already in the backup with its checksum is kept
+    todo = []
     for row in docs:
         rel = f"{store_rel}/{row.path}"
-        src = ctx.store.resolve(row.path)
         dst = data / rel
-        entry = {"size": row.size, "sha256": row.checksum, "kind": "document",
-                 "number": row.number}
         old = prev_files.get(rel)
         if (old and old.get("sha256") == row.checksum and dst.is_file()
                 and dst.stat().st_size == row.size):
-            files[rel] = entry
+            files[rel] = {"size": row.size, "sha256": row.checksum, "kind": "document",
+                          "number": row.number}
             skipped += 1
-            continue
+        else:
+            todo.append(row)
+
+    def one(row: Any) -> tuple[Any, int, str | None, str | None]:
+        src = ctx.store.resolve(row.path)
+        dst = data / f"{store_rel}/{row.path}"
         try:
-            size, digest = copy_verified(src, dst)
+            size, digest = copy_verified(src, dst, fsync=False)
         except FileNotFoundError:
-            problems.append(f"document {row.number}: {src} is missing in the live store")
-            continue
+            return row, 0, None, f"document {row.number}: {src} is missing in the live store"
         if row.checksum_algo == "sha256" and digest != row.checksum:
             dst.unlink(missing_ok=True)
-            problems.append(f"document {row.number}: {src} does not match its checksum; "
-                            "not backed up (run `archivist check`)")
-            continue
-        files[rel] = {**entry, "size": size, "sha256": digest}
-        copied += 1
-        nbytes += size
+            return row, 0, None, (f"document {row.number}: {src} does not match its checksum; "
+                                  "not backed up (run `archivist check`)")
+        return row, size, digest, None
+
+    with ThreadPoolExecutor(COPY_THREADS) as pool:
+        for row, size, digest, problem in pool.map(one, todo):
+            if problem:
+                problems.append(problem)
+                continue
+            files[f"{store_rel}/{row.path}"] = {"size": size, "sha256": digest,
+                                                "kind": "document", "number": row.number}
+            copied += 1
+            nbytes += size
 
     for rel, text in derived.items():
         raw = text.encode("utf-8")
@@ -284,6 +298,7 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None) -> Back
     ledger_dst.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     from archivist.store import sha256_file
 
+    os.sync()  # every copy is on disk before the ledger and the manifest name it
     ledger_sha = sha256_file(snap)
     ledger_size = snap.stat().st_size
     os.replace(snap, ledger_dst)
@@ -385,11 +400,12 @@ def _copy_back(src: Path, root: Path, manifest: dict[str, Any]) -> int:
         for d in reversed((root / rel).parents):
             if root in d.parents and not d.exists():
                 d.mkdir(mode=DIR_MODE)
-        size, digest = copy_verified(origin, root / rel)
+        size, digest = copy_verified(origin, root / rel, fsync=False)
         if digest != entry.get("sha256") or size != entry.get("size"):
             raise IntegrityError(f"{origin} does not match its checksum in the backup "
                                  "manifest", "The backup is damaged; use an older one.")
         count += 1
+    os.sync()
     return count
 
 
