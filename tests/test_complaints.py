@@ -226,3 +226,15 @@ def test_every_command_has_help_with_an_example(invoke: Any) -> None:
                 "propose", "list", "show"):
         out = invoke("complaint", cmd, "--help", user=None).output
         assert "Example:" in out and "--json" in out
+
+
+def test_records_are_derived_from_the_ledger(ctx: Any, client: Any) -> None:
+    from archivist import records
+
+    c = complaints.file(ctx, client.number, "phone", "一")
+    with ctx.ledger.read() as conn:
+        files = records.expected(conn, client)
+    rel = f"{SECTION_FOLDERS[Section.COMPLAINT]}/{c.number} 投訴處理記錄.txt"
+    assert files[rel] == _record_file(ctx, client, c.number)
+    complaints.notify(ctx, c.number, "已收到，處理中")
+    assert "已收到，處理中" in _record_file(ctx, client, c.number)

@@ -174,3 +174,16 @@ def test_chart_labels_fall_back_to_ascii_without_a_cjk_font(
     assert png.startswith(b"\x89PNG")
     out = rc.write_docx(rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "a.docx")
     assert out.stat().st_size > 5000
+
+
+def test_out_file_is_not_replaced_without_force(invoke: Any, tmp_path: Path) -> None:
+    out = tmp_path / "r.docx"
+    out.write_bytes(b"keep me")
+    r = invoke("report", "complaints", "--from", "2026-01-01", "--to", "2026-12-31",
+               "--out", str(out), code=1)
+    assert "already exists" in r.output and out.read_bytes() == b"keep me"
+    invoke("report", "complaints", "--from", "2026-01-01", "--to", "2026-12-31",
+           "--out", str(out), "--force")
+    assert out.read_bytes().startswith(b"PK")
+    invoke("report", "complaints", "--from", "2026-01-01", "--to", "2026-12-31",
+           "--out", str(tmp_path / "no" / "r.docx"), code=1)
