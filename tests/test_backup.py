@@ -192,3 +192,16 @@ def test_restored_home_backup_is_independent(ctx, filed, tmp_path):
             assert audit.query(conn, action="home.restore")
     finally:
         rctx.close()
+
+
+def test_backup_with_a_missing_document_restores_the_rest(ctx, filed, tmp_path, invoke):
+    docs = filed[2]
+    docs[0].path.unlink()
+    dest = tmp_path / "bk"
+    invoke("backup", str(dest), code=1)
+    manifest = json.loads((dest / "backup-manifest.json").read_text())
+    assert any(docs[0].number in p for p in manifest["problems"])
+    new = tmp_path / "new"
+    out = invoke("restore", str(dest), "--home", str(new), code=1).output
+    assert "missing" in out and docs[0].number in out
+    assert (new / "archive_store" / docs[1].rel).read_bytes() == docs[1].path.read_bytes()
