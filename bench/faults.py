@@ -137,7 +137,9 @@ def crash(base: Path, kills: int = 5, files: int = 150, seed: int = 1,
     must hold; then the import is run to completion and must file every file exactly once."""
     rng = random.Random(seed)
     home, clients = make_home(base, 1)
-    src = make_sources(base / "src", files, seed)
+    src = base / "src"
+    make_sources(src / "批0", files, seed)
+    total = files
     env = {**os.environ, "ARCHIVIST_HOME": str(home), "ARCHIVIST_USER": "mei"}
     args = [PY, "-m", "archivist", "file", "import", str(src), "--client", clients[0],
             "--section", "case"]
@@ -162,17 +164,20 @@ def crash(base: Path, kills: int = 5, files: int = 150, seed: int = 1,
         broken = invariants(home)
         failures += [f"after kill {i}: {b}" for b in broken]
         progress.append(count_documents(home))
+        if progress[-1] >= total:  # all filed: give the next kills new work
+            make_sources(src / f"批{i + 1}", files, seed * 1000 + i + 1)
+            total += files
     final = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
     if final.returncode != 0:
         failures.append(f"the resumed import failed: {final.stderr.strip()[:300]}")
     report = repair_and_check(home)
     if not report.ok:
         failures.append(f"check after --repair: {report.summary}")
-    total = count_documents(home)
-    if total != files:
-        failures.append(f"{total} documents filed for {files} source files")
+    filed = count_documents(home)
+    if filed != total:
+        failures.append(f"{filed} documents filed for {total} source files")
     failures += invariants(home, repairable_only=False)
-    return {"kills": kills, "files": files, "documents": total,
+    return {"kills": kills, "files": total, "documents": filed,
             "filed_before_each_kill": progress, "repairable_problems_seen": dict(SEEN),
             "seconds": round(time.monotonic() - started, 1),
             "failures": failures, "ok": not failures}

@@ -28,14 +28,14 @@ def bench():
 def test_kill_during_import_five_times(bench, tmp_path):
     result = bench.crash(tmp_path, kills=5, files=100, seed=7, min_s=0.3, max_s=1.8)
     assert result["ok"], result["failures"]
-    assert result["documents"] == 100
+    assert result["documents"] == result["files"] >= 100
 
 
 @pytest.mark.slow
 def test_kill_during_import_many_times(bench, tmp_path):
     result = bench.crash(tmp_path, kills=40, files=300, seed=11, min_s=0.3, max_s=4.0)
     assert result["ok"], result["failures"]
-    assert result["documents"] == 300
+    assert result["documents"] == result["files"] >= 300
 
 
 def test_invariants_notice_a_registered_file_that_is_gone(bench, tmp_path):
