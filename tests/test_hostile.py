@@ -137,7 +137,7 @@ def _run(world, template: list[str], value: str, user: str = "mei") -> None:
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: " ".join(t[:2]))
-@settings(max_examples=6, deadline=None,
+@settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(value=hostile)
