@@ -29,6 +29,7 @@ class Demo:
         self.env = {**os.environ, "ARCHIVIST_HOME": str(home), "ARCHIVIST_USER": "mei",
                     "PYTHONIOENCODING": "utf-8"}
         self.failures: list[str] = []
+        self.matter = ""
 
     def run(self, *args: str, user: str = "mei", show: bool = True, check: bool = True) -> str:
         env = {**self.env, "ARCHIVIST_USER": user}

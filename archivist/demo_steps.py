@@ -41,6 +41,126 @@ def audit_verify(demo: Demo) -> None:
     demo.run("audit", "verify")
 
 
-STEPS = [setup, clients, audit_verify]
+def intake(demo: Demo) -> None:
+    print("\n== 3. Consultation, conflict check, acceptance of the matter")
+    demo.run("consult", "log", "C0001", "--channel", "phone",
+             "--summary", "宏達貿易未依約交貨，詢問解除合同及賠償", "--follow-up", "+3")
+    demo.run("conflict", "check", "陈大文", "宏達科技股份有限公司")
+    # The opposing party is a client of the firm: refused without a written waiver ...
+    demo.run("matter", "open", "O0001", "--type", "civil", "--title", "股東權益糾紛",
+             "--lawyer", "zhao", "--opposing", "宏達科技股份有限公司", check=False)
+    # ... and accepted with one.
+    demo.run("matter", "open", "O0001", "--type", "civil", "--title", "股東權益糾紛",
+             "--lawyer", "zhao", "--opposing", "宏達科技股份有限公司",
+             "--conflict-waiver", "雙方書面同意 2026-11-29")
+    demo.matter = json.loads(demo.run(
+        "matter", "open", "C0001", "--type", "civil", "--title", "買賣合同糾紛",
+        "--lawyer", "lin", "--opposing", "宏達貿易有限公司", "--related", "陳小文",
+        "--json"))["number"]
+    demo.run("matter", "contact", demo.matter, "--note", "電話聯繫客戶，約定面談", user="lin")
+    demo.run("matter", "plan", demo.matter, "--text", "一、發律師函催告；二、起訴請求解除合同並賠償",
+             user="lin")
+    demo.run("letter", "acceptance", demo.matter)
+
+
+def contract(demo: Demo) -> None:
+    print("\n== 4. The legal-service contract from the Word template, every clause checked")
+    data = {
+        "scope": "代理委託人與宏達貿易有限公司買賣合同糾紛一案的一審訴訟",
+        "stages": ["一審"], "authority": "special",
+        "authority_items": ["代為承認、放棄、變更訴訟請求", "代為進行和解、調解"],
+        "fee_type": "staged",
+        "fee_stages": [{"stage": "簽約", "amount": "30000", "due": "本合同簽訂之日起七日內"},
+                       {"stage": "一審判決", "amount": "20000", "due": "一審判決送達後七日內"}],
+        "payment_method": "銀行轉賬至本所賬戶", "dispute_resolution": "court",
+        "dispute_venue": "臺灣臺北地方法院", "sign_date": "2026-11-29", "copies": 2,
+    }
+    path = demo.work / "contract.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    demo.run("contract", "generate", demo.matter, "--data", str(path))
+    # A missing clause is reported by name and nothing is written.
+    demo.run("contract", "generate", demo.matter, "--set", "fee_type=fixed", check=False)
+
+
+def filing(demo: Demo) -> None:
+    from archivist.demo import sample_files
+
+    print("\n== 5. Filing documents (Traditional, Simplified, English, Big5, Word)")
+    paths = [str(p) for p in sample_files(demo.work / "incoming")]
+    demo.run("file", "add", "C0001", *paths, "--section", "case", "--matter", demo.matter)
+    demo.run("file", "list", "C0001")
+
+
+def searching(demo: Demo) -> None:
+    print("\n== 6. Full-text search in either Chinese script and English, access-controlled")
+    demo.run("search", "違約", user="lin")
+    demo.run("search", "违约 AND 合同", user="lin")
+    demo.run("search", "breached", user="lin")
+    demo.run("search", "違約", user="zhao")  # not on this client's matters: no hits, no hint
+
+
+def borrowing(demo: Demo) -> None:
+    print("\n== 7. Borrowing: request, the head's approval, check-out, return")
+    loan = json.loads(demo.run("loan", "request", "C0001", "--purpose", "準備調解",
+                               "--days", "5", "--json", user="zhao"))["number"]
+    demo.run("loan", "approve", loan, "--note", "限閱覽")
+    demo.run("loan", "checkout", loan, check=False)  # refused: no acknowledgement
+    demo.run("loan", "checkout", loan, "--ack-confidentiality")
+    demo.run("search", "违约", user="zhao")
+    demo.run("loan", "return", loan, "--condition", "完好")
+    demo.run("loan", "list")
+
+
+def complaint(demo: Demo) -> None:
+    print("\n== 8. A complaint, from intake to the client's feedback")
+    number = json.loads(demo.run("complaint", "file", "C0001", "--channel", "phone",
+                                 "--content", "律師回覆太慢", "--matter", demo.matter,
+                                 "--json"))["number"]
+    demo.run("complaint", "classify", number, "--category", "delay", "--cause", "案件量大",
+             "--responsibility", "lawyer")
+    demo.run("complaint", "assign", number, "--to", "lin", "--due", "+7")
+    demo.run("complaint", "resolve", number, "--finding", "回覆延遲屬實",
+             "--action", "每週固定回報進度", user="lin")
+    demo.run("complaint", "feedback", number, "--result", "已致電說明改進措施",
+             "--client-opinion", "satisfied")
+    demo.run("complaint", "show", number)
+
+
+def closure(demo: Demo) -> None:
+    print("\n== 9. Progress, closure and the closure letter")
+    demo.run("matter", "progress", demo.matter, "--note", "已遞交起訴狀", "--reported-to-client",
+             user="lin")
+    demo.run("matter", "evaluate", demo.matter, "--score", "4", "--comment", "回覆及時")
+    demo.run("matter", "close", demo.matter, "--outcome", "調解成立，對方賠償新臺幣四十萬元",
+             "--satisfied")
+    demo.run("letter", "closure", demo.matter, "--set",
+             'documents_returned=[{"title": "民事調解書", "form": "原件", "copies": 1}, '
+             '{"title": "買賣合同", "form": "原件", "copies": 1}]',
+             "--set", "next_steps=請留意對方於二〇二七年三月底前付清賠償款")
+    demo.run("matter", "show", demo.matter)
+
+
+def reports(demo: Demo) -> None:
+    print("\n== 10. Reports for management")
+    out = demo.home / "demo_output"
+    out.mkdir(exist_ok=True)
+    demo.run("report", "complaints", "--from", "2026-01-01", "--to", "2026-12-31",
+             "--out", str(out / "投訴報告.docx"), "--force")
+    demo.run("report", "service")
+    demo.run("loan", "register", "--from", "2026-01-01", "--to", "2026-12-31",
+             "--out", str(out / "借閱登記簿.csv"), "--force")
+
+
+def safety(demo: Demo) -> None:
+    print("\n== 11. Integrity check and backup")
+    demo.run("check")
+    demo.run("index", "status")
+    backup = demo.work / "backup"
+    demo.run("backup", str(backup))
+    demo.run("restore", str(backup), "--home", str(demo.work / "restored"))
+
+
+STEPS = [setup, clients, intake, contract, filing, searching, borrowing, complaint, closure,
+         reports, safety, audit_verify]
 
 __all__ = ["STEPS", "json"]

@@ -105,6 +105,8 @@ def create(path: str | os.PathLike[str] | None, firm: str, username: str,
             if not d.exists():
                 d.mkdir(mode=0o750, parents=True)
                 made.append(d)
+        for d in (home.store_dir, home.index_dir):
+            os.chmod(d, 0o750)  # client files: owner and group only, even in a checkout
         text = config.default_text(firm)
         settings = config.Settings.model_validate(__import__("tomllib").loads(text))
         clock.set_zone(settings.firm.timezone)
