@@ -138,3 +138,24 @@ def run(sec: Section, work: Path, corpus: Corpus, runs: int) -> BenchHome | None
     return bh
 
 
+
+
+def existing_home(work: Path, corpus: Corpus) -> BenchHome | None:
+    """A home a previous run filed the same corpus into (for --reuse), else None."""
+    import sqlite3
+
+    root = work / "home-0"
+    ledger = root / "archive_store" / "ledger.sqlite3"
+    if not (root / "archivist.toml").is_file() or not ledger.is_file():
+        return None
+    con = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True)
+    try:
+        n = con.execute("select count(*) from documents").fetchone()[0]
+        matters = [r[0] for r in con.execute("select number from matters order by id")]
+    finally:
+        con.close()
+    if n < len(corpus.docs):
+        return None
+    bh = BenchHome(root)
+    bh.matter_numbers = {(i, 0): m for i, m in enumerate(matters)}
+    return bh

@@ -80,7 +80,8 @@ def load_corpus(work: Path, size: Size) -> Any:
     return generate(work / "corpus", size.docs, n_queries=size.queries)
 
 
-def run_sections(names: list[str], size: Size, work: Path) -> dict[str, Section]:
+def run_sections(names: list[str], size: Size, work: Path, reuse: bool = False
+                 ) -> dict[str, Section]:
     from bench import check_backup, contracts, filing, search, startup
 
     t0 = time.perf_counter()
@@ -88,8 +89,12 @@ def run_sections(names: list[str], size: Size, work: Path) -> dict[str, Section]
     print(f"corpus: {len(corpus.docs)} documents, {corpus.total_bytes / 2**20:.1f} MB "
           f"({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
     results: dict[str, Section] = {}
-    home = None
+    home = filing.existing_home(work, corpus) if reuse else None
+    if home is not None:
+        print(f"reusing the filed home {home.root}", file=sys.stderr)
     for name in SECTIONS:
+        if name == "filing" and home is not None and name not in names:
+            continue
         if name not in names and not (name == "filing" and
                                       {"search", "check", "backup", "contracts"} & set(names)):
             continue
@@ -185,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="Where the corpus and homes are made (default: a temporary folder, "
                         "removed at the end).")
     p.add_argument("--keep", action="store_true", help="Keep the work folder.")
+    p.add_argument("--reuse", action="store_true",
+                   help="Reuse a home filed by an earlier run in --workdir (skips filing unless "
+                        "it is asked for with --only).")
     p.add_argument("--update", action="store_true",
                    help="Keep the other sections already in the results file (with --only).")
     a = p.parse_args(argv)
@@ -209,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     load0 = [round(x, 2) for x in os.getloadavg()]
     try:
-        sections = run_sections(names, size, work)
+        sections = run_sections(names, size, work, a.reuse)
     finally:
         if not a.keep and a.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
