@@ -179,7 +179,11 @@ def backup(ctx: Context, dest: str | os.PathLike[str]) -> BackupResult:
             raise Conflict(f"{target} is not empty and holds no archivist backup",
                            "Choose an empty folder or a previous backup of this home.")
         with _locked(target):
-            result = _backup(ctx, target, previous)
+            try:
+                result = _backup(ctx, target, previous)
+            finally:
+                for leftover in target.glob(f"{TMP_PREFIX}ledger-{os.getpid()}*"):
+                    leftover.unlink(missing_ok=True)
     except OSError as exc:
         raise StorageError(f"the backup to {target} failed: {exc.strerror or exc} "
                            f"({getattr(exc, 'filename', '') or ''})") from None

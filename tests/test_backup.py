@@ -205,3 +205,22 @@ def test_backup_with_a_missing_document_restores_the_rest(ctx, filed, tmp_path, 
     out = invoke("restore", str(dest), "--home", str(new), code=1).output
     assert "missing" in out and docs[0].number in out
     assert (new / "archive_store" / docs[1].rel).read_bytes() == docs[1].path.read_bytes()
+
+
+def test_failed_backup_leaves_no_snapshot_behind(ctx, filed, tmp_path, monkeypatch):
+    from archivist.errors import StorageError
+
+    dest = tmp_path / "bk"
+    backup.backup(ctx, dest)
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup, "copy_verified", boom)
+    put_document(ctx, filed[0], "new.txt", b"new")
+    with pytest.raises(StorageError, match="No space left"):
+        backup.backup(ctx, dest)
+    assert not list(dest.glob(".tmp-*"))
+    monkeypatch.undo()
+    # the previous backup is still whole and restorable
+    assert backup.restore(dest, tmp_path / "new", "mei").check.ok
