@@ -11,22 +11,25 @@ import contextlib
 import csv
 import io
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from archivist import filing, registry
 from archivist.context import Context
 from archivist.errors import ArchivistError, InvalidInput, NotFound
-from archivist.extract import Limits
-from archivist.extract.parallel import extract_many, make_pool
+from archivist.extract import Limits, extract_file
+from archivist.extract.parallel import make_pool
 from archivist.ledger.tables.documents import documents
-from archivist.models import Document, ImportItem, ImportSummary, Role, Section
+from archivist.models import Document, Extraction, ImportItem, ImportSummary, Role, Section
 from archivist.store import TMP_PREFIX, is_litter, sha256_file
 
-BATCH = 64
+INDEX_BATCH = 500  # documents per index commit (Whoosh pays per commit and per new term)
+INDEX_BATCH_CHARS = 50_000_000  # ... or fewer, so the text held in memory stays bounded
 Progress = Callable[[int, int], None]
 
 
@@ -177,6 +180,37 @@ def import_tree(ctx: Context, directory: Path | str, *, client: str | None = Non
     return summary
 
 
+def _extractions(todo: list[Planned], limits: Limits, pool: Any) -> Iterator[Extraction]:
+    """Extractions in order; with a pool, the next files are extracted while this process
+    files and indexes the previous ones."""
+    if pool is None:
+        for item in todo:
+            yield extract_file(item.path, item.path.name, limits)
+        return
+    from concurrent.futures.process import BrokenProcessPool
+
+    from archivist.extract.parallel import _crashed, _work, workers
+
+    ahead = 4 * workers()
+    items = iter(todo)
+    window: deque[tuple[Planned, Any]] = deque()
+
+    def submit() -> None:
+        nxt = next(items, None)
+        if nxt is not None:
+            window.append((nxt, pool.submit(_work, str(nxt.path), nxt.path.name, limits, None)))
+
+    for _ in range(ahead):
+        submit()
+    while window:
+        item, fut = window.popleft()
+        submit()
+        try:
+            yield fut.result()
+        except BrokenProcessPool:
+            yield _crashed(item.path.name)
+
+
 def _file_all(ctx: Context, todo: list[Planned], summary: ImportSummary,
               progress: Progress | None) -> None:
     limits = Limits.from_settings(ctx.settings)
@@ -185,32 +219,32 @@ def _file_all(ctx: Context, todo: list[Planned], summary: ImportSummary,
     if progress:
         progress(0, len(todo))
     texts: list[tuple[Document, str]] = []
+    pending_chars = 0
     try:
-        for i in range(0, len(todo), BATCH):
-            batch = todo[i:i + BATCH]
-            extractions = extract_many([(str(p.path), p.path.name) for p in batch], limits,
-                                       pool=pool)
-            for item, ext in zip(batch, extractions, strict=True):
-                try:
-                    doc = filing.file_path(ctx, item.client, item.path, item.section,
-                                           title=item.title, matter_number=item.matter,
-                                           source="imported", extraction=ext, index=False,
-                                           refresh=False, texts=texts)
-                except ArchivistError as exc:
-                    summary.items.append(ImportItem(path=item.rel, outcome="failed",
-                                                    client=item.client, reason=str(exc)))
-                else:
-                    summary.items.append(ImportItem(
-                        path=item.rel, outcome="flagged" if doc.flag else "filed",
-                        document=doc.number, client=doc.client_number,
-                        reason=f"{doc.flag}: {doc.flag_reason}" if doc.flag else None))
-            _flush(ctx, texts, refresh=False)
-            done += len(batch)
-            if progress:
+        for item, ext in zip(todo, _extractions(todo, limits, pool), strict=True):
+            try:
+                doc = filing.file_path(ctx, item.client, item.path, item.section,
+                                       title=item.title, matter_number=item.matter,
+                                       source="imported", extraction=ext, index=False,
+                                       refresh=False, texts=texts)
+            except ArchivistError as exc:
+                summary.items.append(ImportItem(path=item.rel, outcome="failed",
+                                                client=item.client, reason=str(exc)))
+            else:
+                pending_chars += len(ext.text)
+                summary.items.append(ImportItem(
+                    path=item.rel, outcome="flagged" if doc.flag else "filed",
+                    document=doc.number, client=doc.client_number,
+                    reason=f"{doc.flag}: {doc.flag_reason}" if doc.flag else None))
+            if len(texts) >= INDEX_BATCH or pending_chars > INDEX_BATCH_CHARS:
+                _flush(ctx, texts, refresh=False)
+                pending_chars = 0
+            done += 1
+            if progress and (done % 16 == 0 or done == len(todo)):
                 progress(done, len(todo))
     finally:
         if pool is not None:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
         _flush(ctx, texts, refresh=False)
         clients = sorted({it.client for it in summary.items
                           if it.outcome in ("filed", "flagged") and it.client})
