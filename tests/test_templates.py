@@ -248,6 +248,8 @@ def _docx_with(*paragraphs: str, header: str | None = None) -> bytes:
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
     "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
     "{{ name.__class__ }}",
+    "{{ 'x' * 1000000000 }}",
+    "{{ 9 ** 9999999 }}",
 ])
 def test_the_sandbox_blocks_access_to_internals(evil: str) -> None:
     with pytest.raises(TemplateError) as exc:

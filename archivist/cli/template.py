@@ -106,9 +106,10 @@ def add(archive: Any, path: str, name: str, title: str | None, schema_file: str 
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
               help="Where to write the .docx.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@json_option
 @click.pass_context
 def render(click_ctx: click.Context, name: str, data_file: str | None, sets: tuple[str, ...],
-           out: str, force: bool) -> None:
+           out: str, force: bool, as_json: bool) -> None:
     """Render a template to a .docx file, without touching any archive.
 
     Every missing or invalid field is reported at once, and nothing is written then.
@@ -139,7 +140,12 @@ def render(click_ctx: click.Context, name: str, data_file: str | None, sets: tup
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     tmp.write_bytes(docx)
     os.replace(tmp, target)
-    click.echo(str(target))
+    tpl = catalog.get(name, home)
+    if as_json:
+        emit({"number": str(target), "path": str(target.resolve()), "template": tpl.name,
+              "template_version": tpl.version, "size": len(docx)}, True)
+    else:
+        click.echo(str(target))
 
 
 def _home_or_none(click_ctx: click.Context) -> Any:

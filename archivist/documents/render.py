@@ -31,19 +31,34 @@ _TAG_RE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MAX_TEMPLATE_INFLATED = 100 * 1024 * 1024
+MAX_REPEAT = 100_000
 
 
 @lru_cache(maxsize=1)
 def environment() -> Any:
     """The one Jinja environment every template renders in."""
     from jinja2 import StrictUndefined
+    from jinja2.exceptions import SecurityError
     from jinja2.sandbox import SandboxedEnvironment
 
     from archivist.documents.numerals import capital_amount
 
     class CachingSandbox(SandboxedEnvironment):  # type: ignore[misc]
         """Compiles each distinct part once: a template's body, header and footer are the same
-        text on every render, and compiling is half the cost of a render."""
+        text on every render, and compiling is half the cost of a render. `*` and `**` are
+        bounded so a staff template cannot build a gigabyte string or number."""
+
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
+                raise SecurityError("exponent too large in a template")
+            if operator == "*":
+                for seq, n in ((left, right), (right, left)):
+                    if isinstance(seq, str | list | tuple) and isinstance(n, int) \
+                            and len(seq) * n > MAX_REPEAT:
+                        raise SecurityError("repetition too large in a template")
+            return super().call_binop(context, operator, left, right)
 
         @lru_cache(maxsize=256)  # noqa: B019 - one environment per process
         def from_string(self, source: str, globals: Any = None,  # noqa: A002
