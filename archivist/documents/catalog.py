@@ -119,7 +119,7 @@ def _leaf(spec: dict[str, Any]) -> Any:
         options = tuple(o for o in kind[7:-1].split("|") if o)
         if not options:
             raise TemplateError("a choice field needs at least one option: choice(a|b)")
-        return Literal[options]  # type: ignore[valid-type]
+        return Literal[options]
     if kind == "list":
         return list[dict[str, Any]]
     if kind not in _LEAF_TYPES:
@@ -189,7 +189,7 @@ def _build(name: str, tree: dict[str, Any]) -> type[DocModel]:
                          Field(default=default, description=desc, json_schema_extra=extra,
                                **constraints))
     safe = re.sub(r"\W", "_", name)
-    return create_model(f"Template_{safe}", __base__=DocModel, **defs)  # type: ignore[call-overload]
+    return create_model(f"Template_{safe}", __base__=DocModel, **defs)
 
 
 def _ledger_paths() -> set[str]:

@@ -43,7 +43,7 @@ def environment() -> Any:
 
     from archivist.documents.numerals import capital_amount
 
-    class CachingSandbox(SandboxedEnvironment):  # type: ignore[misc]
+    class CachingSandbox(SandboxedEnvironment):
         """Compiles each distinct part once: a template's body, header and footer are the same
         text on every render, and compiling is half the cost of a render. `*` and `**` are
         bounded so a staff template cannot build a gigabyte string or number."""
@@ -60,10 +60,18 @@ def environment() -> Any:
                         raise SecurityError("repetition too large in a template")
             return super().call_binop(context, operator, left, right)
 
-        @lru_cache(maxsize=256)  # noqa: B019 - one environment per process
-        def from_string(self, source: str, globals: Any = None,  # noqa: A002
+        compiled: dict[str, Any] = {}
+
+        def from_string(self, source: Any, globals: Any = None,  # noqa: A002
                         template_class: Any = None) -> Any:
-            return super().from_string(source, globals, template_class)
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            found = self.compiled.get(source)
+            if found is None:
+                if len(self.compiled) >= 256:
+                    self.compiled.clear()
+                found = self.compiled[source] = super().from_string(source)
+            return found
 
     env = CachingSandbox(undefined=StrictUndefined, autoescape=True)
     env.filters["capital"] = lambda v: capital_amount(str(v).replace(",", "")) if v != "" else ""
@@ -92,7 +100,7 @@ def _template_class() -> type:
     from docxtpl import DocxTemplate
     from lxml import etree
 
-    class SafeDocxTemplate(DocxTemplate):  # type: ignore[misc]
+    class SafeDocxTemplate(DocxTemplate):
         """DocxTemplate with tag clean-up and strict well-formedness checks."""
 
         def patch_xml(self, src_xml: str) -> str:
