@@ -69,7 +69,8 @@ def reference_analyzer(sec: Section) -> Any:
 
 
 # ------------------------------------------------------------------------------ raw Whoosh
-def build_raw(index_dir: Path, corpus: Corpus, analyzer: Any) -> tuple[float, Any]:
+def build_raw(index_dir: Path, corpus: Corpus, analyzer: Any, compound: bool = True
+              ) -> tuple[float, Any]:
     from whoosh import index
     from whoosh.fields import ID, STORED, TEXT, Schema
 
@@ -80,7 +81,7 @@ def build_raw(index_dir: Path, corpus: Corpus, analyzer: Any) -> tuple[float, An
     fresh_dir(index_dir)
     ix = index.create_in(str(index_dir), schema)
     t0 = time.perf_counter()
-    writer = ix.writer(limitmb=128)
+    writer = ix.writer(limitmb=128, compound=compound)
     for d in corpus.docs:
         writer.add_document(doc=d.path, client=str(d.client), section=d.section,
                             title=d.title, content=d.text)
@@ -145,6 +146,14 @@ def run_reference(sec: Section, work: Path, corpus: Corpus, runs: int,
     one_open = [timed(lambda: ix.searcher().close())[0] for _ in range(5)]
     sec.note(f"raw Whoosh: opening a searcher on this index takes {median(one_open) * 1000:.0f} "
              f"ms (paid once per `archivist search` process)")
+    if n <= 5000:
+        # Whoosh copies a compound segment's term and posting files out of the mmap into a
+        # BytesIO on every searcher open; separate segment files are mmapped without a copy.
+        _t, ix_nc = build_raw(work / "raw-whoosh-noncompound", corpus, analyzer,
+                              compound=False)
+        nc_open = [timed(lambda: ix_nc.searcher().close())[0] for _ in range(5)]
+        sec.row("raw Whoosh searcher open, compound segments (default)", median(one_open), "s",
+                "raw Whoosh, writer(compound=False)", median(nc_open), runs=5)
     from whoosh.qparser import QueryParser
 
     with ix.searcher() as s:
