@@ -135,6 +135,7 @@ def test_cli_json_and_docx(invoke: Any, known_set: list[str], tmp_path: Path) ->
     assert [r["number"] for r in data["overdue"]] == [known_set[0], known_set[2]]
     human = invoke("report", "complaints", "--from", "2026-03-01", "--to", "2026-03-31").output
     assert "median 9.5" in human
+    assert f"overdue: {known_set[0]}, {known_set[2]}" in human
     invoke("report", "complaints", "--from", "2026-03-01", "--to", "junk", code=1)
     invoke("report", "complaints", "--from", "2026-03-01", code=2)
     r = invoke("report", "complaints", "--from", "2026-03-01", "--to", "2026-03-31",

@@ -59,6 +59,10 @@ def complaints(archive: Any, date_from: str, date_to: str, out: str | None, forc
           "resolution (days)": f"median {rs.median_days}, worst {rs.worst_days} "
                                f"({rs.worst_complaint}), n={rs.count}",
           "proposals": len(rep.proposals)}, False)
+    for title, rows in (("overdue", rep.overdue), ("reopened", rep.reopened),
+                        ("open", rep.open)):
+        if rows:
+            click.echo(f"{title}: " + ", ".join(r.number for r in rows))
 
 
 @report.command("service")
