@@ -6,54 +6,21 @@ client archives appeared on the page shown."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from archivist import access, audit
 from archivist.errors import InvalidInput
+from archivist.index.snippets import MARK_OFF, MARK_ON, snippet, terms_pattern
 from archivist.models import Scope, SearchHit, SearchResult, Section
 
 if TYPE_CHECKING:
     from archivist.context import Context
 
-MARK_ON, MARK_OFF = "\x02", "\x03"
+_SEARCHERS: dict[tuple[str, int], Any] = {}  # one open searcher per index, refreshed when it changes
 SNIPPET_CHARS = 160
 MAX_QUERY = 1000
-
-
-def _formatter() -> Any:
-    from whoosh.highlight import Formatter
-
-    class Marks(Formatter):
-        """Marks matches with control characters; overlapping bigram matches are merged."""
-
-        between = " … "
-
-        def format_fragment(self, fragment: Any, replace: bool = False) -> str:
-            text = fragment.text
-            spans: list[list[int]] = []
-            for t in sorted(fragment.matches, key=lambda t: (t.startchar, t.endchar)):
-                if t.startchar is None:
-                    continue
-                if spans and t.startchar <= spans[-1][1]:
-                    spans[-1][1] = max(spans[-1][1], t.endchar)
-                else:
-                    spans.append([t.startchar, t.endchar])
-            out, index = [], fragment.startchar
-            for s, e in spans:
-                s, e = max(s, index), min(e, fragment.endchar)
-                if e <= s:
-                    continue
-                out.append(text[index:s])
-                out.append(MARK_ON + text[s:e] + MARK_OFF)
-                index = e
-            out.append(text[index:fragment.endchar])
-            return "".join(out)
-
-        def format(self, fragments: Any, replace: bool = False) -> str:
-            return self.between.join(self.format_fragment(f) for f in fragments)
-
-    return Marks()
 
 
 def plain(marked: str) -> str:
@@ -107,11 +74,9 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
            section: str | None = None, filetype: str | None = None,
            date_from: date | str | None = None, date_to: date | str | None = None,
            limit: int = 20, page: int = 1, sort: str = "relevance") -> SearchResult:
-    from whoosh.query import And, DateRange, Every, NullQuery, Term
+    from whoosh.query import And, DateRange, NullQuery, Term
 
     from archivist import registry
-    from archivist.index.schema import open_index
-
     user = ctx.actor
     if not 1 <= limit <= 1000:
         raise InvalidInput("--limit must be between 1 and 1000")
@@ -159,34 +124,28 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
     hits: list[SearchHit] = []
     total = 0
     if not any(f is NullQuery for f in filters):
-        ix = open_index(ctx.home.index_dir)
-        with ix.searcher() as s:
-            flt = And(filters) if filters else None
-            if flt is not None and len(filters) == 1:
-                flt = filters[0]
-            kwargs: dict[str, Any] = {"filter": flt, "terms": True}
-            if sort == "date":
-                kwargs["sortedby"] = "date"
-                kwargs["reverse"] = True
-            if isinstance(parsed, Every):
-                parsed = Every()
-            res = s.search_page(parsed, page, pagelen=limit, **kwargs)
-            total = res.total
-            res.results.fragmenter.maxchars = SNIPPET_CHARS
-            res.results.fragmenter.surround = 40
-            res.results.formatter = _formatter()
-            for hit in res:
-                marked = hit.highlights("content", top=2) or ""
-                if not marked:
-                    marked = (hit.get("content") or "")[:SNIPPET_CHARS]
-                marked = " ".join(marked.split())
-                hits.append(SearchHit(
-                    client=hit["client"], client_name="", document=hit["doc"],
-                    title=hit.get("title", ""), original_name=hit.get("original_name", ""),
-                    section=hit.get("section", ""), date=hit["date"].date().isoformat()
-                    if hit.get("date") else "", score=round(float(hit.score or 0.0), 4),
-                    snippet=plain(marked), highlighted=marked,
-                    matter=hit.get("matter") or None, filetype=hit.get("type") or None))
+        s = _searcher(ctx.home.index_dir)
+        flt = And(filters) if len(filters) > 1 else (filters[0] if filters else None)
+        kwargs: dict[str, Any] = {"filter": flt}
+        if sort == "date":
+            kwargs["sortedby"] = "date"
+            kwargs["reverse"] = True
+        res = s.search_page(parsed, page, pagelen=limit, **kwargs)
+        total = res.total
+        pattern = terms_pattern(text for field, text in parsed.iter_all_terms()
+                                if field in ("content", "title", "name")
+                                and isinstance(text, str))
+        for hit in res:
+            fields = hit.fields()
+            marked = " ".join(snippet(fields.get("content") or "", pattern,
+                                      SNIPPET_CHARS).split())
+            hits.append(SearchHit(
+                client=fields["client"], client_name="", document=fields["doc"],
+                title=fields.get("title", ""), original_name=fields.get("original_name", ""),
+                section=fields.get("section", ""), date=fields["date"].date().isoformat()
+                if fields.get("date") else "", score=round(float(hit.score or 0.0), 4),
+                snippet=plain(marked), highlighted=marked,
+                matter=fields.get("matter") or None, filetype=fields.get("type") or None))
     clients_shown = sorted({h.client for h in hits})
     with ctx.ledger.write() as conn:
         names = _client_names(conn, clients_shown)
@@ -198,6 +157,39 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
                      date_to=str(end) if end else None, page=page, total=total,
                      clients=clients_shown, documents=[h.document for h in hits])
     return SearchResult(total=total, page=page, limit=limit, hits=hits)
+
+
+def _searcher(path: Any) -> Any:
+    """An up-to-date searcher on the index at `path`, reused across searches in a process
+    (one index at a time; a rebuilt index is a new folder, so it is never confused)."""
+    from archivist.index.schema import mismatch, open_index
+
+    problem = mismatch(path)
+    if problem:
+        from archivist.errors import Conflict
+
+        raise Conflict(f"the full-text index cannot be used: {problem}",
+                       "Run `archivist index rebuild`.")
+    try:
+        key = (str(path), path.stat().st_ino)
+    except OSError:
+        key = (str(path), 0)
+    s = _SEARCHERS.get(key)
+    if s is not None:
+        try:
+            fresh = s.refresh()
+        except Exception:  # files gone under us: open anew
+            fresh = None
+        if fresh is not None:
+            _SEARCHERS[key] = fresh
+            return fresh
+    for old in list(_SEARCHERS.values()):
+        with contextlib.suppress(Exception):
+            old.close()
+    _SEARCHERS.clear()
+    s = open_index(path).searcher()
+    _SEARCHERS[key] = s
+    return s
 
 
 def _client_names(conn: Any, numbers: list[str]) -> dict[str, str]:

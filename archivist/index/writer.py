@@ -15,7 +15,7 @@ from archivist.errors import Busy
 from archivist.index.schema import open_index
 
 LOCK_WAIT_S = 120.0
-MAX_SEGMENTS = 10  # merge only beyond this many segments: each filing commits a small one
+MAX_SEGMENTS = 6  # merge only beyond this many segments: each filing commits a small one
 
 
 def lazy_merge(writer: Any, segments: list[Any]) -> list[Any]:
