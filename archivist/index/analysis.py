@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
@@ -34,20 +35,39 @@ TOKEN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
 CJK_RUN = re.compile(rf"[{_CJK}]+")
 
 
+@lru_cache(maxsize=65536)
+def _nfkc(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
 def normalize(text: str) -> tuple[str, list[int] | None, list[int] | None]:
     """(normalised text, start offsets, end offsets) where offsets map each normalised character
     back to the original text; None offsets mean the identity map (the common fast path)."""
     starts: list[int] | None = None
     ends: list[int] | None = None
     if not unicodedata.is_normalized("NFKC", text):
-        parts: list[str] = []
-        starts, ends = [], []
-        for i, ch in enumerate(text):
-            n = ch if ch < "\u00a0" else unicodedata.normalize("NFKC", ch)
-            parts.append(n)
-            starts.extend([i] * len(n))
-            ends.extend([i + 1] * len(n))
-        text = "".join(parts)
+        changing = [c for c in set(text) if _nfkc(c) != c]
+        if changing:
+            pattern = re.compile("[" + "".join(re.escape(c) for c in changing) + "]")
+            parts: list[str] = []
+            starts, ends = [], []
+            last = 0
+            for m in pattern.finditer(text):
+                i = m.start()
+                if i > last:
+                    parts.append(text[last:i])
+                    starts.extend(range(last, i))
+                    ends.extend(range(last + 1, i + 1))
+                n = _nfkc(text[i])
+                parts.append(n)
+                starts.extend([i] * len(n))
+                ends.extend([i + 1] * len(n))
+                last = i + 1
+            if last < len(text):
+                parts.append(text[last:])
+                starts.extend(range(last, len(text)))
+                ends.extend(range(last + 1, len(text) + 1))
+            text = "".join(parts)
     lowered = text.lower()
     if len(lowered) != len(text):
         parts, s2, e2 = [], [], []

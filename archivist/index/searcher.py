@@ -60,7 +60,7 @@ def parse_query(text: str, groups: list[list[str]]) -> Any:
     if len(q) > MAX_QUERY:
         raise InvalidInput(f"the search query is longer than {MAX_QUERY} characters")
     q = expand_synonyms(q, groups)
-    parser = MultifieldParser(["title", "name", "content"], make_schema())
+    parser = MultifieldParser(["title", "content"], make_schema())  # name: on request
     parser.remove_plugin_class(plugins.WildcardPlugin)
     parser.remove_plugin_class(plugins.PlusMinusPlugin)
     try:

@@ -26,7 +26,7 @@ def terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def snippet(text: str, pattern: re.Pattern[str] | None, width: int = 160,
-            scan: int = 200_000) -> str:
+            scan: int = 50_000) -> str:
     """A window of about `width` characters of `text` around its densest matches, with
     MARK_ON/MARK_OFF around each match (overlapping matches merged)."""
     head = text[:scan]
