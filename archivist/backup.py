@@ -120,6 +120,14 @@ def home_id(conn: Any) -> str:
     return str(value or "")
 
 
+def _path(raw: str | os.PathLike[str]) -> Path:
+    """An absolute path; '~' is expanded when it names a user, else kept as a name."""
+    try:
+        return Path(raw).expanduser().absolute()
+    except RuntimeError:
+        return Path(raw).absolute()
+
+
 def _inside(a: Path, b: Path) -> bool:
     a, b = a.resolve(), b.resolve()
     return a == b or b in a.parents
@@ -161,7 +169,7 @@ def backup(ctx: Context, dest: str | os.PathLike[str]) -> BackupResult:
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="back up the archive")
     if "\x00" in str(dest):
         raise InvalidInput("the backup path contains a NUL character")
-    target = Path(dest).expanduser().absolute()
+    target = _path(dest)
     home = ctx.home.root
     if _inside(target, home) or _inside(home, target):
         raise InvalidInput(f"the backup folder {target} must be outside the home {home}",
@@ -359,12 +367,12 @@ def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
     for text in (str(source), str(new_home)):
         if "\x00" in text:
             raise InvalidInput("a path contains a NUL character")
-    src = Path(source).expanduser().absolute()
+    src = _path(source)
     manifest = read_manifest(src)
     if manifest is None:
         raise InvalidInput(f"{src} holds no {MANIFEST_NAME}", "Pass the folder given to "
                            "`archivist backup`.")
-    root = Path(new_home).expanduser().absolute()
+    root = _path(new_home)
     if (root / "archivist.toml").exists():
         raise Conflict(f"an archivist home already exists at {root}",
                        "Restore into a new folder; nothing is restored over a home.")

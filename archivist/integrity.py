@@ -555,7 +555,7 @@ def adopt(ctx: Context, path: str | os.PathLike[str], client_number: str, sectio
     raw = os.fspath(path)
     if "\x00" in raw:
         raise InvalidInput("the path contains a NUL character")
-    given = Path(raw).expanduser()
+    given = Path(raw)  # the shell expands ~; '~x' here is a name
     if not given.is_absolute():
         # relative to the current folder if it exists there, else to archive_store/
         given = given.absolute() if given.exists() else ctx.store.root / given

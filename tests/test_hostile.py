@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from archivist.cli import main
 
 NASTY = [
-    "../../../../etc/passwd", "/etc/passwd", "..", ".", "/", "~", "~root/.ssh",
+    "../../../../etc/passwd", "/etc/passwd", "..", ".", "/", "~", "~root/.ssh", "~0",
+    "~nosuchuser/x",
     "a\x00b", "\x00", "x" * 5000, "長" * 3000, "2026-02-30", "2026-13-01", "9999-99-99",
     "0000-00-00", "+99999999999", "-1", "0", "99999999999999999999", "-99999999999999999999",
     "1e309", "NaN", "'; DROP TABLE clients; --", "\" OR 1=1 --", "%", "_", "%_%", "\\",
