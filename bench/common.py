@@ -58,6 +58,7 @@ class ChildResult:
     stdout: str
     stderr: str
     tree_rss_mb: float = 0.0  # highest RSS seen summed over the process and its children
+    cpu_s: float = 0.0  # user + system CPU time of the process (and its waited-for children)
 
     def check(self, what: str) -> ChildResult:
         if self.returncode != 0:
@@ -113,7 +114,7 @@ def run_measured(argv: list[str], env: dict[str, str] | None = None, cwd: Path |
         deadline = None if timeout is None else t0 + timeout
         i = 0
         while True:
-            pid, status, _usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             hwm = max(hwm, _status_kb(proc.pid, "VmHWM"))
@@ -132,7 +133,8 @@ def run_measured(argv: list[str], env: dict[str, str] | None = None, cwd: Path |
         err.seek(0)
         return ChildResult(elapsed, hwm / 1024, proc.returncode,
                            out.read().decode(errors="replace"),
-                           err.read().decode(errors="replace"), max(tree, hwm) / 1024)
+                           err.read().decode(errors="replace"), max(tree, hwm) / 1024,
+                           usage.ru_utime + usage.ru_stime)
 
 
 def archivist_argv() -> list[str]:
