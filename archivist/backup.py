@@ -384,8 +384,13 @@ def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
     made = not root.exists()
     try:
         root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        started = time.monotonic()
         verified = _copy_back(src, root, manifest)
-        return _finish(src, root, manifest, username, verified)
+        result = _finish(src, root, manifest, username, verified)
+        total = time.monotonic() - started
+        result.seconds["copy"] = round(total - sum(result.seconds.values()), 2)
+        result.seconds["total"] = round(total, 2)
+        return result
     except BaseException:
         if made:
             shutil.rmtree(root, ignore_errors=True)
@@ -455,14 +460,19 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], username: str | Non
         for cid in client_ids:
             client_dir_sections(ctx, cid)
             records.refresh(ctx, cid)
+        t = time.monotonic()
         indexed = _rebuild_index(ctx)
+        index_s = time.monotonic() - t
         with ctx.ledger.write() as conn:
             audit.record(conn, actor.username, "home.restore", "home", str(root)[:64], None,
                          source=str(src), backup_created_at=manifest.get("created_at"),
                          documents=len(docs), audit_events=count)
+        t = time.monotonic()
         report = integrity.check(ctx)
         return RestoreResult(home=str(root), source=str(src), documents=len(docs),
-                             files_verified=verified, indexed=indexed, check=report)
+                             files_verified=verified, indexed=indexed, check=report,
+                             seconds={"index": round(index_s, 2),
+                                      "check": round(time.monotonic() - t, 2)})
     finally:
         ctx.close()
 

@@ -225,6 +225,7 @@ class RestoreResult(Model):
     files_verified: int
     indexed: int
     check: CheckReport
+    seconds: dict[str, float] = Field(default_factory=dict)  # copy, index, check
 
 
 # --------------------------------------------------------------------------- complaints

@@ -408,7 +408,8 @@ def measure(base: Path, documents: int = 2000, size: int = 20_000) -> dict[str, 
             "backup_first_s": round(first_s, 2), "backup_mb": round(b1.bytes_copied / 2**20, 1),
             "backup_mb_per_s": round(b1.bytes_copied / 2**20 / first_s, 1),
             "backup_again_s": round(second_s, 2), "backup_again_copied": b2.files_copied,
-            "restore_s": round(restore_s, 1), "restore_check_ok": restored.check.ok}
+            "restore_s": round(restore_s, 1), "restore_parts_s": restored.seconds,
+            "restore_check_ok": restored.check.ok}
 
 
 # ------------------------------------------------------------------------------ main
