@@ -92,12 +92,21 @@ def run_sections(names: list[str], size: Size, work: Path, reuse: bool = False
     home = filing.existing_home(work, corpus) if reuse else None
     if home is not None:
         print(f"reusing the filed home {home.root}", file=sys.stderr)
+    needs_filed = bool({"search", "check", "backup"} & set(names))
     for name in SECTIONS:
         if name == "filing" and home is not None and name not in names:
             continue
-        if name not in names and not (name == "filing" and
-                                      {"search", "check", "backup", "contracts"} & set(names)):
+        if name not in names and not (name == "filing" and needs_filed):
             continue
+        if name == "contracts" and home is None:
+            # contracts need clients and matters, not filed documents
+            from bench.homes import add_clients, create_home
+
+            light = work / "contracts-home"
+            if light.exists():
+                shutil.rmtree(light)
+            home = add_clients(create_home(light, corpus.lawyers), corpus,
+                               limit=max(20, size.batch // 2))
         sec = Section(name, TITLES[name])
         started = time.perf_counter()
         print(f"[{name}] ...", file=sys.stderr, flush=True)
