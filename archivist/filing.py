@@ -165,7 +165,7 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
                     template_data=(json.dumps(template_data, ensure_ascii=False, default=str)
                                    if template_data is not None else None),
                     filed_at=now, filed_by=user.id,
-                )).inserted_primary_key[0]
+                )).inserted_primary_key[0]  # type: ignore[index]
                 audit.record(conn, user.username, "document.file", "document", number,
                              client.id, section=section.value, original_name=original_name,
                              size=size, checksum=digest, filetype=extraction.filetype,

@@ -133,7 +133,8 @@ def extract_eml(path: Path, limits: Limits) -> Extraction:
             continue
         if part.get_content_type() != "text/plain":
             continue
-        payload = part.get_payload(decode=True) or b""
+        raw_payload = part.get_payload(decode=True)
+        payload = raw_payload if isinstance(raw_payload, bytes) else b""
         charset = part.get_content_charset()
         text = None
         if charset:
