@@ -188,6 +188,10 @@ def test_contract_batch_reports_bad_rows_by_line_and_goes_on(invoke: Any, ctx: A
     assert len(documents_of(ctx, other)) == 1
     ok = [row for row in result["rows"] if row["ok"]]
     assert "一審、二審" in text_of(Path(ok[0]["path"]).read_bytes())
+    from archivist import index  # the batch indexes once at the end: both are searchable
+
+    found = {h.document for h in index.search(ctx, "法律服務合同", limit=50).hits}
+    assert {row["document"] for row in ok} <= found
 
 
 def test_batch_csv_problems_are_clear(invoke: Any, tmp_path: Path) -> None:

@@ -41,6 +41,9 @@ SECTIONS = {"service-contract": Section.CONTRACT, "closure-letter": Section.WORK
             "acceptance-notice": Section.WORK, "complaint-reply": Section.COMPLAINT}
 
 
+FLUSH_EVERY = 100  # documents filed between index commits in a batch
+
+
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
     """Drop empty values so a missing one is reported as missing, by name."""
     return {k: v for k, v in d.items() if v not in (None, "")}
@@ -114,12 +117,45 @@ def build_data(ctx: Context, template: Any, matter: Matter, base: dict[str, Any]
     return fieldmod.validate(template.name, template.schema, merged)
 
 
+def _file(ctx: Context, pending: list[Any] | None, *args: Any, **kwargs: Any) -> Any:
+    """filing.file_bytes, or (in a batch, `pending` given) the same filing with indexing and
+    the manifest refresh left to one `flush()` for many documents: committing the index once
+    per contract costs several times the render."""
+    from archivist import filing
+
+    parts = ("_section", "_clean_name", "_record", "_warn_flag", "_after")
+    if pending is None or not all(hasattr(filing, p) for p in parts):
+        return filing.file_bytes(ctx, *args, **kwargs)
+    from archivist.extract import Limits, extract_bytes
+
+    client_number, section, data, original_name = args
+    name = filing._clean_name(original_name)
+    extraction = extract_bytes(data, name, Limits.from_settings(ctx.settings))
+    doc = filing._record(ctx, client_number=client_number, section=filing._section(section),
+                         opener=lambda: io.BytesIO(data), original_name=name,
+                         extraction=extraction, **kwargs)
+    filing._warn_flag(doc)
+    pending.append((doc, extraction.text))
+    return doc
+
+
+def flush(ctx: Context, pending: list[Any]) -> None:
+    """Index the documents a batch filed and refresh their clients' manifests."""
+    from archivist import filing
+
+    if pending:
+        filing._after(ctx, pending)
+        pending.clear()
+
+
 def generate(ctx: Context, matter_number: str, template_name: str = "service-contract", *,
              data: dict[str, Any] | None = None, sets: Iterable[str] = (), pdf: bool = False,
-             require_closed: bool = False) -> GeneratedDocument:
+             require_closed: bool = False, pending: list[Any] | None = None
+             ) -> GeneratedDocument:
     """Render `template_name` for a matter and file it; with `pdf`, file a PDF copy too (a
-    warning says how to install LibreOffice when it is missing)."""
-    from archivist import filing, matters
+    warning says how to install LibreOffice when it is missing). With `pending` (a batch),
+    indexing waits for `flush(ctx, pending)`."""
+    from archivist import matters
     from archivist.documents import catalog
     from archivist.documents.render import render_docx
 
@@ -141,25 +177,25 @@ def generate(ctx: Context, matter_number: str, template_name: str = "service-con
     title = f"{template.title} {matter.number}" + (f" 第{count + 1}版" if count else "")
     stem = f"{template.title}-{matter.number}" + (f"-v{count + 1}" if count else "")
     stored = fieldmod.stored_data(model)
-    doc = filing.file_bytes(ctx, matter.client_number, section.value, docx_bytes,
-                            f"{stem}.docx", title=title, matter_number=matter.number,
-                            source="generated", template=template.name,
-                            template_version=template.version, template_data=stored,
-                            version_of=prev_id)
+    doc = _file(ctx, pending, matter.client_number, section.value, docx_bytes,
+                f"{stem}.docx", title=title, matter_number=matter.number,
+                source="generated", template=template.name,
+                template_version=template.version, template_data=stored,
+                version_of=prev_id)
     result = GeneratedDocument(
         number=doc.number, document=doc.number, path=str(ctx.store.resolve(doc.path)),
         relative_path=doc.path, client=matter.client_number, matter=matter.number,
         template=template.name, template_version=template.version, title=doc.title,
         version_of=prev_number, warnings=list(doc.warnings))
     if pdf:
-        _add_pdf(ctx, result, docx_bytes, stem, title, section, template, stored, prev_pdf_id)
+        _add_pdf(ctx, result, docx_bytes, stem, title, section, template, stored, prev_pdf_id,
+                 pending)
     return result
 
 
 def _add_pdf(ctx: Context, result: GeneratedDocument, docx_bytes: bytes, stem: str, title: str,
              section: Section, template: Any, stored: dict[str, Any],
-             prev_pdf_id: int | None) -> None:
-    from archivist import filing
+             prev_pdf_id: int | None, pending: list[Any] | None) -> None:
     from archivist.documents import pdf as pdfmod
 
     if pdfmod.soffice() is None:
@@ -170,11 +206,11 @@ def _add_pdf(ctx: Context, result: GeneratedDocument, docx_bytes: bytes, stem: s
     except ArchivistError as exc:
         result.warnings.append(f"no PDF was made: {exc}")
         return
-    doc = filing.file_bytes(ctx, result.client, section.value, pdf_bytes, f"{stem}.pdf",
-                            title=f"{title}（PDF）", matter_number=result.matter,
-                            source="generated", template=template.name,
-                            template_version=template.version, template_data=stored,
-                            version_of=prev_pdf_id)
+    doc = _file(ctx, pending, result.client, section.value, pdf_bytes, f"{stem}.pdf",
+                title=f"{title}（PDF）", matter_number=result.matter,
+                source="generated", template=template.name,
+                template_version=template.version, template_data=stored,
+                version_of=prev_pdf_id)
     result.pdf = doc.number
     result.pdf_path = str(ctx.store.resolve(doc.path))
     result.warnings.extend(doc.warnings)
@@ -223,22 +259,29 @@ def batch(ctx: Context, rows: list[tuple[int, str, list[str]]], template_name: s
           tick: Callable[[BatchRowResult], None] | None = None) -> BatchResult:
     """Generate one document per row; a bad row is recorded with its line and the others go on."""
     result = BatchResult()
-    for line, matter, sets in rows:
-        try:
-            if not matter:
-                raise InvalidInput("the 'matter' cell is empty")
-            if "\x00extra" in sets:
-                raise InvalidInput("the row has more cells than the header has columns")
-            doc = generate(ctx, matter, template_name, data=data, sets=sets, pdf=pdf)
-            row = BatchRowResult(line=line, matter=matter, ok=True, document=doc.number,
-                                 path=doc.path)
-            result.generated += 1
-        except ArchivistError as exc:
-            row = BatchRowResult(line=line, matter=matter, ok=False, error=str(exc))
-            result.failed += 1
-        result.rows.append(row)
-        if tick is not None:
-            tick(row)
+    pending: list[Any] = []
+    try:
+        for line, matter, sets in rows:
+            try:
+                if not matter:
+                    raise InvalidInput("the 'matter' cell is empty")
+                if "\x00extra" in sets:
+                    raise InvalidInput("the row has more cells than the header has columns")
+                doc = generate(ctx, matter, template_name, data=data, sets=sets, pdf=pdf,
+                               pending=pending)
+                row = BatchRowResult(line=line, matter=matter, ok=True, document=doc.number,
+                                     path=doc.path)
+                result.generated += 1
+            except ArchivistError as exc:
+                row = BatchRowResult(line=line, matter=matter, ok=False, error=str(exc))
+                result.failed += 1
+            result.rows.append(row)
+            if len(pending) >= FLUSH_EVERY:
+                flush(ctx, pending)
+            if tick is not None:
+                tick(row)
+    finally:
+        flush(ctx, pending)  # also after an interruption: what was filed gets indexed
     return result
 
 
