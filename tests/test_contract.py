@@ -90,7 +90,7 @@ def test_values_are_literal_in_the_filed_contract(ctx: Any, matter: str) -> None
 
 def test_regenerating_files_a_new_version_and_keeps_the_old(ctx: Any, matter: str) -> None:
     first = gen.generate(ctx, matter, sets=TERMS)
-    second = gen.generate(ctx, matter, sets=[*TERMS, "fee_amount=80000"])
+    second = gen.generate(ctx, matter, sets=["fee_amount=80000"])  # the rest carried over
     assert second.number != first.number and second.version_of == first.number
     assert Path(first.path).is_file() and Path(second.path).is_file()
     assert "伍萬元整" in text_of(Path(first.path).read_bytes())
@@ -98,6 +98,8 @@ def test_regenerating_files_a_new_version_and_keeps_the_old(ctx: Any, matter: st
     rows = documents_of(ctx, matter)
     assert len(rows) == 2 and rows[1].version_of == rows[0].id
     assert "第2版" in second.title
+    with pytest.raises(TemplateError, match="scope: missing"):
+        gen.generate(ctx, matter, sets=["fee_amount=1"], fresh=True)
 
 
 def test_who_may_generate(ctx_as: Any, matter: str) -> None:
@@ -143,7 +145,7 @@ def test_contract_generate_cli(invoke: Any, matter: str, tmp_path: Path) -> None
     assert "實際取得金額的20%" in text and "（1）代為和解" in text
     human = invoke("contract", "generate", matter, "--data", str(data)).output
     assert f"new version of {out['document']}" in human
-    r = invoke("contract", "generate", matter, code=1)
+    r = invoke("contract", "generate", matter, "--fresh", code=1)
     assert "scope: missing" in r.output and "Traceback" not in r.output
     assert invoke("contract", "generate", "2026-XX-9999", *[f"--set={s}" for s in TERMS],
                   code=1).output.startswith("Error:")

@@ -13,6 +13,8 @@ DATA_OPTION = click.option("--data", "data_file", type=click.Path(dir_okay=False
                                 "`archivist template fields NAME --skeleton`.")
 SET_OPTION = click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
                           help="A value (dotted keys; lists as a,b,c or JSON). Repeatable.")
+FRESH_OPTION = click.option("--fresh", is_flag=True,
+                            help="Do not start from the values of the previous version.")
 PDF_OPTION = click.option("--pdf", is_flag=True,
                           help="Also file a PDF copy (needs LibreOffice; the .docx is filed "
                                "either way).")
@@ -45,27 +47,30 @@ def show_generated(doc: Any, as_json: bool) -> None:
 @DATA_OPTION
 @SET_OPTION
 @PDF_OPTION
+@FRESH_OPTION
 @json_option
 @pass_archive
 def generate(archive: Any, matter: str, template_name: str, data_file: str | None,
-             sets: tuple[str, ...], pdf: bool, as_json: bool) -> None:
+             sets: tuple[str, ...], pdf: bool, fresh: bool, as_json: bool) -> None:
     """Generate a matter's contract and file it in `02 法律服務合同`.
 
     The client, matter, lawyers (with licence numbers) and the firm come from the ledger; the
     terms (scope, stages, authority, fees, dispute venue...) from --data / --set. Every missing
     or invalid field is listed at once and nothing is filed. Generating again files a new
-    version and keeps the old one.
+    version and keeps the old one; it starts from the previous version's values (the ledger's
+    are refreshed), so changing one term takes one --set (--fresh starts empty).
 
     \b
     Example:
       archivist contract generate 2026-MS-0001 --set scope=代理一審訴訟 --set stages=一審 \\
         --set authority=general --set fee_type=fixed --set fee_amount=50000 \\
         --set payment_method=銀行轉賬 --set dispute_venue=上海市浦東新區人民法院
+      archivist contract generate 2026-MS-0001 --set fee_amount=80000   # a new version
     """
     from archivist.documents import generate as gen
 
     doc = gen.generate(archive, matter, template_name, data=gen.data_from_options(data_file),
-                       sets=sets, pdf=pdf)
+                       sets=sets, pdf=pdf, fresh=fresh)
     show_generated(doc, as_json)
 
 

@@ -7,7 +7,13 @@ from typing import Any
 import click
 
 from archivist.cli.common import json_option, pass_archive
-from archivist.cli.contract import DATA_OPTION, PDF_OPTION, SET_OPTION, show_generated
+from archivist.cli.contract import (
+    DATA_OPTION,
+    FRESH_OPTION,
+    PDF_OPTION,
+    SET_OPTION,
+    show_generated,
+)
 
 
 @click.group()
@@ -20,10 +26,11 @@ def letter() -> None:
 @DATA_OPTION
 @SET_OPTION
 @PDF_OPTION
+@FRESH_OPTION
 @json_option
 @pass_archive
 def closure(archive: Any, matter: str, data_file: str | None, sets: tuple[str, ...],
-            pdf: bool, as_json: bool) -> None:
+            pdf: bool, fresh: bool, as_json: bool) -> None:
     """The closure letter (結案函) of a closed matter, filed in `04 律師工作記錄`.
 
     The outcome and closing date come from `matter close`; you list the documents handed
@@ -39,7 +46,7 @@ def closure(archive: Any, matter: str, data_file: str | None, sets: tuple[str, .
 
     doc = gen.generate(archive, matter, "closure-letter",
                        data=gen.data_from_options(data_file), sets=sets, pdf=pdf,
-                       require_closed=True)
+                       require_closed=True, fresh=fresh)
     show_generated(doc, as_json)
 
 
@@ -48,10 +55,11 @@ def closure(archive: Any, matter: str, data_file: str | None, sets: tuple[str, .
 @DATA_OPTION
 @SET_OPTION
 @PDF_OPTION
+@FRESH_OPTION
 @json_option
 @pass_archive
 def acceptance(archive: Any, matter: str, data_file: str | None, sets: tuple[str, ...],
-               pdf: bool, as_json: bool) -> None:
+               pdf: bool, fresh: bool, as_json: bool) -> None:
     """The acceptance notice (案件受理通知書) of a matter, filed in `04 律師工作記錄`: matter
     number, assigned lawyers and the date by which they contact the client.
 
@@ -62,5 +70,6 @@ def acceptance(archive: Any, matter: str, data_file: str | None, sets: tuple[str
     from archivist.documents import generate as gen
 
     doc = gen.generate(archive, matter, "acceptance-notice",
-                       data=gen.data_from_options(data_file), sets=sets, pdf=pdf)
+                       data=gen.data_from_options(data_file), sets=sets, pdf=pdf,
+                       fresh=fresh)
     show_generated(doc, as_json)

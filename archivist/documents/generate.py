@@ -83,16 +83,23 @@ def ledger_data(ctx: Context, conn: Connection, matter: Matter) -> dict[str, Any
 
 
 def _previous(conn: Connection, matter_id: int, template: str, filetype: str
-              ) -> tuple[int | None, str | None, int]:
-    """(id, number) of the latest document of this matter from this template, and how many."""
+              ) -> tuple[int | None, str | None, int, dict[str, Any]]:
+    """(id, number, how many, data used) of the latest document of this matter from this
+    template."""
     from archivist.ledger.tables.documents import documents
 
     where = (documents.c.matter_id == matter_id, documents.c.template == template,
              documents.c.filetype == filetype)
-    row = conn.execute(select(documents.c.id, documents.c.number).where(*where)
-                       .order_by(documents.c.id.desc()).limit(1)).first()
+    row = conn.execute(select(documents.c.id, documents.c.number, documents.c.template_data)
+                       .where(*where).order_by(documents.c.id.desc()).limit(1)).first()
+    if row is None:
+        return None, None, 0, {}
     count = conn.execute(select(func.count()).select_from(documents).where(*where)).scalar_one()
-    return (row.id, row.number, int(count)) if row else (None, None, 0)
+    try:
+        used = json.loads(row.template_data) if row.template_data else {}
+    except ValueError:
+        used = {}
+    return row.id, row.number, int(count), used if isinstance(used, dict) else {}
 
 
 def _check_actor(ctx: Context, matter: Matter) -> None:
@@ -104,9 +111,15 @@ def _check_actor(ctx: Context, matter: Matter) -> None:
 
 
 def build_data(ctx: Context, template: Any, matter: Matter, base: dict[str, Any],
-               data: dict[str, Any] | None, sets: Iterable[str]) -> Any:
-    """Ledger values < data file < --set, validated: the model (or TemplateError)."""
+               data: dict[str, Any] | None, sets: Iterable[str],
+               previous: dict[str, Any] | None = None) -> Any:
+    """Previous version's values < ledger values < data file < --set, validated: the model
+    (or TemplateError). Dates that default to today are not carried over."""
     merged = fieldmod.prune(base, template.schema)
+    if previous:
+        carried = {k: v for k, v in previous.items()
+                   if k not in TODAY_FIELDS.get(template.name, ())}
+        merged = fieldmod.merge(fieldmod.prune(carried, template.schema), merged)
     if data:
         merged = fieldmod.merge(merged, data)
     merged = fieldmod.apply_sets(merged, list(sets), template.schema)
@@ -150,11 +163,12 @@ def flush(ctx: Context, pending: list[Any]) -> None:
 
 def generate(ctx: Context, matter_number: str, template_name: str = "service-contract", *,
              data: dict[str, Any] | None = None, sets: Iterable[str] = (), pdf: bool = False,
-             require_closed: bool = False, pending: list[Any] | None = None
-             ) -> GeneratedDocument:
+             require_closed: bool = False, pending: list[Any] | None = None,
+             fresh: bool = False) -> GeneratedDocument:
     """Render `template_name` for a matter and file it; with `pdf`, file a PDF copy too (a
-    warning says how to install LibreOffice when it is missing). With `pending` (a batch),
-    indexing waits for `flush(ctx, pending)`."""
+    warning says how to install LibreOffice when it is missing). A new version starts from the
+    values of the previous one (unless `fresh`), so `--set fee_amount=...` alone regenerates.
+    With `pending` (a batch), indexing waits for `flush(ctx, pending)`."""
     from archivist import matters
     from archivist.documents import catalog
     from archivist.documents.render import render_docx
@@ -168,9 +182,9 @@ def generate(ctx: Context, matter_number: str, template_name: str = "service-con
                            f"A closure letter needs a closed matter: `archivist matter close "
                            f"{matter.number} --outcome TEXT` first.")
         base = ledger_data(ctx, conn, matter)
-        prev_id, prev_number, count = _previous(conn, matter.id, template.name, "docx")
-        prev_pdf_id, _n, _c = _previous(conn, matter.id, template.name, "pdf")
-    model = build_data(ctx, template, matter, base, data, sets)
+        prev_id, prev_number, count, used = _previous(conn, matter.id, template.name, "docx")
+        prev_pdf_id = _previous(conn, matter.id, template.name, "pdf")[0]
+    model = build_data(ctx, template, matter, base, data, sets, None if fresh else used)
     docx_bytes = render_docx(template.path, fieldmod.display_context(model), template.name)
 
     section = SECTIONS.get(template.name, Section.CONTRACT)
