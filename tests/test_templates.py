@@ -186,6 +186,17 @@ def test_contract_shows_the_wording_of_the_chosen_fee_form(fee: dict[str, Any],
             assert label not in text
 
 
+def test_contingency_fee_rules() -> None:
+    data = {**full_data("service-contract"), "fee_type": "contingency",
+            "contingency_percent": "35"}
+    with pytest.raises(TemplateError, match="at most 30%"):
+        render("service-contract", data)
+    data = {**data, "contingency_percent": "20",
+            "matter": {**data["matter"], "type": "刑事"}}
+    with pytest.raises(TemplateError, match="not allowed for 刑事"):
+        render("service-contract", data)
+
+
 def test_general_authority_and_arbitration_wording() -> None:
     data = {**full_data("service-contract"), "authority": "general", "authority_items": [],
             "dispute_resolution": "arbitration", "dispute_venue": "上海仲裁委員會"}

@@ -15,7 +15,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from archivist import clock
-from archivist.documents.schemas import CONDITIONAL, DocModel
+from archivist.documents.schemas import CONDITIONAL, RULES, DocModel
 from archivist.errors import InvalidInput, TemplateError
 
 TYPE_NAMES = {str: "text", int: "integer", bool: "boolean", date: "date", Decimal: "decimal"}
@@ -201,6 +201,8 @@ def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel
                 msg = "not a field of this template"
             problems.append(f"{where}: {msg}")
     problems += _conditional_problems(model, data)
+    for rule in RULES.get(model, []):
+        problems += rule(data)
     if problems or result is None:
         raise TemplateError(
             f"template {name!r}: {len(problems)} field(s) missing or invalid: "

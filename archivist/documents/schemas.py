@@ -223,6 +223,29 @@ CONDITIONAL: dict[type[DocModel], dict[tuple[str, str], list[str]]] = {
 }
 
 
+def _contract_rules(data: dict[str, Any]) -> list[str]:
+    """Fee rules of the lawyers' fee regulations (律師服務收費管理辦法): contingency fees at
+    most 30% and not for criminal or administrative matters."""
+    problems = []
+    if data.get("fee_type") == "contingency":
+        try:
+            percent = Decimal(str(data.get("contingency_percent")).rstrip("%").strip())
+        except ArithmeticError:
+            percent = None
+        if percent is not None and percent > 30:
+            problems.append("contingency_percent: a contingency fee may be at most 30% "
+                            "(風險代理收費最高不得超過30%)")
+        raw = data.get("matter")
+        kind = str(raw.get("type") or "") if isinstance(raw, dict) else ""
+        if kind in ("刑事", "行政"):
+            problems.append(f"fee_type: contingency fees are not allowed for {kind} matters")
+    return problems
+
+
+# checks across fields, each returning "field: problem" lines
+RULES: dict[type[DocModel], list[Any]] = {ServiceContract: [_contract_rules]}
+
+
 # ----------------------------------------------------------------------------- 結案函
 class HandedDocument(DocModel):
     title: Line = user("文件名稱")
