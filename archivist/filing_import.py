@@ -23,6 +23,7 @@ from archivist import filing, registry
 from archivist.context import Context
 from archivist.errors import ArchivistError, InvalidInput, NotFound
 from archivist.extract import Limits, extract_file
+from archivist.extract.parallel import MIN_FOR_POOL as MIN_POOL
 from archivist.extract.parallel import make_pool
 from archivist.ledger.tables.documents import documents
 from archivist.models import Document, Extraction, ImportItem, ImportSummary, Role, Section
@@ -189,26 +190,38 @@ def _extractions(todo: list[Planned], limits: Limits, pool: Any) -> Iterator[Ext
         return
     from concurrent.futures.process import BrokenProcessPool
 
-    from archivist.extract.parallel import _crashed, _work, workers
+    from archivist.extract.parallel import _work, retry_isolated, workers
 
     ahead = 4 * workers()
     items = iter(todo)
     window: deque[tuple[Planned, Any]] = deque()
+    pools = [pool]
 
     def submit() -> None:
         nxt = next(items, None)
-        if nxt is not None:
-            window.append((nxt, pool.submit(_work, str(nxt.path), nxt.path.name, limits, None)))
-
-    for _ in range(ahead):
-        submit()
-    while window:
-        item, fut = window.popleft()
-        submit()
+        if nxt is None:
+            return
         try:
-            yield fut.result()
-        except BrokenProcessPool:
-            yield _crashed(item.path.name)
+            fut = pools[-1].submit(_work, str(nxt.path), nxt.path.name, limits, None)
+        except (BrokenProcessPool, RuntimeError):  # a worker died: carry on with a new pool
+            pools.append(make_pool(MIN_POOL))
+            fut = pools[-1].submit(_work, str(nxt.path), nxt.path.name, limits, None)
+        window.append((nxt, fut))
+
+    try:
+        for _ in range(ahead):
+            submit()
+        while window:
+            item, fut = window.popleft()
+            try:
+                result = fut.result()
+            except BrokenProcessPool:
+                result = retry_isolated(str(item.path), item.path.name, limits)
+            submit()
+            yield result
+    finally:
+        for extra in pools[1:]:
+            extra.shutdown(cancel_futures=True)
 
 
 def _file_all(ctx: Context, todo: list[Planned], summary: ImportSummary,

@@ -283,3 +283,33 @@ def test_manifest_lists_filed_documents(ctx: Any, make_client: Any) -> None:
     doc = filing.file_bytes(ctx, client.number, "basic", b"id", "id.txt")
     manifest = json.loads((ctx.store.resolve(client.folder) / "manifest.json").read_text())
     assert manifest["documents"][0]["checksum"] == doc.checksum
+
+
+def _killer(path: str, name: str, limits: Any, password: Any) -> Any:
+    import os
+
+    from archivist.extract import extract_file
+
+    if "die" in name:
+        os._exit(1)  # a worker dying (out of memory, a crash in a C library)
+    return extract_file(Path(path), name, limits, password)
+
+
+def test_import_survives_a_dying_worker(ctx: Any, make_client: Any, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from archivist import filing_import
+    from archivist.extract import parallel
+
+    if parallel.workers() < 2:
+        pytest.skip("needs two cores for a process pool")
+    client = make_client()
+    root = tmp_path / "d"
+    root.mkdir()
+    for i in range(10):
+        (root / f"ok{i}.txt").write_text(f"文件 ok{i}", "utf-8")
+    (root / "die.txt").write_text("killer", "utf-8")
+    monkeypatch.setattr(parallel, "_work", _killer)
+    summary = filing_import.import_tree(ctx, root, client=client.number, section="case")
+    flagged = {i.path: i.reason for i in summary.items if i.outcome == "flagged"}
+    assert list(flagged) == ["die.txt"] and "crashed" in flagged["die.txt"]
+    assert summary.filed == 11 and summary.failed == 0

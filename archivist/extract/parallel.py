@@ -46,6 +46,20 @@ def make_pool(count: int) -> ProcessPoolExecutor | None:
                                mp_context=multiprocessing.get_context("fork"))
 
 
+def retry_isolated(path: str, name: str, limits: Limits,
+                   password: str | None = None) -> Extraction:
+    """Extract one file in a process of its own: after a worker died, this tells the file that
+    killed it (flagged) from the ones that were merely in flight with it."""
+    import multiprocessing
+
+    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker,
+                             mp_context=multiprocessing.get_context("fork")) as solo:
+        try:
+            return solo.submit(_work, path, name, limits, password).result()
+        except BrokenProcessPool:
+            return _crashed(name or path)
+
+
 def _crashed(path: str) -> Extraction:
     from archivist.extract import detect_type
 
@@ -64,14 +78,17 @@ def extract_many(items: Sequence[tuple[str, str]], limits: Limits,
     try:
         if pool is None:
             return [extract_file(Path(p), n, limits, password) for p, n in items]
-        futures: list[Future[Extraction]] = [pool.submit(_work, p, n, limits, password)
-                                             for p, n in items]
+        try:
+            futures: list[Future[Extraction]] = [pool.submit(_work, p, n, limits, password)
+                                                 for p, n in items]
+        except (BrokenProcessPool, RuntimeError):  # an earlier batch broke the pool
+            return [extract_file(Path(p), n, limits, password) for p, n in items]
         out = []
         for (p, n), fut in zip(items, futures, strict=True):
             try:
                 out.append(fut.result())
             except BrokenProcessPool:
-                out.append(_crashed(n or p))
+                out.append(retry_isolated(p, n, limits, password))
             except Exception as exc:  # pragma: no cover - extract_file does not raise
                 out.append(Extraction(filetype="unknown", flag="corrupt", reason=str(exc)[:200]))
         return out
