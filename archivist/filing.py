@@ -280,9 +280,14 @@ def file_paths(ctx: Context, client_number: str, paths: Iterable[Path | str], se
         if not p.is_file():
             raise NotFound(f"no file {str(p)[:200]!r}", "Check the path; nothing was filed.")
     texts: list[tuple[Document, str]] = []
-    docs = [file_path(ctx, client_number, p, section, title=title, matter_number=matter_number,
-                      password=password, index=False, texts=texts) for p in items]
-    _after(ctx, texts)
+    docs: list[Document] = []
+    try:
+        for p in items:
+            docs.append(file_path(ctx, client_number, p, section, title=title,
+                                  matter_number=matter_number, password=password, index=False,
+                                  texts=texts))
+    finally:  # what was filed before a failure is indexed and in the manifest all the same
+        _after(ctx, texts)
     return docs
 
 
