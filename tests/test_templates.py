@@ -322,6 +322,15 @@ def test_built_templates_match_the_builder(tmp_path: Path) -> None:
         assert [p.text for p in a.paragraphs] == [p.text for p in b.paragraphs], name
 
 
+def test_rendered_documents_carry_the_render_time(ctx: Any) -> None:
+    from archivist import clock
+
+    clock.set_now("2026-09-01T10:00:00")
+    doc = Document(io.BytesIO(render("closure-letter", full_data("closure-letter"))))
+    assert doc.core_properties.created.year == 2026 and doc.core_properties.created.month == 9
+    assert doc.core_properties.title == "結案函"
+
+
 def test_templates_name_their_east_asian_font() -> None:
     data = catalog.get("service-contract").path.read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -395,6 +404,10 @@ def test_template_add_generates_a_schema_and_renders(invoke: Any, tmp_path: Path
     assert "審查合同；出具法律意見；" in text_of(out.read_bytes())
     # same name again: refused unless --replace (old version kept)
     invoke("template", "add", str(src), "--name", "retainer-contract", code=1)
+    src.write_bytes(_docx_with("{{ firm.name }} 顧問合同（新版）", "{{ client.name }}"))
+    new = invoke.json("template", "add", str(src), "--name", "retainer-contract", "--replace")
+    assert new["version"] != res["version"]
+    assert len(list((home_dir / "templates" / "retainer-contract").glob("*.docx"))) == 2
 
 
 def test_template_add_refuses_sandbox_escapes_and_bad_names(invoke: Any, tmp_path: Path,

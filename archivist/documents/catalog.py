@@ -287,7 +287,8 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
     render.render_docx(data, fieldmod.display_context(sample), key)
 
     root = _home_root(home)
-    assert root is not None
+    if root is None:
+        raise InvalidInput("adding a template needs an archivist home", "Pass --home DIR.")
     folder = root / key
     meta_path = folder / META
     if meta_path.exists() and not replace:

@@ -301,7 +301,3 @@ def batch(ctx: Context, rows: list[tuple[int, str, list[str]]], template_name: s
 
 def data_from_options(data_file: str | None) -> dict[str, Any] | None:
     return fieldmod.load_data_file(data_file) if data_file else None
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)

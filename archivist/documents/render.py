@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
+from archivist import clock
 from archivist.errors import TemplateError
 
 # Quote-like characters Word or an input method may put inside {{ }} / {% %}.
@@ -188,6 +189,9 @@ def render_docx(source: Path | IO[bytes] | bytes, context: dict[str, Any],
     try:
         tpl = _cls()(source)
         tpl.render(clean_values(context), jinja_env=environment())
+        props = tpl.docx.core_properties
+        props.created = props.modified = clock.now()
+        props.last_modified_by = "archivist"
         out = io.BytesIO()
         tpl.save(out)
     except TemplateError:
