@@ -182,7 +182,8 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
     return ctx.ledger.retrying(once)
 
 
-def _after(ctx: Context, items: Sequence[tuple[Document, str]], refresh: bool = True) -> None:
+def _after(ctx: Context, items: Sequence[tuple[Document, str]], refresh: bool = True,
+           new: bool = True) -> None:
     """Index the filed documents and refresh their clients' manifests; failures become warnings
     on the documents (the ledger already holds them)."""
     if not items:
@@ -190,7 +191,7 @@ def _after(ctx: Context, items: Sequence[tuple[Document, str]], refresh: bool = 
     try:
         from archivist import index
 
-        index.add_documents(ctx, items)
+        index.add_documents(ctx, items, new=new)
         for doc, _text in items:
             doc.indexed = True
     except Exception as exc:  # the index is derived: repair later, never lose the filing
@@ -418,5 +419,5 @@ def reextract(ctx: Context, number: str, password: str | None = None) -> Documen
                      doc.client_id, flag=ext.flag, with_password=bool(password))
         doc = by_id(conn, doc.id)
     _warn_flag(doc)
-    _after(ctx, [(doc, ext.text)], refresh=False)
+    _after(ctx, [(doc, ext.text)], refresh=False, new=False)
     return doc

@@ -40,14 +40,19 @@ def fields(doc: Document, text: str) -> dict[str, Any]:
     }
 
 
-def add_documents(ctx: Context, items: Iterable[tuple[Document, str]]) -> int:
-    """Index (or re-index) documents with their text. Waits for the index lock."""
+def add_documents(ctx: Context, items: Iterable[tuple[Document, str]], *,
+                  new: bool = False) -> int:
+    """Index (or re-index) documents with their text. Waits for the index lock. `new=True`
+    (just filed, so not in the index yet) skips the look-up of an older entry to replace."""
     from archivist.index.writer import writer
 
     n = 0
     with writer(ctx.home.index_dir) as w:
         for doc, text in items:
-            w.update_document(**fields(doc, text))
+            if new:
+                w.add_document(**fields(doc, text))
+            else:
+                w.update_document(**fields(doc, text))
             n += 1
     return n
 
