@@ -46,6 +46,14 @@ class Home:
         return self.config_path.is_file()
 
 
+def _expand(raw: str | os.PathLike[str]) -> Path:
+    """`~` and `~user` expanded where they can be; an unknown `~name` is a plain name."""
+    try:
+        return Path(raw).expanduser().absolute()
+    except RuntimeError:
+        return Path(raw).absolute()
+
+
 def locate(explicit: str | os.PathLike[str] | None = None) -> Home:
     """The home to use, or HomeNotFound saying how to create one."""
     source = "--home"
@@ -58,7 +66,7 @@ def locate(explicit: str | os.PathLike[str] | None = None) -> Home:
         source = "the current directory"
     if "\x00" in str(raw):
         raise InvalidInput("the home path contains a NUL character")
-    home = Home(Path(raw).expanduser().absolute())
+    home = Home(_expand(raw))
     if not home.exists():
         raise HomeNotFound(
             f"no archivist home at {home.root} (from {source})",
@@ -72,7 +80,7 @@ def prepare_new(path: str | os.PathLike[str] | None) -> Home:
     raw = path or os.environ.get("ARCHIVIST_HOME") or Path.cwd()
     if "\x00" in str(raw):
         raise InvalidInput("the home path contains a NUL character")
-    home = Home(Path(raw).expanduser().absolute())
+    home = Home(_expand(raw))
     if home.exists():
         raise Conflict(f"an archivist home already exists at {home.root}",
                        "Use it as it is, or choose another --home.")
