@@ -83,6 +83,9 @@ class Ledger:
             )
         if "disk" in text.lower() and "full" in text.lower():
             return StorageError("the disk holding the ledger is full", "Free space and retry.")
+        if "unable to open database file" in text.lower():
+            return StorageError("the ledger could not be opened: its folder is read-only or "
+                                "missing", "Check that archive_store/ is mounted read-write.")
         if "readonly" in text.lower() or "read-only" in text.lower():
             return StorageError("the ledger is read-only", "Check the store's permissions.")
         return StorageError(f"the ledger could not be used: {text}")
