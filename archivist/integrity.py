@@ -41,7 +41,9 @@ Progress = Callable[[int, int], None]  # (done, total)
 
 # The ledger's own files live at the top of the store.
 LEDGER_FILES = {"ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm",
-                "ledger.sqlite3-journal"}
+                "ledger.sqlite3-journal",
+                # the repository's note on what the default store holds (top level only)
+                "README.md"}
 STALE_TMP_SECONDS = 3600
 HASH_THREADS = 4
 INDEX_LINES = 100  # per kind; beyond that one summary line (repair rebuilds)
