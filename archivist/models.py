@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=False, extra="forbid")
+    # defer_build: validators are built on first use, not at import (start-up time)
+    model_config = ConfigDict(frozen=False, extra="forbid", defer_build=True)
 
 
 # --------------------------------------------------------------------------- users and roles
