@@ -188,3 +188,13 @@ def test_out_file_is_not_replaced_without_force(invoke: Any, tmp_path: Path) -> 
     assert out.read_bytes().startswith(b"PK")
     invoke("report", "complaints", "--from", "2026-01-01", "--to", "2026-12-31",
            "--out", str(tmp_path / "no" / "r.docx"), code=1)
+
+
+def test_docx_lists_are_short(monkeypatch: pytest.MonkeyPatch, ctx: Any,
+                              known_set: list[str], tmp_path: Path) -> None:
+    from docx import Document
+
+    monkeypatch.setattr(rc, "DOCX_ROWS", 1)
+    out = rc.write_docx(rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "s.docx")
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "2 in all; the 1 oldest are listed" in text

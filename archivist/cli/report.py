@@ -9,6 +9,8 @@ import click
 
 from archivist.cli.common import emit, json_option, pass_archive
 
+SHOW = 12  # complaint numbers listed per line in the human summary
+
 
 @click.group()
 def report() -> None:
@@ -62,7 +64,9 @@ def complaints(archive: Any, date_from: str, date_to: str, out: str | None, forc
     for title, rows in (("overdue", rep.overdue), ("reopened", rep.reopened),
                         ("open", rep.open)):
         if rows:
-            click.echo(f"{title}: " + ", ".join(r.number for r in rows))
+            shown = ", ".join(r.number for r in rows[:SHOW])
+            more = f" … ({len(rows) - SHOW} more; see --json or --out)" if len(rows) > SHOW else ""
+            click.echo(f"{title}: {shown}{more}")
 
 
 @report.command("service")

@@ -51,6 +51,7 @@ from archivist.models import (
 )
 
 UNCLASSIFIED = "unclassified"
+DOCX_ROWS = 40  # rows per complaint list in the .docx (a short list; --json has all)
 NO_LAWYER = "(none)"
 
 
@@ -201,6 +202,10 @@ def _rows(doc: Any, title: str, rows: list[ComplaintReportRow], empty: str = "�
     if not rows:
         doc.add_paragraph(empty)
         return
+    if len(rows) > DOCX_ROWS:
+        doc.add_paragraph(f"共 {len(rows)} 件，列出最早的 {DOCX_ROWS} 件 ({len(rows)} in all; the "
+                          f"{DOCX_ROWS} oldest are listed, `--json` gives every one).")
+        rows = rows[:DOCX_ROWS]
     _table(doc, ["編號 No.", "客戶 Client", "收到 Received", "類別 Category", "狀態 Status",
                  "承辦 Assignee", "期限 Due", "重開 Reopened"],
            [[r.number, r.client_number, r.received_at.strftime("%Y-%m-%d"),

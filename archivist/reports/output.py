@@ -36,6 +36,9 @@ def write_atomic(target: str | Path, data: bytes, *, overwrite: bool = False) ->
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # an ordinary file for the user, not mkstemp's 0600
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
