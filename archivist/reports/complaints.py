@@ -170,8 +170,11 @@ def report(ctx: Context, date_from: str | date, date_to: str | date) -> Complain
 
 
 # ------------------------------------------------------------------------------- .docx
+LABELS = {**LABELS_ZH, UNCLASSIFIED: "未分類", NO_LAWYER: "未指定"}
+
+
 def _zh(key: str) -> str:
-    return f"{LABELS_ZH[key]} ({key})" if key in LABELS_ZH else key
+    return f"{LABELS[key]} ({key})" if key in LABELS else key
 
 
 def _table(doc: Any, headers: list[str], rows: list[list[Any]]) -> None:
@@ -216,7 +219,7 @@ def _rows(doc: Any, title: str, rows: list[ComplaintReportRow], empty: str = "�
 def _chart_values(data: dict[str, int]) -> dict[str, int]:
     from archivist.reports.charts import label
 
-    return {label(k, LABELS_ZH): v for k, v in data.items()}
+    return {label(k, LABELS): v for k, v in data.items()}
 
 
 def write_docx(rep: ComplaintReport, path: str | Path, firm: str = "", *,
@@ -250,12 +253,12 @@ def write_docx(rep: ComplaintReport, path: str | Path, firm: str = "", *,
         doc.add_paragraph(line, style="List Bullet")
 
     doc.add_heading("分類統計 Breakdown", level=1)
-    charts = [("類別", "Complaints by category", rep.by_category),
-              ("來源渠道", "Complaints by channel", rep.by_channel),
-              ("律師", "Complaints by lawyer", rep.by_lawyer)]
+    charts = [("投訴類別分佈", "Complaints by category", rep.by_category),
+              ("投訴渠道分佈", "Complaints by channel", rep.by_channel),
+              ("各律師涉及投訴件數", "Complaints by lawyer", rep.by_lawyer)]
     for zh_title, en_title, data in charts:
         if data:
-            png = bar_chart(_chart_values(data), f"投訴{zh_title}" if zh else en_title,
+            png = bar_chart(_chart_values(data), zh_title if zh else en_title,
                             xlabel="件數" if zh else "complaints")
             doc.add_picture(io.BytesIO(png), width=Cm(15))
     _counts(doc, "按類別 By category", rep.by_category, rep.total)
