@@ -125,7 +125,9 @@ def test_unsatisfied_feedback_reopens_and_head_closes_a_disputed_one(
     complaints.assign(ctx, c.number, "lin")
     complaints.resolve(ctx_as("lin"), c.number, "報價無誤", "解釋費用")
     clock.set_now("2026-03-10T10:00:00")
+    assert c.first_response_at is None
     again = complaints.feedback(ctx, c.number, "已解釋", "unsatisfied", note="仍認為過高")
+    assert again.first_response_at == clock.now()  # telling the result is a response too
     assert again.status == "reopened" and again.reopen_count == 1
     assert again.due_date == date(2026, 3, 25)  # complaint_days after the reopening
     with pytest.raises(Conflict, match="is 'reopened'"):
