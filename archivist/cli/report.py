@@ -17,6 +17,13 @@ def report() -> None:
     """Reports for management."""
 
 
+def _durations(d: Any) -> str:
+    if not d.count:
+        return "none yet"
+    return (f"median {d.median_days} ({d.median_hours} h), worst {d.worst_days} "
+            f"({d.worst_hours} h, {d.worst_complaint}), n={d.count}")
+
+
 @report.command("complaints")
 @click.option("--from", "date_from", required=True, metavar="DATE",
               help="First day of the period (complaints received from this day).")
@@ -56,10 +63,8 @@ def complaints(archive: Any, date_from: str, date_to: str, out: str | None, forc
           "open": len(rep.open), "overdue": len(rep.overdue), "reopened": len(rep.reopened),
           "by category": rep.by_category, "by channel": rep.by_channel,
           "by responsibility": rep.by_responsibility, "by lawyer": rep.by_lawyer,
-          "first response (days)": f"median {fr.median_days}, worst {fr.worst_days} "
-                                   f"({fr.worst_complaint}), n={fr.count}",
-          "resolution (days)": f"median {rs.median_days}, worst {rs.worst_days} "
-                               f"({rs.worst_complaint}), n={rs.count}",
+          "first response (days)": _durations(fr),
+          "resolution (days)": _durations(rs),
           "proposals": len(rep.proposals)}, False)
     for title, rows in (("overdue", rep.overdue), ("reopened", rep.reopened),
                         ("open", rep.open)):
