@@ -172,3 +172,21 @@ def test_concurrent_filing_from_several_processes(ctx: Any, make_client: Any,
     assert index.search(ctx, "違約金", limit=100).total == 18
     numbers = [d.number for d in filing.list_documents(ctx, client.number)]
     assert len(set(numbers)) == 19
+
+
+def test_single_document_terms_survive_segment_merges(ctx: Any, make_client: Any) -> None:
+    """Terms of one document are kept inline in the term table; merging segments (every few
+    single-document commits) must carry them, with and without stored values."""
+    from archivist.index.writer import MAX_SEGMENTS
+
+    client = make_client()
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
+             "india", "juliet", "kilo", "lima"][: MAX_SEGMENTS * 2]
+    docs = [filing.file_bytes(ctx, client.number, "case", f"{w} 契約第{i}條".encode(),
+                              f"{w}.txt") for i, w in enumerate(words)]
+    for w, doc in zip(words, docs, strict=True):
+        hits = index.search(ctx, w).hits
+        assert [h.document for h in hits] == [doc.number]
+    assert index.search(ctx, "契約").total == len(words)
+    s = index.status(ctx)
+    assert (s.missing, s.stale, s.extra, s.indexed) == ([], [], [], len(words))

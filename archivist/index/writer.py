@@ -28,11 +28,62 @@ def lazy_merge(writer: Any, segments: list[Any]) -> list[Any]:
     return MERGE_SMALL(writer, segments)
 
 
-def _codec() -> Any:
-    from whoosh.codec.whoosh3 import W3Codec
+COMPRESSION = 1  # zlib level of posting blocks: a quarter smaller than none, level 3 costs more
+INLINE_LIMIT = 2  # a term in fewer documents than this keeps its postings in the term table
 
-    # posting blocks uncompressed: a third less time per commit; the index is a bit larger
-    return W3Codec(compression=0)
+
+def _codec() -> Any:
+    """Whoosh's W3 codec with three write-side fixes (the files are the plain W3 format, read by
+    the stock codec):
+    - single-document terms inline in the term table (W3's own inlining calls a method that does
+      not exist, so Whoosh ships it switched off): no posting block, header and pickle per term;
+      the synthetic corpus has ~400 new terms per document, most of them seen once;
+    - field lengths read once per (document, field) while a segment is written, not once per
+      posting;
+    - pickled as a plain W3Codec, so no index depends on this module's path."""
+    from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PostingsWriter
+
+    class PostingsWriter(W3PostingsWriter):  # type: ignore[misc]
+        def finish_postings(self) -> Any:
+            if self.written() or len(self) >= self._inlinelimit:
+                return super().finish_postings()
+            terminfo = self._terminfo
+            terminfo.add_block(self)
+            # a format without values gets None per posting, as a posting block reads back
+            # (ListMatcher.value() would give "" for (), which merging refuses, and
+            # all_items() zips the values)
+            ids = tuple(self._ids)
+            terminfo._inlined = (ids, tuple(self._weights),
+                                 tuple(self._values) if self._values else (None,) * len(ids))
+            self._terminfo = None
+            return terminfo
+
+    class PerDocReader(W3PerDocReader):  # type: ignore[misc]
+        def __init__(self, storage: Any, segment: Any) -> None:
+            super().__init__(storage, segment)
+            self._lengths: dict[tuple[int, str], int] = {}
+
+        def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+            key = (docnum, fieldname)
+            got = self._lengths.get(key)
+            if got is None:
+                got = self._lengths[key] = super().doc_field_length(docnum, fieldname, default)
+            return got
+
+    class Codec(W3Codec):  # type: ignore[misc]
+        def __reduce__(self) -> Any:
+            # the stock codec reads inlined terms whatever its limit; 1 = its safe default
+            return (W3Codec, (self._blocklimit, self._compression, 1))
+
+        def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
+            return PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                  compression=self._compression,
+                                  inlinelimit=self._inlinelimit)
+
+        def per_document_reader(self, storage: Any, segment: Any) -> Any:
+            return PerDocReader(storage, segment)
+
+    return Codec(compression=COMPRESSION, inlinelimit=INLINE_LIMIT)
 
 
 @contextmanager
