@@ -29,15 +29,16 @@ def lazy_merge(writer: Any, segments: list[Any]) -> list[Any]:
 
 
 COMPRESSION = 1  # zlib level of posting blocks: a quarter smaller than none, level 3 costs more
-INLINE_LIMIT = 2  # a term in fewer documents than this keeps its postings in the term table
+INLINE_LIMIT = 8  # a term in fewer documents than this keeps its postings in the term table
 
 
 def _codec() -> Any:
     """Whoosh's W3 codec with three write-side fixes (the files are the plain W3 format, read by
     the stock codec):
-    - single-document terms inline in the term table (W3's own inlining calls a method that does
-      not exist, so Whoosh ships it switched off): no posting block, header and pickle per term;
-      the synthetic corpus has ~400 new terms per document, most of them seen once;
+    - terms of fewer than INLINE_LIMIT documents inline in the term table (W3's own inlining
+      calls a method that does not exist, so Whoosh ships it switched off): no posting block,
+      header, zlib and pickle per term; the synthetic corpus has ~400 new terms per document,
+      most of them seen in few documents;
     - field lengths read once per (document, field) while a segment is written, not once per
       posting;
     - pickled as a plain W3Codec, so no index depends on this module's path."""
