@@ -115,6 +115,9 @@ def create(path: str | os.PathLike[str] | None, firm: str, username: str,
                 made.append(d)
         for d in (home.store_dir, home.index_dir):
             os.chmod(d, 0o750)  # client files: owner and group only, even in a checkout
+            for f in d.iterdir():  # e.g. the repository's README.md in the default store
+                if f.is_file() and not f.is_symlink():
+                    os.chmod(f, 0o640)
         text = config.default_text(firm)
         settings = config.Settings.model_validate(__import__("tomllib").loads(text))
         clock.set_zone(settings.firm.timezone)
