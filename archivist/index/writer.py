@@ -44,11 +44,11 @@ def _codec() -> Any:
     - pickled as a plain W3Codec, so no index depends on this module's path."""
     from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PostingsWriter
 
-    class PostingsWriter(W3PostingsWriter):  # type: ignore[misc]
+    class PostingsWriter(W3PostingsWriter):
         def finish_postings(self) -> Any:
             if self.written() or len(self) >= self._inlinelimit:
                 return super().finish_postings()
-            terminfo = self._terminfo
+            terminfo: Any = self._terminfo  # type: ignore[has-type]
             terminfo.add_block(self)
             # a format without values gets None per posting, as a posting block reads back
             # (ListMatcher.value() would give "" for (), which merging refuses, and
@@ -59,7 +59,7 @@ def _codec() -> Any:
             self._terminfo = None
             return terminfo
 
-    class PerDocReader(W3PerDocReader):  # type: ignore[misc]
+    class PerDocReader(W3PerDocReader):
         def __init__(self, storage: Any, segment: Any) -> None:
             super().__init__(storage, segment)
             self._lengths: dict[tuple[int, str], int] = {}
@@ -71,7 +71,7 @@ def _codec() -> Any:
                 got = self._lengths[key] = super().doc_field_length(docnum, fieldname, default)
             return got
 
-    class Codec(W3Codec):  # type: ignore[misc]
+    class Codec(W3Codec):
         def __reduce__(self) -> Any:
             # the stock codec reads inlined terms whatever its limit; 1 = its safe default
             return (W3Codec, (self._blocklimit, self._compression, 1))
