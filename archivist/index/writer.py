@@ -92,6 +92,9 @@ def writer(path: Path, wait_s: float = LOCK_WAIT_S, **kwargs: Any) -> Iterator[A
     from whoosh.index import LockError
 
     ix = open_index(path)
+    # Separate segment files, not Whoosh's compound file: reading a compound segment pulls the
+    # whole segment into the process (a 118 MB index cost 300 MB RSS per search; 64 MB without).
+    kwargs.setdefault("compound", False)
     deadline = time.monotonic() + wait_s
     delay = 0.01
     while True:
