@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from archivist import audit, clock
 from archivist.context import Context
-from archivist.errors import Conflict, InvalidInput, StorageError
+from archivist.errors import Conflict, InvalidInput
 from archivist.loans import STATUS_ZH, _scope_text, list_loans
 from archivist.models import Loan, Role
 
@@ -99,23 +97,9 @@ def _repeat_as_header(row: Any) -> None:
 
 def write_file(path: Path, data: bytes, force: bool) -> None:
     """Write `data` to `path` atomically; refuse to replace an existing file unless `force`."""
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder", "Give a file name, e.g. 借閱審批單.docx.")
-    if path.exists() and not force:
-        raise Conflict(f"{path} already exists", "Choose another --out, or pass --force.")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"folder {path.parent} does not exist", "Create it first.")
-    tmp = path.parent / f".tmp-{os.getpid()}-{os.urandom(4).hex()}"
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise StorageError(f"could not write {path}: {exc.strerror or exc}") from None
+    from archivist.reports.output import write_atomic
+
+    write_atomic(path, data, overwrite=force)
 
 
 def write_register(ctx: Context, path: Path, start: date | None = None,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -136,6 +137,28 @@ def progress(items: Iterable[Any], length: int | None = None, label: str = "") -
     if sys.stderr.isatty():
         return click.progressbar(items, length=length, label=label, file=sys.stderr)
     return _Quiet(items)
+
+
+@contextlib.contextmanager
+def progress_callback(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A `progress(done, total)` callback for library functions: a bar on a terminal (stderr),
+    nothing when piped. The bar is closed on the way out, also on errors."""
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 class _Quiet:

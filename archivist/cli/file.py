@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.cli.common import emit, json_option, pass_archive, progress_callback, warn
 
 SECTIONS = click.Choice(["basic", "contract", "case", "work", "complaint"])
 LIST_COLUMNS = ["number", "section", "matter_number", "title", "original_name", "filetype",
@@ -85,28 +85,13 @@ def import_(archive: Any, directory: str, client: str | None, section: str | Non
       archivist file import ./scans --client C0001 --section case --matter 2026-MS-0001
       archivist file import ./old --map old.csv --dry-run
     """
-    import sys
 
     from archivist.filing_import import import_tree
 
-    bar: Any = None
-
-    def on_progress(done: int, total: int) -> None:
-        nonlocal bar
-        if not sys.stderr.isatty():
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="Filing", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
-    try:
+    with progress_callback("Filing") as on_progress:
         summary = import_tree(archive, directory, client=client, section=section,
                               matter=matter, map_csv=map_csv, dry_run=dry_run,
                               progress=on_progress)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     if as_json:
         emit(summary, True)
         return

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive
+from archivist.cli.common import emit, json_option, pass_archive, progress_callback
 
 
 @click.group("index")
@@ -58,28 +58,13 @@ def rebuild(archive: Any, as_json: bool) -> None:
     Example:
       archivist index rebuild
     """
-    import sys
 
     from archivist import index as ix
     from archivist.models import Role
 
     archive.require(Role.ARCHIVIST, Role.HEAD, action="rebuild the index")
-    bar: Any = None
-
-    def on_progress(done: int, total: int) -> None:
-        nonlocal bar
-        if not sys.stderr.isatty():
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
-    try:
+    with progress_callback("Indexing") as on_progress:
         n = ix.rebuild(archive, progress=on_progress)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     if as_json:
         emit({"indexed": n}, True)
     else:

@@ -148,7 +148,7 @@ def report(ctx: Context, client_number: str, out: str, *, overwrite: bool = Fals
         data = _doc(ctx.settings.firm.name, client, items)
         from pathlib import Path
 
-        path = str(Path(out).expanduser().resolve())
+        path = str(Path(out).resolve())
         result = ClientReportResult(
             client=client.number, path=path, matters=[m["number"] for m in items],
             lawyers=sorted({lw["username"] for m in items for lw in m["lawyers"]}),

@@ -119,31 +119,11 @@ def document_numbers(conn: Connection, ids: set[int]) -> dict[int, str]:
 def write_out(path: str, data: bytes, *, overwrite: bool = False) -> str:
     """Write an output file (a report, an export) by temp file and rename: a half-written file
     never appears. Refuses to replace an existing file unless `overwrite`."""
-    import contextlib
-    import os
     from pathlib import Path
 
-    from archivist.errors import Conflict, StorageError
+    from archivist.reports.output import write_atomic
 
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise InvalidInput(f"--out {path} is a folder", "Give a file name.")
-    if target.exists() and not overwrite:
-        raise Conflict(f"--out {path} already exists", "Choose another name or pass --force.")
-    if not target.parent.is_dir():
-        raise InvalidInput(f"--out: folder {target.parent} does not exist")
-    tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise StorageError(f"could not write {target}: {exc.strerror or exc}") from None
-    return str(target.resolve())
+    return str(write_atomic(Path(path), data, overwrite=overwrite))
 
 
 def new_id(result: Any) -> int:

@@ -170,7 +170,7 @@ def export(ctx: Context, purpose: str, out: str, *, overwrite: bool = False) -> 
         writer = csv.DictWriter(buf, fieldnames=COLUMNS[key], lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
-        path = str(Path(out).expanduser().resolve())
+        path = str(Path(out).resolve())
         audit.record(conn, actor.username, "client.export", "export", key, purpose=key,
                      path=path, exported=len(rows), left_out=total - len(rows),
                      clients=[r["number"] for r in rows])
