@@ -98,7 +98,7 @@ def sample_files(folder: Path) -> list[Path]:
         table.cell(0, 0).text, table.cell(0, 1).text = "項目", "金額"
         table.cell(1, 0).text, table.cell(1, 1).text = "違約金", "NT$100,000"
         p = folder / "和解備忘錄.docx"
-        d.save(p)
+        d.save(str(p))
         paths.append(p)
     except ImportError:  # pragma: no cover
         pass

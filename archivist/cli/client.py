@@ -146,9 +146,7 @@ def timeline(archive: Any, number: str, as_json: bool) -> None:
          empty="No events.")
 
 
-try:
-    from archivist.cli.client_rights import register as _register_rights
-except ModuleNotFoundError:  # pragma: no cover
-    _register_rights = None
-if _register_rights is not None:
-    _register_rights(client)
+# Consent, status letter and export (policy: written consent, the client's right to know).
+from archivist.cli.client_rights import register as _register_rights  # noqa: E402
+
+_register_rights(client)

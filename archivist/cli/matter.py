@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import click
@@ -359,10 +358,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
                    f"{' '.join(e.text.split())}{told}")
 
 
-_register_duties: Callable[[click.Group], None] | None
-try:
-    from archivist.cli.matter_duties import register as _register_duties
-except ModuleNotFoundError:  # pragma: no cover
-    _register_duties = None
-if _register_duties is not None:
-    _register_duties(matter)
+# Reassignment, declines, deliverables, payments, evaluations (rights and duties).
+from archivist.cli.matter_duties import register as _register_duties  # noqa: E402
+
+_register_duties(matter)

@@ -23,7 +23,7 @@ def user() -> None:
 @click.option("--practice-area", help="Lawyer's practice area.")
 @json_option
 @pass_archive
-def add(archive, username, display_name, roles, licence_number, practice_area, as_json):  # type: ignore[no-untyped-def]
+def add(archive, username, display_name, roles, licence_number, practice_area, as_json):
     """Add a user.
 
     \b
@@ -44,7 +44,7 @@ def add(archive, username, display_name, roles, licence_number, practice_area, a
 @click.option("--active-only", is_flag=True, help="Leave out deactivated users.")
 @json_option
 @pass_archive
-def list_(archive, active_only, as_json):  # type: ignore[no-untyped-def]
+def list_(archive, active_only, as_json):
     """List users and their roles.
 
     \b
@@ -63,7 +63,7 @@ def list_(archive, active_only, as_json):  # type: ignore[no-untyped-def]
 @click.argument("username")
 @json_option
 @pass_archive
-def deactivate(archive, username, as_json):  # type: ignore[no-untyped-def]
+def deactivate(archive, username, as_json):
     """Deactivate a user: they can no longer act. Their records stay.
 
     \b
@@ -80,7 +80,7 @@ def deactivate(archive, username, as_json):  # type: ignore[no-untyped-def]
 @click.argument("username")
 @json_option
 @pass_archive
-def activate(archive, username, as_json):  # type: ignore[no-untyped-def]
+def activate(archive, username, as_json):
     """Reactivate a deactivated user.
 
     \b
@@ -101,7 +101,7 @@ def activate(archive, username, as_json):  # type: ignore[no-untyped-def]
 @click.option("--practice-area", help="Lawyer's practice area.")
 @json_option
 @pass_archive
-def edit(archive, username, display_name, roles, licence_number, practice_area, as_json):  # type: ignore[no-untyped-def]
+def edit(archive, username, display_name, roles, licence_number, practice_area, as_json):
     """Change a user's name, roles, licence number or practice area (audited).
 
     \b
