@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date, datetime, time, timedelta
+from time import sleep as _sleep
 from typing import TYPE_CHECKING, Any
 
 from archivist import access, audit
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 _SEARCHERS: dict[tuple[str, int], Any] = {}  # one open searcher per index, refreshed when it changes
 SNIPPET_CHARS = 160
+READ_ATTEMPTS = 4
 MAX_QUERY = 1000
 
 
@@ -124,28 +126,26 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
     hits: list[SearchHit] = []
     total = 0
     if not any(f is NullQuery for f in filters):
-        s = _searcher(ctx.home.index_dir)
         flt = And(filters) if len(filters) > 1 else (filters[0] if filters else None)
         kwargs: dict[str, Any] = {"filter": flt}
         if sort == "date":
             kwargs["sortedby"] = "date"
             kwargs["reverse"] = True
-        res = s.search_page(parsed, page, pagelen=limit, **kwargs)
-        total = res.total
-        pattern = terms_pattern(text for field, text in parsed.iter_all_terms()
-                                if field in ("content", "title", "name")
-                                and isinstance(text, str))
-        for hit in res:
-            fields = hit.fields()
-            marked = " ".join(snippet(fields.get("content") or "", pattern,
-                                      SNIPPET_CHARS).split())
-            hits.append(SearchHit(
-                client=fields["client"], client_name="", document=fields["doc"],
-                title=fields.get("title", ""), original_name=fields.get("original_name", ""),
-                section=fields.get("section", ""), date=fields["date"].date().isoformat()
-                if fields.get("date") else "", score=round(float(hit.score or 0.0), 4),
-                snippet=plain(marked), highlighted=marked,
-                matter=fields.get("matter") or None, filetype=fields.get("type") or None))
+        for attempt in range(READ_ATTEMPTS):
+            s = _searcher(ctx.home.index_dir)
+            try:
+                total, hits = _collect(s, parsed, page, limit, kwargs)
+                break
+            except Exception:
+                # Another process merged segments away under this searcher (their files are
+                # read lazily): drop it and read again from a fresh one.
+                _drop_searchers()
+                if attempt == READ_ATTEMPTS - 1:
+                    from archivist.errors import Busy
+
+                    raise Busy("the full-text index kept changing while it was read",
+                               "Run the search again.") from None
+                _sleep(0.05 * (attempt + 1))
     clients_shown = sorted({h.client for h in hits})
     with ctx.ledger.write() as conn:
         names = _client_names(conn, clients_shown)
@@ -157,6 +157,32 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
                      date_to=str(end) if end else None, page=page, total=total,
                      clients=clients_shown, documents=[h.document for h in hits])
     return SearchResult(total=total, page=page, limit=limit, hits=hits)
+
+
+def _collect(s: Any, parsed: Any, page: int, limit: int, kwargs: dict[str, Any]
+             ) -> tuple[int, list[SearchHit]]:
+    res = s.search_page(parsed, page, pagelen=limit, **kwargs)
+    pattern = terms_pattern(text for field, text in parsed.iter_all_terms()
+                            if field in ("content", "title", "name") and isinstance(text, str))
+    hits = []
+    for hit in res:
+        fields = hit.fields()
+        marked = " ".join(snippet(fields.get("content") or "", pattern, SNIPPET_CHARS).split())
+        hits.append(SearchHit(
+            client=fields["client"], client_name="", document=fields["doc"],
+            title=fields.get("title", ""), original_name=fields.get("original_name", ""),
+            section=fields.get("section", ""), date=fields["date"].date().isoformat()
+            if fields.get("date") else "", score=round(float(hit.score or 0.0), 4),
+            snippet=plain(marked), highlighted=marked,
+            matter=fields.get("matter") or None, filetype=fields.get("type") or None))
+    return res.total, hits
+
+
+def _drop_searchers() -> None:
+    for old in list(_SEARCHERS.values()):
+        with contextlib.suppress(Exception):
+            old.close()
+    _SEARCHERS.clear()
 
 
 def _searcher(path: Any) -> Any:
@@ -183,10 +209,7 @@ def _searcher(path: Any) -> Any:
         if fresh is not None:
             _SEARCHERS[key] = fresh
             return fresh
-    for old in list(_SEARCHERS.values()):
-        with contextlib.suppress(Exception):
-            old.close()
-    _SEARCHERS.clear()
+    _drop_searchers()
     s = open_index(path).searcher()
     _SEARCHERS[key] = s
     return s
