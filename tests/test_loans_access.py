@@ -79,3 +79,18 @@ def test_search_hits_begin_at_checkout_and_end_at_return(lent: dict[str, Any],
     assert hits() == [s["doc"]]
     loans.return_(s["clerk"], number)
     assert hits() == []
+
+
+def test_client_list_shows_the_owner_of_a_lent_matter_only_while_out(
+        lent: dict[str, Any]) -> None:
+    from archivist import registry
+
+    s = lent
+    assert registry.list_clients(s["lin"]) == []
+    number = loans.request(s["lin"], s["client"].number, purpose="準備開庭",
+                           matter=s["matter"]).loan.number
+    loans.approve(s["mei"], number)
+    loans.checkout(s["clerk"], number, ack_confidentiality=True)
+    assert [c.number for c in registry.list_clients(s["lin"])] == [s["client"].number]
+    loans.return_(s["clerk"], number)
+    assert registry.list_clients(s["lin"]) == []
