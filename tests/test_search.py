@@ -199,3 +199,26 @@ def test_cli_json_keys_and_human_output(invoke: Any, ctx: Any, make_client: Any)
     res = invoke("search", "違約", "--from", "not-a-date", code=1)
     assert "Traceback" not in res.output
     assert invoke.json("search", "nothingmatches") == []
+
+
+def test_total_is_exact_and_pages_cover_every_match(ctx: Any, make_client: Any) -> None:
+    """The count shown beside the first page is the exact number of matching documents (found
+    in the same pass as the top hits), and paging through reaches each of them once."""
+    client = make_client("陳大文")
+    expected = set()
+    for i in range(36):
+        text = "本約定之違約責任。" * (1 + i % 7) + f"第{i}號。" + "其他條款。" * (i % 5)
+        title = f"違約責任 {i}.txt" if i % 4 == 0 else f"文件 {i}.txt"
+        expected.add(filing.file_bytes(ctx, client.number, "case", text.encode(), title,
+                                       source="filed").number)
+    for i in range(5):  # noise that must not be counted
+        filing.file_bytes(ctx, client.number, "case", "違反約定，責任自負。".encode(),
+                          f"noise {i}.txt", source="filed")
+    first = index.search(ctx, "違約責任", limit=5)
+    assert first.total == len(expected)
+    seen: list[str] = []
+    for page in range(1, 9):
+        res = index.search(ctx, "違約責任", limit=5, page=page)
+        assert res.total == len(expected)
+        seen += [h.document for h in res.hits]
+    assert sorted(seen) == sorted(expected)
