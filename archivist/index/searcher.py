@@ -221,13 +221,12 @@ def _searcher(path: Any) -> Any:
         key = (str(path), 0)
     s = _SEARCHERS.get(key)
     if s is not None:
-        try:
-            fresh = s.refresh()
-        except Exception:  # files gone under us: open anew
-            fresh = None
-        if fresh is not None:
-            _SEARCHERS[key] = fresh
-            return fresh
+        # Not Searcher.refresh(): whoosh-reloaded's refresh reuses a segment's reader even when
+        # the segment has new deletions, and keeps segments a merge has removed, so replaced
+        # or merged documents would still be found. A changed index gets a new searcher.
+        with contextlib.suppress(Exception):
+            if s.up_to_date():
+                return s
     _drop_searchers()
     s = open_index(path).searcher()
     _SEARCHERS[key] = s
