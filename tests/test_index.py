@@ -190,3 +190,83 @@ def test_single_document_terms_survive_segment_merges(ctx: Any, make_client: Any
     assert index.search(ctx, "契約").total == len(words)
     s = index.status(ctx)
     assert (s.missing, s.stale, s.extra, s.indexed) == ([], [], [], len(words))
+
+
+def _segment_files(index_dir: Path) -> set[str]:
+    return {p.name.split(".")[0] for p in index_dir.glob("MAIN_*") if "WRITELOCK" not in p.name}
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small batches already take the multi-core path (a worker process writes a segment)."""
+    import archivist.index.writer as iw
+
+    monkeypatch.setattr(iw, "PARALLEL_MIN", 4)
+    monkeypatch.setattr(iw, "_workers", lambda: 2)
+
+
+def test_batches_indexed_on_two_cores_find_everything_and_replace(
+        ctx: Any, make_client: Any, parallel: None) -> None:
+    client = make_client()
+    docs = [filing.file_bytes(ctx, client.number, "case", f"違約責任 item{i}".encode(),
+                              f"{i}.txt") for i in range(10)]
+    index.delete_documents(ctx, [d.number for d in docs])
+    assert index.add_documents(ctx, [(d, f"違約責任 item{i}") for i, d in enumerate(docs)],
+                               new=True) == 10
+    assert index.search(ctx, "違約責任").total == 10
+    assert {h.document for h in index.search(ctx, "item7").hits} == {docs[7].number}
+    # re-indexing replaces the entries, wherever they were written
+    index.add_documents(ctx, [(d, f"保密義務 redo{i}") for i, d in enumerate(docs)])
+    assert index.search(ctx, "違約責任").total == 0
+    assert index.search(ctx, "保密義務").total == 10
+    s = index.status(ctx)
+    assert (s.missing, s.stale, s.extra, s.indexed) == ([], [], [], 10)
+
+
+def test_a_failing_index_worker_costs_nothing(ctx: Any, make_client: Any, parallel: None,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import archivist.index.writer as iw
+
+    def broken(index_dir: str, docs: list[dict[str, Any]]) -> Any:
+        os._exit(9)  # as if the worker were killed
+
+    monkeypatch.setattr(iw, "_build_segment", broken)
+    client = make_client()
+    docs = [filing.file_bytes(ctx, client.number, "case", f"合同 n{i}".encode(), f"{i}.txt")
+            for i in range(8)]
+    index.delete_documents(ctx, [d.number for d in docs])
+    index.add_documents(ctx, [(d, f"合同 n{i}") for i, d in enumerate(docs)], new=True)
+    assert index.search(ctx, "合同").total == 8
+
+
+def test_worker_segments_of_a_cancelled_batch_are_never_seen(
+        ctx: Any, make_client: Any, parallel: None) -> None:
+    from archivist.index.writer import add_many, writer
+
+    client = make_client()
+    doc = filing.file_bytes(ctx, client.number, "case", "甲".encode(), "a.txt")
+    before = _segment_files(ctx.home.index_dir)
+    batch = [index.fields(doc.model_copy(update={"number": f"Z-{i}"}), f"幽靈 {i}")
+             for i in range(6)]
+    with pytest.raises(RuntimeError, match="boom"), writer(ctx.home.index_dir) as w:
+        add_many(w, batch)
+        raise RuntimeError("boom")
+    assert index.search(ctx, "幽靈").total == 0
+    index.add_documents(ctx, [(doc, "甲")])  # the next commit removes the orphaned files
+    assert _segment_files(ctx.home.index_dir) - before <= _segment_files(ctx.home.index_dir)
+    assert index.status(ctx).extra == []
+    assert index.search(ctx, "幽靈").total == 0
+
+
+def test_a_long_lived_process_sees_replaced_and_merged_documents(ctx: Any,
+                                                                 make_client: Any) -> None:
+    client = make_client()
+    doc = filing.file_bytes(ctx, client.number, "case", "舊文字 oldword".encode(), "a.txt")
+    assert index.search(ctx, "oldword").total == 1  # this process now holds a searcher
+    index.add_documents(ctx, [(doc, "新文字 newword")])
+    assert index.search(ctx, "oldword").total == 0
+    assert index.search(ctx, "newword").total == 1
+    for i in range(12):  # enough commits for segments to be merged away
+        filing.file_bytes(ctx, client.number, "case", f"其他 more{i}".encode(), f"{i}.txt")
+        assert index.search(ctx, "newword").total == 1
+    assert index.search(ctx, "其他").total == 12

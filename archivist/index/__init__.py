@@ -44,17 +44,12 @@ def add_documents(ctx: Context, items: Iterable[tuple[Document, str]], *,
                   new: bool = False) -> int:
     """Index (or re-index) documents with their text. Waits for the index lock. `new=True`
     (just filed, so not in the index yet) skips the look-up of an older entry to replace."""
-    from archivist.index.writer import writer
+    from archivist.index.writer import add_many, writer
 
-    n = 0
+    docs = [fields(doc, text) for doc, text in items]
     with writer(ctx.home.index_dir) as w:
-        for doc, text in items:
-            if new:
-                w.add_document(**fields(doc, text))
-            else:
-                w.update_document(**fields(doc, text))
-            n += 1
-    return n
+        add_many(w, docs, replace=not new)
+    return len(docs)
 
 
 def delete_documents(ctx: Context, numbers: Iterable[str]) -> int:
@@ -182,7 +177,7 @@ def rebuild(ctx: Context, progress: Progress | None = None) -> int:
 
     from archivist.extract.parallel import make_pool
     from archivist.index.schema import create
-    from archivist.index.writer import writer
+    from archivist.index.writer import add_many, writer
     from archivist.ledger.tables.documents import documents
 
     target = ctx.home.index_dir
@@ -203,8 +198,7 @@ def rebuild(ctx: Context, progress: Progress | None = None) -> int:
                 break
             texts = _texts(ctx, chunk, pool)
             with writer(tmp) as w:
-                for doc, text in zip(chunk, texts, strict=True):
-                    w.add_document(**fields(doc, text))
+                add_many(w, [fields(doc, text) for doc, text in zip(chunk, texts, strict=True)])
             done += len(chunk)
             if progress:
                 progress(done, total)

@@ -1,6 +1,13 @@
 """Writing to the index: one context manager that waits for the Whoosh lock (so several
 processes filing at once never lose an update), commits on success, and cancels and re-raises
-on failure."""
+on failure; and `add_many`, which indexes a large batch on every core.
+
+Whoosh indexes in pure Python on one core, and indexing is most of the cost of filing. For a
+batch of PARALLEL_MIN documents or more, `add_many` hands a share of the batch to each of the
+other cores: a forked worker writes its share as a segment of its own (without the lock, which
+this process holds) and returns the segment, which the commit adds to the table of contents. If
+a worker fails, this process indexes that share itself; if the commit never happens, the
+workers' files are not in any table of contents and Whoosh deletes them at the next commit."""
 
 from __future__ import annotations
 
@@ -87,6 +94,65 @@ def _codec() -> Any:
     return Codec(compression=COMPRESSION, inlinelimit=INLINE_LIMIT)
 
 
+PARALLEL_MIN = 100  # documents: below this a batch is indexed in this process
+
+
+def _workers() -> int:
+    from archivist.extract.parallel import workers
+
+    return workers()
+
+
+def _build_segment(index_dir: str, docs: list[dict[str, Any]]) -> Any:
+    """In a worker process: write `docs` as a new segment and return it (not yet committed)."""
+    from whoosh.writing import SegmentWriter
+
+    w = SegmentWriter(open_index(Path(index_dir)), _lk=False, codec=_codec(), compound=False)
+    try:
+        for fields in docs:
+            w.add_document(**fields)
+        return w._finalize_segment()
+    except BaseException:
+        w.cancel()
+        raise
+
+
+def add_many(w: Any, docs: list[dict[str, Any]], *, replace: bool = False) -> None:
+    """Add `docs` (field dicts) to the open writer `w` from `writer()`; with `replace`, older
+    entries of the same document numbers are deleted first (as update_document does)."""
+    if replace:
+        for fields in docs:
+            w.delete_by_term("doc", fields["doc"])
+    cores = _workers()
+    if len(docs) < PARALLEL_MIN or cores < 2:
+        for fields in docs:
+            w.add_document(**fields)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Equal shares by text size; this process keeps the first share.
+    shares: list[list[dict[str, Any]]] = [[] for _ in range(cores)]
+    sizes = [0] * cores
+    for fields in sorted(docs, key=lambda f: -len(f.get("content") or "")):
+        i = sizes.index(min(sizes))
+        shares[i].append(fields)
+        sizes[i] += len(fields.get("content") or "") + 1
+    mine, theirs = shares[0], [s for s in shares[1:] if s]
+    folder = str(w.storage.folder)
+    with ProcessPoolExecutor(max_workers=len(theirs),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_build_segment, folder, share) for share in theirs]
+        for fields in mine:
+            w.add_document(**fields)
+        for share, future in zip(theirs, futures, strict=True):
+            try:
+                w.archivist_segments.append(future.result())
+            except Exception:  # noqa: BLE001 - a worker died or failed: index its share here
+                for fields in share:
+                    w.add_document(**fields)
+
+
 @contextmanager
 def writer(path: Path, wait_s: float = LOCK_WAIT_S, **kwargs: Any) -> Iterator[Any]:
     from whoosh.index import LockError
@@ -108,10 +174,15 @@ def writer(path: Path, wait_s: float = LOCK_WAIT_S, **kwargs: Any) -> Iterator[A
                            "`archivist index rebuild` can catch up later.") from None
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.25)
+    w.archivist_segments = []  # segments written by add_many's workers, committed with ours
+
+    def merge(writer: Any, segments: list[Any]) -> list[Any]:
+        return lazy_merge(writer, segments) + writer.archivist_segments
+
     try:
         yield w
     except BaseException:
         w.cancel()
         raise
     else:
-        w.commit(mergetype=lazy_merge)
+        w.commit(mergetype=merge)
