@@ -97,6 +97,33 @@ def test_client_list_imports_only_what_it_uses(home_dir: Path) -> None:
     assert code in (0, None)
     assert present(modules, ["docxtpl", "docx", "pypdf", "whoosh", "matplotlib", "jinja2",
                              "sqlalchemy.orm", "pypinyin", "cryptography"]) == []
+    # only the models it shows: users and clients, not loans, complaints, templates ...
+    assert sorted(m for m in modules if m.startswith("archivist.models.")) == [
+        "archivist.models.base"]
+
+
+def test_the_console_script_keeps_exit_codes_and_resumes_the_collector(home_dir: Path) -> None:
+    probe = ("import gc, sys\n"
+             "import archivist.cli.common as c\n"
+             "seen = []\n"
+             "orig = c.resume_gc\n"
+             "def spy():\n"
+             "    orig(); seen.append(gc.isenabled())\n"
+             "c.resume_gc = spy\n"
+             "from archivist.cli import run\n"
+             "try:\n"
+             "    run()\n"
+             "finally:\n"
+             "    print('GC', seen, gc.isenabled(), file=sys.stderr)\n")
+    ok = subprocess.run([sys.executable, "-c", probe, "--home", str(home_dir), "--as", "mei",
+                         "client", "list", "--json"], capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout) == []
+    assert "GC [True] True" in ok.stderr  # collecting again once the context was open
+    bad = subprocess.run([sys.executable, "-m", "archivist", "--home", str(home_dir), "--as",
+                          "mei", "client", "show", "Z9999"], capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1, bad.stderr
 
 
 def test_search_does_not_load_document_libraries(home_dir: Path) -> None:

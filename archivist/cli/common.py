@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import json
 import sys
 import unicodedata
@@ -20,6 +21,15 @@ def json_option(f: F) -> F:
                         help="Print JSON (stable keys) instead of a table.")(f)
 
 
+def resume_gc() -> None:
+    """End of start-up (see archivist.cli.run): the modules and objects loaded so far stay for
+    the life of the process, so they are frozen out of the collector's scans, and the cyclic
+    collector runs again for the command's own work (a long import keeps its memory bounded)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def get_context(click_ctx: click.Context) -> Any:
     """The library Context for this invocation, opened once and closed at the end."""
     root = click_ctx.find_root()
@@ -29,6 +39,7 @@ def get_context(click_ctx: click.Context) -> Any:
         from archivist.context import open_context
 
         archive = open_context(obj.get("home"), obj.get("user"))
+        resume_gc()
         obj["archive"] = archive
         root.call_on_close(archive.close)
     return obj["archive"]

@@ -1,0 +1,109 @@
+"""Models of filed documents, import, search and the index."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from archivist.models.base import Model, Section
+
+
+# --------------------------------------------------------------------------- documents and search
+class Extraction(Model):
+    """The text of one file, or why there is none (a flagged document is still filed)."""
+
+    filetype: str
+    text: str = ""
+    pages: int | None = None
+    flag: str | None = None  # encrypted|no_text|corrupt|truncated|unknown_type|empty|too_large|
+    #                          zip_bomb|timeout|encoding
+    reason: str | None = None
+    encoding: str | None = None
+
+    @property
+    def flagged(self) -> bool:
+        return self.flag is not None
+
+
+class Document(Model):
+    id: int
+    number: str
+    client_id: int
+    client_number: str
+    client_name: str = ""
+    matter_id: int | None = None
+    matter_number: str | None = None
+    section: Section
+    title: str
+    original_name: str
+    path: str  # relative to archive_store/
+    size: int
+    checksum: str
+    checksum_algo: str = "sha256"
+    filetype: str
+    pages: int | None = None
+    text_status: str = "ok"  # ok | flagged
+    flag: str | None = None
+    flag_reason: str | None = None
+    text_chars: int | None = None
+    encoding: str | None = None
+    source: str = "filed"
+    version_of: int | None = None
+    template: str | None = None
+    template_version: str | None = None
+    template_data: dict[str, Any] | None = None
+    filed_at: datetime
+    filed_by: str
+    indexed: bool | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ImportItem(Model):
+    path: str
+    outcome: str  # filed | skipped | flagged | failed | would-file | would-skip
+    document: str | None = None
+    client: str | None = None
+    reason: str | None = None
+
+
+class ImportSummary(Model):
+    filed: int = 0
+    skipped: int = 0
+    flagged: int = 0
+    failed: int = 0
+    dry_run: bool = False
+    items: list[ImportItem] = Field(default_factory=list)
+
+
+class SearchHit(Model):
+    client: str
+    client_name: str
+    document: str
+    title: str
+    original_name: str
+    section: str
+    date: str
+    score: float
+    snippet: str
+    matter: str | None = None
+    filetype: str | None = None
+    highlighted: str | None = None  # snippet with [[ ]] around the matched words
+
+
+class SearchResult(Model):
+    total: int
+    page: int
+    limit: int
+    hits: list[SearchHit] = Field(default_factory=list)
+
+
+class IndexStatus(Model):
+    missing: list[str] = Field(default_factory=list)  # in the ledger, not in the index
+    stale: list[str] = Field(default_factory=list)  # in both, but the index holds an old state
+    extra: list[str] = Field(default_factory=list)  # in the index, not in the ledger
+    documents: int = 0
+    indexed: int = 0
+    version_ok: bool = True
+    message: str | None = None
