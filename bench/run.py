@@ -80,8 +80,8 @@ def load_corpus(work: Path, size: Size) -> Any:
     return generate(work / "corpus", size.docs, n_queries=size.queries)
 
 
-def run_sections(names: list[str], size: Size, work: Path, reuse: bool = False
-                 ) -> dict[str, Section]:
+def run_sections(names: list[str], size: Size, work: Path, reuse: bool = False,
+                 skip: frozenset[str] = frozenset()) -> dict[str, Section]:
     from bench import check_backup, contracts, filing, search, startup
 
     t0 = time.perf_counter()
@@ -116,7 +116,7 @@ def run_sections(names: list[str], size: Size, work: Path, reuse: bool = False
             elif name == "filing":
                 home = filing.run(sec, work, corpus, size.heavy_runs)
             elif name == "search":
-                search.run(sec, work, corpus, size.runs, home, size.heavy_runs)
+                search.run(sec, work, corpus, size.runs, home, size.heavy_runs, skip)
             elif name == "contracts":
                 contracts.run(sec, work, size.renders, size.batch, home)
             elif name == "check":
@@ -202,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reuse", action="store_true",
                    help="Reuse a home filed by an earlier run in --workdir (skips filing unless "
                         "it is asked for with --only).")
+    p.add_argument("--skip", default="",
+                   help="Comma-separated: reference (the raw-Whoosh index), rebuild (`index "
+                        "rebuild`); at 100k documents each costs about as long as filing.")
     p.add_argument("--update", action="store_true",
                    help="Keep the other sections already in the results file (with --only).")
     a = p.parse_args(argv)
@@ -215,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.startup_runs:
         size = replace(size, startup_runs=a.startup_runs)
     names = SECTIONS if not a.only else [s.strip() for s in a.only.split(",") if s.strip()]
+    skip = frozenset(x.strip() for x in a.skip.split(",") if x.strip())
+    if skip - {"reference", "rebuild"}:
+        p.error(f"unknown --skip: {', '.join(sorted(skip - {'reference', 'rebuild'}))}")
     unknown = set(names) - set(SECTIONS)
     if unknown:
         p.error(f"unknown sections: {', '.join(sorted(unknown))}")
@@ -226,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     load0 = [round(x, 2) for x in os.getloadavg()]
     try:
-        sections = run_sections(names, size, work, a.reuse)
+        sections = run_sections(names, size, work, a.reuse, skip)
     finally:
         if not a.keep and a.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

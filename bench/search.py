@@ -191,18 +191,26 @@ def archivist_search_fn(ctx: Any) -> Any | None:
 
 
 def run(sec: Section, work: Path, corpus: Corpus, runs: int, home: Any | None,
-        heavy_runs: int | None = None) -> None:
+        heavy_runs: int | None = None, skip: frozenset[str] = frozenset()) -> None:
+    """`skip` may hold "reference" (no raw-Whoosh index is built: our rows stand alone) and
+    "rebuild" (no `index rebuild`): each costs as long as filing at 100k documents."""
     heavy = heavy_runs or runs
-    ref = run_reference(sec, work, corpus, runs, heavy)
     n = len(corpus.docs)
-    sec.row("raw Whoosh indexing", ref["index_docs_per_s"], "docs/s", runs=heavy)
-    sec.row("raw Whoosh index size", ref["index_bytes"] / 2**20, "MB",
-            per_1k_docs_mb=ref["index_bytes"] / 2**20 / n * 1000)
-    sec.row("raw Whoosh search median, searcher per query", ref["open_median"], "s",
-            "raw Whoosh, one searcher", ref["median"])
+    ref: dict[str, Any] = {}
+    if "reference" in skip:
+        sec.note("raw Whoosh reference not built in this run (--skip reference)")
+    else:
+        ref = run_reference(sec, work, corpus, runs, heavy)
+        sec.row("raw Whoosh indexing", ref["index_docs_per_s"], "docs/s", runs=heavy)
+        sec.row("raw Whoosh index size", ref["index_bytes"] / 2**20, "MB",
+                per_1k_docs_mb=ref["index_bytes"] / 2**20 / n * 1000)
+        sec.row("raw Whoosh search median, searcher per query", ref["open_median"], "s",
+                "raw Whoosh, one searcher", ref["median"])
+    raw = "raw Whoosh, one searcher" if ref else None
     if home is None:
-        sec.row("raw Whoosh search median", ref["median"], "s")
-        sec.row("raw Whoosh search p95", ref["p95"], "s")
+        if ref:
+            sec.row("raw Whoosh search median", ref["median"], "s")
+            sec.row("raw Whoosh search p95", ref["p95"], "s")
         sec.skip("archivist's filing did not run, so there is no archive to search")
         return
     from archivist.context import open_context
@@ -210,14 +218,13 @@ def run(sec: Section, work: Path, corpus: Corpus, runs: int, home: Any | None,
     index_dir = home.root / "index"
     ours_size = dir_size(index_dir)
     if ours_size > 4096:
-        sec.row("index size", ours_size / 2**20, "MB", "raw Whoosh", ref["index_bytes"] / 2**20,
+        sec.row("index size", ours_size / 2**20, "MB", "raw Whoosh" if ref else None,
+                ref["index_bytes"] / 2**20 if ref else None,
                 per_1k_docs_mb=ours_size / 2**20 / n * 1000)
     ctx = open_context(home.root, "mei")
     try:
         fn = archivist_search_fn(ctx)
         if fn is None:
-            sec.row("raw Whoosh search median", ref["median"], "s")
-            sec.row("raw Whoosh search p95", ref["p95"], "s")
             sec.skip("archivist's search library function was not found")
             return
         for q in corpus.queries[:5]:
@@ -226,14 +233,18 @@ def run(sec: Section, work: Path, corpus: Corpus, runs: int, home: Any | None,
                        runs, budget_s=240)
     finally:
         ctx.close()
-    sec.row("search median (top 10, highlights)", median(lat), "s", "raw Whoosh, one searcher",
-            ref["median"], runs=len(lat))
-    sec.row("search p95 (top 10, highlights)", percentile(lat, 95), "s",
-            "raw Whoosh, one searcher", ref["p95"], runs=len(lat), target=0.050)
-    sec.row("search median vs per-query searcher", median(lat), "s",
-            "raw Whoosh, searcher per query", ref["open_median"], runs=len(lat))
+    sec.row("search median (top 10, highlights)", median(lat), "s", raw, ref.get("median"),
+            runs=len(lat))
+    sec.row("search p95 (top 10, highlights)", percentile(lat, 95), "s", raw, ref.get("p95"),
+            runs=len(lat), target=0.050)
+    if ref:
+        sec.row("search median vs per-query searcher", median(lat), "s",
+                "raw Whoosh, searcher per query", ref["open_median"], runs=len(lat))
     cli_search(sec, home, corpus, ref)
-    rebuild(sec, home, corpus, heavy, ref)
+    if "rebuild" in skip:
+        sec.note("`index rebuild` not measured in this run (--skip rebuild)")
+    else:
+        rebuild(sec, home, corpus, heavy, ref)
 
 
 def cli_search(sec: Section, home: Any, corpus: Corpus, ref: dict[str, Any]) -> None:
@@ -252,7 +263,8 @@ def cli_search(sec: Section, home: Any, corpus: Corpus, ref: dict[str, Any]) -> 
             return
         times.append(res.seconds)
     sec.row("`archivist search` command (whole process)", median(times), "s",
-            "raw Whoosh, searcher per query", ref["open_median"], runs=len(queries))
+            "raw Whoosh, searcher per query" if ref else None, ref.get("open_median"),
+            runs=len(queries))
 
 
 def rebuild(sec: Section, home: Any, corpus: Corpus, runs: int, ref: dict[str, Any]) -> None:
@@ -270,8 +282,9 @@ def rebuild(sec: Section, home: Any, corpus: Corpus, runs: int, ref: dict[str, A
         times.append(res.seconds)
         rss.append(res.maxrss_mb)
     t = median(times)
-    sec.row("index rebuild (extract + index)", n / t, "docs/s", "raw Whoosh indexing",
-            ref["index_docs_per_s"], runs=runs, seconds=t)
+    sec.row("index rebuild (extract + index)", n / t, "docs/s",
+            "raw Whoosh indexing" if ref else None, ref.get("index_docs_per_s"), runs=runs,
+            seconds=t)
     sec.row("index rebuild peak memory", median(rss), "MB", runs=runs)
     st = run_measured(argv + ["index", "status", "--json"], env=env, timeout=3600)
     if st.returncode == 0:
