@@ -270,3 +270,40 @@ def test_a_long_lived_process_sees_replaced_and_merged_documents(ctx: Any,
         filing.file_bytes(ctx, client.number, "case", f"其他 more{i}".encode(), f"{i}.txt")
         assert index.search(ctx, "newword").total == 1
     assert index.search(ctx, "其他").total == 12
+
+
+def test_merged_segments_keep_postings_positions_and_deletions(
+        ctx: Any, make_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import archivist.index.writer as iw
+    from archivist.index.schema import open_index
+
+    monkeypatch.setattr(iw, "MAX_SEGMENTS", 100)  # one segment per filing, no merges yet
+    client = make_client()
+    docs = [filing.file_bytes(ctx, client.number, "case",
+                              f"違約責任第{i}條 word{i} common".encode(), f"{i}.txt")
+            for i in range(9)]
+    index.delete_documents(ctx, [docs[2].number, docs[5].number])
+    assert len(open_index(ctx.home.index_dir)._segments()) >= 9
+    monkeypatch.setattr(iw, "MAX_SEGMENTS", 2)
+    # re-indexing doc 0 deletes its old entry in this same commit, which also merges
+    index.add_documents(ctx, [(docs[0], "違約責任第0條 word0 common again")])
+    assert len(open_index(ctx.home.index_dir)._segments()) < 9
+    assert index.search(ctx, "common").total == 7
+    assert index.search(ctx, "word0").total == 1
+    assert index.search(ctx, "again").total == 1
+    assert index.search(ctx, "word5").total == 0
+    assert {h.document for h in index.search(ctx, "word7").hits} == {docs[7].number}
+    assert {h.document for h in index.search(ctx, "責任第7條").hits} == {docs[7].number}
+    s = index.status(ctx)
+    assert (s.missing, s.stale, s.extra) == ([docs[2].number, docs[5].number], [], [])
+
+
+def test_temporary_folders_of_a_killed_writer_are_cleared(ctx: Any, make_client: Any) -> None:
+    client = make_client()
+    filing.file_bytes(ctx, client.number, "case", "甲".encode(), "a.txt")
+    left = ctx.home.index_dir / "MAIN.tmp-deadbeef0000"
+    left.mkdir()
+    (left / "x.run").write_bytes(b"partial")
+    filing.file_bytes(ctx, client.number, "case", "乙".encode(), "b.txt")
+    assert not left.exists()
+    assert index.search(ctx, "乙").total == 1

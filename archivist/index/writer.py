@@ -12,6 +12,7 @@ workers' files are not in any table of contents and Whoosh deletes them at the n
 from __future__ import annotations
 
 import random
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,14 +26,108 @@ LOCK_WAIT_S = 120.0
 MAX_SEGMENTS = 6  # merge only beyond this many segments: each filing commits a small one
 
 
-def lazy_merge(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy: leave small segments alone until there are many, then merge the
-    small ones (amortises the merge cost over many single-document commits)."""
-    from whoosh.writing import MERGE_SMALL
+def plan_merge(segments: list[Any]) -> tuple[list[Any], list[Any]]:
+    """(keep, merge): which segments to merge into one. Nothing while there are few; beyond
+    MAX_SEGMENTS, Whoosh's MERGE_SMALL choice (the smallest ones, while their total stays under
+    a Fibonacci bound that grows with their count), so large segments are rarely rewritten."""
+    from whoosh.util import fib
 
     if len(segments) <= MAX_SEGMENTS:
+        return segments, []
+    ordered = sorted(segments, key=lambda seg: seg.doc_count_all())
+    total = 0
+    for i, seg in enumerate(ordered):
+        total += max(0, seg.doc_count_all())
+        if i > 3 and total < fib(i + 5):
+            return ordered[i + 1:], ordered[:i + 1]
+    return segments, []
+
+
+def merge_segments(index_dir: str, segments: list[Any]) -> Any:
+    """Write `segments` (with their deletions) as one new segment and return it, uncommitted.
+
+    Whoosh's own merge (writer.add_reader) pushes every posting through its external sort pool
+    (pickled to temporary run files and sorted again), which made merging slower than indexing:
+    47 documents/s. Each segment's postings are already in term order, so a k-way merge of the
+    streams writes the new segment directly; memory stays at one posting per segment."""
+    import heapq
+    from operator import itemgetter
+
+    from whoosh.reading import SegmentReader
+
+    ix = open_index(Path(index_dir))
+    w = _side_writer(ix)
+    readers = [SegmentReader(ix.storage, ix.schema, seg) for seg in segments]
+    try:
+        streams = []
+        names = set(ix.schema.names())
+        for reader in readers:
+            base = w.docnum
+            docmap = w.write_per_doc(names | set(reader.indexed_field_names()) & names, reader)
+            streams.append(_postings(reader, ix.schema, base, docmap))
+        w.perdocwriter.close()
+        lengths = w.per_document_reader() if w.codec.length_stats else None
+        try:
+            w.fieldwriter.add_postings(ix.schema, lengths,
+                                       heapq.merge(*streams, key=itemgetter(0, 1, 2)))
+        finally:
+            if lengths is not None:
+                lengths.close()
+        w.fieldwriter.close()
+        w._added = True
+        segment = w.get_segment()
+        w._tempstorage.destroy()
+        return segment
+    except BaseException:
+        w.cancel()
+        raise
+    finally:
+        for reader in readers:
+            reader.close()
+
+
+def _postings(reader: Any, schema: Any, base: int, docmap: dict[int, int] | None
+              ) -> Iterator[tuple[str, bytes, int, float, Any]]:
+    """Every live posting of a segment as (field, term, new document number, weight, value), in
+    term order, read a block at a time from the term table in file order (reader.iter_postings
+    looks each term up in the hash table again and steps through postings one call at a time)."""
+    from whoosh.matching import ListMatcher
+
+    terms = reader._terms
+    codec = reader._codec
+    postfile = terms._postfile
+    deleted = reader.is_deleted if reader.has_deletions() else None
+    for (fieldname, tbytes), terminfo in terms.items():
+        if fieldname not in schema:
+            continue
+        m = codec.postings_reader(postfile, terminfo, schema[fieldname].format)
+        if isinstance(m, ListMatcher):
+            blocks: Iterator[tuple[Any, Any, Any]] = iter([(m._ids, m._weights, m._values)])
+        else:
+            blocks = _blocks(m)
+        for ids, weights, values in blocks:
+            for docnum, weight, value in zip(ids, weights, values, strict=True):
+                if deleted is not None and deleted(docnum):
+                    continue
+                yield (fieldname, tbytes, docmap[docnum] if docmap is not None
+                       else base + docnum, weight, value)
+
+
+def _blocks(m: Any) -> Iterator[tuple[Any, Any, Any]]:
+    while not m._atend:
+        m._read_ids()
+        m._read_weights()
+        m._read_values()
+        yield m._ids, m._weights, m._values
+        m._next_block()
+
+
+def lazy_merge(writer: Any, segments: list[Any]) -> list[Any]:
+    """Merge policy for commits: see plan_merge; the merge itself is merge_segments."""
+    keep, merge = plan_merge(segments)
+    if len(merge) < 2:
         return segments
-    return MERGE_SMALL(writer, segments)
+    return keep + [merge_segments(str(writer.storage.folder), merge)]
 
 
 COMPRESSION = 1  # zlib level of posting blocks: a quarter smaller than none, level 3 costs more
@@ -103,15 +198,29 @@ def _workers() -> int:
     return workers()
 
 
-def _build_segment(index_dir: str, docs: list[dict[str, Any]]) -> Any:
-    """In a worker process: write `docs` as a new segment and return it (not yet committed)."""
+def _side_writer(ix: Any) -> Any:
+    """A writer for a segment of its own while this process holds the lock (no lock taken), with
+    its own temporary folder: every Whoosh writer uses `<index>/MAIN.tmp` and deletes it when it
+    finishes, which would pull the lock holder's temporary files from under it."""
+    import secrets
+
     from whoosh.writing import SegmentWriter
 
-    w = SegmentWriter(open_index(Path(index_dir)), _lk=False, codec=_codec(), compound=False)
+    w = SegmentWriter(ix, _lk=False, codec=_codec(), compound=False)
+    w._tempstorage = ix.storage.temp_storage(f"{ix.indexname}.tmp-{secrets.token_hex(6)}")
+    w.pool.tempstore = w._tempstorage
+    return w
+
+
+def _build_segment(index_dir: str, docs: list[dict[str, Any]]) -> Any:
+    """In a worker process: write `docs` as a new segment and return it (not yet committed)."""
+    w = _side_writer(open_index(Path(index_dir)))
     try:
         for fields in docs:
             w.add_document(**fields)
-        return w._finalize_segment()
+        segment = w._finalize_segment()
+        w._tempstorage.destroy()
+        return segment
     except BaseException:
         w.cancel()
         raise
@@ -175,6 +284,9 @@ def writer(path: Path, wait_s: float = LOCK_WAIT_S, **kwargs: Any) -> Iterator[A
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.25)
     w.archivist_segments = []  # segments written by add_many's workers, committed with ours
+    # temporary folders of side writers a killed process left behind (we hold the lock now)
+    for stale in path.glob(f"{ix.indexname}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
     def merge(writer: Any, segments: list[Any]) -> list[Any]:
         return lazy_merge(writer, segments) + writer.archivist_segments
