@@ -307,3 +307,35 @@ def test_temporary_folders_of_a_killed_writer_are_cleared(ctx: Any, make_client:
     filing.file_bytes(ctx, client.number, "case", "乙".encode(), "b.txt")
     assert not left.exists()
     assert index.search(ctx, "乙").total == 1
+
+
+def test_merge_plan_rewrites_each_size_class_and_caps_segment_size(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import archivist.index.writer as iw
+
+    class Seg:
+        def __init__(self, n: int, i: int) -> None:
+            self.n, self.i = n, i
+
+        def doc_count_all(self) -> int:
+            return self.n
+
+        def segment_id(self) -> int:
+            return self.i
+
+    ids = iter(range(10_000))
+    segments: list[Any] = []
+    rewritten = 0
+    for _batch in range(200):  # 100,000 documents in batches of two 250-document segments
+        keep, merge = iw.plan_merge(segments)
+        if merge:
+            rewritten += sum(s.n for s in merge)
+            segments = keep + [Seg(sum(s.n for s in merge), next(ids))]
+        segments += [Seg(250, next(ids)), Seg(250, next(ids))]
+    assert sum(s.n for s in segments) == 100_000
+    assert len(segments) <= 20  # few segments to search
+    assert rewritten < 2.5 * 100_000  # each document rewritten about twice, not N times
+    assert max(s.n for s in segments) <= iw.MAX_MERGED_DOCS
+    monkeypatch.setattr(iw, "MAX_MERGED_DOCS", 1000)
+    keep, merge = iw.plan_merge([Seg(250, next(ids)) for _ in range(9)])
+    assert merge == [] and len(keep) == 9  # 8 x 250 would pass the cap

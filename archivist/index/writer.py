@@ -26,6 +26,10 @@ from archivist.index.schema import open_index
 LOCK_WAIT_S = 120.0
 MAX_SEGMENTS = 6  # merge only beyond this many segments: each filing commits a small one
 MERGE_FACTOR = 8  # segments of one size class merged together (see plan_merge)
+# No merge makes a segment larger than this: writing a segment holds its term table in memory
+# (a 16,000-document merge peaks at about 600 MB), so the cap bounds memory at any archive size;
+# beyond it, segments accumulate and searches slow down gradually instead.
+MAX_MERGED_DOCS = 20_000
 
 
 def plan_merge(segments: list[Any]) -> tuple[list[Any], list[Any]]:
@@ -49,6 +53,8 @@ def plan_merge(segments: list[Any]) -> tuple[list[Any], list[Any]]:
         group = classes[size_class]
         if len(group) >= MERGE_FACTOR:
             merge = sorted(group, key=lambda seg: seg.doc_count_all())[:MERGE_FACTOR]
+            if sum(seg.doc_count_all() for seg in merge) > MAX_MERGED_DOCS:
+                continue
             ids = {seg.segment_id() for seg in merge}
             return [seg for seg in segments if seg.segment_id() not in ids], merge
     return segments, []
