@@ -73,31 +73,27 @@ def merge_segments(index_dir: str, segments: list[Any]) -> Any:
     from whoosh.reading import SegmentReader
 
     ix = open_index(Path(index_dir))
-    w = _side_writer(ix)
     readers = [SegmentReader(ix.storage, ix.schema, seg) for seg in segments]
     try:
-        streams = []
-        names = set(ix.schema.names())
-        for reader in readers:
-            base = w.docnum
-            docmap = w.write_per_doc(names | set(reader.indexed_field_names()) & names, reader)
-            streams.append(_postings(reader, ix.schema, base, docmap))
-        w.perdocwriter.close()
-        lengths = w.per_document_reader() if w.codec.length_stats else None
-        try:
-            w.fieldwriter.add_postings(ix.schema, lengths,
-                                       heapq.merge(*streams, key=itemgetter(0, 1, 2)))
-        finally:
-            if lengths is not None:
-                lengths.close()
-        w.fieldwriter.close()
-        w._added = True
-        segment = w.get_segment()
-        w._tempstorage.destroy()
-        return segment
-    except BaseException:
-        w.cancel()
-        raise
+        with _side_writer(ix) as w:
+            streams = []
+            names = set(ix.schema.names())
+            for reader in readers:
+                base = w.docnum
+                docmap = w.write_per_doc(names | set(reader.indexed_field_names()) & names,
+                                         reader)
+                streams.append(_postings(reader, ix.schema, base, docmap))
+            w.perdocwriter.close()
+            lengths = w.per_document_reader() if w.codec.length_stats else None
+            try:
+                w.fieldwriter.add_postings(ix.schema, lengths,
+                                           heapq.merge(*streams, key=itemgetter(0, 1, 2)))
+            finally:
+                if lengths is not None:
+                    lengths.close()
+            w.fieldwriter.close()
+            w._added = True
+            return w.get_segment()
     finally:
         for reader in readers:
             reader.close()
@@ -215,10 +211,12 @@ def _workers() -> int:
     return workers()
 
 
-def _side_writer(ix: Any) -> Any:
+@contextmanager
+def _side_writer(ix: Any) -> Iterator[Any]:
     """A writer for a segment of its own while this process holds the lock (no lock taken), with
     its own temporary folder: every Whoosh writer uses `<index>/MAIN.tmp` and deletes it when it
-    finishes, which would pull the lock holder's temporary files from under it."""
+    finishes, which would pull the lock holder's temporary files from under it. The caller
+    finishes the segment; on failure its files are dropped."""
     import secrets
 
     from whoosh.writing import SegmentWriter
@@ -226,21 +224,21 @@ def _side_writer(ix: Any) -> Any:
     w = SegmentWriter(ix, _lk=False, codec=_codec(), compound=False)
     w._tempstorage = ix.storage.temp_storage(f"{ix.indexname}.tmp-{secrets.token_hex(6)}")
     w.pool.tempstore = w._tempstorage
-    return w
+    try:
+        yield w
+    except BaseException:
+        w.cancel()
+        raise
+    else:
+        w._tempstorage.destroy()
 
 
 def _build_segment(index_dir: str, docs: list[dict[str, Any]]) -> Any:
     """In a worker process: write `docs` as a new segment and return it (not yet committed)."""
-    w = _side_writer(open_index(Path(index_dir)))
-    try:
+    with _side_writer(open_index(Path(index_dir))) as w:
         for fields in docs:
             w.add_document(**fields)
-        segment = w._finalize_segment()
-        w._tempstorage.destroy()
-        return segment
-    except BaseException:
-        w.cancel()
-        raise
+        return w._finalize_segment()
 
 
 def add_many(w: Any, docs: list[dict[str, Any]], *, replace: bool = False) -> None:
