@@ -22,7 +22,7 @@ import re
 import stat
 import string
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ LEDGER_FILES = {"ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm",
 STALE_TMP_SECONDS = 3600
 HASH_THREADS = 4
 INDEX_LINES = 100  # per kind; beyond that one summary line (repair rebuilds)
+PERMISSION_LINES = 50
 
 
 SECTION_NAMES = set(SECTION_FOLDERS.values())
@@ -97,24 +98,47 @@ def temp_is_stale(path: Path) -> bool:
     return age > STALE_TMP_SECONDS
 
 
-def _clients(conn: Any, client_number: str | None) -> list[Client]:
+LEDGER_CHUNK = 1000  # document rows read (and hashed) at a time: memory stays flat
+LOOKUP_CHUNK = 500  # paths per "is this file registered?" query
+
+
+def _client_ids(ctx: Context, client_number: str | None) -> Iterator[int]:
+    """The ids of the clients in scope, read a chunk at a time."""
     from archivist import registry
 
     if client_number is not None:
-        return [registry.get(conn, client_number)]
-    return [registry.by_id(conn, cid) for cid in
-            conn.execute(select(clients_table.c.id).order_by(clients_table.c.id)).scalars()]
+        with ctx.ledger.read() as conn:
+            yield registry.get(conn, client_number).id
+        return
+    last = 0
+    while True:
+        with ctx.ledger.read() as conn:
+            ids = list(conn.execute(select(clients_table.c.id).where(clients_table.c.id > last)
+                                    .order_by(clients_table.c.id).limit(LEDGER_CHUNK))
+                       .scalars())
+        if not ids:
+            return
+        yield from ids
+        last = ids[-1]
 
 
 class _Checker:
+    """Streams the ledger and the store: documents a chunk at a time, clients one at a time and
+    each folder's files against the ledger, so memory does not grow with the archive (only the
+    problems found are kept)."""
+
     def __init__(self, ctx: Context, client_number: str | None, progress: Progress | None):
         self.ctx = ctx
         self.store = ctx.store
+        self.root = ctx.store.root.resolve()
         self.client_number = client_number
         self.progress = progress
         self.problems: list[CheckProblem] = []
-        self.counts: dict[str, int] = {}
+        self.counts: dict[str, int] = {"clients": 0, "documents": 0, "files": 0}
         self._number_re: re.Pattern[str] | None = None
+        self._unknown: list[tuple[Path, str | None]] = []  # files no row named when walked
+        self._loose = 0
+        self.scope_id: int | None = None
 
     def add(self, kind: str, detail: str, path: Path | str | None = None,
             client: str | None = None, document: str | None = None,
@@ -124,28 +148,38 @@ class _Checker:
                                           client=client, document=document,
                                           repairable=repairable))
 
-    # -------------------------------------------------------------------- ledger snapshot
     def load(self) -> None:
+        """Resolve the scope and verify the audit chain (streamed)."""
+        if self.client_number is not None:
+            self.scope_id = next(iter(_client_ids(self.ctx, self.client_number)))
         with self.ctx.ledger.read() as conn:
-            self.clients = _clients(conn, self.client_number)
-            ids = [c.id for c in self.clients]
-            stmt = select(documents.c.number, documents.c.client_id, documents.c.path,
-                          documents.c.size, documents.c.checksum, documents.c.checksum_algo)
-            if self.client_number is not None:
-                stmt = stmt.where(documents.c.client_id.in_(ids))
-            self.docs = conn.execute(stmt.order_by(documents.c.id)).all()
-            self.derived: dict[int, dict[str, str]] = {}
-            from archivist import records
-
-            for c in self.clients:
-                self.derived[c.id] = records.expected(conn, c)
             self.audit_count, self.audit_problem = audit.verify(conn)
-        self.by_id = {c.id: c for c in self.clients}
 
     # -------------------------------------------------------------------- documents
+    def _document_rows(self) -> Iterator[Sequence[Any]]:
+        cols = (documents.c.id, documents.c.number, documents.c.path, documents.c.checksum,
+                documents.c.checksum_algo, clients_table.c.number.label("owner"))
+        last = 0
+        while True:
+            stmt = (select(*cols).join(clients_table, clients_table.c.id == documents.c.client_id)
+                    .where(documents.c.id > last))
+            if self.scope_id is not None:
+                stmt = stmt.where(documents.c.client_id == self.scope_id)
+            with self.ctx.ledger.read() as conn:
+                rows = conn.execute(stmt.order_by(documents.c.id).limit(LEDGER_CHUNK)).all()
+            if not rows:
+                return
+            yield rows
+            last = rows[-1].id
+
     def check_documents(self) -> None:
-        total = len(self.docs)
-        self.counts["documents"] = total
+        from sqlalchemy import func
+
+        count = select(func.count()).select_from(documents)
+        if self.scope_id is not None:
+            count = count.where(documents.c.client_id == self.scope_id)
+        with self.ctx.ledger.read() as conn:
+            total = conn.execute(count).scalar_one()
 
         def one(row: Any) -> tuple[Any, str | None, str | None]:
             try:
@@ -165,53 +199,70 @@ class _Checker:
 
         done = 0
         with ThreadPoolExecutor(HASH_THREADS) as pool:
-            for row, path, problem in pool.map(one, self.docs):
-                done += 1
-                if self.progress:
-                    self.progress(done, total)
-                if problem is None:
-                    continue
-                owner = self.by_id.get(row.client_id)
-                number = owner.number if owner else None
-                if problem == "missing":
-                    self.add("missing", f"document {row.number} has no file", path, number,
-                             row.number)
-                elif problem == "checksum":
-                    self.add("checksum", f"document {row.number}: the file's checksum does "
-                             f"not match the ledger ({row.checksum_algo} {row.checksum[:12]}…)",
-                             path, number, row.number)
-                else:
-                    self.add("missing" if path is None else "checksum",
-                             f"document {row.number}: {problem}", path, number, row.number)
+            for rows in self._document_rows():
+                for row, path, problem in pool.map(one, rows):
+                    done += 1
+                    if self.progress:
+                        self.progress(done, max(total, done))
+                    if problem is None:
+                        continue
+                    if problem == "missing":
+                        self.add("missing", f"document {row.number} has no file", path,
+                                 row.owner, row.number)
+                    elif problem == "checksum":
+                        self.add("checksum", f"document {row.number}: the file's checksum "
+                                 f"does not match the ledger ({row.checksum_algo} "
+                                 f"{row.checksum[:12]}…)", path, row.owner, row.number)
+                    else:
+                        self.add("missing" if path is None else "checksum",
+                                 f"document {row.number}: {problem}", path, row.owner,
+                                 row.number)
+        self.counts["documents"] = done
 
-    # -------------------------------------------------------------------- folders, derived
+    # -------------------------------------------------------------------- client folders
     def check_folders(self) -> None:
-        from archivist.safenames import safe_component
+        """Each client's folder, one client at a time: its name, its sections, its derived
+        files (manifest, registers) against the ledger, and every file in it."""
+        from archivist import records
+        from archivist.registry import by_id
 
-        for c in self.clients:
-            base = self.store.resolve(c.folder)
-            first, _, last = c.folder.partition("/")
-            if first != safe_component(c.class_letter) or not (
-                    last == safe_component(c.number) or last.startswith(c.number + " ")):
-                self.add("folder", f"folder {c.folder!r} is not named after client {c.number} "
-                         f"(expected {c.class_letter}/{c.number} …)", base, c.number)
-            if not base.is_dir():
-                self.add("folder", f"the folder of client {c.number} is missing", base,
-                         c.number)
+        for cid in _client_ids(self.ctx, self.client_number):
+            with self.ctx.ledger.read() as conn:
+                c = by_id(conn, cid)
+                expected = records.expected(conn, c)
+            self.counts["clients"] += 1
+            base = self._client_folder(c)
+            if base is None:
                 continue
-            for name in SECTION_FOLDERS.values():
-                if not (base / name).is_dir():
-                    self.add("folder", f"section folder {name!r} is missing", base / name,
-                             c.number, repairable=True)
-            drift = self._drift(c, self.derived[c.id])
+            drift = self._drift(c, expected)
             if drift:  # maybe a change committed since we read: compare with the ledger now
-                from archivist import records
-                from archivist.registry import by_id
-
                 with self.ctx.ledger.read() as conn:
-                    drift = self._drift(c, records.expected(conn, by_id(conn, c.id)))
+                    c = by_id(conn, c.id)
+                    expected = records.expected(conn, c)
+                drift = self._drift(c, expected)
             for path, rel, what in drift:
                 self.add("derived", f"{rel} {what}", path, c.number, repairable=True)
+            derived = {self.store.resolve(f"{c.folder}/{rel}") for rel in expected}
+            del expected
+            self._walk(base, c.number, derived)
+
+    def _client_folder(self, c: Client) -> Path | None:
+        from archivist.safenames import safe_component
+
+        base = self.store.resolve(c.folder)
+        first, _, last = c.folder.partition("/")
+        if first != safe_component(c.class_letter) or not (
+                last == safe_component(c.number) or last.startswith(c.number + " ")):
+            self.add("folder", f"folder {c.folder!r} is not named after client {c.number} "
+                     f"(expected {c.class_letter}/{c.number} …)", base, c.number)
+        if not base.is_dir():
+            self.add("folder", f"the folder of client {c.number} is missing", base, c.number)
+            return None
+        for name in SECTION_FOLDERS.values():
+            if not (base / name).is_dir():
+                self.add("folder", f"section folder {name!r} is missing", base / name,
+                         c.number, repairable=True)
+        return base
 
     def _drift(self, c: Client, expected: dict[str, str]) -> list[tuple[Path, str, str]]:
         out = []
@@ -229,48 +280,65 @@ class _Checker:
                 out.append((path, rel, "does not agree with the ledger"))
         return out
 
-    # -------------------------------------------------------------------- orphans
-    def known_paths(self) -> set[Path]:
-        known = set()
-        for row in self.docs:
-            try:
-                known.add(self.store.resolve(row.path))
-            except ArchivistError:
-                continue
-        for c in self.clients:
-            for rel in self.derived[c.id]:
-                known.add(self.store.resolve(f"{c.folder}/{rel}"))
-        return known
-
+    # -------------------------------------------------------------------- the rest of the store
     def check_orphans(self) -> None:
-        known = self.known_paths()
-        root = self.store.root.resolve()
+        """Everything under the store outside the clients' folders (whole-archive checks
+        only), then a last look at the files no row named while walking."""
         if self.client_number is None:
-            bases = [root]
-        else:
-            bases = [self.store.resolve(c.folder) for c in self.clients]
-        files = 0
-        unknown: list[Path] = []
-        for base in bases:
-            if not base.is_dir():
+            self._walk(self.root, None, set(), skip_client_folders=True)
+        self._report_unknown()
+
+    def _is_client_folder(self, rel: str) -> bool:
+        with self.ctx.ledger.read() as conn:
+            return conn.execute(select(clients_table.c.id)
+                                .where(clients_table.c.folder == rel)).first() is not None
+
+    def _registered(self, paths: list[Path]) -> set[Path]:
+        """Which of these files a document row names (a query per chunk of paths)."""
+        rel = {p.relative_to(self.root).as_posix(): p for p in paths}
+        keys = list(rel)
+        found: set[Path] = set()
+        with self.ctx.ledger.read() as conn:
+            for i in range(0, len(keys), LOOKUP_CHUNK):
+                found.update(rel[k] for k in conn.execute(select(documents.c.path).where(
+                    documents.c.path.in_(keys[i:i + LOOKUP_CHUNK]))).scalars())
+        return found
+
+    def _walk(self, base: Path, owner: str | None, derived: set[Path],
+              skip_client_folders: bool = False) -> None:
+        """Walk one folder: count its files, note the ones no row names, and check that the
+        folders and the files the ledger knows are not readable by others."""
+        for dirpath, dirnames, filenames in os.walk(base):
+            here = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if not is_litter(d))
+            if skip_client_folders:
+                dirnames[:] = [d for d in dirnames if not self._is_client_folder(
+                    (here / d).relative_to(self.root).as_posix())]
+            files = []
+            for name in sorted(filenames):
+                if is_litter(name):
+                    continue
+                self.counts["files"] += 1
+                files.append(here / name)
+            known = {p for p in files if p in derived
+                     or (here == self.root and p.name in LEDGER_FILES)}
+            rest = [p for p in files if p not in known]
+            if rest:
+                registered = self._registered(rest)
+                known |= registered
+                self._unknown.extend((p, owner) for p in rest if p not in registered)
+            self._permissions([here, *(p for p in files if p in known)], owner)
+
+    def _report_unknown(self) -> None:
+        # a filing may have committed since the walk saw its file: ask the ledger again
+        unknown = self._unknown
+        self._unknown = []
+        registered = self._registered([p for p, _ in unknown
+                                       if not p.name.startswith(TMP_PREFIX)])
+        for path, owner in unknown:
+            if path in registered:
                 continue
-            for dirpath, dirnames, filenames in os.walk(base):
-                dirnames[:] = sorted(d for d in dirnames if not is_litter(d))
-                here = Path(dirpath)
-                for name in sorted(filenames):
-                    if is_litter(name):
-                        continue
-                    path = here / name
-                    files += 1
-                    if here == root and name in LEDGER_FILES:
-                        continue
-                    if path in known:
-                        continue
-                    unknown.append(path)
-        self.counts["files"] = files
-        for path in self._registered_since(unknown):
             name = path.name
-            owner = self._owner(path)
             if name.startswith(TMP_PREFIX):
                 stale = temp_is_stale(path)
                 self.add("temp", "a temporary file left by an interrupted write (never "
@@ -288,23 +356,6 @@ class _Checker:
                 self.add("orphan", "a file the ledger does not know; file it with "
                          "`archivist file adopt`", path, owner)
 
-    def _registered_since(self, paths: list[Path]) -> list[Path]:
-        """Drop the files a filing registered after this check read the ledger (check runs
-        while others work)."""
-        candidates = [p for p in paths if not p.name.startswith(TMP_PREFIX)]
-        if not candidates:
-            return paths
-        root = self.store.root.resolve()
-        rel = {p.relative_to(root).as_posix(): p for p in candidates}
-        found: set[str] = set()
-        keys = list(rel)
-        with self.ctx.ledger.read() as conn:
-            for i in range(0, len(keys), 500):
-                found.update(conn.execute(select(documents.c.path).where(
-                    documents.c.path.in_(keys[i:i + 500]))).scalars())
-        return [p for p in paths if p.name.startswith(TMP_PREFIX)
-                or p.relative_to(root).as_posix() not in found]
-
     def _unfinished(self, path: Path, owner: str | None) -> str | None:
         """The document number in the name of a file that filing wrote into a section folder
         but whose transaction never committed (a crash between the write and the commit)."""
@@ -317,43 +368,25 @@ class _Checker:
             return None
         return m.group("number")
 
-    def _owner(self, path: Path) -> str | None:
-        for c in self.clients:
-            base = self.store.resolve(c.folder)
-            if base in path.parents:
-                return c.number
-        return None
-
     # -------------------------------------------------------------------- permissions
-    def check_permissions(self) -> None:
-        root = self.store.root.resolve()
-        known = self.known_paths()
-        bases = [root] if self.client_number is None else \
-            [self.store.resolve(c.folder) for c in self.clients]
-        loose = 0
-        for base in bases:
-            if not base.exists():
+    def _permissions(self, paths: Iterable[Path], owner: str | None) -> None:
+        for p in paths:
+            try:
+                mode = os.lstat(p).st_mode
+            except OSError:
                 continue
-            for dirpath, dirnames, filenames in os.walk(base):
-                dirnames[:] = [d for d in dirnames if not is_litter(d)]
-                here = Path(dirpath)
-                mine = [here / f for f in filenames
-                        if here / f in known or (here == root and f in LEDGER_FILES)]
-                for p in [here, *mine]:
-                    try:
-                        mode = os.lstat(p).st_mode
-                    except OSError:
-                        continue
-                    if stat.S_ISLNK(mode) or not mode & 0o007:
-                        continue
-                    loose += 1
-                    if loose <= 50:
-                        self.add("permissions", f"readable by others (mode "
-                                 f"{stat.S_IMODE(mode):o}); the store is for owner and group "
-                                 "only", p, self._owner(p), repairable=True)
-        if loose > 50:
-            self.add("permissions", f"{loose - 50} more files or folders are readable by others",
-                     root, repairable=True)
+            if stat.S_ISLNK(mode) or not mode & 0o007:
+                continue
+            self._loose += 1
+            if self._loose <= PERMISSION_LINES:
+                self.add("permissions", f"readable by others (mode {stat.S_IMODE(mode):o}); "
+                         "the store is for owner and group only", p, owner, repairable=True)
+
+    def check_permissions(self) -> None:
+        """Sum up the loose permissions the walks found beyond the first lines."""
+        if self._loose > PERMISSION_LINES:
+            self.add("permissions", f"{self._loose - PERMISSION_LINES} more files or folders "
+                     "are readable by others", self.root, repairable=True)
 
     # -------------------------------------------------------------------- index
     def check_index(self) -> Any:
@@ -375,7 +408,11 @@ class _Checker:
             self.add("index-missing", f"the index must be rebuilt: {st.message}", index_dir,
                      repairable=True)
             return st
-        wanted = None if self.client_number is None else {d.number for d in self.docs}
+        wanted = None
+        if self.scope_id is not None:
+            with self.ctx.ledger.read() as conn:
+                wanted = set(conn.execute(select(documents.c.number).where(
+                    documents.c.client_id == self.scope_id)).scalars())
         for kind, attr, text in (("index-missing", "missing", "is not in the index"),
                                  ("index-stale", "stale", "is out of date in the index"),
                                  ("index-extra", "extra", "is in the index but not the ledger")):
@@ -428,7 +465,6 @@ def check(ctx: Context, client_number: str | None = None, repair: bool = False,
 def _run(ctx: Context, client_number: str | None, progress: Progress | None) -> _Checker:
     checker = _Checker(ctx, client_number, progress)
     checker.load()
-    checker.counts["clients"] = len(checker.clients)
     checker.check_documents()
     checker.check_folders()
     checker.check_orphans()
@@ -443,13 +479,16 @@ def _repair(ctx: Context, checker: _Checker) -> list[str]:
     from archivist.store import DIR_MODE
 
     done: list[str] = []
-    by_number = {c.number: c for c in checker.clients}
-    refresh: set[int] = set()
+    from archivist.registry import get
+
+    refresh: dict[int, str] = {}  # client id -> folder
     for p in checker.problems:
         if not p.repairable:
             continue
-        if p.kind == "derived" and p.client in by_number:
-            refresh.add(by_number[p.client].id)
+        if p.kind == "derived" and p.client:
+            with ctx.ledger.read() as conn:
+                c = get(conn, p.client)
+            refresh[c.id] = c.folder
         elif p.kind == "folder" and p.path:
             Path(p.path).mkdir(mode=DIR_MODE, exist_ok=True)
             done.append(f"created the missing folder {p.path}")
@@ -465,9 +504,8 @@ def _repair(ctx: Context, checker: _Checker) -> list[str]:
         elif p.kind == "permissions" and p.path:
             done.extend(_tighten(Path(p.path) if p.path != str(ctx.store.root)
                                  else ctx.store.root))
-    for client_id in sorted(refresh):
+    for client_id, folder in sorted(refresh.items()):
         written = records.refresh(ctx, client_id)
-        folder = checker.by_id[client_id].folder
         done.extend(f"rewrote {ctx.store.resolve(folder + '/' + rel)} from the ledger"
                     for rel in written)
     done.extend(_repair_index(ctx, checker))

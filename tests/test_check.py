@@ -299,3 +299,25 @@ def test_filing_while_check_runs_is_not_an_orphan_or_drift(ctx, filed):
     checker.check_folders()
     checker.check_orphans()
     assert checker.problems == []
+
+
+def test_check_reads_the_ledger_in_chunks_and_misses_nothing(ctx, make_client, monkeypatch):
+    """check streams documents and clients a chunk at a time (flat memory at any size); with
+    chunks of two rows, damage in a later chunk and another client's folder is still found."""
+    monkeypatch.setattr(integrity, "LEDGER_CHUNK", 2)
+    monkeypatch.setattr(integrity, "LOOKUP_CHUNK", 2)
+    first, second, third = (make_client(n) for n in ("陳大文", "李小明", "Acme & Sons"))
+    docs = [put_document(ctx, c, f"文件{i}.txt", f"{c.number} 第{i}號".encode())
+            for c in (first, second, third) for i in range(3)]
+    assert integrity.check(ctx).ok
+    docs[7].path.unlink()  # the fourth chunk
+    stray = docs[8].path.parent / "來歷不明.txt"  # last client's folder
+    stray.write_text("?", encoding="utf-8")
+    report = integrity.check(ctx)
+    assert report.counts["documents"] == 9 and report.counts["clients"] == 3
+    assert kinds(report) == {"missing": 1, "orphan": 1}
+    found = {p.kind: p for p in report.problems}
+    assert found["missing"].document == docs[7].number
+    assert found["orphan"].path == str(stray) and found["orphan"].client == third.number
+    one = integrity.check(ctx, client_number=first.number)
+    assert one.ok and one.counts["documents"] == 3

@@ -115,6 +115,32 @@ def test_status_missing_stale_extra_and_repair(ctx: Any, make_client: Any) -> No
     assert (s.missing, s.stale, s.extra, s.documents, s.indexed) == ([], [], [], 2, 2)
 
 
+def test_status_compares_numbers_that_extend_one_another(ctx: Any, make_client: Any) -> None:
+    """status reads the ledger and the index side by side in one order (flat memory): numbers
+    where one begins with another (Q-1, Q-10, Q-1-2) still pair up with their own entries."""
+    from archivist.ledger.tables.documents import documents
+
+    client = make_client()
+    docs = [filing.file_bytes(ctx, client.number, "case", f"文件{i}".encode(), f"{i}.txt")
+            for i in range(4)]
+    index.delete_documents(ctx, [d.number for d in docs])
+    numbers = ["Q-1", "Q-10", "Q-1-2", "Q-2"]
+    with ctx.ledger.write() as conn:
+        for d, number in zip(docs, numbers, strict=True):
+            conn.execute(documents.update().where(documents.c.id == d.id).values(number=number))
+    assert sorted(index.status(ctx).missing) == sorted(numbers)
+    index.reindex_documents(ctx, numbers)
+    s = index.status(ctx)
+    assert (s.missing, s.stale, s.extra, s.documents, s.indexed) == ([], [], [], 4, 4)
+    ghost = docs[0].model_copy(update={"number": "Q-100"})
+    index.add_documents(ctx, [(ghost, "ghost")])
+    index.delete_documents(ctx, ["Q-1"])
+    with ctx.ledger.write() as conn:
+        conn.execute(documents.update().where(documents.c.number == "Q-10").values(flag="corrupt"))
+    s = index.status(ctx)
+    assert (s.missing, s.stale, s.extra, s.indexed) == (["Q-1"], ["Q-10"], ["Q-100"], 4)
+
+
 def test_rebuild_is_chunked_with_progress(ctx: Any, make_client: Any,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     import archivist.index as ix

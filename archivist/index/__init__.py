@@ -10,7 +10,7 @@ the ledger and the store. Callers use only these functions (Whoosh stays behind 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from archivist.models import Document, IndexStatus, SearchResult
@@ -22,8 +22,15 @@ Progress = Callable[[int, int], None]
 CHUNK = 500
 
 
+def _state_of(number: str, checksum: str, flag: str | None, section: str,
+              matter_id: int | None) -> str:
+    """What an index entry records of its document, to tell a stale entry; starts with the
+    number and a "|" (see `status`)."""
+    return f"{number}|{checksum}|{flag or ''}|{section}|{matter_id or ''}"
+
+
 def _state(doc: Document) -> str:
-    return f"{doc.number}|{doc.checksum}|{doc.flag or ''}|{doc.section.value}|{doc.matter_id or ''}"
+    return _state_of(doc.number, doc.checksum, doc.flag, doc.section.value, doc.matter_id)
 
 
 def fields(doc: Document, text: str) -> dict[str, Any]:
@@ -63,21 +70,81 @@ def delete_documents(ctx: Context, numbers: Iterable[str]) -> int:
 
 
 # --------------------------------------------------------------------------- status
-def _indexed_states(path: Any) -> dict[str, str]:
-    """number -> state of every live entry in the index."""
+def _indexed_states(path: Any) -> Iterator[str]:
+    """The state of every live entry in the index, in the index's term order (UTF-8 bytes,
+    which is the order of `number + "|"`: numbers never contain "|")."""
     from archivist.index.schema import open_index
 
     ix = open_index(path)
-    out: dict[str, str] = {}
     with ix.reader() as reader:
         deleted = reader.has_deletions()
         for term in reader.lexicon("state"):
-            state = term.decode("utf-8") if isinstance(term, bytes) else term
-            live = any(not (deleted and reader.is_deleted(d))
-                       for d in reader.postings("state", term).all_ids())
-            if live:
-                out[state.split("|", 1)[0]] = state
-    return out
+            if deleted and all(reader.is_deleted(d)
+                               for d in reader.postings("state", term).all_ids()):
+                continue
+            yield term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _ledger_states(ctx: Context) -> Iterator[tuple[str, str]]:
+    """(number, state) of every document, in the order of `number + "|"` by bytes: the order
+    of the index's state terms, so the two can be compared as sorted streams (one query read
+    as it goes; memory does not grow with the archive)."""
+    from sqlalchemy import literal, select
+
+    from archivist.ledger.tables.documents import documents as t
+
+    key = t.c.number.concat(literal("|"))
+    if not ctx.ledger.is_sqlite:
+        key = key.collate("C")  # byte order, as SQLite's default BINARY collation
+    stmt = select(t.c.number, t.c.checksum, t.c.flag, t.c.section, t.c.matter_id).order_by(key)
+    with ctx.ledger.read() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=CHUNK).execute(stmt)
+        for r in result:
+            yield r.number, _state_of(r.number, r.checksum, r.flag, r.section, r.matter_id)
+
+
+def status(ctx: Context) -> IndexStatus:
+    """Documents in the ledger but not in the index (missing), in both but indexed in an older
+    state (stale), and in the index but not in the ledger (extra). The ledger and the index are
+    read side by side in the same order: memory holds only the differences."""
+    from archivist.index.schema import mismatch
+
+    problem = mismatch(ctx.home.index_dir)
+    if problem:
+        numbers = [d.number for chunk in _iter_ledger(ctx) for d in chunk]
+        return IndexStatus(missing=numbers, documents=len(numbers), version_ok=False,
+                           message=f"{problem}; run `archivist index rebuild`")
+    missing: list[str] = []
+    stale: list[str] = []
+    extra: list[str] = []
+    total = indexed = 0
+    ledger = _ledger_states(ctx)
+    index = _indexed_states(ctx.home.index_dir)
+    mine = next(ledger, None)
+    theirs = next(index, None)
+    while mine is not None or theirs is not None:
+        mine_key = None if mine is None else mine[0] + "|"
+        their_key = None if theirs is None else theirs.split("|", 1)[0] + "|"
+        if their_key is None or (mine_key is not None and mine_key < their_key):
+            assert mine is not None
+            missing.append(mine[0])
+            total += 1
+            mine = next(ledger, None)
+        elif mine_key is None or their_key < mine_key:
+            assert theirs is not None
+            extra.append(their_key[:-1])
+            indexed += 1
+            theirs = next(index, None)
+        else:
+            assert mine is not None and theirs is not None
+            if theirs != mine[1]:
+                stale.append(mine[0])
+            total += 1
+            indexed += 1
+            mine = next(ledger, None)
+            theirs = next(index, None)
+    return IndexStatus(missing=missing, stale=stale, extra=extra, documents=total,
+                       indexed=indexed)
 
 
 def _iter_ledger(ctx: Context, chunk: int | None = None,
@@ -95,35 +162,6 @@ def _iter_ledger(ctx: Context, chunk: int | None = None,
             return
         yield [filing.to_model(r) for r in rows]
         last = rows[-1].id
-
-
-def status(ctx: Context) -> IndexStatus:
-    """Documents in the ledger but not in the index (missing), in both but indexed in an older
-    state (stale), and in the index but not in the ledger (extra)."""
-    from archivist.index.schema import mismatch
-
-    problem = mismatch(ctx.home.index_dir)
-    total = 0
-    if problem:
-        numbers = [d.number for chunk in _iter_ledger(ctx) for d in chunk]
-        return IndexStatus(missing=numbers, documents=len(numbers), version_ok=False,
-                           message=f"{problem}; run `archivist index rebuild`")
-    indexed = _indexed_states(ctx.home.index_dir)
-    missing: list[str] = []
-    stale: list[str] = []
-    seen: set[str] = set()
-    for chunk in _iter_ledger(ctx):
-        for doc in chunk:
-            total += 1
-            seen.add(doc.number)
-            state = indexed.get(doc.number)
-            if state is None:
-                missing.append(doc.number)
-            elif state != _state(doc):
-                stale.append(doc.number)
-    extra = sorted(n for n in indexed if n not in seen)
-    return IndexStatus(missing=missing, stale=stale, extra=extra, documents=total,
-                       indexed=len(indexed))
 
 
 # --------------------------------------------------------------------------- text for (re)indexing
