@@ -55,8 +55,9 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield p
 
 
-def read_map(root: Path, map_csv: Path) -> list[Planned | ImportItem]:
-    """Rows of a map CSV: path (relative to the folder), client, section, [matter], [title]."""
+def read_map(root: Path, map_csv: Path) -> Iterator[Planned | ImportItem]:
+    """Rows of a map CSV: path (relative to the folder), client, section, [matter], [title],
+    read one at a time (the header is checked before the first row is given)."""
     from archivist.extract.text import decode
 
     try:
@@ -64,13 +65,18 @@ def read_map(root: Path, map_csv: Path) -> list[Planned | ImportItem]:
     except OSError as exc:
         raise NotFound(f"cannot read the map {map_csv}: {exc.strerror or exc}") from None
     text, _enc, _clean = decode(raw)
+    del raw
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     cols = {(c or "").strip().lower(): c for c in reader.fieldnames or []}
     for need in ("path", "client", "section"):
         if need not in cols:
             raise InvalidInput(f"the map {map_csv.name} has no {need!r} column",
                                "Its header must be: path,client,section[,matter][,title].")
-    out: list[Planned | ImportItem] = []
+    return _map_rows(root, reader, cols)
+
+
+def _map_rows(root: Path, reader: Any, cols: dict[str, str]) -> Iterator[Planned | ImportItem]:
+    top = root.resolve()
     for row in reader:
         def get(key: str, row: dict[str, str] = row) -> str | None:
             col = cols.get(key)
@@ -81,56 +87,110 @@ def read_map(root: Path, map_csv: Path) -> list[Planned | ImportItem]:
         if not rel:
             continue
         path = (root / rel).resolve()
-        if root.resolve() not in path.parents:
-            out.append(ImportItem(path=rel, outcome="failed",
-                                  reason="the path is outside the imported folder"))
+        if top not in path.parents:
+            yield ImportItem(path=rel, outcome="failed",
+                             reason="the path is outside the imported folder")
             continue
-        out.append(Planned(path=path, rel=rel, client=get("client") or "",
-                           section=get("section") or "", matter=get("matter"),
-                           title=get("title")))
-    return out
+        yield Planned(path=path, rel=rel, client=get("client") or "",
+                      section=get("section") or "", matter=get("matter"), title=get("title"))
+
+
+class _Report:
+    """Counts every outcome; keeps the items a user must look at (skipped, flagged, failed)
+    and, only when asked (`--json`), the filed ones too: memory does not grow with the size of
+    an import otherwise."""
+
+    def __init__(self, summary: ImportSummary, keep_filed: bool):
+        self.summary = summary
+        self.keep_filed = keep_filed
+        self.clients: set[str] = set()  # clients given new documents (manifests to refresh)
+
+    def __call__(self, item: ImportItem) -> None:
+        s = self.summary
+        if item.outcome in ("filed", "flagged", "would-file"):
+            s.filed += 1
+            if item.outcome == "flagged":
+                s.flagged += 1
+            if item.outcome != "would-file" and item.client:
+                self.clients.add(item.client)
+        elif item.outcome in ("skipped", "would-skip"):
+            s.skipped += 1
+        elif item.outcome == "failed":
+            s.failed += 1
+        if self.keep_filed or item.outcome not in ("filed", "would-file"):
+            s.items.append(item)
+
+
+@dataclass
+class _Client:
+    number: str
+    id: int
 
 
 def import_tree(ctx: Context, directory: Path | str, *, client: str | None = None,
                 section: str | None = None, matter: str | None = None,
                 map_csv: Path | str | None = None, dry_run: bool = False,
-                progress: Progress | None = None) -> ImportSummary:
+                progress: Progress | None = None, keep_filed: bool = True) -> ImportSummary:
+    """File every file of `directory` (to one client and section, or as `map_csv` says).
+    The files are read, checked, filed and reported one at a time. `keep_filed=False` leaves
+    the filed files out of `items` (the counts still have them)."""
     ctx.require(Role.ARCHIVIST, Role.HEAD, action="import documents")
     root = Path(directory)
     if not root.is_dir():
         raise NotFound(f"no folder {str(directory)[:200]!r}", "Give the folder to import.")
     if map_csv is None and not (client and section):
         raise InvalidInput("say where the files go", "Pass --client and --section, or --map.")
-    if map_csv is not None:
-        plan = read_map(root, Path(map_csv))
-    else:
-        assert client and section
-        plan = [Planned(path=p, rel=p.relative_to(root).as_posix(), client=client,
-                        section=section, matter=matter) for p in _walk(root)]
-    summary = ImportSummary(dry_run=dry_run)
-    existing: dict[str, tuple[str, dict[str, str]] | None] = {}
 
-    def client_key(number: str) -> tuple[str, dict[str, str]] | None:
-        if number not in existing:
+    def plan() -> Iterator[Planned | ImportItem]:
+        if map_csv is not None:
+            return read_map(root, Path(map_csv))
+        assert client and section
+        return (Planned(path=p, rel=p.relative_to(root).as_posix(), client=client,
+                        section=section, matter=matter) for p in _walk(root))
+
+    planned = plan()  # reads the map now: a bad header fails before anything is filed
+    total = sum(1 for _ in plan())
+    summary = ImportSummary(dry_run=dry_run)
+    report = _Report(summary, keep_filed)
+    checked = _checked(ctx, planned, report)
+    if dry_run:
+        seen: set[tuple[int, str]] = set()
+        for item, who, digest in checked:
+            if (who.id, digest) in seen:
+                report(ImportItem(path=item.rel, outcome="would-skip", client=who.number,
+                                  reason="the same file is earlier in this import"))
+                continue
+            seen.add((who.id, digest))
+            report(ImportItem(path=item.rel, outcome="would-file", client=who.number))
+    else:
+        _file_all(ctx, checked, total, report, progress)
+    return summary
+
+
+def _checked(ctx: Context, plan: Iterator[Planned | ImportItem],
+             report: _Report) -> Iterator[tuple[Planned, _Client, str]]:
+    """The planned files that can be filed, with their client and SHA-256; the others are
+    reported (unknown client or section, missing, unreadable, or already filed)."""
+    clients: dict[str, _Client | None] = {}
+
+    def lookup(number: str) -> _Client | None:
+        if number not in clients:
             with ctx.ledger.read() as conn:
                 try:
                     c = registry.get(conn, number)
                 except NotFound:
-                    existing[number] = None
-                    return None
-                existing[number] = (c.number, {r.checksum: r.number for r in conn.execute(
-                    select(documents.c.checksum, documents.c.number).where(
-                        documents.c.client_id == c.id))})
-        return existing[number]
+                    clients[number] = None
+                else:
+                    clients[number] = _Client(c.number, c.id)
+        return clients[number]
 
-    todo: list[Planned] = []
     for item in plan:
         if isinstance(item, ImportItem):
-            summary.items.append(item)
+            report(item)
             continue
         problem = None
-        known = client_key(item.client)
-        if known is None:
+        who = lookup(item.client)
+        if who is None:
             problem = f"no client {item.client!r}"
         else:
             try:
@@ -140,132 +200,126 @@ def import_tree(ctx: Context, directory: Path | str, *, client: str | None = Non
         if problem is None and not item.path.is_file():
             problem = "the file does not exist"
         if problem:
-            summary.items.append(ImportItem(path=item.rel, outcome="failed", client=item.client,
-                                            reason=problem))
+            report(ImportItem(path=item.rel, outcome="failed", client=item.client,
+                              reason=problem))
             continue
-        assert known is not None
+        assert who is not None
         try:
             digest = sha256_file(item.path)
         except OSError as exc:
-            summary.items.append(ImportItem(path=item.rel, outcome="failed", client=known[0],
-                                            reason=f"cannot read: {exc.strerror or exc}"))
+            report(ImportItem(path=item.rel, outcome="failed", client=who.number,
+                              reason=f"cannot read: {exc.strerror or exc}"))
             continue
-        already = known[1].get(digest)
-        if already:
-            summary.items.append(ImportItem(
-                path=item.rel, outcome="would-skip" if dry_run else "skipped",
-                document=already, client=known[0],
-                reason=f"already filed as {already} (same checksum)"))
+        if _skip_filed(ctx, item, who, digest, report):
             continue
-        known[1][digest] = "(this import)"
-        item.client = known[0]
-        if dry_run:
-            summary.items.append(ImportItem(path=item.rel, outcome="would-file",
-                                            client=known[0]))
-        else:
-            todo.append(item)
-    if not dry_run:
-        _file_all(ctx, todo, summary, progress)
-    for it in summary.items:
-        if it.outcome in ("filed",):
-            summary.filed += 1
-        elif it.outcome == "flagged":
-            summary.filed += 1
-            summary.flagged += 1
-        elif it.outcome in ("skipped", "would-skip"):
-            summary.skipped += 1
-        elif it.outcome == "failed":
-            summary.failed += 1
-        elif it.outcome == "would-file":
-            summary.filed += 1
-    return summary
+        item.client = who.number
+        yield item, who, digest
 
 
-def _extractions(todo: list[Planned], limits: Limits, pool: Any) -> Iterator[Extraction]:
-    """Extractions in order; with a pool, the next files are extracted while this process
-    files and indexes the previous ones."""
+def _skip_filed(ctx: Context, item: Planned, who: _Client, digest: str, report: _Report) -> bool:
+    """Report and skip a file whose checksum the client already has filed."""
+    with ctx.ledger.read() as conn:
+        already = conn.execute(select(documents.c.number).where(
+            documents.c.client_id == who.id, documents.c.checksum == digest).limit(1)).scalar()
+    if already is None:
+        return False
+    report(ImportItem(path=item.rel, outcome="would-skip" if report.summary.dry_run
+                      else "skipped", document=already, client=who.number,
+                      reason=f"already filed as {already} (same checksum)"))
+    return True
+
+
+def _extractions(todo: Iterator[tuple[Planned, _Client, str]], limits: Limits,
+                 pool: Any) -> Iterator[tuple[Planned, _Client, str, Extraction]]:
+    """The checked files with their extraction, in order; with a pool, the next files are
+    extracted while this process files and indexes the previous ones."""
     if pool is None:
-        for item in todo:
-            yield extract_file(item.path, item.path.name, limits)
+        for item, who, digest in todo:
+            yield item, who, digest, extract_file(item.path, item.path.name, limits)
         return
     from concurrent.futures.process import BrokenProcessPool
 
     from archivist.extract.parallel import _work, retry_isolated, workers
 
     ahead = 4 * workers()
-    items = iter(todo)
-    window: deque[tuple[Planned, Any]] = deque()
+    window: deque[tuple[tuple[Planned, _Client, str], Any]] = deque()
     pools = [pool]
 
     def submit() -> None:
-        nxt = next(items, None)
+        nxt = next(todo, None)
         if nxt is None:
             return
+        path = nxt[0].path
         try:
-            fut = pools[-1].submit(_work, str(nxt.path), nxt.path.name, limits, None)
+            fut = pools[-1].submit(_work, str(path), path.name, limits, None)
         except (BrokenProcessPool, RuntimeError):  # a worker died: carry on with a new pool
             pools.append(make_pool(MIN_POOL))
-            fut = pools[-1].submit(_work, str(nxt.path), nxt.path.name, limits, None)
+            fut = pools[-1].submit(_work, str(path), path.name, limits, None)
         window.append((nxt, fut))
 
     try:
         for _ in range(ahead):
             submit()
         while window:
-            item, fut = window.popleft()
+            (item, who, digest), fut = window.popleft()
             try:
                 result = fut.result()
             except BrokenProcessPool:
                 result = retry_isolated(str(item.path), item.path.name, limits)
             submit()
-            yield result
+            yield item, who, digest, result
     finally:
         for extra in pools[1:]:
             extra.shutdown(cancel_futures=True)
 
 
-def _file_all(ctx: Context, todo: list[Planned], summary: ImportSummary,
-              progress: Progress | None) -> None:
+def _file_all(ctx: Context, todo: Iterator[tuple[Planned, _Client, str]], total: int,
+              report: _Report, progress: Progress | None) -> None:
     limits = Limits.from_settings(ctx.settings)
-    pool = make_pool(len(todo))
-    done = 0
+    pool = make_pool(total)
     if progress:
-        progress(0, len(todo))
+        progress(0, total)
     texts: list[tuple[Document, str]] = []
     pending_chars = 0
+    shown = 0
     try:
-        for item, ext in zip(todo, _extractions(todo, limits, pool), strict=True):
+        for item, who, digest, ext in _extractions(todo, limits, pool):
+            # a copy of the same file earlier in this import has been filed meanwhile
+            if _skip_filed(ctx, item, who, digest, report):
+                continue
             try:
                 doc = filing.file_path(ctx, item.client, item.path, item.section,
                                        title=item.title, matter_number=item.matter,
                                        source="imported", extraction=ext, index=False,
                                        refresh=False, texts=texts)
             except ArchivistError as exc:
-                summary.items.append(ImportItem(path=item.rel, outcome="failed",
-                                                client=item.client, reason=str(exc)))
+                report(ImportItem(path=item.rel, outcome="failed", client=item.client,
+                                  reason=str(exc)))
             else:
                 pending_chars += len(ext.text)
-                summary.items.append(ImportItem(
+                report(ImportItem(
                     path=item.rel, outcome="flagged" if doc.flag else "filed",
                     document=doc.number, client=doc.client_number,
                     reason=f"{doc.flag}: {doc.flag_reason}" if doc.flag else None))
             if len(texts) >= INDEX_BATCH or pending_chars > INDEX_BATCH_CHARS:
                 _flush(ctx, texts, refresh=False)
                 pending_chars = 0
-            done += 1
-            if progress and (done % 16 == 0 or done == len(todo)):
-                progress(done, len(todo))
+            s = report.summary
+            done = s.filed + s.failed + s.skipped
+            if progress and done - shown >= 16:
+                progress(done, total)
+                shown = done
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         _flush(ctx, texts, refresh=False)
-        clients = sorted({it.client for it in summary.items
-                          if it.outcome in ("filed", "flagged") and it.client})
-        for number in clients:
+        for number in sorted(report.clients):
             with ctx.ledger.read() as conn:
                 cid = registry.get(conn, number).id
             with contextlib.suppress(ArchivistError):  # `check --repair` rewrites them
                 registry.refresh_manifest(ctx, cid)
+    if progress:
+        progress(total, total)
 
 
 def _flush(ctx: Context, texts: list[tuple[Document, str]], refresh: bool) -> None:

@@ -313,3 +313,29 @@ def test_import_survives_a_dying_worker(ctx: Any, make_client: Any, tmp_path: Pa
     flagged = {i.path: i.reason for i in summary.items if i.outcome == "flagged"}
     assert list(flagged) == ["die.txt"] and "crashed" in flagged["die.txt"]
     assert summary.filed == 11 and summary.failed == 0
+
+
+def test_import_streams_its_report_and_skips_copies_filed_moments_before(
+        ctx: Any, tmp_path: Path, make_client: Any) -> None:
+    """Files are checked, filed and reported one at a time: copies of one file next to each other
+    (extracted ahead together) are filed once, and a report without the filed items keeps
+    only what needs a look, with the counts of everything."""
+    from archivist import filing_import
+
+    client = make_client()
+    root = tmp_path / "adjacent"
+    root.mkdir()
+    for i in range(10):
+        (root / f"a{i:02d}.txt").write_text(f"文件 {i}", "utf-8")
+    (root / "a03 copy.txt").write_text("文件 3", "utf-8")  # walked right before a03.txt
+    summary = filing_import.import_tree(ctx, root, client=client.number, section="case",
+                                        keep_filed=False)
+    assert (summary.filed, summary.skipped, summary.failed) == (10, 1, 0)
+    [skipped] = summary.items
+    first = next(d for d in filing.list_documents(ctx, client.number)
+                 if d.original_name == "a03 copy.txt")
+    assert skipped.path == "a03.txt" and skipped.document == first.number
+    assert len(filing.list_documents(ctx, client.number)) == 10
+    dry = filing_import.import_tree(ctx, root, client=client.number, section="case",
+                                    dry_run=True)
+    assert (dry.filed, dry.skipped) == (0, 11)

@@ -91,7 +91,7 @@ def import_(archive: Any, directory: str, client: str | None, section: str | Non
     with progress_callback("Filing") as on_progress:
         summary = import_tree(archive, directory, client=client, section=section,
                               matter=matter, map_csv=map_csv, dry_run=dry_run,
-                              progress=on_progress)
+                              progress=on_progress, keep_filed=as_json)
     if as_json:
         emit(summary, True)
         return
