@@ -156,8 +156,12 @@ def _codec() -> Any:
       most of them seen in few documents;
     - field lengths read once per (document, field) while a segment is written, not once per
       posting;
+    - the term table of a new segment keeps 16 bytes per term in memory, not ~130
+      (`archivist.index.hashtable`; the same file): it set the peak memory of a large merge;
     - pickled as a plain W3Codec, so no index depends on this module's path."""
     from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PostingsWriter
+
+    from archivist.index.hashtable import compact
 
     class PostingsWriter(W3PostingsWriter):
         def finish_postings(self) -> Any:
@@ -198,6 +202,11 @@ def _codec() -> Any:
 
         def per_document_reader(self, storage: Any, segment: Any) -> Any:
             return PerDocReader(storage, segment)
+
+        def field_writer(self, storage: Any, segment: Any) -> Any:
+            fw = super().field_writer(storage, segment)
+            compact(fw._tindex)
+            return fw
 
     return Codec(compression=COMPRESSION, inlinelimit=INLINE_LIMIT)
 
