@@ -2,7 +2,9 @@
 
 A backup folder holds
 
-    DEST/backup-manifest.json   what the backup holds: counts, every file with size and SHA-256
+    DEST/backup-manifest.json   what the backup holds: counts, the audit head, the ledger, and
+                                the name and SHA-256 of the file list
+    DEST/backup-files-N.sqlite3 every file with its size and SHA-256 (`archivist.backup_files`)
     DEST/data/archivist.toml    the home's settings (and any other top-level files it keeps)
     DEST/data/archive_store/    the ledger (an online snapshot) and every filed document
 
@@ -11,7 +13,8 @@ the database's online backup, and only the files that snapshot knows are copied 
 documents never change, a new version is a new file). Manifests and registers in the copied
 folders are regenerated from the snapshot, so they agree with it. Every copied file is hashed
 while it is copied and compared with the ledger. Backing up again to the same DEST copies only
-what is new. The index is not backed up: restore rebuilds it."""
+what is new. The index is not backed up: restore rebuilds it. Documents, clients and the file
+list are read and written a chunk at a time, so memory does not grow with the archive."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from archivist import audit, clock
+from archivist.backup_files import FileList, LegacyFileList
 from archivist.context import Context
 from archivist.errors import Conflict, Forbidden, IntegrityError, InvalidInput, StorageError
 from archivist.home import INDEX_DIR, LEDGER_FILE, STORE_DIR, Home
@@ -36,7 +40,9 @@ from archivist.models import BackupResult, RestoreResult, Role
 from archivist.store import CHUNK, DIR_MODE, FILE_MODE, TMP_PREFIX, is_litter
 
 MANIFEST_NAME = "backup-manifest.json"
-FORMAT = "archivist-backup/1"
+FORMAT = "archivist-backup/2"
+FORMATS = ("archivist-backup/1", FORMAT)  # 1: the file list inside the manifest
+LIST_PREFIX = "backup-files-"
 DATA = "data"
 LOCK = ".backup.lock"
 COPY_THREADS = 4
@@ -141,9 +147,32 @@ def read_manifest(dest: Path) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IntegrityError(f"{path} is not a readable backup manifest ({exc})") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") not in FORMATS:
         raise IntegrityError(f"{path} is not an archivist backup manifest")
     return data
+
+
+def open_file_list(dest: Path, manifest: dict[str, Any]) -> FileList | LegacyFileList:
+    """The backup's list of files, checked against the checksum the manifest gives it."""
+    from archivist.store import sha256_file
+
+    if manifest.get("format") == FORMATS[0]:
+        return LegacyFileList(manifest.get("files") or {})
+    info = manifest.get("file_list") or {}
+    name = str(info.get("path", ""))
+    if not name.startswith(LIST_PREFIX) or "/" in name or "\\" in name:
+        raise IntegrityError(f"the backup manifest in {dest} names no file list")
+    path = dest / name
+    try:
+        digest = sha256_file(path)
+    except OSError as exc:
+        raise IntegrityError(f"the backup's file list {path} cannot be read: "
+                             f"{exc.strerror or exc}", "The backup is damaged; use an older "
+                             "one.") from None
+    if digest != info.get("sha256"):
+        raise IntegrityError(f"the backup's file list {path} does not match its checksum in "
+                             "the manifest", "The backup is damaged; use an older one.")
+    return FileList.open(path)
 
 
 @contextlib.contextmanager
@@ -202,59 +231,64 @@ def backup(ctx: Context, dest: str | os.PathLike[str]) -> BackupResult:
     return result
 
 
-def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None) -> BackupResult:
-    from archivist import records, registry
-    from archivist.ledger.tables.core import audit_head, clients
-    from archivist.ledger.tables.documents import documents
+DOC_CHUNK = 1000  # document rows read from the snapshot at a time
 
-    started = time.monotonic()
-    data = target / DATA
-    store_rel = STORE_DIR
-    data.mkdir(mode=DIR_MODE, exist_ok=True)
-    snap = target / f"{TMP_PREFIX}ledger-{os.getpid()}"
-    snap.unlink(missing_ok=True)
-    snapshot_ledger(ctx.ledger, snap)
-    problems: list[str] = []
-    files: dict[str, dict[str, Any]] = {}
-    prev_files: dict[str, dict[str, Any]] = (previous or {}).get("files", {})
-    copied = skipped = nbytes = 0
-    snap_ledger = Ledger.for_path(snap)
-    try:
-        with snap_ledger.read() as conn:
-            hid = home_id(conn)
-            if previous and previous.get("home_id") and previous["home_id"] != hid:
-                raise Conflict(f"{target} holds a backup of another home "
-                               f"({previous.get('home', '?')})", "Choose another folder.")
-            docs = conn.execute(select(documents.c.number, documents.c.path, documents.c.size,
-                                       documents.c.checksum, documents.c.checksum_algo)
-                                .order_by(documents.c.id)).all()
-            n_clients = conn.execute(select(func.count()).select_from(clients)).scalar_one()
-            head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
-            derived: dict[str, str] = {}
-            for cid in conn.execute(select(clients.c.id).order_by(clients.c.id)).scalars():
-                client = registry.by_id(conn, cid)
-                for rel, text in records.expected(conn, client).items():
-                    derived[f"{store_rel}/{client.folder}/{rel}"] = text
-    finally:
-        snap_ledger.dispose()
 
-    # filed documents: immutable, so a file already in the backup with its checksum is kept
-    todo = []
-    for row in docs:
-        rel = f"{store_rel}/{row.path}"
-        dst = data / rel
-        old = prev_files.get(rel)
-        if (old and old.get("sha256") == row.checksum and dst.is_file()
-                and dst.stat().st_size == row.size):
-            files[rel] = {"size": row.size, "sha256": row.checksum, "kind": "document",
-                          "number": row.number}
-            skipped += 1
-        else:
-            todo.append(row)
+class _Run:
+    """One backup: the snapshot it reads, the file list it writes, what it copied."""
 
-    def one(row: Any) -> tuple[Any, int, str | None, str | None]:
-        src = ctx.store.resolve(row.path)
-        dst = data / f"{store_rel}/{row.path}"
+    def __init__(self, ctx: Context, target: Path, previous: FileList | LegacyFileList | None):
+        self.ctx = ctx
+        self.data = target / DATA
+        self.previous = previous
+        self.problems: list[str] = []
+        self.copied = self.skipped = self.nbytes = 0
+
+    def documents(self, conn: Any, files: FileList) -> int:
+        """Copy the filed documents the snapshot knows, a chunk at a time. Filed documents are
+        immutable, so a file already in the backup with its checksum is kept."""
+        from archivist.ledger.tables.documents import documents
+
+        cols = (documents.c.id, documents.c.number, documents.c.path, documents.c.size,
+                documents.c.checksum, documents.c.checksum_algo)
+        last = total = 0
+        with ThreadPoolExecutor(COPY_THREADS) as pool:
+            while True:
+                rows = conn.execute(select(*cols).where(documents.c.id > last)
+                                    .order_by(documents.c.id).limit(DOC_CHUNK)).all()
+                if not rows:
+                    return total
+                last = rows[-1].id
+                total += len(rows)
+                todo = []
+                for row in rows:
+                    rel = f"{STORE_DIR}/{row.path}"
+                    if self._unchanged(rel, row):
+                        files.add(rel, {"size": row.size, "sha256": row.checksum,
+                                        "kind": "document", "number": row.number})
+                        self.skipped += 1
+                    else:
+                        todo.append(row)
+                for row, size, digest, problem in pool.map(self._copy_document, todo):
+                    if problem:
+                        self.problems.append(problem)
+                        continue
+                    files.add(f"{STORE_DIR}/{row.path}", {"size": size, "sha256": digest,
+                                                          "kind": "document",
+                                                          "number": row.number})
+                    self.copied += 1
+                    self.nbytes += size
+
+    def _unchanged(self, rel: str, row: Any) -> bool:
+        old = self.previous.get(rel) if self.previous is not None else None
+        if not old or old.get("sha256") != row.checksum:
+            return False
+        dst = self.data / rel
+        return dst.is_file() and dst.stat().st_size == row.size
+
+    def _copy_document(self, row: Any) -> tuple[Any, int, str | None, str | None]:
+        src = self.ctx.store.resolve(row.path)
+        dst = self.data / f"{STORE_DIR}/{row.path}"
         try:
             size, digest = copy_verified(src, dst, fsync=False)
         except FileNotFoundError:
@@ -265,81 +299,129 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None) -> Back
                                   "not backed up (run `archivist check`)")
         return row, size, digest, None
 
-    with ThreadPoolExecutor(COPY_THREADS) as pool:
-        for row, size, digest, problem in pool.map(one, todo):
-            if problem:
-                problems.append(problem)
-                continue
-            files[f"{store_rel}/{row.path}"] = {"size": size, "sha256": digest,
-                                                "kind": "document", "number": row.number}
-            copied += 1
-            nbytes += size
+    def derived(self, conn: Any, files: FileList) -> None:
+        """Manifests and registers regenerated from the snapshot, one client at a time."""
+        from archivist import records, registry
+        from archivist.ledger.tables.core import clients
 
-    for rel, text in derived.items():
-        raw = text.encode("utf-8")
-        dst = data / rel
-        files[rel] = {"size": len(raw), "sha256": _sha(raw), "kind": "derived"}
-        try:
-            if dst.read_bytes() == raw:
-                continue
-        except OSError:
-            pass
-        _write_text(dst, text)
+        last = 0
+        while True:
+            ids = list(conn.execute(select(clients.c.id).where(clients.c.id > last)
+                                    .order_by(clients.c.id).limit(DOC_CHUNK)).scalars())
+            if not ids:
+                return
+            last = ids[-1]
+            for cid in ids:
+                client = registry.by_id(conn, cid)
+                for rel, text in records.expected(conn, client).items():
+                    path = f"{STORE_DIR}/{client.folder}/{rel}"
+                    raw = text.encode("utf-8")
+                    files.add(path, {"size": len(raw), "sha256": _sha(raw), "kind": "derived"})
+                    dst = self.data / path
+                    try:
+                        if dst.read_bytes() == raw:
+                            continue
+                    except OSError:
+                        pass
+                    _write_text(dst, text)
 
-    # other top-level files of the home (settings, templates, ...), never the index
-    for src in _home_files(ctx.home):
-        rel = src.relative_to(ctx.home.root).as_posix()
-        dst = data / rel
-        old = prev_files.get(rel)
-        try:
-            st = src.stat()
-            if (old and dst.is_file() and old.get("size") == st.st_size
-                    and old.get("mtime") == int(st.st_mtime)):
-                files[rel] = old
-                skipped += 1
+    def home_files(self, files: FileList) -> None:
+        """Other top-level files of the home (settings, templates, ...), never the index."""
+        for src in _home_files(self.ctx.home):
+            rel = src.relative_to(self.ctx.home.root).as_posix()
+            dst = self.data / rel
+            old = self.previous.get(rel) if self.previous is not None else None
+            try:
+                st = src.stat()
+                if (old and dst.is_file() and old.get("size") == st.st_size
+                        and old.get("mtime") == int(st.st_mtime)):
+                    files.add(rel, old)
+                    self.skipped += 1
+                    continue
+                size, digest = copy_verified(src, dst)
+            except OSError as exc:
+                self.problems.append(f"{src}: {exc.strerror or exc}")
                 continue
-            size, digest = copy_verified(src, dst)
-        except OSError as exc:
-            problems.append(f"{src}: {exc.strerror or exc}")
-            continue
-        files[rel] = {"size": size, "sha256": digest, "kind": "home", "mtime": int(st.st_mtime)}
-        copied += 1
-        nbytes += size
+            files.add(rel, {"size": size, "sha256": digest, "kind": "home",
+                            "mtime": int(st.st_mtime)})
+            self.copied += 1
+            self.nbytes += size
 
-    ledger_dst = data / store_rel / LEDGER_FILE
-    ledger_dst.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+
+def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None) -> BackupResult:
+    from archivist.ledger.tables.core import audit_head, clients
     from archivist.store import sha256_file
 
+    started = time.monotonic()
+    data = target / DATA
+    data.mkdir(mode=DIR_MODE, exist_ok=True)
+    snap = target / f"{TMP_PREFIX}ledger-{os.getpid()}"
+    snap.unlink(missing_ok=True)
+    snapshot_ledger(ctx.ledger, snap)
+    old_list = open_file_list(target, previous) if previous else None
+    files = FileList.create(target / f"{TMP_PREFIX}ledger-{os.getpid()}-files")
+    run = _Run(ctx, target, old_list)
+    snap_ledger = Ledger.for_path(snap)
+    try:
+        with snap_ledger.read() as conn:
+            hid = home_id(conn)
+            if previous and previous.get("home_id") and previous["home_id"] != hid:
+                raise Conflict(f"{target} holds a backup of another home "
+                               f"({previous.get('home', '?')})", "Choose another folder.")
+            n_clients = conn.execute(select(func.count()).select_from(clients)).scalar_one()
+            head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
+            n_docs = run.documents(conn, files)
+            run.derived(conn, files)
+        run.home_files(files)
+    finally:
+        snap_ledger.dispose()
+        if old_list is not None:
+            old_list.close()
+
+    ledger_dst = data / STORE_DIR / LEDGER_FILE
+    ledger_dst.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     os.sync()  # every copy is on disk before the ledger and the manifest name it
     ledger_sha = sha256_file(snap)
     ledger_size = snap.stat().st_size
     os.replace(snap, ledger_dst)
-    files[f"{store_rel}/{LEDGER_FILE}"] = {"size": ledger_size, "sha256": ledger_sha,
-                                           "kind": "ledger"}
+    files.add(f"{STORE_DIR}/{LEDGER_FILE}", {"size": ledger_size, "sha256": ledger_sha,
+                                             "kind": "ledger"})
+    counts = files.counts()
+    files.finish()
+    generation = int((previous or {}).get("file_list", {}).get("generation", 0)) + 1
+    list_name = f"{LIST_PREFIX}{generation}.sqlite3"
+    with open(files.path, "rb") as fh:
+        os.fsync(fh.fileno())
+    list_sha = sha256_file(files.path)
+    os.replace(files.path, target / list_name)
     manifest = {
         "format": FORMAT,
         "created_at": clock.now().isoformat(),
         "home": str(ctx.home.root),
         "home_id": hid,
-        "counts": {"clients": n_clients, "documents": len(docs),
-                   "documents_backed_up": sum(1 for f in files.values()
-                                              if f["kind"] == "document"),
-                   "audit_events": head.seq, "files": len(files)},
+        "counts": {"clients": n_clients, "documents": n_docs,
+                   "documents_backed_up": counts.get("document", 0),
+                   "audit_events": head.seq, "files": sum(counts.values())},
         "audit_head": {"seq": head.seq, "hash": head.hash},
-        "ledger": {"path": f"{DATA}/{store_rel}/{LEDGER_FILE}", "size": ledger_size,
+        "ledger": {"path": f"{DATA}/{STORE_DIR}/{LEDGER_FILE}", "size": ledger_size,
                    "sha256": ledger_sha},
-        "problems": problems,
-        "files": dict(sorted(files.items())),
+        "file_list": {"path": list_name, "sha256": list_sha, "generation": generation,
+                      "files": sum(counts.values())},
+        "problems": run.problems,
     }
     _write_text(target / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    for stale in target.glob(f"{LIST_PREFIX}*.sqlite3"):  # lists of earlier backups
+        if stale.name != list_name:
+            stale.unlink(missing_ok=True)
     with open(target / "backup-log.jsonl", "a", encoding="utf-8") as log:
-        log.write(json.dumps({"at": manifest["created_at"], "documents": len(docs),
-                              "copied": copied, "skipped": skipped, "bytes": nbytes,
-                              "problems": len(problems)}, ensure_ascii=False) + "\n")
+        log.write(json.dumps({"at": manifest["created_at"], "documents": n_docs,
+                              "copied": run.copied, "skipped": run.skipped, "bytes": run.nbytes,
+                              "problems": len(run.problems)}, ensure_ascii=False) + "\n")
     return BackupResult(dest=str(target), manifest=str(target / MANIFEST_NAME), home_id=hid,
-                        clients=n_clients, documents=len(docs), files_copied=copied,
-                        files_skipped=skipped, bytes_copied=nbytes, audit_events=head.seq,
-                        problems=problems, seconds=round(time.monotonic() - started, 3))
+                        clients=n_clients, documents=n_docs, files_copied=run.copied,
+                        files_skipped=run.skipped, bytes_copied=run.nbytes,
+                        audit_events=head.seq, problems=run.problems,
+                        seconds=round(time.monotonic() - started, 3))
 
 
 def _home_files(home: Home) -> list[Path]:
@@ -385,8 +467,12 @@ def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
     try:
         root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         started = time.monotonic()
-        verified = _copy_back(src, root, manifest)
-        result = _finish(src, root, manifest, username, verified)
+        files = open_file_list(src, manifest)
+        try:
+            verified = _copy_back(src, root, files)
+            result = _finish(src, root, manifest, files, username, verified)
+        finally:
+            files.close()
         total = time.monotonic() - started
         result.seconds["copy"] = round(total - sum(result.seconds.values()), 2)
         result.seconds["total"] = round(total, 2)
@@ -403,9 +489,9 @@ def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
         raise
 
 
-def _copy_back(src: Path, root: Path, manifest: dict[str, Any]) -> int:
+def _copy_back(src: Path, root: Path, files: FileList | LegacyFileList) -> int:
     count = 0
-    for rel, entry in manifest.get("files", {}).items():
+    for rel, entry in files.items():
         if entry.get("kind") == "derived":
             continue  # regenerated from the ledger below
         parts = Path(rel).parts
@@ -426,8 +512,8 @@ def _copy_back(src: Path, root: Path, manifest: dict[str, Any]) -> int:
     return count
 
 
-def _finish(src: Path, root: Path, manifest: dict[str, Any], username: str | None,
-            verified: int) -> RestoreResult:
+def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | LegacyFileList,
+            username: str | None, verified: int) -> RestoreResult:
     from archivist import integrity, records
     from archivist.context import open_context
     from archivist.ledger.tables.core import clients
@@ -441,35 +527,51 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], username: str | Non
             raise Forbidden("no acting user was given", "Pass --as USERNAME (an archivist or "
                             "head in the backed-up home).")
         actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="restore the archive")
-        files = manifest.get("files", {})
         with ctx.ledger.read() as conn:
             count, problem = audit.verify(conn)
             if problem:
                 raise IntegrityError(f"the backed-up audit chain is broken: {problem}")
-            docs = conn.execute(select(documents.c.number, documents.c.path,
-                                       documents.c.checksum)).all()
-            client_ids = list(conn.execute(select(clients.c.id)).scalars())
-        for row in docs:
-            entry = files.get(f"{STORE_DIR}/{row.path}")
-            # a document the backup could not copy (its problems list says why) is restored
-            # as missing, and the final check names it; a different checksum is damage
-            if entry is not None and entry.get("sha256") != row.checksum:
-                raise IntegrityError(f"document {row.number} ({row.path}) is in the backup "
-                                     "with another checksum than the ledger's",
-                                     "The backup is damaged; use an older one.")
-        for cid in client_ids:
-            client_dir_sections(ctx, cid)
-            records.refresh(ctx, cid)
+            n_docs = 0
+            last = 0
+            while True:
+                rows = conn.execute(select(documents.c.id, documents.c.number,
+                                           documents.c.path, documents.c.checksum)
+                                    .where(documents.c.id > last).order_by(documents.c.id)
+                                    .limit(DOC_CHUNK)).all()
+                if not rows:
+                    break
+                last = rows[-1].id
+                n_docs += len(rows)
+                for row in rows:
+                    entry = files.get(f"{STORE_DIR}/{row.path}")
+                    # a document the backup could not copy (its problems list says why) is
+                    # restored as missing, and the final check names it; a different
+                    # checksum is damage
+                    if entry is not None and entry.get("sha256") != row.checksum:
+                        raise IntegrityError(f"document {row.number} ({row.path}) is in the "
+                                             "backup with another checksum than the ledger's",
+                                             "The backup is damaged; use an older one.")
+        last = 0
+        while True:
+            with ctx.ledger.read() as conn:
+                ids = list(conn.execute(select(clients.c.id).where(clients.c.id > last)
+                                        .order_by(clients.c.id).limit(DOC_CHUNK)).scalars())
+            if not ids:
+                break
+            last = ids[-1]
+            for cid in ids:
+                client_dir_sections(ctx, cid)
+                records.refresh(ctx, cid)
         t = time.monotonic()
         indexed = _rebuild_index(ctx)
         index_s = time.monotonic() - t
         with ctx.ledger.write() as conn:
             audit.record(conn, actor.username, "home.restore", "home", str(root)[:64], None,
                          source=str(src), backup_created_at=manifest.get("created_at"),
-                         documents=len(docs), audit_events=count)
+                         documents=n_docs, audit_events=count)
         t = time.monotonic()
         report = integrity.check(ctx)
-        return RestoreResult(home=str(root), source=str(src), documents=len(docs),
+        return RestoreResult(home=str(root), source=str(src), documents=n_docs,
                              files_verified=verified, indexed=indexed, check=report,
                              seconds={"index": round(index_s, 2),
                                       "check": round(time.monotonic() - t, 2)})

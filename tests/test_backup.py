@@ -4,6 +4,7 @@ restore over a home, a restored home that checks clean."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,18 @@ import pytest
 from archivist import backup, integrity
 from archivist.context import open_context
 from archivist.errors import Conflict, Forbidden, IntegrityError, InvalidInput
+from archivist.store import sha256_file
 from tests.test_check_helpers import put_document
+
+
+def _files(dest: Path) -> dict[str, dict]:
+    manifest = backup.read_manifest(dest)
+    assert manifest is not None
+    listing = backup.open_file_list(dest, manifest)
+    try:
+        return dict(listing.items())
+    finally:
+        listing.close()
 
 
 @pytest.fixture
@@ -29,7 +41,7 @@ def test_backup_then_restore_is_clean(ctx, filed, tmp_path, invoke):
     assert result.documents == 4 and result.files_copied >= 4 and not result.problems
     manifest = json.loads((dest / "backup-manifest.json").read_text())
     assert manifest["counts"]["documents"] == 4 and manifest["counts"]["clients"] == 2
-    docs = {k: v for k, v in manifest["files"].items() if v["kind"] == "document"}
+    docs = {k: v for k, v in _files(dest).items() if v["kind"] == "document"}
     assert len(docs) == 4 and all(len(v["sha256"]) == 64 for v in docs.values())
     assert manifest["ledger"]["sha256"]
     new = tmp_path / "restored"
@@ -122,7 +134,7 @@ def test_restore_detects_a_damaged_backup_and_leaves_nothing(ctx, filed, tmp_pat
     dest = tmp_path / "bk"
     backup.backup(ctx, dest)
     manifest = json.loads((dest / "backup-manifest.json").read_text())
-    rel = next(k for k, v in manifest["files"].items() if v["kind"] == "document")
+    rel = next(k for k, v in _files(dest).items() if v["kind"] == "document")
     target = dest / "data" / rel
     target.write_bytes(target.read_bytes()[:-1] + b"?")
     new = tmp_path / "new"
@@ -140,7 +152,15 @@ def test_restore_refuses_unsafe_manifest_paths(ctx, filed, tmp_path):
     backup.backup(ctx, dest)
     path = dest / "backup-manifest.json"
     manifest = json.loads(path.read_text())
-    manifest["files"]["../../evil.txt"] = {"size": 1, "sha256": "0" * 64, "kind": "home"}
+    listing = dest / manifest["file_list"]["path"]
+    con = sqlite3.connect(listing)
+    with con:
+        con.execute("INSERT INTO files VALUES ('../../evil.txt', 1, ?, 'home', NULL, NULL)",
+                    ("0" * 64,))
+    con.close()
+    with pytest.raises(IntegrityError, match="does not match its checksum"):
+        backup.restore(dest, tmp_path / "new", "mei")  # the list was changed
+    manifest["file_list"]["sha256"] = sha256_file(listing)
     path.write_text(json.dumps(manifest))
     with pytest.raises(IntegrityError, match="unsafe"):
         backup.restore(dest, tmp_path / "new", "mei")
@@ -224,3 +244,34 @@ def test_failed_backup_leaves_no_snapshot_behind(ctx, filed, tmp_path, monkeypat
     monkeypatch.undo()
     # the previous backup is still whole and restorable
     assert backup.restore(dest, tmp_path / "new", "mei").check.ok
+
+
+def test_backup_lists_its_files_apart_and_reads_a_format_1_backup(ctx, filed, tmp_path):
+    """The file list is an SQLite file beside the manifest (written and read a row at a time,
+    so memory stays flat at any size); a backup made in format 1 (the list inside the
+    manifest) is still brought up to date and restored."""
+    dest = tmp_path / "bk"
+    backup.backup(ctx, dest)
+    manifest = json.loads((dest / "backup-manifest.json").read_text())
+    assert manifest["format"] == "archivist-backup/2" and "files" not in manifest
+    first = manifest["file_list"]["path"]
+    files = _files(dest)
+    assert manifest["file_list"]["files"] == len(files) == manifest["counts"]["files"]
+    # turn it into a format 1 backup, as an older archivist wrote it
+    old = dict(manifest, format="archivist-backup/1", files=files)
+    del old["file_list"]
+    (dest / first).unlink()
+    (dest / "backup-manifest.json").write_text(json.dumps(old))
+    legacy = backup.restore(dest, tmp_path / "from-v1", "mei")
+    assert legacy.check.ok and legacy.documents == 4
+    again = backup.backup(ctx, dest)
+    assert again.files_copied == 0 and again.files_skipped >= 4
+    manifest = json.loads((dest / "backup-manifest.json").read_text())
+    documents = {k: v for k, v in files.items() if v["kind"] == "document"}
+    assert manifest["format"] == "archivist-backup/2"
+    assert {k: v for k, v in _files(dest).items() if v["kind"] == "document"} == documents
+    third = backup.backup(ctx, dest)
+    assert third.files_copied == 0
+    lists = sorted(p.name for p in dest.glob("backup-files-*"))
+    assert lists == [json.loads((dest / "backup-manifest.json").read_text())
+                     ["file_list"]["path"]]  # earlier lists are removed
