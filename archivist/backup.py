@@ -393,6 +393,7 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None) -> Back
     with open(files.path, "rb") as fh:
         os.fsync(fh.fileno())
     list_sha = sha256_file(files.path)
+    os.chmod(files.path, FILE_MODE)  # it names every client's files
     os.replace(files.path, target / list_name)
     manifest = {
         "format": FORMAT,

@@ -273,5 +273,6 @@ def test_backup_lists_its_files_apart_and_reads_a_format_1_backup(ctx, filed, tm
     third = backup.backup(ctx, dest)
     assert third.files_copied == 0
     lists = sorted(p.name for p in dest.glob("backup-files-*"))
+    assert (dest / lists[0]).stat().st_mode & 0o007 == 0  # it names every client's files
     assert lists == [json.loads((dest / "backup-manifest.json").read_text())
                      ["file_list"]["path"]]  # earlier lists are removed
