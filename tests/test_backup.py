@@ -133,7 +133,6 @@ def test_restore_refuses_existing_home_and_nonempty_folder(ctx, filed, tmp_path,
 def test_restore_detects_a_damaged_backup_and_leaves_nothing(ctx, filed, tmp_path):
     dest = tmp_path / "bk"
     backup.backup(ctx, dest)
-    manifest = json.loads((dest / "backup-manifest.json").read_text())
     rel = next(k for k, v in _files(dest).items() if v["kind"] == "document")
     target = dest / "data" / rel
     target.write_bytes(target.read_bytes()[:-1] + b"?")
