@@ -100,9 +100,11 @@ class _Report:
     and, only when asked (`--json`), the filed ones too: memory does not grow with the size of
     an import otherwise."""
 
-    def __init__(self, summary: ImportSummary, keep_filed: bool):
+    def __init__(self, summary: ImportSummary, keep_filed: bool,
+                 on_item: Callable[[ImportItem], None] | None = None):
         self.summary = summary
         self.keep_filed = keep_filed
+        self.on_item = on_item
         self.clients: set[str] = set()  # clients given new documents (manifests to refresh)
 
     def __call__(self, item: ImportItem) -> None:
@@ -119,6 +121,8 @@ class _Report:
             s.failed += 1
         if self.keep_filed or item.outcome not in ("filed", "would-file"):
             s.items.append(item)
+        if self.on_item is not None:
+            self.on_item(item)
 
 
 @dataclass
@@ -130,10 +134,12 @@ class _Client:
 def import_tree(ctx: Context, directory: Path | str, *, client: str | None = None,
                 section: str | None = None, matter: str | None = None,
                 map_csv: Path | str | None = None, dry_run: bool = False,
-                progress: Progress | None = None, keep_filed: bool = True) -> ImportSummary:
+                progress: Progress | None = None, keep_filed: bool = True,
+                on_item: Callable[[ImportItem], None] | None = None) -> ImportSummary:
     """File every file of `directory` (to one client and section, or as `map_csv` says).
-    The files are read, checked, filed and reported one at a time. `keep_filed=False` leaves
-    the filed files out of `items` (the counts still have them)."""
+    The files are read, checked, filed and reported one at a time: `on_item` is given each
+    item as it is decided; `keep_filed=False` leaves the filed files out of `items` (the counts
+    still have them)."""
     ctx.require(Role.ARCHIVIST, Role.HEAD, action="import documents")
     root = Path(directory)
     if not root.is_dir():
@@ -151,7 +157,7 @@ def import_tree(ctx: Context, directory: Path | str, *, client: str | None = Non
     planned = plan()  # reads the map now: a bad header fails before anything is filed
     total = sum(1 for _ in plan())
     summary = ImportSummary(dry_run=dry_run)
-    report = _Report(summary, keep_filed)
+    report = _Report(summary, keep_filed, on_item)
     checked = _checked(ctx, planned, report)
     if dry_run:
         seen: set[tuple[int, str]] = set()

@@ -215,6 +215,11 @@ def test_import_dry_run_then_idempotent(invoke: Any, tmp_path: Path, make_client
     first = invoke.json("file", "import", str(root), "--client", client.number,
                         "--section", "case")
     assert (first["filed"], first["skipped"], first["flagged"], first["failed"]) == (13, 1, 1, 0)
+    # --json reports every file as it was decided (spooled, not held in memory)
+    outcomes = [(i["path"], i["outcome"]) for i in first["items"]]
+    assert len(outcomes) == 14 and outcomes[0] == ("doc00.txt", "filed")
+    assert ("sub/dup.txt", "skipped") in outcomes and ("sub/scan.pdf", "flagged") in outcomes
+    assert sorted(i["path"] for i in dry["items"]) == sorted(p for p, _ in outcomes)
     again = invoke("file", "import", str(root), "--client", client.number, "--section", "case")
     assert "filed 0, skipped 14" in again.output
     assert len(invoke.json("file", "list", client.number)) == 13

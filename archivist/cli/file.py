@@ -86,21 +86,46 @@ def import_(archive: Any, directory: str, client: str | None, section: str | Non
       archivist file import ./old --map old.csv --dry-run
     """
 
+    import tempfile
+
     from archivist.filing_import import import_tree
 
-    with progress_callback("Filing") as on_progress:
-        summary = import_tree(archive, directory, client=client, section=section,
-                              matter=matter, map_csv=map_csv, dry_run=dry_run,
-                              progress=on_progress, keep_filed=as_json)
-    if as_json:
-        emit(summary, True)
-        return
+    # every item goes to a spool file as it is decided, printed once the import is done: the
+    # JSON report of a large import does not sit in memory, and an import that fails leaves
+    # nothing half-printed on stdout
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        def keep(item: Any) -> None:
+            spool.write(item.model_dump_json() + "\n")
+
+        with progress_callback("Filing") as on_progress:
+            summary = import_tree(archive, directory, client=client, section=section,
+                                  matter=matter, map_csv=map_csv, dry_run=dry_run,
+                                  progress=on_progress, keep_filed=False,
+                                  on_item=keep if as_json else None)
+        if as_json:
+            spool.seek(0)
+            _print_import_json(summary, spool)
+            return
     rows = [i.model_dump() for i in summary.items if i.outcome != "filed"]
     if rows:
         emit(rows, False, columns=["outcome", "path", "client", "document", "reason"])
     word = "would file" if dry_run else "filed"
     click.echo(f"{word} {summary.filed}, skipped {summary.skipped}, flagged {summary.flagged}, "
                f"failed {summary.failed}")
+
+
+def _print_import_json(summary: Any, spool: Any) -> None:
+    """The summary as one JSON object, its `items` streamed from the spool (one JSON per line)."""
+    import json
+
+    head = json.dumps(summary.model_dump(mode="json", exclude={"items"}), ensure_ascii=False,
+                      indent=2)
+    click.echo(head[:-2] + ',\n  "items": [', nl=False)
+    first = True
+    for line in spool:
+        click.echo(("\n    " if first else ",\n    ") + line.rstrip("\n"), nl=False)
+        first = False
+    click.echo("]\n}" if first else "\n  ]\n}")
 
 
 @file.command("list")
