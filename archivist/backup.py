@@ -358,9 +358,17 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None) -> Back
     snap = target / f"{TMP_PREFIX}ledger-{os.getpid()}"
     snap.unlink(missing_ok=True)
     snapshot_ledger(ctx.ledger, snap)
-    old_list = open_file_list(target, previous) if previous else None
+    old_list = None
+    damaged = None
+    if previous:
+        try:
+            old_list = open_file_list(target, previous)
+        except IntegrityError as exc:  # copy everything again rather than refuse to back up
+            damaged = f"{exc.message}; every file was copied again"
     files = FileList.create(target / f"{TMP_PREFIX}ledger-{os.getpid()}-files")
     run = _Run(ctx, target, old_list)
+    if damaged:
+        run.problems.append(damaged)
     snap_ledger = Ledger.for_path(snap)
     try:
         with snap_ledger.read() as conn:

@@ -275,3 +275,15 @@ def test_backup_lists_its_files_apart_and_reads_a_format_1_backup(ctx, filed, tm
     assert (dest / lists[0]).stat().st_mode & 0o007 == 0  # it names every client's files
     assert lists == [json.loads((dest / "backup-manifest.json").read_text())
                      ["file_list"]["path"]]  # earlier lists are removed
+
+
+def test_backup_over_a_damaged_file_list_copies_everything_again(ctx, filed, tmp_path):
+    dest = tmp_path / "bk"
+    backup.backup(ctx, dest)
+    for listing in dest.glob("backup-files-*"):
+        listing.write_bytes(b"not a database")
+    again = backup.backup(ctx, dest)
+    assert again.files_copied >= 4 and again.files_skipped == 0
+    assert any("copied again" in p for p in again.problems)
+    restored = backup.restore(dest, tmp_path / "new", "mei")
+    assert restored.check.ok and restored.documents == 4
