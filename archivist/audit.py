@@ -92,16 +92,10 @@ def query(conn: Connection, *, client_id: int | None = None, actor: str | None =
 
 
 def iter_all(conn: Connection, chunk: int = 5000) -> Iterator[Any]:
-    last = 0
-    while True:
-        rows = conn.execute(
-            select(audit_events).where(audit_events.c.seq > last)
-            .order_by(audit_events.c.seq).limit(chunk)
-        ).all()
-        if not rows:
-            return
+    from archivist.ledger.paging import chunks
+
+    for rows in chunks(conn, select(audit_events), audit_events.c.seq, chunk):
         yield from rows
-        last = rows[-1].seq
 
 
 def verify(conn: Connection) -> tuple[int, str | None]:

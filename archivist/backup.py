@@ -36,6 +36,7 @@ from archivist.context import Context
 from archivist.errors import Conflict, Forbidden, IntegrityError, InvalidInput, StorageError
 from archivist.home import INDEX_DIR, LEDGER_FILE, STORE_DIR, Home
 from archivist.ledger import Ledger
+from archivist.ledger.paging import chunks
 from archivist.models import BackupResult, RestoreResult, Role
 from archivist.store import CHUNK, DIR_MODE, FILE_MODE, TMP_PREFIX, is_litter
 
@@ -251,14 +252,9 @@ class _Run:
 
         cols = (documents.c.id, documents.c.number, documents.c.path, documents.c.size,
                 documents.c.checksum, documents.c.checksum_algo)
-        last = total = 0
+        total = 0
         with ThreadPoolExecutor(COPY_THREADS) as pool:
-            while True:
-                rows = conn.execute(select(*cols).where(documents.c.id > last)
-                                    .order_by(documents.c.id).limit(DOC_CHUNK)).all()
-                if not rows:
-                    return total
-                last = rows[-1].id
+            for rows in chunks(conn, select(*cols), documents.c.id, DOC_CHUNK):
                 total += len(rows)
                 todo = []
                 for row in rows:
@@ -278,6 +274,7 @@ class _Run:
                                                           "number": row.number})
                     self.copied += 1
                     self.nbytes += size
+        return total
 
     def _unchanged(self, rel: str, row: Any) -> bool:
         old = self.previous.get(rel) if self.previous is not None else None
@@ -304,14 +301,8 @@ class _Run:
         from archivist import records, registry
         from archivist.ledger.tables.core import clients
 
-        last = 0
-        while True:
-            ids = list(conn.execute(select(clients.c.id).where(clients.c.id > last)
-                                    .order_by(clients.c.id).limit(DOC_CHUNK)).scalars())
-            if not ids:
-                return
-            last = ids[-1]
-            for cid in ids:
+        for rows in chunks(conn, select(clients.c.id), clients.c.id, DOC_CHUNK):
+            for cid in (r.id for r in rows):
                 client = registry.by_id(conn, cid)
                 for rel, text in records.expected(conn, client).items():
                     path = f"{STORE_DIR}/{client.folder}/{rel}"
@@ -541,15 +532,9 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | L
             if problem:
                 raise IntegrityError(f"the backed-up audit chain is broken: {problem}")
             n_docs = 0
-            last = 0
-            while True:
-                rows = conn.execute(select(documents.c.id, documents.c.number,
-                                           documents.c.path, documents.c.checksum)
-                                    .where(documents.c.id > last).order_by(documents.c.id)
-                                    .limit(DOC_CHUNK)).all()
-                if not rows:
-                    break
-                last = rows[-1].id
+            stmt = select(documents.c.id, documents.c.number, documents.c.path,
+                          documents.c.checksum)
+            for rows in chunks(conn, stmt, documents.c.id, DOC_CHUNK):
                 n_docs += len(rows)
                 for row in rows:
                     entry = files.get(f"{STORE_DIR}/{row.path}")
@@ -560,15 +545,8 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | L
                         raise IntegrityError(f"document {row.number} ({row.path}) is in the "
                                              "backup with another checksum than the ledger's",
                                              "The backup is damaged; use an older one.")
-        last = 0
-        while True:
-            with ctx.ledger.read() as conn:
-                ids = list(conn.execute(select(clients.c.id).where(clients.c.id > last)
-                                        .order_by(clients.c.id).limit(DOC_CHUNK)).scalars())
-            if not ids:
-                break
-            last = ids[-1]
-            for cid in ids:
+        for rows in chunks(ctx.ledger, select(clients.c.id), clients.c.id, DOC_CHUNK):
+            for cid in (r.id for r in rows):
                 client_dir_sections(ctx, cid)
                 records.refresh(ctx, cid)
         t = time.monotonic()

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from archivist import audit
 from archivist.context import Context
 from archivist.errors import ArchivistError
+from archivist.ledger.paging import chunks
 from archivist.ledger.tables.core import clients as clients_table
 from archivist.ledger.tables.documents import documents
 from archivist.models import SECTION_FOLDERS, CheckProblem, CheckReport, Client, Role
@@ -110,16 +111,9 @@ def _client_ids(ctx: Context, client_number: str | None) -> Iterator[int]:
         with ctx.ledger.read() as conn:
             yield registry.get(conn, client_number).id
         return
-    last = 0
-    while True:
-        with ctx.ledger.read() as conn:
-            ids = list(conn.execute(select(clients_table.c.id).where(clients_table.c.id > last)
-                                    .order_by(clients_table.c.id).limit(LEDGER_CHUNK))
-                       .scalars())
-        if not ids:
-            return
-        yield from ids
-        last = ids[-1]
+    for rows in chunks(ctx.ledger, select(clients_table.c.id), clients_table.c.id,
+                       LEDGER_CHUNK):
+        yield from (r.id for r in rows)
 
 
 class _Checker:
@@ -157,20 +151,12 @@ class _Checker:
 
     # -------------------------------------------------------------------- documents
     def _document_rows(self) -> Iterator[Sequence[Any]]:
-        cols = (documents.c.id, documents.c.number, documents.c.path, documents.c.checksum,
-                documents.c.checksum_algo, clients_table.c.number.label("owner"))
-        last = 0
-        while True:
-            stmt = (select(*cols).join(clients_table, clients_table.c.id == documents.c.client_id)
-                    .where(documents.c.id > last))
-            if self.scope_id is not None:
-                stmt = stmt.where(documents.c.client_id == self.scope_id)
-            with self.ctx.ledger.read() as conn:
-                rows = conn.execute(stmt.order_by(documents.c.id).limit(LEDGER_CHUNK)).all()
-            if not rows:
-                return
-            yield rows
-            last = rows[-1].id
+        stmt = select(documents.c.id, documents.c.number, documents.c.path, documents.c.checksum,
+                      documents.c.checksum_algo, clients_table.c.number.label("owner")).join(
+            clients_table, clients_table.c.id == documents.c.client_id)
+        if self.scope_id is not None:
+            stmt = stmt.where(documents.c.client_id == self.scope_id)
+        return chunks(self.ctx.ledger, stmt, documents.c.id, LEDGER_CHUNK)
 
     def check_documents(self) -> None:
         from sqlalchemy import func

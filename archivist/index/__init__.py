@@ -150,18 +150,12 @@ def status(ctx: Context) -> IndexStatus:
 def _iter_ledger(ctx: Context, chunk: int | None = None,
                  min_id: int = 0) -> Iterable[list[Document]]:
     from archivist import filing
+    from archivist.ledger.paging import chunks
     from archivist.ledger.tables.documents import documents
 
-    last = min_id
-    chunk = chunk or CHUNK
-    while True:
-        with ctx.ledger.read() as conn:
-            rows = conn.execute(filing._select().where(documents.c.id > last)
-                                .order_by(documents.c.id).limit(chunk)).all()
-        if not rows:
-            return
+    stmt = filing._select().where(documents.c.id > min_id)
+    for rows in chunks(ctx.ledger, stmt, documents.c.id, chunk or CHUNK):
         yield [filing.to_model(r) for r in rows]
-        last = rows[-1].id
 
 
 # --------------------------------------------------------------------------- text for (re)indexing
