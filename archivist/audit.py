@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from archivist import clock
+from archivist.ledger import witness
 from archivist.ledger.tables.core import audit_events, audit_head
 from archivist.models import AuditEvent
 
@@ -63,6 +64,7 @@ def record(conn: Connection, actor: str, action: str, object_type: str, object_i
         )
     )
     conn.execute(audit_head.update().where(audit_head.c.id == 1).values(seq=seq, hash=digest))
+    witness.note(conn.info, head.seq, head.hash, seq, digest)
     return seq
 
 

@@ -77,7 +77,7 @@ def open_context(home: str | os.PathLike[str] | Home | None = None,
     h = home if isinstance(home, Home) else locate(home)
     settings = config.load(h.config_path)
     clock.set_zone(settings.firm.timezone)
-    ledger = Ledger(h.ledger_url)
+    ledger = Ledger(h.ledger_url, witness=h.witness_path)
     if check_version:
         migrations.check(ledger)
     if username is None:

@@ -151,10 +151,10 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
                 if size == 0:
                     flag = "empty"
                 now = clock.now()
+                title_text = (title or Path(original_name).stem or original_name)[:500]
                 doc_id = conn.execute(documents.insert().values(
                     number=number, client_id=client.id, matter_id=matter_id,
-                    section=section.value, title=(title or Path(original_name).stem or
-                                                  original_name)[:500],
+                    section=section.value, title=title_text,
                     original_name=original_name, path=ctx.store.relative(target), size=size,
                     checksum=digest, checksum_algo="sha256", filetype=extraction.filetype,
                     pages=extraction.pages, text_status="flagged" if flag else "ok", flag=flag,
@@ -169,6 +169,7 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
                 audit.record(conn, user.username, "document.file", "document", number,
                              client.id, section=section.value, original_name=original_name,
                              size=size, checksum=digest, filetype=extraction.filetype,
+                             path=ctx.store.relative(target), title=title_text,
                              matter=matter_number, source=source, flag=flag,
                              template=template, version_of=version_of)
                 doc = by_id(conn, doc_id)

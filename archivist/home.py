@@ -39,6 +39,11 @@ class Home:
         return self.store_dir / LEDGER_FILE
 
     @property
+    def witness_path(self) -> Path:
+        """The audit chain's head, kept outside the ledger (archivist.ledger.witness)."""
+        return self.store_dir / "audit-head.json"
+
+    @property
     def ledger_url(self) -> str:
         return os.environ.get("ARCHIVIST_DATABASE_URL") or f"sqlite:///{self.ledger_path}"
 
@@ -121,7 +126,7 @@ def create(path: str | os.PathLike[str] | None, firm: str, username: str,
         text = config.default_text(firm)
         settings = config.Settings.model_validate(__import__("tomllib").loads(text))
         clock.set_zone(settings.firm.timezone)
-        ledger = Ledger(home.ledger_url)
+        ledger = Ledger(home.ledger_url, witness=home.witness_path)
         try:
             migrations.create(ledger)
             if home.ledger_path.exists():  # SQLite gives -wal/-shm the same mode
@@ -140,7 +145,7 @@ def create(path: str | os.PathLike[str] | None, firm: str, username: str,
         os.replace(tmp, home.config_path)  # last: a home exists only once it is complete
     except BaseException:
         for leftover in (home.ledger_path, Path(str(home.ledger_path) + "-wal"),
-                         Path(str(home.ledger_path) + "-shm")):
+                         Path(str(home.ledger_path) + "-shm"), home.witness_path):
             leftover.unlink(missing_ok=True)  # did not exist before (checked above)
         for d in reversed(made):
             shutil.rmtree(d, ignore_errors=True)

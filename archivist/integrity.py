@@ -42,7 +42,7 @@ Progress = Callable[[int, int], None]  # (done, total)
 
 # The ledger's own files live at the top of the store.
 LEDGER_FILES = {"ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm",
-                "ledger.sqlite3-journal",
+                "ledger.sqlite3-journal", "audit-head.json",
                 # the repository's note on what the default store holds (top level only)
                 "README.md"}
 STALE_TMP_SECONDS = 3600
@@ -133,6 +133,11 @@ class _Checker:
         self._unknown: list[tuple[Path, str | None]] = []  # files no row named when walked
         self._loose = 0
         self.scope_id: int | None = None
+        self.head: dict[str, Any] | None = None
+        self.chain_broken = False
+        from archivist.replay import ReplayResult
+
+        self.replay = ReplayResult()
 
     def add(self, kind: str, detail: str, path: Path | str | None = None,
             client: str | None = None, document: str | None = None,
@@ -419,6 +424,30 @@ class _Checker:
         if self.audit_problem:
             self.add("audit", f"the audit chain is broken: {self.audit_problem}",
                      self.ctx.home.ledger_path)
+        from archivist import integrity_chain as chain
+        from archivist.replay import replay
+
+        problems, self.head = chain.check_witness(self.ctx)
+        for text, fixable in problems:
+            self.add("audit", text, self.ctx.home.witness_path, repairable=fixable)
+        self.chain_broken = bool(self.audit_problem) or any(not f for _, f in problems)
+        self.replay = replay(self.ctx.ledger)
+        shown: dict[str, int] = {}
+        for f in self.replay.findings:
+            if self.scope_id is not None and f.client_id not in (None, self.scope_id):
+                continue
+            shown[f.kind] = shown.get(f.kind, 0) + 1
+            if shown[f.kind] <= chain.TAMPER_LINES:
+                self.add("tampered", f.detail, self.ctx.home.ledger_path, f.client,
+                         f.record if f.kind == "document" else None)
+        for kind, n in shown.items():
+            if n > chain.TAMPER_LINES:
+                self.add("tampered", f"ledger disagrees with the audit trail: "
+                         f"{n - chain.TAMPER_LINES} more {kind} records",
+                         self.ctx.home.ledger_path)
+        for path in chain.rebuild_leftovers(self.ctx):
+            self.add("index-leftover", "a folder left by an interrupted `index rebuild`",
+                     path, repairable=True)
 
 
 # ------------------------------------------------------------------------------ public
@@ -443,6 +472,7 @@ def check(ctx: Context, client_number: str | None = None, repair: bool = False,
         summary[p.kind] = summary.get(p.kind, 0) + 1
     report = CheckReport(ok=not problems, scope=client_number or "all", counts=checker.counts,
                          problems=problems, summary=summary, repaired=repaired,
+                         audit_head=checker.head,
                          seconds=round(time.monotonic() - started, 3))
     _record(ctx, actor.username, report)
     return report
@@ -467,14 +497,31 @@ def _repair(ctx: Context, checker: _Checker) -> list[str]:
     done: list[str] = []
     from archivist.registry import get
 
+    from archivist import integrity_chain as chain
+    from archivist.ledger import witness
+
     refresh: dict[int, str] = {}  # client id -> folder
+    suspect = checker.replay.suspect_clients()
+    tampered = bool(checker.replay.findings)
+    held: set[str] = set()
     for p in checker.problems:
         if not p.repairable:
             continue
         if p.kind == "derived" and p.client:
             with ctx.ledger.read() as conn:
                 c = get(conn, p.client)
+            if checker.chain_broken or c.id in suspect:
+                held.add(c.number)  # never launder a hand edit into the derived files
+                continue
             refresh[c.id] = c.folder
+        elif p.kind == "audit" and not checker.chain_broken and not tampered:
+            seq, digest = chain.head_of(ctx)
+            witness.write_head(ctx.home.witness_path, seq, digest)
+            done.append(f"wrote the audit witness {ctx.home.witness_path} (event {seq})")
+        elif p.kind == "index-leftover" and p.path:
+            line = chain.remove_leftover(Path(p.path))
+            if line:
+                done.append(line)
         elif p.kind == "folder" and p.path:
             Path(p.path).mkdir(mode=DIR_MODE, exist_ok=True)
             done.append(f"created the missing folder {p.path}")
@@ -494,6 +541,10 @@ def _repair(ctx: Context, checker: _Checker) -> list[str]:
         written = records.refresh(ctx, client_id)
         done.extend(f"rewrote {ctx.store.resolve(folder + '/' + rel)} from the ledger"
                     for rel in written)
+    for number in sorted(held):
+        done.append(f"left the manifest and registers of client {number} alone: "
+                    + ("the audit trail is cut or broken" if checker.chain_broken else
+                       "ledger disagrees with the audit trail"))
     done.extend(_repair_index(ctx, checker))
     return done
 
@@ -546,6 +597,12 @@ def _repair_index(ctx: Context, checker: _Checker) -> list[str]:
         return []
     from archivist import index as idx
 
+    suspect = checker.replay.suspect_documents()
+    if checker.chain_broken or checker.replay.findings:
+        # index only what the audit trail vouches for; no rebuild from a tampered ledger
+        todo = [p for p in todo if p.document is not None and p.document not in suspect]
+        if checker.chain_broken or not todo:
+            return ["left the index alone: the ledger disagrees with the audit trail"]
     if any(p.document is None for p in todo) or len(todo) > 500:
         count = idx.rebuild(ctx)
         return [f"rebuilt the index at {ctx.home.index_dir} ({count} documents)"]

@@ -71,7 +71,7 @@ def add_clients(bh: BenchHome, corpus: Corpus, limit: int | None = None) -> Benc
                     conn.execute(matter_lawyers.insert().values(matter_id=mid, user_id=uid,
                                                                 assigned_at=now))
                     audit.record(conn, "mei", "matter.open", "matter", number,
-                                 added.client.id)
+                                 added.client.id, lawyers=[m.lawyer])
                     bh.matter_numbers[(c.index, m.index)] = number
     finally:
         ctx.close()

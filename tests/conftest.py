@@ -157,7 +157,8 @@ def make_matter(ctx: Context) -> Any:
                 uid = users.get(conn, username).id
                 conn.execute(matter_lawyers.insert().values(matter_id=mid, user_id=uid,
                                                             assigned_at=now))
-            audit.record(conn, "mei", "matter.open", "matter", number, client.id)
+            audit.record(conn, "mei", "matter.open", "matter", number, client.id,
+                         lawyers=list(lawyers))
         return number
 
     return make

@@ -14,6 +14,8 @@ KIND_LABELS = {
     "folder": "folder problems", "permissions": "loose permissions",
     "index-missing": "not in the index", "index-stale": "stale in the index",
     "index-extra": "extra in the index", "audit": "audit chain breaks",
+    "tampered": "records that disagree with the audit trail",
+    "index-leftover": "leftovers of an interrupted index rebuild",
 }
 
 
@@ -65,6 +67,11 @@ def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) 
                 click.echo(f"{r['kind']:<14} {r['path']}\n{'':<14} {r['problem']}"
                            f"{'  (check --repair fixes this)' if r['repair'] == 'yes' else ''}")
         counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())
+        if report.audit_head is not None:
+            head = report.audit_head
+            seen = head.get("witness")
+            click.echo(f"Audit head: event {head['seq']} {head['hash'][:16]}; witness: "
+                       + (f"event {seen['seq']} {seen['hash'][:16]}" if seen else "none"))
         if report.ok:
             click.echo(f"OK: everything agrees ({counts}; {report.seconds:.1f} s).")
         else:

@@ -20,13 +20,16 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from archivist.errors import Busy, StorageError
+from archivist.ledger import witness
 
 RETRIES = 8
 
 
 class Ledger:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, witness: Path | None = None) -> None:
         self.url = url
+        # archive_store/audit-head.json: written before each commit that appends audit events
+        self.witness = witness
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {}
         if self.is_sqlite:
@@ -45,7 +48,9 @@ class Ledger:
     def read(self) -> Iterator[Connection]:
         try:
             with self.engine.connect() as conn, conn.begin():
+                witness.take(conn.info)
                 yield conn
+                self._witness(conn)
         except OperationalError as exc:
             raise self._translate(exc) from None
 
@@ -57,9 +62,27 @@ class Ledger:
         try:
             with self.engine.connect().execution_options(archivist_write=True) as conn, \
                     conn.begin():
+                witness.take(conn.info)
                 yield conn
+                self._witness(conn)
         except OperationalError as exc:
             raise self._translate(exc) from None
+
+    def _witness(self, conn: Connection) -> None:
+        """Still inside the transaction (holding the write lock): record the new head outside
+        the ledger. A witness that cannot be written fails the transaction; one that this
+        chain does not continue (cut or rewritten by hand) is left as it is."""
+        span = witness.take(conn.info)
+        if span is None or self.witness is None:
+            return
+        try:
+            if not witness.follows(conn, self.witness, span):
+                return  # the chain no longer reaches the witness: keep it for `check`
+            witness.write(self.witness, span)
+        except OSError as exc:
+            raise StorageError(f"the audit witness {self.witness} could not be written: "
+                               f"{exc.strerror or exc}", "Check that archive_store/ is "
+                               "writable and not full.") from None
 
     def retrying(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run `fn(*args, **kwargs)` (which opens its own write()), retrying on Busy."""

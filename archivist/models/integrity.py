@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from archivist.models.base import Model
@@ -27,6 +29,8 @@ class CheckReport(Model):
     problems: list[CheckProblem] = Field(default_factory=list)
     summary: dict[str, int] = Field(default_factory=dict)  # problems per kind
     repaired: list[str] = Field(default_factory=list)  # what --repair did, one line each
+    # the audit chain's head in the ledger, and its witness outside it ({seq, hash, witness})
+    audit_head: dict[str, Any] | None = None
     seconds: float = 0.0
 
 
