@@ -26,11 +26,13 @@ import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
 
 from archivist import audit, clock
+from archivist import backup_marks as marks
 from archivist.backup_files import FileList, LegacyFileList
 from archivist.context import Context
 from archivist.errors import Conflict, Forbidden, IntegrityError, InvalidInput, StorageError
@@ -47,6 +49,7 @@ LIST_PREFIX = "backup-files-"
 DATA = "data"
 LOCK = ".backup.lock"
 COPY_THREADS = 4
+Progress = Callable[[int, int], None]  # (done, total)
 
 
 # ------------------------------------------------------------------------------ database part
@@ -193,9 +196,11 @@ def _locked(dest: Path) -> Any:
 
 
 # ------------------------------------------------------------------------------ backup
-def backup(ctx: Context, dest: str | os.PathLike[str]) -> BackupResult:
+def backup(ctx: Context, dest: str | os.PathLike[str],
+           progress: Progress | None = None) -> BackupResult:
     """Back up the home to `dest` (created if needed; a previous backup of the same home there
-    is brought up to date, copying only what is new)."""
+    is brought up to date, copying only what is new; an interrupted one is resumed).
+    `progress(done, total)` is called as documents are copied."""
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="back up the archive")
     if "\x00" in str(dest):
         raise InvalidInput("the backup path contains a NUL character")
@@ -212,13 +217,21 @@ def backup(ctx: Context, dest: str | os.PathLike[str]) -> BackupResult:
         raise StorageError(f"cannot create the backup folder {target}: "
                            f"{exc.strerror or exc}") from None
     try:
-        previous = read_manifest(target)
-        if previous is None and any(p.name not in (LOCK,) for p in target.iterdir()):
+        unfinished = (target / marks.BACKUP_MARK).exists()
+        try:
+            previous = read_manifest(target)
+        except IntegrityError:
+            if not unfinished:
+                raise
+            previous = None  # killed while writing it: resume as a first backup
+        if previous is None and not unfinished and any(
+                p.name not in (LOCK,) for p in target.iterdir()):
             raise Conflict(f"{target} is not empty and holds no archivist backup",
                            "Choose an empty folder or a previous backup of this home.")
         with _locked(target):
+            marks.mark(target / marks.BACKUP_MARK, home=str(home))
             try:
-                result = _backup(ctx, target, previous)
+                result = _backup(ctx, target, previous, progress)
             finally:
                 for leftover in target.glob(f"{TMP_PREFIX}ledger-{os.getpid()}*"):
                     leftover.unlink(missing_ok=True)
@@ -238,8 +251,10 @@ DOC_CHUNK = 1000  # document rows read from the snapshot at a time
 class _Run:
     """One backup: the snapshot it reads, the file list it writes, what it copied."""
 
-    def __init__(self, ctx: Context, target: Path, previous: FileList | LegacyFileList | None):
+    def __init__(self, ctx: Context, target: Path, previous: FileList | LegacyFileList | None,
+                 progress: Progress | None = None):
         self.ctx = ctx
+        self.progress = progress
         self.data = target / DATA
         self.previous = previous
         self.problems: list[str] = []
@@ -253,9 +268,12 @@ class _Run:
         cols = (documents.c.id, documents.c.number, documents.c.path, documents.c.size,
                 documents.c.checksum, documents.c.checksum_algo)
         total = 0
+        expected = conn.execute(select(func.count()).select_from(documents)).scalar_one()
         with ThreadPoolExecutor(COPY_THREADS) as pool:
             for rows in chunks(conn, select(*cols), documents.c.id, DOC_CHUNK):
                 total += len(rows)
+                if self.progress:
+                    self.progress(total, max(expected, total))
                 todo = []
                 for row in rows:
                     rel = f"{STORE_DIR}/{row.path}"
@@ -339,7 +357,8 @@ class _Run:
             self.nbytes += size
 
 
-def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None) -> BackupResult:
+def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None,
+            progress: Progress | None = None) -> BackupResult:
     from archivist.ledger.tables.core import audit_head, clients
     from archivist.store import sha256_file
 
@@ -357,7 +376,7 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None) -> Back
         except IntegrityError as exc:  # copy everything again rather than refuse to back up
             damaged = f"{exc.message}; every file was copied again"
     files = FileList.create(target / f"{TMP_PREFIX}ledger-{os.getpid()}-files")
-    run = _Run(ctx, target, old_list)
+    run = _Run(ctx, target, old_list, progress)
     if damaged:
         run.problems.append(damaged)
     snap_ledger = Ledger.for_path(snap)
@@ -410,6 +429,7 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None) -> Back
         "problems": run.problems,
     }
     _write_text(target / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    (target / marks.BACKUP_MARK).unlink(missing_ok=True)  # complete
     for stale in target.glob(f"{LIST_PREFIX}*.sqlite3"):  # lists of earlier backups
         if stale.name != list_name:
             stale.unlink(missing_ok=True)
@@ -424,12 +444,27 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None) -> Back
                         seconds=round(time.monotonic() - started, 3))
 
 
+HOME_OWN_FILES = ("archivist.toml",)  # beside the store: the settings ...
+HOME_OWN_DIRS = ("templates",)  # ... and the home's own templates; nothing else of the folder
+
+
 def _home_files(home: Home) -> list[Path]:
+    """The home's own files outside the store: its settings and its templates. Anything else
+    lying in the home folder (a checkout's .venv or .git, someone's papers) is not the
+    archive's and is not backed up."""
+    out = [home.root / name for name in HOME_OWN_FILES
+           if (home.root / name).is_file() and not (home.root / name).is_symlink()]
+    for top in HOME_OWN_DIRS:
+        base = home.root / top
+        if base.is_dir() and not base.is_symlink():
+            out.extend(_tree(base))
+    return out
+
+
+def _tree(root: Path) -> list[Path]:
     out = []
-    for dirpath, dirnames, filenames in os.walk(home.root):
+    for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        if here == home.root:
-            dirnames[:] = [d for d in dirnames if d not in (STORE_DIR, INDEX_DIR)]
         dirnames[:] = sorted(d for d in dirnames if not is_litter(d) and
                              not (here / d).is_symlink())
         for name in sorted(filenames):
@@ -442,10 +477,13 @@ def _home_files(home: Home) -> list[Path]:
 
 # ------------------------------------------------------------------------------ restore
 def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
-            username: str | None) -> RestoreResult:
+            username: str | None, progress: Progress | None = None) -> RestoreResult:
     """Rebuild a home at `new_home` from the backup at `source`: every file is verified against
-    the backup manifest and the ledger, derived records and the index are rebuilt, and the result
-    is checked. Refuses an existing home or a non-empty folder; removes what it made on failure."""
+    the backup manifest and the ledger, the ledger's audit chain must reach the head the
+    manifest recorded, derived records and the index are rebuilt, and the result is checked.
+    Refuses an existing home or a non-empty folder (except one an interrupted restore left,
+    which is started over); removes what it made on failure. While it runs the new home carries
+    a mark (`.restore-unfinished`) that makes every command refuse it."""
     for text in (str(source), str(new_home)):
         if "\x00" in text:
             raise InvalidInput("a path contains a NUL character")
@@ -455,6 +493,8 @@ def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
         raise InvalidInput(f"{src} holds no {MANIFEST_NAME}", "Pass the folder given to "
                            "`archivist backup`.")
     root = _path(new_home)
+    if (root / marks.RESTORE_MARK).is_file() and not (root / marks.RESTORE_MARK).is_symlink():
+        _clear(root)  # an interrupted restore: start over
     if (root / "archivist.toml").exists():
         raise Conflict(f"an archivist home already exists at {root}",
                        "Restore into a new folder; nothing is restored over a home.")
@@ -466,10 +506,12 @@ def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
     made = not root.exists()
     try:
         root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        marks.mark(root / marks.RESTORE_MARK, source=str(src))
         started = time.monotonic()
         files = open_file_list(src, manifest)
         try:
-            verified = _copy_back(src, root, files)
+            verified = _copy_back(src, root, files, progress,
+                                  int((manifest.get("file_list") or {}).get("files") or 0))
             result = _finish(src, root, manifest, files, username, verified)
         finally:
             files.close()
@@ -481,17 +523,29 @@ def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
         if made:
             shutil.rmtree(root, ignore_errors=True)
         else:
-            for child in list(root.iterdir()):
-                if child.is_dir() and not child.is_symlink():
-                    shutil.rmtree(child, ignore_errors=True)
-                else:
-                    child.unlink(missing_ok=True)
+            _clear(root)
         raise
 
 
-def _copy_back(src: Path, root: Path, files: FileList | LegacyFileList) -> int:
-    count = 0
+def _clear(root: Path) -> None:
+    """Empty a folder (the mark last, so a kill meanwhile still leaves it marked)."""
+    for child in list(root.iterdir()):
+        if child.name == marks.RESTORE_MARK:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+    (root / marks.RESTORE_MARK).unlink(missing_ok=True)
+
+
+def _copy_back(src: Path, root: Path, files: FileList | LegacyFileList,
+               progress: Progress | None = None, total: int = 0) -> int:
+    count = seen = 0
     for rel, entry in files.items():
+        seen += 1
+        if progress:
+            progress(seen, max(total, seen))
         if entry.get("kind") == "derived":
             continue  # regenerated from the ledger below
         parts = Path(rel).parts
@@ -521,7 +575,7 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | L
 
     (root / INDEX_DIR).mkdir(mode=DIR_MODE, exist_ok=True)
     (root / STORE_DIR).chmod(DIR_MODE)
-    ctx = open_context(root, username)
+    ctx = open_context(root, username, restoring=True)
     try:
         if not username:
             raise Forbidden("no acting user was given", "Pass --as USERNAME (an archivist or "
@@ -531,6 +585,7 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | L
             count, problem = audit.verify(conn)
             if problem:
                 raise IntegrityError(f"the backed-up audit chain is broken: {problem}")
+            _against_manifest(conn, manifest, count)
             n_docs = 0
             stmt = select(documents.c.id, documents.c.number, documents.c.path,
                           documents.c.checksum)
@@ -545,6 +600,10 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | L
                         raise IntegrityError(f"document {row.number} ({row.path}) is in the "
                                              "backup with another checksum than the ledger's",
                                              "The backup is damaged; use an older one.")
+        from archivist.integrity_chain import head_of
+        from archivist.ledger import witness
+
+        witness.write_head(ctx.home.witness_path, *head_of(ctx))
         for rows in chunks(ctx.ledger, select(clients.c.id), clients.c.id, DOC_CHUNK):
             for cid in (r.id for r in rows):
                 client_dir_sections(ctx, cid)
@@ -558,12 +617,38 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | L
                          documents=n_docs, audit_events=count)
         t = time.monotonic()
         report = integrity.check(ctx)
+        (root / marks.RESTORE_MARK).unlink(missing_ok=True)  # complete
         return RestoreResult(home=str(root), source=str(src), documents=n_docs,
                              files_verified=verified, indexed=indexed, check=report,
                              seconds={"index": round(index_s, 2),
                                       "check": round(time.monotonic() - t, 2)})
     finally:
         ctx.close()
+
+
+def _against_manifest(conn: Any, manifest: dict[str, Any], events: int) -> None:
+    """The backed-up ledger must hold the chain, the documents and the clients the manifest
+    recorded when the backup was made: a ledger whose chain was cut (or swapped) is refused."""
+    from archivist.ledger.tables.core import audit_events, clients
+    from archivist.ledger.tables.documents import documents
+
+    head = manifest.get("audit_head") or {}
+    counts = manifest.get("counts") or {}
+    damaged = "The backup's ledger was changed after the backup was made; use an older backup."
+    if "seq" in head:
+        last = conn.execute(select(audit_events.c.hash)
+                            .where(audit_events.c.seq == head["seq"])).scalar()
+        if events != head["seq"] or (head["seq"] and last != head.get("hash")):
+            raise IntegrityError(f"the backup's audit chain was cut or rewritten: its ledger "
+                                 f"holds {events} events but the manifest recorded "
+                                 f"{head['seq']} ending in {str(head.get('hash'))[:16]}",
+                                 damaged)
+    for what, table in (("documents", documents), ("clients", clients)):
+        if what in counts:
+            have = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            if have != counts[what]:
+                raise IntegrityError(f"the backup's ledger holds {have} {what} but its "
+                                     f"manifest recorded {counts[what]}", damaged)
 
 
 def client_dir_sections(ctx: Context, client_id: int) -> None:

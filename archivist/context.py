@@ -71,10 +71,15 @@ class Context:
 
 
 def open_context(home: str | os.PathLike[str] | Home | None = None,
-                 username: str | None = None, *, check_version: bool = True) -> Context:
+                 username: str | None = None, *, check_version: bool = True,
+                 restoring: bool = False) -> Context:
     from archivist.ledger import migrations
 
     h = home if isinstance(home, Home) else locate(home)
+    if not restoring:
+        from archivist.backup_marks import refuse_unfinished_restore
+
+        refuse_unfinished_restore(h.root)
     settings = config.load(h.config_path)
     clock.set_zone(settings.firm.timezone)
     ledger = Ledger(h.ledger_url, witness=h.witness_path)

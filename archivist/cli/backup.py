@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.cli.common import emit, json_option, pass_archive, progress_callback, warn
 
 
 @click.command()
@@ -18,8 +18,9 @@ def backup(archive: Any, dest: str, as_json: bool) -> None:
 
     Takes an online snapshot of the ledger, copies every filed document it knows (verified by
     SHA-256) and writes DEST/backup-manifest.json with counts and checksums. Backing up again
-    to the same DEST copies only what is new. The index is not copied (restore rebuilds it).
-    Needs the archivist or head role.
+    to the same DEST copies only what is new, and resumes a backup that was interrupted. Only
+    the home's own files are copied (settings, templates, store, ledger); the index is not
+    (restore rebuilds it). Needs the archivist or head role.
 
     \b
     Example:
@@ -27,7 +28,8 @@ def backup(archive: Any, dest: str, as_json: bool) -> None:
     """
     from archivist import backup as backups
 
-    result = backups.backup(archive, dest)
+    with progress_callback("Backing up documents") as on_progress:
+        result = backups.backup(archive, dest, progress=on_progress)
     for p in result.problems:
         warn(p)
     if as_json:
@@ -56,8 +58,10 @@ def restore(ctx: click.Context, src: str, new_home: str, as_json: bool) -> None:
     """Rebuild a home from the backup in SRC at NEW_HOME.
 
     Verifies every file's checksum, rebuilds manifests and the full-text index, and ends with
-    a full check. Refuses to restore over an existing home. The acting user (--as) must be an
-    archivist or head in the backed-up home.
+    a full check. Refuses a backup whose audit chain does not reach the head its manifest
+    recorded, and to restore over an existing home; running it again over a restore that was
+    interrupted starts that one over. The acting user (--as) must be an archivist or head in
+    the backed-up home.
 
     \b
     Example:
@@ -65,7 +69,9 @@ def restore(ctx: click.Context, src: str, new_home: str, as_json: bool) -> None:
     """
     from archivist import backup as backups
 
-    result = backups.restore(src, new_home, ctx.find_root().obj.get("user"))
+    with progress_callback("Restoring files") as on_progress:
+        result = backups.restore(src, new_home, ctx.find_root().obj.get("user"),
+                                 progress=on_progress)
     if as_json:
         emit({"number": result.home, **result.model_dump(mode="json")}, True)
     else:
