@@ -74,6 +74,19 @@ def check_witness(ctx: Context) -> tuple[list[tuple[str, bool]], dict[str, Any]]
     return problems, info
 
 
+def verify_trail(ctx: Context) -> tuple[int, str | None, dict[str, Any]]:
+    """`audit verify`: the chain's hashes, then its head against the witness. Returns (events,
+    the first problem or None, the head and witness)."""
+    from archivist import audit
+
+    with ctx.ledger.read() as conn:
+        count, problem = audit.verify(conn)
+    problems, info = check_witness(ctx)
+    if problem is None and problems:
+        problem = problems[0][0]
+    return count, problem, info
+
+
 def rebuild_leftovers(ctx: Context) -> list[Path]:
     """`.index.rebuild-PID/` (and `.index.old-PID/`) folders beside the index whose process
     is gone: `index rebuild` builds the new index there and swaps it in at the end."""

@@ -300,6 +300,8 @@ def test_repair_does_not_launder_a_swapped_document(archive: dict[str, Any],
 def test_deleted_audit_trail_is_not_reported_intact(archive: dict[str, Any],
                                                     invoke: Any) -> None:
     _sql(archive, audit_trail_deleted)
+    verified = invoke("audit", "verify", code=1)
+    assert "intact" not in verified.output and "cut" in verified.output
     result = invoke("check", code=1)
     assert "the audit trail was cut" in result.output
     assert "Audit head: event 0" in result.output

@@ -56,21 +56,23 @@ def log(archive: Any, client_number: str | None, actor: str | None, since: str |
 @json_option
 @pass_archive
 def verify(archive: Any, as_json: bool) -> None:
-    """Check the hash chain: exit 1 naming the first altered, missing or reordered event.
+    """Check the hash chain and its witness: exit 1 naming the first altered, missing or
+    reordered event, or a chain cut short of (or rewritten since) the head witnessed outside the
+    ledger.
 
     \b
     Example:
       archivist audit verify
     """
-    from archivist import audit as trail
+    from archivist.integrity_chain import verify_trail
 
     archive.require("archivist", "head", "management", action="verify the audit trail")
-    with archive.ledger.read() as conn:
-        count, problem = trail.verify(conn)
+    count, problem, head = verify_trail(archive)
     if as_json:
-        emit({"events": count, "ok": problem is None, "problem": problem}, True)
+        emit({"events": count, "ok": problem is None, "problem": problem, "head": head}, True)
     elif problem is None:
-        click.echo(f"The audit trail is intact: {count} events.")
+        click.echo(f"The audit trail is intact: {count} events (head {head['hash'][:16]}, "
+                   "witnessed).")
     else:
         click.echo(f"The audit trail is broken: {problem}.")
     if problem is not None:
