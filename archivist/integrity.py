@@ -495,10 +495,9 @@ def _repair(ctx: Context, checker: _Checker) -> list[str]:
     from archivist.store import DIR_MODE
 
     done: list[str] = []
-    from archivist.registry import get
-
     from archivist import integrity_chain as chain
     from archivist.ledger import witness
+    from archivist.registry import get
 
     refresh: dict[int, str] = {}  # client id -> folder
     suspect = checker.replay.suspect_clients()

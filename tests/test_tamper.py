@@ -334,13 +334,12 @@ def test_interrupted_commit_is_not_a_cut(archive: dict[str, Any], ctx: Any) -> N
         pass
 
     path = archive["home"] / "archive_store" / "audit-head.json"
-    with pytest.raises(Boom):  # noqa: PT012
-        with ctx.ledger.write() as conn:
-            audit.record(conn, "mei", "test.event", "test", "x")
-            from archivist.ledger import witness as w
+    from archivist.ledger import witness as w
 
-            w.write(path, w.take(conn.info) or [])
-            raise Boom
+    with pytest.raises(Boom), ctx.ledger.write() as conn:  # noqa: PT012
+        audit.record(conn, "mei", "test.event", "test", "x")
+        w.write(path, w.take(conn.info) or [])
+        raise Boom
     assert integrity.check(ctx).summary.get("audit") is None
 
 

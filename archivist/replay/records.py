@@ -71,12 +71,11 @@ class Records:
             new = d.get("new") or {}
             self.clients[ev.object_id] = [ev.client_id, d.get("folder"), new.get("name"),
                                           new.get("id_number")]
-        elif action == "client.edit":
-            if (c := self.clients.get(ev.object_id)) is not None:
-                changes = d.get("changes") or {}
-                for i, key in ((2, "name"), (3, "id_number")):
-                    if key in changes:
-                        c[i] = changes[key].get("new")
+        elif action == "client.edit" and (c := self.clients.get(ev.object_id)) is not None:
+            changes = d.get("changes") or {}
+            for i, key in ((2, "name"), (3, "id_number")):
+                if key in changes:
+                    c[i] = changes[key].get("new")
 
 
 def _rows(conn: Connection, stmt: Any, key: Any) -> Iterator[Any]:
