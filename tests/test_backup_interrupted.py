@@ -4,6 +4,7 @@ cut is refused, a backup holds only the home's own files, and leftovers of a kil
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -152,3 +153,57 @@ def test_index_rebuild_leftovers_are_reported_and_removed(ctx: Any, filed: Any,
     assert report.problems[0].path == str(leftover)
     repaired = integrity.check(ctx, repair=True)
     assert repaired.ok and not leftover.exists()
+
+
+def _kill_loop(ctx: Any, make_client: Any, tmp_path: Path, kills: int) -> dict[str, int]:
+    """Back up (then restore) in a child process killed with SIGKILL at a random moment, again
+    and again: every next run must resume (never refuse), and the last must restore clean."""
+    import random
+    import time
+
+    client = make_client("王大明")
+    for i in range(40):
+        put_document(ctx, client, f"卷{i}.txt", os.urandom(20_000))
+    home = ctx.home.root
+    dest = tmp_path / "bk"
+    rng = random.Random(15)
+    cli = [sys.executable, "-m", "archivist", "--home", str(home), "--as", "mei"]
+    stats = {"backup_killed": 0, "restore_killed": 0, "runs": 0}
+    for argv, key in (([*cli, "backup", str(dest)], "backup_killed"),
+                      ([*cli, "restore", str(dest), "--home", str(tmp_path / "new")],
+                       "restore_killed")):
+        for _ in range(kills):
+            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    start_new_session=True)  # its own group: workers die too
+            time.sleep(rng.uniform(0.4, 2.5))
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            _out, err = proc.communicate(timeout=120)
+            stats["runs"] += 1
+            if proc.returncode == -signal.SIGKILL:
+                stats[key] += 1
+            else:  # it finished first: it must have succeeded
+                assert proc.returncode == 0, err.decode()
+                if key == "restore_killed":
+                    break
+        done = subprocess.run(argv, capture_output=True, timeout=300)
+        assert done.returncode == 0, done.stderr.decode()
+    assert not (dest / ".backup-unfinished").exists()
+    assert not (tmp_path / "new" / ".restore-unfinished").exists()
+    report = integrity.check(__import__("archivist.context").context.open_context(
+        tmp_path / "new", "mei"))
+    assert report.ok, report.problems
+    return stats
+
+
+def test_killed_backups_and_restores_resume(ctx: Any, make_client: Any, tmp_path: Path) -> None:
+    stats = _kill_loop(ctx, make_client, tmp_path, kills=2)
+    assert stats["runs"] >= 2
+
+
+@pytest.mark.slow
+def test_killed_backups_and_restores_resume_long(ctx: Any, make_client: Any,
+                                                 tmp_path: Path) -> None:
+    stats = _kill_loop(ctx, make_client, tmp_path, kills=12)
+    print(stats)
+    assert stats["backup_killed"] >= 1
