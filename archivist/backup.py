@@ -218,6 +218,10 @@ def backup(ctx: Context, dest: str | os.PathLike[str],
                            f"{exc.strerror or exc}") from None
     try:
         unfinished = (target / marks.BACKUP_MARK).exists()
+        other = (marks.read(target / marks.BACKUP_MARK) or {}).get("home")
+        if unfinished and other and other != str(home):
+            raise Conflict(f"{target} holds an unfinished backup of another home ({other})",
+                           "Choose another folder, or finish that backup from its home.")
         try:
             previous = read_manifest(target)
         except IntegrityError:

@@ -207,3 +207,15 @@ def test_killed_backups_and_restores_resume_long(ctx: Any, make_client: Any,
     stats = _kill_loop(ctx, make_client, tmp_path, kills=12)
     print(stats)
     assert stats["backup_killed"] >= 1
+
+
+def test_unfinished_backup_of_another_home_is_not_mixed_in(ctx: Any, filed: Any,
+                                                           tmp_path: Path) -> None:
+    from archivist.errors import Conflict
+
+    dest = tmp_path / "bk"
+    dest.mkdir()
+    (dest / ".backup-unfinished").write_text(json.dumps({"home": "/elsewhere/home"}))
+    (dest / "data").mkdir()
+    with pytest.raises(Conflict, match="unfinished backup of another home"):
+        backup.backup(ctx, dest)
