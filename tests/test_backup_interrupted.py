@@ -128,7 +128,8 @@ def test_killed_restore_leaves_a_marked_home(ctx: Any, filed: Any, tmp_path: Pat
               "from archivist import backup\n"
               "def die(*a, **k):\n"
               "    os.kill(os.getpid(), signal.SIGKILL)\n"
-              "backup._finish = die\n"
+              "from archivist import restore\n"
+              "restore._finish = die\n"
               f"backup.restore({str(dest)!r}, {str(new)!r}, 'mei')\n")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL
