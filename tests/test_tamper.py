@@ -36,10 +36,12 @@ def archive(home_dir: Path, ctx: Any, ctx_as: Any, make_client: Any,
     loans.approve(ctx, done)
     loans.checkout(ctx_as("clerk"), done, ack_confidentiality=True)
     loans.return_(ctx_as("clerk"), done)
+    docs_loan = loans.request(ctx_as("zhao"), a.number, purpose="影印",
+                              document_numbers=[docs[0].number]).loan.number
     report = integrity.check(ctx)
     assert report.ok, report.problems
     return {"home": home_dir, "a": a, "b": b, "matter": matter, "docs": docs,
-            "pending": pending, "done": done, "ledger": home_dir / "archive_store" /
+            "pending": pending, "done": done, "docs_loan": docs_loan, "ledger": home_dir / "archive_store" /
             "ledger.sqlite3"}
 
 
@@ -137,6 +139,18 @@ def loan_reopened(db: sqlite3.Connection, s: dict[str, Any]) -> None:
                (s["done"],))
 
 
+def loan_widened_to_archive(db: sqlite3.Connection, s: dict[str, Any]) -> None:
+    db.execute("UPDATE loans SET scope = 'archive' WHERE number = ?", (s["docs_loan"],))
+    db.execute("DELETE FROM loan_documents")
+
+
+def document_added_to_loan(db: sqlite3.Connection, s: dict[str, Any]) -> None:
+    loan = db.execute("SELECT id FROM loans WHERE number = ?", (s["docs_loan"],)).fetchone()[0]
+    doc = db.execute("SELECT id FROM documents WHERE number = ?",
+                     (s["docs"][2].number,)).fetchone()[0]
+    db.execute("INSERT INTO loan_documents VALUES (?, ?)", (loan, doc))
+
+
 def lawyer_added_to_matter(db: sqlite3.Connection, s: dict[str, Any]) -> None:
     lin = db.execute("SELECT id FROM users WHERE username = 'lin'").fetchone()[0]
     mid = db.execute("SELECT id FROM matters WHERE number = ?", (s["matter"],)).fetchone()[0]
@@ -232,6 +246,7 @@ DETECTED: list[tuple[Edit, str]] = [
     (rename_file_and_path, "tampered"), (change_title, "tampered"),
     (forge_document_row, "tampered"), (loan_out_without_approval, "tampered"),
     (loan_given_to_someone_else, "tampered"), (loan_reopened, "tampered"),
+    (loan_widened_to_archive, "tampered"), (document_added_to_loan, "tampered"),
     (lawyer_added_to_matter, "tampered"), (matter_closed, "tampered"),
     (role_changed, "tampered"), (role_added, "tampered"), (user_forged, "tampered"),
     (user_reactivated, "tampered"), (client_renamed, "tampered"),

@@ -11,7 +11,8 @@ from sqlalchemy.engine import Connection
 
 from archivist.ledger.paging import chunks
 from archivist.ledger.tables.core import clients, user_roles, users
-from archivist.ledger.tables.loans import loans
+from archivist.ledger.tables.documents import documents
+from archivist.ledger.tables.loans import loan_documents, loans
 from archivist.ledger.tables.matters import matter_lawyers, matters
 from archivist.replay.model import Finding
 
@@ -26,7 +27,7 @@ class Records:
     """The state the chain gives each record, keyed by its number (or username)."""
 
     def __init__(self) -> None:
-        # loan number -> [status, client_id, borrower, approved?]
+        # loan number -> [status, client_id, borrower, approved?, scope, document numbers]
         self.loans: dict[str, list[Any]] = {}
         # matter number -> [client_id, lawyers (set) or None when not recorded, status]
         self.matters: dict[str, list[Any]] = {}
@@ -38,7 +39,8 @@ class Records:
         action = ev.action
         if action in LOAN_STATES:
             if action == "loan.request":
-                self.loans[ev.object_id] = ["pending", ev.client_id, ev.actor, False]
+                self.loans[ev.object_id] = ["pending", ev.client_id, ev.actor, False,
+                                            d.get("scope"), d.get("documents")]
             elif (state := self.loans.get(ev.object_id)) is not None:
                 state[0] = LOAN_STATES[action]
                 if action == "loan.approve":
@@ -119,8 +121,13 @@ def compare(conn: Connection, rec: Records, findings: list[Finding],
 
     # loans
     n = 0
+    lent: dict[int, set[str]] = {}
+    for row in conn.execute(select(loan_documents.c.loan_id, documents.c.number).join(
+            documents, documents.c.id == loan_documents.c.document_id)):
+        lent.setdefault(row.loan_id, set()).add(row.number)
     for row in _rows(conn, select(loans.c.id, loans.c.number, loans.c.status, loans.c.client_id,
-                                  loans.c.borrower_id, loans.c.approved_by), loans.c.id):
+                                  loans.c.borrower_id, loans.c.approved_by, loans.c.scope),
+                     loans.c.id):
         n += 1
         state = rec.loans.pop(row.number, None)
         client = cnum.get(row.client_id)
@@ -128,7 +135,13 @@ def compare(conn: Connection, rec: Records, findings: list[Finding],
             add("loan", row.number, f"loan {row.number} has a ledger row but no "
                 "`loan.request` event", row.client_id, client)
             continue
-        status, cid, borrower, approved = state
+        status, cid, borrower, approved, scope, numbers = state
+        if scope is not None and row.scope != scope:
+            add("loan", row.number, f"loan {row.number} lends {row.scope!r} in the ledger but "
+                f"{scope!r} was requested", row.client_id, client)
+        if numbers is not None and lent.get(row.id, set()) != set(numbers):
+            add("loan", row.number, f"loan {row.number} lends other documents than were "
+                "requested", row.client_id, client)
         if row.status != status:
             add("loan", row.number, f"loan {row.number} is {row.status!r} in the ledger but "
                 f"{status!r} by its events", row.client_id, client)
