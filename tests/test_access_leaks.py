@@ -120,3 +120,28 @@ def test_unreadable_and_nonexistent_answer_alike(lent: dict[str, Any], invoke: A
           s["client"].number, "Z0999")
     out = invoke("matter", "progress", s["matter"], "--note", "x", user="wu", ok=False).output
     assert "zhao" not in out
+
+
+def test_the_audit_trail_is_read_through_the_access_rules(lent: dict[str, Any],
+                                                          invoke: Any) -> None:
+    s = lent
+    invoke("search", "機密搜索詞", user="lin")
+    _lend(s, document_numbers=[s["doc"]])
+    # management may open no client archive: no client event, no confidential value
+    raw = invoke("audit", "log", "--json", user="boss").output
+    for secret in SECRETS + ("機密搜索詞", "陳大文"):
+        assert secret not in raw, secret
+    events = json.loads(raw)
+    assert events and all(e["client_id"] is None for e in events)
+    search = [e for e in events if e["action"] == "search"]
+    assert search and search[0]["object_id"] == "[redacted]"
+    assert search[0]["details"]["query"] == "[redacted]"
+    # a client management may not read is not there for them
+    _same(invoke, "boss", ("audit", "log", "--client", s["client"].number),
+          ("audit", "log", "--client", "Z0999"), s["client"].number, "Z0999")
+    # the archivist and the head read everything, and see who read the trail
+    everything = invoke("audit", "log", "--json").output
+    for secret in SECRETS + ("機密搜索詞",):
+        assert secret in everything, secret
+    reads = invoke.json("audit", "log", "--action", "audit.read")
+    assert [e["actor"] for e in reads][:2] == ["boss", "mei"]
