@@ -363,6 +363,9 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
         doc = _readable(ctx, conn, number)
         if dest.is_dir():
             dest = dest / safe_filename(doc.original_name)
+        from archivist.reports.output import refuse_home_data
+
+        refuse_home_data(dest, ctx.home)
         if dest.exists():
             raise Conflict(f"{dest} already exists", "Choose another --to; nothing was written.")
         src = ctx.store.resolve(doc.path)

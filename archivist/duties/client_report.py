@@ -159,5 +159,5 @@ def report(ctx: Context, client_number: str, out: str, *, overwrite: bool = Fals
                      client.id, path=path, matters=result.matters,
                      progress_records=result.progress_records,
                      internal_left_out=result.internal_left_out)
-        write_out(out, data, overwrite=overwrite)
+        write_out(out, data, home=ctx.home, overwrite=overwrite)
     return result

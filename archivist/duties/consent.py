@@ -174,6 +174,6 @@ def export(ctx: Context, purpose: str, out: str, *, overwrite: bool = False) -> 
         audit.record(conn, actor.username, "client.export", "export", key, purpose=key,
                      path=path, exported=len(rows), left_out=total - len(rows),
                      clients=[r["number"] for r in rows])
-        write_out(out, buf.getvalue().encode("utf-8-sig"), overwrite=overwrite)
+        write_out(out, buf.getvalue().encode("utf-8-sig"), home=ctx.home, overwrite=overwrite)
     return ExportResult(purpose=key, path=path, exported=len(rows), left_out=total - len(rows),
                         columns=COLUMNS[key])
