@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime
 from pathlib import Path
@@ -44,17 +43,10 @@ def register_loans(ctx: Context, start: date | None, end: date | None) -> list[L
 
 
 def csv_bytes(loans: list[Loan]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(REGISTER_HEADERS)
-    for loan in loans:
-        writer.writerow([_cell_safe(v) for v in register_row(loan)])
-    return buf.getvalue().encode("utf-8-sig")
+    """The register as CSV; a purpose like '=HYPERLINK(...)' stays text in a spreadsheet."""
+    from archivist.reports.output import csv_bytes as spreadsheet_csv
 
-
-def _cell_safe(value: str) -> str:
-    """Keep a spreadsheet from running a purpose like '=HYPERLINK(...)' as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return spreadsheet_csv(REGISTER_HEADERS, (register_row(loan) for loan in loans))
 
 
 def docx_bytes(ctx: Context, loans: list[Loan], start: date | None, end: date | None) -> bytes:

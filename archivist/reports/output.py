@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from archivist.errors import Conflict, InvalidInput, StorageError
 
@@ -78,3 +79,29 @@ def write_atomic(target: str | Path, data: bytes, *, home: Home | None,
         Path(tmp).unlink(missing_ok=True)
         raise StorageError(f"could not write {path}: {exc.strerror or exc}") from None
     return path
+
+
+# ------------------------------------------------------------------------------ spreadsheets
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A cell value a spreadsheet shows as text, never runs: text starting with = + - @, tab or
+    CR (a client's name '=HYPERLINK(...)', a purpose '@SUM(...)') gets a leading apostrophe.
+    Every CSV or XLSX writer passes each cell through this."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV file for spreadsheets (UTF-8 with BOM, CRLF), every cell made safe."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([spreadsheet_cell(h) for h in headers])
+    for row in rows:
+        writer.writerow(["" if v is None else spreadsheet_cell(v) for v in row])
+    return buf.getvalue().encode("utf-8-sig")
