@@ -139,7 +139,7 @@ def list_consultations(ctx: Context, client: str | None = None, due: bool = Fals
         stmt = _select().order_by(consultations.c.consulted_at, consultations.c.id)
         client_id = None
         if client:
-            client_id = registry.get_readable(ctx, conn, client)[0].id
+            client_id = registry.get_archive(ctx, conn, client)[0].id
             stmt = stmt.where(consultations.c.client_id == client_id)
         if due:
             stmt = stmt.where(consultations.c.follow_up.is_not(None),

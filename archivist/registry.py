@@ -105,6 +105,15 @@ def get_readable(ctx: Context, conn: Connection, number: str
     return client, scope
 
 
+def get_archive(ctx: Context, conn: Connection, number: str) -> tuple[Client, access.Scope]:
+    """A client whose whole archive the actor may read (not one lent only in part: its
+    consultations, consents, loans and status letters stay closed); otherwise not found."""
+    client, scope = get_readable(ctx, conn, number)
+    if not scope.may_read_archive(client.id):
+        raise access.not_found("client", number)
+    return client, scope
+
+
 def similar_names(conn: Connection, name: str, exclude_id: int | None = None) -> list[Client]:
     key = textnorm.fold(name)
     loose = textnorm.fold_loose(name)

@@ -83,8 +83,9 @@ def test_a_partial_loan_opens_no_consultation_of_the_client(lent: dict[str, Any]
                                                             invoke: Any) -> None:
     s = lent
     _lend(s, document_numbers=[s["doc"]])
-    out = invoke("consult", "list", "--client", s["client"].number, user="lin").output
-    assert "諮詢摘要" not in out
+    _same(invoke, "lin", ("consult", "list", "--client", s["client"].number),
+          ("consult", "list", "--client", "Z0999"), s["client"].number, "Z0999")
+    assert "諮詢摘要" not in invoke("consult", "list", user="lin").output
 
 
 def _same(invoke: Any, user: str, args_hidden: tuple[str, ...], args_missing: tuple[str, ...],
@@ -145,3 +146,15 @@ def test_the_audit_trail_is_read_through_the_access_rules(lent: dict[str, Any],
         assert secret in everything, secret
     reads = invoke.json("audit", "log", "--action", "audit.read")
     assert [e["actor"] for e in reads][:2] == ["boss", "mei"]
+
+
+def test_a_partial_loan_opens_no_status_letter_or_consents(lent: dict[str, Any], invoke: Any,
+                                                          tmp_path: Any) -> None:
+    s = lent
+    _lend(s, document_numbers=[s["doc"]])
+    number = s["client"].number
+    for args in (("client", "report", number, "--out", str(tmp_path / "r.docx")),
+                 ("client", "consent", number)):
+        _same(invoke, "lin", args, tuple(a.replace(number, "Z0999") for a in args),
+              number, "Z0999")
+    assert not (tmp_path / "r.docx").exists()

@@ -143,7 +143,7 @@ def report(ctx: Context, client_number: str, out: str, *, overwrite: bool = Fals
     if not (out or "").lower().endswith(".docx"):
         raise InvalidInput(f"--out {(out or '')[:60]!r} is not a .docx file name")
     with ctx.ledger.write() as conn:
-        client, _scope = registry.get_readable(ctx, conn, client_number)
+        client, _scope = registry.get_archive(ctx, conn, client_number)
         items = collect(conn, client.id)
         data = _doc(ctx.settings.firm.name, client, items)
         from pathlib import Path

@@ -117,7 +117,7 @@ def revoke(ctx: Context, client_number: str, consent_id: int | None = None) -> l
 def show(ctx: Context, client_number: str) -> list[Consent]:
     """The client's consents, active and revoked (audited as a read of the archive)."""
     with ctx.ledger.write() as conn:
-        client, _scope = registry.get_readable(ctx, conn, client_number)
+        client, _scope = registry.get_archive(ctx, conn, client_number)
         out = for_client(conn, client)
         audit.record(conn, ctx.actor.username, "client.consent.read", "client", client.number,
                      client.id)
