@@ -457,8 +457,9 @@ def list_complaints(ctx: Context, status: list[str] | tuple[str, ...] | None = N
         stmt = select(complaints).order_by(complaints.c.received_at, complaints.c.id)
         client_id = None
         if client:
-            client_id = registry.get(conn, client).id
-            stmt = stmt.where(complaints.c.client_id == client_id)
+            stmt = stmt.where(complaints.c.client_id == registry.filter_id(ctx, conn, client))
+            client_id = registry.filter_id(ctx, conn, client)
+            client_id = client_id if client_id > 0 else None
         if statuses:
             stmt = stmt.where(complaints.c.status.in_(statuses))
         if not actor.has(Role.ARCHIVIST, Role.HEAD):

@@ -510,7 +510,7 @@ def list_loans(ctx: Context, status: str | None = None, borrower: str | None = N
         if not _sees_all(user):
             stmt = stmt.where(loans.c.borrower_id == user.id)
         if client:
-            stmt = stmt.where(loans.c.client_id == registry.get(conn, client).id)
+            stmt = stmt.where(loans.c.client_id == registry.filter_id(ctx, conn, client))
         if requested_from is not None:
             stmt = stmt.where(loans.c.requested_at >= datetime.combine(requested_from, time()))
         if requested_to is not None:

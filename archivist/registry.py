@@ -114,6 +114,19 @@ def get_archive(ctx: Context, conn: Connection, number: str) -> tuple[Client, ac
     return client, scope
 
 
+def filter_id(ctx: Context, conn: Connection, number: str) -> int:
+    """A client's id for a `--client` filter on a list whose rows are already limited to what
+    the actor may see. For a user who may not read every archive an unknown number matches
+    nothing (id -1), exactly as a client they see nothing of: the answer tells no one which
+    clients exist. Archivists and the head get the not-found error for a typo."""
+    try:
+        return get(conn, number).id
+    except NotFound:
+        if ctx.actor.has(Role.ARCHIVIST, Role.HEAD):
+            raise
+        return -1
+
+
 def similar_names(conn: Connection, name: str, exclude_id: int | None = None) -> list[Client]:
     key = textnorm.fold(name)
     loose = textnorm.fold_loose(name)

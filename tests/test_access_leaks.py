@@ -158,3 +158,13 @@ def test_a_partial_loan_opens_no_status_letter_or_consents(lent: dict[str, Any],
         _same(invoke, "lin", args, tuple(a.replace(number, "Z0999") for a in args),
               number, "Z0999")
     assert not (tmp_path / "r.docx").exists()
+
+
+def test_list_filters_tell_no_one_which_clients_exist(lent: dict[str, Any],
+                                                      invoke: Any) -> None:
+    s = lent
+    for group in ("loan", "complaint"):
+        hidden = invoke(group, "list", "--client", s["client"].number, "--json", user="wu")
+        missing = invoke(group, "list", "--client", "Z0999", "--json", user="wu")
+        assert hidden.output == missing.output
+    assert "no client" in invoke("loan", "list", "--client", "Z0999", code=1).output
