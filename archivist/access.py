@@ -52,10 +52,12 @@ CONFIDENTIAL_KEYS = frozenset({
     "summary", "note", "notes", "id_number", "id_numbers", "query", "text", "content", "plan",
     "names", "purpose", "reason", "outcome", "resolution", "approval_note", "said", "reply",
     "address", "phone", "email", "title", "original_name", "clients", "documents", "parties",
+    "client", "matter", "path", "moved_to",
 })
 REDACTED = "[redacted]"
-# Objects whose id is itself confidential (a search's object is its query).
-CONFIDENTIAL_OBJECTS = frozenset({"search", "conflict_check"})
+# Objects whose id is itself confidential (a search's object is its query; a quarantined
+# file's is its path, which names the client).
+CONFIDENTIAL_OBJECTS = frozenset({"search", "conflict_check", "file"})
 
 
 class Scope(_ScopeData):

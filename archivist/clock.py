@@ -37,8 +37,7 @@ def allow_override(allowed: bool) -> None:
 
 
 def ignored_override() -> str | None:
-    """The `ARCHIVIST_NOW` value that was set but ignored (once `now()` has been asked), else
-    None."""
+    """The `ARCHIVIST_NOW` value that is set but not honoured here, else None."""
     env = os.environ.get("ARCHIVIST_NOW")
     return env if env and not _override_allowed else None
 

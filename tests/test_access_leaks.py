@@ -168,3 +168,14 @@ def test_list_filters_tell_no_one_which_clients_exist(lent: dict[str, Any],
         missing = invoke(group, "list", "--client", "Z0999", "--json", user="wu")
         assert hidden.output == missing.output
     assert "no client" in invoke("loan", "list", "--client", "Z0999", code=1).output
+
+
+def test_redaction_reaches_nested_values_and_object_ids() -> None:
+    from archivist import access
+
+    details = {"changes": {"id_number": {"old": "A1", "new": "A2"}, "phone": None},
+               "shown": 3, "query": "陳大文 離婚"}
+    out = access.redact(details)
+    assert out == {"changes": {"id_number": "[redacted]", "phone": None}, "shown": 3,
+                   "query": "[redacted]"}
+    assert "file" in access.CONFIDENTIAL_OBJECTS and "search" in access.CONFIDENTIAL_OBJECTS
