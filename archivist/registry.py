@@ -198,14 +198,26 @@ def list_clients(ctx: Context, query: str | None = None, limit: int | None = Non
             conds = [clients.c.name_key.like(f"%{key}%", escape="\\"),
                      func.upper(clients.c.number) == q.upper()]
             id_number = clean_id_number_or_none(q)
-            if id_number:
-                conds.append(clients.c.id_number == id_number)
+            if id_number:  # found by identity number only where the whole archive is readable
+                cond = clients.c.id_number == id_number
+                if not scope.everything:
+                    cond = cond & clients.c.id.in_(scope.client_ids)
+                conds.append(cond)
             stmt = stmt.where(or_(*conds))
         if not scope.everything:
             stmt = stmt.where(clients.c.id.in_(_visible_client_ids(conn, scope)))
         if limit:
             stmt = stmt.limit(limit)
-        return [_model(r) for r in conn.execute(stmt)]
+        return [_listed(_model(r), scope) for r in conn.execute(stmt)]
+
+
+def _listed(client: Client, scope: access.Scope) -> Client:
+    """A client as listed: a client lent only in part shows its name and number, not its
+    identity number or contact details."""
+    if scope.may_read_archive(client.id):
+        return client
+    return client.model_copy(update={"id_number": None, "phone": None, "email": None,
+                                     "address": None, "note": None})
 
 
 def clean_id_number_or_none(text: str) -> str | None:

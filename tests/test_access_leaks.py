@@ -179,3 +179,14 @@ def test_redaction_reaches_nested_values_and_object_ids() -> None:
     assert out == {"changes": {"id_number": "[redacted]", "phone": None}, "shown": 3,
                    "query": "[redacted]"}
     assert "file" in access.CONFIDENTIAL_OBJECTS and "search" in access.CONFIDENTIAL_OBJECTS
+
+
+def test_client_list_shows_a_client_lent_in_part_by_name_and_number(lent: dict[str, Any],
+                                                                    invoke: Any) -> None:
+    s = lent
+    _lend(s, document_numbers=[s["doc"]])
+    out = invoke("client", "list", "--json", user="lin").output
+    assert s["client"].number in out and "A123456789" not in out
+    assert invoke.json("client", "list", "--query", "A123456789", user="lin") == []
+    assert invoke.json("client", "list", "--query", "A123456789")[0]["number"] == \
+        s["client"].number
