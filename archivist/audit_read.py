@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from archivist import access, audit
 from archivist.context import Context
@@ -39,8 +39,13 @@ def read_log(ctx: Context, *, client: str | None = None, actor: str | None = Non
             stmt = stmt.where(audit_events.c.at >= since)
         if action is not None:
             stmt = stmt.where(audit_events.c.action == action)
-        if scope.everything and limit is not None:
-            stmt = stmt.limit(limit)
+        if scope.everything:
+            if limit is not None:
+                stmt = stmt.limit(limit)
+        else:  # the clients the reader reaches at all, in SQL; the finer rule per event below
+            reached = registry.visible_client_ids(conn, scope)
+            stmt = stmt.where(or_(audit_events.c.client_id.is_(None),
+                                  audit_events.c.client_id.in_(reached or {-1})))
         for row in conn.execute(stmt):
             if limit is not None and len(out) >= limit:
                 break

@@ -205,7 +205,7 @@ def list_clients(ctx: Context, query: str | None = None, limit: int | None = Non
                 conds.append(cond)
             stmt = stmt.where(or_(*conds))
         if not scope.everything:
-            stmt = stmt.where(clients.c.id.in_(_visible_client_ids(conn, scope)))
+            stmt = stmt.where(clients.c.id.in_(visible_client_ids(conn, scope)))
         if limit:
             stmt = stmt.limit(limit)
         return [_listed(_model(r), scope) for r in conn.execute(stmt)]
@@ -227,7 +227,7 @@ def clean_id_number_or_none(text: str) -> str | None:
         return None
 
 
-def _visible_client_ids(conn: Connection, scope: Scope) -> set[int]:
+def visible_client_ids(conn: Connection, scope: Scope) -> set[int]:
     """Clients the scope reaches: whole archives, plus the owners of lent matters and documents
     (two queries, not one per client)."""
     from archivist.ledger.tables.documents import documents

@@ -190,3 +190,17 @@ def test_client_list_shows_a_client_lent_in_part_by_name_and_number(lent: dict[s
     assert invoke.json("client", "list", "--query", "A123456789", user="lin") == []
     assert invoke.json("client", "list", "--query", "A123456789")[0]["number"] == \
         s["client"].number
+
+
+def test_a_manager_holding_a_loan_sees_the_events_of_what_is_lent(lent: dict[str, Any],
+                                                                  invoke: Any,
+                                                                  ctx_as: Any) -> None:
+    s = lent
+    boss = ctx_as("boss")
+    number = loans.request(boss, s["client"].number, purpose="審計",
+                           document_numbers=[s["doc"]]).loan.number
+    loans.approve(s["mei"], number)
+    loans.checkout(s["clerk"], number, ack_confidentiality=True)
+    events = invoke.json("audit", "log", "--client", s["client"].number, user="boss")
+    assert {e["object_id"] for e in events} == {s["doc"]}
+    assert "document.file" in {e["action"] for e in events}
