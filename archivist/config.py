@@ -62,6 +62,11 @@ class LimitSettings(_Section):
     extract_timeout_s: int = Field(default=60, ge=1)
 
 
+class TestingSettings(_Section):
+    # Honour ARCHIVIST_NOW (a fixed clock) in this home: for test and demo homes only.
+    clock_override: bool = False
+
+
 class Settings(_Section):
     firm: FirmSettings
     numbering: NumberingSettings = Field(default_factory=lambda: NumberingSettings())
@@ -69,6 +74,7 @@ class Settings(_Section):
     retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings())
     search: SearchSettings = Field(default_factory=lambda: SearchSettings())
     limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
+    testing: TestingSettings = Field(default_factory=lambda: TestingSettings())
 
 
 def load(path: Path) -> Settings:

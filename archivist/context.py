@@ -77,6 +77,7 @@ def open_context(home: str | os.PathLike[str] | Home | None = None,
     h = home if isinstance(home, Home) else locate(home)
     settings = config.load(h.config_path)
     clock.set_zone(settings.firm.timezone)
+    clock.allow_override(settings.testing.clock_override)
     ledger = Ledger(h.ledger_url)
     if check_version:
         migrations.check(ledger)

@@ -76,7 +76,7 @@ def get(conn: Connection, number: str) -> Document:
     if row is None:
         row = conn.execute(_select().where(documents.c.number == text.upper())).first()
     if row is None:
-        raise NotFound(f"no document {number[:60]!r}", "See `archivist file list CLIENT`.")
+        raise access.not_found("document", number)
     return to_model(row)
 
 
@@ -306,17 +306,10 @@ def kept_text(conn: Connection, document_id: int) -> str | None:
 
 # --------------------------------------------------------------------------- reading
 def _readable(ctx: Context, conn: Connection, number: str) -> Document:
-    user = ctx.actor
-    try:
-        doc = get(conn, number)
-    except NotFound:
-        raise NotFound(f"no document {number[:60]!r} that {user.username} may read",
-                       "See `archivist file list CLIENT`.") from None
-    scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
-    if not access.can_read_document(scope, doc.client_id, doc.matter_id, doc.id):
-        raise NotFound(f"no document {number[:60]!r} that {user.username} may read",
-                       "Lawyers read the archives of their own matters; others request a loan "
-                       "(`archivist loan request`).")
+    doc = get(conn, number)
+    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+    if not scope.may_read_document(doc.client_id, doc.matter_id, doc.id):
+        raise access.not_found("document", number)
     return doc
 
 
@@ -370,6 +363,9 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
         doc = _readable(ctx, conn, number)
         if dest.is_dir():
             dest = dest / safe_filename(doc.original_name)
+        from archivist.reports.output import refuse_home_data
+
+        refuse_home_data(dest, ctx.home)
         if dest.exists():
             raise Conflict(f"{dest} already exists", "Choose another --to; nothing was written.")
         src = ctx.store.resolve(doc.path)

@@ -39,10 +39,23 @@ def get_context(click_ctx: click.Context) -> Any:
         from archivist.context import open_context
 
         archive = open_context(obj.get("home"), obj.get("user"))
+        clock_warning(root)
         resume_gc()
         obj["archive"] = archive
         root.call_on_close(archive.close)
     return obj["archive"]
+
+
+def clock_warning(click_ctx: click.Context) -> None:
+    """Warn once per command (stderr) when ARCHIVIST_NOW is set but not honoured here."""
+    from archivist import clock
+
+    root = click_ctx.find_root()
+    root.ensure_object(dict)
+    text = clock.warning()
+    if text and not root.obj.get("clock_warned"):
+        root.obj["clock_warned"] = True
+        warn(text)
 
 
 def pass_archive(f: F) -> F:
