@@ -23,13 +23,13 @@ class ZipBomb(Exception):
 
 
 def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
-    if info.file_size > budget[0]:
+    if info.file_size >= budget[0]:
         raise ZipBomb()
     out = bytearray()
     with zf.open(info) as fh:
         while chunk := fh.read(1 << 16):
             out += chunk
-            if len(out) > budget[0]:
+            if len(out) >= budget[0]:
                 raise ZipBomb()
     budget[0] -= len(out)
     return bytes(out)
