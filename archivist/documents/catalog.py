@@ -276,6 +276,12 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
     data = path.read_bytes()
     render.check_docx(data, str(path.name))
     used = render.variables(data, key)
+    odd = sorted(u for u in used if any(part.startswith("_") or not part.strip("[]")
+                                        for part in u.split(".")))
+    if odd:
+        raise TemplateError(f"template {key!r} uses names that cannot be fields: "
+                            + ", ".join(odd[:5]),
+                            "Field names start with a letter (no leading '_').")
     specs = specs_from_variables(used) if schema is None else schema
     model = model_from_specs(key, specs)
     missing = undeclared(used, fieldmod.declared_paths(model))

@@ -1,0 +1,206 @@
+"""Issue 15 §3 and §5: hostile input is bounded and refused in one line.
+
+- extraction: a .docx is inflated and parsed as a stream (memory stays bounded whatever it
+  inflates to), a part of exactly the zip-bomb limit is a zip bomb, and the text that is indexed
+  stops at [index] max_index_mb with the document flagged;
+- templates: the sandbox refuses `|safe`, raw docxtpl tags and template tags in values, stops
+  renders that run too long or build too much, and every malformed template is exit 1;
+- the store: symbolic links are reported by `check` and never filed into.
+Long loops are marked slow (`make test-all`)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+
+from archivist import filing
+from archivist.documents import sandbox
+from archivist.documents.render import render_docx
+from archivist.errors import StorageError, TemplateError
+from archivist.extract import Limits
+from archivist.extract.docx import extract_docx
+from tests.test_extract import W_NS, p
+
+
+def _docx_with(*paragraphs: str) -> bytes:
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _inflating_docx(path: Path, inflated: int) -> Path:
+    head = f'<w:document {W_NS}><w:body>'.encode()
+    tail = b"</w:body></w:document>"
+    para = p("合同條款" * 50).encode()
+    count, rest = divmod(inflated - len(head) - len(tail), len(para))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            fh.write(head)
+            for _ in range(count // 1000):
+                fh.write(para * 1000)
+            fh.write(para * (count % 1000) + b" " * rest + tail)
+    return path
+
+
+# ------------------------------------------------------------------------------ extraction
+def test_a_docx_part_of_exactly_the_limit_is_a_zip_bomb(tmp_path: Path) -> None:
+    limit = 2 * 2**20
+    exact = _inflating_docx(tmp_path / "exact.docx", limit)
+    assert zipfile.ZipFile(exact).getinfo("word/document.xml").file_size == limit
+    result = extract_docx(exact, Limits(max_inflated_bytes=limit))
+    assert result.flag == "zip_bomb", result.reason
+    under = extract_docx(_inflating_docx(tmp_path / "under.docx", limit - 4096),
+                         Limits(max_inflated_bytes=limit))
+    assert under.flag is None and under.text.startswith("合同條款")
+
+
+def test_a_docx_stops_reading_at_the_text_limit(tmp_path: Path) -> None:
+    big = _inflating_docx(tmp_path / "big.docx", 3 * 2**20)
+    result = extract_docx(big, Limits(max_chars=10_000))
+    assert result.flag == "too_large" and "10000 characters" in (result.reason or "")
+    assert len(result.text) == 10_000
+
+
+_PEAK = """
+import resource, sys
+from pathlib import Path
+from archivist.extract import Limits
+from archivist.extract.docx import extract_docx
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+r = extract_docx(Path(sys.argv[1]), Limits())
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(r.flag, (after - before) // 1024)
+"""
+
+
+@pytest.mark.parametrize("mb", [pytest.param(40, id="fast"),
+                                pytest.param(190, id="long", marks=pytest.mark.slow)])
+def test_docx_extraction_memory_does_not_grow_with_what_it_inflates_to(
+        tmp_path: Path, mb: int) -> None:
+    """Before: the whole part was inflated into memory and parsed (a 190 MB part, 637 MB)."""
+    path = _inflating_docx(tmp_path / "inflates.docx", mb * 2**20)
+    out = subprocess.run([sys.executable, "-c", _PEAK, str(path)], capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out[0] == "too_large"
+    assert int(out[1]) < 60, f"extraction grew the process by {out[1]} MB"
+
+
+# ------------------------------------------------------------------------------ templates
+@pytest.mark.parametrize("evil", [
+    "{{ name|safe }}", "{{r name }}", "{{p name }}", "{{tr name }}", "{{ name | safe }}",
+])
+def test_markup_injecting_tags_are_refused(evil: str) -> None:
+    with pytest.raises(TemplateError, match="Word markup"):
+        render_docx(_docx_with("姓名：{{ name }}", evil), {"name": "x"}, "evil")
+
+
+@pytest.mark.parametrize("value", ["{{r x }}", "{%p if 1 %}", "a {%tr for x in y %}",
+                                   "{{p evil }}"])
+def test_template_tags_in_values_are_refused(value: str) -> None:
+    with pytest.raises(TemplateError, match="template tag"):
+        render_docx(_docx_with("姓名：{{ name }}"), {"name": value}, "t")
+    render_docx(_docx_with("姓名：{{ name }}"), {"name": "{{x}} 與 {% 文字"}, "t")  # plain text
+
+
+@pytest.mark.parametrize("evil", [
+    "{{ 'x'|center(400000000) }}",
+    "{{ ''|indent(400000000) }}",
+    "{{ '%400000000s'|format('x') }}",
+    "{{ '%400000000s' % 'x' }}",
+    "{{ '{:>400000000}'.format('x') }}",
+    "{% set ns = namespace(s='xx') %}{% for i in range(100) %}"
+    "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+    "{% set ns = namespace(s='xx') %}{% for i in range(100) %}"
+    "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
+    "{% set ns = namespace(l=[1]) %}{% for i in range(100) %}"
+    "{% set ns.l = ns.l + ns.l %}{% endfor %}{{ ns.l|length }}",
+    "{% set l = [] %}{% for i in range(10) %}{{ l.append(i) }}{% endfor %}",
+    "{{ lipsum(100000) }}",
+])
+def test_templates_cannot_allocate_without_bound(evil: str) -> None:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(TemplateError) as err:
+        render_docx(_docx_with("{{ name }}", evil), {"name": "x"}, "evil")
+    assert len(str(err.value).splitlines()) == 1
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) < 300 * 1024
+
+
+def test_a_render_that_runs_too_long_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.5)
+    loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    with pytest.raises(TemplateError, match="stopped: rendering took longer"):
+        render_docx(_docx_with("{{ name }}", loop), {"name": "x"}, "slow")
+
+
+BAD_TEMPLATES = [
+    "{{ a.__class__ }}", "{{ a._secret }}", "{{ 1/0 }}", "{{ a|truncate(-5) }}",
+    "{{ a|xmlattr }}", "{{ a|sum }}", "{% include 'x' %}", "{% extends 'x' %}",
+    "{% import 'x' as y %}", "{{ a|slice(0)|list }}", "{% macro m(x) %}{{ m(x) }}{% endmacro %}"
+    "{{ m(1) }}", "{{ a|filesizeformat }}", "{{ a", "{% if %}", "{{ a|nosuch }}",
+    "{{ a|first|round(10000000) }}",
+]
+
+
+@pytest.mark.parametrize("evil", BAD_TEMPLATES)
+def test_every_bad_template_is_a_one_line_refusal(invoke: Any, tmp_path: Path,
+                                                  evil: str) -> None:
+    src = tmp_path / "t.docx"
+    src.write_bytes(_docx_with("{{ a }}", evil))
+    result = invoke("template", "add", str(src), "--name", "odd-one", code=1)
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+    invoke("template", "render", "odd-one", "--set", "a=x", "--out", str(tmp_path / "o.docx"),
+           code=1)
+
+
+def test_template_add_refuses_raw_markup_and_a_value_with_a_tag(invoke: Any,
+                                                               tmp_path: Path) -> None:
+    raw = tmp_path / "raw.docx"
+    raw.write_bytes(_docx_with("{{r a }}"))
+    assert "Word markup" in invoke("template", "add", str(raw), "--name", "raw-one",
+                                   code=1).output
+    ok = tmp_path / "ok.docx"
+    ok.write_bytes(_docx_with("{{ a }}"))
+    invoke("template", "add", str(ok), "--name", "ok-one")
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps({"a": "{{r evil }}"}), "utf-8")
+    out = invoke("template", "render", "ok-one", "--data", str(data), "--out",
+                 str(tmp_path / "o.docx"), code=1)
+    assert "template tag" in out.output and not (tmp_path / "o.docx").exists()
+
+
+# ------------------------------------------------------------------------------ the store
+def test_symlinks_in_the_store_are_reported_and_never_filed_into(
+        invoke: Any, ctx: Any, tmp_path: Path, make_client: Any) -> None:
+    client = make_client()
+    section = ctx.store.section_dir(client.folder, "case")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    section.rmdir()
+    section.symlink_to(outside, target_is_directory=True)
+    src = tmp_path / "a.txt"
+    src.write_text("內容", "utf-8")
+    with pytest.raises(StorageError, match="symbolic link"):
+        filing.file_path(ctx, client.number, src, "case")
+    out = invoke("file", "add", client.number, str(src), "--section", "case", code=1)
+    assert "symbolic link" in out.output and list(outside.iterdir()) == []
+    report = invoke.json("check", ok=False)
+    assert any(p["kind"] == "symlink" and p["path"] == str(section)
+               for p in report["problems"])
+    os.unlink(section)
+    (ctx.store.root / "link.txt").symlink_to(src)
+    kinds = [p["kind"] for p in invoke.json("check", ok=False)["problems"]]
+    assert "symlink" in kinds
