@@ -62,6 +62,13 @@ class LimitSettings(_Section):
     extract_timeout_s: int = Field(default=60, ge=1)
 
 
+class IndexSettings(_Section):
+    # the text indexed per document stops at either limit (the document is flagged): the
+    # index's memory and time grow with the distinct terms one document brings
+    max_index_mb: int = Field(default=10, ge=1, le=1024)
+    max_index_terms: int = Field(default=100_000, ge=1000, le=10_000_000)
+
+
 class Settings(_Section):
     firm: FirmSettings
     numbering: NumberingSettings = Field(default_factory=lambda: NumberingSettings())
@@ -69,6 +76,7 @@ class Settings(_Section):
     retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings())
     search: SearchSettings = Field(default_factory=lambda: SearchSettings())
     limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
+    index: IndexSettings = Field(default_factory=lambda: IndexSettings())
 
 
 def load(path: Path) -> Settings:
@@ -138,4 +146,8 @@ max_file_mb = 512               # larger files are refused at filing
 max_extract_chars = 5000000     # text extraction stops here and flags the document
 max_inflated_mb = 200           # a .docx inflating beyond this is a zip bomb
 extract_timeout_s = 60
+
+[index]
+max_index_mb = 10               # text indexed per document; the rest is not searchable (flagged)
+max_index_terms = 100000        # ... and at most this many distinct words/character pairs
 """

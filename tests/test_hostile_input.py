@@ -204,3 +204,49 @@ def test_symlinks_in_the_store_are_reported_and_never_filed_into(
     (ctx.store.root / "link.txt").symlink_to(src)
     kinds = [p["kind"] for p in invoke.json("check", ok=False)["problems"]]
     assert "symlink" in kinds
+
+
+# ------------------------------------------------------------------------------ index budget
+def _random_cjk(n: int, seed: int = 15) -> str:
+    import random
+
+    rnd = random.Random(seed)
+    return "".join(chr(rnd.randint(0x4E00, 0x9FFF)) for _ in range(n))
+
+
+def test_random_cjk_text_is_indexed_up_to_the_term_limit(invoke: Any, home_dir: Path,
+                                                        tmp_path: Path, make_client: Any) -> None:
+    """Before: all of it went to the index (15 MB of random CJK: 1.39 GB, 3.5 min)."""
+    client = make_client()
+    config = home_dir / "archivist.toml"
+    config.write_text(config.read_text("utf-8").replace("max_index_terms = 100000",
+                                                        "max_index_terms = 2000"), "utf-8")
+    src = tmp_path / "random.txt"
+    src.write_text(_random_cjk(20_000), "utf-8")
+    doc = invoke.json("file", "add", client.number, str(src), "--section", "case")
+    assert doc["flag"] == "too_large" and "2000 distinct terms" in doc["flag_reason"]
+    assert doc["text_chars"] < 2000
+    shown = invoke("file", "show", doc["number"]).output
+    assert "2000 distinct terms" in shown
+    plain = tmp_path / "plain.txt"
+    plain.write_text("本合同一式兩份，雙方各執一份。" * 200, "utf-8")
+    assert invoke.json("file", "add", client.number, str(plain), "--section", "case")["flag"] \
+        is None
+
+
+def test_the_byte_limit_keeps_whole_characters() -> None:
+    from archivist.extract.budget import index_cut
+
+    text, why = index_cut("合同" * 1_000_000, 2**20, 10**7)
+    assert why == "only the first 1 MB of its text are indexed"
+    assert len(text.encode("utf-8")) <= 2**20 and len(text) == 2**20 // 3
+
+
+@pytest.mark.slow
+def test_bench_hostile_files_stay_under_400_mb(tmp_path: Path) -> None:
+    """The benchmark's hostile files, filed one by one in child processes."""
+    out = tmp_path / "rows.json"
+    subprocess.run([sys.executable, "-m", "bench.hostile", "--out", str(out)], check=True,
+                   cwd=Path(__file__).resolve().parents[1], timeout=1800)
+    for row in json.loads(out.read_text("utf-8")):
+        assert row["exit"] == 0 and row["peak_rss_mb"] < 400, row
