@@ -102,7 +102,7 @@ def _section(section: Section | str) -> Section:
 
 
 def _clean_name(original_name: str) -> str:
-    name = Path((original_name or "").replace("\\", "/")).name.strip()
+    name = Path(original_name or "").name.strip()  # a backslash is part of a name
     if not name or "\x00" in name:
         raise InvalidInput("the document has no usable file name")
     return name[:500]

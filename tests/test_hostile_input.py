@@ -250,3 +250,133 @@ def test_bench_hostile_files_stay_under_400_mb(tmp_path: Path) -> None:
                    cwd=Path(__file__).resolve().parents[1], timeout=1800)
     for row in json.loads(out.read_text("utf-8")):
         assert row["exit"] == 0 and row["peak_rss_mb"] < 400, row
+
+
+# ------------------------------------------------------------------------------ §5 the home
+def test_init_refuses_a_folder_with_strangers_unless_force(tmp_path: Path) -> None:
+    from tests.conftest import Invoker
+
+    invoke = Invoker(None)
+    target = tmp_path / "firm"
+    (target / "Documents").mkdir(parents=True)
+    (target / "Documents" / "personal.txt").write_text("私人", "utf-8")
+    args = ["init", "--home", str(target), "--firm", "F", "--user", "mei", "--name", "M"]
+    out = invoke(*args, user=None, code=1).output
+    assert "Documents/" in out and "--force" in out and len(out.strip().splitlines()) == 1
+    assert not (target / "archivist.toml").exists() and not (target / "archive_store").exists()
+    invoke(*args, "--force", user=None)
+    assert (target / "archivist.toml").is_file()
+    empty = tmp_path / "empty"
+    (empty / "archive_store").mkdir(parents=True)  # the home's own folders, empty: fine
+    (empty / ".DS_Store").write_text("")
+    invoke("init", "--home", str(empty), "--firm", "F", "--user", "mei", "--name", "M",
+           user=None)
+
+
+def test_init_accepts_the_repository_layout(tmp_path: Path) -> None:
+    from archivist import home
+
+    repo = tmp_path / "checkout"
+    for rel in ("archivist/__init__.py", "archive_store/README.md", "index/README.md",
+                "tests/test_x.py", ".git/HEAD"):
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text("x", "utf-8")
+    (repo / "pyproject.toml").write_text('[project]\nname = "archivist"\n', "utf-8")
+    assert home.unknown_entries(repo) == []
+    (repo / "pyproject.toml").write_text('[project]\nname = "other"\n', "utf-8")
+    assert "tests/" in home.unknown_entries(repo)
+
+
+def test_settings_and_templates_are_not_world_readable(invoke: Any, home_dir: Path,
+                                                       tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        from archivist import home
+
+        made = home.create(tmp_path / "h2", "F", "mei", "M")
+        assert (made.config_path.stat().st_mode & 0o777) == 0o600
+        src = tmp_path / "t.docx"
+        src.write_bytes(_docx_with("{{ a }}"))
+        invoke("template", "add", str(src), "--name", "my-one")
+    finally:
+        os.umask(old)
+    for path in [home_dir / "templates", *(home_dir / "templates").rglob("*")]:
+        assert (path.stat().st_mode & 0o007) == 0, path
+
+
+@pytest.mark.parametrize(("old", "new", "key"), [
+    ('timezone = "Asia/Taipei"', 'timezone = "Asia/Taipeh"', "firm.timezone"),
+    ("[retention]", "[retention]\nkeep_forever = true", "retention.keep_forever"),
+    ("loan_days = 7", "loan_days = 7days", "deadlines.loan_days"),
+    ("loan_days = 7", 'loan_days = "seven"', "deadlines.loan_days"),
+    ('document = "{client}-{seq:04d}"', 'document = "{client}-{seq:04q}"', "numbering.document"),
+    ("max_index_mb = 10", "max_index_mb = 0", "index.max_index_mb"),
+])
+def test_a_wrong_setting_is_a_one_line_error_naming_its_key(invoke: Any, home_dir: Path,
+                                                           old: str, new: str, key: str) -> None:
+    config = home_dir / "archivist.toml"
+    text = config.read_text("utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new, 1), "utf-8")
+    out = invoke("client", "list", code=1).output
+    assert f"'{key}'" in out and len(out.strip().splitlines()) == 1
+
+
+def test_usernames_are_unique_regardless_of_case(invoke: Any) -> None:
+    out = invoke("user", "add", "MEI", "--name", "另一個", "--role", "staff", code=1).output
+    assert "already exists" in out
+    invoke("client", "list", user="MEI")  # the same user as mei
+    invoke("user", "add", "Amy", "--name", "A", "--role", "staff")
+    assert "already exists" in invoke("user", "add", "amy", "--name", "B", "--role", "staff",
+                                      code=1).output
+
+
+@pytest.mark.parametrize("name", ["con", "CON", "nul", "com1", "lpt9", "..", "a/b", "a\\b"])
+def test_template_names_are_checked_like_file_names(invoke: Any, tmp_path: Path,
+                                                    name: str) -> None:
+    src = tmp_path / "t.docx"
+    src.write_bytes(_docx_with("{{ a }}"))
+    out = invoke("template", "add", str(src), "--name", name, code=1).output
+    assert "not allowed" in out
+    assert not (tmp_path / "home" / "templates" / name.lower()).exists()
+
+
+def test_a_backslash_is_part_of_a_file_name(invoke: Any, tmp_path: Path,
+                                            make_client: Any) -> None:
+    client = make_client()
+    src = tmp_path / "back\\slash.txt"
+    src.write_text("內容", "utf-8")
+    doc = invoke.json("file", "add", client.number, str(src), "--section", "case")
+    assert doc["original_name"] == "back\\slash.txt"
+
+
+def test_controls_and_bidi_overrides_are_shown_escaped(invoke: Any, tmp_path: Path,
+                                                       make_client: Any) -> None:
+    client = make_client()
+    src = tmp_path / "invoice\u202etxt.exe"
+    src.write_text("x", "utf-8")
+    added = invoke("file", "add", client.number, str(src), "--section", "case",
+                   "--title", "red \x1b[31malert\x1b[0m").output
+    assert "\u202e" not in added and "\\u202e" in added
+    listing = invoke("file", "list", client.number).output
+    assert "\x1b" not in listing and "\u202e" not in listing
+    assert "\\x1b[31m" in listing and "\\u202e" in listing
+    assert invoke.json("file", "list", client.number)[0]["title"] == "red \x1b[31malert\x1b[0m"
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["--title", "合\udce5\udca5"], "--title"),
+    (["--title=合\udce5"], "--title"),
+])
+def test_an_argument_that_is_not_utf8_is_a_usage_error(invoke: Any, tmp_path: Path,
+                                                       make_client: Any, args: list[str],
+                                                       named: str) -> None:
+    client = make_client()
+    src = tmp_path / "a.txt"
+    src.write_text("內容", "utf-8")
+    out = invoke("file", "add", client.number, str(src), "--section", "case", *args,
+                 code=2).output
+    assert named in out and "not valid UTF-8" in out and "\\xe5" in out
+    bad_path = invoke("file", "add", client.number, str(tmp_path / "\udce5.txt"),
+                      "--section", "case", code=2).output
+    assert "argument" in bad_path

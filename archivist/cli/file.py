@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive, progress_callback, warn
+from archivist.cli.errors import visible
 
 SECTIONS = click.Choice(["basic", "contract", "case", "work", "complaint"])
 LIST_COLUMNS = ["number", "section", "matter_number", "title", "original_name", "filetype",
@@ -63,7 +64,7 @@ def add(archive: Any, client: str, paths: tuple[str, ...], section: str, matter:
         return
     for doc in docs:
         flag = f"  [flagged: {doc.flag}]" if doc.flag else ""
-        click.echo(f"{doc.number}  {doc.original_name}{flag}")
+        click.echo(visible(f"{doc.number}  {doc.original_name}{flag}"))
 
 
 @file.command("import")

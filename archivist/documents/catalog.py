@@ -263,11 +263,13 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
     from archivist.documents.discover import undeclared
     from archivist.store import FILE_MODE
 
+    from archivist.safenames import is_reserved
+
     key = (name or "").strip().lower()
-    if not NAME_RE.match(key) or len(key) > 40:
+    if not NAME_RE.match(key) or len(key) > 40 or is_reserved(key):
         raise InvalidInput(f"template name {name[:60]!r} is not allowed",
-                           "Use 2-40 lower-case ASCII letters, digits and '-', e.g. "
-                           "'retainer-contract'.")
+                           "Use 2-40 lower-case ASCII letters, digits and '-' (not a "
+                           "device name such as CON or NUL), e.g. 'retainer-contract'.")
     if key in SCHEMAS:
         raise Conflict(f"{key!r} is a shipped template", "Choose another --name.")
     path = Path(source)
@@ -301,7 +303,9 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
         raise Conflict(f"template {key!r} already exists",
                        "Pass --replace to add a new version (older versions are kept).")
     version = version_of(data)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o750)
+    for d in (root, folder):  # templates/: owner and group at most, whatever the umask
+        d.mkdir(exist_ok=True, mode=0o750)
+        os.chmod(d, 0o750)
     target = folder / f"{version}.docx"
     if not target.exists():
         tmp = folder / f".tmp-{os.getpid()}-{version}.docx"
@@ -315,5 +319,6 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
     tmp = folder / f".tmp-{os.getpid()}-{META}"
     tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str) + "\n",
                    encoding="utf-8")
+    os.chmod(tmp, FILE_MODE)
     os.replace(tmp, meta_path)
     return get(key, home), sorted(used)
