@@ -2,7 +2,8 @@
 
     python -m bench.hostile [--out bench/results-hostile.json] [--scale 1.0]
 
-Generates, in a temporary folder: a 15 MB text file of random CJK characters, a 15 MB file of
+Generates, in a temporary folder: a 15 MB text file of random CJK characters (and one drawn
+from only 300 characters: many tokens, at most 90,000 distinct bigrams), a 15 MB file of
 random ASCII "words" (every token distinct), a small .docx whose body inflates to ~190 MB (just
 under the zip-bomb limit) and one that inflates to exactly the limit. Each is filed with
 `archivist file add` in a child process of its own; its peak RSS (ru_maxrss of the child) and
@@ -31,13 +32,15 @@ CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://sc
                  b'openxmlformats.org/package/2006/content-types"/>')
 
 
-def cjk_text(path: Path, mb: float, seed: int = 15) -> Path:
+def cjk_text(path: Path, mb: float, seed: int = 15, alphabet: int = CJK_LAST - CJK_FIRST
+             ) -> Path:
+    """Random CJK characters; a small `alphabet` repeats bigrams (many tokens, fewer terms)."""
     rnd = random.Random(seed)
     chars = int(mb * 2**20 / 3)
     with open(path, "w", encoding="utf-8") as fh:
         for start in range(0, chars, 100_000):
             n = min(100_000, chars - start)
-            fh.write("".join(chr(rnd.randint(CJK_FIRST, CJK_LAST)) for _ in range(n)))
+            fh.write("".join(chr(CJK_FIRST + rnd.randint(0, alphabet)) for _ in range(n)))
     return path
 
 
@@ -111,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--out", help="write the rows as JSON here")
-    parser.add_argument("--only", help="comma-separated names (cjk,words,docx,docx-limit)")
+    parser.add_argument("--only", help="comma-separated names (cjk,cjk-300,words,docx,docx-limit)")
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else None
     rows = []
@@ -121,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         limit = 200 * 2**20  # limits.max_inflated_mb default
         makers = {
             "cjk": lambda: cjk_text(base / "cjk-15mb.txt", 15 * args.scale),
+            "cjk-300": lambda: cjk_text(base / "cjk-300-chars-15mb.txt", 15 * args.scale,
+                                        alphabet=300),
             "words": lambda: ascii_words(base / "words-15mb.txt", 15 * args.scale),
             "docx": lambda: inflating_docx(base / "inflates-190mb.docx",
                                            int(190 * 2**20 * args.scale)),
