@@ -20,7 +20,14 @@ from sqlalchemy.engine import Connection
 
 from archivist import access, audit, clock, numbering, registry
 from archivist.context import Context
-from archivist.errors import AlreadyFiled, ArchivistError, Conflict, Forbidden, InvalidInput, NotFound
+from archivist.errors import (
+    AlreadyFiled,
+    ArchivistError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+)
 from archivist.extract import Limits, extract_bytes, extract_file
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.documents import document_texts, documents

@@ -261,9 +261,8 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
     uses a variable the supplied schema does not declare."""
     from archivist.documents import render
     from archivist.documents.discover import undeclared
-    from archivist.store import FILE_MODE
-
     from archivist.safenames import is_reserved
+    from archivist.store import FILE_MODE
 
     key = (name or "").strip().lower()
     if not NAME_RE.match(key) or len(key) > 40 or is_reserved(key):

@@ -146,7 +146,7 @@ def environment() -> Any:
         def checked_len(value: Any) -> Any:
             return _check_len(value)
 
-        def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+        def concat(self, parts: Iterable[str]) -> str:
             out: list[str] = []
             size = 0
             for piece in parts:
@@ -183,7 +183,7 @@ def environment() -> Any:
             def bounded(*args: Any, **kwargs: Any) -> str:
                 if isinstance(text, str) and WIDE_FORMAT_RE.search(text):
                     raise SecurityError("a format width is too large in a template")
-                return _check_len(fmt(*args, **kwargs))  # type: ignore[no-any-return]
+                return _check_len(fmt(*args, **kwargs))
 
             return bounded
 

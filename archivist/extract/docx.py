@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from archivist.extract import Limits, cap
@@ -35,7 +36,7 @@ def _part_text(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int],
         raise ZipBomb()
     out: list[str] = []
     size = [0]
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser: Any = ET.XMLPullParser(events=("start", "end"))
     stack: list[ET.Element] = []
 
     def add(piece: str) -> None:
@@ -52,6 +53,7 @@ def _part_text(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int],
                 if budget[0] <= 0:
                     raise ZipBomb()
                 parser.feed(chunk)
+                el: Any
                 for event, el in parser.read_events():
                     if event == "start":
                         stack.append(el)
@@ -62,9 +64,7 @@ def _part_text(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int],
                         add(el.text or "")
                     elif tag == W + "tab":
                         add("\t")
-                    elif tag in (W + "br", W + "cr"):
-                        add("\n")
-                    elif tag == W + "p":
+                    elif tag in (W + "br", W + "cr") or tag == W + "p":
                         add("\n")
                     elif tag == W + "tc":
                         if out and out[-1] == "\n":
