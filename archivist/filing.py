@@ -33,7 +33,7 @@ from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.documents import document_texts, documents
 from archivist.ledger.tables.matters import matters
 from archivist.models import Client, Document, Extraction, Role, Section, User
-from archivist.safenames import safe_filename
+from archivist.safenames import lossless, safe_filename
 
 SOURCES = ("filed", "generated", "adopted", "imported")
 
@@ -109,7 +109,7 @@ def _section(section: Section | str) -> Section:
 
 
 def _clean_name(original_name: str) -> str:
-    name = Path(original_name or "").name.strip()  # a backslash is part of a name
+    name = lossless(Path(original_name or "").name.strip())  # a backslash is part of it
     if not name or "\x00" in name:
         raise InvalidInput("the document has no usable file name")
     return name[:500]

@@ -27,6 +27,7 @@ from archivist.extract.parallel import MIN_FOR_POOL as MIN_POOL
 from archivist.extract.parallel import make_pool
 from archivist.ledger.tables.documents import documents
 from archivist.models import Document, Extraction, ImportItem, ImportSummary, Role, Section
+from archivist.safenames import lossless
 from archivist.store import TMP_PREFIX, is_litter, sha256_file
 
 INDEX_BATCH = 500  # documents per index commit (Whoosh pays per commit and per new term)
@@ -152,7 +153,7 @@ def import_tree(ctx: Context, directory: Path | str, *, client: str | None = Non
         if map_csv is not None:
             return read_map(root, Path(map_csv))
         assert client and section
-        return (Planned(path=p, rel=p.relative_to(root).as_posix(), client=client,
+        return (Planned(path=p, rel=lossless(p.relative_to(root).as_posix()), client=client,
                         section=section, matter=matter) for p in _walk(root))
 
     planned = plan()  # reads the map now: a bad header fails before anything is filed

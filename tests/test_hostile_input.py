@@ -380,3 +380,23 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error(invoke: Any, tmp_path: Pa
     bad_path = invoke("file", "add", client.number, str(tmp_path / "\udce5.txt"),
                       "--section", "case", code=2).output
     assert "argument" in bad_path
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_visibly(invoke: Any, tmp_path: Path,
+                                                       make_client: Any) -> None:
+    """A Big5 name on disk (bytes a4 a4): imported and added with its bytes shown as \\xa4,
+    not an internal error."""
+    client = make_client()
+    folder = tmp_path / "old"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), b"\xa4\xa4.txt")
+    with open(raw, "wb") as fh:
+        fh.write(b"old file")
+    summary = invoke.json("file", "import", str(folder), "--client", client.number,
+                          "--section", "case")
+    assert summary["filed"] == 1
+    [doc] = invoke.json("file", "list", client.number)
+    assert doc["original_name"] == "\\xa4\\xa4.txt"
+    again = invoke("file", "add", client.number, os.fsdecode(raw), "--section", "case",
+                   "--again").output
+    assert "\\xa4\\xa4.txt" in again

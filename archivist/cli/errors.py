@@ -72,6 +72,11 @@ def _undecodable(args: list[str]) -> tuple[str, str] | None:
     for i, arg in enumerate(args):
         if not any("\udc80" <= c <= "\udcff" for c in arg):
             continue
+        try:  # a file that exists under that name: its bytes are its name
+            if os.path.lexists(arg):
+                continue
+        except (OSError, ValueError):
+            pass
         raw = arg.encode("utf-8", errors="surrogateescape")
         shown = raw.decode("utf-8", errors="backslashreplace")
         if arg.startswith("--") and "=" in arg:
