@@ -400,3 +400,18 @@ def test_a_file_name_that_is_not_utf8_is_kept_visibly(invoke: Any, tmp_path: Pat
     again = invoke("file", "add", client.number, os.fsdecode(raw), "--section", "case",
                    "--again").output
     assert "\\xa4\\xa4.txt" in again
+
+
+@pytest.mark.parametrize("how", ["set", "json", "toml"])
+def test_deeply_nested_values_are_a_one_line_error(invoke: Any, tmp_path: Path, how: str) -> None:
+    deep = "[" * 5000 + "]" * 5000
+    out = tmp_path / "o.docx"
+    if how == "set":
+        args = ["--set", f"lawyers={deep}"]
+    else:
+        data = tmp_path / f"d.{how}"
+        data.write_text(f'{{"a": {deep}}}' if how == "json" else f"a = {deep}\n", "utf-8")
+        args = ["--data", str(data)]
+    result = invoke("template", "render", "acceptance-notice", *args, "--out", str(out), code=1)
+    assert "nests deeper" in result.output or "not valid" in result.output
+    assert not out.exists()
