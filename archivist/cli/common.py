@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 import click
 
+from archivist.cli.errors import visible
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -97,7 +99,7 @@ def _cell(value: Any, limit: int = 60) -> str:
         return "yes" if value else "no"
     if isinstance(value, list | tuple | set):
         value = ", ".join(str(v) for v in value)
-    text = " ".join(str(value).split())
+    text = visible(" ".join(str(value).split()))
     if width(text) > limit:
         out, w = [], 0
         for c in text:
@@ -153,7 +155,7 @@ def emit(data: Any, as_json: bool, *, columns: Sequence[str] | None = None,
 
 
 def warn(message: str) -> None:
-    click.echo(f"Warning: {message}", err=True)
+    click.echo(f"Warning: {visible(message)}", err=True)
 
 
 def progress(items: Iterable[Any], length: int | None = None, label: str = "") -> Any:
