@@ -2,7 +2,10 @@
 
 Times are the firm's local wall time, stored without a zone (the zone is named in
 `archivist.toml`). Tests control the clock with `ARCHIVIST_NOW=2026-03-01T09:30:00` (also seen
-by subprocesses) or `set_now()` in-process."""
+by subprocesses) or `set_now()` in-process. `ARCHIVIST_NOW` is honoured only in a home whose
+`archivist.toml` says `[testing] clock_override = true` (`allow_override`): elsewhere it is
+ignored, and `ignored_override()` says so for a warning, so nobody reads again past a loan's due
+date or writes audit times backwards by setting it."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from archivist.errors import InvalidInput
 
 _fixed: datetime | None = None
 _zone: str | None = None
+_override_allowed = False
 
 
 def set_now(value: datetime | str | None) -> None:
@@ -26,11 +30,32 @@ def set_zone(zone: str | None) -> None:
     _zone = zone
 
 
+def allow_override(allowed: bool) -> None:
+    """Whether `ARCHIVIST_NOW` is honoured (the home's `[testing] clock_override`)."""
+    global _override_allowed
+    _override_allowed = allowed
+
+
+def ignored_override() -> str | None:
+    """The `ARCHIVIST_NOW` value that is set but not honoured here, else None."""
+    env = os.environ.get("ARCHIVIST_NOW")
+    return env if env and not _override_allowed else None
+
+
+def warning() -> str | None:
+    """A one-line warning when `ARCHIVIST_NOW` is set where it is not honoured."""
+    env = ignored_override()
+    if env is None:
+        return None
+    return (f"ARCHIVIST_NOW={env[:40]} is ignored: this home's archivist.toml does not say "
+            "[testing] clock_override = true; the real clock is used")
+
+
 def now() -> datetime:
     if _fixed is not None:
         return _fixed
     env = os.environ.get("ARCHIVIST_NOW")
-    if env:
+    if env and _override_allowed:
         return parse_datetime(env)
     if _zone:
         from zoneinfo import ZoneInfo

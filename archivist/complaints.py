@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
 
-from archivist import audit, clock, numbering, users
+from archivist import access, audit, clock, numbering, users
 from archivist.context import Context
 from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archivist.ledger.tables.complaints import complaint_events, complaints
@@ -118,7 +118,7 @@ def _row(conn: Connection, number: str) -> Any:
     text = unicodedata.normalize("NFKC", (number or "").strip()).upper()
     row = conn.execute(select(complaints).where(complaints.c.number == text)).first()
     if row is None:
-        raise NotFound(f"no complaint {number[:40]!r}", "See `archivist complaint list`.")
+        raise access.not_found("complaint", number)
     return row
 
 
@@ -196,6 +196,8 @@ def _step(ctx: Context, number: str, step: str | None, action: str, apply: Any) 
     actor = ctx.actor
     with ctx.ledger.write() as conn:
         row = _row(conn, number)
+        if not _may_read(actor, row):
+            raise access.not_found("complaint", number)
         if step is not None:
             _check_state(row, step)
         values, kind, text, details = apply(conn, row, actor)
@@ -437,8 +439,7 @@ def show(ctx: Context, number: str) -> Complaint:
     with ctx.ledger.write() as conn:
         row = _row(conn, number)
         if not _may_read(actor, row):
-            raise NotFound(f"no complaint {number[:40]!r} that {actor.username} may read",
-                           "Complaints are read by client-service staff and their assignee.")
+            raise access.not_found("complaint", number)
         audit.record(conn, actor.username, "complaint.read", "complaint", row.number,
                      row.client_id)
         return _model(conn, row, history=True)
@@ -456,8 +457,9 @@ def list_complaints(ctx: Context, status: list[str] | tuple[str, ...] | None = N
         stmt = select(complaints).order_by(complaints.c.received_at, complaints.c.id)
         client_id = None
         if client:
-            client_id = registry.get(conn, client).id
-            stmt = stmt.where(complaints.c.client_id == client_id)
+            stmt = stmt.where(complaints.c.client_id == registry.filter_id(ctx, conn, client))
+            client_id = registry.filter_id(ctx, conn, client)
+            client_id = client_id if client_id > 0 else None
         if statuses:
             stmt = stmt.where(complaints.c.status.in_(statuses))
         if not actor.has(Role.ARCHIVIST, Role.HEAD):

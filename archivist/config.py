@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from archivist.errors import InvalidInput
 
@@ -23,6 +23,29 @@ class FirmSettings(_Section):
     email: str = ""
     timezone: str = "Asia/Taipei"
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"unknown time zone {value[:60]!r} (use an IANA name such as "
+                             "'Asia/Taipei')") from None
+        return value
+
+
+# sample values each numbering format is tried with
+_NUMBER_SAMPLES: dict[str, dict[str, object]] = {
+    "client": {"cls": "C", "seq": 1},
+    "matter": {"year": 2026, "code": "MS", "seq": 1},
+    "document": {"client": "C0001", "seq": 1},
+    "consultation": {"year": 2026, "seq": 1},
+    "loan": {"year": 2026, "seq": 1},
+    "complaint": {"year": 2026, "seq": 1},
+}
+
 
 class NumberingSettings(_Section):
     # {cls}: class letter from the client's name; {seq}: sequence within the class
@@ -34,6 +57,19 @@ class NumberingSettings(_Section):
     consultation: str = "ZX{year}-{seq:04d}"
     loan: str = "JY{year}-{seq:04d}"
     complaint: str = "TS{year}-{seq:04d}"
+
+    @field_validator("*")
+    @classmethod
+    def _formats(cls, value: str, info: object) -> str:
+        name = getattr(info, "field_name", "")
+        try:
+            made = value.format(**_NUMBER_SAMPLES.get(name, {}))
+        except (KeyError, ValueError, IndexError, AttributeError) as exc:
+            raise ValueError(f"the format {value[:60]!r} cannot be filled in ({exc})") from None
+        if not made.strip() or len(made) > 40:
+            raise ValueError(f"the format {value[:60]!r} makes {made[:60]!r}: numbers must be "
+                             "1-40 characters")
+        return value
 
 
 class DeadlineSettings(_Section):
@@ -62,6 +98,18 @@ class LimitSettings(_Section):
     extract_timeout_s: int = Field(default=60, ge=1)
 
 
+class TestingSettings(_Section):
+    # Honour ARCHIVIST_NOW (a fixed clock) in this home: for test and demo homes only.
+    clock_override: bool = False
+
+
+class IndexSettings(_Section):
+    # the text indexed per document stops at either limit (the document is flagged): the
+    # index's memory and time grow with the distinct terms one document brings
+    max_index_mb: int = Field(default=10, ge=1, le=1024)
+    max_index_terms: int = Field(default=100_000, ge=1000, le=10_000_000)
+
+
 class Settings(_Section):
     firm: FirmSettings
     numbering: NumberingSettings = Field(default_factory=lambda: NumberingSettings())
@@ -69,13 +117,17 @@ class Settings(_Section):
     retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings())
     search: SearchSettings = Field(default_factory=lambda: SearchSettings())
     limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
+    testing: TestingSettings = Field(default_factory=lambda: TestingSettings())
+    index: IndexSettings = Field(default_factory=lambda: IndexSettings())
 
 
 def load(path: Path) -> Settings:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{path} is not valid TOML: {exc}", "Fix the file and try again.") from None
+        where = _key_at(path, str(exc))
+        raise InvalidInput(f"{path} is not valid TOML{where}: {exc}",
+                           "Fix the file and try again.") from None
     except UnicodeDecodeError:
         raise InvalidInput(f"{path} is not UTF-8 text", "Save it as UTF-8.") from None
     try:
@@ -84,8 +136,32 @@ def load(path: Path) -> Settings:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise InvalidInput(
-            f"{path}: setting {where!r}: {first['msg']}", "Fix archivist.toml and try again."
+            f"{path}: setting {where!r}: {first['msg'].removeprefix('Value error, ')}",
+            "Fix archivist.toml and try again."
         ) from None
+
+
+def _key_at(path: Path, message: str) -> str:
+    """' (setting 'section.key')' for the line a TOML error points at, when it has a key."""
+    import re
+
+    found = re.search(r"line (\d+)", message)
+    if not found:
+        return ""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    number = int(found.group(1))
+    section = ""
+    for line in lines[:number - 1]:
+        head = re.match(r"\s*\[([^\]]+)\]", line)
+        if head:
+            section = head.group(1).strip() + "."
+    if number > len(lines):
+        return ""
+    key = re.match(r"\s*([A-Za-z0-9_.-]+)\s*=", lines[number - 1])
+    return f" (setting '{section}{key.group(1)}')" if key else ""
 
 
 def _toml_str(value: str) -> str:
@@ -138,4 +214,8 @@ max_file_mb = 512               # larger files are refused at filing
 max_extract_chars = 5000000     # text extraction stops here and flags the document
 max_inflated_mb = 200           # a .docx inflating beyond this is a zip bomb
 extract_timeout_s = 60
+
+[index]
+max_index_mb = 10               # text indexed per document; the rest is not searchable (flagged)
+max_index_terms = 100000        # ... and at most this many distinct words/character pairs
 """

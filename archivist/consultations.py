@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from archivist import access, audit, clock, numbering, textnorm
 from archivist.context import Context
-from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.errors import Conflict, InvalidInput, NotFound
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import consultation_parties, consultations
 from archivist.models import SECTION_FOLDERS, Channel, Client, Consultation, Role, Section
@@ -62,7 +62,7 @@ def get(conn: Connection, number: str) -> Consultation:
     text = (number or "").strip().upper()
     row = conn.execute(_select().where(consultations.c.number == text)).first()
     if row is None:
-        raise NotFound(f"no consultation {number[:40]!r}", "See `archivist consult list`.")
+        raise access.not_found("consultation", number)
     return _model(conn, row)
 
 
@@ -139,7 +139,7 @@ def list_consultations(ctx: Context, client: str | None = None, due: bool = Fals
         stmt = _select().order_by(consultations.c.consulted_at, consultations.c.id)
         client_id = None
         if client:
-            client_id = registry.get(conn, client).id
+            client_id = registry.get_archive(ctx, conn, client)[0].id
             stmt = stmt.where(consultations.c.client_id == client_id)
         if due:
             stmt = stmt.where(consultations.c.follow_up.is_not(None),
@@ -168,9 +168,8 @@ def done(ctx: Context, number: str, note: str) -> Consultation:
             if not actor.has(Role.ARCHIVIST, Role.HEAD) and actor.username != c.handled_by:
                 try:
                     access.require_client(conn, actor, client_id, c.client_number)
-                except Forbidden:
-                    raise NotFound(f"no consultation {number[:40]!r} that {actor.username} "
-                                   "may read") from None
+                except NotFound:
+                    raise access.not_found("consultation", number) from None
             if c.followed_up_at is not None:
                 raise Conflict(f"consultation {c.number} was already followed up on "
                                f"{c.followed_up_at.date().isoformat()}")

@@ -82,6 +82,7 @@ def open_context(home: str | os.PathLike[str] | Home | None = None,
         refuse_unfinished_restore(h.root)
     settings = config.load(h.config_path)
     clock.set_zone(settings.firm.timezone)
+    clock.allow_override(settings.testing.clock_override)
     ledger = Ledger(h.ledger_url, witness=h.witness_path)
     if check_version:
         migrations.check(ledger)

@@ -28,6 +28,14 @@ class Conflict(ArchivistError):
     """The request contradicts what is recorded (duplicate id number, wrong state, ...)."""
 
 
+class AlreadyFiled(Conflict):
+    """A file whose SHA-256 the client already has filed (refused unless filed `again`)."""
+
+    def __init__(self, message: str, hint: str | None = None, document: str = "") -> None:
+        super().__init__(message, hint)
+        self.document = document
+
+
 class Forbidden(ArchivistError):
     """The acting user lacks the role or the assignment needed."""
 

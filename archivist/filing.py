@@ -20,13 +20,20 @@ from sqlalchemy.engine import Connection
 
 from archivist import access, audit, clock, numbering, registry
 from archivist.context import Context
-from archivist.errors import ArchivistError, Conflict, Forbidden, InvalidInput, NotFound
+from archivist.errors import (
+    AlreadyFiled,
+    ArchivistError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+)
 from archivist.extract import Limits, extract_bytes, extract_file
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.documents import document_texts, documents
 from archivist.ledger.tables.matters import matters
 from archivist.models import Client, Document, Extraction, Role, Section, User
-from archivist.safenames import safe_filename
+from archivist.safenames import lossless, safe_filename
 
 SOURCES = ("filed", "generated", "adopted", "imported")
 
@@ -55,7 +62,8 @@ def to_model(row: Any) -> Document:
         path=row.path, size=row.size, checksum=row.checksum, checksum_algo=row.checksum_algo,
         filetype=row.filetype, pages=row.pages, text_status=row.text_status, flag=row.flag,
         flag_reason=row.flag_reason, text_chars=row.text_chars, encoding=row.encoding,
-        source=row.source, version_of=row.version_of, template=row.template,
+        source=row.source, version_of=row.version_of, copy_of=row.copy_of,
+        template=row.template,
         template_version=row.template_version, template_data=data, filed_at=row.filed_at,
         filed_by=row.filed_by_name,
     )
@@ -76,7 +84,7 @@ def get(conn: Connection, number: str) -> Document:
     if row is None:
         row = conn.execute(_select().where(documents.c.number == text.upper())).first()
     if row is None:
-        raise NotFound(f"no document {number[:60]!r}", "See `archivist file list CLIENT`.")
+        raise access.not_found("document", number)
     return to_model(row)
 
 
@@ -101,7 +109,7 @@ def _section(section: Section | str) -> Section:
 
 
 def _clean_name(original_name: str) -> str:
-    name = Path((original_name or "").replace("\\", "/")).name.strip()
+    name = lossless(Path(original_name or "").name.strip())  # a backslash is part of it
     if not name or "\x00" in name:
         raise InvalidInput("the document has no usable file name")
     return name[:500]
@@ -111,9 +119,14 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
             original_name: str, extraction: Extraction, title: str | None,
             matter_number: str | None, source: str, template: str | None,
             template_version: str | None, template_data: dict[str, Any] | None,
-            version_of: int | None) -> Document:
+            version_of: int | None, again: bool = False) -> Document:
     """The ledger part of filing: number, write the file, insert the row, audit. One transaction;
-    the file is removed again if the transaction does not commit."""
+    the file is removed again if the transaction does not commit.
+
+    A file whose SHA-256 the client already has is refused (AlreadyFiled) unless `again` (or it
+    is generated: a rendered document may repeat); then it is recorded as a copy. The check is
+    made inside the write transaction (BEGIN IMMEDIATE), so two concurrent filings of the same
+    file cannot both pass it."""
     user = ctx.actor
     max_bytes = ctx.settings.limits.max_file_mb * 2**20
 
@@ -147,6 +160,8 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
                 with opener() as src:
                     size, digest = ctx.store.write_stream(target, src, max_bytes)
                 written = target
+                copy_of = _earlier_copy(conn, client, digest, original_name,
+                                        again or source in ("generated", "adopted"))
                 flag = extraction.flag
                 if size == 0:
                     flag = "empty"
@@ -160,7 +175,7 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
                     pages=extraction.pages, text_status="flagged" if flag else "ok", flag=flag,
                     flag_reason=(extraction.reason or "the file is empty") if flag else None,
                     text_chars=len(extraction.text), encoding=extraction.encoding,
-                    source=source, version_of=version_of, template=template,
+                    source=source, version_of=version_of, copy_of=copy_of, template=template,
                     template_version=template_version,
                     template_data=(json.dumps(template_data, ensure_ascii=False, default=str)
                                    if template_data is not None else None),
@@ -171,7 +186,8 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
                              size=size, checksum=digest, filetype=extraction.filetype,
                              path=ctx.store.relative(target), title=title_text,
                              matter=matter_number, source=source, flag=flag,
-                             template=template, version_of=version_of)
+                             template=template, version_of=version_of,
+                             **({"copy_of": copy_of} if copy_of else {}))
                 doc = by_id(conn, doc_id)
         except BaseException:
             if written is not None:
@@ -181,6 +197,22 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
         return doc
 
     return ctx.ledger.retrying(once)
+
+
+def _earlier_copy(conn: Connection, client: Client, digest: str, name: str,
+                  allowed: bool) -> int | None:
+    """The id of the client's earlier document with this checksum (None if there is none);
+    refuses the filing when one exists and a copy is not `allowed`."""
+    row = conn.execute(select(documents.c.id, documents.c.number).where(
+        documents.c.client_id == client.id, documents.c.checksum == digest)
+        .order_by(documents.c.id).limit(1)).first()
+    if row is None:
+        return None
+    if not allowed:
+        raise AlreadyFiled(f"{name} is already filed as {row.number} (the same SHA-256, "
+                           f"client {client.number}); nothing was filed",
+                           "Pass --again to file a second copy.", document=row.number)
+    return int(row.id)
 
 
 def _after(ctx: Context, items: Sequence[tuple[Document, str]], refresh: bool = True,
@@ -242,8 +274,8 @@ def file_path(ctx: Context, client_number: str, path: Path | str, section: str, 
               title: str | None = None, matter_number: str | None = None,
               source: str = "filed", password: str | None = None,
               extraction: Extraction | None = None, index: bool = True,
-              refresh: bool = True, texts: list[tuple[Document, str]] | None = None
-              ) -> Document:
+              refresh: bool = True, texts: list[tuple[Document, str]] | None = None,
+              again: bool = False) -> Document:
     """File one file from disk (the original is only read). With index=False the (document,
     text) pair is appended to `texts` for the caller to index in a batch."""
     sec = _section(section)
@@ -262,7 +294,7 @@ def file_path(ctx: Context, client_number: str, path: Path | str, section: str, 
                   opener=lambda: open(src, "rb"), original_name=name,  # noqa: SIM115
                   extraction=extraction,
                   title=title, matter_number=matter_number, source=source, template=None,
-                  template_version=None, template_data=None, version_of=None)
+                  template_version=None, template_data=None, version_of=None, again=again)
     _warn_flag(doc)
     if password and extraction.text and not extraction.flag:
         _keep_text(ctx, doc.id, extraction.text)
@@ -275,22 +307,46 @@ def file_path(ctx: Context, client_number: str, path: Path | str, section: str, 
 
 def file_paths(ctx: Context, client_number: str, paths: Iterable[Path | str], section: str, *,
                title: str | None = None, matter_number: str | None = None,
-               password: str | None = None) -> list[Document]:
-    """`file add`: file each path; all are checked to exist before any is filed."""
+               password: str | None = None, again: bool = False) -> list[Document]:
+    """`file add`: file each path; all are checked to exist (and, unless `again`, not to be
+    filed already) before any is filed."""
     items = [Path(p) for p in paths]
     for p in items:
         if not p.is_file():
             raise NotFound(f"no file {str(p)[:200]!r}", "Check the path; nothing was filed.")
+    if not again:
+        _refuse_filed(ctx, client_number, items)
     texts: list[tuple[Document, str]] = []
     docs: list[Document] = []
     try:
         for p in items:
             docs.append(file_path(ctx, client_number, p, section, title=title,
                                   matter_number=matter_number, password=password, index=False,
-                                  texts=texts))
+                                  texts=texts, again=again))
     finally:  # what was filed before a failure is indexed and in the manifest all the same
         _after(ctx, texts)
     return docs
+
+
+def _refuse_filed(ctx: Context, client_number: str, items: list[Path]) -> None:
+    """Refuse (before anything is filed) a file the client already has, or one given twice.
+    Only an early answer: the decision that counts is made again inside each filing's
+    transaction."""
+    from archivist.store import sha256_file
+
+    seen: dict[str, Path] = {}
+    with ctx.ledger.read() as conn:
+        client = registry.get(conn, client_number)
+        for p in items:
+            try:
+                digest = sha256_file(p)
+            except OSError:
+                continue  # filing reports it
+            if digest in seen:
+                raise AlreadyFiled(f"{p.name} is the same file as {seen[digest].name}; "
+                                   "nothing was filed", "Pass --again to file both.")
+            seen[digest] = p
+            _earlier_copy(conn, client, digest, _clean_name(p.name), False)
 
 
 def _keep_text(ctx: Context, document_id: int, text: str) -> None:
@@ -307,17 +363,10 @@ def kept_text(conn: Connection, document_id: int) -> str | None:
 
 # --------------------------------------------------------------------------- reading
 def _readable(ctx: Context, conn: Connection, number: str) -> Document:
-    user = ctx.actor
-    try:
-        doc = get(conn, number)
-    except NotFound:
-        raise NotFound(f"no document {number[:60]!r} that {user.username} may read",
-                       "See `archivist file list CLIENT`.") from None
-    scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
-    if not access.can_read_document(scope, doc.client_id, doc.matter_id, doc.id):
-        raise NotFound(f"no document {number[:60]!r} that {user.username} may read",
-                       "Lawyers read the archives of their own matters; others request a loan "
-                       "(`archivist loan request`).")
+    doc = get(conn, number)
+    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+    if not scope.may_read_document(doc.client_id, doc.matter_id, doc.id):
+        raise access.not_found("document", number)
     return doc
 
 
@@ -371,6 +420,9 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
         doc = _readable(ctx, conn, number)
         if dest.is_dir():
             dest = dest / safe_filename(doc.original_name)
+        from archivist.reports.output import refuse_home_data
+
+        refuse_home_data(dest, ctx.home)
         if dest.exists():
             raise Conflict(f"{dest} already exists", "Choose another --to; nothing was written.")
         src = ctx.store.resolve(doc.path)

@@ -21,12 +21,13 @@ from sqlalchemy import select
 
 from archivist import filing, registry
 from archivist.context import Context
-from archivist.errors import ArchivistError, InvalidInput, NotFound
+from archivist.errors import AlreadyFiled, ArchivistError, InvalidInput, NotFound
 from archivist.extract import Limits, extract_file
 from archivist.extract.parallel import MIN_FOR_POOL as MIN_POOL
 from archivist.extract.parallel import make_pool
 from archivist.ledger.tables.documents import documents
 from archivist.models import Document, Extraction, ImportItem, ImportSummary, Role, Section
+from archivist.safenames import lossless
 from archivist.store import TMP_PREFIX, is_litter, sha256_file
 
 INDEX_BATCH = 500  # documents per index commit (Whoosh pays per commit and per new term)
@@ -134,12 +135,13 @@ class _Client:
 def import_tree(ctx: Context, directory: Path | str, *, client: str | None = None,
                 section: str | None = None, matter: str | None = None,
                 map_csv: Path | str | None = None, dry_run: bool = False,
-                progress: Progress | None = None, keep_filed: bool = True,
+                again: bool = False, progress: Progress | None = None, keep_filed: bool = True,
                 on_item: Callable[[ImportItem], None] | None = None) -> ImportSummary:
     """File every file of `directory` (to one client and section, or as `map_csv` says).
     The files are read, checked, filed and reported one at a time: `on_item` is given each
     item as it is decided; `keep_filed=False` leaves the filed files out of `items` (the counts
-    still have them)."""
+    still have them). A file the client already has is skipped, unless `again`: then it is
+    filed as a second copy."""
     ctx.require(Role.ARCHIVIST, Role.HEAD, action="import documents")
     root = Path(directory)
     if not root.is_dir():
@@ -151,30 +153,30 @@ def import_tree(ctx: Context, directory: Path | str, *, client: str | None = Non
         if map_csv is not None:
             return read_map(root, Path(map_csv))
         assert client and section
-        return (Planned(path=p, rel=p.relative_to(root).as_posix(), client=client,
+        return (Planned(path=p, rel=lossless(p.relative_to(root).as_posix()), client=client,
                         section=section, matter=matter) for p in _walk(root))
 
     planned = plan()  # reads the map now: a bad header fails before anything is filed
     total = sum(1 for _ in plan())
     summary = ImportSummary(dry_run=dry_run)
     report = _Report(summary, keep_filed, on_item)
-    checked = _checked(ctx, planned, report)
+    checked = _checked(ctx, planned, report, again)
     if dry_run:
         seen: set[tuple[int, str]] = set()
         for item, who, digest in checked:
-            if (who.id, digest) in seen:
+            if (who.id, digest) in seen and not again:
                 report(ImportItem(path=item.rel, outcome="would-skip", client=who.number,
                                   reason="the same file is earlier in this import"))
                 continue
             seen.add((who.id, digest))
             report(ImportItem(path=item.rel, outcome="would-file", client=who.number))
     else:
-        _file_all(ctx, checked, total, report, progress)
+        _file_all(ctx, checked, total, report, progress, again)
     return summary
 
 
-def _checked(ctx: Context, plan: Iterator[Planned | ImportItem],
-             report: _Report) -> Iterator[tuple[Planned, _Client, str]]:
+def _checked(ctx: Context, plan: Iterator[Planned | ImportItem], report: _Report,
+             again: bool = False) -> Iterator[tuple[Planned, _Client, str]]:
     """The planned files that can be filed, with their client and SHA-256; the others are
     reported (unknown client or section, missing, unreadable, or already filed)."""
     clients: dict[str, _Client | None] = {}
@@ -216,7 +218,7 @@ def _checked(ctx: Context, plan: Iterator[Planned | ImportItem],
             report(ImportItem(path=item.rel, outcome="failed", client=who.number,
                               reason=f"cannot read: {exc.strerror or exc}"))
             continue
-        if _skip_filed(ctx, item, who, digest, report):
+        if not again and _skip_filed(ctx, item, who, digest, report):
             continue
         item.client = who.number
         yield item, who, digest
@@ -280,7 +282,7 @@ def _extractions(todo: Iterator[tuple[Planned, _Client, str]], limits: Limits,
 
 
 def _file_all(ctx: Context, todo: Iterator[tuple[Planned, _Client, str]], total: int,
-              report: _Report, progress: Progress | None) -> None:
+              report: _Report, progress: Progress | None, again: bool = False) -> None:
     limits = Limits.from_settings(ctx.settings)
     pool = make_pool(total)
     if progress:
@@ -291,13 +293,18 @@ def _file_all(ctx: Context, todo: Iterator[tuple[Planned, _Client, str]], total:
     try:
         for item, who, digest, ext in _extractions(todo, limits, pool):
             # a copy of the same file earlier in this import has been filed meanwhile
-            if _skip_filed(ctx, item, who, digest, report):
+            if not again and _skip_filed(ctx, item, who, digest, report):
                 continue
             try:
                 doc = filing.file_path(ctx, item.client, item.path, item.section,
                                        title=item.title, matter_number=item.matter,
                                        source="imported", extraction=ext, index=False,
-                                       refresh=False, texts=texts)
+                                       refresh=False, texts=texts, again=again)
+            except AlreadyFiled as exc:  # another process filed it meanwhile: the write
+                # transaction decided, so only one of two concurrent imports files it
+                report(ImportItem(path=item.rel, outcome="skipped",
+                                  document=exc.document, client=item.client,
+                                  reason=f"already filed as {exc.document} (same checksum)"))
             except ArchivistError as exc:
                 report(ImportItem(path=item.rel, outcome="failed", client=item.client,
                                   reason=str(exc)))

@@ -94,10 +94,52 @@ def prepare_new(path: str | os.PathLike[str] | None) -> Home:
     return home
 
 
+# What a folder may hold before `init` makes it a home (besides OS litter and empty folders).
+HOME_NAMES = {CONFIG_NAME, STORE_DIR, INDEX_DIR, "templates", "lost+found", ".archivist-demo"}
+PLACEHOLDERS = {"README.md"}  # the repository's notes in archive_store/ and index/
+
+
+def _is_repository(root: Path) -> bool:
+    """The archivist source checkout itself (its layout is the demo's home: `make demo`)."""
+    try:
+        project = (root / "pyproject.toml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return ((root / "archivist" / "__init__.py").is_file()
+            and 'name = "archivist"' in project)
+
+
+def unknown_entries(root: Path) -> list[str]:
+    """What in `root` a new home would not own: files and non-empty folders other than the
+    home's own (whose store and index may hold only the repository's README)."""
+    from archivist.store import is_litter
+
+    if not root.is_dir() or _is_repository(root):
+        return []
+    found: list[str] = []
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        name = entry.name
+        if is_litter(name):
+            continue
+        if name in HOME_NAMES and name in (STORE_DIR, INDEX_DIR) and entry.is_dir() \
+                and not entry.is_symlink():
+            found += [f"{name}/{c.name}" for c in sorted(entry.iterdir(), key=lambda e: e.name)
+                      if c.name not in PLACEHOLDERS and not is_litter(c.name)]
+            continue
+        if name in HOME_NAMES:
+            continue
+        if entry.is_dir() and not entry.is_symlink() and not any(entry.iterdir()):
+            continue
+        found.append(name + ("/" if entry.is_dir() else ""))
+    return found
+
+
 def create(path: str | os.PathLike[str] | None, firm: str, username: str,
-           display_name: str) -> Home:
+           display_name: str, force: bool = False) -> Home:
     """Create a home: archivist.toml, archive_store/ with the ledger, index/, and the first user
-    (roles archivist and head). Nothing is left behind if any step fails."""
+    (roles archivist and head). Nothing is left behind if any step fails. A folder holding
+    files the home would not own is refused unless `force` (they would sit beside client
+    files, and a backup holds only the home's own)."""
     import shutil
 
     from archivist import clock, config, users
@@ -109,6 +151,12 @@ def create(path: str | os.PathLike[str] | None, firm: str, username: str,
         raise InvalidInput("the firm's name must be 1-200 characters", "Pass --firm NAME.")
     users.validate_username(username)
     home = prepare_new(path)
+    strangers = [] if force else unknown_entries(home.root)
+    if strangers:
+        shown = ", ".join(strangers[:5]) + (f" and {len(strangers) - 5} more"
+                                             if len(strangers) > 5 else "")
+        raise Conflict(f"{home.root} already holds files that are not an archivist home's "
+                       f"({shown})", "Choose an empty folder, or pass --force to use it anyway.")
     if home.ledger_path.exists():
         raise Conflict(f"{home.ledger_path} already exists without an archivist.toml",
                        "Move it away or choose another --home.")
@@ -141,7 +189,11 @@ def create(path: str | os.PathLike[str] | None, firm: str, username: str,
         finally:
             ledger.dispose()
         tmp = home.config_path.with_suffix(".toml.tmp")
-        tmp.write_text(text, encoding="utf-8")
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # settings: owner only
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o600)
         os.replace(tmp, home.config_path)  # last: a home exists only once it is complete
     except BaseException:
         for leftover in (home.ledger_path, Path(str(home.ledger_path) + "-wal"),

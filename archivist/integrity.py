@@ -487,6 +487,18 @@ def _run(ctx: Context, client_number: str | None, progress: Progress | None) -> 
     checker.check_permissions()
     checker.check_index()
     checker.check_audit()
+    from archivist import hygiene
+
+    for finding in hygiene.duplicates(ctx, checker.scope_id):
+        checker.add(**finding)
+    scope = ctx.store.root
+    if checker.scope_id is not None:
+        with ctx.ledger.read() as conn:
+            folder = conn.execute(select(clients_table.c.folder).where(
+                clients_table.c.id == checker.scope_id)).scalar()
+        scope = scope / folder if folder else scope
+    for finding in hygiene.symlinks(scope):
+        checker.add(**finding)
     return checker
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 
 from archivist import audit, clock
 from archivist.context import Context
-from archivist.errors import Conflict, InvalidInput
+from archivist.errors import InvalidInput
 from archivist.loans import STATUS_ZH, _scope_text, list_loans
 from archivist.models import Loan, Role
 
@@ -44,17 +43,10 @@ def register_loans(ctx: Context, start: date | None, end: date | None) -> list[L
 
 
 def csv_bytes(loans: list[Loan]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(REGISTER_HEADERS)
-    for loan in loans:
-        writer.writerow([_cell_safe(v) for v in register_row(loan)])
-    return buf.getvalue().encode("utf-8-sig")
+    """The register as CSV; a purpose like '=HYPERLINK(...)' stays text in a spreadsheet."""
+    from archivist.reports.output import csv_bytes as spreadsheet_csv
 
-
-def _cell_safe(value: str) -> str:
-    """Keep a spreadsheet from running a purpose like '=HYPERLINK(...)' as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return spreadsheet_csv(REGISTER_HEADERS, (register_row(loan) for loan in loans))
 
 
 def docx_bytes(ctx: Context, loans: list[Loan], start: date | None, end: date | None) -> bytes:
@@ -95,11 +87,11 @@ def _repeat_as_header(row: Any) -> None:
     row._tr.get_or_add_trPr().append(flag)
 
 
-def write_file(path: Path, data: bytes, force: bool) -> None:
+def write_file(ctx: Context, path: Path, data: bytes, force: bool) -> None:
     """Write `data` to `path` atomically; refuse to replace an existing file unless `force`."""
     from archivist.reports.output import write_atomic
 
-    write_atomic(path, data, overwrite=force)
+    write_atomic(path, data, home=ctx.home, overwrite=force)
 
 
 def write_register(ctx: Context, path: Path, start: date | None = None,
@@ -111,7 +103,7 @@ def write_register(ctx: Context, path: Path, start: date | None = None,
         raise InvalidInput(f"--out {path.name!r} must end in .csv or .docx")
     loans = register_loans(ctx, start, end)
     data = csv_bytes(loans) if kind == "csv" else docx_bytes(ctx, loans, start, end)
-    write_file(path, data, force)
+    write_file(ctx, path, data, force)
     with ctx.ledger.write() as conn:
         audit.record(conn, actor.username, "loan.register", "loan", "register",
                      start=start, end=end, count=len(loans), path=str(path))
@@ -181,14 +173,14 @@ def write_form(ctx: Context, number: str, path: Path, force: bool = False) -> di
     """Fill the 借閱審批單 of a loan and write it to FILE.docx."""
     from archivist import documents
     from archivist.registry import get as get_client
+    from archivist.reports.output import check_target
 
     if path.suffix.lower() != ".docx":
         raise InvalidInput(f"--out {path.name!r} must end in .docx")
-    if path.exists() and not force:
-        raise Conflict(f"{path} already exists", "Choose another --out, or pass --force.")
+    check_target(path, home=ctx.home, overwrite=force)
     data = form_data(ctx, number)
     blob = documents.render_to_bytes(ctx, "loan-form", data)
-    write_file(path, blob, force)
+    write_file(ctx, path, blob, force)
     with ctx.ledger.write() as conn:
         client = get_client(conn, data["client"]["number"])
         audit.record(conn, ctx.actor.username, "loan.form", "loan", data["loan_number"],

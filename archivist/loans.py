@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from archivist import audit, clock, numbering
+from archivist import access, audit, clock, numbering
 from archivist.context import Context
 from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archivist.ledger.tables.core import audit_events, clients, users
@@ -93,7 +93,7 @@ def _row(conn: Connection, number: str) -> Any:
         row = conn.execute(select(loans).where(
             func.upper(loans.c.number) == text.upper())).first()
     if row is None:
-        raise NotFound(f"no loan {number[:40]!r}", "See `archivist loan list`.")
+        raise access.not_found("loan", number)
     return row
 
 
@@ -426,6 +426,8 @@ def renew(ctx: Context, number: str, days: int) -> LoanResult:
     extra = _days(ctx, days, warnings)
     with ctx.ledger.write() as conn:
         row = _row(conn, number)
+        if row.borrower_id != actor.id and not _sees_all(actor):
+            raise access.not_found("loan", number)
         if row.borrower_id != actor.id and not actor.has(Role.ARCHIVIST):
             raise Forbidden(f"{actor.username} may not renew loan {row.number}",
                             "Only its borrower or an archivist asks for a renewal.")
@@ -448,6 +450,8 @@ def cancel(ctx: Context, number: str) -> LoanResult:
     actor = ctx.actor
     with ctx.ledger.write() as conn:
         row = _row(conn, number)
+        if row.borrower_id != actor.id and not _sees_all(actor):
+            raise access.not_found("loan", number)
         if row.borrower_id != actor.id:
             raise Forbidden(f"{actor.username} may not cancel loan {row.number}",
                             "Only the person who requested it can cancel it.")
@@ -473,8 +477,7 @@ def get(ctx: Context, number: str) -> LoanDetail:
     with ctx.ledger.read() as conn:
         row = _row(conn, number)
         if row.borrower_id != user.id and not _sees_all(user):
-            raise NotFound(f"no loan {number[:40]!r} that {user.username} may see",
-                           "See `archivist loan list`.")
+            raise access.not_found("loan", number)
         loan = _model(conn, row)
         steps = [LoanStep(at=e.at, actor=e.actor, action=e.action,
                           details=json.loads(e.details))
@@ -507,7 +510,7 @@ def list_loans(ctx: Context, status: str | None = None, borrower: str | None = N
         if not _sees_all(user):
             stmt = stmt.where(loans.c.borrower_id == user.id)
         if client:
-            stmt = stmt.where(loans.c.client_id == registry.get(conn, client).id)
+            stmt = stmt.where(loans.c.client_id == registry.filter_id(ctx, conn, client))
         if requested_from is not None:
             stmt = stmt.where(loans.c.requested_at >= datetime.combine(requested_from, time()))
         if requested_to is not None:

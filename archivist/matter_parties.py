@@ -35,7 +35,7 @@ def add_parties(ctx: Context, number: str, opposing: Sequence[str] = (),
     def work() -> None:
         with ctx.ledger.write() as conn:
             matter = get(conn, number)
-            require_writer(conn, actor, matter)
+            require_writer(conn, actor, matter, number)
             _require_open(matter, "new parties")
             outcome.update(_add_in(conn, actor, matter, opp, rel, relation, waiver))
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from archivist import access, audit, clock
 from archivist.context import Context
-from archivist.errors import InvalidInput, NotFound
+from archivist.errors import InvalidInput
 from archivist.ledger.tables.core import audit_events, clients, users
 from archivist.ledger.tables.matters import (
     matter_events,
@@ -30,7 +30,6 @@ from archivist.models import (
     MatterEvent,
     Party,
     PartyRole,
-    Scope,
     Section,
     TimelineEntry,
 )
@@ -39,22 +38,19 @@ from archivist.safenames import safe_filename
 STATUSES = ("open", "closed")
 
 
-def _scope(ctx: Context, conn: Connection) -> Scope:
+def _scope(ctx: Context, conn: Connection) -> access.Scope:
     return access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
 
 
-def _visible(scope: Scope, matter: Matter) -> bool:
-    return (scope.everything or matter.client_id in scope.client_ids
-            or matter.id in scope.matter_ids)
+def _visible(scope: access.Scope, matter: Matter) -> bool:
+    return scope.may_read_matter(matter.client_id, matter.id)
 
 
 def readable(ctx: Context, conn: Connection, number: str) -> Matter:
     """A matter the actor may read; for others the answer is the same as for a missing one."""
     matter = get(conn, number)
-    if not _visible(_scope(ctx, conn), matter):
-        raise NotFound(f"no matter {number[:40]!r} that {ctx.actor.username} may read",
-                       "Lawyers read their own matters; others request a loan "
-                       "(`archivist loan request`).")
+    if not _scope(ctx, conn).may_read_matter(matter.client_id, matter.id):
+        raise access.not_found("matter", number)
     return matter
 
 
@@ -71,7 +67,7 @@ def list_matters(ctx: Context, client: str | None = None, lawyer: str | None = N
         stmt = select(matters).order_by(matters.c.id)
         client_id = None
         if client:
-            client_id = registry.get(conn, client).id
+            client_id = registry.get_readable(ctx, conn, client)[0].id
             stmt = stmt.where(matters.c.client_id == client_id)
         if lawyer:
             uid = users.get(conn, lawyer).id
@@ -164,11 +160,11 @@ def client_timeline(ctx: Context, client_number: str) -> list[TimelineEntry]:
     from archivist import registry
 
     with ctx.ledger.write() as conn:
-        client, _scope = registry.get_readable(ctx, conn, client_number)
+        client, scope = registry.get_readable(ctx, conn, client_number)
         out = []
         for r in conn.execute(select(audit_events).where(audit_events.c.client_id == client.id)
                               .order_by(audit_events.c.seq)):
-            if r.action.endswith(SKIPPED_ACTIONS):
+            if r.action.endswith(SKIPPED_ACTIONS) or not scope.may_read_event(conn, r):
                 continue
             details = json.loads(r.details)
             out.append(TimelineEntry(at=r.at, actor=r.actor, action=r.action,

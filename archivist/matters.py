@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from archivist import audit, clock, numbering, textnorm
+from archivist import access, audit, clock, numbering, textnorm
 from archivist.context import Context
 from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archivist.ledger.tables.core import clients, users
@@ -79,7 +79,7 @@ def get(conn: Connection, number: str) -> Matter:
     text = unicodedata.normalize("NFKC", (number or "").strip()).upper()
     row = conn.execute(select(matters).where(matters.c.number == text)).first()
     if row is None:
-        raise NotFound(f"no matter {number[:40]!r}", "See `archivist matter list`.")
+        raise access.not_found("matter", number)
     return _model(conn, row)
 
 
@@ -111,7 +111,7 @@ def clean_text(value: str | None, what: str, limit: int = MAX_TEXT) -> str:
 
 
 # --------------------------------------------------------------------------- rights and events
-def require_writer(conn: Connection, user: User, matter: Matter) -> None:
+def require_writer(conn: Connection, user: User, matter: Matter, ref: str | None = None) -> None:
     """Forbidden unless `user` is archivist/head or actively assigned to the matter. The
     refusal names who may record work on it."""
     if user.has(Role.ARCHIVIST, Role.HEAD):
@@ -119,6 +119,8 @@ def require_writer(conn: Connection, user: User, matter: Matter) -> None:
     assigned = _lawyers(conn, matter.id)
     if user.username in assigned:
         return
+    if not access.scope_for(conn, user).may_read_matter(matter.client_id, matter.id):
+        raise access.not_found("matter", ref or matter.number)  # names no lawyer to an outsider
     who = ", ".join(assigned) if assigned else "no lawyer is assigned"
     raise Forbidden(
         f"{user.username} may not record work on matter {matter.number}: only its assigned "
@@ -309,7 +311,7 @@ def _change(ctx: Context, number: str, action: str, fn: Any) -> Any:
     def work() -> Any:
         with ctx.ledger.write() as conn:
             matter = get(conn, number)
-            require_writer(conn, actor, matter)
+            require_writer(conn, actor, matter, number)
             return fn(conn, actor, matter), matter.client_id
 
     out, client_id = ctx.ledger.retrying(work)

@@ -83,7 +83,7 @@ def get(conn: Connection, number: str) -> Client:
         row = conn.execute(
             select(clients).where(func.upper(clients.c.number) == text.upper())).first()
     if row is None:
-        raise NotFound(f"no client {number[:40]!r}", "See `archivist client list`.")
+        raise access.not_found("client", number)
     return _model(row)
 
 
@@ -94,24 +94,37 @@ def by_id(conn: Connection, client_id: int) -> Client:
     return _model(row)
 
 
-def get_readable(ctx: Context, conn: Connection, number: str) -> tuple[Client, Scope]:
+def get_readable(ctx: Context, conn: Connection, number: str
+                 ) -> tuple[Client, access.Scope]:
     """A client the actor may read. For a user without access the answer is the same as for a
     client that does not exist, so nothing is hinted at."""
-    user = ctx.actor
-    try:
-        client = get(conn, number)
-    except NotFound:
-        if user.has(Role.ARCHIVIST, Role.HEAD):
-            raise
-        raise NotFound(f"no client {number[:40]!r} that {user.username} may read",
-                       "Lawyers read the archives of their own matters; others request a loan "
-                       "(`archivist loan request`).") from None
-    scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
-    if not access.touches_client(conn, scope, client.id):
-        raise NotFound(f"no client {number[:40]!r} that {user.username} may read",
-                       "Lawyers read the archives of their own matters; others request a loan "
-                       "(`archivist loan request`).")
+    client = get(conn, number)
+    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+    if not scope.touches_client(conn, client.id):
+        raise access.not_found("client", number)
     return client, scope
+
+
+def get_archive(ctx: Context, conn: Connection, number: str) -> tuple[Client, access.Scope]:
+    """A client whose whole archive the actor may read (not one lent only in part: its
+    consultations, consents, loans and status letters stay closed); otherwise not found."""
+    client, scope = get_readable(ctx, conn, number)
+    if not scope.may_read_archive(client.id):
+        raise access.not_found("client", number)
+    return client, scope
+
+
+def filter_id(ctx: Context, conn: Connection, number: str) -> int:
+    """A client's id for a `--client` filter on a list whose rows are already limited to what
+    the actor may see. For a user who may not read every archive an unknown number matches
+    nothing (id -1), exactly as a client they see nothing of: the answer tells no one which
+    clients exist. Archivists and the head get the not-found error for a typo."""
+    try:
+        return get(conn, number).id
+    except NotFound:
+        if ctx.actor.has(Role.ARCHIVIST, Role.HEAD):
+            raise
+        return -1
 
 
 def similar_names(conn: Connection, name: str, exclude_id: int | None = None) -> list[Client]:
@@ -185,14 +198,26 @@ def list_clients(ctx: Context, query: str | None = None, limit: int | None = Non
             conds = [clients.c.name_key.like(f"%{key}%", escape="\\"),
                      func.upper(clients.c.number) == q.upper()]
             id_number = clean_id_number_or_none(q)
-            if id_number:
-                conds.append(clients.c.id_number == id_number)
+            if id_number:  # found by identity number only where the whole archive is readable
+                cond = clients.c.id_number == id_number
+                if not scope.everything:
+                    cond = cond & clients.c.id.in_(scope.client_ids)
+                conds.append(cond)
             stmt = stmt.where(or_(*conds))
         if not scope.everything:
-            stmt = stmt.where(clients.c.id.in_(_visible_client_ids(conn, scope)))
+            stmt = stmt.where(clients.c.id.in_(visible_client_ids(conn, scope)))
         if limit:
             stmt = stmt.limit(limit)
-        return [_model(r) for r in conn.execute(stmt)]
+        return [_listed(_model(r), scope) for r in conn.execute(stmt)]
+
+
+def _listed(client: Client, scope: access.Scope) -> Client:
+    """A client as listed: a client lent only in part shows its name and number, not its
+    identity number or contact details."""
+    if scope.may_read_archive(client.id):
+        return client
+    return client.model_copy(update={"id_number": None, "phone": None, "email": None,
+                                     "address": None, "note": None})
 
 
 def clean_id_number_or_none(text: str) -> str | None:
@@ -202,7 +227,7 @@ def clean_id_number_or_none(text: str) -> str | None:
         return None
 
 
-def _visible_client_ids(conn: Connection, scope: Scope) -> set[int]:
+def visible_client_ids(conn: Connection, scope: Scope) -> set[int]:
     """Clients the scope reaches: whole archives, plus the owners of lent matters and documents
     (two queries, not one per client)."""
     from archivist.ledger.tables.documents import documents
@@ -224,7 +249,12 @@ def show(ctx: Context, number: str) -> dict[str, Any]:
     from archivist.ledger.tables.matters import matters
 
     with ctx.ledger.write() as conn:
-        client, _scope = get_readable(ctx, conn, number)
+        client, scope = get_readable(ctx, conn, number)
+        if not scope.may_read_archive(client.id):
+            out = _show_lent_part(conn, client, scope)
+            audit.record(conn, ctx.actor.username, "client.read", "client", client.number,
+                         client.id, part=True)
+            return out
         counts = {s: 0 for s in ("basic", "contract", "case", "work", "complaint")}
         for row in conn.execute(select(documents.c.section, func.count()).where(
                 documents.c.client_id == client.id).group_by(documents.c.section)):
@@ -250,6 +280,33 @@ def show(ctx: Context, number: str) -> dict[str, Any]:
         "complaints": complaint_rows,
         "loans": loan_rows,
         "consultations": consultation_rows,
+    }
+
+
+def _show_lent_part(conn: Connection, client: Client, scope: access.Scope) -> dict[str, Any]:
+    """What a borrower of one matter or some documents sees of the client: the name and number,
+    and the lent matter and documents; nothing else of the archive (identity, consultations,
+    other loans, complaints, other documents)."""
+    from archivist.ledger.tables.documents import documents
+    from archivist.ledger.tables.matters import matters
+
+    doc_numbers, matter_numbers = scope.parts_of(conn, client.id)
+    docs = conn.execute(select(documents.c.number, documents.c.section, documents.c.title)
+                        .where(documents.c.client_id == client.id,
+                               documents.c.number.in_(doc_numbers))
+                        .order_by(documents.c.id)).all()
+    counts = {s: 0 for s in ("basic", "contract", "case", "work", "complaint")}
+    for d in docs:
+        counts[d.section] = counts.get(d.section, 0) + 1
+    mats = conn.execute(select(matters.c.number, matters.c.type, matters.c.title,
+                               matters.c.status).where(matters.c.client_id == client.id,
+                                                       matters.c.number.in_(matter_numbers))
+                        .order_by(matters.c.id)).all()
+    return {
+        "number": client.number, "name": client.name, "part": True,
+        "documents_per_section": counts,
+        "documents": [dict(d._mapping) for d in docs],
+        "matters": [dict(m._mapping) for m in mats],
     }
 
 

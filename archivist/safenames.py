@@ -12,6 +12,20 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
 MAX_BYTES = 120  # leaves room for "C0001 " prefixes and section names within 255 bytes
 
 
+def lossless(name: str) -> str:
+    """A name read from the file system as text: bytes that are not UTF-8 (handed over by
+    Python as lone surrogates, which no database or terminal accepts) are kept visibly as
+    `\\xa4`; other names are unchanged."""
+    if not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def is_reserved(name: str) -> bool:
+    """A Windows device name (CON, NUL, COM1, ...), with or without an extension."""
+    return (name or "").split(".")[0].strip().upper() in _RESERVED
+
+
 def safe_component(name: str, max_bytes: int = MAX_BYTES, fallback: str = "_") -> str:
     """One path component: no separators, no control characters, no '.'/'..', no trailing dot
     or space, no Windows device names, at most `max_bytes` of UTF-8."""

@@ -75,6 +75,13 @@ class Store:
         return path.resolve().relative_to(self.root.resolve()).as_posix()
 
     def section_dir(self, folder: str, section: Section | str) -> Path:
+        """The section folder to file into; refused when it (or its client folder) is a
+        symbolic link, which could send a filed document out of the store."""
+        path = self.root / folder / SECTION_FOLDERS[Section(section)]
+        for p in (path.parent, path):
+            if p.is_symlink():
+                raise StorageError(f"{p} is a symbolic link; nothing was filed",
+                                   "The store holds only real folders: see `archivist check`.")
         return self.resolve(folder) / SECTION_FOLDERS[Section(section)]
 
     # ------------------------------------------------------------------ folders

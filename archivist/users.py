@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from archivist import audit, clock
@@ -36,7 +36,12 @@ def _model(row: Any, roles: list[Role]) -> User:
 
 
 def get(conn: Connection, username: str) -> User:
+    """The user `username`; a name differing only in case is the same name (`MEI` is `mei`)."""
     row = conn.execute(select(users).where(users.c.username == username)).first()
+    if row is None and username:
+        rows = conn.execute(select(users).where(
+            func.lower(users.c.username) == username.lower()).limit(2)).all()
+        row = rows[0] if len(rows) == 1 else None
     if row is None:
         raise NotFound(f"no user {username!r}", "See `archivist user list`.")
     return _model(row, _roles_of(conn, [row.id])[row.id])
@@ -87,8 +92,12 @@ def insert_user(conn: Connection, actor: str, username: str, display_name: str,
     display_name = (display_name or "").strip()
     if not display_name or len(display_name) > 200:
         raise InvalidInput("a user's display name must be 1-200 characters", "Pass --name.")
-    if conn.execute(select(users.c.id).where(users.c.username == username)).first():
-        raise Conflict(f"user {username!r} already exists", "Choose another username.")
+    same = conn.execute(select(users.c.username).where(
+        func.lower(users.c.username) == username.lower())).scalar()
+    if same is not None:
+        what = f"user {username!r} already exists" if same == username else \
+            f"user {same!r} already exists (user names do not differ by case)"
+        raise Conflict(what, "Choose another username.")
     uid = conn.execute(
         users.insert().values(username=username, display_name=display_name, active=True,
                               licence_number=licence_number, practice_area=practice_area,

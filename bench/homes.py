@@ -31,6 +31,9 @@ def create_home(root: Path, lawyers: list[str]) -> BenchHome:
     os.environ.setdefault("ARCHIVIST_NOW", BENCH_NOW)
     clock.set_now(BENCH_NOW)
     home.create(root, "陳林聯合律師事務所", "mei", "王美")
+    config = root / "archivist.toml"  # the bench runs at BENCH_NOW (ARCHIVIST_NOW)
+    config.write_text(config.read_text(encoding="utf-8")
+                      + "\n[testing]\nclock_override = true\n", encoding="utf-8")
     ctx = open_context(root, "mei")
     try:
         with ctx.ledger.write() as conn:

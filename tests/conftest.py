@@ -24,8 +24,10 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for var in ("ARCHIVIST_HOME", "ARCHIVIST_USER", "ARCHIVIST_NOW", "ARCHIVIST_DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
     clock.set_now(None)
+    clock.allow_override(False)
     yield
     clock.set_now(None)
+    clock.allow_override(False)
 
 
 @pytest.fixture
@@ -46,6 +48,14 @@ def home_dir(tmp_path: Path) -> Path:
     finally:
         ctx.close()
     return root
+
+
+def allow_clock_override(root: Path) -> None:
+    """Let ARCHIVIST_NOW set the clock in this home ([testing] clock_override = true), for
+    tests that run archivist in subprocesses at a fixed time."""
+    config = root / "archivist.toml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      + "\n[testing]\nclock_override = true\n", encoding="utf-8")
 
 
 @pytest.fixture

@@ -81,21 +81,22 @@ def test_newer_ledger_is_refused_and_older_is_upgraded(home_dir: Path) -> None:
     result = Invoker(home_dir)("client", "list", code=1)
     assert "newer than this archivist" in result.output
 
+    head = migrations.HEAD
     with ledger.write() as conn:
-        migrations._set_version(conn, 1)
+        migrations._set_version(conn, head)
     calls = []
 
-    def step2(conn):  # type: ignore[no-untyped-def]
+    def step_next(conn):  # type: ignore[no-untyped-def]
         migrations.add_column(conn, "clients", "nickname VARCHAR(50)")
-        calls.append(2)
+        calls.append(head + 1)
 
-    assert migrations.upgrade(ledger, steps={2: step2}, head=2) == [2]
-    assert calls == [2]
+    assert migrations.upgrade(ledger, steps={head + 1: step_next}, head=head + 1) == [head + 1]
+    assert calls == [head + 1]
     with ledger.read() as conn:
-        assert migrations.current_version(conn) == 2
+        assert migrations.current_version(conn) == head + 1
         cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(clients)")]
     assert "nickname" in cols
-    with pytest.raises(LedgerVersionError, match="needs 1|newer"):
+    with pytest.raises(LedgerVersionError, match=f"needs {head}|newer"):
         migrations.check(ledger)
     ledger.dispose()
 
@@ -109,3 +110,15 @@ def test_prepare_new_refuses_existing(home_dir: Path) -> None:
         home.prepare_new(home_dir)
     with pytest.raises(HomeNotFound):
         home.locate(home_dir / "nope")
+
+
+def test_a_version_1_ledger_gains_copy_of(tmp_path: Path) -> None:
+    """Schema 2 (issue 15): step 2 adds documents.copy_of (a second copy filed with --again)."""
+    ledger = Ledger.for_path(tmp_path / "old.sqlite3")
+    with ledger.write() as conn:
+        conn.exec_driver_sql("CREATE TABLE documents (id INTEGER PRIMARY KEY, checksum TEXT)")
+        migrations.STEPS[2](conn)
+    with ledger.read() as conn:
+        cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(documents)")]
+    assert migrations.HEAD >= 2 and "copy_of" in cols
+    ledger.dispose()

@@ -194,7 +194,7 @@ def test_overdue_listing_and_access_with_controlled_clock(setup: dict[str, Any])
 def test_renewal_needs_approval_again(setup: dict[str, Any]) -> None:
     s = setup
     number = _out(s)  # due 2026-03-09
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # not wu's loan: for him it does not exist
         loans.renew(s["wu"], number, 5)
     pending = loans.renew(s["lin"], number, 5).loan
     assert pending.renewal_days == 5 and str(pending.due_date) == "2026-03-09"

@@ -158,9 +158,16 @@ def test_only_assigned_lawyers_and_the_department_record_work(ctx: Any, ctx_as: 
                                                               invoke: Any) -> None:
     c = make_client()
     number = matters.open_matter(ctx, c.number, "civil", "糾紛", ["lin"]).matter.number
+    # Who may not read the matter is told it is not there, and no lawyer is named
+    missing = invoke("matter", "progress", "2026-MS-0999", "--note", "x", user="zhao", code=1)
     for user in ("zhao", "wu"):
         result = invoke("matter", "progress", number, "--note", "偷記", user=user, code=1)
-        assert "only its assigned lawyers (lin)" in result.output
+        assert "lin" not in result.output
+        assert result.output == missing.output.replace("2026-MS-0999", number)
+    # zhao reads the client's archive through a matter of his own: he is told who may write
+    matters.open_matter(ctx, c.number, "civil", "另案", ["zhao"])
+    result = invoke("matter", "progress", number, "--note", "偷記", user="zhao", code=1)
+    assert "only its assigned lawyers (lin)" in result.output
     with pytest.raises(Forbidden, match="lin"):
         matters.record_plan(ctx_as("zhao"), number, "plan")
     matters.record_progress(ctx_as("lin"), number, "正常記錄")
@@ -168,7 +175,7 @@ def test_only_assigned_lawyers_and_the_department_record_work(ctx: Any, ctx_as: 
     with ctx.ledger.read() as conn:
         m = matters.get(conn, number)
         matters.require_writer(conn, users.get(conn, "head2"), m)
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotFound):
             matters.require_writer(conn, users.get(conn, "boss"), m)
     shown = invoke.json("matter", "show", number)
     assert [e["text"] for e in shown["events"] if e["kind"] == "progress"] == [

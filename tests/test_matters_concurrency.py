@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from archivist import matter_views
+from tests.conftest import allow_clock_override
 
 PROCESSES = 6
 
@@ -18,6 +19,7 @@ def test_concurrent_matter_opening_never_duplicates_numbers(home_dir: Path, ctx:
                                                             make_client: Any) -> None:
     make_client()
     make_client("王小明")
+    allow_clock_override(home_dir)
     env = {**os.environ, "ARCHIVIST_HOME": str(home_dir), "ARCHIVIST_USER": "mei",
            "ARCHIVIST_NOW": "2026-04-01T10:00:00"}
     procs = [subprocess.Popen(

@@ -113,7 +113,7 @@ def test_docx_opens_and_contains_the_chart(ctx: Any, known_set: list[str],
     from docx import Document
 
     out = rc.write_docx(rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "r.docx",
-                        "陳林律師事務所")
+                        "陳林律師事務所", home=ctx.home)
     doc = Document(str(out))
     assert len(doc.inline_shapes) >= 1
     images = [r for r in doc.part.rels.values() if r.reltype.endswith("/image")]
@@ -173,7 +173,8 @@ def test_chart_labels_fall_back_to_ascii_without_a_cjk_font(
     assert charts.label("態度", None).isascii()
     png = charts.bar_chart({"delay": 2, "fee": 1}, "Complaints by category")
     assert png.startswith(b"\x89PNG")
-    out = rc.write_docx(rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "a.docx")
+    out = rc.write_docx(rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "a.docx",
+                        home=ctx.home)
     assert out.stat().st_size > 5000
 
 
@@ -195,6 +196,7 @@ def test_docx_lists_are_short(monkeypatch: pytest.MonkeyPatch, ctx: Any,
     from docx import Document
 
     monkeypatch.setattr(rc, "DOCX_ROWS", 1)
-    out = rc.write_docx(rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "s.docx")
+    out = rc.write_docx(rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "s.docx",
+                        home=ctx.home)
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "2 in all; the 1 oldest are listed" in text

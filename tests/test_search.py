@@ -212,8 +212,8 @@ def test_total_is_exact_and_pages_cover_every_match(ctx: Any, make_client: Any) 
         expected.add(filing.file_bytes(ctx, client.number, "case", text.encode(), title,
                                        source="filed").number)
     for i in range(5):  # noise that must not be counted
-        filing.file_bytes(ctx, client.number, "case", "違反約定，責任自負。".encode(),
-                          f"noise {i}.txt", source="filed")
+        filing.file_bytes(ctx, client.number, "case", f"違反約定，責任自負。{i}".encode(),
+                          f"noise {i}.txt", source="filed")  # distinct: a copy is refused
     first = index.search(ctx, "違約責任", limit=5)
     assert first.total == len(expected)
     seen: list[str] = []

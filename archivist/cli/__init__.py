@@ -86,6 +86,9 @@ def main(ctx: click.Context, home: str | None, as_user: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj.setdefault("home", home)
     ctx.obj.setdefault("user", as_user)
+    from archivist.cli.common import clock_warning
+
+    ctx.call_on_close(lambda: clock_warning(ctx))  # commands that open no archive
 
 
 def run() -> None:

@@ -24,7 +24,10 @@ def audit() -> None:
 @pass_archive
 def log(archive: Any, client_number: str | None, actor: str | None, since: str | None,
         action: str | None, limit: int | None, as_json: bool) -> None:
-    """Show audit events, oldest first. Needs the archivist, head or management role.
+    """Show audit events, oldest first. Needs the archivist, head or management role; each
+    user sees the events about what they may read, with confidential values (summaries, notes,
+    identity numbers, search terms) shown only where they may read that content. Reading the
+    trail is itself audited.
 
     \b
     Example:
@@ -32,16 +35,12 @@ def log(archive: Any, client_number: str | None, actor: str | None, since: str |
     """
     from datetime import datetime
 
-    from archivist import audit as trail
-    from archivist import clock, registry
+    from archivist import audit_read, clock
 
-    archive.require("archivist", "head", "management", action="read the audit trail")
     since_dt = datetime.combine(clock.parse_date(since, "--since"), datetime.min.time()) \
         if since else None
-    with archive.ledger.read() as conn:
-        client_id = registry.get(conn, client_number).id if client_number else None
-        events = trail.query(conn, client_id=client_id, actor=actor, since=since_dt,
-                             action=action, limit=limit)
+    events = audit_read.read_log(archive, client=client_number, actor=actor, since=since_dt,
+                                 action=action, limit=limit)
     if as_json:
         emit(events, True)
         return

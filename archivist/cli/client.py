@@ -85,10 +85,13 @@ def show(archive: Any, number: str, as_json: bool) -> None:
         emit(data, True)
         return
     emit({k: data[k] for k in ("number", "name", "kind", "id_number", "phone", "email",
-                               "address", "note", "status", "folder_path", "created_at")}, False)
+                               "address", "note", "status", "folder_path", "created_at")
+          if k in data}, False)
     click.echo("documents: " + ", ".join(f"{k} {v}" for k, v in
                                          data["documents_per_section"].items()))
-    for key in ("matters", "consultations", "loans", "complaints"):
+    if data.get("part"):
+        click.echo("(only what your loan lends is shown)")
+    for key in ("matters", "documents", "consultations", "loans", "complaints"):
         items = data.get(key)
         if items:
             click.echo(f"{key}:")

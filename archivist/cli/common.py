@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 import click
 
+from archivist.cli.errors import visible
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -39,10 +41,23 @@ def get_context(click_ctx: click.Context) -> Any:
         from archivist.context import open_context
 
         archive = open_context(obj.get("home"), obj.get("user"))
+        clock_warning(root)
         resume_gc()
         obj["archive"] = archive
         root.call_on_close(archive.close)
     return obj["archive"]
+
+
+def clock_warning(click_ctx: click.Context) -> None:
+    """Warn once per command (stderr) when ARCHIVIST_NOW is set but not honoured here."""
+    from archivist import clock
+
+    root = click_ctx.find_root()
+    root.ensure_object(dict)
+    text = clock.warning()
+    if text and not root.obj.get("clock_warned"):
+        root.obj["clock_warned"] = True
+        warn(text)
 
 
 def pass_archive(f: F) -> F:
@@ -84,7 +99,7 @@ def _cell(value: Any, limit: int = 60) -> str:
         return "yes" if value else "no"
     if isinstance(value, list | tuple | set):
         value = ", ".join(str(v) for v in value)
-    text = " ".join(str(value).split())
+    text = visible(" ".join(str(value).split()))
     if width(text) > limit:
         out, w = [], 0
         for c in text:
@@ -140,7 +155,7 @@ def emit(data: Any, as_json: bool, *, columns: Sequence[str] | None = None,
 
 
 def warn(message: str) -> None:
-    click.echo(f"Warning: {message}", err=True)
+    click.echo(f"Warning: {visible(message)}", err=True)
 
 
 def progress(items: Iterable[Any], length: int | None = None, label: str = "") -> Any:

@@ -285,10 +285,10 @@ def reply(archive: Any, number: str, out: str, objection_days: int | None,
     from archivist import complaints
     from archivist.reports.output import check_target, write_atomic
 
-    check_target(out, overwrite=force)
+    check_target(out, home=archive.home, overwrite=force)
     c, blob = complaints.reply(archive, number, objection_days, reply_date, findings,
                                resolution)
-    path = write_atomic(out, blob, overwrite=force)
+    path = write_atomic(out, blob, home=archive.home, overwrite=force)
     if as_json:
         emit({"number": c.number, "path": str(path), "bytes": len(blob)}, True)
     else:

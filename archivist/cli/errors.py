@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
@@ -26,8 +27,19 @@ class ArchivistClickException(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
 
+# Characters a terminal would act on instead of showing: C0/C1 controls (ESC sequences) and
+# the bidirectional overrides and isolates that reorder a line (U+202E makes "cod.exe" of "exe.doc").
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """`text` with controls and bidirectional overrides shown escaped (\\x1b, \\u202e)."""
+    return _HIDDEN.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    return visible(" ".join(str(text).split()))
 
 
 def translate(exc: BaseException) -> click.ClickException | None:
@@ -54,7 +66,41 @@ def translate(exc: BaseException) -> click.ClickException | None:
     return None
 
 
+def _undecodable(args: list[str]) -> tuple[str, str] | None:
+    """(the argument's name, its bytes shown) of the first argument that is not valid UTF-8
+    (Python hands such bytes over as lone surrogates), or None."""
+    for i, arg in enumerate(args):
+        if not any("\udc80" <= c <= "\udcff" for c in arg):
+            continue
+        try:  # a file that exists under that name: its bytes are its name
+            if os.path.lexists(arg):
+                continue
+        except (OSError, ValueError):
+            pass
+        raw = arg.encode("utf-8", errors="surrogateescape")
+        shown = raw.decode("utf-8", errors="backslashreplace")
+        if arg.startswith("--") and "=" in arg:
+            return arg.split("=", 1)[0], shown
+        if arg.startswith("-") and not any("\udc80" <= c <= "\udcff" for c in arg[:2]):
+            return f"option {shown[:40]!r}", shown
+        prev = args[i - 1] if i else ""
+        if prev.startswith("-") and "=" not in prev:
+            return prev, shown
+        return f"argument {i + 1}", shown
+    return None
+
+
 class ErrorMappingGroup(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """A value that is not valid UTF-8 (e.g. a --title cut in the middle of a character by
+        a script) is a usage error naming it, before any command runs."""
+        bad = _undecodable(args)
+        if bad is not None:
+            name, shown = bad
+            raise click.UsageError(f"the value of {name} is not valid UTF-8 text "
+                                   f"({_one_line(shown)[:80]}); pass it as UTF-8", ctx)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

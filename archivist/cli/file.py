@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive, progress_callback, warn
+from archivist.cli.errors import visible
 
 SECTIONS = click.Choice(["basic", "contract", "case", "work", "complaint"])
 LIST_COLUMNS = ["number", "section", "matter_number", "title", "original_name", "filetype",
@@ -34,14 +35,17 @@ def _short(doc: Any) -> dict[str, Any]:
 @click.option("--matter", help="The matter the documents belong to.")
 @click.option("--title", help="A title (default: the file name without extension).")
 @click.option("--password", help="Password of an encrypted PDF (used for extraction only).")
+@click.option("--again", is_flag=True,
+              help="File a second copy of a file the client already has.")
 @json_option
 @pass_archive
 def add(archive: Any, client: str, paths: tuple[str, ...], section: str, matter: str | None,
-        title: str | None, password: str | None, as_json: bool) -> None:
+        title: str | None, password: str | None, again: bool, as_json: bool) -> None:
     """File one or more documents into a client's archive.
 
     Each file is copied (the original is never changed) under the next document number,
     checksummed, its text extracted and indexed. Unreadable files are filed and flagged.
+    A file the client already has (same SHA-256) is refused unless --again is given.
 
     \b
     Example:
@@ -50,7 +54,7 @@ def add(archive: Any, client: str, paths: tuple[str, ...], section: str, matter:
     from archivist import filing
 
     docs = filing.file_paths(archive, client, [Path(p) for p in paths], section, title=title,
-                             matter_number=matter, password=password)
+                             matter_number=matter, password=password, again=again)
     for doc in docs:
         for w in doc.warnings:
             warn(w)
@@ -60,7 +64,7 @@ def add(archive: Any, client: str, paths: tuple[str, ...], section: str, matter:
         return
     for doc in docs:
         flag = f"  [flagged: {doc.flag}]" if doc.flag else ""
-        click.echo(f"{doc.number}  {doc.original_name}{flag}")
+        click.echo(visible(f"{doc.number}  {doc.original_name}{flag}"))
 
 
 @file.command("import")
@@ -71,10 +75,13 @@ def add(archive: Any, client: str, paths: tuple[str, ...], section: str, matter:
 @click.option("--map", "map_csv", type=click.Path(dir_okay=False),
               help="CSV with columns path,client,section[,matter][,title] per file.")
 @click.option("--dry-run", is_flag=True, help="Show what would be filed; change nothing.")
+@click.option("--again", is_flag=True,
+              help="File files the client already has as second copies (not skipped).")
 @json_option
 @pass_archive
 def import_(archive: Any, directory: str, client: str | None, section: str | None,
-            matter: str | None, map_csv: str | None, dry_run: bool, as_json: bool) -> None:
+            matter: str | None, map_csv: str | None, dry_run: bool, again: bool,
+            as_json: bool) -> None:
     """File a whole folder tree, in parallel, skipping what is already filed.
 
     A file whose checksum is already filed for that client is skipped, so an interrupted
@@ -100,7 +107,7 @@ def import_(archive: Any, directory: str, client: str | None, section: str | Non
         with progress_callback("Filing") as on_progress:
             summary = import_tree(archive, directory, client=client, section=section,
                                   matter=matter, map_csv=map_csv, dry_run=dry_run,
-                                  progress=on_progress, keep_filed=False,
+                                  again=again, progress=on_progress, keep_filed=False,
                                   on_item=keep if as_json else None)
         if as_json:
             spool.seek(0)

@@ -49,10 +49,11 @@ def complaints(archive: Any, date_from: str, date_to: str, out: str | None, forc
     from archivist.reports.output import check_target
 
     if out:
-        check_target(out, overwrite=force)
+        check_target(out, home=archive.home, overwrite=force)
     rep = rc.report(archive, date_from, date_to)
     if out:
-        path = rc.write_docx(rep, out, archive.settings.firm.name, overwrite=force)
+        path = rc.write_docx(rep, out, archive.settings.firm.name, home=archive.home,
+                             overwrite=force)
         if not as_json:
             click.echo(f"Wrote {path}", err=True)
     if as_json:

@@ -13,13 +13,16 @@ from archivist.cli.common import emit, json_option
 @click.option("--firm", required=True, help="The firm's name, printed on letters and contracts.")
 @click.option("--user", "username", required=True, help="The first user's username.")
 @click.option("--name", "display_name", required=True, help="The first user's full name.")
+@click.option("--force", is_flag=True,
+              help="Create the home in a folder that already holds other files.")
 @json_option
 @click.pass_context
 def init(ctx: click.Context, home_dir: str | None, firm: str, username: str, display_name: str,
-         as_json: bool) -> None:
+         force: bool, as_json: bool) -> None:
     """Create an archivist home: archivist.toml, archive_store/ (with the ledger) and index/.
 
-    The first user gets the roles archivist and head.
+    The first user gets the roles archivist and head. A folder that already holds other
+    files is refused unless --force.
 
     \b
     Example:
@@ -28,7 +31,7 @@ def init(ctx: click.Context, home_dir: str | None, firm: str, username: str, dis
     from archivist import home as homes
 
     target = home_dir or ctx.find_root().obj.get("home")
-    home = homes.create(target, firm, username, display_name)
+    home = homes.create(target, firm, username, display_name, force=force)
     data = {"home": str(home.root), "config": str(home.config_path),
             "store": str(home.store_dir), "index": str(home.index_dir),
             "ledger": str(home.ledger_path), "user": username, "roles": ["archivist", "head"]}

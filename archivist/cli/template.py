@@ -119,17 +119,13 @@ def render(click_ctx: click.Context, name: str, data_file: str | None, sets: tup
       archivist template fields acceptance-notice --skeleton > notice.json
       archivist template render acceptance-notice --data notice.json --out notice.docx
     """
-    import os
-    from pathlib import Path
 
     from archivist import documents
     from archivist.documents import catalog, fieldspec
-    from archivist.errors import Conflict
+    from archivist.reports.output import check_target, write_atomic
 
-    target = Path(out)
-    if target.exists() and not force:
-        raise Conflict(f"{target} already exists", "Pass --force to overwrite it.")
     home = _home_or_none(click_ctx)
+    target = check_target(out, home=home, overwrite=force)
     settings = None
     if home is not None:
         settings = get_context(click_ctx).settings
@@ -137,9 +133,7 @@ def render(click_ctx: click.Context, name: str, data_file: str | None, sets: tup
     data = fieldspec.load_data_file(data_file) if data_file else {}
     data = fieldspec.apply_sets(data, list(sets), schema)
     docx = documents.render_standalone(name, data, home, settings)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(docx)
-    os.replace(tmp, target)
+    write_atomic(target, docx, home=home, overwrite=force)
     tpl = catalog.get(name, home)
     if as_json:
         emit({"number": str(target), "path": str(target.resolve()), "template": tpl.name,

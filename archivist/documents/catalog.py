@@ -261,13 +261,14 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
     uses a variable the supplied schema does not declare."""
     from archivist.documents import render
     from archivist.documents.discover import undeclared
+    from archivist.safenames import is_reserved
     from archivist.store import FILE_MODE
 
     key = (name or "").strip().lower()
-    if not NAME_RE.match(key) or len(key) > 40:
+    if not NAME_RE.match(key) or len(key) > 40 or is_reserved(key):
         raise InvalidInput(f"template name {name[:60]!r} is not allowed",
-                           "Use 2-40 lower-case ASCII letters, digits and '-', e.g. "
-                           "'retainer-contract'.")
+                           "Use 2-40 lower-case ASCII letters, digits and '-' (not a "
+                           "device name such as CON or NUL), e.g. 'retainer-contract'.")
     if key in SCHEMAS:
         raise Conflict(f"{key!r} is a shipped template", "Choose another --name.")
     path = Path(source)
@@ -276,6 +277,12 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
     data = path.read_bytes()
     render.check_docx(data, str(path.name))
     used = render.variables(data, key)
+    odd = sorted(u for u in used if any(part.startswith("_") or not part.strip("[]")
+                                        for part in u.split(".")))
+    if odd:
+        raise TemplateError(f"template {key!r} uses names that cannot be fields: "
+                            + ", ".join(odd[:5]),
+                            "Field names start with a letter (no leading '_').")
     specs = specs_from_variables(used) if schema is None else schema
     model = model_from_specs(key, specs)
     missing = undeclared(used, fieldmod.declared_paths(model))
@@ -295,7 +302,9 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
         raise Conflict(f"template {key!r} already exists",
                        "Pass --replace to add a new version (older versions are kept).")
     version = version_of(data)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o750)
+    for d in (root, folder):  # templates/: owner and group at most, whatever the umask
+        d.mkdir(exist_ok=True, mode=0o750)
+        os.chmod(d, 0o750)
     target = folder / f"{version}.docx"
     if not target.exists():
         tmp = folder / f".tmp-{os.getpid()}-{version}.docx"
@@ -309,5 +318,6 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
     tmp = folder / f".tmp-{os.getpid()}-{META}"
     tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str) + "\n",
                    encoding="utf-8")
+    os.chmod(tmp, FILE_MODE)
     os.replace(tmp, meta_path)
     return get(key, home), sorted(used)

@@ -88,8 +88,12 @@ def _visit(node: nodes.Node, scope: dict[str, str | None], out: set[str]) -> Non
 
 
 def paths_in(tree: nodes.Template) -> set[str]:
+    """The paths of the values a template uses (Jinja's own globals such as `range` and
+    `namespace` are not values)."""
+    from jinja2.defaults import DEFAULT_NAMESPACE
+
     out: set[str] = set()
-    _visit(tree, {}, out)
+    _visit(tree, {name: _LOCAL for name in (*DEFAULT_NAMESPACE, "self")}, out)
     return {p for p in out if p}
 
 

@@ -235,6 +235,32 @@ def prune(data: Any, model: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------- user data
+MAX_DEPTH = 20  # template data nests a few levels (lawyers[].name); deeper is not data
+
+
+def _shallow(data: Any, what: str) -> Any:
+    """`data`, refused when it nests deeper than MAX_DEPTH (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InvalidInput(f"{what} nests deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return data
+
+
+def _json(text: str, what: str, hint: str | None = None) -> Any:
+    try:
+        return _shallow(json.loads(text), what)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{what} is not valid JSON: {exc}", hint) from None
+    except RecursionError:
+        raise InvalidInput(f"{what} nests deeper than {MAX_DEPTH} levels") from None
+
+
 def load_data_file(path: str | Path) -> dict[str, Any]:
     p = Path(path)
     try:
@@ -249,15 +275,13 @@ def load_data_file(path: str | Path) -> dict[str, Any]:
         import tomllib
 
         try:
-            data: Any = tomllib.loads(text)
+            data: Any = _shallow(tomllib.loads(text), f"data file {p}")
         except tomllib.TOMLDecodeError as exc:
             raise InvalidInput(f"data file {p} is not valid TOML: {exc}") from None
+        except RecursionError:
+            raise InvalidInput(f"data file {p} nests deeper than {MAX_DEPTH} levels") from None
     else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"data file {p} is not valid JSON: {exc}",
-                               "Use a .toml file for TOML.") from None
+        data = _json(text, f"data file {p}", "Use a .toml file for TOML.")
     if not isinstance(data, dict):
         raise InvalidInput(f"data file {p} must hold an object (key: value pairs)")
     return data
@@ -293,10 +317,7 @@ def apply_sets(data: dict[str, Any], assignments: list[str] | tuple[str, ...],
         parts = key.split(".")
         parsed: Any = value
         if value.strip().startswith(("[", "{")):
-            try:
-                parsed = json.loads(value)
-            except json.JSONDecodeError:
-                raise InvalidInput(f"--set {key}: the value is not valid JSON") from None
+            parsed = _json(value, f"--set {key[:60]}: the value")
         elif _is_list_field(model, parts):
             normal = value.replace("，", ",").replace("、", ",")
             parsed = [v.strip() for v in normal.split(",") if v.strip()]

@@ -32,52 +32,14 @@ _TAG_RE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MAX_TEMPLATE_INFLATED = 100 * 1024 * 1024
-MAX_REPEAT = 100_000
+_XML_TAG_RE = re.compile(r"<[^>]*>")
 
 
-@lru_cache(maxsize=1)
 def environment() -> Any:
-    """The one Jinja environment every template renders in."""
-    from jinja2 import StrictUndefined
-    from jinja2.exceptions import SecurityError
-    from jinja2.sandbox import SandboxedEnvironment
+    """The one Jinja environment every template renders in (archivist.documents.sandbox)."""
+    from archivist.documents.sandbox import environment as sandboxed
 
-    from archivist.documents.numerals import capital_amount
-
-    class CachingSandbox(SandboxedEnvironment):
-        """Compiles each distinct part once: a template's body, header and footer are the same
-        text on every render, and compiling is half the cost of a render. `*` and `**` are
-        bounded so a staff template cannot build a gigabyte string or number."""
-
-        intercepted_binops = frozenset(["*", "**"])
-
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
-                raise SecurityError("exponent too large in a template")
-            if operator == "*":
-                for seq, n in ((left, right), (right, left)):
-                    if isinstance(seq, str | list | tuple) and isinstance(n, int) \
-                            and len(seq) * n > MAX_REPEAT:
-                        raise SecurityError("repetition too large in a template")
-            return super().call_binop(context, operator, left, right)
-
-        compiled: dict[str, Any] = {}
-
-        def from_string(self, source: Any, globals: Any = None,  # noqa: A002
-                        template_class: Any = None) -> Any:
-            if globals is not None or template_class is not None or not isinstance(source, str):
-                return super().from_string(source, globals, template_class)
-            found = self.compiled.get(source)
-            if found is None:
-                if len(self.compiled) >= 256:
-                    self.compiled.clear()
-                found = self.compiled[source] = super().from_string(source)
-            return found
-
-    env = CachingSandbox(undefined=StrictUndefined, autoescape=True)
-    env.filters["capital"] = lambda v: capital_amount(str(v).replace(",", "")) if v != "" else ""
-    env.filters["cn"] = small_number
-    return env
+    return sandboxed()
 
 
 _CN = "零一二三四五六七八九"
@@ -132,7 +94,15 @@ def _cls() -> type:
 def _patched(src_xml: str) -> str:
     """docxtpl's clean-up of the part's XML, then quotes and spaces inside tags made plain."""
     from docxtpl import DocxTemplate
+    from jinja2.exceptions import SecurityError
 
+    from archivist.documents.sandbox import refuse_raw_markup
+
+    try:  # raw tags are looked for in the text as Word shows it (a tag may span runs)
+        refuse_raw_markup(_XML_TAG_RE.sub("", src_xml))
+    except SecurityError as exc:
+        raise TemplateError(f"the template is refused: it uses {exc}",
+                            "Use a plain {{ value }} tag instead.") from None
     xml = DocxTemplate.patch_xml(None, src_xml)  # uses no instance state
     return _TAG_RE.sub(lambda m: m.group(0).translate(_TAG_FIXES), xml)
 
@@ -184,11 +154,16 @@ def render_docx(source: Path | IO[bytes] | bytes, context: dict[str, Any],
     `context` must already hold display values (see archivist.documents.schemas)."""
     from jinja2.exceptions import TemplateError as JinjaError
 
+    from archivist.documents.sandbox import RenderLimit, check_values, time_limit
+
+    values = clean_values(context)
+    check_values(values)
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     try:
-        tpl = _cls()(source)
-        tpl.render(clean_values(context), jinja_env=environment())
+        with time_limit():
+            tpl = _cls()(source)
+            tpl.render(values, jinja_env=environment())
         props = tpl.docx.core_properties
         props.created = props.modified = clock.now()
         props.last_modified_by = "archivist"
@@ -198,8 +173,18 @@ def render_docx(source: Path | IO[bytes] | bytes, context: dict[str, Any],
         raise
     except JinjaError as exc:
         raise _jinja_error(exc, name) from None
-    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise TemplateError(f"template {name!r} could not be rendered: {exc}") from None
+    except RenderLimit as exc:
+        raise TemplateError(f"template {name!r} was stopped: {exc}",
+                            "Simplify the template's loops and filters.") from None
+    except MemoryError:
+        raise TemplateError(f"template {name!r} was stopped: it needed too much memory",
+                            "Simplify the template's loops and filters.") from None
+    except RecursionError:
+        raise TemplateError(f"template {name!r} was stopped: it nests too deeply") from None
+    except Exception as exc:  # noqa: BLE001 - a template is untrusted code: any failure is its own
+        msg = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise TemplateError(f"template {name!r} could not be rendered ({msg})",
+                            "Check the template's tags and the values given.") from None
     return out.getvalue()
 
 

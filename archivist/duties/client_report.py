@@ -143,7 +143,7 @@ def report(ctx: Context, client_number: str, out: str, *, overwrite: bool = Fals
     if not (out or "").lower().endswith(".docx"):
         raise InvalidInput(f"--out {(out or '')[:60]!r} is not a .docx file name")
     with ctx.ledger.write() as conn:
-        client, _scope = registry.get_readable(ctx, conn, client_number)
+        client, _scope = registry.get_archive(ctx, conn, client_number)
         items = collect(conn, client.id)
         data = _doc(ctx.settings.firm.name, client, items)
         from pathlib import Path
@@ -159,5 +159,5 @@ def report(ctx: Context, client_number: str, out: str, *, overwrite: bool = Fals
                      client.id, path=path, matters=result.matters,
                      progress_records=result.progress_records,
                      internal_left_out=result.internal_left_out)
-        write_out(out, data, overwrite=overwrite)
+        write_out(out, data, home=ctx.home, overwrite=overwrite)
     return result

@@ -116,14 +116,14 @@ def document_numbers(conn: Connection, ids: set[int]) -> dict[int, str]:
         select(documents.c.id, documents.c.number).where(documents.c.id.in_(ids)))}
 
 
-def write_out(path: str, data: bytes, *, overwrite: bool = False) -> str:
+def write_out(path: str, data: bytes, *, home: Any, overwrite: bool = False) -> str:
     """Write an output file (a report, an export) by temp file and rename: a half-written file
     never appears. Refuses to replace an existing file unless `overwrite`."""
     from pathlib import Path
 
     from archivist.reports.output import write_atomic
 
-    return str(write_atomic(Path(path), data, overwrite=overwrite))
+    return str(write_atomic(Path(path), data, home=home, overwrite=overwrite))
 
 
 def new_id(result: Any) -> int:

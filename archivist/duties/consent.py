@@ -7,8 +7,6 @@ Chinese, either script): 'statistics'/'統計', 'marketing'/'市場推廣'/'營�
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -119,7 +117,7 @@ def revoke(ctx: Context, client_number: str, consent_id: int | None = None) -> l
 def show(ctx: Context, client_number: str) -> list[Consent]:
     """The client's consents, active and revoked (audited as a read of the archive)."""
     with ctx.ledger.write() as conn:
-        client, _scope = registry.get_readable(ctx, conn, client_number)
+        client, _scope = registry.get_archive(ctx, conn, client_number)
         out = for_client(conn, client)
         audit.record(conn, ctx.actor.username, "client.consent.read", "client", client.number,
                      client.id)
@@ -166,14 +164,13 @@ def export(ctx: Context, purpose: str, out: str, *, overwrite: bool = False) -> 
         total = conn.execute(select(func.count()).select_from(clients)).scalar_one()
         ids = consenting_ids(conn, key)
         rows = _rows(conn, key, ids)
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=COLUMNS[key], lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        from archivist.reports.output import csv_bytes
+
+        data = csv_bytes(COLUMNS[key], ([r.get(c) for c in COLUMNS[key]] for r in rows))
         path = str(Path(out).resolve())
         audit.record(conn, actor.username, "client.export", "export", key, purpose=key,
                      path=path, exported=len(rows), left_out=total - len(rows),
                      clients=[r["number"] for r in rows])
-        write_out(out, buf.getvalue().encode("utf-8-sig"), overwrite=overwrite)
+        write_out(out, data, home=ctx.home, overwrite=overwrite)
     return ExportResult(purpose=key, path=path, exported=len(rows), left_out=total - len(rows),
                         columns=COLUMNS[key])

@@ -175,7 +175,7 @@ def unpaid(ctx: Context, *, lawyer: str | None = None, client: str | None = None
                 .where(payment_schedule.c.active.is_(True),
                        payment_schedule.c.due < clock.today()))
         if client:
-            stmt = stmt.where(matters_t.c.client_id == registry.get(conn, client).id)
+            stmt = stmt.where(matters_t.c.client_id == registry.filter_id(ctx, conn, client))
         if lawyer:
             from archivist import users as users_mod
 

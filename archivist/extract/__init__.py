@@ -26,12 +26,17 @@ class Limits:
     max_chars: int = 5_000_000
     max_inflated_bytes: int = 200 * 2**20
     timeout_s: float = 60.0
+    max_index_bytes: int = 10 * 2**20  # [index] max_index_mb
+    max_index_terms: int = 100_000  # [index] max_index_terms
 
     @classmethod
     def from_settings(cls, settings: object) -> Limits:
         lim = settings.limits  # type: ignore[attr-defined]
+        idx = getattr(settings, "index", None)
         return cls(max_chars=lim.max_extract_chars, max_inflated_bytes=lim.max_inflated_mb * 2**20,
-                   timeout_s=float(lim.extract_timeout_s))
+                   timeout_s=float(lim.extract_timeout_s),
+                   max_index_bytes=(idx.max_index_mb * 2**20 if idx else cls.max_index_bytes),
+                   max_index_terms=(idx.max_index_terms if idx else cls.max_index_terms))
 
 
 class ExtractTimeout(Exception):
@@ -75,8 +80,23 @@ def deadline(seconds: float) -> Iterator[None]:
 
 def extract_file(path: Path, name: str | None = None, limits: Limits | None = None,
                  password: str | None = None) -> Extraction:
-    """Extract the text of the file at `path` (whose original name is `name`)."""
+    """Extract the text of the file at `path` (whose original name is `name`): at most what
+    the index takes (see archivist.extract.budget); a longer text is cut and flagged."""
     limits = limits or Limits()
+    result = _extract(path, name, limits, password)
+    if not result.text:
+        return result
+    from archivist.extract.budget import index_cut
+
+    text, why = index_cut(result.text, limits.max_index_bytes, limits.max_index_terms)
+    if why is None:
+        return result
+    if result.flag:
+        return result.model_copy(update={"text": text, "reason": f"{result.reason}; {why}"})
+    return result.model_copy(update={"text": text, "flag": "too_large", "reason": why})
+
+
+def _extract(path: Path, name: str | None, limits: Limits, password: str | None) -> Extraction:
     name = name or path.name
     try:
         size = path.stat().st_size

@@ -8,68 +8,80 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from archivist.extract import Limits, cap
 from archivist.models import Extraction
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-BLOCKS = {W + "p"}
-CELL_ENDS = {W + "tc"}
+BLOCK_ENDS = {W + "p", W + "tc", W + "tr", W + "tbl", W + "sdt"}
 
 
 class ZipBomb(Exception):
     pass
 
 
-def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
-    if info.file_size > budget[0]:
+class _Full(Exception):
+    """The text limit is reached: stop reading."""
+
+
+def _part_text(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int],
+               room: int) -> tuple[str, bool]:
+    """Text of a WordprocessingML part in document order (paragraphs end with a newline, table
+    cells with a tab), streamed: the part is inflated and parsed a chunk at a time, counted
+    against `budget` (a zip bomb raises ZipBomb), and reading stops once `room` characters are
+    collected. Returns (text, full)."""
+    if info.file_size >= budget[0]:
         raise ZipBomb()
-    out = bytearray()
-    with zf.open(info) as fh:
-        while chunk := fh.read(1 << 16):
-            out += chunk
-            if len(out) > budget[0]:
-                raise ZipBomb()
-    budget[0] -= len(out)
-    return bytes(out)
-
-
-def _part_text(xml: bytes) -> str:
-    """Text of a WordprocessingML part in document order: paragraphs end with a newline, table
-    cells with a tab."""
     out: list[str] = []
-    for event, el in ET.iterparse(_BytesSource(xml), events=("end",)):
-        tag = el.tag
-        if tag == W + "t":
-            out.append(el.text or "")
-        elif tag == W + "tab":
-            out.append("\t")
-        elif tag in (W + "br", W + "cr"):
-            out.append("\n")
-        elif tag == W + "p":
-            out.append("\n")
-            el.clear()
-        elif tag == W + "tc":
-            if out and out[-1] == "\n":
-                out[-1] = "\t"
-            el.clear()
-        elif tag == W + "tr":
-            out.append("\n")
-            el.clear()
-        _ = event
-    text = "".join(out)
-    return re.sub(r"\t+\n", "\n", text)
+    size = [0]
+    parser: Any = ET.XMLPullParser(events=("start", "end"))
+    stack: list[ET.Element] = []
 
+    def add(piece: str) -> None:
+        out.append(piece)
+        size[0] += len(piece)
+        if size[0] >= room:
+            raise _Full()
 
-class _BytesSource:
-    def __init__(self, data: bytes) -> None:
-        import io
-
-        self._io = io.BytesIO(data)
-
-    def read(self, n: int = -1) -> bytes:
-        return self._io.read(n)
+    full = False
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 16):
+                budget[0] -= len(chunk)
+                if budget[0] <= 0:
+                    raise ZipBomb()
+                parser.feed(chunk)
+                el: Any
+                for event, el in parser.read_events():
+                    if event == "start":
+                        stack.append(el)
+                        continue
+                    stack.pop()
+                    tag = el.tag
+                    if tag == W + "t":
+                        add(el.text or "")
+                    elif tag == W + "tab":
+                        add("\t")
+                    elif tag in (W + "br", W + "cr") or tag == W + "p":
+                        add("\n")
+                    elif tag == W + "tc":
+                        if out and out[-1] == "\n":
+                            out[-1] = "\t"
+                    elif tag == W + "tr":
+                        add("\n")
+                    if tag in BLOCK_ENDS:
+                        el.clear()
+                        if stack:  # drop finished blocks so the tree never grows
+                            parent = stack[-1]
+                            if len(parent) and parent[-1] is el:
+                                parent.remove(el)
+            parser.close()
+    except _Full:
+        full = True
+    text = "".join(out)[:room]
+    return re.sub(r"\t+\n", "\n", text), full
 
 
 def _order(names: list[str], kind: str) -> list[str]:
@@ -95,10 +107,17 @@ def extract_docx(path: Path, limits: Limits) -> Extraction:
                               reason="not a Word document (no word/document.xml)")
         parts = _order(names, "header") + ["word/document.xml"] + _order(names, "footer")
         texts: list[str] = []
+        room = limits.max_chars
+        full = False
         try:
             for name in parts:
-                xml = _read_part(zf, zf.getinfo(name), budget)
-                texts.append(_part_text(xml).strip("\n"))
+                part, full = _part_text(zf, zf.getinfo(name), budget, room)
+                part = part.strip("\n")
+                texts.append(part)
+                room -= len(part) + 1
+                if full or room <= 0:
+                    full = True
+                    break
         except ZipBomb:
             return Extraction(filetype="docx", text="\n".join(texts)[:limits.max_chars],
                               flag="zip_bomb",
@@ -107,6 +126,10 @@ def extract_docx(path: Path, limits: Limits) -> Extraction:
         except (zipfile.BadZipFile, EOFError, ET.ParseError, OSError) as exc:
             return Extraction(filetype="docx", flag="corrupt",
                               reason=f"damaged .docx ({type(exc).__name__}: {str(exc)[:100]})")
+    if full:
+        return Extraction(filetype="docx", text="\n".join(t for t in texts if t)
+                          [:limits.max_chars], flag="too_large",
+                          reason=f"text stopped at the limit of {limits.max_chars} characters")
     text = "\n".join(t for t in texts if t)
     if not text.strip():
         return Extraction(filetype="docx", text="", flag="no_text",

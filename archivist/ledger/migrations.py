@@ -20,8 +20,15 @@ from archivist import __version__, clock
 from archivist.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 1
-STEPS: dict[int, Callable[[Connection], None]] = {}
+HEAD = 2
+
+
+def _step2_copy_of(conn: Connection) -> None:
+    """documents.copy_of: a second copy of an identical file filed on purpose (issue 15)."""
+    add_column(conn, "documents", "copy_of INTEGER REFERENCES documents(id)")
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {2: _step2_copy_of}
 
 
 def current_version(conn: Connection) -> int | None:

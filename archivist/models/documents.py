@@ -51,6 +51,7 @@ class Document(Model):
     encoding: str | None = None
     source: str = "filed"
     version_of: int | None = None
+    copy_of: int | None = None
     template: str | None = None
     template_version: str | None = None
     template_data: dict[str, Any] | None = None

@@ -14,7 +14,7 @@ class CheckProblem(Model):
     """One thing `archivist check` found. `path` is a full path on disk when there is one."""
 
     kind: str  # missing | checksum | orphan | unfinished | temp | derived | folder | permissions |
-    #            index-missing | index-stale | index-extra | audit
+    #            index-missing | index-stale | index-extra | audit | duplicate | symlink
     path: str | None = None
     client: str | None = None
     document: str | None = None

@@ -222,7 +222,7 @@ def _chart_values(data: dict[str, int]) -> dict[str, int]:
     return {label(k, LABELS): v for k, v in data.items()}
 
 
-def write_docx(rep: ComplaintReport, path: str | Path, firm: str = "", *,
+def write_docx(rep: ComplaintReport, path: str | Path, firm: str = "", *, home: Any,
                overwrite: bool = False) -> Path:
     """The report as a Word document with charts (category, channel, lawyer)."""
     import io
@@ -287,7 +287,7 @@ def write_docx(rep: ComplaintReport, path: str | Path, firm: str = "", *,
 
     buf = io.BytesIO()
     doc.save(buf)
-    return write_atomic(path, buf.getvalue(), overwrite=overwrite)
+    return write_atomic(path, buf.getvalue(), home=home, overwrite=overwrite)
 
 
 def _d(value: float | None) -> str:

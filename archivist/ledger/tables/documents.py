@@ -29,6 +29,8 @@ documents = Table(
     Column("encoding", String(32)),
     Column("source", String(16), nullable=False, default="filed"),  # filed|generated|adopted
     Column("version_of", ForeignKey("documents.id")),
+    # a deliberate second copy of a file the client already has (`--again`, or generated)
+    Column("copy_of", ForeignKey("documents.id")),
     # generated documents: which template (and its version) and the data it was filled with
     Column("template", String(64)),
     Column("template_version", String(64)),
