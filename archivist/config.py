@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -55,6 +56,12 @@ class SearchSettings(_Section):
     )
 
 
+class IndexSettings(_Section):
+    # the full-text engine; None (a home from before the setting) keeps the engine its index
+    # was built with, Whoosh when it has none. `archivist index rebuild --engine` switches.
+    engine: Literal["tantivy", "whoosh"] | None = None
+
+
 class LimitSettings(_Section):
     max_file_mb: int = Field(default=512, ge=1)
     max_extract_chars: int = Field(default=5_000_000, ge=1000)
@@ -69,6 +76,7 @@ class Settings(_Section):
     retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings())
     search: SearchSettings = Field(default_factory=lambda: SearchSettings())
     limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
+    index: IndexSettings = Field(default_factory=lambda: IndexSettings())
 
 
 def load(path: Path) -> Settings:
@@ -132,6 +140,9 @@ years_after_closure = 30        # how long a closed matter's file is kept
 [search]
 # Words that find each other in full-text search (after Traditional→Simplified folding).
 synonyms = [["合同", "合約", "契約"], ["律師", "律师"], ["訴訟", "诉讼"]]
+
+[index]
+engine = "tantivy"              # or "whoosh"; `archivist index rebuild --engine` switches
 
 [limits]
 max_file_mb = 512               # larger files are refused at filing
