@@ -161,3 +161,10 @@ def make_matter(ctx: Context) -> Any:
         return number
 
     return make
+
+
+def use_engine(root: Path, engine: str) -> None:
+    """Switch a fixture home (before it is opened) to this full-text engine."""
+    cfg = root / "archivist.toml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text.replace('engine = "tantivy"', f'engine = "{engine}"'), encoding="utf-8")
