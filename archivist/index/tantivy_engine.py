@@ -100,6 +100,16 @@ class TantivyEngine:
             _OPEN[key] = ix
         return ix
 
+    def _searcher(self, path: Path) -> tuple[Any, Any]:
+        """(index, a searcher on its latest commit); unreadable files are a damaged index."""
+        ix = self._index(path)
+        try:
+            ix.reload()
+            return ix, ix.searcher()
+        except Exception as exc:  # noqa: BLE001 - any failure to read is damage
+            _OPEN.clear()
+            raise unusable(f"it is damaged ({str(exc).splitlines()[0][:120]})") from None
+
     @contextlib.contextmanager
     def _writer(self, path: Path, wait_s: float) -> Iterator[Any]:
         ix = self._index(path)
@@ -147,9 +157,7 @@ class TantivyEngine:
             return 0
         import tantivy
 
-        ix = self._index(path)
-        ix.reload()
-        s = ix.searcher()
+        ix, s = self._searcher(path)
         schema = ix.schema
         n = s.search(tantivy.Query.term_set_query(schema, "doc", numbers), 1).count
         with self._writer(path, wait_s) as w:
@@ -160,9 +168,7 @@ class TantivyEngine:
     def states(self, path: Path) -> Iterator[str]:
         import tantivy
 
-        ix = self._index(path)
-        ix.reload()
-        s = ix.searcher()
+        _ix, s = self._searcher(path)
         if not s.num_docs:
             return iter(())
         agg = s.aggregate(tantivy.Query.all_query(),
@@ -173,9 +179,7 @@ class TantivyEngine:
         return iter(keys)
 
     def count(self, path: Path) -> int:
-        ix = self._index(path)
-        ix.reload()
-        return int(ix.searcher().num_docs)
+        return int(self._searcher(path)[1].num_docs)
 
     # ------------------------------------------------------------------ search
     def _text_query(self, schema: Any, field: str, tokens: list[str]) -> Any:
@@ -237,9 +241,7 @@ class TantivyEngine:
 
     def search(self, path: Path, query: Any, filters: Filters, *, sort: str, offset: int,
                limit: int) -> tuple[int, list[Hit]]:
-        ix = self._index(path)
-        ix.reload()
-        s = ix.searcher()
+        ix, s = self._searcher(path)
         q = self.compile(ix.schema, query, filters)
         if sort == "date":
             from tantivy import Order

@@ -4,13 +4,31 @@ segments, merge policy) and searcher cache are in schema.py, writer.py and searc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from archivist.index.engine import EXACT_TITLE_BOOST, TITLE_BOOST, Filters, Hit
 
 CHUNK = 500  # documents per writer (and per commit) during a long add
+
+
+def _readable(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Index files Whoosh cannot read are a damaged index (rebuild), not an internal error."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from archivist.errors import ArchivistError
+        from archivist.index.engine import unusable
+
+        try:
+            return fn(*args, **kwargs)
+        except (ArchivistError, StopIteration):
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever Whoosh raises on bad files
+            raise unusable(f"it is damaged ({type(exc).__name__}: {str(exc)[:100]})") from None
+    return wrapper
 
 
 class WhooshEngine:
@@ -23,11 +41,10 @@ class WhooshEngine:
         return SCHEMA_VERSION
 
     def exists(self, path: Path) -> bool:
-        from whoosh import index as windex
-
         from archivist.index.schema import INDEX_NAME
 
-        return path.is_dir() and windex.exists_in(str(path), INDEX_NAME)
+        # the table of contents is there (whether it can be read is for the readers to say)
+        return path.is_dir() and any(path.glob(f"_{INDEX_NAME}_*.toc"))
 
     def create(self, path: Path) -> None:
         from archivist.index.schema import create
@@ -57,6 +74,15 @@ class WhooshEngine:
         return n
 
     def states(self, path: Path) -> Iterator[str]:
+        it = self._states(path)
+        while True:
+            try:
+                item = _readable(next)(it)
+            except StopIteration:
+                return
+            yield item
+
+    def _states(self, path: Path) -> Iterator[str]:
         from archivist.index.schema import open_index
 
         ix = open_index(path)
@@ -68,6 +94,7 @@ class WhooshEngine:
                     continue
                 yield term.decode("utf-8") if isinstance(term, bytes) else term
 
+    @_readable
     def count(self, path: Path) -> int:
         from archivist.index.schema import open_index
 
@@ -118,6 +145,7 @@ class WhooshEngine:
             flt.append(Or(terms) if terms else NullQuery)
         return q, (And(flt) if len(flt) > 1 else (flt[0] if flt else None))
 
+    @_readable
     def search(self, path: Path, query: Any, filters: Filters, *, sort: str, offset: int,
                limit: int) -> tuple[int, list[Hit]]:
         from whoosh.query import NullQuery
