@@ -59,9 +59,10 @@ def _engine_fields(eng: Any, docs: Iterable[dict[str, Any]]) -> Iterator[dict[st
 
 
 def _ready(ctx: Context, eng: Any, adding: int) -> None:
-    """Open the index for writing: refuse a damaged or foreign one; create a missing one only
-    when the ledger holds no other documents (else it would hold only these and searches would
-    quietly miss the rest: the caller warns, and `index rebuild` restores it)."""
+    """Open the index for writing: refuse a damaged or foreign one. A missing one is created
+    in the empty folder `init` made, or when the ledger holds no other documents; a removed
+    folder is not silently replaced by an index of these documents only (searches would quietly
+    miss the rest): the caller warns, and `index rebuild` restores it."""
     from sqlalchemy import func, select
 
     from archivist.index.engine import mismatch, unusable
@@ -75,16 +76,16 @@ def _ready(ctx: Context, eng: Any, adding: int) -> None:
         return
     import fcntl
 
-    path.mkdir(mode=0o750, parents=True, exist_ok=True)
-    with open(path / ".create.lock", "w") as lock:  # two first writers: one creates
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if eng.exists(path):
-            return
+    if not path.is_dir():
         with ctx.ledger.read() as conn:
             filed = int(conn.execute(select(func.count()).select_from(documents)).scalar_one())
         if filed > adding:
             raise unusable("it is missing")
-        eng.create(path)
+    path.mkdir(mode=0o750, parents=True, exist_ok=True)
+    with open(path / ".create.lock", "w") as lock:  # two first writers: one creates
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not eng.exists(path):
+            eng.create(path)
 
 
 def add_documents(ctx: Context, items: Iterable[tuple[Document, str]], *,
