@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -51,7 +51,10 @@ class Hit:
 
 class Engine(Protocol):
     name: str
-    version: int  # of this engine's schema; the analysis version is added
+
+    @property
+    def version(self) -> int:
+        """Of this engine's schema (the analysis version is recorded beside it)."""
 
     def exists(self, path: Path) -> bool:
         """Whether `path` holds this engine's index files."""
@@ -59,7 +62,7 @@ class Engine(Protocol):
     def create(self, path: Path) -> None:
         """A new empty index at `path` (with its version file)."""
 
-    def add(self, path: Path, docs: list[dict[str, Any]], *, replace: bool,
+    def add(self, path: Path, docs: Iterable[dict[str, Any]], *, replace: bool,
             wait_s: float) -> None:
         """Write `docs` in one commit, waiting up to `wait_s` for another writer (then Busy)."""
 

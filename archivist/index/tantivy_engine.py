@@ -143,12 +143,10 @@ class TantivyEngine:
     def add(self, path: Path, docs: Iterable[dict[str, Any]], *, replace: bool,
             wait_s: float) -> None:
         with self._writer(path, wait_s) as w:
-            n = 0
-            for f in docs:
+            for n, f in enumerate(docs, 1):
                 if replace:
                     w.delete_documents_by_term("doc", f["doc"])
                 w.add_document(_document(f))
-                n += 1
                 if n % COMMIT_EVERY == 0:
                     w.commit()
 
@@ -192,7 +190,8 @@ class TantivyEngine:
             if len(tok) == 1 and CJK_CHAR.match(tok):
                 return Query.term_query(schema, field + "1", tok)
             return Query.term_query(schema, field, tok)
-        return Query.phrase_query(schema, field, tokens)
+        words: list[str | tuple[int, str]] = list(tokens)
+        return Query.phrase_query(schema, field, words)
 
     def compile(self, schema: Any, query: Any, filters: Filters) -> Any:
         from tantivy import Occur, Query
