@@ -280,3 +280,13 @@ def test_two_processes_filing_at_once_lose_nothing(engine: str, ctx: Any, make_c
     s = index.status(ctx)
     assert (s.missing, s.stale, s.extra) == ([], [], [])
     assert index.search(ctx, "違約金", limit=100).total == 16
+
+
+@pytest.mark.parametrize("at", [1995, 1999, 2001, 9990, 33_990, 130_000])
+def test_snippet_finds_a_phrase_across_a_fold_chunk_boundary(at: int) -> None:
+    from archivist.index.snippets import phrases_pattern, snippet, spans
+
+    text = "甲" * at + "違約\n金" + "乙" * 500
+    marked = snippet(text, phrases_pattern([["违约金"]]), 160)
+    plain, marks = spans(marked)
+    assert [plain[a:b] for a, b in marks] == ["違約金"]

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from archivist.index.analysis import _CJK, _JOIN, _runs, normalize
 
 MARK_ON, MARK_OFF = "\x02", "\x03"
-CHUNK = 20_000
+CHUNK = 32_000
+FIRST_CHUNK = 2_000
 _GAP_CJK = f"[{_JOIN}]*"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}{MARK_ON}{MARK_OFF}])\s+(?=[{_CJK}{MARK_ON}{MARK_OFF}])")
 
@@ -70,10 +71,11 @@ def find(text: str, pattern: re.Pattern[str] | None, width: int, clauses: int
     found: list[tuple[int, int, str]] = []
     over = 64 + 4 * max(1, len(pattern.pattern) // 8)
     pos = 0
+    size = FIRST_CHUNK  # most matches are near the start: fold a little first, then more
     while pos < len(text):
-        part = text[pos:pos + CHUNK + over]
+        part = text[pos:pos + size + over]
         norm, starts, ends = normalize(part)
-        limit = CHUNK if pos + CHUNK < len(text) else len(part)
+        limit = size if pos + size < len(text) else len(part)
         for m in pattern.finditer(norm):
             s, e = m.start(), m.end()
             if starts is not None and ends is not None:
@@ -85,7 +87,8 @@ def find(text: str, pattern: re.Pattern[str] | None, width: int, clauses: int
             _i, distinct = _best(found, width)
             if distinct >= clauses:
                 break
-        pos += CHUNK
+        pos += size
+        size = min(size * 4, CHUNK)
     return found
 
 
