@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from archivist.index.analysis import _CJK, _JOIN, _runs, normalize
 
 MARK_ON, MARK_OFF = "\x02", "\x03"
+_MARKED = re.compile(f"({MARK_ON}[^{MARK_OFF}]*{MARK_OFF})")
 CHUNK = 32_000
 FIRST_CHUNK = 2_000
 _GAP_CJK = f"[{_JOIN}]*"
@@ -133,15 +134,10 @@ def spans(marked: str) -> tuple[str, list[tuple[int, int]]]:
     plain: list[str] = []
     out: list[tuple[int, int]] = []
     n = 0
-    start = -1
-    for ch in marked:
-        if ch == MARK_ON:
-            start = n
-        elif ch == MARK_OFF:
-            if start >= 0:
-                out.append((start, n))
-            start = -1
-        else:
-            plain.append(ch)
-            n += 1
+    for part in _MARKED.split(marked):
+        if part.startswith(MARK_ON):
+            part = part[1:-1]
+            out.append((n, n + len(part)))
+        plain.append(part)
+        n += len(part)
     return "".join(plain), out
