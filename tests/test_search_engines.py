@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archivist import filing, index
 from archivist.context import open_context
@@ -153,6 +155,7 @@ def test_query_language_filters(engine: str, ctx: Any, make_client: Any,
     assert found(ctx, "違約金 -計算") == {d1}
     assert found(ctx, "title:條款 違約金") == set()
     assert found(ctx, "title:x 違約金") == {d1}
+    assert found(ctx, 'title:"x" section:"contract"') == {d1}
     for bad in ('"open', "違約 OR", "OR 違約", "filed:2024-13", "filed:2024-06..2024-01",
                 "-違約", "NOT"):
         with pytest.raises(InvalidInput):
@@ -290,3 +293,18 @@ def test_snippet_finds_a_phrase_across_a_fold_chunk_boundary(at: int) -> None:
     marked = snippet(text, phrases_pattern([["违约金"]]), 160)
     plain, marks = spans(marked)
     assert [plain[a:b] for a, b in marks] == ["違約金"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('違約金 "-:ORNDTAclientfd.2024《》()（）\n')),
+               max_size=30))
+def test_any_query_string_parses_or_is_a_one_line_refusal(text: str) -> None:
+    from archivist.index.query import parse
+
+    try:
+        q = parse(text, [["合同", "合約"]])
+    except InvalidInput as exc:
+        assert "\n" not in str(exc)
+        return
+    assert q.clauses or q.client or q.section or q.filed_from or q.filed_to or q.filetype \
+        or q.matter

@@ -26,7 +26,7 @@ MAX_QUERY = 1000
 FILTERS = ("client", "matter", "section", "type", "filed")
 HINT = ('Use words, "quoted phrases", OR, -word, and client:, matter:, section:, type:, '
         "filed:2024-01..2024-06 (see `archivist search --help`).")
-_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?"([^"]*)"|(\S+)')
 
 
 @dataclass
@@ -136,9 +136,16 @@ def parse(text: str, synonyms: list[list[str]] | None = None) -> Query:
     negate_next = False
     tokens = list(_TOKEN.finditer(text))
     for i, m in enumerate(tokens):
-        minus, quoted, bare = m.group(1), m.group(2), m.group(3)
+        minus, qfield, quoted, bare = m.group(1), m.group(2), m.group(3), m.group(4)
         negated = negate_next or bool(minus)
         title_only = False
+        if qfield is not None:  # field:"a quoted value"
+            if qfield.lower() == "title":
+                title_only = True
+            elif qfield.lower() in FILTERS:
+                bare = f"{qfield}:{quoted}"
+            else:
+                quoted = f"{qfield} {quoted}"
         if bare is not None:
             if bare == "OR":
                 if not q.clauses or i == len(tokens) - 1 or pending_or or negate_next:
