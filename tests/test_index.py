@@ -174,7 +174,7 @@ def test_cli_index_status_and_rebuild(invoke: Any, ctx: Any, make_client: Any) -
     res = invoke("index", "status", code=1)
     assert "missing (1)" in res.output
     assert invoke.json("index", "status", code=1)["missing"] == [doc.number]
-    assert invoke.json("index", "rebuild") == {"indexed": 1}
+    assert invoke.json("index", "rebuild") == {"indexed": 1, "engine": "whoosh"}
     invoke("index", "status")
     invoke("index", "rebuild", user="lin", code=1)
 

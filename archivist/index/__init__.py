@@ -97,7 +97,8 @@ def add_documents(ctx: Context, items: Iterable[tuple[Document, str]], *,
     eng = for_home(ctx)
     docs = [fields(doc, text) for doc, text in items]
     _ready(ctx, eng, len(docs))
-    eng.add(ctx.home.index_dir, _engine_fields(eng, docs), replace=not new, wait_s=LOCK_WAIT_S)
+    eng.add(ctx.home.index_dir, list(_engine_fields(eng, docs)), replace=not new,
+            wait_s=LOCK_WAIT_S)
     return len(docs)
 
 

@@ -26,6 +26,7 @@ from archivist.index.analysis import analyse, title_key
 from archivist.index.engine import EXACT_TITLE_BOOST, TITLE_BOOST, Filters, Hit, unusable
 
 HEAP = 64_000_000
+HEAP_SMALL = 15_000_000  # a few documents: a smaller arena commits faster
 COMMIT_EVERY = 5_000  # documents per commit during a long add (bounds memory, shows progress)
 _OPEN: dict[tuple[str, int], Any] = {}
 
@@ -86,8 +87,8 @@ class TantivyEngine:
     def _index(self, path: Path) -> Any:
         import tantivy
 
-        try:
-            key = (str(path), (path / "meta.json").stat().st_ino)
+        try:  # the folder's inode: a rebuilt index is a new folder swapped in
+            key = (str(path), path.stat().st_ino)
         except OSError:
             key = (str(path), 0)
         ix = _OPEN.get(key)
@@ -111,13 +112,13 @@ class TantivyEngine:
             raise unusable(f"it is damaged ({str(exc).splitlines()[0][:120]})") from None
 
     @contextlib.contextmanager
-    def _writer(self, path: Path, wait_s: float) -> Iterator[Any]:
+    def _writer(self, path: Path, wait_s: float, heap: int = HEAP_SMALL) -> Iterator[Any]:
         ix = self._index(path)
         deadline = time.monotonic() + wait_s
         delay = 0.01
         while True:
             try:
-                w = ix.writer(heap_size=HEAP, num_threads=1)
+                w = ix.writer(heap_size=heap, num_threads=1)
                 break
             except ValueError as exc:
                 if "Lock" not in str(exc):
@@ -142,7 +143,8 @@ class TantivyEngine:
 
     def add(self, path: Path, docs: Iterable[dict[str, Any]], *, replace: bool,
             wait_s: float) -> None:
-        with self._writer(path, wait_s) as w:
+        small = isinstance(docs, list | tuple) and len(docs) < 1000
+        with self._writer(path, wait_s, HEAP_SMALL if small else HEAP) as w:
             for n, f in enumerate(docs, 1):
                 if replace:
                     w.delete_documents_by_term("doc", f["doc"])
