@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -104,6 +105,9 @@ class TestingSettings(_Section):
 
 
 class IndexSettings(_Section):
+    # the full-text engine; None (a home from before the setting) keeps the engine its index
+    # was built with, Whoosh when it has none. `archivist index rebuild --engine` switches.
+    engine: Literal["tantivy", "whoosh"] | None = None
     # the text indexed per document stops at either limit (the document is flagged): the
     # index's memory and time grow with the distinct terms one document brings
     max_index_mb: int = Field(default=10, ge=1, le=1024)
@@ -216,6 +220,7 @@ max_inflated_mb = 200           # a .docx inflating beyond this is a zip bomb
 extract_timeout_s = 60
 
 [index]
+engine = "tantivy"              # or "whoosh"; `archivist index rebuild --engine` switches
 max_index_mb = 10               # text indexed per document; the rest is not searchable (flagged)
 max_index_terms = 100000        # ... and at most this many distinct words/character pairs
 """

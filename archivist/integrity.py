@@ -396,9 +396,12 @@ class _Checker:
             return "broken"
         index_dir = self.ctx.home.index_dir
         if not getattr(st, "version_ok", True) and (st.missing or st.documents):
-            self.add("index-missing", f"the index must be rebuilt: {st.message}", index_dir,
+            self.add("index-missing", f"the index must be rebuilt: {st.message} "
+                     f"({len(st.missing)} documents are not in it)", index_dir,
                      repairable=True)
+            self.index_totals = {"index-missing": len(st.missing)}
             return st
+        self.index_totals = {}
         wanted = None
         if self.scope_id is not None:
             with self.ctx.ledger.read() as conn:
@@ -410,6 +413,8 @@ class _Checker:
             numbers = [str(n) for n in sorted(getattr(st, attr, []) or [])]
             if wanted is not None:
                 numbers = [n for n in numbers if n in wanted] if kind != "index-extra" else []
+            if numbers:
+                self.index_totals[kind] = len(numbers)  # the summary counts documents
             for number in numbers[:INDEX_LINES]:
                 self.add(kind, f"document {number} {text}", index_dir, document=number,
                          repairable=True)
@@ -470,6 +475,7 @@ def check(ctx: Context, client_number: str | None = None, repair: bool = False,
     summary: dict[str, int] = {}
     for p in problems:
         summary[p.kind] = summary.get(p.kind, 0) + 1
+    summary.update(getattr(checker, "index_totals", {}))  # every document, not every line
     report = CheckReport(ok=not problems, scope=client_number or "all", counts=checker.counts,
                          problems=problems, summary=summary, repaired=repaired,
                          audit_head=checker.head,

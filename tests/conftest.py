@@ -172,3 +172,13 @@ def make_matter(ctx: Context) -> Any:
         return number
 
     return make
+
+
+def use_engine(root: Path, engine: str) -> None:
+    """Switch a fixture home (before it is opened) to this full-text engine."""
+    cfg = root / "archivist.toml"
+    text = cfg.read_text(encoding="utf-8")
+    import re
+
+    cfg.write_text(re.sub(r'(?m)^engine = "\w+"', f'engine = "{engine}"', text),
+                   encoding="utf-8")

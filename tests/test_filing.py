@@ -140,10 +140,10 @@ def test_hostile_files_are_filed_and_flagged(invoke: Any, home_dir: Path, tmp_pa
     locked = next(d["number"] for d in out if d["original_name"] == "locked.pdf")
     res = invoke("file", "extract", locked, "--password", "pw")
     assert "text extracted" in res.output
-    assert invoke.json("search", "secret")[0]["document"] == locked
+    assert invoke.json("search", "secret")["hits"][0]["document"] == locked
     # the unlocked text survives a rebuild (the password is not needed again)
     invoke("index", "rebuild")
-    assert invoke.json("search", "secret")[0]["document"] == locked
+    assert invoke.json("search", "secret")["hits"][0]["document"] == locked
 
 
 def test_cli_add_show_list_export(invoke: Any, tmp_path: Path, make_client: Any,
@@ -223,7 +223,7 @@ def test_import_dry_run_then_idempotent(invoke: Any, tmp_path: Path, make_client
     again = invoke("file", "import", str(root), "--client", client.number, "--section", "case")
     assert "filed 0, skipped 14" in again.output
     assert len(invoke.json("file", "list", client.number)) == 13
-    assert len(invoke.json("search", "违约金", "--limit", "100")) == 12
+    assert len(invoke.json("search", "违约金", "--limit", "100")["hits"]) == 12
 
 
 def test_import_resumes_after_interruption(ctx: Any, make_client: Any, tmp_path: Path,

@@ -14,10 +14,17 @@ from hypothesis import strategies as st
 
 from archivist import filing, index
 from archivist.errors import Conflict
-from archivist.index.analysis import CJKBigramTokenizer, expand_synonyms, normalize
+from archivist.index.analysis import JOINERS, CJKBigramTokenizer, expand_synonyms, normalize
 from archivist.index.schema import VERSION_FILE
+from tests.conftest import use_engine
 
 TOK = CJKBigramTokenizer()
+
+
+@pytest.fixture(autouse=True)
+def _whoosh(home_dir: Path) -> None:
+    """These tests look inside the Whoosh engine (tests/test_search_engines.py runs both)."""
+    use_engine(home_dir, "whoosh")
 
 
 def toks(text: str, mode: str = "index") -> list[tuple[str, int]]:
@@ -38,7 +45,9 @@ def test_latin_words_stay_whole_and_lowercase() -> None:
 
 def test_fullwidth_and_compatibility_forms_fold() -> None:
     assert [t for t, _ in toks("ＮＤＡ ①", "query")] == ["nda", "1"]
-    assert [t for t, _ in toks("㈱公司", "query")] == ["株", "公司"]
+    # ㈱ is (株): brackets between CJK characters do not separate them
+    assert [t for t, _ in toks("㈱公司", "query")] == ["株公", "公司"]
+    assert [t for t, _ in toks("㈱ ABC", "query")] == ["株", "abc"]
 
 
 def test_highlight_offsets_point_into_the_original() -> None:
@@ -54,7 +63,8 @@ def test_highlight_offsets_point_into_the_original() -> None:
 def test_offsets_always_inside_the_text(text: str) -> None:
     for t in TOK(text, chars=True, positions=True, mode="index"):
         assert 0 <= t.startchar < t.endchar <= len(text)
-        assert t.text in normalize(text[t.startchar:t.endchar])[0]
+        # white space and brackets between CJK characters join them (see analysis)
+        assert t.text in JOINERS.sub("", normalize(text[t.startchar:t.endchar])[0])
 
 
 def test_synonym_expansion() -> None:
@@ -164,7 +174,7 @@ def test_cli_index_status_and_rebuild(invoke: Any, ctx: Any, make_client: Any) -
     res = invoke("index", "status", code=1)
     assert "missing (1)" in res.output
     assert invoke.json("index", "status", code=1)["missing"] == [doc.number]
-    assert invoke.json("index", "rebuild") == {"indexed": 1}
+    assert invoke.json("index", "rebuild") == {"indexed": 1, "engine": "whoosh"}
     invoke("index", "status")
     invoke("index", "rebuild", user="lin", code=1)
 

@@ -64,7 +64,7 @@ def test_search_hits_begin_at_checkout_and_end_at_return(lent: dict[str, Any],
     s = lent
 
     def hits(who: str = "lin") -> list[str]:
-        return [h["document"] for h in invoke.json("search", "陳大文", user=who)]
+        return [h["document"] for h in invoke.json("search", "陳大文", user=who)["hits"]]
 
     assert sorted(hits("mei")) == sorted([s["doc"], s["other"]])
     number = loans.request(s["lin"], s["client"].number, purpose="x",

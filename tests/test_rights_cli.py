@@ -214,11 +214,11 @@ def test_search_access_follows_the_reassignment(ctx: Any, invoke: Any, case: Any
     doc.write_text("原告請求被告支付違約金及利息。", encoding="utf-8")
     filed = invoke.json("file", "add", c, str(doc), "--section", "case", "--matter", m)
     number = filed["number"] if isinstance(filed, dict) else filed[0]["number"]
-    assert [h["document"] for h in invoke.json("search", "違約金", user="lin")] == [number]
-    assert invoke.json("search", "違約金", user="zhao") == []
+    assert [h["document"] for h in invoke.json("search", "違約金", user="lin")["hits"]] == [number]
+    assert invoke.json("search", "違約金", user="zhao")["hits"] == []
     invoke("matter", "reassign", m, "--from", "lin", "--to", "zhao", "--reason", "客戶要求")
-    assert invoke.json("search", "違約金", user="lin") == []
-    assert [h["document"] for h in invoke.json("search", "違約金", user="zhao")] == [number]
+    assert invoke.json("search", "違約金", user="lin")["hits"] == []
+    assert [h["document"] for h in invoke.json("search", "違約金", user="zhao")["hits"]] == [number]
     # the filed document closes the deliverable and can carry a written consent
     invoke("matter", "deliverable", "add", m, "--title", "起訴狀", "--due", "+3", user="zhao")
     invoke("matter", "deliverable", "done", m, "1", "--document", number, user="zhao")

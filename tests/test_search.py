@@ -139,7 +139,7 @@ def test_lawyer_sees_only_assigned_clients_and_search_is_audited(
     assert index.search(lin, "秘密", client=other.number).total == 0
     assert index.search(ctx_as("wu"), "违约金").total == 0  # staff: nothing
     assert index.search(ctx_as("head2"), "违约金").total == 2  # head: everything
-    assert invoke.json("search", "违约金", user="zhao") == []  # lawyer without matters
+    assert invoke.json("search", "违约金", user="zhao")["hits"] == []  # lawyer without matters
     with ctx.ledger.read() as conn:
         events = audit.query(conn, action="search", actor="lin")
     assert events[0].details["query"] == "违约金"
@@ -184,10 +184,14 @@ def test_cli_json_keys_and_human_output(invoke: Any, ctx: Any, make_client: Any)
     client = make_client("陳大文")
     doc = filing.file_bytes(ctx, client.number, "contract", "本合約規定違約責任。".encode(),
                             "合約.txt", title="服務合約")
-    hits = invoke.json("search", "違約")
+    res = invoke.json("search", "違約")
+    assert (res["total"], res["page"], res["limit"]) == (1, 1, 20)
+    hits = res["hits"]
     assert list(hits[0]) == ["client", "client_name", "document", "title", "original_name",
-                             "section", "date", "score", "snippet"]
+                             "section", "date", "score", "snippet", "highlights", "matter",
+                             "filetype"]
     h = hits[0]
+    assert [h["snippet"][a:b] for a, b in h["highlights"]] == ["違約"]
     assert (h["client"], h["client_name"], h["document"], h["title"], h["original_name"],
             h["section"]) == (client.number, "陳大文", doc.number, "服務合約", "合約.txt",
                               "contract")
@@ -198,7 +202,7 @@ def test_cli_json_keys_and_human_output(invoke: Any, ctx: Any, make_client: Any)
     assert "weird" in res.output
     res = invoke("search", "違約", "--from", "not-a-date", code=1)
     assert "Traceback" not in res.output
-    assert invoke.json("search", "nothingmatches") == []
+    assert invoke.json("search", "nothingmatches")["hits"] == []
 
 
 def test_total_is_exact_and_pages_cover_every_match(ctx: Any, make_client: Any) -> None:

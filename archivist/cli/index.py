@@ -34,7 +34,10 @@ def status(archive: Any, as_json: bool) -> None:
     if as_json:
         emit(st, True)
     else:
-        click.echo(f"documents in the ledger: {st.documents}; in the index: {st.indexed}")
+        from archivist.index.engine import configured
+
+        click.echo(f"documents in the ledger: {st.documents}; in the index: {st.indexed} "
+                   f"(engine: {configured(archive)})")
         if st.message:
             click.echo(st.message)
         for label, items in (("missing", st.missing), ("stale", st.stale),
@@ -49,14 +52,20 @@ def status(archive: Any, as_json: bool) -> None:
 
 
 @index.command("rebuild")
+@click.option("--engine", type=click.Choice(["tantivy", "whoosh"]),
+              help="Build with this engine and make it the home's engine (archivist.toml).")
 @json_option
 @pass_archive
-def rebuild(archive: Any, as_json: bool) -> None:
+def rebuild(archive: Any, engine: str | None, as_json: bool) -> None:
     """Rebuild the index from the ledger and the stored files (chunked; progress on stderr).
+
+    The new index is built beside the old one and swapped in at the end; searches use the old
+    one until then.
 
     \b
     Example:
       archivist index rebuild
+      archivist index rebuild --engine whoosh
     """
 
     from archivist import index as ix
@@ -64,8 +73,10 @@ def rebuild(archive: Any, as_json: bool) -> None:
 
     archive.require(Role.ARCHIVIST, Role.HEAD, action="rebuild the index")
     with progress_callback("Indexing") as on_progress:
-        n = ix.rebuild(archive, progress=on_progress)
+        n = ix.rebuild(archive, progress=on_progress, engine=engine)
+    from archivist.index.engine import configured
+
     if as_json:
-        emit({"indexed": n}, True)
+        emit({"indexed": n, "engine": configured(archive)}, True)
     else:
-        click.echo(f"Indexed {n} documents.")
+        click.echo(f"Indexed {n} documents ({configured(archive)}).")

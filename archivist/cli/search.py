@@ -9,7 +9,7 @@ import click
 from archivist.cli.common import json_option, pass_archive, print_json
 
 JSON_KEYS = ("client", "client_name", "document", "title", "original_name", "section", "date",
-             "score", "snippet")
+             "score", "snippet", "highlights", "matter", "filetype")
 
 
 @click.command("search")
@@ -31,14 +31,27 @@ def search(archive: Any, query: tuple[str, ...], client: str | None, matter: str
            date_to: str | None, limit: int, page: int, sort: str, as_json: bool) -> None:
     """Search filed documents by their words, in either Chinese script or English.
 
-    Words must all match; use "quoted phrases", OR, NOT, and fields such as title:合同 or
-    type:pdf. 違約 and 违约 find each other; 合同/合約/契約 are synonyms (settings.search).
-    You see only archives you may read; every search is audited.
+    \b
+    Query language:
+      合同 違約金            every word must match (AND may be written)
+      "exact phrase"         the words in this order
+      違約金 OR NDA          either of two words or phrases
+      -草稿   NOT 草稿       leave out documents with this word
+      title:合同             in the title only
+      client:C0001  matter:2024-MS-0001  section:contract  type:pdf
+      filed:2024-01..2024-06   filed:2024   filed:2024-03-05   filed:..2023-12
+
+    違約 and 违约 find each other; 合同/合約/契約 are synonyms (archivist.toml [search]).
+    Punctuation such as 《》「」（） is ignored, and a phrase is found across a line break.
+    A document whose title is the query comes first; title matches weigh more. --sort date
+    puts the newest first. You see only archives you may read; every search is audited.
+    --json gives {total, page, limit, hits}; each hit's "highlights" are [start, end)
+    character offsets of the matched words in its "snippet".
 
     \b
     Example:
-      archivist search 違約金 --client C0001
-      archivist search '"保密 義務" OR NDA' --type pdf --sort date --json
+      archivist search 違約金 client:C0001
+      archivist search '"保密 義務" OR NDA' type:pdf filed:2024-01..2024-06 --sort date --json
     """
     import sys
 
@@ -48,10 +61,13 @@ def search(archive: Any, query: tuple[str, ...], client: str | None, matter: str
                           section=section, filetype=filetype, date_from=date_from,
                           date_to=date_to, limit=limit, page=page, sort=sort)
     if as_json:
-        print_json([{k: getattr(h, k) for k in JSON_KEYS} for h in result.hits])
+        print_json({"total": result.total, "page": result.page, "limit": result.limit,
+                    "hits": [{k: getattr(h, k) for k in JSON_KEYS} for h in result.hits]})
         return
     if not result.hits:
-        click.echo("No documents match.", err=True)
+        click.echo("No documents match." if not result.total else
+                   f"{result.total} documents match; page {result.page} is past the last.",
+                   err=True)
         return
     first = (result.page - 1) * result.limit + 1
     click.echo(f"{result.total} documents match; showing {first}-{first + len(result.hits) - 1}",

@@ -8,7 +8,9 @@ so highlight offsets point into the text as filed. Then:
   positions; at index time every character is also indexed alone, at the position of the bigram
   it starts (the last one shares the last bigram's position), so a one-character query finds it;
 - a lone CJK character is one token;
-- other words (Latin, digits) are kept whole.
+- other words (Latin, digits) are kept whole;
+- white space (a wrapped line) and title or quotation brackets (《》「」『』（）, full or half
+  width) between two CJK characters do not separate them: 改\n善 is 改善, 适用《中华 is 适用中华.
 
 A multi-character query therefore becomes a phrase of bigrams: 違約 matches 违约 but not
 違反...約. Whoosh pickles this class into the index: keep its module path and name stable and
@@ -27,12 +29,16 @@ from whoosh.analysis import Token, Tokenizer
 
 from archivist.textnorm import to_simplified
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 _CJK = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
         "\U00020000-\U0002fa1f")
-TOKEN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
+# between two CJK characters these do not separate them (after NFKC: （）［］ are ()[])
+_JOIN = r"\s《》「」『』〈〉【】〔〕()\[\]"
+TOKEN_RE = re.compile(rf"(?P<cjk>[{_CJK}](?:[{_JOIN}]*[{_CJK}])*)|(?P<word>[^\W_{_CJK}]+)")
 CJK_RUN = re.compile(rf"[{_CJK}]+")
+CJK_CHAR = re.compile(rf"[{_CJK}]")
+JOINERS = re.compile(rf"[{_JOIN}]+")
 
 
 @lru_cache(maxsize=65536)
@@ -149,9 +155,19 @@ class CJKBigramTokenizer(Tokenizer):
                 yield t
                 pos += 1
                 continue
-            run = m.group("cjk")
+            raw = m.group("cjk")
+            if len(raw) > 1 and JOINERS.search(raw):
+                at = [m.start() + j for j, c in enumerate(raw) if CJK_CHAR.match(c)]
+                run = "".join(raw[j - m.start()] for j in at)
+            else:
+                at = None
+                run = raw
             base = m.start()
             n = len(run)
+
+            def cspan(a: int, b: int, at: list[int] | None = at, base: int = base
+                      ) -> tuple[int, int]:
+                return span(base + a, base + b) if at is None else span(at[a], at[b - 1] + 1)
             if n == 1:
                 t.text = run
                 t.boost = 1.0
@@ -161,7 +177,7 @@ class CJKBigramTokenizer(Tokenizer):
                 if positions:
                     t.pos = pos
                 if chars:
-                    t.startchar, t.endchar = span(base, base + 1)
+                    t.startchar, t.endchar = cspan(0, 1)
                 yield t
                 pos += 1
                 continue
@@ -176,7 +192,7 @@ class CJKBigramTokenizer(Tokenizer):
                     if positions:
                         t.pos = p
                     if chars:
-                        t.startchar, t.endchar = span(base + i, base + i + 2)
+                        t.startchar, t.endchar = cspan(i, i + 2)
                     yield t
                 if index_mode:
                     t.text = run[i]
@@ -187,9 +203,57 @@ class CJKBigramTokenizer(Tokenizer):
                     if positions:
                         t.pos = p
                     if chars:
-                        t.startchar, t.endchar = span(base + i, base + i + 1)
+                        t.startchar, t.endchar = cspan(i, i + 1)
                     yield t
             pos += n - 1
+
+
+def _runs(norm: str) -> Iterator[tuple[bool, str]]:
+    """(is_cjk, run) of normalised text: CJK runs (joined across white space and brackets) and
+    other words."""
+    for m in TOKEN_RE.finditer(norm):
+        word = m.group("word")
+        if word is not None:
+            yield False, word
+        else:
+            run = m.group("cjk")
+            yield True, JOINERS.sub("", run) if len(run) > 1 else run
+
+
+def analyse(text: str) -> tuple[list[str], list[str]]:
+    """The tokens of `text` for an engine that takes them ready-made: (tokens in position
+    order: bigrams, lone CJK characters and words, the same as the Whoosh tokenizer's positions;
+    every CJK character, for one-character queries)."""
+    norm = normalize(text)[0]
+    tokens: list[str] = []
+    singles: list[str] = []
+    for cjk, run in _runs(norm):
+        if not cjk or len(run) == 1:
+            tokens.append(run)
+            if cjk:
+                singles.append(run)
+            continue
+        tokens.extend([run[i:i + 2] for i in range(len(run) - 1)])
+        singles.extend(run)
+    return tokens, singles
+
+
+def query_tokens(text: str) -> list[str]:
+    """The tokens a query word or phrase must match in this order (a phrase of bigrams and
+    words); a single CJK character stays one token."""
+    tokens: list[str] = []
+    for cjk, run in _runs(normalize(text)[0]):
+        if not cjk or len(run) == 1:
+            tokens.append(run)
+        else:
+            tokens.extend([run[i:i + 2] for i in range(len(run) - 1)])
+    return tokens
+
+
+def title_key(text: str) -> str:
+    """A title or query reduced to its folded letters and characters, to tell an exact title
+    match (《行政复议法》 and 行政複議法 have the same key)."""
+    return "".join(run for _cjk, run in _runs(normalize(text)[0]))
 
 
 def analyzer() -> CJKBigramTokenizer:

@@ -14,7 +14,7 @@ from typing import Any
 from archivist.errors import Conflict
 from archivist.index.analysis import ANALYSIS_VERSION, analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: title_exact (a title equal to the query ranks first)
 ENGINE = "whoosh"
 VERSION_FILE = "archivist-index.json"
 INDEX_NAME = "MAIN"
@@ -41,8 +41,8 @@ def make_schema() -> Any:
         state=ID(stored=True),  # number|checksum|flag|section|matter: tells stale entries
         date=DATETIME(stored=True, sortable=True),
         original_name=STORED(),
-        title=TEXT(analyzer=ana, stored=True, phrase=True, field_boost=2.0,
-                   multitoken_query="phrase"),
+        title=TEXT(analyzer=ana, stored=True, phrase=True, multitoken_query="phrase"),
+        title_exact=ID(),  # analysis.title_key of the title
         name=TEXT(analyzer=ana, phrase=True, multitoken_query="phrase"),
         content=TEXT(analyzer=ana, stored=True, phrase=True, multitoken_query="phrase"),
     )

@@ -1,6 +1,6 @@
-"""Searching the index with access control.
+"""Searching the index with access control, for every engine.
 
-The user's scope (archivist.access) becomes a Whoosh filter, so hits they may not see are never
+The user's scope (archivist.access) becomes an engine filter, so hits they may not see are never
 shown, counted or hinted at. Each search is audited: who, the query, the filters, and which
 client archives appeared on the page shown."""
 
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from archivist import access, audit
 from archivist.errors import InvalidInput
-from archivist.index.snippets import MARK_OFF, MARK_ON, snippet, terms_pattern
-from archivist.models import Scope, SearchHit, SearchResult, Section
+from archivist.index.snippets import MARK_OFF, MARK_ON
+from archivist.models import SearchHit, SearchResult, Section
 
 if TYPE_CHECKING:
     from archivist.context import Context
@@ -22,20 +22,10 @@ if TYPE_CHECKING:
 _SEARCHERS: dict[tuple[str, int], Any] = {}  # one open searcher per index, refreshed when it changes
 SNIPPET_CHARS = 160
 READ_ATTEMPTS = 4
-MAX_QUERY = 1000
 
 
 def plain(marked: str) -> str:
     return marked.replace(MARK_ON, "").replace(MARK_OFF, "")
-
-
-def _scope_filter(scope: Scope) -> Any:
-    from whoosh.query import Or, Term
-
-    terms = ([Term("client_id", str(i)) for i in sorted(scope.client_ids)]
-             + [Term("matter_id", str(i)) for i in sorted(scope.matter_ids)]
-             + [Term("doc_id", str(i)) for i in sorted(scope.document_ids)])
-    return Or(terms)
 
 
 def _day(value: date | str | None, what: str) -> date | None:
@@ -50,35 +40,24 @@ def _day(value: date | str | None, what: str) -> date | None:
     return clock.parse_date(str(value), what)
 
 
-def parse_query(text: str, groups: list[list[str]]) -> Any:
-    from whoosh.qparser import MultifieldParser, OrGroup, plugins  # noqa: F401
+def _later(a: date | None, b: date | None) -> date | None:
+    return max(a, b) if a and b else (a or b)
 
-    from archivist.index.analysis import expand_synonyms
-    from archivist.index.schema import make_schema
 
-    q = (text or "").strip()
-    if not q:
-        raise InvalidInput("the search query is empty", "Give some words to search for.")
-    if len(q) > MAX_QUERY:
-        raise InvalidInput(f"the search query is longer than {MAX_QUERY} characters")
-    q = expand_synonyms(q, groups)
-    parser = MultifieldParser(["title", "content"], make_schema())  # name: on request
-    parser.remove_plugin_class(plugins.WildcardPlugin)
-    parser.remove_plugin_class(plugins.PlusMinusPlugin)
-    try:
-        return parser.parse(q)
-    except Exception as exc:  # the parser is lenient; anything left is the user's syntax
-        raise InvalidInput(f"the search query could not be read ({exc})",
-                           'Use words, "quoted phrases", AND/OR/NOT and field:value.') from None
+def _earlier(a: date | None, b: date | None) -> date | None:
+    return min(a, b) if a and b else (a or b)
 
 
 def search(ctx: Context, query: str, *, client: str | None = None, matter: str | None = None,
            section: str | None = None, filetype: str | None = None,
            date_from: date | str | None = None, date_to: date | str | None = None,
            limit: int = 20, page: int = 1, sort: str = "relevance") -> SearchResult:
-    from whoosh.query import And, DateRange, NullQuery, Term
-
+    """Search with the query language of archivist.index.query; the keyword filters and the
+    query's own (client:, matter:, ...) must both hold."""
     from archivist import registry
+    from archivist.index import engine as engines
+    from archivist.index.query import parse
+
     user = ctx.actor
     if not 1 <= limit <= 1000:
         raise InvalidInput("--limit must be between 1 and 1000")
@@ -86,24 +65,39 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
         raise InvalidInput("--page must be 1 or more")
     if sort not in ("relevance", "date"):
         raise InvalidInput(f"unknown sort {sort!r}", "Use relevance or date.")
+    parsed = parse(query, ctx.settings.search.synonyms)
+    start = _later(_day(date_from, "--from"), parsed.filed_from)
+    end = _earlier(_day(date_to, "--to"), parsed.filed_to)
+    nothing = False
+    for given, inq in ((client, parsed.client), (matter, parsed.matter),
+                       (section, parsed.section), (filetype, parsed.filetype)):
+        if given and inq and given.strip().lower() != inq.strip().lower():
+            nothing = True  # two different values for one filter: nothing has both
+    client, matter = client or parsed.client, matter or parsed.matter
+    section, filetype = section or parsed.section, filetype or parsed.filetype
     if section:
         try:
-            section = Section(section).value
+            section = Section(section.strip().lower()).value
         except ValueError:
             raise InvalidInput(f"unknown section {section!r}",
                                "Use one of: " + ", ".join(s.value for s in Section)) from None
-    start, end = _day(date_from, "--from"), _day(date_to, "--to")
-    parsed = parse_query(query, ctx.settings.search.synonyms)
-
+    eng = engines.for_home(ctx)
+    path = ctx.home.index_dir
+    flt = engines.Filters(section=section, filetype=filetype.strip().lower().lstrip(".")
+                          if filetype else None, nothing=nothing)
+    if start:
+        flt.date_from = datetime.combine(start, time.min)
+    if end:
+        flt.date_to = datetime.combine(end + timedelta(days=1), time.min)
+    if start and end and start > end:
+        flt.nothing = True
     with ctx.ledger.read() as conn:
         scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
-        filters: list[Any] = []
         if client:
             try:
-                c = registry.get(conn, client)
-                filters.append(Term("client_id", str(c.id)))
+                flt.client_id = str(registry.get(conn, client).id)
             except Exception:
-                filters.append(NullQuery)  # an unknown client: no hits, and no hint
+                flt.nothing = True  # an unknown client: no hits, and no hint
         if matter:
             from sqlalchemy import select
 
@@ -111,41 +105,22 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
 
             mid = conn.execute(select(matters.c.id).where(
                 matters.c.number == matter.strip().upper())).scalar()
-            filters.append(Term("matter_id", str(mid)) if mid else NullQuery)
-    if section:
-        filters.append(Term("section", section))
-    if filetype:
-        filters.append(Term("type", filetype.strip().lower().lstrip(".")))
-    if start or end:
-        filters.append(DateRange("date", datetime.combine(start, time.min) if start else None,
-                                 datetime.combine(end + timedelta(days=1), time.min)
-                                 - timedelta(microseconds=1) if end else None))
+            if mid:
+                flt.matter_id = str(mid)
+            else:
+                flt.nothing = True
+        _require_index(ctx, conn, eng, path)
     if not scope.everything:
-        filters.append(_scope_filter(scope) if not scope.nothing else NullQuery)
-
-    hits: list[SearchHit] = []
-    total = 0
-    if not any(f is NullQuery for f in filters):
-        flt = And(filters) if len(filters) > 1 else (filters[0] if filters else None)
-        kwargs: dict[str, Any] = {"filter": flt}
-        if sort == "date":
-            kwargs["sortedby"] = "date"
-            kwargs["reverse"] = True
-        for attempt in range(READ_ATTEMPTS):
-            s = _searcher(ctx.home.index_dir)
-            try:
-                total, hits = _collect(s, parsed, page, limit, kwargs)
-                break
-            except Exception:
-                # Another process merged segments away under this searcher (their files are
-                # read lazily): drop it and read again from a fresh one.
-                _drop_searchers()
-                if attempt == READ_ATTEMPTS - 1:
-                    from archivist.errors import Busy
-
-                    raise Busy("the full-text index kept changing while it was read",
-                               "Run the search again.") from None
-                _sleep(0.05 * (attempt + 1))
+        if scope.nothing:
+            flt.nothing = True
+        flt.scope = ([str(i) for i in sorted(scope.client_ids)],
+                     [str(i) for i in sorted(scope.matter_ids)],
+                     [str(i) for i in sorted(scope.document_ids)])
+    total, hits = 0, []
+    if not flt.nothing and eng.exists(path):
+        total, found = eng.search(path, parsed, flt, sort=sort, offset=(page - 1) * limit,
+                                  limit=limit)
+        hits = _hits(parsed, found)
     clients_shown = sorted({h.client for h in hits})
     with ctx.ledger.write() as conn:
         names = _client_names(conn, clients_shown)
@@ -157,6 +132,70 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
                      date_to=str(end) if end else None, page=page, total=total,
                      clients=clients_shown, documents=[h.document for h in hits])
     return SearchResult(total=total, page=page, limit=limit, hits=hits)
+
+
+def _require_index(ctx: Context, conn: Any, eng: Any, path: Any) -> None:
+    """A missing or unusable index is an error saying how to rebuild it, never an empty answer
+    (a home with no documents yet has no index to need)."""
+    from sqlalchemy import exists, select
+
+    from archivist.index import engine as engines
+    from archivist.ledger.tables.documents import documents
+
+    problem = engines.mismatch(path, eng)
+    if problem:
+        raise engines.unusable(problem)
+    if not eng.exists(path) and conn.execute(select(exists().select_from(documents))).scalar():
+        raise engines.unusable("it is missing")
+
+
+def _hits(parsed: Any, found: list[Any]) -> list[SearchHit]:
+    from archivist.index.snippets import phrases_pattern, snippet, spans
+
+    groups = [[a.text for a in c.atoms if not a.title_only] for c in parsed.clauses
+              if not c.negated]
+    groups = [g for g in groups if g]
+    pattern = phrases_pattern(groups)
+    hits = []
+    for h in found:
+        f = h.stored
+        marked = snippet(f.get("content") or "", pattern, SNIPPET_CHARS, len(groups))
+        text, marks = spans(marked)
+        when = f.get("date")
+        hits.append(SearchHit(
+            client=f["client"], client_name="", document=f["doc"], title=f.get("title") or "",
+            original_name=f.get("original_name") or "", section=f.get("section") or "",
+            date=when.date().isoformat() if isinstance(when, datetime) else "",
+            score=round(h.score, 4), snippet=text, highlighted=marked,
+            highlights=[list(m) for m in marks],
+            matter=f.get("matter") or None, filetype=f.get("type") or None))
+    return hits
+
+
+def read_whoosh(path: Any, parsed: Any, offset: int, limit: int, kwargs: dict[str, Any]
+                ) -> tuple[int, list[Any]]:
+    """Run a Whoosh query on a reused searcher, reading again if segments merged away."""
+    from archivist.index.engine import Hit
+
+    for attempt in range(READ_ATTEMPTS):
+        s = _searcher(path)
+        try:
+            res = _exact_search(s, parsed, offset + limit, kwargs)
+            out = []
+            for hit in res[offset:offset + limit]:
+                out.append(Hit(float(hit.score or 0.0), dict(hit.fields())))
+            return len(res), out
+        except Exception:
+            # Another process merged segments away under this searcher (their files are
+            # read lazily): drop it and read again from a fresh one.
+            _drop_searchers()
+            if attempt == READ_ATTEMPTS - 1:
+                from archivist.errors import Busy
+
+                raise Busy("the full-text index kept changing while it was read",
+                           "Run the search again.") from None
+            _sleep(0.05 * (attempt + 1))
+    return 0, []
 
 
 def _exact_search(s: Any, parsed: Any, limit: int, kwargs: dict[str, Any]) -> Any:
@@ -174,27 +213,6 @@ def _exact_search(s: Any, parsed: Any, limit: int, kwargs: dict[str, Any]) -> An
         inner = getattr(inner, "child", None)
     s.search_with_collector(parsed, c)
     return c.results()
-
-
-def _collect(s: Any, parsed: Any, page: int, limit: int, kwargs: dict[str, Any]
-             ) -> tuple[int, list[SearchHit]]:
-    from whoosh.searching import ResultsPage
-
-    res = ResultsPage(_exact_search(s, parsed, page * limit, kwargs), page, limit)
-    pattern = terms_pattern(text for field, text in parsed.iter_all_terms()
-                            if field in ("content", "title", "name") and isinstance(text, str))
-    hits = []
-    for hit in res:
-        fields = hit.fields()
-        marked = " ".join(snippet(fields.get("content") or "", pattern, SNIPPET_CHARS).split())
-        hits.append(SearchHit(
-            client=fields["client"], client_name="", document=fields["doc"],
-            title=fields.get("title", ""), original_name=fields.get("original_name", ""),
-            section=fields.get("section", ""), date=fields["date"].date().isoformat()
-            if fields.get("date") else "", score=round(float(hit.score or 0.0), 4),
-            snippet=plain(marked), highlighted=marked,
-            matter=fields.get("matter") or None, filetype=fields.get("type") or None))
-    return res.total, hits
 
 
 def _drop_searchers() -> None:

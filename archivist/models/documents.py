@@ -90,7 +90,8 @@ class SearchHit(Model):
     snippet: str
     matter: str | None = None
     filetype: str | None = None
-    highlighted: str | None = None  # snippet with [[ ]] around the matched words
+    highlighted: str | None = None  # snippet with \x02 \x03 around the matched words
+    highlights: list[list[int]] = Field(default_factory=list)  # [start, end) in snippet
 
 
 class SearchResult(Model):
