@@ -14,8 +14,8 @@ BATCH = 200
 
 
 def file_plan(home: str, plan_path: str) -> int:
-    from archivist import filing
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.filing import service as filing
 
     plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
     ctx = open_context(home, "mei")

@@ -133,7 +133,7 @@ def run(sec: Section, work: Path, renders: int, batch: int, home: BenchHome | No
     fn = _render_to_bytes()
     ctx = None
     if fn is not None and home is not None:
-        from archivist.context import open_context
+        from archivist.core.context import open_context
 
         ctx = open_context(home.root, "mei")
         data = sample_data()

@@ -38,9 +38,10 @@ def cli(home: Path, user: str, *args: str, timeout: float = 120) -> subprocess.C
 
 def make_home(base: Path, clients: int = 3) -> tuple[Path, list[str]]:
     """A home with users mei (archivist+head), lin and zhao (lawyers) and a few clients."""
-    from archivist import home as homes
-    from archivist import registry, users
-    from archivist.context import open_context
+    from archivist.clients import registry
+    from archivist.core import home as homes
+    from archivist.core import users
+    from archivist.core.context import open_context
     from archivist.models import ClientInput, Role
 
     root = base / "home"
@@ -78,8 +79,8 @@ def invariants(home: Path, repairable_only: bool = True) -> list[str]:
     filed twice for a client, and whatever check finds can be fixed by --repair."""
     from sqlalchemy import func, select
 
-    from archivist import integrity
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.integrity import checker as integrity
     from archivist.ledger.tables.documents import documents
 
     broken: list[str] = []
@@ -105,8 +106,8 @@ def invariants(home: Path, repairable_only: bool = True) -> list[str]:
 
 
 def repair_and_check(home: Path) -> Any:
-    from archivist import integrity
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.integrity import checker as integrity
 
     ctx = open_context(home, "mei")
     try:
@@ -119,7 +120,7 @@ def repair_and_check(home: Path) -> Any:
 def count_documents(home: Path) -> int:
     from sqlalchemy import func, select
 
-    from archivist.context import open_context
+    from archivist.core.context import open_context
     from archivist.ledger.tables.documents import documents
 
     ctx = open_context(home, "mei")
@@ -287,8 +288,8 @@ def verify_load(home: Path, results: list[dict]) -> list[str]:
     check (after --repair of derived things only if needed: reported separately)."""
     from sqlalchemy import select
 
-    from archivist import integrity
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.integrity import checker as integrity
     from archivist.ledger.tables.core import clients
     from archivist.ledger.tables.documents import documents
     from archivist.ledger.tables.loans import loans
@@ -341,8 +342,8 @@ def backup_under_load(base: Path, workers: int = 3, seconds: float = 8,
                       backups: int = 2) -> dict[str, Any]:
     """Back up (several times, to the same folder) while workers write; the backup restores to
     a clean check and holds every document its snapshot knew."""
-    from archivist import backup
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.integrity import backup
 
     home, clients = make_home(base, 3)
     procs = start_workers(home, workers, seconds, clients, base)
@@ -371,8 +372,9 @@ def backup_under_load(base: Path, workers: int = 3, seconds: float = 8,
 def measure(base: Path, documents: int = 2000, size: int = 20_000) -> dict[str, Any]:
     """Check time per 1,000 documents and backup throughput on `documents` files of `size`
     bytes filed with `file import`."""
-    from archivist import backup, integrity
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.integrity import backup
+    from archivist.integrity import checker as integrity
 
     home, clients = make_home(base, 1)
     src = base / "src"

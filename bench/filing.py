@@ -3,7 +3,7 @@ audit, manifest, index) beside a plain copy + SHA-256 of the same files.
 
 Our figure runs in a child process (`python -m bench.child file ...`) so its own peak memory is
 measured. It uses `archivist file import --map` when that exists (the command a user runs for a
-whole tree), else the library's `archivist.filing.file_paths`."""
+whole tree), else the library's `archivist.filing.service.file_paths`."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def import_supports_map() -> bool:
 
 def library_available() -> bool:
     res = run_measured([sys.executable, "-c",
-                        "import archivist.filing as f; assert hasattr(f, 'file_paths') or "
+                        "import archivist.filing.service as f; assert hasattr(f, 'file_paths') or "
                         "hasattr(f, 'file_bytes')"], timeout=60)
     return res.returncode == 0
 
@@ -97,7 +97,7 @@ def file_corpus(corpus: Corpus, bh: BenchHome, work: Path) -> tuple[float, float
     res = run_measured([sys.executable, "-m", "bench.child", "file", str(bh.root), str(plan)],
                        env=bh.env(), timeout=24 * 3600)
     res.check("bench.child file")
-    return res.seconds, res.maxrss_mb, "archivist.filing library, one process"
+    return res.seconds, res.maxrss_mb, "archivist.filing.service library, one process"
 
 
 def run(sec: Section, work: Path, corpus: Corpus, runs: int) -> BenchHome | None:
@@ -112,7 +112,7 @@ def run(sec: Section, work: Path, corpus: Corpus, runs: int) -> BenchHome | None
     if not (import_supports_map() or library_available()):
         sec.row("copy + SHA-256", n / ref_plain, "docs/s", runs=runs)
         sec.row("copy + SHA-256 + fsync", n / ref_fsync, "docs/s", runs=runs)
-        sec.skip("filing has not landed (no `file import --map`, no archivist.filing)")
+        sec.skip("filing has not landed (no `file import --map`, no archivist.filing.service)")
         return None
     times, rss = [], []
     bh: BenchHome | None = None

@@ -24,8 +24,8 @@ class BenchHome:
 
 
 def create_home(root: Path, lawyers: list[str]) -> BenchHome:
-    from archivist import clock, home, users
-    from archivist.context import open_context
+    from archivist.core import clock, home, users
+    from archivist.core.context import open_context
     from archivist.models import Role
 
     os.environ.setdefault("ARCHIVIST_NOW", BENCH_NOW)
@@ -48,8 +48,9 @@ def create_home(root: Path, lawyers: list[str]) -> BenchHome:
 def add_clients(bh: BenchHome, corpus: Corpus, limit: int | None = None) -> BenchHome:
     """Register the corpus's clients and open their matters (rows inserted the way the test
     fixture `make_matter` does, so the bench does not depend on `matter open`)."""
-    from archivist import audit, clock, numbering, registry, users
-    from archivist.context import open_context
+    from archivist.clients import registry
+    from archivist.core import audit, clock, numbering, users
+    from archivist.core.context import open_context
     from archivist.ledger.tables.matters import matter_lawyers, matters
     from archivist.models import ClientInput, MatterType
 

@@ -1,4 +1,4 @@
-"""The audit replay (`archivist.replay`, run by `archivist check`) on a large ledger.
+"""The audit replay (`archivist.integrity.replay`, run by `archivist check`) on a large ledger.
 
     python -m bench.replay --docs 100000 [--workdir DIR]
 
@@ -22,8 +22,9 @@ from bench.common import run_measured
 
 
 def build(root: Path, n_docs: int) -> None:
-    from archivist import audit, clock, home, numbering, registry
-    from archivist.context import open_context
+    from archivist.clients import registry
+    from archivist.core import audit, clock, home, numbering
+    from archivist.core.context import open_context
     from archivist.ledger.tables.documents import documents
     from archivist.models import ClientInput
 
@@ -55,8 +56,8 @@ def build(root: Path, n_docs: int) -> None:
 
 
 def child(root: str) -> int:
-    from archivist.context import open_context
-    from archivist.replay import replay
+    from archivist.core.context import open_context
+    from archivist.integrity.replay import replay
 
     ctx = open_context(root, "mei")
     try:

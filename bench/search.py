@@ -4,7 +4,7 @@ archivist's own index and search on the filed archive.
 The reference indexes the exact text the generator wrote (no extraction) into a minimal schema
 (content with positions and stored text, client, section, document id) and answers each query
 with a searcher opened per query, top 10 hits and a highlighted snippet for each. Our figures go
-through archivist's interface (`archivist.index`) or the `archivist search` command."""
+through archivist's interface (`archivist.search`) or the `archivist search` command."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ from bench.corpus import Corpus
 # ------------------------------------------------------------------------------ analyzer
 _ANALYZER_NAMES = ("analyzer", "make_analyzer", "build_analyzer", "cjk_analyzer",
                    "archivist_analyzer", "ANALYZER")
-_ANALYZER_MODULES = ("archivist.index.analysis", "archivist.index.analyzer",
-                     "archivist.index.tokenizer", "archivist.index.schema", "archivist.index")
+_ANALYZER_MODULES = ("archivist.search.analysis", "archivist.search.analyzer",
+                     "archivist.search.tokenizer", "archivist.search.schema", "archivist.search")
 
 
 def project_analyzer() -> tuple[Any, str] | None:
@@ -63,7 +63,7 @@ def reference_analyzer(sec: Section) -> Any:
     if found is not None:
         sec.note(f"analyzer: {found[1]} (the project's, shared by the raw-Whoosh reference)")
         return found[0]
-    sec.note("analyzer: the project's analyzer was not found in archivist.index; the raw-Whoosh "
+    sec.note("analyzer: the project's analyzer was not found in archivist.search; the raw-Whoosh "
              "reference uses the bench's own CJK-bigram analyzer")
     return bench_analyzer()
 
@@ -177,9 +177,9 @@ def run_reference(sec: Section, work: Path, corpus: Corpus, runs: int,
 # ------------------------------------------------------------------------------ archivist
 def archivist_search_fn(ctx: Any) -> Any | None:
     """A callable query -> hits through archivist's own search, if it exists."""
-    for mod_name, fn_name in (("archivist.index", "search"), ("archivist.search", "search"),
-                              ("archivist.index.search", "search"),
-                              ("archivist.index.searcher", "search")):
+    for mod_name, fn_name in (("archivist.search", "search"), ("archivist.search", "search"),
+                              ("archivist.search.search", "search"),
+                              ("archivist.search.searcher", "search")):
         try:
             mod = importlib.import_module(mod_name)
         except Exception:  # noqa: BLE001,S112
@@ -213,7 +213,7 @@ def run(sec: Section, work: Path, corpus: Corpus, runs: int, home: Any | None,
             sec.row("raw Whoosh search p95", ref["p95"], "s")
         sec.skip("archivist's filing did not run, so there is no archive to search")
         return
-    from archivist.context import open_context
+    from archivist.core.context import open_context
 
     index_dir = home.root / "index"
     ours_size = dir_size(index_dir)

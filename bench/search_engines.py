@@ -42,7 +42,7 @@ def _raw_schema() -> Any:
 def raw_tantivy(work: Path, corpus: Any, queries: list[str]) -> dict[str, Any]:
     import tantivy
 
-    from archivist.index.analysis import analyse, normalize, query_tokens
+    from archivist.search.analysis import analyse, normalize, query_tokens
 
     prepared = []
     for d in corpus.docs:
@@ -94,8 +94,8 @@ def raw_tantivy(work: Path, corpus: Any, queries: list[str]) -> dict[str, Any]:
 
 
 def ours(bh: Any, queries: list[str], user: str) -> dict[str, Any]:
-    from archivist import index
-    from archivist.context import open_context
+    from archivist import search as index
+    from archivist.core.context import open_context
 
     ctx = open_context(bh.root, user)
     try:

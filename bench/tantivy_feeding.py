@@ -1,5 +1,5 @@
 """How to feed our analysed tokens to Tantivy: space-joined into a field read by Tantivy's
-`whitespace` tokenizer (what archivist.index.tantivy_engine does) or as a PreTokenizedString
+`whitespace` tokenizer (what archivist.search.tantivy_engine does) or as a PreTokenizedString
 with a Token object per token. Same documents, same tokens (computed before the timers).
 
     python -m bench.tantivy_feeding [--docs 2000]
@@ -16,7 +16,7 @@ import time
 def main(argv: list[str] | None = None) -> int:
     import tantivy
 
-    from archivist.index.analysis import analyse
+    from archivist.search.analysis import analyse
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=2000)

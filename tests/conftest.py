@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from archivist import clock, home, users
 from archivist.cli import main
-from archivist.context import Context, open_context
+from archivist.core import clock, home, users
+from archivist.core.context import Context, open_context
 from archivist.models import Role
 
 SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -132,7 +132,7 @@ def corpus() -> Path:
 @pytest.fixture
 def make_client(ctx: Context) -> Any:
     """make_client('陳大文') -> Client (registered by 'mei')."""
-    from archivist import registry
+    from archivist.clients import registry
     from archivist.models import ClientInput
 
     def make(name: str = "陳大文", kind: str = "person", **kw: Any) -> Any:
@@ -147,7 +147,7 @@ def make_matter(ctx: Context) -> Any:
     fixture for features that need a matter, independent of `matter open`)."""
     from datetime import timedelta
 
-    from archivist import audit, numbering
+    from archivist.core import audit, numbering
     from archivist.ledger.tables.matters import matter_lawyers, matters
     from archivist.models import MatterType
 

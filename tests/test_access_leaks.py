@@ -8,13 +8,17 @@ from typing import Any
 
 import pytest
 
-from archivist import clock, consultations, filing, loans, matters
+from archivist.core import clock
+from archivist.filing import service as filing
+from archivist.loans import service as loans
+from archivist.matters import consultations
+from archivist.matters import service as matters
 from archivist.models import ClientInput
 
 
 @pytest.fixture
 def lent(ctx: Any, ctx_as: Any, make_matter: Any) -> dict[str, Any]:
-    from archivist import registry
+    from archivist.clients import registry
 
     clock.set_now("2026-03-02T09:00:00")
     client = registry.add(ctx, ClientInput(name="陳大文", kind="person",
@@ -99,7 +103,7 @@ def _same(invoke: Any, user: str, args_hidden: tuple[str, ...], args_missing: tu
 
 def test_unreadable_and_nonexistent_answer_alike(lent: dict[str, Any], invoke: Any,
                                                  ctx: Any) -> None:
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     s = lent
     c = complaints.file(ctx, s["client"].number, "phone", "律師態度不好").number
@@ -171,7 +175,7 @@ def test_list_filters_tell_no_one_which_clients_exist(lent: dict[str, Any],
 
 
 def test_redaction_reaches_nested_values_and_object_ids() -> None:
-    from archivist import access
+    from archivist.core import access
 
     details = {"changes": {"id_number": {"old": "A1", "new": "A2"}, "phone": None},
                "shown": 3, "query": "陳大文 離婚"}

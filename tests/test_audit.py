@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archivist import audit
+from archivist.core import audit
 from tests.conftest import Invoker
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from archivist import backup, integrity
-from archivist.context import open_context
-from archivist.errors import Conflict, Forbidden, IntegrityError, InvalidInput
-from archivist.store import sha256_file
+from archivist.core.context import open_context
+from archivist.core.errors import Conflict, Forbidden, IntegrityError, InvalidInput
+from archivist.core.store import sha256_file
+from archivist.integrity import backup
+from archivist.integrity import checker as integrity
 from tests.test_check_helpers import put_document
 
 
@@ -92,7 +93,7 @@ def test_backup_refuses_a_folder_inside_the_home_or_foreign(ctx, filed, tmp_path
 
 
 def test_backup_of_another_home_is_refused(ctx, filed, tmp_path):
-    from archivist import home
+    from archivist.core import home
 
     dest = tmp_path / "bk"
     backup.backup(ctx, dest)
@@ -205,7 +206,7 @@ def test_restored_home_backup_is_independent(ctx, filed, tmp_path):
     rctx = open_context(new, "mei")
     try:
         assert integrity.check(rctx).ok
-        from archivist import audit
+        from archivist.core import audit
 
         with rctx.ledger.read() as conn:
             assert audit.query(conn, action="home.restore")
@@ -227,7 +228,7 @@ def test_backup_with_a_missing_document_restores_the_rest(ctx, filed, tmp_path, 
 
 
 def test_failed_backup_leaves_no_snapshot_behind(ctx, filed, tmp_path, monkeypatch):
-    from archivist.errors import StorageError
+    from archivist.core.errors import StorageError
 
     dest = tmp_path / "bk"
     backup.backup(ctx, dest)

@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from archivist import backup, integrity
-from archivist.errors import IntegrityError, StorageError
-from archivist.store import sha256_file
+from archivist.core.errors import IntegrityError, StorageError
+from archivist.core.store import sha256_file
+from archivist.integrity import backup
+from archivist.integrity import checker as integrity
 from tests.test_check_helpers import put_document
 
 
@@ -191,7 +192,7 @@ def _kill_loop(ctx: Any, make_client: Any, tmp_path: Path, kills: int) -> dict[s
         assert done.returncode == 0, done.stderr.decode()
     assert not (dest / ".backup-unfinished").exists()
     assert not (tmp_path / "new" / ".restore-unfinished").exists()
-    report = integrity.check(__import__("archivist.context").context.open_context(
+    report = integrity.check(__import__("archivist.core.context").core.context.open_context(
         tmp_path / "new", "mei"))
     assert report.ok, report.problems
     return stats
@@ -212,7 +213,7 @@ def test_killed_backups_and_restores_resume_long(ctx: Any, make_client: Any,
 
 def test_unfinished_backup_of_another_home_is_not_mixed_in(ctx: Any, filed: Any,
                                                            tmp_path: Path) -> None:
-    from archivist.errors import Conflict
+    from archivist.core.errors import Conflict
 
     dest = tmp_path / "bk"
     dest.mkdir()

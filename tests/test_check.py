@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from archivist import integrity
-from archivist.errors import Forbidden
+from archivist.core.errors import Forbidden
+from archivist.integrity import checker as integrity
 from tests.test_check_helpers import put_document
 
 
@@ -207,7 +207,7 @@ def test_check_needs_a_role(ctx, filed, ctx_as, invoke):
 
 
 def test_check_is_recorded_in_the_audit_trail(ctx, filed):
-    from archivist import audit
+    from archivist.core import audit
 
     integrity.check(ctx)
     with ctx.ledger.read() as conn:
@@ -255,7 +255,7 @@ def test_a_numbered_looking_file_of_another_client_stays_an_orphan(ctx, filed, m
 
 
 def test_index_entry_removed_is_missing_and_repair_reindexes(ctx, filed, invoke):
-    from archivist import index
+    from archivist import search as index
 
     _client, docs = filed
     index.delete_documents(ctx, [docs[1].number])
@@ -269,7 +269,7 @@ def test_index_entry_removed_is_missing_and_repair_reindexes(ctx, filed, invoke)
 
 
 def test_index_extra_entry_is_reported_and_removed(ctx, filed):
-    from archivist import index
+    from archivist import search as index
 
     _client, docs = filed
     ghost = docs[0].doc.model_copy(update={"number": "Z9999-0001"})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from archivist import integrity
-from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.integrity import checker as integrity
 
-pytest.importorskip("archivist.filing")
+pytest.importorskip("archivist.filing.service")
 
 
 @pytest.fixture
@@ -75,8 +75,8 @@ def test_adopt_needs_archivist(ctx_as, ctx, client):
 
 
 def test_adopt_keeps_the_orphan_when_filing_fails(ctx, client, monkeypatch):
-    from archivist.errors import StorageError
-    from archivist.store import Store
+    from archivist.core.errors import StorageError
+    from archivist.core.store import Store
 
     orphan = ctx.store.resolve(client.folder) / "keep.txt"
     orphan.write_text("keep me")

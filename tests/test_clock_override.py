@@ -29,7 +29,9 @@ def test_archivist_now_is_ignored_with_a_warning_unless_the_home_allows_it(
 
 def test_an_overdue_borrower_cannot_turn_the_clock_back(invoke: Any, ctx: Any, ctx_as: Any,
                                                        make_client: Any) -> None:
-    from archivist import clock, filing, loans
+    from archivist.core import clock
+    from archivist.filing import service as filing
+    from archivist.loans import service as loans
 
     client = make_client()
     doc = filing.file_bytes(ctx, client.number, "basic", "身份證明".encode(), "id.txt",

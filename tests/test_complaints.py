@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, complaints
-from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.complaints import service as complaints
+from archivist.core import audit, clock
+from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archivist.models import SECTION_FOLDERS, Section
 
 
@@ -231,7 +232,7 @@ def test_every_command_has_help_with_an_example(invoke: Any) -> None:
 
 
 def test_records_are_derived_from_the_ledger(ctx: Any, client: Any) -> None:
-    from archivist import records
+    from archivist.clients import records
 
     c = complaints.file(ctx, client.number, "phone", "一")
     with ctx.ledger.read() as conn:

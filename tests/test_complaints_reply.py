@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from archivist import clock, complaints
+from archivist.complaints import service as complaints
+from archivist.core import clock
 
 
 def _text(path: Path) -> str:

@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, conflicts, consultations, matter_views, matters
-from archivist.errors import Conflict, Forbidden, InvalidInput
+from archivist.core import audit, clock
+from archivist.core.errors import Conflict, Forbidden, InvalidInput
+from archivist.matters import conflicts, consultations
+from archivist.matters import service as matters
+from archivist.matters import views as matter_views
 
 
 @pytest.mark.parametrize("spelling", ["陈大文", "陳　大文", "陈　大文", " 陳 大 文 ", "陳大文"])

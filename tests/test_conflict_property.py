@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivist import conflicts, textnorm
+from archivist.core import textnorm
+from archivist.matters import conflicts
 
 CHARS = "陳大文華國張劉萬體龍鳳實業貿易有限公司李四AaBbZz"
 

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, consultations, matters
-from archivist.errors import Conflict, NotFound
+from archivist.core import audit, clock
+from archivist.core.errors import Conflict, NotFound
+from archivist.matters import consultations
+from archivist.matters import service as matters
 from archivist.models import SECTION_FOLDERS, Section
 
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from docx import Document
 
-from archivist import matters
+from archivist.core.errors import Conflict, Forbidden, TemplateError
 from archivist.documents import generate as gen
 from archivist.documents import pdf as pdfmod
-from archivist.errors import Conflict, Forbidden, TemplateError
+from archivist.matters import service as matters
 from tests.test_templates import NASTY, text_of
 
 TERMS = ["scope=代理一審訴訟，包括起草訴狀、出庭", "stages=一審,二審", "authority=general",
@@ -62,7 +62,7 @@ def test_generate_fills_ledger_values_and_files_into_the_contract_section(
 
 
 def test_generated_text_is_searchable(ctx: Any, matter: str) -> None:
-    from archivist import index
+    from archivist import search as index
 
     doc = gen.generate(ctx, matter, sets=TERMS)
     hits = index.search(ctx, "法律服務合同").hits
@@ -190,7 +190,7 @@ def test_contract_batch_reports_bad_rows_by_line_and_goes_on(invoke: Any, ctx: A
     assert len(documents_of(ctx, other)) == 1
     ok = [row for row in result["rows"] if row["ok"]]
     assert "一審、二審" in text_of(Path(ok[0]["path"]).read_bytes())
-    from archivist import index  # the batch indexes once at the end: both are searchable
+    from archivist import search as index  # the batch indexes once at the end: both are searchable
 
     found = {h.document for h in index.search(ctx, "法律服務合同", limit=50).hits}
     assert {row["document"] for row in ok} <= found

@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import archivist.documents as documents
+from archivist.core.errors import InvalidInput, TemplateError
 from archivist.documents import fieldspec, pdf
 from archivist.documents.numerals import capital_amount
 from archivist.documents.schemas import ServiceContract
-from archivist.errors import InvalidInput, TemplateError
 from tests.test_templates import full_data, text_of
 
 
@@ -107,7 +107,7 @@ def test_render_to_bytes_fills_the_firm_and_validates(ctx: Any) -> None:
 
 
 def test_render_to_bytes_defaults_the_date_to_today(ctx: Any) -> None:
-    from archivist import clock
+    from archivist.core import clock
 
     clock.set_now("2026-08-08T10:00:00")
     data = full_data("complaint-reply")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from archivist.extract import Limits, detect_type, extract_bytes, extract_file
-from archivist.extract.text import decode
+from archivist.filing.extract import Limits, detect_type, extract_bytes, extract_file
+from archivist.filing.extract.text import decode
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from archivist import filing, integrity
-from archivist.errors import StorageError
+from archivist.core.errors import StorageError
+from archivist.filing import service as filing
+from archivist.integrity import checker as integrity
 from archivist.ledger.tables.documents import documents
 
 
@@ -37,7 +38,7 @@ def client(make_client):
                                          (errno.EACCES, "not writable"),
                                          (errno.EIO, "could not write")])
 def test_os_error_while_writing_leaves_nothing(ctx, client, monkeypatch, code, words):
-    import archivist.store as store_mod
+    import archivist.core.store as store_mod
 
     real_fsync = os.fsync
 
@@ -56,7 +57,7 @@ def test_os_error_while_writing_leaves_nothing(ctx, client, monkeypatch, code, w
 
 
 def test_failure_when_linking_into_place(ctx, client, monkeypatch):
-    import archivist.store as store_mod
+    import archivist.core.store as store_mod
 
     def no_link(src, dst, *a, **k):
         raise OSError(errno.EROFS, "Read-only file system")
@@ -68,7 +69,7 @@ def test_failure_when_linking_into_place(ctx, client, monkeypatch):
 
 
 def test_failure_of_the_ledger_commit_removes_the_file(ctx, client, monkeypatch):
-    from archivist import audit
+    from archivist.core import audit
 
     def broken(*a, **k):
         raise StorageError("the disk holding the ledger is full", "Free space and retry.")
@@ -83,7 +84,7 @@ def test_failure_of_the_ledger_commit_removes_the_file(ctx, client, monkeypatch)
 
 def test_cli_reports_a_full_disk_in_one_line(ctx, client, invoke, tmp_path, monkeypatch):
     pytest.importorskip("archivist.cli.file")
-    import archivist.store as store_mod
+    import archivist.core.store as store_mod
 
     src = tmp_path / "證據.txt"
     src.write_text("內容", encoding="utf-8")
@@ -121,8 +122,9 @@ def small_fs(tmp_path):
 
 
 def test_real_full_disk_and_read_only_store(small_fs):
-    from archivist import home, registry
-    from archivist.context import open_context
+    from archivist.clients import registry
+    from archivist.core import home
+    from archivist.core.context import open_context
     from archivist.models import ClientInput
 
     root = small_fs / "home"

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, filing
-from archivist.errors import Forbidden, InvalidInput, NotFound
+from archivist.core import audit
+from archivist.core.errors import Forbidden, InvalidInput, NotFound
+from archivist.filing import service as filing
 from tests.test_extract import make_docx, p, pdf_with_text
 
 
@@ -54,7 +55,7 @@ def test_never_overwrites_an_existing_file(ctx: Any, make_client: Any) -> None:
 
 def test_index_failure_does_not_lose_the_document(ctx: Any, make_client: Any,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from archivist import index
+    from archivist import search as index
 
     client = make_client()
 
@@ -228,7 +229,8 @@ def test_import_dry_run_then_idempotent(invoke: Any, tmp_path: Path, make_client
 
 def test_import_resumes_after_interruption(ctx: Any, make_client: Any, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from archivist import filing_import, index
+    from archivist import search as index
+    from archivist.filing import importer as filing_import
 
     client = make_client()
     root = _tree(tmp_path)
@@ -293,7 +295,7 @@ def test_manifest_lists_filed_documents(ctx: Any, make_client: Any) -> None:
 def _killer(path: str, name: str, limits: Any, password: Any) -> Any:
     import os
 
-    from archivist.extract import extract_file
+    from archivist.filing.extract import extract_file
 
     if "die" in name:
         os._exit(1)  # a worker dying (out of memory, a crash in a C library)
@@ -302,8 +304,8 @@ def _killer(path: str, name: str, limits: Any, password: Any) -> Any:
 
 def test_import_survives_a_dying_worker(ctx: Any, make_client: Any, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from archivist import filing_import
-    from archivist.extract import parallel
+    from archivist.filing import importer as filing_import
+    from archivist.filing.extract import parallel
 
     if parallel.workers() < 2:
         pytest.skip("needs two cores for a process pool")
@@ -325,7 +327,7 @@ def test_import_streams_its_report_and_skips_copies_filed_moments_before(
     """Files are checked, filed and reported one at a time: copies of one file next to each other
     (extracted ahead together) are filed once, and a report without the filed items keeps
     only what needs a look, with the counts of everything."""
-    from archivist import filing_import
+    from archivist.filing import importer as filing_import
 
     client = make_client()
     root = tmp_path / "adjacent"

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from archivist import filing, filing_import
-from archivist.errors import AlreadyFiled
+from archivist.core.errors import AlreadyFiled
+from archivist.filing import importer as filing_import
+from archivist.filing import service as filing
 from archivist.ledger.tables.documents import documents
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from archivist import home
-from archivist.context import open_context
-from archivist.errors import Conflict, HomeNotFound, LedgerVersionError
+from archivist.core import home
+from archivist.core.context import open_context
+from archivist.core.errors import Conflict, HomeNotFound, LedgerVersionError
 from archivist.ledger import Ledger, migrations
 from tests.conftest import Invoker
 

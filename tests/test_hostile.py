@@ -76,8 +76,10 @@ TEMPLATES = [
 def world(tmp_path_factory):
     """One home for all examples (fast), a sandbox as the working folder, and a snapshot of
     everything outside the home to compare against."""
-    from archivist import filing, home, registry, users
-    from archivist.context import open_context
+    from archivist.clients import registry
+    from archivist.core import home, users
+    from archivist.core.context import open_context
+    from archivist.filing import service as filing
     from archivist.models import ClientInput, Role
 
     base = tmp_path_factory.mktemp("hostile")

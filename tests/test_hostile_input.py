@@ -23,12 +23,12 @@ from typing import Any
 import pytest
 from docx import Document
 
-from archivist import filing
+from archivist.core.errors import StorageError, TemplateError
 from archivist.documents import sandbox
 from archivist.documents.render import render_docx
-from archivist.errors import StorageError, TemplateError
-from archivist.extract import Limits
-from archivist.extract.docx import extract_docx
+from archivist.filing import service as filing
+from archivist.filing.extract import Limits
+from archivist.filing.extract.docx import extract_docx
 from tests.test_extract import W_NS, p
 
 
@@ -78,8 +78,8 @@ def test_a_docx_stops_reading_at_the_text_limit(tmp_path: Path) -> None:
 _PEAK = """
 import resource, sys
 from pathlib import Path
-from archivist.extract import Limits
-from archivist.extract.docx import extract_docx
+from archivist.filing.extract import Limits
+from archivist.filing.extract.docx import extract_docx
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 r = extract_docx(Path(sys.argv[1]), Limits())
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -235,7 +235,7 @@ def test_random_cjk_text_is_indexed_up_to_the_term_limit(invoke: Any, home_dir: 
 
 
 def test_the_byte_limit_keeps_whole_characters() -> None:
-    from archivist.extract.budget import index_cut
+    from archivist.filing.extract.budget import index_cut
 
     text, why = index_cut("合同" * 1_000_000, 2**20, 10**7)
     assert why == "only the first 1 MB of its text are indexed"
@@ -274,7 +274,7 @@ def test_init_refuses_a_folder_with_strangers_unless_force(tmp_path: Path) -> No
 
 
 def test_init_accepts_the_repository_layout(tmp_path: Path) -> None:
-    from archivist import home
+    from archivist.core import home
 
     repo = tmp_path / "checkout"
     for rel in ("archivist/__init__.py", "archive_store/README.md", "index/README.md",
@@ -291,7 +291,7 @@ def test_settings_and_templates_are_not_world_readable(invoke: Any, home_dir: Pa
                                                        tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:
-        from archivist import home
+        from archivist.core import home
 
         made = home.create(tmp_path / "h2", "F", "mei", "M")
         assert (made.config_path.stat().st_mode & 0o777) == 0o600

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archivist import filing, index
-from archivist.errors import Conflict
-from archivist.index.analysis import JOINERS, CJKBigramTokenizer, expand_synonyms, normalize
-from archivist.index.schema import VERSION_FILE
+from archivist import search as index
+from archivist.core.errors import Conflict
+from archivist.filing import service as filing
+from archivist.search.analysis import JOINERS, CJKBigramTokenizer, expand_synonyms, normalize
+from archivist.search.schema import VERSION_FILE
 from tests.conftest import use_engine
 
 TOK = CJKBigramTokenizer()
@@ -95,7 +96,7 @@ def test_version_mismatch_says_rebuild(ctx: Any, make_client: Any) -> None:
 
 
 def test_writer_cancels_and_reraises(ctx: Any, make_client: Any) -> None:
-    from archivist.index.writer import writer
+    from archivist.search.writer import writer
 
     client = make_client()
     doc = filing.file_bytes(ctx, client.number, "case", "甲".encode(), "a.txt")
@@ -153,7 +154,7 @@ def test_status_compares_numbers_that_extend_one_another(ctx: Any, make_client: 
 
 def test_rebuild_is_chunked_with_progress(ctx: Any, make_client: Any,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivist.index as ix
+    import archivist.search as ix
 
     client = make_client()
     for i in range(7):
@@ -181,8 +182,8 @@ def test_cli_index_status_and_rebuild(invoke: Any, ctx: Any, make_client: Any) -
 
 WORKER = """
 import sys
-from archivist.context import open_context
-from archivist import filing
+from archivist.core.context import open_context
+from archivist.filing import service as filing
 ctx = open_context(sys.argv[1], "mei")
 for i in range(int(sys.argv[3])):
     text = f"process {sys.argv[2]} document {i} 違約金條款 token{sys.argv[2]}x{i}"
@@ -213,7 +214,7 @@ def test_concurrent_filing_from_several_processes(ctx: Any, make_client: Any,
 def test_single_document_terms_survive_segment_merges(ctx: Any, make_client: Any) -> None:
     """Terms of one document are kept inline in the term table; merging segments (every few
     single-document commits) must carry them, with and without stored values."""
-    from archivist.index.writer import MAX_SEGMENTS
+    from archivist.search.writer import MAX_SEGMENTS
 
     client = make_client()
     words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
@@ -235,7 +236,7 @@ def _segment_files(index_dir: Path) -> set[str]:
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small batches already take the multi-core path (a worker process writes a segment)."""
-    import archivist.index.writer as iw
+    import archivist.search.writer as iw
 
     monkeypatch.setattr(iw, "PARALLEL_MIN", 4)
     monkeypatch.setattr(iw, "_workers", lambda: 2)
@@ -261,7 +262,7 @@ def test_batches_indexed_on_two_cores_find_everything_and_replace(
 
 def test_a_failing_index_worker_costs_nothing(ctx: Any, make_client: Any, parallel: None,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivist.index.writer as iw
+    import archivist.search.writer as iw
 
     def broken(index_dir: str, docs: list[dict[str, Any]]) -> Any:
         os._exit(9)  # as if the worker were killed
@@ -277,7 +278,7 @@ def test_a_failing_index_worker_costs_nothing(ctx: Any, make_client: Any, parall
 
 def test_worker_segments_of_a_cancelled_batch_are_never_seen(
         ctx: Any, make_client: Any, parallel: None) -> None:
-    from archivist.index.writer import add_many, writer
+    from archivist.search.writer import add_many, writer
 
     client = make_client()
     doc = filing.file_bytes(ctx, client.number, "case", "甲".encode(), "a.txt")
@@ -310,8 +311,8 @@ def test_a_long_lived_process_sees_replaced_and_merged_documents(ctx: Any,
 
 def test_merged_segments_keep_postings_positions_and_deletions(
         ctx: Any, make_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivist.index.writer as iw
-    from archivist.index.schema import open_index
+    import archivist.search.writer as iw
+    from archivist.search.schema import open_index
 
     monkeypatch.setattr(iw, "MAX_SEGMENTS", 100)  # one segment per filing, no merges yet
     client = make_client()
@@ -347,7 +348,7 @@ def test_temporary_folders_of_a_killed_writer_are_cleared(ctx: Any, make_client:
 
 def test_merge_plan_rewrites_each_size_class_and_caps_segment_size(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivist.index.writer as iw
+    import archivist.search.writer as iw
 
     class Seg:
         def __init__(self, n: int, i: int) -> None:

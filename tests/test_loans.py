@@ -6,15 +6,18 @@ from typing import Any
 
 import pytest
 
-from archivist import access, clock, loans, registry, users
-from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.clients import registry
+from archivist.core import access, clock, users
+from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archivist.ledger.tables.documents import documents
+from archivist.loans import service as loans
 
 
 def add_document(ctx: Any, client: Any, matter_number: str | None = None,
                  title: str = "起訴狀") -> tuple[str, int]:
     """Insert a filed document row directly (independent of `file add`)."""
-    from archivist import matters, numbering
+    from archivist.core import numbering
+    from archivist.matters import service as matters
 
     with ctx.ledger.write() as conn:
         matter_id = matters.get(conn, matter_number).id if matter_number else None
@@ -261,6 +264,6 @@ def test_every_step_audited_and_history_in_client_folder(setup: dict[str, Any]) 
     assert [(x["number"], x["state"], x["returned"]) for x in shown["loans"]] == [
         (number, "returned", "2026-03-02")]
     with s["mei"].ledger.read() as conn:
-        from archivist import records
+        from archivist.clients import records
 
         assert records.expected(conn, s["client"])[loans.HISTORY_FILE] == text

@@ -1,5 +1,5 @@
 """A loan opens the lent scope to its borrower at checkout and closes it at return or when
-overdue: through `file export` and `file show` (archivist.filing)."""
+overdue: through `file export` and `file show` (archivist.filing.service)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from archivist import clock, filing, loans
-from archivist.errors import NotFound
+from archivist.core import clock
+from archivist.core.errors import NotFound
+from archivist.filing import service as filing
+from archivist.loans import service as loans
 
 
 @pytest.fixture
@@ -60,7 +62,7 @@ def test_overdue_loan_ends_file_access(lent: dict[str, Any], tmp_path: Path) -> 
 
 def test_search_hits_begin_at_checkout_and_end_at_return(lent: dict[str, Any],
                                                          invoke: Any) -> None:
-    """Through `archivist search` (the index filters by archivist.access)."""
+    """Through `archivist search` (the index filters by archivist.core.access)."""
     s = lent
 
     def hits(who: str = "lin") -> list[str]:
@@ -83,7 +85,7 @@ def test_search_hits_begin_at_checkout_and_end_at_return(lent: dict[str, Any],
 
 def test_client_list_shows_the_owner_of_a_lent_matter_only_while_out(
         lent: dict[str, Any]) -> None:
-    from archivist import registry
+    from archivist.clients import registry
 
     s = lent
     assert registry.list_clients(s["lin"]) == []

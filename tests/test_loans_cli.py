@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from archivist import clock
+from archivist.core import clock
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def _docx_text(path: Path) -> str:
 
 def test_loan_form_fills_the_template(invoke: Any, ctx: Any, client_no: str,
                                       tmp_path: Path) -> None:
-    from archivist import registry
+    from archivist.clients import registry
     from tests.test_loans import add_document
 
     with ctx.ledger.read() as conn:

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivist import access, clock, loans, users
-from archivist.context import open_context
-from archivist.errors import Conflict
+from archivist.core import access, clock, users
+from archivist.core.context import open_context
+from archivist.core.errors import Conflict
+from archivist.loans import service as loans
 
 STEPS = ["approve", "reject", "checkout", "return", "renew", "cancel"]
 
@@ -76,7 +77,7 @@ def test_overdue_keeps_access_when_configured(home_dir: Path, ctx: Any, ctx_as: 
     lenient = open_context(home_dir, "lin")
     try:
         assert lenient.settings.deadlines.overdue_loan_ends_access is False
-        from archivist import registry
+        from archivist.clients import registry
 
         assert [c.number for c in registry.list_clients(lenient)] == [client.number]
         with lenient.ledger.read() as conn:

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, matters, users
-from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core import audit, clock, users
+from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.matters import service as matters
 from archivist.models import SECTION_FOLDERS, Section
 
 
@@ -272,7 +273,7 @@ def test_add_event_is_reusable_by_other_features(ctx: Any, make_client: Any) -> 
         m = matters.get(conn, number)
         event = matters.add_event(conn, m, "lin", "deliverable", "交付判決書", True)
     assert event.actor == "lin" and event.matter_number == number
-    from archivist import matter_views
+    from archivist.matters import views as matter_views
 
     kinds = [e.kind for e in matter_views.show(ctx, number).events]
     assert kinds == ["accepted", "deliverable"]

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from archivist import matter_views
+from archivist.matters import views as matter_views
 from tests.conftest import allow_clock_override
 
 PROCESSES = 6

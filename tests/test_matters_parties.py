@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archivist import matters
+from archivist.matters import service as matters
 
 
 def test_adding_parties_checks_and_keeps_the_check(ctx: Any, make_client: Any,

@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
-from archivist import clock, complaints, filing, loans
+from archivist.complaints import service as complaints
+from archivist.core import clock
+from archivist.filing import service as filing
+from archivist.loans import service as loans
 
 
 def _digest(path: Path) -> str:

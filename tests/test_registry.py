@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivist import registry
-from archivist.errors import Conflict, InvalidInput, StorageError
+from archivist.clients import registry
+from archivist.core.errors import Conflict, InvalidInput, StorageError
+from archivist.core.numbering import class_letter
 from archivist.models import SECTION_FOLDERS, ClientInput
-from archivist.numbering import class_letter
 from tests.conftest import Invoker
 
 

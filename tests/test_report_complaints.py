@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from archivist import clock, complaints
-from archivist.errors import Forbidden, InvalidInput
+from archivist.complaints import service as complaints
+from archivist.core import clock
+from archivist.core.errors import Forbidden, InvalidInput
 from archivist.reports import charts
 from archivist.reports import complaints as rc
 
@@ -145,7 +146,7 @@ def test_cli_json_and_docx(invoke: Any, known_set: list[str], tmp_path: Path) ->
 
 
 def test_report_is_for_management_and_audited(ctx: Any, ctx_as: Any) -> None:
-    from archivist import audit
+    from archivist.core import audit
 
     with pytest.raises(Forbidden):
         rc.report(ctx_as("wu"), "2026-01-01", "2026-12-31")
@@ -166,7 +167,7 @@ def test_durations_median_and_worst() -> None:
 def test_chart_labels_fall_back_to_ascii_without_a_cjk_font(
         monkeypatch: pytest.MonkeyPatch, ctx: Any, known_set: list[str],
         tmp_path: Path) -> None:
-    from archivist.complaints import LABELS_ZH
+    from archivist.complaints.service import LABELS_ZH
 
     monkeypatch.setattr(charts, "cjk_font", lambda: None)
     assert charts.label("delay", LABELS_ZH) == "delay"

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from archivist import access, audit, clock, matters, users
-from archivist.duties import consent, decline, deliverables, evaluations, payments, reassign
-from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core import access, audit, clock, users
+from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archivist.ledger.tables.core import counters
 from archivist.ledger.tables.documents import documents
+from archivist.matters import service as matters
+from archivist.matters.duties import consent, decline, deliverables, evaluations, payments, reassign
 
 
 def file_doc(ctx: Any, client: Any, number: str, title: str = "書面同意書") -> str:
@@ -246,7 +247,7 @@ def test_consent_refusals(ctx: Any, ctx_as: Any, make_client: Any, tmp_path: Pat
 def test_folder_registers_do_not_depend_on_the_date(ctx: Any, setup: Any) -> None:
     """`archivist check` compares derived files with the ledger: they must not change with
     the clock alone (no 'overdue' in them)."""
-    from archivist import records, registry
+    from archivist.clients import records, registry
 
     number, client = setup["matter"], setup["client"]
     deliverables.add(ctx, number, "起訴狀", "2026-03-05")

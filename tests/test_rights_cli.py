@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from archivist import clock, registry
+from archivist.clients import registry
+from archivist.core import clock
 from archivist.ledger.tables.core import audit_events, counters
 from tests.test_rights import file_doc
 

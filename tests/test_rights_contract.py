@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from archivist import clock
-from archivist.duties import payments
-from archivist.errors import InvalidInput
+from archivist.core import clock
+from archivist.core.errors import InvalidInput
+from archivist.matters.duties import payments
 
 BASE = ["scope=代理一審訴訟", "stages=一審,二審", "authority=general", "payment_method=銀行轉賬",
         "dispute_venue=上海市浦東新區人民法院", "sign_date=2026-03-01"]

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, matters, users
-from archivist.duties import client_report, deliverables, payments
-from archivist.errors import Conflict, InvalidInput, NotFound
+from archivist.core import audit, clock, users
+from archivist.core.errors import Conflict, InvalidInput, NotFound
 from archivist.ledger.tables.base import metadata
+from archivist.matters import service as matters
+from archivist.matters.duties import client_report, deliverables, payments
 
 
 def docx_text(path: Path) -> str:

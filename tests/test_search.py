@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, filing, index
-from archivist.errors import InvalidInput
+from archivist import search as index
+from archivist.core import audit, clock
+from archivist.core.errors import InvalidInput
+from archivist.filing import service as filing
 
 CORPUS = {
     "trad": "本合約第五條規定違約責任：乙方逾期交貨者，應支付違約金新台幣十萬元。",
@@ -173,7 +175,7 @@ def test_lawyer_sees_archive_on_active_loan(ctx: Any, ctx_as: Any, make_client: 
                                                             or col.name.endswith("_by")
                                                             else "x")
     with ctx.ledger.write() as conn:
-        from archivist import users
+        from archivist.core import users
 
         values["borrower_id"] = users.get(conn, "lin").id
         conn.execute(loans.insert().values(**{k: v for k, v in values.items() if k in cols}))

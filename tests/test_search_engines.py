@@ -17,9 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archivist import filing, index
-from archivist.context import open_context
-from archivist.errors import Conflict, InvalidInput
+from archivist import search as index
+from archivist.core.context import open_context
+from archivist.core.errors import Conflict, InvalidInput
+from archivist.filing import service as filing
 from tests.conftest import use_engine
 
 ENGINES = ["tantivy", "whoosh"]
@@ -203,7 +204,7 @@ def test_missing_or_damaged_index_says_how_to_rebuild(engine: str, invoke: Any, 
 def test_check_counts_every_missing_document(engine: str, invoke: Any, ctx: Any,
                                              make_client: Any,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivist.integrity as integrity
+    import archivist.integrity.checker as integrity
 
     monkeypatch.setattr(integrity, "INDEX_LINES", 2)
     client = make_client()
@@ -256,8 +257,8 @@ def test_engine_mismatch_is_a_rebuild_error(engine: str, docs: dict[str, str], c
 
 WORKER = """
 import sys
-from archivist import filing
-from archivist.context import open_context
+from archivist.filing import service as filing
+from archivist.core.context import open_context
 home, n, count, client = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 ctx = open_context(home, "mei")
 for i in range(count):
@@ -287,7 +288,7 @@ def test_two_processes_filing_at_once_lose_nothing(engine: str, ctx: Any, make_c
 
 @pytest.mark.parametrize("at", [1995, 1999, 2001, 9990, 33_990, 130_000])
 def test_snippet_finds_a_phrase_across_a_fold_chunk_boundary(at: int) -> None:
-    from archivist.index.snippets import phrases_pattern, snippet, spans
+    from archivist.search.snippets import phrases_pattern, snippet, spans
 
     text = "甲" * at + "違約\n金" + "乙" * 500
     marked = snippet(text, phrases_pattern([["违约金"]]), 160)
@@ -299,7 +300,7 @@ def test_snippet_finds_a_phrase_across_a_fold_chunk_boundary(at: int) -> None:
 @given(st.text(alphabet=st.sampled_from(list('違約金 "-:ORNDTAclientfd.2024《》()（）\n')),
                max_size=30))
 def test_any_query_string_parses_or_is_a_one_line_refusal(text: str) -> None:
-    from archivist.index.query import parse
+    from archivist.search.query import parse
 
     try:
         q = parse(text, [["合同", "合約"]])

@@ -16,8 +16,10 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, integrity, loans
-from archivist.context import open_context
+from archivist.core import audit
+from archivist.core.context import open_context
+from archivist.integrity import checker as integrity
+from archivist.loans import service as loans
 from tests.test_check_helpers import put_document
 
 Edit = Callable[[sqlite3.Connection, dict[str, Any]], None]

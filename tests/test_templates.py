@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from docx import Document
 
+from archivist.core.errors import TemplateError
 from archivist.documents import catalog, fieldspec
 from archivist.documents.discover import undeclared, unused
 from archivist.documents.render import render_docx, variables
 from archivist.documents.schemas import SCHEMAS
-from archivist.errors import TemplateError
 
 ROOT = Path(__file__).resolve().parents[1]
 NASTY = 'A&B <測試> "引號" {{x}}'
@@ -323,7 +323,7 @@ def test_built_templates_match_the_builder(tmp_path: Path) -> None:
 
 
 def test_rendered_documents_carry_the_render_time(ctx: Any) -> None:
-    from archivist import clock
+    from archivist.core import clock
 
     clock.set_now("2026-09-01T10:00:00")
     doc = Document(io.BytesIO(render("closure-letter", full_data("closure-letter"))))

@@ -35,7 +35,7 @@ def log(archive: Any, client_number: str | None, actor: str | None, since: str |
     """
     from datetime import datetime
 
-    from archivist import audit_read, clock
+    from archivist.core import audit_read, clock
 
     since_dt = datetime.combine(clock.parse_date(since, "--since"), datetime.min.time()) \
         if since else None
@@ -63,7 +63,7 @@ def verify(archive: Any, as_json: bool) -> None:
     Example:
       archivist audit verify
     """
-    from archivist.integrity_chain import verify_trail
+    from archivist.integrity.chain import verify_trail
 
     archive.require("archivist", "head", "management", action="verify the audit trail")
     count, problem, head = verify_trail(archive)

@@ -26,7 +26,7 @@ def backup(archive: Any, dest: str, as_json: bool) -> None:
     Example:
       archivist backup /mnt/backup/archivist
     """
-    from archivist import backup as backups
+    from archivist.integrity import backup as backups
 
     with progress_callback("Backing up documents") as on_progress:
         result = backups.backup(archive, dest, progress=on_progress)
@@ -67,7 +67,7 @@ def restore(ctx: click.Context, src: str, new_home: str, as_json: bool) -> None:
     Example:
       archivist --as mei restore /mnt/backup/archivist --home ~/firm-restored
     """
-    from archivist import backup as backups
+    from archivist.integrity import backup as backups
 
     with progress_callback("Restoring files") as on_progress:
         result = backups.restore(src, new_home, ctx.find_root().obj.get("user"),

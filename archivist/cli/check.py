@@ -39,7 +39,7 @@ def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) 
     """
     import sys
 
-    from archivist import integrity
+    from archivist.integrity import checker as integrity
 
     bar: dict[str, Any] = {}
 

@@ -35,7 +35,7 @@ def add(archive: Any, as_json: bool, **fields: Any) -> None:
     Example:
       archivist client add --name 陳大文 --kind person --id-number A123456789
     """
-    from archivist import registry
+    from archivist.clients import registry
     from archivist.models import ClientInput
 
     result = registry.add(archive, ClientInput(**fields))
@@ -61,7 +61,7 @@ def list_(archive: Any, query: str | None, limit: int | None, as_json: bool) -> 
     Example:
       archivist client list --query 陈
     """
-    from archivist import registry
+    from archivist.clients import registry
 
     rows = registry.list_clients(archive, query, limit)
     emit(rows, as_json, columns=LIST_COLUMNS, empty="No clients match.")
@@ -78,7 +78,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist client show C0001
     """
-    from archivist import registry
+    from archivist.clients import registry
 
     data = registry.show(archive, number)
     if as_json:
@@ -120,7 +120,7 @@ def edit(archive: Any, number: str, as_json: bool, **changes: Any) -> None:
     Example:
       archivist client edit C0001 --phone "02-2345 6789"
     """
-    from archivist import registry
+    from archivist.clients import registry
 
     updated = registry.edit(archive, number, **changes)
     emit(updated, True) if as_json else click.echo(f"Updated client {updated.number}.")
@@ -138,7 +138,7 @@ def timeline(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist client timeline C0001
     """
-    from archivist import matter_views
+    from archivist.matters import views as matter_views
 
     rows = matter_views.client_timeline(archive, number)
     if as_json:

@@ -35,7 +35,7 @@ def consent(archive: Any, client: str, scope: str | None, document: str | None, 
       archivist client consent C0001 --scope "統計及市場推廣" --document C0001-0002
       archivist client consent C0001 --revoke
     """
-    from archivist.duties import consent as lib
+    from archivist.matters.duties import consent as lib
 
     if revoke:
         if scope or document:
@@ -81,7 +81,7 @@ def report(archive: Any, client: str, out: str, force: bool, as_json: bool) -> N
     Example:
       archivist client report C0001 --out 陳大文-進展報告.docx
     """
-    from archivist.duties import client_report as lib
+    from archivist.matters.duties import client_report as lib
 
     result = lib.report(archive, client, out, overwrite=force)
     if as_json:
@@ -108,7 +108,7 @@ def export(archive: Any, purpose: str, out: str, force: bool, as_json: bool) -> 
     Example:
       archivist client export --purpose marketing --out clients.csv
     """
-    from archivist.duties import consent as lib
+    from archivist.matters.duties import consent as lib
 
     result = lib.export(archive, purpose, out, overwrite=force)
     if as_json:

@@ -38,7 +38,7 @@ def get_context(click_ctx: click.Context) -> Any:
     root.ensure_object(dict)
     obj = root.obj
     if "archive" not in obj:
-        from archivist.context import open_context
+        from archivist.core.context import open_context
 
         archive = open_context(obj.get("home"), obj.get("user"))
         clock_warning(root)
@@ -50,7 +50,7 @@ def get_context(click_ctx: click.Context) -> Any:
 
 def clock_warning(click_ctx: click.Context) -> None:
     """Warn once per command (stderr) when ARCHIVIST_NOW is set but not honoured here."""
-    from archivist import clock
+    from archivist.core import clock
 
     root = click_ctx.find_root()
     root.ensure_object(dict)

@@ -64,7 +64,7 @@ def file_(archive: Any, client: str, channel: str, content: str, matter: str | N
       archivist complaint file C0001 --channel phone --content "律師兩週未回電" \\
         --told "已登記，將於15日內答覆"
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     c = complaints.file(archive, client, channel, content, matter, received_by, told)
     if as_json:
@@ -89,7 +89,7 @@ def notify(archive: Any, number: str, text: str, as_json: bool) -> None:
     Example:
       archivist complaint notify TS2026-0001 --text "已交承辦律師調查"
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     _done(complaints.notify(archive, number, text), as_json, "client notified")
 
@@ -110,7 +110,7 @@ def classify(archive: Any, number: str, category: str, cause: str, responsibilit
       archivist complaint classify TS2026-0001 --category delay --cause "未及時回電" \\
         --responsibility lawyer
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     _done(complaints.classify(archive, number, category, cause, responsibility), as_json,
           "classified")
@@ -131,7 +131,7 @@ def assign(archive: Any, number: str, to: str, due: str | None, as_json: bool) -
     Example:
       archivist complaint assign TS2026-0001 --to lin --due 2026-03-10
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     c = complaints.assign(archive, number, to, due)
     _done(c, as_json, f"assigned to {c.assignee}, due {c.due_date}")
@@ -150,7 +150,7 @@ def resolve(archive: Any, number: str, finding: str, action: str, as_json: bool)
     Example:
       archivist --as lin complaint resolve TS2026-0001 --finding "屬實" --action "每週回報進度"
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     _done(complaints.resolve(archive, number, finding, action), as_json, "resolved")
 
@@ -172,7 +172,7 @@ def feedback(archive: Any, number: str, result: str, opinion: str, note: str | N
     Example:
       archivist complaint feedback TS2026-0001 --result "已改善" --client-opinion satisfied
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     c = complaints.feedback(archive, number, result, opinion, note)
     what = (f"reopened (x{c.reopen_count}), due {c.due_date}" if c.status.value == "reopened"
@@ -192,7 +192,7 @@ def close(archive: Any, number: str, note: str, as_json: bool) -> None:
     Example:
       archivist complaint close TS2026-0001 --note "已兩次處理，客戶仍不接受，結案存檔"
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     _done(complaints.close(archive, number, note), as_json, "closed by the head")
 
@@ -209,7 +209,7 @@ def propose(archive: Any, number: str, text: str, as_json: bool) -> None:
     Example:
       archivist complaint propose TS2026-0001 --text "律師回電時限定為兩個工作日"
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     _done(complaints.propose(archive, number, text), as_json, "proposal recorded")
 
@@ -229,7 +229,7 @@ def list_(archive: Any, status: tuple[str, ...], client: str | None, overdue: bo
     Example:
       archivist complaint list --overdue
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     rows = complaints.list_complaints(archive, status, client, overdue)
     if as_json:
@@ -250,7 +250,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist complaint show TS2026-0001
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     c = complaints.show(archive, number)
     if as_json:
@@ -282,7 +282,7 @@ def reply(archive: Any, number: str, out: str, objection_days: int | None,
     Example:
       archivist complaint reply TS2026-0001 --out 回覆函.docx
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
     from archivist.reports.output import check_target, write_atomic
 
     check_target(out, home=archive.home, overwrite=force)

@@ -33,7 +33,7 @@ def check(archive: Any, names: tuple[str, ...], id_numbers: tuple[str, ...],
     Example:
       archivist conflict check 陈大文 "李四贸易有限公司" --id-number A123456789
     """
-    from archivist import conflicts
+    from archivist.matters import conflicts
 
     result = conflicts.check(archive, names, id_numbers)
     if as_json:
@@ -58,7 +58,7 @@ def list_(archive: Any, limit: int, as_json: bool) -> None:
     Example:
       archivist conflict list --limit 10
     """
-    from archivist import conflicts
+    from archivist.matters import conflicts
 
     rows = conflicts.list_checks(archive, limit)
     if as_json:

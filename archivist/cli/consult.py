@@ -51,7 +51,7 @@ def log(archive: Any, client: str, channel: str, summary: str, handled_by: str |
       archivist consult log C0001 --channel phone --summary "諮詢租賃合同違約責任" \\
         --follow-up +3 --party "李四貿易有限公司"
     """
-    from archivist import consultations
+    from archivist.matters import consultations
 
     c = consultations.log(archive, client, channel, summary, handled_by, follow_up, parties)
     if as_json:
@@ -73,7 +73,7 @@ def list_(archive: Any, client: str | None, due: bool, as_json: bool) -> None:
     Example:
       archivist consult list --due
     """
-    from archivist import consultations
+    from archivist.matters import consultations
 
     rows = consultations.list_consultations(archive, client, due)
     if as_json:
@@ -95,7 +95,7 @@ def done(archive: Any, number: str, note: str, as_json: bool) -> None:
     Example:
       archivist consult done ZX2026-0001 --note "已回電，客戶決定委託"
     """
-    from archivist import consultations
+    from archivist.matters import consultations
 
     c = consultations.done(archive, number, note)
     emit(c, True) if as_json else click.echo(f"{c.number}  followed up")

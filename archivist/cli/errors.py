@@ -43,7 +43,7 @@ def _one_line(text: str) -> str:
 
 
 def translate(exc: BaseException) -> click.ClickException | None:
-    from archivist.errors import ArchivistError
+    from archivist.core.errors import ArchivistError
 
     if isinstance(exc, ArchivistError):
         return ArchivistClickException(_one_line(str(exc)), getattr(exc, "exit_code", EXIT_ERROR))

@@ -51,7 +51,7 @@ def add(archive: Any, client: str, paths: tuple[str, ...], section: str, matter:
     Example:
       archivist file add C0001 合同.pdf 附件.docx --section contract --matter 2026-MS-0001
     """
-    from archivist import filing
+    from archivist.filing import service as filing
 
     docs = filing.file_paths(archive, client, [Path(p) for p in paths], section, title=title,
                              matter_number=matter, password=password, again=again)
@@ -95,7 +95,7 @@ def import_(archive: Any, directory: str, client: str | None, section: str | Non
 
     import tempfile
 
-    from archivist.filing_import import import_tree
+    from archivist.filing.importer import import_tree
 
     # every item goes to a spool file as it is decided, printed once the import is done: the
     # JSON report of a large import does not sit in memory, and an import that fails leaves
@@ -151,7 +151,7 @@ def list_(archive: Any, client: str | None, section: str | None, matter: str | N
       archivist file list C0001 --section contract
       archivist file list --flagged
     """
-    from archivist import filing
+    from archivist.filing import service as filing
 
     docs = filing.list_documents(archive, client, section=section, matter_number=matter,
                                  flagged=flagged)
@@ -175,7 +175,7 @@ def show(archive: Any, document: str, as_json: bool) -> None:
     Example:
       archivist file show C0001-0003
     """
-    from archivist import filing
+    from archivist.filing import service as filing
 
     doc = filing.show(archive, document)
     if as_json:
@@ -203,7 +203,7 @@ def export(archive: Any, document: str, to: str, as_json: bool) -> None:
     Example:
       archivist file export C0001-0003 --to ~/Desktop/
     """
-    from archivist import filing
+    from archivist.filing import service as filing
 
     dest = filing.export(archive, document, to)
     if as_json:
@@ -224,7 +224,7 @@ def extract(archive: Any, document: str, password: str | None, as_json: bool) ->
     Example:
       archivist file extract C0001-0004 --password openpassword
     """
-    from archivist import filing
+    from archivist.filing import service as filing
 
     doc = filing.reextract(archive, document, password)
     for w in doc.warnings:
@@ -257,7 +257,7 @@ def adopt(archive: Any, path: str, client_number: str, section: str, title: str 
     Example:
       archivist file adopt "archive_store/C/C0001 陳大文/掃描件.pdf" --client C0001 --section case
     """
-    from archivist import integrity
+    from archivist.integrity import checker as integrity
 
     doc = integrity.adopt(archive, path, client_number, section, title=title)
     for w in doc.warnings:

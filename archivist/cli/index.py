@@ -26,7 +26,7 @@ def status(archive: Any, as_json: bool) -> None:
     Example:
       archivist index status
     """
-    from archivist import index as ix
+    from archivist import search as ix
     from archivist.models import Role
 
     archive.require(Role.ARCHIVIST, Role.HEAD, action="inspect the index")
@@ -34,7 +34,7 @@ def status(archive: Any, as_json: bool) -> None:
     if as_json:
         emit(st, True)
     else:
-        from archivist.index.engine import configured
+        from archivist.search.engine import configured
 
         click.echo(f"documents in the ledger: {st.documents}; in the index: {st.indexed} "
                    f"(engine: {configured(archive)})")
@@ -68,13 +68,13 @@ def rebuild(archive: Any, engine: str | None, as_json: bool) -> None:
       archivist index rebuild --engine whoosh
     """
 
-    from archivist import index as ix
+    from archivist import search as ix
     from archivist.models import Role
 
     archive.require(Role.ARCHIVIST, Role.HEAD, action="rebuild the index")
     with progress_callback("Indexing") as on_progress:
         n = ix.rebuild(archive, progress=on_progress, engine=engine)
-    from archivist.index.engine import configured
+    from archivist.search.engine import configured
 
     if as_json:
         emit({"indexed": n, "engine": configured(archive)}, True)

@@ -73,7 +73,7 @@ def request(archive: Any, client_number: str, matter: str | None, documents: str
     Example:
       archivist --as lin loan request C0001 --matter 2026-MS-0001 --purpose "準備開庭"
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     docs = documents.split(",") if documents else None
     result = loans.request(archive, client_number, purpose=purpose, matter=matter,
@@ -98,7 +98,7 @@ def approve(archive: Any, number: str, days: int | None, note: str | None,
     Example:
       archivist --as mei loan approve JY2026-0001 --note "限閱覽"
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.approve(archive, number, days=days, note=note)
     lo = result.loan
@@ -119,7 +119,7 @@ def reject(archive: Any, number: str, reason: str, as_json: bool) -> None:
     Example:
       archivist --as mei loan reject JY2026-0002 --reason "用途不明"
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.reject(archive, number, reason)
     lo = result.loan
@@ -143,7 +143,7 @@ def checkout(archive: Any, number: str, ack: bool, as_json: bool) -> None:
     Example:
       archivist --as mei loan checkout JY2026-0001 --ack-confidentiality
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.checkout(archive, number, ack)
     lo = result.loan
@@ -162,7 +162,7 @@ def return_(archive: Any, number: str, condition: str | None, as_json: bool) -> 
     Example:
       archivist --as mei loan return JY2026-0001 --condition "完好"
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.return_(archive, number, condition)
     lo = result.loan
@@ -183,7 +183,7 @@ def renew(archive: Any, number: str, days: int, as_json: bool) -> None:
     Example:
       archivist --as lin loan renew JY2026-0001 --days 7
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.renew(archive, number, days)
     lo = result.loan
@@ -202,7 +202,7 @@ def cancel(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist --as lin loan cancel JY2026-0003
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.cancel(archive, number)
     _done(result, as_json, f"{result.loan.number}  cancelled")
@@ -222,7 +222,7 @@ def list_(archive: Any, status: str | None, borrower: str | None, client_number:
     Example:
       archivist loan list --status pending
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     rows = loans.list_loans(archive, status=status, borrower=borrower, client=client_number)
     if as_json:
@@ -242,7 +242,7 @@ def overdue(archive: Any, as_json: bool) -> None:
     Example:
       archivist loan overdue
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     rows = loans.overdue(archive)
     if as_json:
@@ -266,7 +266,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist loan show JY2026-0001
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     detail = loans.get(archive, number)
     if as_json:
@@ -307,7 +307,8 @@ def register(archive: Any, start: str | None, end: str | None, out: str, force: 
     """
     from pathlib import Path
 
-    from archivist import clock, loan_exports
+    from archivist.core import clock
+    from archivist.loans import exports as loan_exports
 
     result = loan_exports.write_register(
         archive, Path(out), start=clock.parse_date(start, "--from") if start else None,
@@ -338,7 +339,7 @@ def form(archive: Any, number: str, out: str, force: bool, as_json: bool) -> Non
     """
     from pathlib import Path
 
-    from archivist import loan_exports
+    from archivist.loans import exports as loan_exports
 
     result = loan_exports.write_form(archive, number, Path(out), force=force)
     if as_json:

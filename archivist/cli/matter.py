@@ -80,7 +80,7 @@ def open_(archive: Any, client: str, matter_type: str, title: str, lawyers: tupl
       archivist matter open C0001 --type civil --title "買賣合同糾紛" --lawyer lin \\
         --opposing "李四貿易有限公司" --related "李四:A987654321"
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
     result = matters.open_matter(archive, client, matter_type, title, lawyers, opposing,
                                  related, conflict_waiver)
@@ -120,7 +120,7 @@ def party(archive: Any, number: str, opposing: tuple[str, ...], related: tuple[s
     Example:
       archivist matter party 2026-MS-0001 --related 李四 --relation 法定代表人
     """
-    from archivist import matter_parties
+    from archivist.matters import parties as matter_parties
 
     check = matter_parties.add_parties(archive, number, opposing, related, relation,
                                        conflict_waiver)
@@ -145,7 +145,7 @@ def contact(archive: Any, number: str, note: str, as_json: bool) -> None:
     Example:
       archivist --as lin matter contact 2026-MS-0001 --note "電話聯繫，約定週三面談"
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
     _event_out(matters.record_contact(archive, number, note), as_json, "contact")
 
@@ -164,8 +164,8 @@ def plan(archive: Any, number: str, text: str | None, path: str | None, as_json:
     Example:
       archivist --as lin matter plan 2026-MS-0001 --text "一、證據收集；二、發律師函；三、起訴"
     """
-    from archivist import matters
-    from archivist.errors import InvalidInput
+    from archivist.core.errors import InvalidInput
+    from archivist.matters import service as matters
 
     if (text is None) == (path is None):
         raise click.UsageError("give exactly one of --text and --file")
@@ -197,7 +197,7 @@ def progress(archive: Any, number: str, note: str, reported_to_client: bool,
       archivist --as lin matter progress 2026-MS-0001 --note "已向法院遞交起訴狀" \\
         --reported-to-client
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
     what = "progress report" if reported_to_client else "work record"
     _event_out(matters.record_progress(archive, number, note, reported_to_client), as_json,
@@ -223,7 +223,7 @@ def close(archive: Any, number: str, outcome: str, satisfied: bool | None, note:
     Example:
       archivist --as lin matter close 2026-MS-0001 --outcome "調解結案，對方賠付20萬" --satisfied
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
     if satisfied is None:
         raise click.UsageError("say whether the client is satisfied: --satisfied or "
@@ -254,7 +254,7 @@ def follow_up(archive: Any, number: str, note: str, resolved: bool, as_json: boo
     Example:
       archivist --as lin matter follow-up 2026-MS-0001 --resolved --note "已面談並減免部分費用"
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
     m = matters.follow_up(archive, number, note, resolved)
     _matter_out(m, as_json, "follow-up resolved" if resolved else "follow-up noted")
@@ -272,7 +272,7 @@ def reopen(archive: Any, number: str, note: str, as_json: bool) -> None:
     Example:
       archivist matter reopen 2026-MS-0001 --note "對方上訴"
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
     _matter_out(matters.reopen(archive, number, note), as_json, "reopened")
 
@@ -301,7 +301,7 @@ def list_(archive: Any, client: str | None, lawyer: str | None, status: str | No
 
         show_unpaid(archive, client, lawyer, as_json)
         return
-    from archivist import matter_views
+    from archivist.matters import views as matter_views
 
     rows = matter_views.list_matters(archive, client, lawyer, status, overdue)
     if as_json:
@@ -322,7 +322,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist matter show 2026-MS-0001
     """
-    from archivist import matter_views
+    from archivist.matters import views as matter_views
 
     d = matter_views.show(archive, number)
     if as_json:

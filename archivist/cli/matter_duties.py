@@ -34,7 +34,7 @@ def reassign(archive: Any, matter: str, from_user: str, to_user: str, reason: st
     Example:
       archivist matter reassign 2026-MS-0001 --from lin --to zhao --reason "客戶要求更換" --client-request
     """
-    from archivist.duties import reassign as lib
+    from archivist.matters.duties import reassign as lib
 
     result = lib.reassign(archive, matter, from_user, to_user, reason, client_request)
     if as_json:
@@ -61,7 +61,7 @@ def decline(archive: Any, client: str, reason: str, consultation: str | None,
     Example:
       archivist --as lin matter decline C0001 --type civil --title "借款糾紛" --reason "與現有客戶利益衝突"
     """
-    from archivist.duties import decline as lib
+    from archivist.matters.duties import decline as lib
 
     result = lib.decline(archive, client, reason, consultation=consultation, type=matter_type,
                          title=title)
@@ -83,7 +83,7 @@ def declined(archive: Any, client: str | None, as_json: bool) -> None:
     Example:
       archivist matter declined --client C0001
     """
-    from archivist.duties import decline as lib
+    from archivist.matters.duties import decline as lib
 
     emit(lib.list_declined(archive, client), as_json,
          columns=["id", "client", "client_name", "declined_at", "declined_by", "type", "title",
@@ -109,7 +109,7 @@ def deliverable_add(archive: Any, matter: str, title: str, due: str, as_json: bo
     Example:
       archivist --as lin matter deliverable add 2026-MS-0001 --title 起訴狀 --due 2026-03-20
     """
-    from archivist.duties import deliverables as lib
+    from archivist.matters.duties import deliverables as lib
 
     item = lib.add(archive, matter, title, due)
     if as_json:
@@ -133,7 +133,7 @@ def deliverable_done(archive: Any, matter: str, deliverable_id: int, document: s
     Example:
       archivist --as lin matter deliverable done 2026-MS-0001 1 --document C0001-0003
     """
-    from archivist.duties import deliverables as lib
+    from archivist.matters.duties import deliverables as lib
 
     item = lib.done(archive, matter, deliverable_id, document, note)
     if as_json:
@@ -159,7 +159,7 @@ def deliverable_list(archive: Any, matter: str | None, overdue: bool, lawyer: st
     Example:
       archivist matter deliverable list --overdue --lawyer lin
     """
-    from archivist.duties import deliverables as lib
+    from archivist.matters.duties import deliverables as lib
 
     rows = lib.list_deliverables(archive, matter=matter, overdue=overdue, lawyer=lawyer,
                                  include_done=include_done)
@@ -189,7 +189,7 @@ def evaluate(archive: Any, matter: str | None, score: int | None, comment: str |
       archivist matter evaluate 2026-MS-0001 --score 4 --comment "回覆及時"
       archivist matter evaluate --summary --from 2026-01-01
     """
-    from archivist.duties import evaluations as lib
+    from archivist.matters.duties import evaluations as lib
 
     if summary:
         show_service(archive, since, until, as_json)
@@ -206,7 +206,7 @@ def evaluate(archive: Any, matter: str | None, score: int | None, comment: str |
 
 def show_service(archive: Any, since: str | None, until: str | None, as_json: bool) -> None:
     """Print the evaluations per lawyer (shared with `report service`)."""
-    from archivist.duties import evaluations as lib
+    from archivist.matters.duties import evaluations as lib
 
     emit(lib.summary(archive, since, until), as_json,
          columns=["lawyer", "display_name", "evaluations", "average", "lowest", "highest",
@@ -234,7 +234,7 @@ def schedule(archive: Any, matter: str, instalments: tuple[str, ...], document: 
       archivist matter schedule 2026-MS-0001 --from-contract C0001-0002
       archivist matter schedule 2026-MS-0001 --instalment 2026-03-10:30000:簽約後 --instalment 2026-06-01:20000
     """
-    from archivist.duties import payments as lib
+    from archivist.matters.duties import payments as lib
 
     if contract:
         if instalments or document:
@@ -254,9 +254,9 @@ def schedule(archive: Any, matter: str, instalments: tuple[str, ...], document: 
 
 
 def _show_schedule(archive: Any, matter: str) -> list[Any]:
-    from archivist import matters
-    from archivist.duties import payments as lib
-    from archivist.errors import Forbidden
+    from archivist.core.errors import Forbidden
+    from archivist.matters import service as matters
+    from archivist.matters.duties import payments as lib
     from archivist.models import Role
 
     user = archive.actor
@@ -283,7 +283,7 @@ def payment(archive: Any, matter: str, amount: str, paid_on: str, reference: str
     Example:
       archivist matter payment 2026-MS-0001 --amount 30000 --date 2026-03-09 --reference 轉賬001
     """
-    from archivist.duties import payments as lib
+    from archivist.matters.duties import payments as lib
 
     paid = lib.record_payment(archive, matter, amount, paid_on, reference)
     if as_json:
@@ -308,7 +308,7 @@ def unpaid(archive: Any, client: str | None, lawyer: str | None, as_json: bool) 
 
 
 def show_unpaid(archive: Any, client: str | None, lawyer: str | None, as_json: bool) -> None:
-    from archivist.duties import payments as lib
+    from archivist.matters.duties import payments as lib
 
     emit(lib.unpaid(archive, client=client, lawyer=lawyer), as_json, columns=INSTALMENT_COLUMNS,
          empty="No unpaid instalments past due.")
@@ -316,8 +316,8 @@ def show_unpaid(archive: Any, client: str | None, lawyer: str | None, as_json: b
 
 def warn_open_deliverables(archive: Any, matter_number: str) -> None:
     """At closure: warn (stderr) about deliverables still open on the matter."""
-    from archivist import matters
-    from archivist.duties import deliverables as lib
+    from archivist.matters import service as matters
+    from archivist.matters.duties import deliverables as lib
 
     with archive.ledger.read() as conn:
         items = lib.open_deliverables(conn, matters.get(conn, matter_number).id)

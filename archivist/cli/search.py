@@ -55,7 +55,7 @@ def search(archive: Any, query: tuple[str, ...], client: str | None, matter: str
     """
     import sys
 
-    from archivist import index
+    from archivist import search as index
 
     result = index.search(archive, " ".join(query), client=client, matter=matter,
                           section=section, filetype=filetype, date_from=date_from,

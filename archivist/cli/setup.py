@@ -28,7 +28,7 @@ def init(ctx: click.Context, home_dir: str | None, firm: str, username: str, dis
     Example:
       archivist init --home ~/firm --firm "陳林律師事務所" --user mei --name "王美"
     """
-    from archivist import home as homes
+    from archivist.core import home as homes
 
     target = home_dir or ctx.find_root().obj.get("home")
     home = homes.create(target, firm, username, display_name, force=force)
@@ -57,7 +57,7 @@ def upgrade(ctx: click.Context, as_json: bool) -> None:
     Example:
       archivist backup /mnt/backup && archivist upgrade
     """
-    from archivist.context import open_context
+    from archivist.core.context import open_context
     from archivist.ledger import migrations
 
     archive = open_context(ctx.find_root().obj.get("home"), check_version=False)

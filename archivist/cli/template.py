@@ -144,8 +144,8 @@ def render(click_ctx: click.Context, name: str, data_file: str | None, sets: tup
 
 def _home_or_none(click_ctx: click.Context) -> Any:
     """The home when there is one (for added templates and the firm's name), else None."""
-    from archivist.errors import HomeNotFound
-    from archivist.home import locate
+    from archivist.core.errors import HomeNotFound
+    from archivist.core.home import locate
 
     root = click_ctx.find_root()
     root.ensure_object(dict)

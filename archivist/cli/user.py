@@ -30,7 +30,7 @@ def add(archive, username, display_name, roles, licence_number, practice_area, a
     Example:
       archivist user add lin --name 林志明 --role lawyer --licence 13101200910123456
     """
-    from archivist import users
+    from archivist.core import users
 
     created = users.add(archive, username, display_name, list(roles), licence_number,
                         practice_area)
@@ -51,7 +51,7 @@ def list_(archive, active_only, as_json):
     Example:
       archivist user list --json
     """
-    from archivist import users
+    from archivist.core import users
 
     archive.actor  # noqa: B018 - only known users may look
     with archive.ledger.read() as conn:
@@ -70,7 +70,7 @@ def deactivate(archive, username, as_json):
     Example:
       archivist user deactivate lin
     """
-    from archivist import users
+    from archivist.core import users
 
     changed = users.set_active(archive, username, False)
     emit(changed, True) if as_json else click.echo(f"Deactivated {username}.")
@@ -87,7 +87,7 @@ def activate(archive, username, as_json):
     Example:
       archivist user activate lin
     """
-    from archivist import users
+    from archivist.core import users
 
     changed = users.set_active(archive, username, True)
     emit(changed, True) if as_json else click.echo(f"Activated {username}.")
@@ -108,7 +108,7 @@ def edit(archive, username, display_name, roles, licence_number, practice_area, 
     Example:
       archivist user edit lin --licence 13101200910123456 --practice-area 民商事訴訟
     """
-    from archivist import users
+    from archivist.core import users
 
     changed = users.edit(archive, username, display_name=display_name,
                          licence_number=licence_number, practice_area=practice_area,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from archivist.context import Context
+    from archivist.core.context import Context
     from archivist.models import TemplateField
 
 # date fields that default to today when not supplied
@@ -46,7 +46,7 @@ def with_firm(template: Any, data: dict[str, Any], settings: Any) -> dict[str, A
 def prepare(ctx: Context, template_name: str, data: dict[str, Any]) -> tuple[Any, Any]:
     """(template, validated model) for `data`, with the firm and today's dates filled in when
     absent. Raises TemplateError naming every missing or invalid field."""
-    from archivist import clock
+    from archivist.core import clock
     from archivist.documents import catalog
     from archivist.documents import fieldspec as fieldmod
 
@@ -80,7 +80,7 @@ def render_standalone(template_name: str, data: dict[str, Any], home: Any = None
                       settings: Any = None) -> bytes:
     """Render without touching any archive (`archivist template render`): the firm comes from
     `settings` when given, today's date fills the date fields left out."""
-    from archivist import clock
+    from archivist.core import clock
     from archivist.documents import catalog
     from archivist.documents import fieldspec as fieldmod
     from archivist.documents.render import render_docx
@@ -99,9 +99,9 @@ def add_template(ctx: Context, path: Any, name: str, title: str | None = None,
     import json
     from pathlib import Path
 
-    from archivist import audit, clock
+    from archivist.core import audit, clock
+    from archivist.core.errors import InvalidInput
     from archivist.documents import catalog
-    from archivist.errors import InvalidInput
     from archivist.models import Role
 
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="add templates")

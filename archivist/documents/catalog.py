@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 from pydantic import Field, create_model
 
+from archivist.core.errors import Conflict, InvalidInput, NotFound, TemplateError
 from archivist.documents import fieldspec as fieldmod
 from archivist.documents.schemas import SCHEMAS, TITLES, Day, DocModel, Money, Percent
-from archivist.errors import Conflict, InvalidInput, NotFound, TemplateError
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "contract_templates"
 HOME_DIR = "templates"
@@ -259,10 +259,10 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
     """Validate and store a staff template. Returns it and the variables it uses.
     Refused (nothing stored) when it does not parse, breaks the sandbox in a trial render, or
     uses a variable the supplied schema does not declare."""
+    from archivist.core.safenames import is_reserved
+    from archivist.core.store import FILE_MODE
     from archivist.documents import render
     from archivist.documents.discover import undeclared
-    from archivist.safenames import is_reserved
-    from archivist.store import FILE_MODE
 
     key = (name or "").strip().lower()
     if not NAME_RE.match(key) or len(key) > 40 or is_reserved(key):

@@ -14,9 +14,9 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from archivist import clock
+from archivist.core import clock
+from archivist.core.errors import InvalidInput, TemplateError
 from archivist.documents.schemas import CONDITIONAL, RULES, DocModel
-from archivist.errors import InvalidInput, TemplateError
 
 TYPE_NAMES = {str: "text", int: "integer", bool: "boolean", date: "date", Decimal: "decimal"}
 

@@ -2,7 +2,7 @@
 
 Values come from the ledger (firm, client, matter, lawyers), then the user's data file, then
 `--set key=value`. Everything is validated before anything is written; the .docx is filed
-through `archivist.filing.file_bytes` (numbered, checksummed, indexed, audited) with the
+through `archivist.filing.service.file_bytes` (numbered, checksummed, indexed, audited) with the
 template's name and version and the data used. Regenerating files a new version that points at
 the previous one (`version_of`); nothing is overwritten."""
 
@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from archivist.context import Context
+from archivist.core.context import Context
+from archivist.core.errors import ArchivistError, Conflict, Forbidden, InvalidInput
 from archivist.documents import TODAY_FIELDS, firm_data
 from archivist.documents import fieldspec as fieldmod
-from archivist.errors import ArchivistError, Conflict, Forbidden, InvalidInput
 from archivist.models import (
     BatchResult,
     BatchRowResult,
@@ -51,7 +51,8 @@ def _clean(d: dict[str, Any]) -> dict[str, Any]:
 
 def ledger_data(ctx: Context, conn: Connection, matter: Matter) -> dict[str, Any]:
     """Everything archivist knows for a matter's documents (more than any one template uses)."""
-    from archivist import registry, users
+    from archivist.clients import registry
+    from archivist.core import users
 
     client = registry.by_id(conn, matter.client_id)
     kind, id_label = KIND_LABELS.get(str(client.kind.value), ("", "證件號碼"))
@@ -123,7 +124,7 @@ def build_data(ctx: Context, template: Any, matter: Matter, base: dict[str, Any]
     if data:
         merged = fieldmod.merge(merged, data)
     merged = fieldmod.apply_sets(merged, list(sets), template.schema)
-    from archivist import clock
+    from archivist.core import clock
 
     for key in TODAY_FIELDS.get(template.name, ()):
         merged.setdefault(key, clock.today().isoformat())
@@ -134,12 +135,12 @@ def _file(ctx: Context, pending: list[Any] | None, *args: Any, **kwargs: Any) ->
     """filing.file_bytes, or (in a batch, `pending` given) the same filing with indexing and
     the manifest refresh left to one `flush()` for many documents: committing the index once
     per contract costs several times the render."""
-    from archivist import filing
+    from archivist.filing import service as filing
 
     parts = ("_section", "_clean_name", "_record", "_warn_flag", "_after")
     if pending is None or not all(hasattr(filing, p) for p in parts):
         return filing.file_bytes(ctx, *args, **kwargs)
-    from archivist.extract import Limits, extract_bytes
+    from archivist.filing.extract import Limits, extract_bytes
 
     client_number, section, data, original_name = args
     name = filing._clean_name(original_name)
@@ -154,7 +155,7 @@ def _file(ctx: Context, pending: list[Any] | None, *args: Any, **kwargs: Any) ->
 
 def flush(ctx: Context, pending: list[Any]) -> None:
     """Index the documents a batch filed and refresh their clients' manifests."""
-    from archivist import filing
+    from archivist.filing import service as filing
 
     if pending:
         filing._after(ctx, pending)
@@ -169,9 +170,9 @@ def generate(ctx: Context, matter_number: str, template_name: str = "service-con
     warning says how to install LibreOffice when it is missing). A new version starts from the
     values of the previous one (unless `fresh`), so `--set fee_amount=...` alone regenerates.
     With `pending` (a batch), indexing waits for `flush(ctx, pending)`."""
-    from archivist import matters
     from archivist.documents import catalog
     from archivist.documents.render import render_docx
+    from archivist.matters import service as matters
 
     template = catalog.get(template_name, ctx.home)
     with ctx.ledger.read() as conn:

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from archivist.errors import TemplateError
+from archivist.core.errors import TemplateError
 
 INSTALL_HINT = ("install LibreOffice for --pdf: `sudo apt-get install --no-install-recommends "
                 "libreoffice-writer-nogui fonts-noto-cjk` (or put `soffice` on PATH)")

@@ -19,8 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from archivist import clock
-from archivist.errors import TemplateError
+from archivist.core import clock
+from archivist.core.errors import TemplateError
 
 # Quote-like characters Word or an input method may put inside {{ }} / {% %}.
 _TAG_FIXES = str.maketrans({

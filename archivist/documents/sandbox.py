@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from archivist.errors import TemplateError
+from archivist.core.errors import TemplateError
 
 MAX_VALUE_CHARS = 2_000_000  # one string built inside a template
 MAX_PART_CHARS = 20_000_000  # one rendered part (body, header, footer) of XML

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from archivist.errors import Busy, StorageError
+from archivist.core.errors import Busy, StorageError
 from archivist.ledger import witness
 
 RETRIES = 8

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Connection
 
-from archivist import __version__, clock
-from archivist.errors import LedgerVersionError
+from archivist import __version__
+from archivist.core import clock
+from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
 HEAD = 2

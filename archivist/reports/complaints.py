@@ -34,10 +34,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from archivist import audit, clock
-from archivist.complaints import LABELS_ZH, OPEN
-from archivist.context import Context
-from archivist.errors import InvalidInput
+from archivist.complaints.service import LABELS_ZH, OPEN
+from archivist.core import audit, clock
+from archivist.core.context import Context
+from archivist.core.errors import InvalidInput
 from archivist.ledger.tables.complaints import complaint_events, complaints
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import matter_lawyers

@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archivist.errors import Conflict, InvalidInput, StorageError
+from archivist.core.errors import Conflict, InvalidInput, StorageError
 
 if TYPE_CHECKING:
-    from archivist.home import Home
+    from archivist.core.home import Home
 
 
 def _real(path: Path) -> Path:
