@@ -28,6 +28,7 @@ test-all: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check archivist tests bench
 	$(VENV)/bin/mypy archivist
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	$(PY) -m bench.run

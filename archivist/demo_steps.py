@@ -3,15 +3,54 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from archivist.demo import Demo
 
 
-def setup(demo: Demo) -> None:
-    from archivist.demo import DEMO_FIRM, MARK
+DEMO_FIRM = "示範聯合律師事務所"
+MARK = ".archivist-demo"
 
+
+def sample_files(folder: Path) -> list[Path]:
+    """A few documents a client would hand over: Traditional, Simplified, English, Big5."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "起訴狀.txt": ("民事起訴狀\n原告陳大文與被告宏達貿易有限公司買賣合同糾紛一案，被告未依約"
+                     "交付貨物，構成違約，原告請求解除合同並賠償損失新臺幣伍拾萬元。\n", "utf-8"),
+        "证据清单.txt": ("证据清单\n一、买卖合同一份，证明双方存在合同关系；二、付款凭证，证明原告"
+                     "已支付货款；三、催告函，证明被告违约后经催告仍未履行。\n", "gb18030"),
+        "engagement-email.txt": ("From: david.chan@example.com\nSubject: Breach of contract\n\n"
+                                 "Dear counsel, the supplier breached the supply agreement; "
+                                 "please advise on damages and the limitation period.\n", "utf-8"),
+        "舊函件.txt": ("律師函\n本所受陳大文先生委託，就貴公司違反買賣契約一事，特此函告。\n",
+                    "big5"),
+    }
+    paths = []
+    for name, (text, encoding) in files.items():
+        p = folder / name
+        p.write_bytes(text.encode(encoding))
+        paths.append(p)
+    try:
+        import docx
+
+        d = docx.Document()
+        d.add_heading("和解備忘錄", 1)
+        d.add_paragraph("雙方同意就違約金數額另行協商，被告應於三十日內交付剩餘貨物。")
+        table = d.add_table(rows=2, cols=2)
+        table.cell(0, 0).text, table.cell(0, 1).text = "項目", "金額"
+        table.cell(1, 0).text, table.cell(1, 1).text = "違約金", "NT$100,000"
+        p = folder / "和解備忘錄.docx"
+        d.save(str(p))
+        paths.append(p)
+    except ImportError:  # pragma: no cover
+        pass
+    return paths
+
+
+def setup(demo: Demo) -> None:
     print("== 1. A home for the firm, its users and roles")
     demo.run("init", "--home", str(demo.home), "--firm", DEMO_FIRM, "--user", "mei",
              "--name", "王美")
@@ -83,8 +122,6 @@ def contract(demo: Demo) -> None:
 
 
 def filing(demo: Demo) -> None:
-    from archivist.demo import sample_files
-
     print("\n== 5. Filing documents (Traditional, Simplified, English, Big5, Word)")
     paths = [str(p) for p in sample_files(demo.work / "incoming")]
     demo.run("file", "add", "C0001", *paths, "--section", "case", "--matter", demo.matter)

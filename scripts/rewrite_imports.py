@@ -24,9 +24,10 @@ MOVES: dict[str, str] = {
     "archivist.config": "archivist.core.config",
     "archivist.store": "archivist.core.store",
     "archivist.audit": "archivist.core.audit",
-    "archivist.audit_read": "archivist.core.audit_read",
+    "archivist.audit_read": "archivist.integrity.audit_read",
     "archivist.access": "archivist.core.access",
     "archivist.numbering": "archivist.core.numbering",
+    "archivist.reports.output": "archivist.core.output",
     "archivist.textnorm": "archivist.core.textnorm",
     "archivist.safenames": "archivist.core.safenames",
     "archivist.home": "archivist.core.home",
@@ -58,7 +59,7 @@ MOVES: dict[str, str] = {
     "archivist.hygiene": "archivist.integrity.hygiene",
     "archivist.backup": "archivist.integrity.backup",
     "archivist.backup_files": "archivist.integrity.backup_files",
-    "archivist.backup_marks": "archivist.integrity.backup_marks",
+    "archivist.backup_marks": "archivist.core.backup_marks",
     "archivist.restore": "archivist.integrity.restore",
     "archivist.replay": "archivist.integrity.replay",
 }
@@ -181,9 +182,22 @@ def _rewrite_import(m: re.Match[str]) -> str:
     return f"{m['indent']}import {', '.join(out)}"
 
 
+# A `from archivist... import ...` inside a one-line string ("from archivist import x\\n", a
+# `python -c` script): rewritten like a statement, several targets joined with "; ".
+_INLINE_FROM = re.compile(
+    rf"(?<=[\"'])(?P<indent>)from (?P<mod>archivist(?:\.{_IDENT})*) import "
+    rf"(?P<names>{_IDENT}(?: as {_IDENT})?(?:, {_IDENT}(?: as {_IDENT})?)*)(?P<tail>)(?=\\n|[\"';])"
+)
+
+
+def _rewrite_inline(m: re.Match[str]) -> str:
+    return _rewrite_from(m).replace("\n", "; ")
+
+
 def rewrite_text(text: str) -> str:
     spans: list[tuple[int, int, str]] = []
-    for rx, fn in ((_FROM, _rewrite_from), (_IMPORT, _rewrite_import)):
+    for rx, fn in ((_FROM, _rewrite_from), (_IMPORT, _rewrite_import),
+                   (_INLINE_FROM, _rewrite_inline)):
         for m in rx.finditer(text):
             spans.append((m.start(), m.end(), fn(m)))
     spans.sort()

@@ -126,10 +126,10 @@ def test_killed_restore_leaves_a_marked_home(ctx: Any, filed: Any, tmp_path: Pat
     backup.backup(ctx, dest)
     new = tmp_path / "new"
     script = ("import os, signal, sys\n"
-              "from archivist import backup\n"
+              "from archivist.integrity import backup\n"
               "def die(*a, **k):\n"
               "    os.kill(os.getpid(), signal.SIGKILL)\n"
-              "from archivist import restore\n"
+              "from archivist.integrity import restore\n"
               "restore._finish = die\n"
               f"backup.restore({str(dest)!r}, {str(new)!r}, 'mei')\n")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)

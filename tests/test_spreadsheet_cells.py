@@ -1,5 +1,5 @@
 """Issue 15 §1.6: every CSV a spreadsheet opens keeps a cell starting with = + - @, tab or CR
-as text (one helper, archivist.reports.output.spreadsheet_cell)."""
+as text (one helper, archivist.core.output.spreadsheet_cell)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from archivist.reports.output import csv_bytes, spreadsheet_cell
+from archivist.core.output import csv_bytes, spreadsheet_cell
 from tests.test_rights_cli import client_of, file_doc
 
 NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR"]

@@ -35,7 +35,8 @@ def log(archive: Any, client_number: str | None, actor: str | None, since: str |
     """
     from datetime import datetime
 
-    from archivist.core import audit_read, clock
+    from archivist.core import clock
+    from archivist.integrity import audit_read
 
     since_dt = datetime.combine(clock.parse_date(since, "--since"), datetime.min.time()) \
         if since else None

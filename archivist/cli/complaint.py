@@ -283,7 +283,7 @@ def reply(archive: Any, number: str, out: str, objection_days: int | None,
       archivist complaint reply TS2026-0001 --out 回覆函.docx
     """
     from archivist.complaints import service as complaints
-    from archivist.reports.output import check_target, write_atomic
+    from archivist.core.output import check_target, write_atomic
 
     check_target(out, home=archive.home, overwrite=force)
     c, blob = complaints.reply(archive, number, objection_days, reply_date, findings,

@@ -45,8 +45,8 @@ def complaints(archive: Any, date_from: str, date_to: str, out: str | None, forc
     Example:
       archivist report complaints --from 2026-01-01 --to 2026-03-31 --out 投訴報告.docx
     """
+    from archivist.core.output import check_target
     from archivist.reports import complaints as rc
-    from archivist.reports.output import check_target
 
     if out:
         check_target(out, home=archive.home, overwrite=force)

@@ -121,8 +121,8 @@ def render(click_ctx: click.Context, name: str, data_file: str | None, sets: tup
     """
 
     from archivist import documents
+    from archivist.core.output import check_target, write_atomic
     from archivist.documents import catalog, fieldspec
-    from archivist.reports.output import check_target, write_atomic
 
     home = _home_or_none(click_ctx)
     target = check_target(out, home=home, overwrite=force)

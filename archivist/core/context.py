@@ -77,7 +77,7 @@ def open_context(home: str | os.PathLike[str] | Home | None = None,
 
     h = home if isinstance(home, Home) else locate(home)
     if not restoring:
-        from archivist.integrity.backup_marks import refuse_unfinished_restore
+        from archivist.core.backup_marks import refuse_unfinished_restore
 
         refuse_unfinished_restore(h.root)
     settings = config.load(h.config_path)

@@ -16,6 +16,7 @@ from archivist.core.errors import Conflict, HomeNotFound, InvalidInput
 STORE_DIR = "archive_store"
 INDEX_DIR = "index"
 LEDGER_FILE = "ledger.sqlite3"
+TEMPLATES_DIR = "templates"  # the templates the firm added (archivist.documents.catalog)
 
 
 @dataclass(frozen=True)

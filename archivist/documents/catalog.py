@@ -19,11 +19,12 @@ from typing import Any, Literal
 from pydantic import Field, create_model
 
 from archivist.core.errors import Conflict, InvalidInput, NotFound, TemplateError
+from archivist.core.home import TEMPLATES_DIR
 from archivist.documents import fieldspec as fieldmod
 from archivist.documents.schemas import SCHEMAS, TITLES, Day, DocModel, Money, Percent
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "contract_templates"
-HOME_DIR = "templates"
+HOME_DIR = TEMPLATES_DIR
 META = "template.json"
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 

@@ -421,7 +421,7 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
         doc = _readable(ctx, conn, number)
         if dest.is_dir():
             dest = dest / safe_filename(doc.original_name)
-        from archivist.reports.output import refuse_home_data
+        from archivist.core.output import refuse_home_data
 
         refuse_home_data(dest, ctx.home)
         if dest.exists():

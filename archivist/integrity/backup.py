@@ -31,11 +31,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from archivist.core import audit, clock
+from archivist.core import backup_marks as marks
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, IntegrityError, InvalidInput, StorageError
 from archivist.core.home import LEDGER_FILE, STORE_DIR, Home
 from archivist.core.store import CHUNK, DIR_MODE, FILE_MODE, TMP_PREFIX, is_litter
-from archivist.integrity import backup_marks as marks
 from archivist.integrity.backup_files import FileList, LegacyFileList
 from archivist.ledger import Ledger
 from archivist.ledger.paging import chunks

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from archivist.core import audit
+from archivist.core import backup_marks as marks
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, Forbidden, IntegrityError, InvalidInput
 from archivist.core.home import INDEX_DIR, STORE_DIR
 from archivist.core.store import DIR_MODE
-from archivist.integrity import backup_marks as marks
 from archivist.integrity.backup import (
     DATA,
     DOC_CHUNK,

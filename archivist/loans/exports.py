@@ -44,7 +44,7 @@ def register_loans(ctx: Context, start: date | None, end: date | None) -> list[L
 
 def csv_bytes(loans: list[Loan]) -> bytes:
     """The register as CSV; a purpose like '=HYPERLINK(...)' stays text in a spreadsheet."""
-    from archivist.reports.output import csv_bytes as spreadsheet_csv
+    from archivist.core.output import csv_bytes as spreadsheet_csv
 
     return spreadsheet_csv(REGISTER_HEADERS, (register_row(loan) for loan in loans))
 
@@ -89,7 +89,7 @@ def _repeat_as_header(row: Any) -> None:
 
 def write_file(ctx: Context, path: Path, data: bytes, force: bool) -> None:
     """Write `data` to `path` atomically; refuse to replace an existing file unless `force`."""
-    from archivist.reports.output import write_atomic
+    from archivist.core.output import write_atomic
 
     write_atomic(path, data, home=ctx.home, overwrite=force)
 
@@ -173,7 +173,7 @@ def write_form(ctx: Context, number: str, path: Path, force: bool = False) -> di
     """Fill the 借閱審批單 of a loan and write it to FILE.docx."""
     from archivist import documents
     from archivist.clients.registry import get as get_client
-    from archivist.reports.output import check_target
+    from archivist.core.output import check_target
 
     if path.suffix.lower() != ".docx":
         raise InvalidInput(f"--out {path.name!r} must end in .docx")

@@ -230,8 +230,8 @@ def write_docx(rep: ComplaintReport, path: str | Path, firm: str = "", *, home: 
     from docx import Document
     from docx.shared import Cm
 
+    from archivist.core.output import write_atomic
     from archivist.reports.charts import bar_chart, cjk_font
-    from archivist.reports.output import write_atomic
 
     zh = cjk_font() is not None
     doc = Document()

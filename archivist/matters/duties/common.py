@@ -121,7 +121,7 @@ def write_out(path: str, data: bytes, *, home: Any, overwrite: bool = False) -> 
     never appears. Refuses to replace an existing file unless `overwrite`."""
     from pathlib import Path
 
-    from archivist.reports.output import write_atomic
+    from archivist.core.output import write_atomic
 
     return str(write_atomic(Path(path), data, home=home, overwrite=overwrite))
 

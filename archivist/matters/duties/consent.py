@@ -165,7 +165,7 @@ def export(ctx: Context, purpose: str, out: str, *, overwrite: bool = False) -> 
         total = conn.execute(select(func.count()).select_from(clients)).scalar_one()
         ids = consenting_ids(conn, key)
         rows = _rows(conn, key, ids)
-        from archivist.reports.output import csv_bytes
+        from archivist.core.output import csv_bytes
 
         data = csv_bytes(COLUMNS[key], ([r.get(c) for c in COLUMNS[key]] for r in rows))
         path = str(Path(out).resolve())

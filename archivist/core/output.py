@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archivist.core.errors import Conflict, InvalidInput, StorageError
+from archivist.core.home import TEMPLATES_DIR
 
 if TYPE_CHECKING:
     from archivist.core.home import Home
@@ -29,11 +30,9 @@ def refuse_home_data(target: str | Path, home: Home | None) -> None:
     that writes a path the user chose calls this (through check_target) first."""
     if home is None:
         return
-    from archivist.documents.catalog import HOME_DIR
-
     path = _real(Path(target))
     protected = [home.store_dir, home.ledger_path, home.index_dir, home.config_path,
-                 home.root / HOME_DIR]
+                 home.root / TEMPLATES_DIR]
     for area in protected:
         real = _real(area)
         if path == real or real in path.parents:
