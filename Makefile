@@ -26,7 +26,8 @@ test-all: $(STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check archivist tests bench
+	$(VENV)/bin/ruff check archivist tests bench scripts
+	$(VENV)/bin/ruff format --check archivist tests bench scripts
 	$(VENV)/bin/mypy archivist
 	$(VENV)/bin/lint-imports
 

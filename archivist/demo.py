@@ -25,8 +25,12 @@ class Demo:
     def __init__(self, home: Path, work: Path) -> None:
         self.home = home
         self.work = work
-        self.env = {**os.environ, "ARCHIVIST_HOME": str(home), "ARCHIVIST_USER": "mei",
-                    "PYTHONIOENCODING": "utf-8"}
+        self.env = {
+            **os.environ,
+            "ARCHIVIST_HOME": str(home),
+            "ARCHIVIST_USER": "mei",
+            "PYTHONIOENCODING": "utf-8",
+        }
         self.failures: list[str] = []
         self.matter = ""
 
@@ -35,8 +39,13 @@ class Demo:
         line = " ".join(shlex.quote(a) for a in args)
         if show:
             print(f"\n$ ARCHIVIST_USER={user} archivist {line}", flush=True)
-        proc = subprocess.run([sys.executable, "-m", "archivist", *args], env=env,
-                              capture_output=True, text=True, encoding="utf-8")
+        proc = subprocess.run(
+            [sys.executable, "-m", "archivist", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
         out = (proc.stdout + proc.stderr).rstrip()
         if show and out:
             print("\n".join("  " + s for s in out.splitlines()[:25]), flush=True)
@@ -54,8 +63,10 @@ class Demo:
 def reset_home(home: Path) -> None:
     config = home / "archivist.toml"
     if config.exists() and not (home / MARK).exists():
-        sys.exit(f"Error: {home} holds an archivist home that the demo did not create; "
-                 "it is left alone. Run `make demo DEMO_HOME=some/other/folder`.")
+        sys.exit(
+            f"Error: {home} holds an archivist home that the demo did not create; "
+            "it is left alone. Run `make demo DEMO_HOME=some/other/folder`."
+        )
     for name in ("archivist.toml", MARK):
         (home / name).unlink(missing_ok=True)
     for sub in ("archive_store", "index", "templates", "demo_output"):
@@ -81,14 +92,21 @@ def main(argv: list[str] | None = None) -> int:
         ok = not demo.failures
     print("\n" + "=" * 72)
     if ok:
-        print(f"Demo finished. The home is {home} (settings archivist.toml, archive_store/, index/).")
+        print(
+            f"Demo finished. The home is {home} (settings archivist.toml, archive_store/, index/)."
+        )
     else:
         print("Demo finished with failures:\n  " + "\n  ".join(demo.failures))
     print("Try next (the same home):")
     print(f"  export ARCHIVIST_HOME={home} ARCHIVIST_USER=mei")
-    for hint in ("archivist client list", "archivist client show C0001",
-                 "archivist search 違約 --json", "archivist --as lin search 违约",
-                 "archivist audit log --client C0001", "archivist check"):
+    for hint in (
+        "archivist client list",
+        "archivist client show C0001",
+        "archivist search 違約 --json",
+        "archivist --as lin search 违约",
+        "archivist audit log --client C0001",
+        "archivist check",
+    ):
         print(f"  {hint}")
     return 0 if ok else 1
 

@@ -23,8 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rng = random.Random(7)
     chars = "合同违约金保密義務責任乙方甲方條款規定期限交貨賠償損失訴訟法院判決，。"
-    tokens = [analyse("".join(rng.choice(chars) for _ in range(1500)) + " NDA clause")[0]
-              for _ in range(args.docs)]
+    tokens = [
+        analyse("".join(rng.choice(chars) for _ in range(1500)) + " NDA clause")[0]
+        for _ in range(args.docs)
+    ]
     out = {}
     for how in ("whitespace", "pretokenized"):
         sb = tantivy.SchemaBuilder()
@@ -38,8 +40,12 @@ def main(argv: list[str] | None = None) -> int:
             if how == "whitespace":
                 d.add_text("content", " ".join(toks))
             else:
-                d.add_pre_tokenized_text("content", tantivy.PreTokenizedString(
-                    "", [tantivy.Token(t, i, 0, 0) for i, t in enumerate(toks)]))
+                d.add_pre_tokenized_text(
+                    "content",
+                    tantivy.PreTokenizedString(
+                        "", [tantivy.Token(t, i, 0, 0) for i, t in enumerate(toks)]
+                    ),
+                )
             w.add_document(d)
         w.commit()
         w.wait_merging_threads()

@@ -70,14 +70,26 @@ NEW: set[str] = set()
 for _new in MOVES.values():
     _parts = _new.split(".")
     NEW.update(".".join(_parts[:i]) for i in range(2, len(_parts) + 1))
-NEW.update({"archivist.ledger", "archivist.models", "archivist.documents", "archivist.reports",
-            "archivist.cli", "archivist.web", "archivist.demo", "archivist.demo_steps"})
+NEW.update(
+    {
+        "archivist.ledger",
+        "archivist.models",
+        "archivist.documents",
+        "archivist.reports",
+        "archivist.cli",
+        "archivist.web",
+        "archivist.demo",
+        "archivist.demo_steps",
+    }
+)
 
 # Submodules of old packages that moved whole (archivist.index.query), known so that a path under
 # a moved package is recognised as new only when it is under the new name.
-_PACKAGE_MOVES = {old: new for old, new in MOVES.items()
-                  if old in {"archivist.duties", "archivist.extract", "archivist.index",
-                             "archivist.replay"}}
+_PACKAGE_MOVES = {
+    old: new
+    for old, new in MOVES.items()
+    if old in {"archivist.duties", "archivist.extract", "archivist.index", "archivist.replay"}
+}
 
 
 def _longest(parts: list[str], names: set[str] | dict[str, str]) -> int:
@@ -169,8 +181,7 @@ def _rewrite_from(m: re.Match[str]) -> str:
     return "\n".join(lines) + m["tail"]
 
 
-_IMPORT = re.compile(r"^(?P<indent>[ \t]*)import[ \t]+(?P<mods>archivist[\w. ,]*)$",
-                     re.MULTILINE)
+_IMPORT = re.compile(r"^(?P<indent>[ \t]*)import[ \t]+(?P<mods>archivist[\w. ,]*)$", re.MULTILINE)
 
 
 def _rewrite_import(m: re.Match[str]) -> str:
@@ -196,8 +207,11 @@ def _rewrite_inline(m: re.Match[str]) -> str:
 
 def rewrite_text(text: str) -> str:
     spans: list[tuple[int, int, str]] = []
-    for rx, fn in ((_FROM, _rewrite_from), (_IMPORT, _rewrite_import),
-                   (_INLINE_FROM, _rewrite_inline)):
+    for rx, fn in (
+        (_FROM, _rewrite_from),
+        (_IMPORT, _rewrite_import),
+        (_INLINE_FROM, _rewrite_inline),
+    ):
         for m in rx.finditer(text):
             spans.append((m.start(), m.end(), fn(m)))
     spans.sort()
@@ -220,9 +234,13 @@ def _files(args: list[str]) -> list[Path]:
     for arg in args:
         p = Path(arg)
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file()
-                            and (f.suffix in SUFFIXES or f.name == "Makefile")
-                            and not any(part.startswith(".") for part in f.parts))
+            files += sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and (f.suffix in SUFFIXES or f.name == "Makefile")
+                and not any(part.startswith(".") for part in f.parts)
+            )
         else:
             files.append(p)
     return files

@@ -155,8 +155,9 @@ def test_restore_refuses_unsafe_manifest_paths(ctx, filed, tmp_path):
     listing = dest / manifest["file_list"]["path"]
     con = sqlite3.connect(listing)
     with con:
-        con.execute("INSERT INTO files VALUES ('../../evil.txt', 1, ?, 'home', NULL, NULL)",
-                    ("0" * 64,))
+        con.execute(
+            "INSERT INTO files VALUES ('../../evil.txt', 1, ?, 'home', NULL, NULL)", ("0" * 64,)
+        )
     con.close()
     with pytest.raises(IntegrityError, match="does not match its checksum"):
         backup.restore(dest, tmp_path / "new", "mei")  # the list was changed
@@ -179,8 +180,7 @@ def test_restore_needs_an_archivist_of_the_backed_up_home(ctx, filed, tmp_path, 
 
 def test_restore_from_a_folder_without_backup(tmp_path, invoke):
     (tmp_path / "empty").mkdir()
-    out = invoke("restore", str(tmp_path / "empty"), "--home", str(tmp_path / "n"),
-                 code=1).output
+    out = invoke("restore", str(tmp_path / "empty"), "--home", str(tmp_path / "n"), code=1).output
     assert "backup-manifest.json" in out
 
 
@@ -274,8 +274,9 @@ def test_backup_lists_its_files_apart_and_reads_a_format_1_backup(ctx, filed, tm
     assert third.files_copied == 0
     lists = sorted(p.name for p in dest.glob("backup-files-*"))
     assert (dest / lists[0]).stat().st_mode & 0o007 == 0  # it names every client's files
-    assert lists == [json.loads((dest / "backup-manifest.json").read_text())
-                     ["file_list"]["path"]]  # earlier lists are removed
+    assert lists == [
+        json.loads((dest / "backup-manifest.json").read_text())["file_list"]["path"]
+    ]  # earlier lists are removed
 
 
 def test_backup_over_a_damaged_file_list_copies_everything_again(ctx, filed, tmp_path):

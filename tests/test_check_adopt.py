@@ -94,10 +94,10 @@ def test_cli_file_adopt(ctx, client, invoke):
     orphan = ctx.store.resolve(client.folder) / "03 案件材料" / "掃描件.txt"
     orphan.write_text("掃描", encoding="utf-8")
     invoke("check", code=1)
-    data = invoke.json("file", "adopt", str(orphan), "--client", client.number,
-                       "--section", "case")
+    data = invoke.json("file", "adopt", str(orphan), "--client", client.number, "--section", "case")
     assert data["number"].startswith(client.number) and data["source"] == "adopted"
     invoke("check")
-    out = invoke("file", "adopt", str(orphan), "--client", client.number, "--section", "case",
-                 code=1).output
+    out = invoke(
+        "file", "adopt", str(orphan), "--client", client.number, "--section", "case", code=1
+    ).output
     assert out.startswith("Error:") and "no file" in out

@@ -15,8 +15,13 @@ class Doc:
         self.doc = doc
 
 
-def put_document(ctx: Context, client: Any, name: str = "起訴狀.txt",
-                 data: bytes = "原告陳大文訴被告".encode(), section: str = "case") -> Doc:
+def put_document(
+    ctx: Context,
+    client: Any,
+    name: str = "起訴狀.txt",
+    data: bytes = "原告陳大文訴被告".encode(),
+    section: str = "case",
+) -> Doc:
     """File `data` for the client through the normal filing path (numbered, indexed)."""
     from archivist.filing import service as filing
 

@@ -24,8 +24,11 @@ def _count(ctx) -> int:
 
 
 def _files(ctx, client) -> list[Path]:
-    return [p for p in ctx.store.resolve(client.folder).rglob("*")
-            if p.is_file() and p.name != "manifest.json"]
+    return [
+        p
+        for p in ctx.store.resolve(client.folder).rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    ]
 
 
 @pytest.fixture
@@ -33,10 +36,15 @@ def client(make_client):
     return make_client("陳大文")
 
 
-@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "disk is full"),
-                                         (errno.EROFS, "not writable"),
-                                         (errno.EACCES, "not writable"),
-                                         (errno.EIO, "could not write")])
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        (errno.ENOSPC, "disk is full"),
+        (errno.EROFS, "not writable"),
+        (errno.EACCES, "not writable"),
+        (errno.EIO, "could not write"),
+    ],
+)
 def test_os_error_while_writing_leaves_nothing(ctx, client, monkeypatch, code, words):
     import archivist.core.store as store_mod
 
@@ -111,8 +119,9 @@ def small_fs(tmp_path):
         pytest.skip("mounting a tmpfs needs root")
     mnt = tmp_path / "small"
     mnt.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)],
-                       capture_output=True)
+    r = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)], capture_output=True
+    )
     if r.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {r.stderr.decode().strip()}")
     try:
@@ -134,15 +143,18 @@ def test_real_full_disk_and_read_only_store(small_fs):
         client = registry.add(ctx, ClientInput(name="陳大文", kind="person")).client
         filing.file_bytes(ctx, client.number, "case", b"first", "a.txt", source="filed")
         filler = small_fs / "filler"
-        with open(filler, "wb", buffering=0) as fh:  # fill the disk, leaving less than the next file
+        with open(
+            filler, "wb", buffering=0
+        ) as fh:  # fill the disk, leaving less than the next file
             try:
                 while True:
                     fh.write(b"\0" * 65536)
             except OSError:
                 pass
         with pytest.raises(StorageError) as exc:
-            filing.file_bytes(ctx, client.number, "case", os.urandom(200_000), "big.bin",
-                              source="filed")
+            filing.file_bytes(
+                ctx, client.number, "case", os.urandom(200_000), "big.bin", source="filed"
+            )
         assert "full" in str(exc.value)
         assert _count(ctx) == 1
         assert not [p for p in ctx.store.root.rglob(".tmp-*")]
@@ -154,8 +166,7 @@ def test_real_full_disk_and_read_only_store(small_fs):
             pytest.skip(f"cannot remount read-only: {r.stderr.decode().strip()}")
         try:
             with pytest.raises(StorageError) as exc:
-                filing.file_bytes(ctx, client.number, "case", b"second", "b.txt",
-                                  source="filed")
+                filing.file_bytes(ctx, client.number, "case", b"second", "b.txt", source="filed")
             assert "writable" in str(exc.value) or "read-only" in str(exc.value)
         finally:
             subprocess.run(["mount", "-o", "remount,rw", str(small_fs)], capture_output=True)

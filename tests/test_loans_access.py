@@ -19,19 +19,36 @@ def lent(ctx: Any, ctx_as: Any, make_client: Any, make_matter: Any) -> dict[str,
     clock.set_now("2026-03-02T09:00:00")
     client = make_client("陳大文")
     matter = make_matter(client, lawyers=["zhao"])
-    doc = filing.file_bytes(ctx, client.number, "case", "起訴狀 原告陳大文 買賣合同".encode(),
-                            "起訴狀.txt", matter_number=matter, source="filed")
-    other = filing.file_bytes(ctx, client.number, "basic", "身份證明 陳大文".encode(),
-                              "身份證明.txt", source="filed")
-    return {"client": client, "matter": matter, "doc": doc.number, "other": other.number,
-            "lin": ctx_as("lin"), "clerk": ctx_as("clerk"), "mei": ctx}
+    doc = filing.file_bytes(
+        ctx,
+        client.number,
+        "case",
+        "起訴狀 原告陳大文 買賣合同".encode(),
+        "起訴狀.txt",
+        matter_number=matter,
+        source="filed",
+    )
+    other = filing.file_bytes(
+        ctx, client.number, "basic", "身份證明 陳大文".encode(), "身份證明.txt", source="filed"
+    )
+    return {
+        "client": client,
+        "matter": matter,
+        "doc": doc.number,
+        "other": other.number,
+        "lin": ctx_as("lin"),
+        "clerk": ctx_as("clerk"),
+        "mei": ctx,
+    }
 
 
-def test_file_export_begins_at_checkout_and_ends_at_return(lent: dict[str, Any],
-                                                           tmp_path: Path) -> None:
+def test_file_export_begins_at_checkout_and_ends_at_return(
+    lent: dict[str, Any], tmp_path: Path
+) -> None:
     s = lent
-    number = loans.request(s["lin"], s["client"].number, purpose="準備開庭",
-                           matter=s["matter"]).loan.number
+    number = loans.request(
+        s["lin"], s["client"].number, purpose="準備開庭", matter=s["matter"]
+    ).loan.number
     with pytest.raises(NotFound, match="may read"):
         filing.export(s["lin"], s["doc"], tmp_path / "before.txt")
     loans.approve(s["mei"], number)
@@ -49,8 +66,9 @@ def test_file_export_begins_at_checkout_and_ends_at_return(lent: dict[str, Any],
 
 def test_overdue_loan_ends_file_access(lent: dict[str, Any], tmp_path: Path) -> None:
     s = lent
-    number = loans.request(s["lin"], s["client"].number, purpose="x", days=1,
-                           document_numbers=[s["doc"]]).loan.number
+    number = loans.request(
+        s["lin"], s["client"].number, purpose="x", days=1, document_numbers=[s["doc"]]
+    ).loan.number
     loans.approve(s["mei"], number)
     loans.checkout(s["clerk"], number, ack_confidentiality=True)
     clock.set_now("2026-03-03T23:59:00")  # the due day: still readable
@@ -60,8 +78,7 @@ def test_overdue_loan_ends_file_access(lent: dict[str, Any], tmp_path: Path) -> 
         filing.export(s["lin"], s["doc"], tmp_path / "late.txt")
 
 
-def test_search_hits_begin_at_checkout_and_end_at_return(lent: dict[str, Any],
-                                                         invoke: Any) -> None:
+def test_search_hits_begin_at_checkout_and_end_at_return(lent: dict[str, Any], invoke: Any) -> None:
     """Through `archivist search` (the index filters by archivist.core.access)."""
     s = lent
 
@@ -69,8 +86,9 @@ def test_search_hits_begin_at_checkout_and_end_at_return(lent: dict[str, Any],
         return [h["document"] for h in invoke.json("search", "陳大文", user=who)["hits"]]
 
     assert sorted(hits("mei")) == sorted([s["doc"], s["other"]])
-    number = loans.request(s["lin"], s["client"].number, purpose="x",
-                           matter=s["matter"]).loan.number
+    number = loans.request(
+        s["lin"], s["client"].number, purpose="x", matter=s["matter"]
+    ).loan.number
     loans.approve(s["mei"], number)
     assert hits() == []
     loans.checkout(s["clerk"], number, ack_confidentiality=True)
@@ -83,14 +101,14 @@ def test_search_hits_begin_at_checkout_and_end_at_return(lent: dict[str, Any],
     assert hits() == []
 
 
-def test_client_list_shows_the_owner_of_a_lent_matter_only_while_out(
-        lent: dict[str, Any]) -> None:
+def test_client_list_shows_the_owner_of_a_lent_matter_only_while_out(lent: dict[str, Any]) -> None:
     from archivist.clients import registry
 
     s = lent
     assert registry.list_clients(s["lin"]) == []
-    number = loans.request(s["lin"], s["client"].number, purpose="準備開庭",
-                           matter=s["matter"]).loan.number
+    number = loans.request(
+        s["lin"], s["client"].number, purpose="準備開庭", matter=s["matter"]
+    ).loan.number
     loans.approve(s["mei"], number)
     loans.checkout(s["clerk"], number, ack_confidentiality=True)
     assert [c.number for c in registry.list_clients(s["lin"])] == [s["client"].number]

@@ -19,8 +19,12 @@ def client() -> None:
 
 @client.command("add")
 @click.option("--name", required=True, help="The client's name, as on their identity papers.")
-@click.option("--kind", required=True, type=KINDS,
-              help="person (自然人), company (法人) or organization (其他組織).")
+@click.option(
+    "--kind",
+    required=True,
+    type=KINDS,
+    help="person (自然人), company (法人) or organization (其他組織).",
+)
 @click.option("--id-number", help="Identity card / passport / unified credit code.")
 @click.option("--phone")
 @click.option("--email")
@@ -42,8 +46,15 @@ def add(archive: Any, as_json: bool, **fields: Any) -> None:
     for w in result.warnings:
         warn(w)
     if as_json:
-        emit({**result.client.model_dump(mode="json"), "folder": result.folder_path,
-              "folder_relative": result.client.folder, "warnings": result.warnings}, True)
+        emit(
+            {
+                **result.client.model_dump(mode="json"),
+                "folder": result.folder_path,
+                "folder_relative": result.client.folder,
+                "warnings": result.warnings,
+            },
+            True,
+        )
     else:
         click.echo(f"{result.client.number}  {result.client.name}")
         click.echo(f"folder: {result.folder_path}")
@@ -84,11 +95,29 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     if as_json:
         emit(data, True)
         return
-    emit({k: data[k] for k in ("number", "name", "kind", "id_number", "phone", "email",
-                               "address", "note", "status", "folder_path", "created_at")
-          if k in data}, False)
-    click.echo("documents: " + ", ".join(f"{k} {v}" for k, v in
-                                         data["documents_per_section"].items()))
+    emit(
+        {
+            k: data[k]
+            for k in (
+                "number",
+                "name",
+                "kind",
+                "id_number",
+                "phone",
+                "email",
+                "address",
+                "note",
+                "status",
+                "folder_path",
+                "created_at",
+            )
+            if k in data
+        },
+        False,
+    )
+    click.echo(
+        "documents: " + ", ".join(f"{k} {v}" for k, v in data["documents_per_section"].items())
+    )
     if data.get("part"):
         click.echo("(only what your loan lends is shown)")
     for key in ("matters", "documents", "consultations", "loans", "complaints"):
@@ -144,9 +173,15 @@ def timeline(archive: Any, number: str, as_json: bool) -> None:
     if as_json:
         emit(rows, True)
         return
-    emit([{**r.model_dump(mode="json"), "at": r.at.isoformat(sep=" ", timespec="minutes")}
-          for r in rows], False, columns=["at", "actor", "action", "reference", "text"],
-         empty="No events.")
+    emit(
+        [
+            {**r.model_dump(mode="json"), "at": r.at.isoformat(sep=" ", timespec="minutes")}
+            for r in rows
+        ],
+        False,
+        columns=["at", "actor", "action", "reference", "text"],
+        empty="No events.",
+    )
 
 
 # Consent, status letter and export (policy: written consent, the client's right to know).

@@ -19,8 +19,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True,
-                        help="Print JSON (stable keys) instead of a table.")(f)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON (stable keys) instead of a table."
+    )(f)
 
 
 def resume_gc() -> None:
@@ -111,8 +112,12 @@ def _cell(value: Any, limit: int = 60) -> str:
     return text
 
 
-def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str],
-                headers: Sequence[str] | None = None, empty: str = "Nothing to show.") -> None:
+def print_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    headers: Sequence[str] | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
     if not rows:
         click.echo(empty, err=True)
         return
@@ -139,8 +144,14 @@ def print_record(data: dict[str, Any], keys: Sequence[str] | None = None) -> Non
         click.echo(f"{k}{' ' * (pad - width(k))}  {_cell(v, 200)}")
 
 
-def emit(data: Any, as_json: bool, *, columns: Sequence[str] | None = None,
-         headers: Sequence[str] | None = None, empty: str = "Nothing to show.") -> None:
+def emit(
+    data: Any,
+    as_json: bool,
+    *,
+    columns: Sequence[str] | None = None,
+    headers: Sequence[str] | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
     """Print `data` as JSON or as a table (lists) / key-value lines (objects)."""
     if as_json:
         print_json(data)

@@ -13,10 +13,28 @@ CATEGORIES = click.Choice(["service", "fee", "conduct", "delay", "confidentialit
 RESPONSIBILITIES = click.Choice(["firm", "lawyer", "client", "none", "undetermined"])
 OPINIONS = click.Choice(["satisfied", "unsatisfied", "no-reply"])
 STATUSES = click.Choice(["received", "classified", "assigned", "resolved", "reopened", "closed"])
-LIST_COLUMNS = ["number", "client_number", "received_at", "channel", "category", "status",
-                "assignee", "due_date", "late"]
-LIST_HEADERS = ["number", "client", "received", "channel", "category", "status", "assignee",
-                "due", "overdue"]
+LIST_COLUMNS = [
+    "number",
+    "client_number",
+    "received_at",
+    "channel",
+    "category",
+    "status",
+    "assignee",
+    "due_date",
+    "late",
+]
+LIST_HEADERS = [
+    "number",
+    "client",
+    "received",
+    "channel",
+    "category",
+    "status",
+    "assignee",
+    "due",
+    "overdue",
+]
 
 
 def _row(c: Any) -> dict[str, Any]:
@@ -25,9 +43,11 @@ def _row(c: Any) -> dict[str, Any]:
         late.append("handling")
     if c.first_response_overdue:
         late.append("first response")
-    return {**c.model_dump(mode="json", exclude={"history", "content"}),
-            "received_at": c.received_at.isoformat(sep=" ", timespec="minutes"),
-            "late": ", ".join(late)}
+    return {
+        **c.model_dump(mode="json", exclude={"history", "content"}),
+        "received_at": c.received_at.isoformat(sep=" ", timespec="minutes"),
+        "late": ", ".join(late),
+    }
 
 
 def _done(c: Any, as_json: bool, what: str) -> None:
@@ -48,12 +68,23 @@ def complaint() -> None:
 @click.option("--content", required=True, help="What the client complains about.")
 @click.option("--matter", help="The matter it concerns (one of the client's).")
 @click.option("--received-by", metavar="USER", help="Who took it (default: you).")
-@click.option("--told", metavar="TEXT",
-              help="What the client was told at intake (recorded as the first notification).")
+@click.option(
+    "--told",
+    metavar="TEXT",
+    help="What the client was told at intake (recorded as the first notification).",
+)
 @json_option
 @pass_archive
-def file_(archive: Any, client: str, channel: str, content: str, matter: str | None,
-          received_by: str | None, told: str | None, as_json: bool) -> None:
+def file_(
+    archive: Any,
+    client: str,
+    channel: str,
+    content: str,
+    matter: str | None,
+    received_by: str | None,
+    told: str | None,
+    as_json: bool,
+) -> None:
     """Take a complaint in; prints its number and deadlines.
 
     No notification is recorded automatically: tell the client with --told or
@@ -73,8 +104,10 @@ def file_(archive: Any, client: str, channel: str, content: str, matter: str | N
     click.echo(f"{c.number}  received from {c.client_number} {c.client_name}")
     click.echo(f"first response due {c.first_response_due}; handling due {c.due_date}")
     if c.first_response_at is None:
-        warn(f"tell the client by {c.first_response_due}: "
-             f"archivist complaint notify {c.number} --text ...")
+        warn(
+            f"tell the client by {c.first_response_due}: "
+            f"archivist complaint notify {c.number} --text ..."
+        )
 
 
 @complaint.command("notify")
@@ -101,8 +134,9 @@ def notify(archive: Any, number: str, text: str, as_json: bool) -> None:
 @click.option("--responsibility", required=True, type=RESPONSIBILITIES)
 @json_option
 @pass_archive
-def classify(archive: Any, number: str, category: str, cause: str, responsibility: str,
-             as_json: bool) -> None:
+def classify(
+    archive: Any, number: str, category: str, cause: str, responsibility: str, as_json: bool
+) -> None:
     """Classify a complaint and record its cause and responsibility.
 
     \b
@@ -112,16 +146,25 @@ def classify(archive: Any, number: str, category: str, cause: str, responsibilit
     """
     from archivist.complaints import service as complaints
 
-    _done(complaints.classify(archive, number, category, cause, responsibility), as_json,
-          "classified")
+    _done(
+        complaints.classify(archive, number, category, cause, responsibility), as_json, "classified"
+    )
 
 
 @complaint.command("assign")
 @click.argument("number")
-@click.option("--to", "to", required=True, metavar="USER|DEPARTMENT",
-              help="A username, or a department's name (or dept:NAME).")
-@click.option("--due", metavar="DATE",
-              help="Handling deadline (default: deadlines.complaint_days after receipt).")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    metavar="USER|DEPARTMENT",
+    help="A username, or a department's name (or dept:NAME).",
+)
+@click.option(
+    "--due",
+    metavar="DATE",
+    help="Handling deadline (default: deadlines.complaint_days after receipt).",
+)
 @json_option
 @pass_archive
 def assign(archive: Any, number: str, to: str, due: str | None, as_json: bool) -> None:
@@ -162,8 +205,9 @@ def resolve(archive: Any, number: str, finding: str, action: str, as_json: bool)
 @click.option("--note", help="Anything else the client said.")
 @json_option
 @pass_archive
-def feedback(archive: Any, number: str, result: str, opinion: str, note: str | None,
-             as_json: bool) -> None:
+def feedback(
+    archive: Any, number: str, result: str, opinion: str, note: str | None, as_json: bool
+) -> None:
     """Record the result told to the client and their opinion.
 
     satisfied or no-reply closes the complaint; unsatisfied reopens it for further handling.
@@ -175,8 +219,11 @@ def feedback(archive: Any, number: str, result: str, opinion: str, note: str | N
     from archivist.complaints import service as complaints
 
     c = complaints.feedback(archive, number, result, opinion, note)
-    what = (f"reopened (x{c.reopen_count}), due {c.due_date}" if c.status.value == "reopened"
-            else "closed")
+    what = (
+        f"reopened (x{c.reopen_count}), due {c.due_date}"
+        if c.status.value == "reopened"
+        else "closed"
+    )
     _done(c, as_json, what)
 
 
@@ -217,12 +264,16 @@ def propose(archive: Any, number: str, text: str, as_json: bool) -> None:
 @complaint.command("list")
 @click.option("--status", multiple=True, type=STATUSES, help="Only these (repeatable).")
 @click.option("--client", metavar="CLIENT", help="Only this client's complaints.")
-@click.option("--overdue", is_flag=True,
-              help="Only those past the handling deadline or the first-response time.")
+@click.option(
+    "--overdue",
+    is_flag=True,
+    help="Only those past the handling deadline or the first-response time.",
+)
 @json_option
 @pass_archive
-def list_(archive: Any, status: tuple[str, ...], client: str | None, overdue: bool,
-          as_json: bool) -> None:
+def list_(
+    archive: Any, status: tuple[str, ...], client: str | None, overdue: bool, as_json: bool
+) -> None:
     """List complaints (staff see all; others those assigned to them).
 
     \b
@@ -235,8 +286,13 @@ def list_(archive: Any, status: tuple[str, ...], client: str | None, overdue: bo
     if as_json:
         emit([_row(c) for c in rows], True)
     else:
-        emit([_row(c) for c in rows], False, columns=LIST_COLUMNS, headers=LIST_HEADERS,
-             empty="No complaints match.")
+        emit(
+            [_row(c) for c in rows],
+            False,
+            columns=LIST_COLUMNS,
+            headers=LIST_HEADERS,
+            empty="No complaints match.",
+        )
 
 
 @complaint.command("show")
@@ -261,21 +317,41 @@ def show(archive: Any, number: str, as_json: bool) -> None:
 
 @complaint.command("reply")
 @click.argument("number")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE.docx",
-              help="Where to write the letter.")
-@click.option("--objection-days", type=click.IntRange(1, 365),
-              help="Days the client has to object (template default: 15).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE.docx",
+    help="Where to write the letter.",
+)
+@click.option(
+    "--objection-days",
+    type=click.IntRange(1, 365),
+    help="Days the client has to object (template default: 15).",
+)
 @click.option("--date", "reply_date", metavar="DATE", help="The letter's date (default: today).")
-@click.option("--findings", help="Investigation result as worded in the letter "
-                                 "(default: the recorded finding).")
-@click.option("--resolution", help="Result and corrective action as worded in the letter "
-                                   "(default: the recorded action).")
+@click.option(
+    "--findings",
+    help="Investigation result as worded in the letter (default: the recorded finding).",
+)
+@click.option(
+    "--resolution",
+    help="Result and corrective action as worded in the letter (default: the recorded action).",
+)
 @click.option("--force", is_flag=True, help="Replace FILE.docx if it exists.")
 @json_option
 @pass_archive
-def reply(archive: Any, number: str, out: str, objection_days: int | None,
-          reply_date: str | None, findings: str | None, resolution: str | None, force: bool,
-          as_json: bool) -> None:
+def reply(
+    archive: Any,
+    number: str,
+    out: str,
+    objection_days: int | None,
+    reply_date: str | None,
+    findings: str | None,
+    resolution: str | None,
+    force: bool,
+    as_json: bool,
+) -> None:
     """Fill the 投訴處理回覆函 (template complaint-reply) for a resolved complaint.
 
     \b
@@ -286,8 +362,7 @@ def reply(archive: Any, number: str, out: str, objection_days: int | None,
     from archivist.core.output import check_target, write_atomic
 
     check_target(out, home=archive.home, overwrite=force)
-    c, blob = complaints.reply(archive, number, objection_days, reply_date, findings,
-                               resolution)
+    c, blob = complaints.reply(archive, number, objection_days, reply_date, findings, resolution)
     path = write_atomic(out, blob, home=archive.home, overwrite=force)
     if as_json:
         emit({"number": c.number, "path": str(path), "bytes": len(blob)}, True)

@@ -36,12 +36,13 @@ def status(archive: Any, as_json: bool) -> None:
     else:
         from archivist.search.engine import configured
 
-        click.echo(f"documents in the ledger: {st.documents}; in the index: {st.indexed} "
-                   f"(engine: {configured(archive)})")
+        click.echo(
+            f"documents in the ledger: {st.documents}; in the index: {st.indexed} "
+            f"(engine: {configured(archive)})"
+        )
         if st.message:
             click.echo(st.message)
-        for label, items in (("missing", st.missing), ("stale", st.stale),
-                             ("extra", st.extra)):
+        for label, items in (("missing", st.missing), ("stale", st.stale), ("extra", st.extra)):
             if items:
                 more = f" … (+{len(items) - 20})" if len(items) > 20 else ""
                 click.echo(f"{label} ({len(items)}): " + ", ".join(items[:20]) + more)
@@ -52,8 +53,11 @@ def status(archive: Any, as_json: bool) -> None:
 
 
 @index.command("rebuild")
-@click.option("--engine", type=click.Choice(["tantivy", "whoosh"]),
-              help="Build with this engine and make it the home's engine (archivist.toml).")
+@click.option(
+    "--engine",
+    type=click.Choice(["tantivy", "whoosh"]),
+    help="Build with this engine and make it the home's engine (archivist.toml).",
+)
 @json_option
 @pass_archive
 def rebuild(archive: Any, engine: str | None, as_json: bool) -> None:

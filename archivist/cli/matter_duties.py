@@ -11,10 +11,28 @@ import click
 from archivist.cli.common import emit, json_option, pass_archive, warn
 
 DELIVERABLE_COLUMNS = ["matter", "id", "title", "due", "status", "lawyers", "document"]
-INSTALMENT_COLUMNS = ["matter", "client", "seq", "due", "amount", "paid", "outstanding", "status",
-                      "description"]
-TYPES = click.Choice(["criminal", "civil", "administrative", "arbitration", "retainer",
-                      "non-litigation", "consultation"])
+INSTALMENT_COLUMNS = [
+    "matter",
+    "client",
+    "seq",
+    "due",
+    "amount",
+    "paid",
+    "outstanding",
+    "status",
+    "description",
+]
+TYPES = click.Choice(
+    [
+        "criminal",
+        "civil",
+        "administrative",
+        "arbitration",
+        "retainer",
+        "non-litigation",
+        "consultation",
+    ]
+)
 
 
 @click.command("reassign")
@@ -25,8 +43,15 @@ TYPES = click.Choice(["criminal", "civil", "administrative", "arbitration", "ret
 @click.option("--client-request", is_flag=True, help="The client asked for the change (選擇權).")
 @json_option
 @pass_archive
-def reassign(archive: Any, matter: str, from_user: str, to_user: str, reason: str,
-             client_request: bool, as_json: bool) -> None:
+def reassign(
+    archive: Any,
+    matter: str,
+    from_user: str,
+    to_user: str,
+    reason: str,
+    client_request: bool,
+    as_json: bool,
+) -> None:
     """Replace a matter's lawyer (archivist or head). The old lawyer loses write and read access
     to the matter, the new one gains it; recorded on the matter and in the client's archive.
 
@@ -40,8 +65,10 @@ def reassign(archive: Any, matter: str, from_user: str, to_user: str, reason: st
     if as_json:
         emit({"number": result.matter, **result.model_dump(mode="json")}, True)
     else:
-        click.echo(f"{result.matter}  lawyer {result.from_lawyer} -> {result.to_lawyer}  "
-                   f"(now: {', '.join(result.lawyers)})")
+        click.echo(
+            f"{result.matter}  lawyer {result.from_lawyer} -> {result.to_lawyer}  "
+            f"(now: {', '.join(result.lawyers)})"
+        )
 
 
 @click.command("decline")
@@ -52,8 +79,15 @@ def reassign(archive: Any, matter: str, from_user: str, to_user: str, reason: st
 @click.option("--title", help="What the client asked the firm to take on.")
 @json_option
 @pass_archive
-def decline(archive: Any, client: str, reason: str, consultation: str | None,
-            matter_type: str | None, title: str | None, as_json: bool) -> None:
+def decline(
+    archive: Any,
+    client: str,
+    reason: str,
+    consultation: str | None,
+    matter_type: str | None,
+    title: str | None,
+    as_json: bool,
+) -> None:
     """Record an engagement declined at intake (拒絕代理): what was refused and why. No matter
     number is used up.
 
@@ -63,13 +97,15 @@ def decline(archive: Any, client: str, reason: str, consultation: str | None,
     """
     from archivist.matters.duties import decline as lib
 
-    result = lib.decline(archive, client, reason, consultation=consultation, type=matter_type,
-                         title=title)
+    result = lib.decline(
+        archive, client, reason, consultation=consultation, type=matter_type, title=title
+    )
     if as_json:
         emit(result, True)
     else:
-        click.echo(f"{result.client}  engagement declined (record {result.id}; no matter "
-                   "number used)")
+        click.echo(
+            f"{result.client}  engagement declined (record {result.id}; no matter number used)"
+        )
 
 
 @click.command("declined")
@@ -85,9 +121,21 @@ def declined(archive: Any, client: str | None, as_json: bool) -> None:
     """
     from archivist.matters.duties import decline as lib
 
-    emit(lib.list_declined(archive, client), as_json,
-         columns=["id", "client", "client_name", "declined_at", "declined_by", "type", "title",
-                  "reason"], empty="No declined engagements.")
+    emit(
+        lib.list_declined(archive, client),
+        as_json,
+        columns=[
+            "id",
+            "client",
+            "client_name",
+            "declined_at",
+            "declined_by",
+            "type",
+            "title",
+            "reason",
+        ],
+        empty="No declined engagements.",
+    )
 
 
 # ------------------------------------------------------------------------------ deliverables
@@ -125,8 +173,14 @@ def deliverable_add(archive: Any, matter: str, title: str, due: str, as_json: bo
 @click.option("--note")
 @json_option
 @pass_archive
-def deliverable_done(archive: Any, matter: str, deliverable_id: int, document: str | None,
-                     note: str | None, as_json: bool) -> None:
+def deliverable_done(
+    archive: Any,
+    matter: str,
+    deliverable_id: int,
+    document: str | None,
+    note: str | None,
+    as_json: bool,
+) -> None:
     """Mark a deliverable done, linking the filed document.
 
     \b
@@ -151,8 +205,14 @@ def deliverable_done(archive: Any, matter: str, deliverable_id: int, document: s
 @click.option("--all", "include_done", is_flag=True, help="Include those already done.")
 @json_option
 @pass_archive
-def deliverable_list(archive: Any, matter: str | None, overdue: bool, lawyer: str | None,
-                     include_done: bool, as_json: bool) -> None:
+def deliverable_list(
+    archive: Any,
+    matter: str | None,
+    overdue: bool,
+    lawyer: str | None,
+    include_done: bool,
+    as_json: bool,
+) -> None:
     """List open deliverables you may see, soonest due first.
 
     \b
@@ -161,10 +221,15 @@ def deliverable_list(archive: Any, matter: str | None, overdue: bool, lawyer: st
     """
     from archivist.matters.duties import deliverables as lib
 
-    rows = lib.list_deliverables(archive, matter=matter, overdue=overdue, lawyer=lawyer,
-                                 include_done=include_done)
-    emit(rows, as_json, columns=DELIVERABLE_COLUMNS,
-         empty="No overdue deliverables." if overdue else "No deliverables.")
+    rows = lib.list_deliverables(
+        archive, matter=matter, overdue=overdue, lawyer=lawyer, include_done=include_done
+    )
+    emit(
+        rows,
+        as_json,
+        columns=DELIVERABLE_COLUMNS,
+        empty="No overdue deliverables." if overdue else "No deliverables.",
+    )
 
 
 # ------------------------------------------------------------------------------ evaluations
@@ -178,9 +243,17 @@ def deliverable_list(archive: Any, matter: str | None, overdue: bool, lawyer: st
 @click.option("--to", "until", metavar="DATE", help="With --summary: up to this date.")
 @json_option
 @pass_archive
-def evaluate(archive: Any, matter: str | None, score: int | None, comment: str | None,
-             lawyer: str | None, summary: bool, since: str | None, until: str | None,
-             as_json: bool) -> None:
+def evaluate(
+    archive: Any,
+    matter: str | None,
+    score: int | None,
+    comment: str | None,
+    lawyer: str | None,
+    summary: bool,
+    since: str | None,
+    until: str | None,
+    as_json: bool,
+) -> None:
     """Record the client's evaluation of the lawyer's service (監督權), at closure or any time;
     --summary shows the evaluations per lawyer for management.
 
@@ -200,32 +273,61 @@ def evaluate(archive: Any, matter: str | None, score: int | None, comment: str |
     if as_json:
         emit({"number": rows[0].matter, "evaluations": rows}, True)
     else:
-        click.echo(f"{rows[0].matter}  evaluation {score}/5 recorded for "
-                   f"{', '.join(r.lawyer for r in rows)}")
+        click.echo(
+            f"{rows[0].matter}  evaluation {score}/5 recorded for "
+            f"{', '.join(r.lawyer for r in rows)}"
+        )
 
 
 def show_service(archive: Any, since: str | None, until: str | None, as_json: bool) -> None:
     """Print the evaluations per lawyer (shared with `report service`)."""
     from archivist.matters.duties import evaluations as lib
 
-    emit(lib.summary(archive, since, until), as_json,
-         columns=["lawyer", "display_name", "evaluations", "average", "lowest", "highest",
-                  "low_scores", "matters"], empty="No evaluations recorded.")
+    emit(
+        lib.summary(archive, since, until),
+        as_json,
+        columns=[
+            "lawyer",
+            "display_name",
+            "evaluations",
+            "average",
+            "lowest",
+            "highest",
+            "low_scores",
+            "matters",
+        ],
+        empty="No evaluations recorded.",
+    )
 
 
 # ------------------------------------------------------------------------------ payments
 @click.command("schedule")
 @click.argument("matter")
-@click.option("--instalment", "instalments", multiple=True, metavar="DATE:AMOUNT[:TEXT]",
-              help="One instalment of the contract's schedule (repeat). Replaces the schedule.")
+@click.option(
+    "--instalment",
+    "instalments",
+    multiple=True,
+    metavar="DATE:AMOUNT[:TEXT]",
+    help="One instalment of the contract's schedule (repeat). Replaces the schedule.",
+)
 @click.option("--document", metavar="DOC", help="The filed contract that sets the schedule.")
-@click.option("--from-contract", "contract", metavar="DOC",
-              help="Take the schedule from a generated service contract (its fee stages or "
-                   "fixed fee, and their payment times).")
+@click.option(
+    "--from-contract",
+    "contract",
+    metavar="DOC",
+    help="Take the schedule from a generated service contract (its fee stages or "
+    "fixed fee, and their payment times).",
+)
 @json_option
 @pass_archive
-def schedule(archive: Any, matter: str, instalments: tuple[str, ...], document: str | None,
-             contract: str | None, as_json: bool) -> None:
+def schedule(
+    archive: Any,
+    matter: str,
+    instalments: tuple[str, ...],
+    document: str | None,
+    contract: str | None,
+    as_json: bool,
+) -> None:
     """Record the payment schedule given in the contract, or show it (without --instalment)
     with what each instalment has received.
 
@@ -247,8 +349,10 @@ def schedule(archive: Any, matter: str, instalments: tuple[str, ...], document: 
             raise click.UsageError("--document goes with --instalment")
         rows = _show_schedule(archive, matter)
     if as_json:
-        emit({"number": rows[0].matter if rows else matter.strip().upper(), "instalments": rows},
-             True)
+        emit(
+            {"number": rows[0].matter if rows else matter.strip().upper(), "instalments": rows},
+            True,
+        )
     else:
         emit(rows, False, columns=INSTALMENT_COLUMNS[2:], empty="No payment schedule recorded.")
 
@@ -270,13 +374,20 @@ def _show_schedule(archive: Any, matter: str) -> list[Any]:
 @click.command("payment")
 @click.argument("matter")
 @click.option("--amount", required=True, help="The amount received, e.g. 30000 or 12500.50.")
-@click.option("--date", "paid_on", default="today", show_default=True, metavar="DATE",
-              help="When it was received (YYYY-MM-DD).")
+@click.option(
+    "--date",
+    "paid_on",
+    default="today",
+    show_default=True,
+    metavar="DATE",
+    help="When it was received (YYYY-MM-DD).",
+)
 @click.option("--reference", help="Receipt or transfer reference.")
 @json_option
 @pass_archive
-def payment(archive: Any, matter: str, amount: str, paid_on: str, reference: str | None,
-            as_json: bool) -> None:
+def payment(
+    archive: Any, matter: str, amount: str, paid_on: str, reference: str | None, as_json: bool
+) -> None:
     """Record a payment received from the client (archivist or head).
 
     \b
@@ -310,8 +421,12 @@ def unpaid(archive: Any, client: str | None, lawyer: str | None, as_json: bool) 
 def show_unpaid(archive: Any, client: str | None, lawyer: str | None, as_json: bool) -> None:
     from archivist.matters.duties import payments as lib
 
-    emit(lib.unpaid(archive, client=client, lawyer=lawyer), as_json, columns=INSTALMENT_COLUMNS,
-         empty="No unpaid instalments past due.")
+    emit(
+        lib.unpaid(archive, client=client, lawyer=lawyer),
+        as_json,
+        columns=INSTALMENT_COLUMNS,
+        empty="No unpaid instalments past due.",
+    )
 
 
 def warn_open_deliverables(archive: Any, matter_number: str) -> None:
@@ -322,11 +437,12 @@ def warn_open_deliverables(archive: Any, matter_number: str) -> None:
     with archive.ledger.read() as conn:
         items = lib.open_deliverables(conn, matters.get(conn, matter_number).id)
     for d in items:
-        warn(f"deliverable {d.id} of {d.matter} is still open ({d.title}, due {d.due}): "
-             f"`archivist matter deliverable done {d.matter} {d.id} --document DOC`")
+        warn(
+            f"deliverable {d.id} of {d.matter} is still open ({d.title}, due {d.due}): "
+            f"`archivist matter deliverable done {d.matter} {d.id} --document DOC`"
+        )
 
 
 def register(matter_group: click.Group) -> None:
-    for command in (reassign, decline, declined, deliverable, evaluate, schedule, payment,
-                    unpaid):
+    for command in (reassign, decline, declined, deliverable, evaluate, schedule, payment, unpaid):
         matter_group.add_command(command)

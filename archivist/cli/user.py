@@ -32,8 +32,7 @@ def add(archive, username, display_name, roles, licence_number, practice_area, a
     """
     from archivist.core import users
 
-    created = users.add(archive, username, display_name, list(roles), licence_number,
-                        practice_area)
+    created = users.add(archive, username, display_name, list(roles), licence_number, practice_area)
     if as_json:
         emit(created, True)
     else:
@@ -110,7 +109,12 @@ def edit(archive, username, display_name, roles, licence_number, practice_area, 
     """
     from archivist.core import users
 
-    changed = users.edit(archive, username, display_name=display_name,
-                         licence_number=licence_number, practice_area=practice_area,
-                         roles=list(roles) or None)
+    changed = users.edit(
+        archive,
+        username,
+        display_name=display_name,
+        licence_number=licence_number,
+        practice_area=practice_area,
+        roles=list(roles) or None,
+    )
     emit(changed, True) if as_json else click.echo(f"Updated {username}.")

@@ -54,8 +54,12 @@ def expected(conn: Connection, client: Client) -> dict[str, str]:
 
     from archivist.clients.registry import build_manifest
 
-    files = {MANIFEST: json.dumps(build_manifest(conn, client), ensure_ascii=False, indent=2,
-                                  default=str) + "\n"}
+    files = {
+        MANIFEST: json.dumps(
+            build_manifest(conn, client), ensure_ascii=False, indent=2, default=str
+        )
+        + "\n"
+    }
     for provider in _providers():
         for rel, text in provider(conn, client).items():
             files[rel] = text

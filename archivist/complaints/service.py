@@ -56,17 +56,44 @@ OPINIONS = ("satisfied", "unsatisfied", "no-reply")
 OPEN = (S.RECEIVED, S.CLASSIFIED, S.ASSIGNED, S.REOPENED)  # still being handled
 
 LABELS_ZH = {
-    "phone": "電話", "email": "電子郵件", "fax": "傳真", "in-person": "當面", "mailbox": "投訴信箱",
-    "service": "服務", "fee": "收費", "conduct": "執業行為", "delay": "拖延",
-    "confidentiality": "保密", "other": "其他",
-    "firm": "律所", "lawyer": "律師", "client": "客戶", "none": "無責任", "undetermined": "待定",
-    "received": "已受理", "classified": "已分類", "assigned": "處理中", "resolved": "已處理",
-    "reopened": "重新處理", "closed": "已結案",
-    "satisfied": "滿意", "unsatisfied": "不滿意", "no-reply": "未答覆",
+    "phone": "電話",
+    "email": "電子郵件",
+    "fax": "傳真",
+    "in-person": "當面",
+    "mailbox": "投訴信箱",
+    "service": "服務",
+    "fee": "收費",
+    "conduct": "執業行為",
+    "delay": "拖延",
+    "confidentiality": "保密",
+    "other": "其他",
+    "firm": "律所",
+    "lawyer": "律師",
+    "client": "客戶",
+    "none": "無責任",
+    "undetermined": "待定",
+    "received": "已受理",
+    "classified": "已分類",
+    "assigned": "處理中",
+    "resolved": "已處理",
+    "reopened": "重新處理",
+    "closed": "已結案",
+    "satisfied": "滿意",
+    "unsatisfied": "不滿意",
+    "no-reply": "未答覆",
 }
-KIND_ZH = {"filed": "受理", "notify": "告知客戶", "classify": "分類", "assign": "交辦",
-           "resolve": "處理結果", "feedback": "回訪", "reopen": "重新處理", "close": "結案",
-           "propose": "改進建議", "reply": "回覆函"}
+KIND_ZH = {
+    "filed": "受理",
+    "notify": "告知客戶",
+    "classify": "分類",
+    "assign": "交辦",
+    "resolve": "處理結果",
+    "feedback": "回訪",
+    "reopen": "重新處理",
+    "close": "結案",
+    "propose": "改進建議",
+    "reply": "回覆函",
+}
 
 # which states each step starts from
 ALLOWED: dict[str, tuple[ComplaintStatus, ...]] = {
@@ -77,8 +104,14 @@ ALLOWED: dict[str, tuple[ComplaintStatus, ...]] = {
     "close": (S.REOPENED, S.RESOLVED),
     "notify": (S.RECEIVED, S.CLASSIFIED, S.ASSIGNED, S.RESOLVED, S.REOPENED),
 }
-VERBS = {"classify": "classify it", "assign": "assign it", "resolve": "resolve it",
-         "feedback": "record feedback on it", "close": "close it", "notify": "notify about it"}
+VERBS = {
+    "classify": "classify it",
+    "assign": "assign it",
+    "resolve": "resolve it",
+    "feedback": "record feedback on it",
+    "close": "close it",
+    "notify": "notify about it",
+}
 NEXT_HINT = {
     S.RECEIVED: "classify it first (`complaint classify`)",
     S.CLASSIFIED: "assign it (`complaint assign`)",
@@ -129,57 +162,105 @@ def _check_state(row: Any, step: str) -> None:
         raise Conflict(
             f"complaint {row.number} is '{status.value}': cannot {VERBS[step]} "
             f"(only when {' or '.join(s.value for s in allowed)})",
-            f"Next step: {NEXT_HINT[status]}.")
+            f"Next step: {NEXT_HINT[status]}.",
+        )
 
 
-def _event(conn: Connection, complaint_id: int, actor: str, kind: str, text: str | None = None,
-           **details: Any) -> None:
-    conn.execute(complaint_events.insert().values(
-        complaint_id=complaint_id, at=clock.now(), actor=actor, kind=kind, text=text,
-        details=audit.canonical(details)))
+def _event(
+    conn: Connection,
+    complaint_id: int,
+    actor: str,
+    kind: str,
+    text: str | None = None,
+    **details: Any,
+) -> None:
+    conn.execute(
+        complaint_events.insert().values(
+            complaint_id=complaint_id,
+            at=clock.now(),
+            actor=actor,
+            kind=kind,
+            text=text,
+            details=audit.canonical(details),
+        )
+    )
 
 
 def _usernames(conn: Connection, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return {r.id: r.username for r in conn.execute(
-        select(users_table.c.id, users_table.c.username).where(users_table.c.id.in_(ids)))}
+    return {
+        r.id: r.username
+        for r in conn.execute(
+            select(users_table.c.id, users_table.c.username).where(users_table.c.id.in_(ids))
+        )
+    }
 
 
 def _model(conn: Connection, row: Any, history: bool = False) -> Complaint:
     from archivist.ledger.tables.matters import matters
 
     names = _usernames(conn, {row.received_by} | ({row.assignee_id} if row.assignee_id else set()))
-    client = conn.execute(select(clients.c.number, clients.c.name)
-                          .where(clients.c.id == row.client_id)).one()
+    client = conn.execute(
+        select(clients.c.number, clients.c.name).where(clients.c.id == row.client_id)
+    ).one()
     matter = None
     if row.matter_id:
-        matter = conn.execute(select(matters.c.number).where(matters.c.id == row.matter_id)
-                              ).scalar_one_or_none()
+        matter = conn.execute(
+            select(matters.c.number).where(matters.c.id == row.matter_id)
+        ).scalar_one_or_none()
     today = clock.today()
     status = S(row.status)
     assignee = names.get(row.assignee_id) if row.assignee_id else row.assignee_department
     events: list[ComplaintEvent] = []
     if history:
-        events = [ComplaintEvent(at=e.at, actor=e.actor, kind=e.kind, text=e.text,
-                                 details=json.loads(e.details or "{}"))
-                  for e in conn.execute(select(complaint_events)
-                                        .where(complaint_events.c.complaint_id == row.id)
-                                        .order_by(complaint_events.c.id))]
+        events = [
+            ComplaintEvent(
+                at=e.at,
+                actor=e.actor,
+                kind=e.kind,
+                text=e.text,
+                details=json.loads(e.details or "{}"),
+            )
+            for e in conn.execute(
+                select(complaint_events)
+                .where(complaint_events.c.complaint_id == row.id)
+                .order_by(complaint_events.c.id)
+            )
+        ]
     return Complaint(
-        id=row.id, number=row.number, client_id=row.client_id, client_number=client.number,
-        client_name=client.name, matter=matter, channel=row.channel, content=row.content,
-        status=status, received_at=row.received_at, received_by=names.get(row.received_by, "?"),
-        first_response_due=row.first_response_due, first_response_at=row.first_response_at,
-        due_date=row.due_date, first_due_date=row.first_due_date, category=row.category,
-        cause=row.cause, responsibility=row.responsibility, assignee=assignee,
+        id=row.id,
+        number=row.number,
+        client_id=row.client_id,
+        client_number=client.number,
+        client_name=client.name,
+        matter=matter,
+        channel=row.channel,
+        content=row.content,
+        status=status,
+        received_at=row.received_at,
+        received_by=names.get(row.received_by, "?"),
+        first_response_due=row.first_response_due,
+        first_response_at=row.first_response_at,
+        due_date=row.due_date,
+        first_due_date=row.first_due_date,
+        category=row.category,
+        cause=row.cause,
+        responsibility=row.responsibility,
+        assignee=assignee,
         assignee_kind="user" if row.assignee_id else ("department" if assignee else None),
-        first_resolved_at=row.first_resolved_at, resolved_at=row.resolved_at,
-        finding=row.finding, action=row.action, client_opinion=row.client_opinion,
-        reopen_count=row.reopen_count or 0, closed_at=row.closed_at, updated_at=row.updated_at,
+        first_resolved_at=row.first_resolved_at,
+        resolved_at=row.resolved_at,
+        finding=row.finding,
+        action=row.action,
+        client_opinion=row.client_opinion,
+        reopen_count=row.reopen_count or 0,
+        closed_at=row.closed_at,
+        updated_at=row.updated_at,
         overdue=status in OPEN and today > row.due_date,
-        first_response_overdue=(row.first_response_at is None and status != S.CLOSED
-                                and today > row.first_response_due),
+        first_response_overdue=(
+            row.first_response_at is None and status != S.CLOSED and today > row.first_response_due
+        ),
         history=events,
     )
 
@@ -203,20 +284,37 @@ def _step(ctx: Context, number: str, step: str | None, action: str, apply: Any) 
         values, kind, text, details = apply(conn, row, actor)
         now = clock.now()
         if values:
-            conn.execute(complaints.update().where(complaints.c.id == row.id)
-                         .values(updated_at=now, **values))
+            conn.execute(
+                complaints.update()
+                .where(complaints.c.id == row.id)
+                .values(updated_at=now, **values)
+            )
         _event(conn, row.id, actor.username, kind, text, **details)
-        audit.record(conn, actor.username, action, "complaint", row.number, row.client_id,
-                     **({"text": text} if text else {}), **details)
+        audit.record(
+            conn,
+            actor.username,
+            action,
+            "complaint",
+            row.number,
+            row.client_id,
+            **({"text": text} if text else {}),
+            **details,
+        )
         result = _model(conn, _row(conn, row.number))
     _refresh(ctx, row.client_id)
     return result
 
 
 # ------------------------------------------------------------------------------- steps
-def file(ctx: Context, client_number: str, channel: str, content: str,
-         matter: str | None = None, received_by: str | None = None,
-         told: str | None = None) -> Complaint:
+def file(
+    ctx: Context,
+    client_number: str,
+    channel: str,
+    content: str,
+    matter: str | None = None,
+    received_by: str | None = None,
+    told: str | None = None,
+) -> Complaint:
     """Take a complaint in. `told`: what the client was told at intake (recorded as the first
     notification); without it the client still has to be told within the first-response time."""
     from archivist.clients import registry
@@ -233,33 +331,70 @@ def file(ctx: Context, client_number: str, channel: str, content: str,
         if matter:
             m = matters_mod.get(conn, matter)
             if m.client_id != client.id:
-                raise InvalidInput(f"matter {m.number} belongs to client {m.client_number}, "
-                                   f"not {client.number}", "Give one of the client's matters.")
+                raise InvalidInput(
+                    f"matter {m.number} belongs to client {m.client_number}, not {client.number}",
+                    "Give one of the client's matters.",
+                )
             matter_id, matter_number = m.id, m.number
         receiver = users.get(conn, received_by) if received_by else actor
         now = clock.now()
         seq = numbering.next_value(conn, f"complaint:{now.year}")
-        number = numbering.render(ctx.settings.numbering.complaint, "complaint",
-                                  year=now.year, seq=seq)
+        number = numbering.render(
+            ctx.settings.numbering.complaint, "complaint", year=now.year, seq=seq
+        )
         d = ctx.settings.deadlines
         due = now.date() + timedelta(days=d.complaint_days)
-        cid = conn.execute(complaints.insert().values(
-            number=number, client_id=client.id, matter_id=matter_id, channel=channel,
-            content=content_text, status=S.RECEIVED.value, received_at=now,
-            received_by=receiver.id,
-            first_response_due=now.date() + timedelta(days=d.complaint_first_response_days),
-            due_date=due, first_due_date=due, reopen_count=0,
-            first_response_at=now if told_text else None, updated_at=now,
-        )).inserted_primary_key[0]  # type: ignore[index]
-        _event(conn, cid, actor.username, "filed", content_text, channel=channel,
-               received_by=receiver.username, matter=matter_number)
-        audit.record(conn, actor.username, "complaint.file", "complaint", number, client.id,
-                     channel=channel, matter=matter_number, received_by=receiver.username,
-                     due=due)
+        cid = conn.execute(
+            complaints.insert().values(
+                number=number,
+                client_id=client.id,
+                matter_id=matter_id,
+                channel=channel,
+                content=content_text,
+                status=S.RECEIVED.value,
+                received_at=now,
+                received_by=receiver.id,
+                first_response_due=now.date() + timedelta(days=d.complaint_first_response_days),
+                due_date=due,
+                first_due_date=due,
+                reopen_count=0,
+                first_response_at=now if told_text else None,
+                updated_at=now,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        _event(
+            conn,
+            cid,
+            actor.username,
+            "filed",
+            content_text,
+            channel=channel,
+            received_by=receiver.username,
+            matter=matter_number,
+        )
+        audit.record(
+            conn,
+            actor.username,
+            "complaint.file",
+            "complaint",
+            number,
+            client.id,
+            channel=channel,
+            matter=matter_number,
+            received_by=receiver.username,
+            due=due,
+        )
         if told_text:
             _event(conn, cid, actor.username, "notify", told_text)
-            audit.record(conn, actor.username, "complaint.notify", "complaint", number,
-                         client.id, text=told_text)
+            audit.record(
+                conn,
+                actor.username,
+                "complaint.notify",
+                "complaint",
+                number,
+                client.id,
+                text=told_text,
+            )
         result = _model(conn, _row(conn, number))
     _refresh(ctx, client.id)
     return result
@@ -277,8 +412,9 @@ def notify(ctx: Context, number: str, text: str) -> Complaint:
     return _step(ctx, number, "notify", "complaint.notify", apply)
 
 
-def classify(ctx: Context, number: str, category: str, cause: str, responsibility: str
-             ) -> Complaint:
+def classify(
+    ctx: Context, number: str, category: str, cause: str, responsibility: str
+) -> Complaint:
     _staff(ctx, "classify complaints")
     cat = _choice(category, CATEGORIES, "category")
     resp = _choice(responsibility, RESPONSIBILITIES, "responsibility")
@@ -290,8 +426,11 @@ def classify(ctx: Context, number: str, category: str, cause: str, responsibilit
             values["status"] = S.CLASSIFIED.value
         details: dict[str, Any] = {"category": cat, "cause": why, "responsibility": resp}
         if row.category:
-            details["old"] = {"category": row.category, "cause": row.cause,
-                              "responsibility": row.responsibility}
+            details["old"] = {
+                "category": row.category,
+                "cause": row.cause,
+                "responsibility": row.responsibility,
+            }
         return values, "classify", None, details
 
     return _step(ctx, number, "classify", "complaint.classify", apply)
@@ -310,9 +449,11 @@ def _assignee(conn: Connection, to: str) -> tuple[int | None, str | None]:
         user = users.get(conn, text)
     except NotFound:
         if users.USERNAME_RE.match(text):
-            raise NotFound(f"no user {text!r}",
-                           "See `archivist user list`; for a department write its name, "
-                           f"e.g. 客戶服務部, or 'dept:{text}'.") from None
+            raise NotFound(
+                f"no user {text!r}",
+                "See `archivist user list`; for a department write its name, "
+                f"e.g. 客戶服務部, or 'dept:{text}'.",
+            ) from None
         return None, _text(text, "department name", 100)
     if not user.active:
         raise Conflict(f"user {user.username!r} is deactivated", "Assign someone active.")
@@ -327,13 +468,21 @@ def assign(ctx: Context, number: str, to: str, due: str | date | None = None) ->
         user_id, department = _assignee(conn, to)
         new_due = due_date or row.due_date
         if due_date is not None and due_date < row.received_at.date():
-            raise InvalidInput(f"--due {due_date} is before the complaint was received "
-                               f"({row.received_at.date()})")
-        old = (_usernames(conn, {row.assignee_id}).get(row.assignee_id)
-               if row.assignee_id else row.assignee_department)
+            raise InvalidInput(
+                f"--due {due_date} is before the complaint was received ({row.received_at.date()})"
+            )
+        old = (
+            _usernames(conn, {row.assignee_id}).get(row.assignee_id)
+            if row.assignee_id
+            else row.assignee_department
+        )
         name = _usernames(conn, {user_id}).get(user_id) if user_id else department
-        values = {"status": S.ASSIGNED.value, "assignee_id": user_id,
-                  "assignee_department": department, "due_date": new_due}
+        values = {
+            "status": S.ASSIGNED.value,
+            "assignee_id": user_id,
+            "assignee_department": department,
+            "due_date": new_due,
+        }
         if row.status == S.CLASSIFIED and due_date is not None:
             values["first_due_date"] = due_date
         return values, "assign", None, {"to": name, "due": new_due, "old": old}
@@ -350,27 +499,35 @@ def resolve(ctx: Context, number: str, finding: str, action: str) -> Complaint:
         if row.assignee_id is not None:
             if actor.id != row.assignee_id:
                 who = _usernames(conn, {row.assignee_id}).get(row.assignee_id)
-                raise Forbidden(f"{actor.username} may not resolve complaint {row.number}: "
-                                f"it is assigned to {who}",
-                                "Only the assignee resolves it; client-service staff can "
-                                "reassign it with `complaint assign`.")
+                raise Forbidden(
+                    f"{actor.username} may not resolve complaint {row.number}: "
+                    f"it is assigned to {who}",
+                    "Only the assignee resolves it; client-service staff can "
+                    "reassign it with `complaint assign`.",
+                )
         elif not actor.has(Role.ARCHIVIST, Role.HEAD):
-            raise Forbidden(f"{actor.username} may not resolve complaint {row.number}: it is "
-                            f"assigned to the department {row.assignee_department!r}, for which "
-                            "the client-service staff (archivist or head) act")
+            raise Forbidden(
+                f"{actor.username} may not resolve complaint {row.number}: it is "
+                f"assigned to the department {row.assignee_department!r}, for which "
+                "the client-service staff (archivist or head) act"
+            )
         now = clock.now()
-        values = {"status": S.RESOLVED.value, "finding": found, "action": done,
-                  "resolved_at": now}
+        values = {"status": S.RESOLVED.value, "finding": found, "action": done, "resolved_at": now}
         if row.first_resolved_at is None:
             values["first_resolved_at"] = now
-        return values, "resolve", found, {"corrective_action": done,
-                                          "late": now.date() > row.due_date}
+        return (
+            values,
+            "resolve",
+            found,
+            {"corrective_action": done, "late": now.date() > row.due_date},
+        )
 
     return _step(ctx, number, "resolve", "complaint.resolve", apply)
 
 
-def feedback(ctx: Context, number: str, result: str, opinion: str, note: str | None = None
-             ) -> Complaint:
+def feedback(
+    ctx: Context, number: str, result: str, opinion: str, note: str | None = None
+) -> Complaint:
     """The result told to the client and their opinion: satisfied or no-reply closes the
     complaint; unsatisfied reopens it for further handling (counted) with a new deadline."""
     _staff(ctx, "record complaint feedback")
@@ -386,8 +543,9 @@ def feedback(ctx: Context, number: str, result: str, opinion: str, note: str | N
         details: dict[str, Any] = {"opinion": op, "note": extra}
         if op == "unsatisfied":
             new_due = now.date() + timedelta(days=ctx.settings.deadlines.complaint_days)
-            values.update(status=S.REOPENED.value, reopen_count=(row.reopen_count or 0) + 1,
-                          due_date=new_due)
+            values.update(
+                status=S.REOPENED.value, reopen_count=(row.reopen_count or 0) + 1, due_date=new_due
+            )
             details.update(reopened=True, due=new_due)
         else:
             values.update(status=S.CLOSED.value, closed_at=now)
@@ -404,11 +562,17 @@ def close(ctx: Context, number: str, note: str) -> Complaint:
 
     def apply(conn: Connection, row: Any, actor: Any) -> Any:
         if row.status == S.RESOLVED and not row.reopen_count:
-            raise Conflict(f"complaint {row.number} is 'resolved' and not disputed",
-                           "Record the client's feedback (`complaint feedback`); the head "
-                           "closes only complaints the client was unsatisfied with.")
-        return ({"status": S.CLOSED.value, "closed_at": clock.now()}, "close", why,
-                {"disputed": True, "from_status": row.status})
+            raise Conflict(
+                f"complaint {row.number} is 'resolved' and not disputed",
+                "Record the client's feedback (`complaint feedback`); the head "
+                "closes only complaints the client was unsatisfied with.",
+            )
+        return (
+            {"status": S.CLOSED.value, "closed_at": clock.now()},
+            "close",
+            why,
+            {"disputed": True, "from_status": row.status},
+        )
 
     return _step(ctx, number, "close", "complaint.close", apply)
 
@@ -419,9 +583,11 @@ def propose(ctx: Context, number: str, text: str) -> Complaint:
 
     def apply(conn: Connection, row: Any, actor: Any) -> Any:
         if not (actor.has(Role.ARCHIVIST, Role.HEAD) or actor.id == row.assignee_id):
-            raise Forbidden(f"{actor.username} may not add proposals to complaint "
-                            f"{row.number}: it needs the role 'archivist' or 'head', or being "
-                            "its assignee")
+            raise Forbidden(
+                f"{actor.username} may not add proposals to complaint "
+                f"{row.number}: it needs the role 'archivist' or 'head', or being "
+                "its assignee"
+            )
         return {}, "propose", said, {}
 
     return _step(ctx, number, None, "complaint.propose", apply)
@@ -429,8 +595,9 @@ def propose(ctx: Context, number: str, text: str) -> Complaint:
 
 # ------------------------------------------------------------------------------- reading
 def _may_read(actor: Any, row: Any) -> bool:
-    return actor.has(Role.ARCHIVIST, Role.HEAD) or (row.assignee_id is not None
-                                                   and row.assignee_id == actor.id)
+    return actor.has(Role.ARCHIVIST, Role.HEAD) or (
+        row.assignee_id is not None and row.assignee_id == actor.id
+    )
 
 
 def show(ctx: Context, number: str) -> Complaint:
@@ -440,13 +607,16 @@ def show(ctx: Context, number: str) -> Complaint:
         row = _row(conn, number)
         if not _may_read(actor, row):
             raise access.not_found("complaint", number)
-        audit.record(conn, actor.username, "complaint.read", "complaint", row.number,
-                     row.client_id)
+        audit.record(conn, actor.username, "complaint.read", "complaint", row.number, row.client_id)
         return _model(conn, row, history=True)
 
 
-def list_complaints(ctx: Context, status: list[str] | tuple[str, ...] | None = None,
-                    client: str | None = None, overdue: bool = False) -> list[Complaint]:
+def list_complaints(
+    ctx: Context,
+    status: list[str] | tuple[str, ...] | None = None,
+    client: str | None = None,
+    overdue: bool = False,
+) -> list[Complaint]:
     """Complaints the actor may see (staff: all; others: those assigned to them).
     `overdue`: open past the handling deadline, or the client not told in time."""
     from archivist.clients import registry
@@ -466,24 +636,47 @@ def list_complaints(ctx: Context, status: list[str] | tuple[str, ...] | None = N
             stmt = stmt.where(complaints.c.assignee_id == actor.id)
         if overdue:
             today = clock.today()
-            stmt = stmt.where(or_(
-                and_(complaints.c.status.in_([s.value for s in OPEN]),
-                     complaints.c.due_date < today),
-                and_(complaints.c.first_response_at.is_(None),
-                     complaints.c.status != S.CLOSED.value,
-                     complaints.c.first_response_due < today)))
+            stmt = stmt.where(
+                or_(
+                    and_(
+                        complaints.c.status.in_([s.value for s in OPEN]),
+                        complaints.c.due_date < today,
+                    ),
+                    and_(
+                        complaints.c.first_response_at.is_(None),
+                        complaints.c.status != S.CLOSED.value,
+                        complaints.c.first_response_due < today,
+                    ),
+                )
+            )
         rows = conn.execute(stmt).all()
-        audit.record(conn, actor.username, "complaint.list", "complaint", "*", client_id,
-                     status=statuses, overdue=overdue, count=len(rows))
+        audit.record(
+            conn,
+            actor.username,
+            "complaint.list",
+            "complaint",
+            "*",
+            client_id,
+            status=statuses,
+            overdue=overdue,
+            count=len(rows),
+        )
         return [_model(conn, r) for r in rows]
 
 
 def client_summaries(conn: Connection, client_id: int) -> list[dict[str, Any]]:
     """Short rows for `client show`."""
-    return [{"number": r.number, "status": r.status, "category": r.category,
-             "received_at": r.received_at.isoformat(sep=" ", timespec="minutes")}
-            for r in conn.execute(select(complaints).where(complaints.c.client_id == client_id)
-                                  .order_by(complaints.c.id))]
+    return [
+        {
+            "number": r.number,
+            "status": r.status,
+            "category": r.category,
+            "received_at": r.received_at.isoformat(sep=" ", timespec="minutes"),
+        }
+        for r in conn.execute(
+            select(complaints).where(complaints.c.client_id == client_id).order_by(complaints.c.id)
+        )
+    ]
 
 
 # ------------------------------------------------------------------------------- records
@@ -543,8 +736,9 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
 
     folder = SECTION_FOLDERS[Section.COMPLAINT]
     out = {}
-    for row in conn.execute(select(complaints).where(complaints.c.client_id == client.id)
-                            .order_by(complaints.c.id)):
+    for row in conn.execute(
+        select(complaints).where(complaints.c.client_id == client.id).order_by(complaints.c.id)
+    ):
         c = _model(conn, row, history=True)
         name = safe_component(f"{c.number} 投訴處理記錄.txt")
         out[f"{folder}/{name}"] = record_text(c)
@@ -552,26 +746,38 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------- reply letter
-CHANNEL_REPLY = {"phone": "電話", "email": "電郵", "fax": "傳真", "in-person": "來訪",
-                 "mailbox": "投訴信箱"}
+CHANNEL_REPLY = {
+    "phone": "電話",
+    "email": "電郵",
+    "fax": "傳真",
+    "in-person": "來訪",
+    "mailbox": "投訴信箱",
+}
 
 
-def reply_data(conn: Connection, c: Complaint, objection_days: int | None = None,
-               reply_date: date | None = None, findings: str | None = None,
-               resolution: str | None = None) -> dict[str, Any]:
+def reply_data(
+    conn: Connection,
+    c: Complaint,
+    objection_days: int | None = None,
+    reply_date: date | None = None,
+    findings: str | None = None,
+    resolution: str | None = None,
+) -> dict[str, Any]:
     """The data of the 投訴處理回覆函 (template complaint-reply) for a resolved complaint."""
     from archivist.clients import registry
 
     if c.status not in (S.RESOLVED, S.CLOSED) or not c.finding:
-        raise Conflict(f"complaint {c.number} is '{c.status.value}': a reply letter needs a "
-                       "resolved complaint", f"Next step: {NEXT_HINT[c.status]}.")
+        raise Conflict(
+            f"complaint {c.number} is '{c.status.value}': a reply letter needs a "
+            "resolved complaint",
+            f"Next step: {NEXT_HINT[c.status]}.",
+        )
     client = registry.by_id(conn, c.client_id)
     handler = c.assignee or ""
     if c.assignee_kind == "user":
         handler = users.get(conn, c.assignee or "").display_name
     data: dict[str, Any] = {
-        "client": {"number": client.number, "name": client.name,
-                   "address": client.address or ""},
+        "client": {"number": client.number, "name": client.name, "address": client.address or ""},
         "complaint_number": c.number,
         "received_date": c.received_at.date().isoformat(),
         "channel": CHANNEL_REPLY.get(c.channel, c.channel),
@@ -587,9 +793,14 @@ def reply_data(conn: Connection, c: Complaint, objection_days: int | None = None
     return data
 
 
-def reply(ctx: Context, number: str, objection_days: int | None = None,
-          reply_date: str | date | None = None, findings: str | None = None,
-          resolution: str | None = None) -> tuple[Complaint, bytes]:
+def reply(
+    ctx: Context,
+    number: str,
+    objection_days: int | None = None,
+    reply_date: str | date | None = None,
+    findings: str | None = None,
+    resolution: str | None = None,
+) -> tuple[Complaint, bytes]:
     """Fill the 投訴處理回覆函 for a resolved complaint: (complaint, .docx bytes). The letter's
     production is recorded in the complaint's history and audited."""
     from archivist import documents
@@ -598,14 +809,33 @@ def reply(ctx: Context, number: str, objection_days: int | None = None,
     when = clock.parse_date(reply_date, "--date") if reply_date is not None else None
     with ctx.ledger.write() as conn:
         c = _model(conn, _row(conn, number))
-        data = reply_data(conn, c, objection_days, when,
-                          _text(findings, "findings", 5000, required=False),
-                          _text(resolution, "resolution", 5000, required=False))
+        data = reply_data(
+            conn,
+            c,
+            objection_days,
+            when,
+            _text(findings, "findings", 5000, required=False),
+            _text(resolution, "resolution", 5000, required=False),
+        )
         blob = documents.render_to_bytes(ctx, "complaint-reply", data)
-        _event(conn, c.id, actor.username, "reply", None, template="complaint-reply",
-               reply_date=data.get("reply_date") or clock.today())
-        audit.record(conn, actor.username, "complaint.reply", "complaint", c.number,
-                     c.client_id, template="complaint-reply")
+        _event(
+            conn,
+            c.id,
+            actor.username,
+            "reply",
+            None,
+            template="complaint-reply",
+            reply_date=data.get("reply_date") or clock.today(),
+        )
+        audit.record(
+            conn,
+            actor.username,
+            "complaint.reply",
+            "complaint",
+            c.number,
+            c.client_id,
+            template="complaint-reply",
+        )
         result = _model(conn, _row(conn, c.number))
     _refresh(ctx, c.client_id)
     return result, blob

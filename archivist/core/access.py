@@ -41,19 +41,50 @@ HINTS = {
 def not_found(kind: str, ref: str) -> NotFound:
     """The one answer for a record that does not exist and for one the user may not read: the
     same words and the same exit, so an error never tells who or what exists."""
-    return NotFound(f"no {kind} {str(ref)[:40]!r} that you may read",
-                    HINTS.get(kind, "Lawyers read their own matters; others request a loan "
-                                    "(`archivist loan request`)."))
+    return NotFound(
+        f"no {kind} {str(ref)[:40]!r} that you may read",
+        HINTS.get(
+            kind,
+            "Lawyers read their own matters; others request a loan (`archivist loan request`).",
+        ),
+    )
 
 
 # Keys of audit details that hold a client's confidential content (consultation summaries,
 # work notes, identity numbers, search terms, document text...), at any depth.
-CONFIDENTIAL_KEYS = frozenset({
-    "summary", "note", "notes", "id_number", "id_numbers", "query", "text", "content", "plan",
-    "names", "purpose", "reason", "outcome", "resolution", "approval_note", "said", "reply",
-    "address", "phone", "email", "title", "original_name", "clients", "documents", "parties",
-    "client", "matter", "path", "moved_to",
-})
+CONFIDENTIAL_KEYS = frozenset(
+    {
+        "summary",
+        "note",
+        "notes",
+        "id_number",
+        "id_numbers",
+        "query",
+        "text",
+        "content",
+        "plan",
+        "names",
+        "purpose",
+        "reason",
+        "outcome",
+        "resolution",
+        "approval_note",
+        "said",
+        "reply",
+        "address",
+        "phone",
+        "email",
+        "title",
+        "original_name",
+        "clients",
+        "documents",
+        "parties",
+        "client",
+        "matter",
+        "path",
+        "moved_to",
+    }
+)
 REDACTED = "[redacted]"
 # Objects whose id is itself confidential (a search's object is its query; a quarantined
 # file's is its path, which names the client).
@@ -73,11 +104,12 @@ class Scope(_ScopeData):
     def may_read_matter(self, client_id: int, matter_id: int) -> bool:
         return self.may_read_archive(client_id) or matter_id in self.matter_ids
 
-    def may_read_document(self, client_id: int, matter_id: int | None,
-                          document_id: int) -> bool:
-        return (self.may_read_archive(client_id)
-                or (matter_id is not None and matter_id in self.matter_ids)
-                or document_id in self.document_ids)
+    def may_read_document(self, client_id: int, matter_id: int | None, document_id: int) -> bool:
+        return (
+            self.may_read_archive(client_id)
+            or (matter_id is not None and matter_id in self.matter_ids)
+            or document_id in self.document_ids
+        )
 
     def touches_client(self, conn: Connection, client_id: int) -> bool:
         """True if the scope reaches any part of the client's archive (its name and number)."""
@@ -94,16 +126,26 @@ class Scope(_ScopeData):
         docs: set[str] = set()
         mats: set[str] = set()
         if self.matter_ids:
-            mats.update(conn.execute(select(matters.c.number).where(
-                matters.c.client_id == client_id, matters.c.id.in_(self.matter_ids))).scalars())
+            mats.update(
+                conn.execute(
+                    select(matters.c.number).where(
+                        matters.c.client_id == client_id, matters.c.id.in_(self.matter_ids)
+                    )
+                ).scalars()
+            )
         if self.matter_ids or self.document_ids:
             conds = []
             if self.matter_ids:
                 conds.append(documents.c.matter_id.in_(self.matter_ids))
             if self.document_ids:
                 conds.append(documents.c.id.in_(self.document_ids))
-            docs.update(conn.execute(select(documents.c.number).where(
-                documents.c.client_id == client_id, or_(*conds))).scalars())
+            docs.update(
+                conn.execute(
+                    select(documents.c.number).where(
+                        documents.c.client_id == client_id, or_(*conds)
+                    )
+                ).scalars()
+            )
         self._parts[client_id] = (docs, mats)
         return docs, mats
 
@@ -130,8 +172,10 @@ class Scope(_ScopeData):
 def redact(value: Any) -> Any:
     """`value` with every confidential field replaced by REDACTED (at any depth)."""
     if isinstance(value, dict):
-        return {k: (REDACTED if k in CONFIDENTIAL_KEYS and v not in (None, "", [], {})
-                    else redact(v)) for k, v in value.items()}
+        return {
+            k: (REDACTED if k in CONFIDENTIAL_KEYS and v not in (None, "", [], {}) else redact(v))
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [redact(v) for v in value]
     return value
@@ -143,7 +187,8 @@ def scope_for(conn: Connection, user: User, overdue_ends_access: bool = True) ->
     scope = Scope()
     if user.has(Role.LAWYER):
         rows = conn.execute(
-            select(matters.c.client_id).distinct()
+            select(matters.c.client_id)
+            .distinct()
             .select_from(matter_lawyers.join(matters, matters.c.id == matter_lawyers.c.matter_id))
             .where(matter_lawyers.c.user_id == user.id, matter_lawyers.c.removed_at.is_(None))
         )
@@ -151,16 +196,19 @@ def scope_for(conn: Connection, user: User, overdue_ends_access: bool = True) ->
     cond = [loans.c.borrower_id == user.id, loans.c.status == "out"]
     if overdue_ends_access:
         cond.append(or_(loans.c.due_at.is_(None), loans.c.due_at >= clock.now()))
-    for loan in conn.execute(select(loans.c.id, loans.c.scope, loans.c.client_id,
-                                    loans.c.matter_id).where(and_(*cond))):
+    for loan in conn.execute(
+        select(loans.c.id, loans.c.scope, loans.c.client_id, loans.c.matter_id).where(and_(*cond))
+    ):
         if loan.scope == "archive":
             scope.client_ids.add(loan.client_id)
         elif loan.scope == "matter" and loan.matter_id is not None:
             scope.matter_ids.add(loan.matter_id)
         else:
             scope.document_ids.update(
-                r.document_id for r in conn.execute(
-                    select(loan_documents.c.document_id).where(loan_documents.c.loan_id == loan.id))
+                r.document_id
+                for r in conn.execute(
+                    select(loan_documents.c.document_id).where(loan_documents.c.loan_id == loan.id)
+                )
             )
     return scope
 
@@ -170,8 +218,9 @@ def touches_client(conn: Connection, scope: _ScopeData, client_id: int) -> bool:
     return _as_scope(scope).touches_client(conn, client_id)
 
 
-def can_read_document(scope: _ScopeData, client_id: int, matter_id: int | None,
-                      document_id: int) -> bool:
+def can_read_document(
+    scope: _ScopeData, client_id: int, matter_id: int | None, document_id: int
+) -> bool:
     return _as_scope(scope).may_read_document(client_id, matter_id, document_id)
 
 
@@ -179,8 +228,13 @@ def _as_scope(scope: _ScopeData) -> Scope:
     return scope if isinstance(scope, Scope) else Scope.model_validate(scope.model_dump())
 
 
-def require_client(conn: Connection, user: User, client_id: int, client_number: str,
-                   overdue_ends_access: bool = True) -> Scope:
+def require_client(
+    conn: Connection,
+    user: User,
+    client_id: int,
+    client_number: str,
+    overdue_ends_access: bool = True,
+) -> Scope:
     """The user's scope, if it reaches the client's whole archive; otherwise the not-found
     answer (a client lent in part does not open its consultations, loans or complaints)."""
     scope = scope_for(conn, user, overdue_ends_access)

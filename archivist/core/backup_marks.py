@@ -47,6 +47,8 @@ def refuse_unfinished_restore(root: Path) -> None:
     if data is None:
         return
     source = data.get("source") or "SRC"
-    raise Conflict(f"the home {root} is an unfinished restore (from {source}); it is "
-                   "incomplete", f"Finish it with `archivist --as USER restore {source} --home "
-                   f"{root}` (it starts over), or delete the folder {root}.")
+    raise Conflict(
+        f"the home {root} is an unfinished restore (from {source}); it is incomplete",
+        f"Finish it with `archivist --as USER restore {source} --home "
+        f"{root}` (it starts over), or delete the folder {root}.",
+    )

@@ -47,8 +47,10 @@ def warning() -> str | None:
     env = ignored_override()
     if env is None:
         return None
-    return (f"ARCHIVIST_NOW={env[:40]} is ignored: this home's archivist.toml does not say "
-            "[testing] clock_override = true; the real clock is used")
+    return (
+        f"ARCHIVIST_NOW={env[:40]} is ignored: this home's archivist.toml does not say "
+        "[testing] clock_override = true; the real clock is used"
+    )
 
 
 def now() -> datetime:

@@ -32,8 +32,9 @@ class FirmSettings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise ValueError(f"unknown time zone {value[:60]!r} (use an IANA name such as "
-                             "'Asia/Taipei')") from None
+            raise ValueError(
+                f"unknown time zone {value[:60]!r} (use an IANA name such as 'Asia/Taipei')"
+            ) from None
         return value
 
 
@@ -68,13 +69,16 @@ class NumberingSettings(_Section):
         except (KeyError, ValueError, IndexError, AttributeError) as exc:
             raise ValueError(f"the format {value[:60]!r} cannot be filled in ({exc})") from None
         if not made.strip() or len(made) > 40:
-            raise ValueError(f"the format {value[:60]!r} makes {made[:60]!r}: numbers must be "
-                             "1-40 characters")
+            raise ValueError(
+                f"the format {value[:60]!r} makes {made[:60]!r}: numbers must be 1-40 characters"
+            )
         return value
 
 
 class DeadlineSettings(_Section):
-    contact_days: int = Field(default=3, ge=0, le=365)  # lawyer must contact the client after acceptance
+    contact_days: int = Field(
+        default=3, ge=0, le=365
+    )  # lawyer must contact the client after acceptance
     loan_days: int = Field(default=7, ge=1, le=365)  # default borrowing period
     loan_max_days: int = Field(default=30, ge=1, le=3650)
     overdue_loan_ends_access: bool = True
@@ -130,8 +134,9 @@ def load(path: Path) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         where = _key_at(path, str(exc))
-        raise InvalidInput(f"{path} is not valid TOML{where}: {exc}",
-                           "Fix the file and try again.") from None
+        raise InvalidInput(
+            f"{path} is not valid TOML{where}: {exc}", "Fix the file and try again."
+        ) from None
     except UnicodeDecodeError:
         raise InvalidInput(f"{path} is not UTF-8 text", "Save it as UTF-8.") from None
     try:
@@ -141,7 +146,7 @@ def load(path: Path) -> Settings:
         where = ".".join(str(p) for p in first["loc"])
         raise InvalidInput(
             f"{path}: setting {where!r}: {first['msg'].removeprefix('Value error, ')}",
-            "Fix archivist.toml and try again."
+            "Fix archivist.toml and try again.",
         ) from None
 
 
@@ -158,7 +163,7 @@ def _key_at(path: Path, message: str) -> str:
         return ""
     number = int(found.group(1))
     section = ""
-    for line in lines[:number - 1]:
+    for line in lines[: number - 1]:
         head = re.match(r"\s*\[([^\]]+)\]", line)
         if head:
             section = head.group(1).strip() + "."

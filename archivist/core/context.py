@@ -51,8 +51,9 @@ class Context:
                         "Ask an archivist to add you with `archivist user add`.",
                     ) from None
             if not user.active:
-                raise Forbidden(f"user {self.username!r} is deactivated",
-                                "Ask an archivist to reactivate you.")
+                raise Forbidden(
+                    f"user {self.username!r} is deactivated", "Ask an archivist to reactivate you."
+                )
             self._actor = user
         return self._actor
 
@@ -62,17 +63,22 @@ class Context:
         if not user.has(*roles):
             needed = " or ".join(f"'{Role(r).value}'" for r in roles)
             have = ", ".join(r.value for r in user.roles) or "none"
-            raise Forbidden(f"{user.username} may not {action}: it needs the role {needed} "
-                            f"(has: {have})")
+            raise Forbidden(
+                f"{user.username} may not {action}: it needs the role {needed} (has: {have})"
+            )
         return user
 
     def close(self) -> None:
         self.ledger.dispose()
 
 
-def open_context(home: str | os.PathLike[str] | Home | None = None,
-                 username: str | None = None, *, check_version: bool = True,
-                 restoring: bool = False) -> Context:
+def open_context(
+    home: str | os.PathLike[str] | Home | None = None,
+    username: str | None = None,
+    *,
+    check_version: bool = True,
+    restoring: bool = False,
+) -> Context:
     from archivist.ledger import migrations
 
     h = home if isinstance(home, Home) else locate(home)

@@ -16,7 +16,11 @@ class ArchivistError(Exception):
 
     def __str__(self) -> str:
         if self.hint:
-            return f"{self.message}. {self.hint}" if not self.message.endswith(".") else f"{self.message} {self.hint}"
+            return (
+                f"{self.message}. {self.hint}"
+                if not self.message.endswith(".")
+                else f"{self.message} {self.hint}"
+            )
         return self.message
 
 

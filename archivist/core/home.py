@@ -88,8 +88,10 @@ def prepare_new(path: str | os.PathLike[str] | None) -> Home:
         raise InvalidInput("the home path contains a NUL character")
     home = Home(_expand(raw))
     if home.exists():
-        raise Conflict(f"an archivist home already exists at {home.root}",
-                       "Use it as it is, or choose another --home.")
+        raise Conflict(
+            f"an archivist home already exists at {home.root}",
+            "Use it as it is, or choose another --home.",
+        )
     if home.root.exists() and not home.root.is_dir():
         raise InvalidInput(f"{home.root} exists and is not a folder")
     return home
@@ -106,8 +108,7 @@ def _is_repository(root: Path) -> bool:
         project = (root / "pyproject.toml").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return ((root / "archivist" / "__init__.py").is_file()
-            and 'name = "archivist"' in project)
+    return (root / "archivist" / "__init__.py").is_file() and 'name = "archivist"' in project
 
 
 def unknown_entries(root: Path) -> list[str]:
@@ -122,10 +123,17 @@ def unknown_entries(root: Path) -> list[str]:
         name = entry.name
         if is_litter(name):
             continue
-        if name in HOME_NAMES and name in (STORE_DIR, INDEX_DIR) and entry.is_dir() \
-                and not entry.is_symlink():
-            found += [f"{name}/{c.name}" for c in sorted(entry.iterdir(), key=lambda e: e.name)
-                      if c.name not in PLACEHOLDERS and not is_litter(c.name)]
+        if (
+            name in HOME_NAMES
+            and name in (STORE_DIR, INDEX_DIR)
+            and entry.is_dir()
+            and not entry.is_symlink()
+        ):
+            found += [
+                f"{name}/{c.name}"
+                for c in sorted(entry.iterdir(), key=lambda e: e.name)
+                if c.name not in PLACEHOLDERS and not is_litter(c.name)
+            ]
             continue
         if name in HOME_NAMES:
             continue
@@ -135,8 +143,13 @@ def unknown_entries(root: Path) -> list[str]:
     return found
 
 
-def create(path: str | os.PathLike[str] | None, firm: str, username: str,
-           display_name: str, force: bool = False) -> Home:
+def create(
+    path: str | os.PathLike[str] | None,
+    firm: str,
+    username: str,
+    display_name: str,
+    force: bool = False,
+) -> Home:
     """Create a home: archivist.toml, archive_store/ with the ledger, index/, and the first user
     (roles archivist and head). Nothing is left behind if any step fails. A folder holding
     files the home would not own is refused unless `force` (they would sit beside client
@@ -154,13 +167,18 @@ def create(path: str | os.PathLike[str] | None, firm: str, username: str,
     home = prepare_new(path)
     strangers = [] if force else unknown_entries(home.root)
     if strangers:
-        shown = ", ".join(strangers[:5]) + (f" and {len(strangers) - 5} more"
-                                             if len(strangers) > 5 else "")
-        raise Conflict(f"{home.root} already holds files that are not an archivist home's "
-                       f"({shown})", "Choose an empty folder, or pass --force to use it anyway.")
+        shown = ", ".join(strangers[:5]) + (
+            f" and {len(strangers) - 5} more" if len(strangers) > 5 else ""
+        )
+        raise Conflict(
+            f"{home.root} already holds files that are not an archivist home's ({shown})",
+            "Choose an empty folder, or pass --force to use it anyway.",
+        )
     if home.ledger_path.exists():
-        raise Conflict(f"{home.ledger_path} already exists without an archivist.toml",
-                       "Move it away or choose another --home.")
+        raise Conflict(
+            f"{home.ledger_path} already exists without an archivist.toml",
+            "Move it away or choose another --home.",
+        )
     made: list[Path] = []
     try:
         for d in (home.root, home.store_dir, home.index_dir):
@@ -183,10 +201,12 @@ def create(path: str | os.PathLike[str] | None, firm: str, username: str,
             with ledger.write() as conn:
                 from archivist.core import audit
 
-                audit.record(conn, username, "home.init", "home", str(home.root), firm=firm,
-                             at=clock.now())
-                users.insert_user(conn, username, username, display_name,
-                                  [Role.ARCHIVIST, Role.HEAD])
+                audit.record(
+                    conn, username, "home.init", "home", str(home.root), firm=firm, at=clock.now()
+                )
+                users.insert_user(
+                    conn, username, username, display_name, [Role.ARCHIVIST, Role.HEAD]
+                )
         finally:
             ledger.dispose()
         tmp = home.config_path.with_suffix(".toml.tmp")
@@ -197,8 +217,12 @@ def create(path: str | os.PathLike[str] | None, firm: str, username: str,
         os.chmod(tmp, 0o600)
         os.replace(tmp, home.config_path)  # last: a home exists only once it is complete
     except BaseException:
-        for leftover in (home.ledger_path, Path(str(home.ledger_path) + "-wal"),
-                         Path(str(home.ledger_path) + "-shm"), home.witness_path):
+        for leftover in (
+            home.ledger_path,
+            Path(str(home.ledger_path) + "-wal"),
+            Path(str(home.ledger_path) + "-shm"),
+            home.witness_path,
+        ):
             leftover.unlink(missing_ok=True)  # did not exist before (checked above)
         for d in reversed(made):
             shutil.rmtree(d, ignore_errors=True)

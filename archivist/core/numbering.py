@@ -29,8 +29,10 @@ def render(fmt: str, what: str, **values: Any) -> str:
     try:
         return fmt.format(**values)
     except (KeyError, ValueError, IndexError) as exc:
-        raise InvalidInput(f"the {what} number format {fmt!r} is invalid ({exc})",
-                           "Fix [numbering] in archivist.toml.") from None
+        raise InvalidInput(
+            f"the {what} number format {fmt!r} is invalid ({exc})",
+            "Fix [numbering] in archivist.toml.",
+        ) from None
 
 
 @lru_cache(maxsize=4096)
@@ -55,7 +57,11 @@ def class_letter(name: str) -> str:
         base = unicodedata.normalize("NFKD", ch)[0]
         if base.isascii() and base.isalpha():
             return base.upper()  # É -> E
-        if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0002ffff":
+        if (
+            "\u3400" <= ch <= "\u9fff"
+            or "\uf900" <= ch <= "\ufaff"
+            or "\U00020000" <= ch <= "\U0002ffff"
+        ):
             return _pinyin_initial(ch) or "#"
         if ch.isalpha():
             return "#"

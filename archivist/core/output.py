@@ -31,14 +31,21 @@ def refuse_home_data(target: str | Path, home: Home | None) -> None:
     if home is None:
         return
     path = _real(Path(target))
-    protected = [home.store_dir, home.ledger_path, home.index_dir, home.config_path,
-                 home.root / TEMPLATES_DIR]
+    protected = [
+        home.store_dir,
+        home.ledger_path,
+        home.index_dir,
+        home.config_path,
+        home.root / TEMPLATES_DIR,
+    ]
     for area in protected:
         real = _real(area)
         if path == real or real in path.parents:
-            raise InvalidInput(f"{target} is inside the archive's own data ({area.name})",
-                               "Write it outside archive_store/, index/, templates/ and "
-                               "archivist.toml; nothing was written.")
+            raise InvalidInput(
+                f"{target} is inside the archive's own data ({area.name})",
+                "Write it outside archive_store/, index/, templates/ and "
+                "archivist.toml; nothing was written.",
+            )
 
 
 def check_target(target: str | Path, *, home: Home | None, overwrite: bool = False) -> Path:
@@ -48,8 +55,9 @@ def check_target(target: str | Path, *, home: Home | None, overwrite: bool = Fal
     path = Path(target)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise InvalidInput(f"folder {directory} does not exist",
-                           "Create it or choose another --out path.")
+        raise InvalidInput(
+            f"folder {directory} does not exist", "Create it or choose another --out path."
+        )
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder", "Give a file name, e.g. report.docx.")
     if path.exists() and not overwrite:
@@ -57,8 +65,9 @@ def check_target(target: str | Path, *, home: Home | None, overwrite: bool = Fal
     return path
 
 
-def write_atomic(target: str | Path, data: bytes, *, home: Home | None,
-                 overwrite: bool = False) -> Path:
+def write_atomic(
+    target: str | Path, data: bytes, *, home: Home | None, overwrite: bool = False
+) -> Path:
     path = check_target(target, home=home, overwrite=overwrite)
     directory = path.parent if str(path.parent) else Path(".")
     try:

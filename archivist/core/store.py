@@ -42,8 +42,10 @@ def _os_error(exc: OSError, what: str) -> StorageError:
     if exc.errno == errno.ENOSPC:
         return StorageError(f"the disk is full while writing {what}", "Free space and retry.")
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return StorageError(f"the archive store is not writable ({what})",
-                            "Check that archive_store/ is mounted read-write and owned by you.")
+        return StorageError(
+            f"the archive store is not writable ({what})",
+            "Check that archive_store/ is mounted read-write and owned by you.",
+        )
     return StorageError(f"could not write {what}: {exc.strerror or exc}")
 
 
@@ -80,8 +82,10 @@ class Store:
         path = self.root / folder / SECTION_FOLDERS[Section(section)]
         for p in (path.parent, path):
             if p.is_symlink():
-                raise StorageError(f"{p} is a symbolic link; nothing was filed",
-                                   "The store holds only real folders: see `archivist check`.")
+                raise StorageError(
+                    f"{p} is a symbolic link; nothing was filed",
+                    "The store holds only real folders: see `archivist check`.",
+                )
         return self.resolve(folder) / SECTION_FOLDERS[Section(section)]
 
     # ------------------------------------------------------------------ folders
@@ -91,11 +95,16 @@ class Store:
         path = self.resolve(folder)
         try:
             if path.exists():
-                leftovers = [p for p in path.rglob("*")
-                             if p.is_file() and p.name != MANIFEST and not is_litter(p.name)]
+                leftovers = [
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.name != MANIFEST and not is_litter(p.name)
+                ]
                 if leftovers:
-                    raise Conflict(f"folder {path} already exists and holds files",
-                                   "Run `archivist check` to see what it is.")
+                    raise Conflict(
+                        f"folder {path} already exists and holds files",
+                        "Run `archivist check` to see what it is.",
+                    )
             path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             path.mkdir(mode=DIR_MODE, exist_ok=True)
             for name in SECTION_FOLDERS.values():
@@ -117,8 +126,9 @@ class Store:
             path.parent.rmdir()  # the class folder, if now empty
 
     # ------------------------------------------------------------------ files
-    def write_stream(self, target: Path, source: BinaryIO, max_bytes: int | None = None
-                     ) -> tuple[int, str]:
+    def write_stream(
+        self, target: Path, source: BinaryIO, max_bytes: int | None = None
+    ) -> tuple[int, str]:
         """Copy `source` to `target` atomically; never overwrites. Returns (size, sha256)."""
         target.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         tmp = target.parent / f"{TMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
@@ -130,8 +140,10 @@ class Store:
                 while chunk := source.read(CHUNK):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
-                        raise InvalidInput(f"the file is larger than {max_bytes // 2**20} MB",
-                                           "Raise limits.max_file_mb in archivist.toml.")
+                        raise InvalidInput(
+                            f"the file is larger than {max_bytes // 2**20} MB",
+                            "Raise limits.max_file_mb in archivist.toml.",
+                        )
                     digest.update(chunk)
                     out.write(chunk)
                 out.flush()
@@ -179,8 +191,10 @@ class Store:
 
     def write_manifest(self, folder: str, manifest: dict[str, Any]) -> Path:
         path = self.resolve(folder) / MANIFEST
-        self.replace_derived(path, json.dumps(manifest, ensure_ascii=False, indent=2,
-                                              sort_keys=False, default=str) + "\n")
+        self.replace_derived(
+            path,
+            json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n",
+        )
         return path
 
     def read_manifest(self, folder: str) -> dict[str, Any] | None:

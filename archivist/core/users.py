@@ -22,7 +22,8 @@ def _roles_of(conn: Connection, user_ids: list[int]) -> dict[int, list[Role]]:
     if not user_ids:
         return out
     for row in conn.execute(
-        select(user_roles.c.user_id, user_roles.c.role).where(user_roles.c.user_id.in_(user_ids))
+        select(user_roles.c.user_id, user_roles.c.role)
+        .where(user_roles.c.user_id.in_(user_ids))
         .order_by(user_roles.c.role)
     ):
         out[row.user_id].append(Role(row.role))
@@ -30,17 +31,25 @@ def _roles_of(conn: Connection, user_ids: list[int]) -> dict[int, list[Role]]:
 
 
 def _model(row: Any, roles: list[Role]) -> User:
-    return User(id=row.id, username=row.username, display_name=row.display_name,
-                roles=roles, active=bool(row.active), licence_number=row.licence_number,
-                practice_area=row.practice_area, created_at=row.created_at)
+    return User(
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        roles=roles,
+        active=bool(row.active),
+        licence_number=row.licence_number,
+        practice_area=row.practice_area,
+        created_at=row.created_at,
+    )
 
 
 def get(conn: Connection, username: str) -> User:
     """The user `username`; a name differing only in case is the same name (`MEI` is `mei`)."""
     row = conn.execute(select(users).where(users.c.username == username)).first()
     if row is None and username:
-        rows = conn.execute(select(users).where(
-            func.lower(users.c.username) == username.lower()).limit(2)).all()
+        rows = conn.execute(
+            select(users).where(func.lower(users.c.username) == username.lower()).limit(2)
+        ).all()
         row = rows[0] if len(rows) == 1 else None
     if row is None:
         raise NotFound(f"no user {username!r}", "See `archivist user list`.")
@@ -78,44 +87,75 @@ def parse_roles(values: list[str] | tuple[str, ...]) -> list[Role]:
         try:
             roles.append(Role(v.strip().lower()))
         except ValueError:
-            raise InvalidInput(f"unknown role {v[:30]!r}",
-                               "Roles: " + ", ".join(r.value for r in Role) + ".") from None
+            raise InvalidInput(
+                f"unknown role {v[:30]!r}", "Roles: " + ", ".join(r.value for r in Role) + "."
+            ) from None
     if not roles:
         raise InvalidInput("a user needs at least one role", "Pass --role ROLE.")
     return sorted(set(roles), key=lambda r: r.value)
 
 
-def insert_user(conn: Connection, actor: str, username: str, display_name: str,
-                roles: list[Role], licence_number: str | None = None,
-                practice_area: str | None = None) -> User:
+def insert_user(
+    conn: Connection,
+    actor: str,
+    username: str,
+    display_name: str,
+    roles: list[Role],
+    licence_number: str | None = None,
+    practice_area: str | None = None,
+) -> User:
     validate_username(username)
     display_name = (display_name or "").strip()
     if not display_name or len(display_name) > 200:
         raise InvalidInput("a user's display name must be 1-200 characters", "Pass --name.")
-    same = conn.execute(select(users.c.username).where(
-        func.lower(users.c.username) == username.lower())).scalar()
+    same = conn.execute(
+        select(users.c.username).where(func.lower(users.c.username) == username.lower())
+    ).scalar()
     if same is not None:
-        what = f"user {username!r} already exists" if same == username else \
-            f"user {same!r} already exists (user names do not differ by case)"
+        what = (
+            f"user {username!r} already exists"
+            if same == username
+            else f"user {same!r} already exists (user names do not differ by case)"
+        )
         raise Conflict(what, "Choose another username.")
     uid = conn.execute(
-        users.insert().values(username=username, display_name=display_name, active=True,
-                              licence_number=licence_number, practice_area=practice_area,
-                              created_at=clock.now())
+        users.insert().values(
+            username=username,
+            display_name=display_name,
+            active=True,
+            licence_number=licence_number,
+            practice_area=practice_area,
+            created_at=clock.now(),
+        )
     ).inserted_primary_key[0]  # type: ignore[index]
     conn.execute(user_roles.insert(), [{"user_id": uid, "role": r.value} for r in roles])
-    audit.record(conn, actor, "user.add", "user", username, roles=[r.value for r in roles],
-                 display_name=display_name, licence_number=licence_number)
+    audit.record(
+        conn,
+        actor,
+        "user.add",
+        "user",
+        username,
+        roles=[r.value for r in roles],
+        display_name=display_name,
+        licence_number=licence_number,
+    )
     return get(conn, username)
 
 
-def add(ctx: Context, username: str, display_name: str, roles: list[str] | list[Role],
-        licence_number: str | None = None, practice_area: str | None = None) -> User:
+def add(
+    ctx: Context,
+    username: str,
+    display_name: str,
+    roles: list[str] | list[Role],
+    licence_number: str | None = None,
+    practice_area: str | None = None,
+) -> User:
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="manage users")
     parsed = parse_roles([str(r.value if isinstance(r, Role) else r) for r in roles])
     with ctx.ledger.write() as conn:
-        return insert_user(conn, actor.username, username, display_name, parsed,
-                           licence_number, practice_area)
+        return insert_user(
+            conn, actor.username, username, display_name, parsed, licence_number, practice_area
+        )
 
 
 def set_active(ctx: Context, username: str, active: bool) -> User:
@@ -127,21 +167,37 @@ def set_active(ctx: Context, username: str, active: bool) -> User:
         if not active and user.username == actor.username:
             raise Conflict("you cannot deactivate yourself", "Ask another archivist or the head.")
         conn.execute(users.update().where(users.c.id == user.id).values(active=active))
-        audit.record(conn, actor.username, "user.activate" if active else "user.deactivate",
-                     "user", username, old=user.active, new=active)
+        audit.record(
+            conn,
+            actor.username,
+            "user.activate" if active else "user.deactivate",
+            "user",
+            username,
+            old=user.active,
+            new=active,
+        )
         return get(conn, username)
 
 
-def edit(ctx: Context, username: str, *, display_name: str | None = None,
-         licence_number: str | None = None, practice_area: str | None = None,
-         roles: list[str] | None = None) -> User:
+def edit(
+    ctx: Context,
+    username: str,
+    *,
+    display_name: str | None = None,
+    licence_number: str | None = None,
+    practice_area: str | None = None,
+    roles: list[str] | None = None,
+) -> User:
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="manage users")
     with ctx.ledger.write() as conn:
         user = get(conn, username)
         changes: dict[str, dict[str, object]] = {}
         values: dict[str, object] = {}
-        for key, new in (("display_name", display_name), ("licence_number", licence_number),
-                         ("practice_area", practice_area)):
+        for key, new in (
+            ("display_name", display_name),
+            ("licence_number", licence_number),
+            ("practice_area", practice_area),
+        ):
             if new is not None and new != getattr(user, key):
                 changes[key] = {"old": getattr(user, key), "new": new}
                 values[key] = new
@@ -151,10 +207,13 @@ def edit(ctx: Context, username: str, *, display_name: str | None = None,
             parsed = parse_roles(roles)
             if parsed != user.roles:
                 conn.execute(user_roles.delete().where(user_roles.c.user_id == user.id))
-                conn.execute(user_roles.insert(),
-                             [{"user_id": user.id, "role": r.value} for r in parsed])
-                changes["roles"] = {"old": [r.value for r in user.roles],
-                                    "new": [r.value for r in parsed]}
+                conn.execute(
+                    user_roles.insert(), [{"user_id": user.id, "role": r.value} for r in parsed]
+                )
+                changes["roles"] = {
+                    "old": [r.value for r in user.roles],
+                    "new": [r.value for r in parsed],
+                }
         if not changes:
             raise InvalidInput("nothing to change", "Pass at least one new value.")
         audit.record(conn, actor.username, "user.edit", "user", username, changes=changes)

@@ -72,14 +72,17 @@ def read_map(root: Path, map_csv: Path) -> Iterator[Planned | ImportItem]:
     cols = {(c or "").strip().lower(): c for c in reader.fieldnames or []}
     for need in ("path", "client", "section"):
         if need not in cols:
-            raise InvalidInput(f"the map {map_csv.name} has no {need!r} column",
-                               "Its header must be: path,client,section[,matter][,title].")
+            raise InvalidInput(
+                f"the map {map_csv.name} has no {need!r} column",
+                "Its header must be: path,client,section[,matter][,title].",
+            )
     return _map_rows(root, reader, cols)
 
 
 def _map_rows(root: Path, reader: Any, cols: dict[str, str]) -> Iterator[Planned | ImportItem]:
     top = root.resolve()
     for row in reader:
+
         def get(key: str, row: dict[str, str] = row) -> str | None:
             col = cols.get(key)
             value = (row.get(col) or "").strip() if col else ""
@@ -90,11 +93,18 @@ def _map_rows(root: Path, reader: Any, cols: dict[str, str]) -> Iterator[Planned
             continue
         path = (root / rel).resolve()
         if top not in path.parents:
-            yield ImportItem(path=rel, outcome="failed",
-                             reason="the path is outside the imported folder")
+            yield ImportItem(
+                path=rel, outcome="failed", reason="the path is outside the imported folder"
+            )
             continue
-        yield Planned(path=path, rel=rel, client=get("client") or "",
-                      section=get("section") or "", matter=get("matter"), title=get("title"))
+        yield Planned(
+            path=path,
+            rel=rel,
+            client=get("client") or "",
+            section=get("section") or "",
+            matter=get("matter"),
+            title=get("title"),
+        )
 
 
 class _Report:
@@ -102,8 +112,12 @@ class _Report:
     and, only when asked (`--json`), the filed ones too: memory does not grow with the size of
     an import otherwise."""
 
-    def __init__(self, summary: ImportSummary, keep_filed: bool,
-                 on_item: Callable[[ImportItem], None] | None = None):
+    def __init__(
+        self,
+        summary: ImportSummary,
+        keep_filed: bool,
+        on_item: Callable[[ImportItem], None] | None = None,
+    ):
         self.summary = summary
         self.keep_filed = keep_filed
         self.on_item = on_item
@@ -133,11 +147,20 @@ class _Client:
     id: int
 
 
-def import_tree(ctx: Context, directory: Path | str, *, client: str | None = None,
-                section: str | None = None, matter: str | None = None,
-                map_csv: Path | str | None = None, dry_run: bool = False,
-                again: bool = False, progress: Progress | None = None, keep_filed: bool = True,
-                on_item: Callable[[ImportItem], None] | None = None) -> ImportSummary:
+def import_tree(
+    ctx: Context,
+    directory: Path | str,
+    *,
+    client: str | None = None,
+    section: str | None = None,
+    matter: str | None = None,
+    map_csv: Path | str | None = None,
+    dry_run: bool = False,
+    again: bool = False,
+    progress: Progress | None = None,
+    keep_filed: bool = True,
+    on_item: Callable[[ImportItem], None] | None = None,
+) -> ImportSummary:
     """File every file of `directory` (to one client and section, or as `map_csv` says).
     The files are read, checked, filed and reported one at a time: `on_item` is given each
     item as it is decided; `keep_filed=False` leaves the filed files out of `items` (the counts
@@ -154,8 +177,16 @@ def import_tree(ctx: Context, directory: Path | str, *, client: str | None = Non
         if map_csv is not None:
             return read_map(root, Path(map_csv))
         assert client and section
-        return (Planned(path=p, rel=lossless(p.relative_to(root).as_posix()), client=client,
-                        section=section, matter=matter) for p in _walk(root))
+        return (
+            Planned(
+                path=p,
+                rel=lossless(p.relative_to(root).as_posix()),
+                client=client,
+                section=section,
+                matter=matter,
+            )
+            for p in _walk(root)
+        )
 
     planned = plan()  # reads the map now: a bad header fails before anything is filed
     total = sum(1 for _ in plan())
@@ -166,8 +197,14 @@ def import_tree(ctx: Context, directory: Path | str, *, client: str | None = Non
         seen: set[tuple[int, str]] = set()
         for item, who, digest in checked:
             if (who.id, digest) in seen and not again:
-                report(ImportItem(path=item.rel, outcome="would-skip", client=who.number,
-                                  reason="the same file is earlier in this import"))
+                report(
+                    ImportItem(
+                        path=item.rel,
+                        outcome="would-skip",
+                        client=who.number,
+                        reason="the same file is earlier in this import",
+                    )
+                )
                 continue
             seen.add((who.id, digest))
             report(ImportItem(path=item.rel, outcome="would-file", client=who.number))
@@ -176,8 +213,9 @@ def import_tree(ctx: Context, directory: Path | str, *, client: str | None = Non
     return summary
 
 
-def _checked(ctx: Context, plan: Iterator[Planned | ImportItem], report: _Report,
-             again: bool = False) -> Iterator[tuple[Planned, _Client, str]]:
+def _checked(
+    ctx: Context, plan: Iterator[Planned | ImportItem], report: _Report, again: bool = False
+) -> Iterator[tuple[Planned, _Client, str]]:
     """The planned files that can be filed, with their client and SHA-256; the others are
     reported (unknown client or section, missing, unreadable, or already filed)."""
     clients: dict[str, _Client | None] = {}
@@ -209,15 +247,20 @@ def _checked(ctx: Context, plan: Iterator[Planned | ImportItem], report: _Report
         if problem is None and not item.path.is_file():
             problem = "the file does not exist"
         if problem:
-            report(ImportItem(path=item.rel, outcome="failed", client=item.client,
-                              reason=problem))
+            report(ImportItem(path=item.rel, outcome="failed", client=item.client, reason=problem))
             continue
         assert who is not None
         try:
             digest = sha256_file(item.path)
         except OSError as exc:
-            report(ImportItem(path=item.rel, outcome="failed", client=who.number,
-                              reason=f"cannot read: {exc.strerror or exc}"))
+            report(
+                ImportItem(
+                    path=item.rel,
+                    outcome="failed",
+                    client=who.number,
+                    reason=f"cannot read: {exc.strerror or exc}",
+                )
+            )
             continue
         if not again and _skip_filed(ctx, item, who, digest, report):
             continue
@@ -228,18 +271,28 @@ def _checked(ctx: Context, plan: Iterator[Planned | ImportItem], report: _Report
 def _skip_filed(ctx: Context, item: Planned, who: _Client, digest: str, report: _Report) -> bool:
     """Report and skip a file whose checksum the client already has filed."""
     with ctx.ledger.read() as conn:
-        already = conn.execute(select(documents.c.number).where(
-            documents.c.client_id == who.id, documents.c.checksum == digest).limit(1)).scalar()
+        already = conn.execute(
+            select(documents.c.number)
+            .where(documents.c.client_id == who.id, documents.c.checksum == digest)
+            .limit(1)
+        ).scalar()
     if already is None:
         return False
-    report(ImportItem(path=item.rel, outcome="would-skip" if report.summary.dry_run
-                      else "skipped", document=already, client=who.number,
-                      reason=f"already filed as {already} (same checksum)"))
+    report(
+        ImportItem(
+            path=item.rel,
+            outcome="would-skip" if report.summary.dry_run else "skipped",
+            document=already,
+            client=who.number,
+            reason=f"already filed as {already} (same checksum)",
+        )
+    )
     return True
 
 
-def _extractions(todo: Iterator[tuple[Planned, _Client, str]], limits: Limits,
-                 pool: Any) -> Iterator[tuple[Planned, _Client, str, Extraction]]:
+def _extractions(
+    todo: Iterator[tuple[Planned, _Client, str]], limits: Limits, pool: Any
+) -> Iterator[tuple[Planned, _Client, str, Extraction]]:
     """The checked files with their extraction, in order; with a pool, the next files are
     extracted while this process files and indexes the previous ones."""
     if pool is None:
@@ -282,8 +335,14 @@ def _extractions(todo: Iterator[tuple[Planned, _Client, str]], limits: Limits,
             extra.shutdown(cancel_futures=True)
 
 
-def _file_all(ctx: Context, todo: Iterator[tuple[Planned, _Client, str]], total: int,
-              report: _Report, progress: Progress | None, again: bool = False) -> None:
+def _file_all(
+    ctx: Context,
+    todo: Iterator[tuple[Planned, _Client, str]],
+    total: int,
+    report: _Report,
+    progress: Progress | None,
+    again: bool = False,
+) -> None:
     limits = Limits.from_settings(ctx.settings)
     pool = make_pool(total)
     if progress:
@@ -297,24 +356,46 @@ def _file_all(ctx: Context, todo: Iterator[tuple[Planned, _Client, str]], total:
             if not again and _skip_filed(ctx, item, who, digest, report):
                 continue
             try:
-                doc = filing.file_path(ctx, item.client, item.path, item.section,
-                                       title=item.title, matter_number=item.matter,
-                                       source="imported", extraction=ext, index=False,
-                                       refresh=False, texts=texts, again=again)
+                doc = filing.file_path(
+                    ctx,
+                    item.client,
+                    item.path,
+                    item.section,
+                    title=item.title,
+                    matter_number=item.matter,
+                    source="imported",
+                    extraction=ext,
+                    index=False,
+                    refresh=False,
+                    texts=texts,
+                    again=again,
+                )
             except AlreadyFiled as exc:  # another process filed it meanwhile: the write
                 # transaction decided, so only one of two concurrent imports files it
-                report(ImportItem(path=item.rel, outcome="skipped",
-                                  document=exc.document, client=item.client,
-                                  reason=f"already filed as {exc.document} (same checksum)"))
+                report(
+                    ImportItem(
+                        path=item.rel,
+                        outcome="skipped",
+                        document=exc.document,
+                        client=item.client,
+                        reason=f"already filed as {exc.document} (same checksum)",
+                    )
+                )
             except ArchivistError as exc:
-                report(ImportItem(path=item.rel, outcome="failed", client=item.client,
-                                  reason=str(exc)))
+                report(
+                    ImportItem(path=item.rel, outcome="failed", client=item.client, reason=str(exc))
+                )
             else:
                 pending_chars += len(ext.text)
-                report(ImportItem(
-                    path=item.rel, outcome="flagged" if doc.flag else "filed",
-                    document=doc.number, client=doc.client_number,
-                    reason=f"{doc.flag}: {doc.flag_reason}" if doc.flag else None))
+                report(
+                    ImportItem(
+                        path=item.rel,
+                        outcome="flagged" if doc.flag else "filed",
+                        document=doc.number,
+                        client=doc.client_number,
+                        reason=f"{doc.flag}: {doc.flag_reason}" if doc.flag else None,
+                    )
+                )
             if len(texts) >= INDEX_BATCH or pending_chars > INDEX_BATCH_CHARS:
                 _flush(ctx, texts, refresh=False)
                 pending_chars = 0

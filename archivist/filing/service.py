@@ -41,12 +41,17 @@ SOURCES = ("filed", "generated", "adopted", "imported")
 
 # --------------------------------------------------------------------------- reading rows
 def _select() -> Any:
-    return (select(documents, clients.c.number.label("client_number"),
-                   clients.c.name.label("client_name"), matters.c.number.label("matter_number"),
-                   users.c.username.label("filed_by_name"))
-            .select_from(documents.join(clients, clients.c.id == documents.c.client_id)
-                         .outerjoin(matters, matters.c.id == documents.c.matter_id)
-                         .join(users, users.c.id == documents.c.filed_by)))
+    return select(
+        documents,
+        clients.c.number.label("client_number"),
+        clients.c.name.label("client_name"),
+        matters.c.number.label("matter_number"),
+        users.c.username.label("filed_by_name"),
+    ).select_from(
+        documents.join(clients, clients.c.id == documents.c.client_id)
+        .outerjoin(matters, matters.c.id == documents.c.matter_id)
+        .join(users, users.c.id == documents.c.filed_by)
+    )
 
 
 def to_model(row: Any) -> Document:
@@ -57,15 +62,34 @@ def to_model(row: Any) -> Document:
         except ValueError:
             data = None
     return Document(
-        id=row.id, number=row.number, client_id=row.client_id, client_number=row.client_number,
-        client_name=row.client_name, matter_id=row.matter_id, matter_number=row.matter_number,
-        section=Section(row.section), title=row.title, original_name=row.original_name,
-        path=row.path, size=row.size, checksum=row.checksum, checksum_algo=row.checksum_algo,
-        filetype=row.filetype, pages=row.pages, text_status=row.text_status, flag=row.flag,
-        flag_reason=row.flag_reason, text_chars=row.text_chars, encoding=row.encoding,
-        source=row.source, version_of=row.version_of, copy_of=row.copy_of,
+        id=row.id,
+        number=row.number,
+        client_id=row.client_id,
+        client_number=row.client_number,
+        client_name=row.client_name,
+        matter_id=row.matter_id,
+        matter_number=row.matter_number,
+        section=Section(row.section),
+        title=row.title,
+        original_name=row.original_name,
+        path=row.path,
+        size=row.size,
+        checksum=row.checksum,
+        checksum_algo=row.checksum_algo,
+        filetype=row.filetype,
+        pages=row.pages,
+        text_status=row.text_status,
+        flag=row.flag,
+        flag_reason=row.flag_reason,
+        text_chars=row.text_chars,
+        encoding=row.encoding,
+        source=row.source,
+        version_of=row.version_of,
+        copy_of=row.copy_of,
         template=row.template,
-        template_version=row.template_version, template_data=data, filed_at=row.filed_at,
+        template_version=row.template_version,
+        template_data=data,
+        filed_at=row.filed_at,
         filed_by=row.filed_by_name,
     )
 
@@ -97,16 +121,19 @@ def _check_may_file(ctx: Context, conn: Connection, user: User, client: Client) 
         scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
         if client.id in scope.client_ids:
             return
-    raise Forbidden(f"{user.username} may not file documents for client {client.number}: it "
-                    "needs the role 'archivist' or 'head' (or 'lawyer' on one of its matters)")
+    raise Forbidden(
+        f"{user.username} may not file documents for client {client.number}: it "
+        "needs the role 'archivist' or 'head' (or 'lawyer' on one of its matters)"
+    )
 
 
 def _section(section: Section | str) -> Section:
     try:
         return Section(section)
     except ValueError:
-        raise InvalidInput(f"unknown section {section!r}",
-                           "Use one of: " + ", ".join(s.value for s in Section)) from None
+        raise InvalidInput(
+            f"unknown section {section!r}", "Use one of: " + ", ".join(s.value for s in Section)
+        ) from None
 
 
 def _clean_name(original_name: str) -> str:
@@ -116,11 +143,23 @@ def _clean_name(original_name: str) -> str:
     return name[:500]
 
 
-def _record(ctx: Context, *, client_number: str, section: Section, opener: Callable[[], BinaryIO],
-            original_name: str, extraction: Extraction, title: str | None,
-            matter_number: str | None, source: str, template: str | None,
-            template_version: str | None, template_data: dict[str, Any] | None,
-            version_of: int | None, again: bool = False) -> Document:
+def _record(
+    ctx: Context,
+    *,
+    client_number: str,
+    section: Section,
+    opener: Callable[[], BinaryIO],
+    original_name: str,
+    extraction: Extraction,
+    title: str | None,
+    matter_number: str | None,
+    source: str,
+    template: str | None,
+    template_version: str | None,
+    template_data: dict[str, Any] | None,
+    version_of: int | None,
+    again: bool = False,
+) -> Document:
     """The ledger part of filing: number, write the file, insert the row, audit. One transaction;
     the file is removed again if the transaction does not commit.
 
@@ -143,52 +182,92 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
 
                     matter = matters_mod.get(conn, matter_number)
                     if matter.client_id != client.id:
-                        raise InvalidInput(f"matter {matter.number} belongs to client "
-                                           f"{matter.client_number}, not {client.number}")
+                        raise InvalidInput(
+                            f"matter {matter.number} belongs to client "
+                            f"{matter.client_number}, not {client.number}"
+                        )
                     matter_id = matter.id
                 if version_of is not None:
-                    prev = conn.execute(select(documents.c.client_id).where(
-                        documents.c.id == version_of)).first()
+                    prev = conn.execute(
+                        select(documents.c.client_id).where(documents.c.id == version_of)
+                    ).first()
                     if prev is None or prev.client_id != client.id:
-                        raise InvalidInput(f"version_of={version_of} is not a document of "
-                                           f"client {client.number}")
+                        raise InvalidInput(
+                            f"version_of={version_of} is not a document of client {client.number}"
+                        )
                 seq = numbering.next_value(conn, f"doc:{client.number}")
-                number = numbering.render(ctx.settings.numbering.document, "document",
-                                          client=client.number, seq=seq)
+                number = numbering.render(
+                    ctx.settings.numbering.document, "document", client=client.number, seq=seq
+                )
                 directory = ctx.store.section_dir(client.folder, section)
-                target = ctx.store.unique_target(directory,
-                                                 safe_filename(f"{number} {original_name}"))
+                target = ctx.store.unique_target(
+                    directory, safe_filename(f"{number} {original_name}")
+                )
                 with opener() as src:
                     size, digest = ctx.store.write_stream(target, src, max_bytes)
                 written = target
-                copy_of = _earlier_copy(conn, client, digest, original_name,
-                                        again or source in ("generated", "adopted"))
+                copy_of = _earlier_copy(
+                    conn, client, digest, original_name, again or source in ("generated", "adopted")
+                )
                 flag = extraction.flag
                 if size == 0:
                     flag = "empty"
                 now = clock.now()
                 title_text = (title or Path(original_name).stem or original_name)[:500]
-                doc_id = conn.execute(documents.insert().values(
-                    number=number, client_id=client.id, matter_id=matter_id,
-                    section=section.value, title=title_text,
-                    original_name=original_name, path=ctx.store.relative(target), size=size,
-                    checksum=digest, checksum_algo="sha256", filetype=extraction.filetype,
-                    pages=extraction.pages, text_status="flagged" if flag else "ok", flag=flag,
-                    flag_reason=(extraction.reason or "the file is empty") if flag else None,
-                    text_chars=len(extraction.text), encoding=extraction.encoding,
-                    source=source, version_of=version_of, copy_of=copy_of, template=template,
-                    template_version=template_version,
-                    template_data=(json.dumps(template_data, ensure_ascii=False, default=str)
-                                   if template_data is not None else None),
-                    filed_at=now, filed_by=user.id,
-                )).inserted_primary_key[0]  # type: ignore[index]
-                audit.record(conn, user.username, "document.file", "document", number,
-                             client.id, section=section.value, original_name=original_name,
-                             size=size, checksum=digest, filetype=extraction.filetype,
-                             path=ctx.store.relative(target), title=title_text,
-                             matter=matter_number, source=source, flag=flag,
-                             template=template, version_of=version_of,
-                             **({"copy_of": copy_of} if copy_of else {}))
+                doc_id = conn.execute(
+                    documents.insert().values(
+                        number=number,
+                        client_id=client.id,
+                        matter_id=matter_id,
+                        section=section.value,
+                        title=title_text,
+                        original_name=original_name,
+                        path=ctx.store.relative(target),
+                        size=size,
+                        checksum=digest,
+                        checksum_algo="sha256",
+                        filetype=extraction.filetype,
+                        pages=extraction.pages,
+                        text_status="flagged" if flag else "ok",
+                        flag=flag,
+                        flag_reason=(extraction.reason or "the file is empty") if flag else None,
+                        text_chars=len(extraction.text),
+                        encoding=extraction.encoding,
+                        source=source,
+                        version_of=version_of,
+                        copy_of=copy_of,
+                        template=template,
+                        template_version=template_version,
+                        template_data=(
+                            json.dumps(template_data, ensure_ascii=False, default=str)
+                            if template_data is not None
+                            else None
+                        ),
+                        filed_at=now,
+                        filed_by=user.id,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+                audit.record(
+                    conn,
+                    user.username,
+                    "document.file",
+                    "document",
+                    number,
+                    client.id,
+                    section=section.value,
+                    original_name=original_name,
+                    size=size,
+                    checksum=digest,
+                    filetype=extraction.filetype,
+                    path=ctx.store.relative(target),
+                    title=title_text,
+                    matter=matter_number,
+                    source=source,
+                    flag=flag,
+                    template=template,
+                    version_of=version_of,
+                    **({"copy_of": copy_of} if copy_of else {}),
+                )
                 doc = by_id(conn, doc_id)
         except BaseException:
             if written is not None:
@@ -200,24 +279,32 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
     return ctx.ledger.retrying(once)
 
 
-def _earlier_copy(conn: Connection, client: Client, digest: str, name: str,
-                  allowed: bool) -> int | None:
+def _earlier_copy(
+    conn: Connection, client: Client, digest: str, name: str, allowed: bool
+) -> int | None:
     """The id of the client's earlier document with this checksum (None if there is none);
     refuses the filing when one exists and a copy is not `allowed`."""
-    row = conn.execute(select(documents.c.id, documents.c.number).where(
-        documents.c.client_id == client.id, documents.c.checksum == digest)
-        .order_by(documents.c.id).limit(1)).first()
+    row = conn.execute(
+        select(documents.c.id, documents.c.number)
+        .where(documents.c.client_id == client.id, documents.c.checksum == digest)
+        .order_by(documents.c.id)
+        .limit(1)
+    ).first()
     if row is None:
         return None
     if not allowed:
-        raise AlreadyFiled(f"{name} is already filed as {row.number} (the same SHA-256, "
-                           f"client {client.number}); nothing was filed",
-                           "Pass --again to file a second copy.", document=row.number)
+        raise AlreadyFiled(
+            f"{name} is already filed as {row.number} (the same SHA-256, "
+            f"client {client.number}); nothing was filed",
+            "Pass --again to file a second copy.",
+            document=row.number,
+        )
     return int(row.id)
 
 
-def _after(ctx: Context, items: Sequence[tuple[Document, str]], refresh: bool = True,
-           new: bool = True) -> None:
+def _after(
+    ctx: Context, items: Sequence[tuple[Document, str]], refresh: bool = True, new: bool = True
+) -> None:
     """Index the filed documents and refresh their clients' manifests; failures become warnings
     on the documents (the ledger already holds them)."""
     if not items:
@@ -229,8 +316,10 @@ def _after(ctx: Context, items: Sequence[tuple[Document, str]], refresh: bool = 
         for doc, _text in items:
             doc.indexed = True
     except Exception as exc:  # the index is derived: repair later, never lose the filing
-        msg = (f"the document was filed but not indexed ({exc}); "
-               "run `archivist index rebuild` or `archivist check --repair`")
+        msg = (
+            f"the document was filed but not indexed ({exc}); "
+            "run `archivist index rebuild` or `archivist check --repair`"
+        )
         for doc, _text in items:
             doc.indexed = False
             doc.warnings.append(msg)
@@ -249,11 +338,21 @@ def _warn_flag(doc: Document) -> None:
         doc.warnings.append(f"{doc.number} is flagged ({doc.flag}): {doc.flag_reason}")
 
 
-def file_bytes(ctx: Context, client_number: str, section: str, data: bytes, original_name: str,
-               *, title: str | None = None, matter_number: str | None = None,
-               source: str = "generated", template: str | None = None,
-               template_version: str | None = None, template_data: dict[str, Any] | None = None,
-               version_of: int | None = None) -> Document:
+def file_bytes(
+    ctx: Context,
+    client_number: str,
+    section: str,
+    data: bytes,
+    original_name: str,
+    *,
+    title: str | None = None,
+    matter_number: str | None = None,
+    source: str = "generated",
+    template: str | None = None,
+    template_version: str | None = None,
+    template_data: dict[str, Any] | None = None,
+    version_of: int | None = None,
+) -> Document:
     """File `data` as a new document of the client (e.g. a generated contract)."""
     sec = _section(section)
     name = _clean_name(original_name)
@@ -261,22 +360,42 @@ def file_bytes(ctx: Context, client_number: str, section: str, data: bytes, orig
         raise InvalidInput(f"unknown source {source!r}", "Use one of: " + ", ".join(SOURCES))
     ctx.actor  # noqa: B018  (refuse unknown users before doing any work)
     extraction = extract_bytes(data, name, Limits.from_settings(ctx.settings))
-    doc = _record(ctx, client_number=client_number, section=sec,
-                  opener=lambda: io.BytesIO(data), original_name=name, extraction=extraction,
-                  title=title, matter_number=matter_number, source=source, template=template,
-                  template_version=template_version, template_data=template_data,
-                  version_of=version_of)
+    doc = _record(
+        ctx,
+        client_number=client_number,
+        section=sec,
+        opener=lambda: io.BytesIO(data),
+        original_name=name,
+        extraction=extraction,
+        title=title,
+        matter_number=matter_number,
+        source=source,
+        template=template,
+        template_version=template_version,
+        template_data=template_data,
+        version_of=version_of,
+    )
     _warn_flag(doc)
     _after(ctx, [(doc, extraction.text)])
     return doc
 
 
-def file_path(ctx: Context, client_number: str, path: Path | str, section: str, *,
-              title: str | None = None, matter_number: str | None = None,
-              source: str = "filed", password: str | None = None,
-              extraction: Extraction | None = None, index: bool = True,
-              refresh: bool = True, texts: list[tuple[Document, str]] | None = None,
-              again: bool = False) -> Document:
+def file_path(
+    ctx: Context,
+    client_number: str,
+    path: Path | str,
+    section: str,
+    *,
+    title: str | None = None,
+    matter_number: str | None = None,
+    source: str = "filed",
+    password: str | None = None,
+    extraction: Extraction | None = None,
+    index: bool = True,
+    refresh: bool = True,
+    texts: list[tuple[Document, str]] | None = None,
+    again: bool = False,
+) -> Document:
     """File one file from disk (the original is only read). With index=False the (document,
     text) pair is appended to `texts` for the caller to index in a batch."""
     sec = _section(section)
@@ -287,15 +406,28 @@ def file_path(ctx: Context, client_number: str, path: Path | str, section: str, 
     ctx.actor  # noqa: B018
     limits = Limits.from_settings(ctx.settings)
     if src.stat().st_size > ctx.settings.limits.max_file_mb * 2**20:
-        raise InvalidInput(f"{name} is larger than {ctx.settings.limits.max_file_mb} MB",
-                           "Raise limits.max_file_mb in archivist.toml.")
+        raise InvalidInput(
+            f"{name} is larger than {ctx.settings.limits.max_file_mb} MB",
+            "Raise limits.max_file_mb in archivist.toml.",
+        )
     if extraction is None:
         extraction = extract_file(src, name, limits, password)
-    doc = _record(ctx, client_number=client_number, section=sec,
-                  opener=lambda: open(src, "rb"), original_name=name,  # noqa: SIM115
-                  extraction=extraction,
-                  title=title, matter_number=matter_number, source=source, template=None,
-                  template_version=None, template_data=None, version_of=None, again=again)
+    doc = _record(
+        ctx,
+        client_number=client_number,
+        section=sec,
+        opener=lambda: open(src, "rb"),  # noqa: SIM115
+        original_name=name,
+        extraction=extraction,
+        title=title,
+        matter_number=matter_number,
+        source=source,
+        template=None,
+        template_version=None,
+        template_data=None,
+        version_of=None,
+        again=again,
+    )
     _warn_flag(doc)
     if password and extraction.text and not extraction.flag:
         _keep_text(ctx, doc.id, extraction.text)
@@ -306,9 +438,17 @@ def file_path(ctx: Context, client_number: str, path: Path | str, section: str, 
     return doc
 
 
-def file_paths(ctx: Context, client_number: str, paths: Iterable[Path | str], section: str, *,
-               title: str | None = None, matter_number: str | None = None,
-               password: str | None = None, again: bool = False) -> list[Document]:
+def file_paths(
+    ctx: Context,
+    client_number: str,
+    paths: Iterable[Path | str],
+    section: str,
+    *,
+    title: str | None = None,
+    matter_number: str | None = None,
+    password: str | None = None,
+    again: bool = False,
+) -> list[Document]:
     """`file add`: file each path; all are checked to exist (and, unless `again`, not to be
     filed already) before any is filed."""
     items = [Path(p) for p in paths]
@@ -321,9 +461,20 @@ def file_paths(ctx: Context, client_number: str, paths: Iterable[Path | str], se
     docs: list[Document] = []
     try:
         for p in items:
-            docs.append(file_path(ctx, client_number, p, section, title=title,
-                                  matter_number=matter_number, password=password, index=False,
-                                  texts=texts, again=again))
+            docs.append(
+                file_path(
+                    ctx,
+                    client_number,
+                    p,
+                    section,
+                    title=title,
+                    matter_number=matter_number,
+                    password=password,
+                    index=False,
+                    texts=texts,
+                    again=again,
+                )
+            )
     finally:  # what was filed before a failure is indexed and in the manifest all the same
         _after(ctx, texts)
     return docs
@@ -344,8 +495,10 @@ def _refuse_filed(ctx: Context, client_number: str, items: list[Path]) -> None:
             except OSError:
                 continue  # filing reports it
             if digest in seen:
-                raise AlreadyFiled(f"{p.name} is the same file as {seen[digest].name}; "
-                                   "nothing was filed", "Pass --again to file both.")
+                raise AlreadyFiled(
+                    f"{p.name} is the same file as {seen[digest].name}; nothing was filed",
+                    "Pass --again to file both.",
+                )
             seen[digest] = p
             _earlier_copy(conn, client, digest, _clean_name(p.name), False)
 
@@ -353,13 +506,15 @@ def _refuse_filed(ctx: Context, client_number: str, items: list[Path]) -> None:
 def _keep_text(ctx: Context, document_id: int, text: str) -> None:
     with ctx.ledger.write() as conn:
         conn.execute(document_texts.delete().where(document_texts.c.document_id == document_id))
-        conn.execute(document_texts.insert().values(document_id=document_id, text=text,
-                                                    reason="password"))
+        conn.execute(
+            document_texts.insert().values(document_id=document_id, text=text, reason="password")
+        )
 
 
 def kept_text(conn: Connection, document_id: int) -> str | None:
-    return conn.execute(select(document_texts.c.text).where(
-        document_texts.c.document_id == document_id)).scalar()
+    return conn.execute(
+        select(document_texts.c.text).where(document_texts.c.document_id == document_id)
+    ).scalar()
 
 
 # --------------------------------------------------------------------------- reading
@@ -371,9 +526,14 @@ def _readable(ctx: Context, conn: Connection, number: str) -> Document:
     return doc
 
 
-def list_documents(ctx: Context, client_number: str | None = None, *,
-                   section: str | None = None, matter_number: str | None = None,
-                   flagged: bool = False) -> list[Document]:
+def list_documents(
+    ctx: Context,
+    client_number: str | None = None,
+    *,
+    section: str | None = None,
+    matter_number: str | None = None,
+    flagged: bool = False,
+) -> list[Document]:
     """The documents of one client (or, with flagged=True, flagged ones of every client the user
     may read). Audited as a read of the archive."""
     user = ctx.actor
@@ -394,11 +554,23 @@ def list_documents(ctx: Context, client_number: str | None = None, *,
             stmt = stmt.where(documents.c.matter_id == matters_mod.get(conn, matter_number).id)
         if flagged:
             stmt = stmt.where(documents.c.text_status == "flagged")
-        out = [to_model(r) for r in conn.execute(stmt)
-               if access.can_read_document(scope, r.client_id, r.matter_id, r.id)]
-        audit.record(conn, user.username, "document.list", "client",
-                     client.number if client else "*", client.id if client else None,
-                     section=section, matter=matter_number, flagged=flagged, shown=len(out))
+        out = [
+            to_model(r)
+            for r in conn.execute(stmt)
+            if access.can_read_document(scope, r.client_id, r.matter_id, r.id)
+        ]
+        audit.record(
+            conn,
+            user.username,
+            "document.list",
+            "client",
+            client.number if client else "*",
+            client.id if client else None,
+            section=section,
+            matter=matter_number,
+            flagged=flagged,
+            shown=len(out),
+        )
     return out
 
 
@@ -428,8 +600,10 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
             raise Conflict(f"{dest} already exists", "Choose another --to; nothing was written.")
         src = ctx.store.resolve(doc.path)
         if not src.is_file():
-            raise NotFound(f"the stored file of {doc.number} is missing ({doc.path})",
-                           "Run `archivist check` and restore it from a backup.")
+            raise NotFound(
+                f"the stored file of {doc.number} is missing ({doc.path})",
+                "Run `archivist check` and restore it from a backup.",
+            )
         digest = hashlib.sha256()
         tmp = dest.with_name(f".{dest.name}.part")
         try:
@@ -438,8 +612,10 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
                     digest.update(chunk)
                     fout.write(chunk)
             if digest.hexdigest() != doc.checksum:
-                raise Conflict(f"the stored file of {doc.number} does not match its checksum",
-                               "Run `archivist check`; it was not exported.")
+                raise Conflict(
+                    f"the stored file of {doc.number} does not match its checksum",
+                    "Run `archivist check`; it was not exported.",
+                )
             shutil.copystat(src, tmp)
             tmp.rename(dest)
         except OSError as exc:
@@ -447,8 +623,15 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-        audit.record(conn, user.username, "document.export", "document", doc.number,
-                     doc.client_id, to=str(dest))
+        audit.record(
+            conn,
+            user.username,
+            "document.export",
+            "document",
+            doc.number,
+            doc.client_id,
+            to=str(dest),
+        )
     return dest
 
 
@@ -458,19 +641,37 @@ def reextract(ctx: Context, number: str, password: str | None = None) -> Documen
     user = ctx.require(Role.ARCHIVIST, Role.HEAD, action="re-extract documents")
     with ctx.ledger.read() as conn:
         doc = get(conn, number)
-    ext = extract_file(ctx.store.resolve(doc.path), doc.original_name,
-                       Limits.from_settings(ctx.settings), password)
+    ext = extract_file(
+        ctx.store.resolve(doc.path), doc.original_name, Limits.from_settings(ctx.settings), password
+    )
     with ctx.ledger.write() as conn:
-        conn.execute(documents.update().where(documents.c.id == doc.id).values(
-            text_status="flagged" if ext.flag else "ok", flag=ext.flag, flag_reason=ext.reason,
-            pages=ext.pages if ext.pages is not None else doc.pages,
-            text_chars=len(ext.text), encoding=ext.encoding))
+        conn.execute(
+            documents.update()
+            .where(documents.c.id == doc.id)
+            .values(
+                text_status="flagged" if ext.flag else "ok",
+                flag=ext.flag,
+                flag_reason=ext.reason,
+                pages=ext.pages if ext.pages is not None else doc.pages,
+                text_chars=len(ext.text),
+                encoding=ext.encoding,
+            )
+        )
         if password and ext.text and not ext.flag:
             conn.execute(document_texts.delete().where(document_texts.c.document_id == doc.id))
-            conn.execute(document_texts.insert().values(document_id=doc.id, text=ext.text,
-                                                        reason="password"))
-        audit.record(conn, user.username, "document.extract", "document", doc.number,
-                     doc.client_id, flag=ext.flag, with_password=bool(password))
+            conn.execute(
+                document_texts.insert().values(document_id=doc.id, text=ext.text, reason="password")
+            )
+        audit.record(
+            conn,
+            user.username,
+            "document.extract",
+            "document",
+            doc.number,
+            doc.client_id,
+            flag=ext.flag,
+            with_password=bool(password),
+        )
         doc = by_id(conn, doc.id)
     _warn_flag(doc)
     _after(ctx, [(doc, ext.text)], refresh=False, new=False)

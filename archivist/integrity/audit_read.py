@@ -17,14 +17,19 @@ from archivist.ledger.tables.core import audit_events
 from archivist.models import AuditEvent, Role
 
 
-def read_log(ctx: Context, *, client: str | None = None, actor: str | None = None,
-             since: datetime | None = None, action: str | None = None,
-             limit: int | None = None) -> list[AuditEvent]:
+def read_log(
+    ctx: Context,
+    *,
+    client: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    action: str | None = None,
+    limit: int | None = None,
+) -> list[AuditEvent]:
     """Audit events, oldest first, as the actor may read them (audited as `audit.read`)."""
     from archivist.clients import registry
 
-    reader = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT,
-                         action="read the audit trail")
+    reader = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT, action="read the audit trail")
     out: list[AuditEvent] = []
     with ctx.ledger.write() as conn:
         scope = access.scope_for(conn, reader, ctx.settings.deadlines.overdue_loan_ends_access)
@@ -44,8 +49,12 @@ def read_log(ctx: Context, *, client: str | None = None, actor: str | None = Non
                 stmt = stmt.limit(limit)
         else:  # the clients the reader reaches at all, in SQL; the finer rule per event below
             reached = registry.visible_client_ids(conn, scope)
-            stmt = stmt.where(or_(audit_events.c.client_id.is_(None),
-                                  audit_events.c.client_id.in_(reached or {-1})))
+            stmt = stmt.where(
+                or_(
+                    audit_events.c.client_id.is_(None),
+                    audit_events.c.client_id.in_(reached or {-1}),
+                )
+            )
         for row in conn.execute(stmt):
             if limit is not None and len(out) >= limit:
                 break
@@ -53,11 +62,28 @@ def read_log(ctx: Context, *, client: str | None = None, actor: str | None = Non
                 continue
             event = audit._to_model(row)
             if not scope.may_read_content(event, reader):
-                event = event.model_copy(update={
-                    "details": access.redact(event.details),
-                    "object_id": (access.REDACTED if event.object_type
-                                  in access.CONFIDENTIAL_OBJECTS else event.object_id)})
+                event = event.model_copy(
+                    update={
+                        "details": access.redact(event.details),
+                        "object_id": (
+                            access.REDACTED
+                            if event.object_type in access.CONFIDENTIAL_OBJECTS
+                            else event.object_id
+                        ),
+                    }
+                )
             out.append(event)
-        audit.record(conn, reader.username, "audit.read", "audit", client or "*", client_id,
-                     by_actor=actor, since=since, by_action=action, limit=limit, shown=len(out))
+        audit.record(
+            conn,
+            reader.username,
+            "audit.read",
+            "audit",
+            client or "*",
+            client_id,
+            by_actor=actor,
+            since=since,
+            by_action=action,
+            limit=limit,
+            shown=len(out),
+        )
     return out

@@ -61,9 +61,11 @@ def snapshot_ledger(ledger: Ledger, target: Path) -> None:
     snapshot without blocking writers) stored beside the files, restored with `pg_restore`;
     that is not wired up here, so a PostgreSQL home is refused with that advice."""
     if not ledger.is_sqlite:
-        raise StorageError("online backup is implemented for the SQLite ledger only",
-                           "Back up a PostgreSQL ledger with `pg_dump --format=custom "
-                           "--serializable-deferrable`, then copy archive_store/.")
+        raise StorageError(
+            "online backup is implemented for the SQLite ledger only",
+            "Back up a PostgreSQL ledger with `pg_dump --format=custom "
+            "--serializable-deferrable`, then copy archive_store/.",
+        )
     import sqlite3
 
     with ledger.engine.connect() as conn:
@@ -169,12 +171,15 @@ def open_file_list(dest: Path, manifest: dict[str, Any]) -> FileList | LegacyFil
     try:
         digest = sha256_file(path)
     except OSError as exc:
-        raise IntegrityError(f"the backup's file list {path} cannot be read: "
-                             f"{exc.strerror or exc}", "The backup is damaged; use an older "
-                             "one.") from None
+        raise IntegrityError(
+            f"the backup's file list {path} cannot be read: {exc.strerror or exc}",
+            "The backup is damaged; use an older one.",
+        ) from None
     if digest != info.get("sha256"):
-        raise IntegrityError(f"the backup's file list {path} does not match its checksum in "
-                             "the manifest", "The backup is damaged; use an older one.")
+        raise IntegrityError(
+            f"the backup's file list {path} does not match its checksum in the manifest",
+            "The backup is damaged; use an older one.",
+        )
     return FileList.open(path)
 
 
@@ -187,16 +192,18 @@ def _locked(dest: Path) -> Any:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise Conflict(f"another backup to {dest} is running",
-                           "Wait for it to finish.") from None
+            raise Conflict(
+                f"another backup to {dest} is running", "Wait for it to finish."
+            ) from None
         yield
     finally:
         fh.close()
 
 
 # ------------------------------------------------------------------------------ backup
-def backup(ctx: Context, dest: str | os.PathLike[str],
-           progress: Progress | None = None) -> BackupResult:
+def backup(
+    ctx: Context, dest: str | os.PathLike[str], progress: Progress | None = None
+) -> BackupResult:
     """Back up the home to `dest` (created if needed; a previous backup of the same home there
     is brought up to date, copying only what is new; an interrupted one is resumed).
     `progress(done, total)` is called as documents are copied."""
@@ -206,31 +213,41 @@ def backup(ctx: Context, dest: str | os.PathLike[str],
     target = _path(dest)
     home = ctx.home.root
     if _inside(target, home) or _inside(home, target):
-        raise InvalidInput(f"the backup folder {target} must be outside the home {home}",
-                           "Choose a folder on another disk.")
+        raise InvalidInput(
+            f"the backup folder {target} must be outside the home {home}",
+            "Choose a folder on another disk.",
+        )
     if target.exists() and not target.is_dir():
         raise InvalidInput(f"{target} exists and is not a folder")
     try:
         target.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     except OSError as exc:
-        raise StorageError(f"cannot create the backup folder {target}: "
-                           f"{exc.strerror or exc}") from None
+        raise StorageError(
+            f"cannot create the backup folder {target}: {exc.strerror or exc}"
+        ) from None
     try:
         unfinished = (target / marks.BACKUP_MARK).exists()
         other = (marks.read(target / marks.BACKUP_MARK) or {}).get("home")
         if unfinished and other and other != str(home):
-            raise Conflict(f"{target} holds an unfinished backup of another home ({other})",
-                           "Choose another folder, or finish that backup from its home.")
+            raise Conflict(
+                f"{target} holds an unfinished backup of another home ({other})",
+                "Choose another folder, or finish that backup from its home.",
+            )
         try:
             previous = read_manifest(target)
         except IntegrityError:
             if not unfinished:
                 raise
             previous = None  # killed while writing it: resume as a first backup
-        if previous is None and not unfinished and any(
-                p.name not in (LOCK,) for p in target.iterdir()):
-            raise Conflict(f"{target} is not empty and holds no archivist backup",
-                           "Choose an empty folder or a previous backup of this home.")
+        if (
+            previous is None
+            and not unfinished
+            and any(p.name not in (LOCK,) for p in target.iterdir())
+        ):
+            raise Conflict(
+                f"{target} is not empty and holds no archivist backup",
+                "Choose an empty folder or a previous backup of this home.",
+            )
         with _locked(target):
             marks.mark(target / marks.BACKUP_MARK, home=str(home))
             try:
@@ -239,12 +256,24 @@ def backup(ctx: Context, dest: str | os.PathLike[str],
                 for leftover in target.glob(f"{TMP_PREFIX}ledger-{os.getpid()}*"):
                     leftover.unlink(missing_ok=True)
     except OSError as exc:
-        raise StorageError(f"the backup to {target} failed: {exc.strerror or exc} "
-                           f"({getattr(exc, 'filename', '') or ''})") from None
+        raise StorageError(
+            f"the backup to {target} failed: {exc.strerror or exc} "
+            f"({getattr(exc, 'filename', '') or ''})"
+        ) from None
     with ctx.ledger.write() as conn:
-        audit.record(conn, actor.username, "home.backup", "home", str(target)[:64], None,
-                     dest=str(target), documents=result.documents, copied=result.files_copied,
-                     skipped=result.files_skipped, problems=len(result.problems))
+        audit.record(
+            conn,
+            actor.username,
+            "home.backup",
+            "home",
+            str(target)[:64],
+            None,
+            dest=str(target),
+            documents=result.documents,
+            copied=result.files_copied,
+            skipped=result.files_skipped,
+            problems=len(result.problems),
+        )
     return result
 
 
@@ -254,8 +283,13 @@ DOC_CHUNK = 1000  # document rows read from the snapshot at a time
 class _Run:
     """One backup: the snapshot it reads, the file list it writes, what it copied."""
 
-    def __init__(self, ctx: Context, target: Path, previous: FileList | LegacyFileList | None,
-                 progress: Progress | None = None):
+    def __init__(
+        self,
+        ctx: Context,
+        target: Path,
+        previous: FileList | LegacyFileList | None,
+        progress: Progress | None = None,
+    ):
         self.ctx = ctx
         self.progress = progress
         self.data = target / DATA
@@ -268,8 +302,14 @@ class _Run:
         immutable, so a file already in the backup with its checksum is kept."""
         from archivist.ledger.tables.documents import documents
 
-        cols = (documents.c.id, documents.c.number, documents.c.path, documents.c.size,
-                documents.c.checksum, documents.c.checksum_algo)
+        cols = (
+            documents.c.id,
+            documents.c.number,
+            documents.c.path,
+            documents.c.size,
+            documents.c.checksum,
+            documents.c.checksum_algo,
+        )
         total = 0
         expected = conn.execute(select(func.count()).select_from(documents)).scalar_one()
         with ThreadPoolExecutor(COPY_THREADS) as pool:
@@ -281,8 +321,15 @@ class _Run:
                 for row in rows:
                     rel = f"{STORE_DIR}/{row.path}"
                     if self._unchanged(rel, row):
-                        files.add(rel, {"size": row.size, "sha256": row.checksum,
-                                        "kind": "document", "number": row.number})
+                        files.add(
+                            rel,
+                            {
+                                "size": row.size,
+                                "sha256": row.checksum,
+                                "kind": "document",
+                                "number": row.number,
+                            },
+                        )
                         self.skipped += 1
                     else:
                         todo.append(row)
@@ -290,9 +337,10 @@ class _Run:
                     if problem:
                         self.problems.append(problem)
                         continue
-                    files.add(f"{STORE_DIR}/{row.path}", {"size": size, "sha256": digest,
-                                                          "kind": "document",
-                                                          "number": row.number})
+                    files.add(
+                        f"{STORE_DIR}/{row.path}",
+                        {"size": size, "sha256": digest, "kind": "document", "number": row.number},
+                    )
                     self.copied += 1
                     self.nbytes += size
         return total
@@ -313,8 +361,15 @@ class _Run:
             return row, 0, None, f"document {row.number}: {src} is missing in the live store"
         if row.checksum_algo == "sha256" and digest != row.checksum:
             dst.unlink(missing_ok=True)
-            return row, 0, None, (f"document {row.number}: {src} does not match its checksum; "
-                                  "not backed up (run `archivist check`)")
+            return (
+                row,
+                0,
+                None,
+                (
+                    f"document {row.number}: {src} does not match its checksum; "
+                    "not backed up (run `archivist check`)"
+                ),
+            )
         return row, size, digest, None
 
     def derived(self, conn: Any, files: FileList) -> None:
@@ -345,8 +400,12 @@ class _Run:
             old = self.previous.get(rel) if self.previous is not None else None
             try:
                 st = src.stat()
-                if (old and dst.is_file() and old.get("size") == st.st_size
-                        and old.get("mtime") == int(st.st_mtime)):
+                if (
+                    old
+                    and dst.is_file()
+                    and old.get("size") == st.st_size
+                    and old.get("mtime") == int(st.st_mtime)
+                ):
                     files.add(rel, old)
                     self.skipped += 1
                     continue
@@ -354,14 +413,16 @@ class _Run:
             except OSError as exc:
                 self.problems.append(f"{src}: {exc.strerror or exc}")
                 continue
-            files.add(rel, {"size": size, "sha256": digest, "kind": "home",
-                            "mtime": int(st.st_mtime)})
+            files.add(
+                rel, {"size": size, "sha256": digest, "kind": "home", "mtime": int(st.st_mtime)}
+            )
             self.copied += 1
             self.nbytes += size
 
 
-def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None,
-            progress: Progress | None = None) -> BackupResult:
+def _backup(
+    ctx: Context, target: Path, previous: dict[str, Any] | None, progress: Progress | None = None
+) -> BackupResult:
     from archivist.core.store import sha256_file
     from archivist.ledger.tables.core import audit_head, clients
 
@@ -387,8 +448,10 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None,
         with snap_ledger.read() as conn:
             hid = home_id(conn)
             if previous and previous.get("home_id") and previous["home_id"] != hid:
-                raise Conflict(f"{target} holds a backup of another home "
-                               f"({previous.get('home', '?')})", "Choose another folder.")
+                raise Conflict(
+                    f"{target} holds a backup of another home ({previous.get('home', '?')})",
+                    "Choose another folder.",
+                )
             n_clients = conn.execute(select(func.count()).select_from(clients)).scalar_one()
             head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
             n_docs = run.documents(conn, files)
@@ -405,8 +468,9 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None,
     ledger_sha = sha256_file(snap)
     ledger_size = snap.stat().st_size
     os.replace(snap, ledger_dst)
-    files.add(f"{STORE_DIR}/{LEDGER_FILE}", {"size": ledger_size, "sha256": ledger_sha,
-                                             "kind": "ledger"})
+    files.add(
+        f"{STORE_DIR}/{LEDGER_FILE}", {"size": ledger_size, "sha256": ledger_sha, "kind": "ledger"}
+    )
     counts = files.counts()
     files.finish()
     generation = int((previous or {}).get("file_list", {}).get("generation", 0)) + 1
@@ -421,14 +485,25 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None,
         "created_at": clock.now().isoformat(),
         "home": str(ctx.home.root),
         "home_id": hid,
-        "counts": {"clients": n_clients, "documents": n_docs,
-                   "documents_backed_up": counts.get("document", 0),
-                   "audit_events": head.seq, "files": sum(counts.values())},
+        "counts": {
+            "clients": n_clients,
+            "documents": n_docs,
+            "documents_backed_up": counts.get("document", 0),
+            "audit_events": head.seq,
+            "files": sum(counts.values()),
+        },
         "audit_head": {"seq": head.seq, "hash": head.hash},
-        "ledger": {"path": f"{DATA}/{STORE_DIR}/{LEDGER_FILE}", "size": ledger_size,
-                   "sha256": ledger_sha},
-        "file_list": {"path": list_name, "sha256": list_sha, "generation": generation,
-                      "files": sum(counts.values())},
+        "ledger": {
+            "path": f"{DATA}/{STORE_DIR}/{LEDGER_FILE}",
+            "size": ledger_size,
+            "sha256": ledger_sha,
+        },
+        "file_list": {
+            "path": list_name,
+            "sha256": list_sha,
+            "generation": generation,
+            "files": sum(counts.values()),
+        },
         "problems": run.problems,
     }
     _write_text(target / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
@@ -437,14 +512,33 @@ def _backup(ctx: Context, target: Path, previous: dict[str, Any] | None,
         if stale.name != list_name:
             stale.unlink(missing_ok=True)
     with open(target / "backup-log.jsonl", "a", encoding="utf-8") as log:
-        log.write(json.dumps({"at": manifest["created_at"], "documents": n_docs,
-                              "copied": run.copied, "skipped": run.skipped, "bytes": run.nbytes,
-                              "problems": len(run.problems)}, ensure_ascii=False) + "\n")
-    return BackupResult(dest=str(target), manifest=str(target / MANIFEST_NAME), home_id=hid,
-                        clients=n_clients, documents=n_docs, files_copied=run.copied,
-                        files_skipped=run.skipped, bytes_copied=run.nbytes,
-                        audit_events=head.seq, problems=run.problems,
-                        seconds=round(time.monotonic() - started, 3))
+        log.write(
+            json.dumps(
+                {
+                    "at": manifest["created_at"],
+                    "documents": n_docs,
+                    "copied": run.copied,
+                    "skipped": run.skipped,
+                    "bytes": run.nbytes,
+                    "problems": len(run.problems),
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+    return BackupResult(
+        dest=str(target),
+        manifest=str(target / MANIFEST_NAME),
+        home_id=hid,
+        clients=n_clients,
+        documents=n_docs,
+        files_copied=run.copied,
+        files_skipped=run.skipped,
+        bytes_copied=run.nbytes,
+        audit_events=head.seq,
+        problems=run.problems,
+        seconds=round(time.monotonic() - started, 3),
+    )
 
 
 HOME_OWN_FILES = ("archivist.toml",)  # beside the store: the settings ...
@@ -455,8 +549,11 @@ def _home_files(home: Home) -> list[Path]:
     """The home's own files outside the store: its settings and its templates. Anything else
     lying in the home folder (a checkout's .venv or .git, someone's papers) is not the
     archive's and is not backed up."""
-    out = [home.root / name for name in HOME_OWN_FILES
-           if (home.root / name).is_file() and not (home.root / name).is_symlink()]
+    out = [
+        home.root / name
+        for name in HOME_OWN_FILES
+        if (home.root / name).is_file() and not (home.root / name).is_symlink()
+    ]
     for top in HOME_OWN_DIRS:
         base = home.root / top
         if base.is_dir() and not base.is_symlink():
@@ -468,8 +565,9 @@ def _tree(root: Path) -> list[Path]:
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not is_litter(d) and
-                             not (here / d).is_symlink())
+        dirnames[:] = sorted(
+            d for d in dirnames if not is_litter(d) and not (here / d).is_symlink()
+        )
         for name in sorted(filenames):
             p = here / name
             if is_litter(name) or name.startswith(TMP_PREFIX) or p.is_symlink():
@@ -479,8 +577,12 @@ def _tree(root: Path) -> list[Path]:
 
 
 # ------------------------------------------------------------------------------ restore
-def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
-            username: str | None, progress: Progress | None = None) -> RestoreResult:
+def restore(
+    source: str | os.PathLike[str],
+    new_home: str | os.PathLike[str],
+    username: str | None,
+    progress: Progress | None = None,
+) -> RestoreResult:
     """Rebuild a home from a backup: see `archivist.integrity.restore.restore`."""
     from archivist.integrity import restore as restoring
 

@@ -60,20 +60,31 @@ class FileList:
             con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             con.execute("SELECT count(*) FROM files").fetchone()
         except sqlite3.Error as exc:
-            raise IntegrityError(f"{path} is not a readable backup file list ({exc})",
-                                 "The backup is damaged; use an older one.") from None
+            raise IntegrityError(
+                f"{path} is not a readable backup file list ({exc})",
+                "The backup is damaged; use an older one.",
+            ) from None
         return cls(con, path)
 
     def add(self, rel: str, entry: dict[str, Any]) -> None:
-        self._pending.append((rel, entry["size"], entry["sha256"], entry["kind"],
-                              entry.get("number"), entry.get("mtime")))
+        self._pending.append(
+            (
+                rel,
+                entry["size"],
+                entry["sha256"],
+                entry["kind"],
+                entry.get("number"),
+                entry.get("mtime"),
+            )
+        )
         if len(self._pending) >= BATCH:
             self._flush()
 
     def _flush(self) -> None:
         if self._pending:
-            self.con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                                 self._pending)
+            self.con.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", self._pending
+            )
             self._pending.clear()
 
     def get(self, rel: str) -> dict[str, Any] | None:

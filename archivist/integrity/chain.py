@@ -44,33 +44,59 @@ def check_witness(ctx: Context) -> tuple[list[tuple[str, bool]], dict[str, Any]]
         w = witness.read(path)
     except (OSError, ValueError) as exc:
         w = None
-        problems.append((f"the audit witness {path} is unreadable ({str(exc)[:80]}); "
-                         "a cut chain cannot be ruled out (--repair writes it from the current "
-                         "head when the ledger agrees with its audit trail)", True))
+        problems.append(
+            (
+                f"the audit witness {path} is unreadable ({str(exc)[:80]}); "
+                "a cut chain cannot be ruled out (--repair writes it from the current "
+                "head when the ledger agrees with its audit trail)",
+                True,
+            )
+        )
     seq, digest = head_of(ctx)
     info: dict[str, Any] = {"seq": seq, "hash": digest, "witness": None}
     if w is None:
         if not problems and seq > 0:
-            problems.append((f"the audit witness {path} is missing: a cut or deleted audit "
-                             "trail cannot be ruled out (--repair writes it from the current "
-                             "head when the ledger agrees with its audit trail)", True))
+            problems.append(
+                (
+                    f"the audit witness {path} is missing: a cut or deleted audit "
+                    "trail cannot be ruled out (--repair writes it from the current "
+                    "head when the ledger agrees with its audit trail)",
+                    True,
+                )
+            )
         return problems, info
     info["witness"] = {"seq": w.head.seq, "hash": w.head.hash}
     if (seq, digest) in ((w.head.seq, w.head.hash), (w.previous.seq, w.previous.hash)):
         return problems, info
     if seq < w.head.seq:
-        problems.append((f"the audit trail was cut: the ledger's chain ends at event {seq} but "
-                         f"its witness {path} says {w.head.seq} events were committed", False))
+        problems.append(
+            (
+                f"the audit trail was cut: the ledger's chain ends at event {seq} but "
+                f"its witness {path} says {w.head.seq} events were committed",
+                False,
+            )
+        )
         return problems, info
     with ctx.ledger.read() as conn:
-        there = conn.execute(select(audit_events.c.hash)
-                             .where(audit_events.c.seq == w.head.seq)).scalar()
+        there = conn.execute(
+            select(audit_events.c.hash).where(audit_events.c.seq == w.head.seq)
+        ).scalar()
     if there != w.head.hash:
-        problems.append((f"the audit trail was rewritten: event {w.head.seq} is not the one "
-                         f"its witness {path} recorded", False))
+        problems.append(
+            (
+                f"the audit trail was rewritten: event {w.head.seq} is not the one "
+                f"its witness {path} recorded",
+                False,
+            )
+        )
     else:
-        problems.append((f"the audit witness {path} is behind the ledger (event {w.head.seq} "
-                         f"of {seq}); --repair brings it up to date", True))
+        problems.append(
+            (
+                f"the audit witness {path} is behind the ledger (event {w.head.seq} "
+                f"of {seq}); --repair brings it up to date",
+                True,
+            )
+        )
     return problems, info
 
 
@@ -100,8 +126,12 @@ def rebuild_leftovers(ctx: Context) -> list[Path]:
         return []
     for entry in entries:
         m = REBUILD_RE.match(entry.name)
-        if (m and m.group("name") == index.name and entry.is_dir(follow_symlinks=False)
-                and not _pid_alive(int(m.group("pid")))):
+        if (
+            m
+            and m.group("name") == index.name
+            and entry.is_dir(follow_symlinks=False)
+            and not _pid_alive(int(m.group("pid")))
+        ):
             out.append(Path(entry.path))
     return sorted(out)
 

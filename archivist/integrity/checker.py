@@ -41,10 +41,15 @@ from archivist.models import SECTION_FOLDERS, CheckProblem, CheckReport, Client,
 Progress = Callable[[int, int], None]  # (done, total)
 
 # The ledger's own files live at the top of the store.
-LEDGER_FILES = {"ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm",
-                "ledger.sqlite3-journal", "audit-head.json",
-                # the repository's note on what the default store holds (top level only)
-                "README.md"}
+LEDGER_FILES = {
+    "ledger.sqlite3",
+    "ledger.sqlite3-wal",
+    "ledger.sqlite3-shm",
+    "ledger.sqlite3-journal",
+    "audit-head.json",
+    # the repository's note on what the default store holds (top level only)
+    "README.md",
+}
 STALE_TMP_SECONDS = 3600
 HASH_THREADS = 4
 INDEX_LINES = 100  # per kind; beyond that one summary line (repair rebuilds)
@@ -93,7 +98,7 @@ def temp_is_stale(path: Path) -> bool:
         age = time.time() - path.stat().st_mtime
     except OSError:
         return False
-    pid_text = path.name[len(TMP_PREFIX):].split("-", 1)[0]
+    pid_text = path.name[len(TMP_PREFIX) :].split("-", 1)[0]
     if pid_text.isdigit() and int(pid_text) != os.getpid() and not _pid_alive(int(pid_text)):
         return True
     return age > STALE_TMP_SECONDS
@@ -111,8 +116,7 @@ def _client_ids(ctx: Context, client_number: str | None) -> Iterator[int]:
         with ctx.ledger.read() as conn:
             yield registry.get(conn, client_number).id
         return
-    for rows in chunks(ctx.ledger, select(clients_table.c.id), clients_table.c.id,
-                       LEDGER_CHUNK):
+    for rows in chunks(ctx.ledger, select(clients_table.c.id), clients_table.c.id, LEDGER_CHUNK):
         yield from (r.id for r in rows)
 
 
@@ -139,13 +143,25 @@ class _Checker:
 
         self.replay = ReplayResult()
 
-    def add(self, kind: str, detail: str, path: Path | str | None = None,
-            client: str | None = None, document: str | None = None,
-            repairable: bool = False) -> None:
-        self.problems.append(CheckProblem(kind=kind, detail=detail,
-                                          path=None if path is None else str(path),
-                                          client=client, document=document,
-                                          repairable=repairable))
+    def add(
+        self,
+        kind: str,
+        detail: str,
+        path: Path | str | None = None,
+        client: str | None = None,
+        document: str | None = None,
+        repairable: bool = False,
+    ) -> None:
+        self.problems.append(
+            CheckProblem(
+                kind=kind,
+                detail=detail,
+                path=None if path is None else str(path),
+                client=client,
+                document=document,
+                repairable=repairable,
+            )
+        )
 
     def load(self) -> None:
         """Resolve the scope and verify the audit chain (streamed)."""
@@ -156,9 +172,14 @@ class _Checker:
 
     # -------------------------------------------------------------------- documents
     def _document_rows(self) -> Iterator[Sequence[Any]]:
-        stmt = select(documents.c.id, documents.c.number, documents.c.path, documents.c.checksum,
-                      documents.c.checksum_algo, clients_table.c.number.label("owner")).join(
-            clients_table, clients_table.c.id == documents.c.client_id)
+        stmt = select(
+            documents.c.id,
+            documents.c.number,
+            documents.c.path,
+            documents.c.checksum,
+            documents.c.checksum_algo,
+            clients_table.c.number.label("owner"),
+        ).join(clients_table, clients_table.c.id == documents.c.client_id)
         if self.scope_id is not None:
             stmt = stmt.where(documents.c.client_id == self.scope_id)
         return chunks(self.ctx.ledger, stmt, documents.c.id, LEDGER_CHUNK)
@@ -183,8 +204,7 @@ class _Checker:
             try:
                 if not path.is_file():
                     return row, str(path), "missing"
-                return row, str(path), None if hash_file(path, algo) == row.checksum \
-                    else "checksum"
+                return row, str(path), None if hash_file(path, algo) == row.checksum else "checksum"
             except OSError as exc:
                 return row, str(path), f"unreadable: {exc.strerror or exc}"
 
@@ -198,16 +218,31 @@ class _Checker:
                     if problem is None:
                         continue
                     if problem == "missing":
-                        self.add("missing", f"document {row.number} has no file", path,
-                                 row.owner, row.number)
+                        self.add(
+                            "missing",
+                            f"document {row.number} has no file",
+                            path,
+                            row.owner,
+                            row.number,
+                        )
                     elif problem == "checksum":
-                        self.add("checksum", f"document {row.number}: the file's checksum "
-                                 f"does not match the ledger ({row.checksum_algo} "
-                                 f"{row.checksum[:12]}…)", path, row.owner, row.number)
+                        self.add(
+                            "checksum",
+                            f"document {row.number}: the file's checksum "
+                            f"does not match the ledger ({row.checksum_algo} "
+                            f"{row.checksum[:12]}…)",
+                            path,
+                            row.owner,
+                            row.number,
+                        )
                     else:
-                        self.add("missing" if path is None else "checksum",
-                                 f"document {row.number}: {problem}", path, row.owner,
-                                 row.number)
+                        self.add(
+                            "missing" if path is None else "checksum",
+                            f"document {row.number}: {problem}",
+                            path,
+                            row.owner,
+                            row.number,
+                        )
         self.counts["documents"] = done
 
     # -------------------------------------------------------------------- client folders
@@ -243,16 +278,27 @@ class _Checker:
         base = self.store.resolve(c.folder)
         first, _, last = c.folder.partition("/")
         if first != safe_component(c.class_letter) or not (
-                last == safe_component(c.number) or last.startswith(c.number + " ")):
-            self.add("folder", f"folder {c.folder!r} is not named after client {c.number} "
-                     f"(expected {c.class_letter}/{c.number} …)", base, c.number)
+            last == safe_component(c.number) or last.startswith(c.number + " ")
+        ):
+            self.add(
+                "folder",
+                f"folder {c.folder!r} is not named after client {c.number} "
+                f"(expected {c.class_letter}/{c.number} …)",
+                base,
+                c.number,
+            )
         if not base.is_dir():
             self.add("folder", f"the folder of client {c.number} is missing", base, c.number)
             return None
         for name in SECTION_FOLDERS.values():
             if not (base / name).is_dir():
-                self.add("folder", f"section folder {name!r} is missing", base / name,
-                         c.number, repairable=True)
+                self.add(
+                    "folder",
+                    f"section folder {name!r} is missing",
+                    base / name,
+                    c.number,
+                    repairable=True,
+                )
         return base
 
     def _drift(self, c: Client, expected: dict[str, str]) -> list[tuple[Path, str, str]]:
@@ -281,8 +327,12 @@ class _Checker:
 
     def _is_client_folder(self, rel: str) -> bool:
         with self.ctx.ledger.read() as conn:
-            return conn.execute(select(clients_table.c.id)
-                                .where(clients_table.c.folder == rel)).first() is not None
+            return (
+                conn.execute(
+                    select(clients_table.c.id).where(clients_table.c.folder == rel)
+                ).first()
+                is not None
+            )
 
     def _registered(self, paths: list[Path]) -> set[Path]:
         """Which of these files a document row names (a query per chunk of paths)."""
@@ -291,28 +341,39 @@ class _Checker:
         found: set[Path] = set()
         with self.ctx.ledger.read() as conn:
             for i in range(0, len(keys), LOOKUP_CHUNK):
-                found.update(rel[k] for k in conn.execute(select(documents.c.path).where(
-                    documents.c.path.in_(keys[i:i + LOOKUP_CHUNK]))).scalars())
+                found.update(
+                    rel[k]
+                    for k in conn.execute(
+                        select(documents.c.path).where(
+                            documents.c.path.in_(keys[i : i + LOOKUP_CHUNK])
+                        )
+                    ).scalars()
+                )
         return found
 
-    def _walk(self, base: Path, owner: str | None, derived: set[Path],
-              skip_client_folders: bool = False) -> None:
+    def _walk(
+        self, base: Path, owner: str | None, derived: set[Path], skip_client_folders: bool = False
+    ) -> None:
         """Walk one folder: count its files, note the ones no row names, and check that the
         folders and the files the ledger knows are not readable by others."""
         for dirpath, dirnames, filenames in os.walk(base):
             here = Path(dirpath)
             dirnames[:] = sorted(d for d in dirnames if not is_litter(d))
             if skip_client_folders:
-                dirnames[:] = [d for d in dirnames if not self._is_client_folder(
-                    (here / d).relative_to(self.root).as_posix())]
+                dirnames[:] = [
+                    d
+                    for d in dirnames
+                    if not self._is_client_folder((here / d).relative_to(self.root).as_posix())
+                ]
             files = []
             for name in sorted(filenames):
                 if is_litter(name):
                     continue
                 self.counts["files"] += 1
                 files.append(here / name)
-            known = {p for p in files if p in derived
-                     or (here == self.root and p.name in LEDGER_FILES)}
+            known = {
+                p for p in files if p in derived or (here == self.root and p.name in LEDGER_FILES)
+            }
             rest = [p for p in files if p not in known]
             if rest:
                 registered = self._registered(rest)
@@ -324,28 +385,41 @@ class _Checker:
         # a filing may have committed since the walk saw its file: ask the ledger again
         unknown = self._unknown
         self._unknown = []
-        registered = self._registered([p for p, _ in unknown
-                                       if not p.name.startswith(TMP_PREFIX)])
+        registered = self._registered([p for p, _ in unknown if not p.name.startswith(TMP_PREFIX)])
         for path, owner in unknown:
             if path in registered:
                 continue
             name = path.name
             if name.startswith(TMP_PREFIX):
                 stale = temp_is_stale(path)
-                self.add("temp", "a temporary file left by an interrupted write (never "
-                         "registered)" + ("" if stale else "; its writer may still be "
-                                          "running"), path, owner, repairable=stale)
+                self.add(
+                    "temp",
+                    "a temporary file left by an interrupted write (never "
+                    "registered)" + ("" if stale else "; its writer may still be running"),
+                    path,
+                    owner,
+                    repairable=stale,
+                )
             elif (number := self._unfinished(path, owner)) is not None:
-                self.add("unfinished", f"a file written by a filing that never "
-                         f"committed (number {number} is not registered to it); "
-                         f"--repair moves it to {self.ctx.home.root / LOST_FOUND}",
-                         path, owner, number, repairable=True)
+                self.add(
+                    "unfinished",
+                    f"a file written by a filing that never "
+                    f"committed (number {number} is not registered to it); "
+                    f"--repair moves it to {self.ctx.home.root / LOST_FOUND}",
+                    path,
+                    owner,
+                    number,
+                    repairable=True,
+                )
             elif os.path.islink(path):
-                self.add("orphan", "a symbolic link the ledger does not know", path,
-                         owner)
+                self.add("orphan", "a symbolic link the ledger does not know", path, owner)
             else:
-                self.add("orphan", "a file the ledger does not know; file it with "
-                         "`archivist file adopt`", path, owner)
+                self.add(
+                    "orphan",
+                    "a file the ledger does not know; file it with `archivist file adopt`",
+                    path,
+                    owner,
+                )
 
     def _unfinished(self, path: Path, owner: str | None) -> str | None:
         """The document number in the name of a file that filing wrote into a section folder
@@ -370,14 +444,24 @@ class _Checker:
                 continue
             self._loose += 1
             if self._loose <= PERMISSION_LINES:
-                self.add("permissions", f"readable by others (mode {stat.S_IMODE(mode):o}); "
-                         "the store is for owner and group only", p, owner, repairable=True)
+                self.add(
+                    "permissions",
+                    f"readable by others (mode {stat.S_IMODE(mode):o}); "
+                    "the store is for owner and group only",
+                    p,
+                    owner,
+                    repairable=True,
+                )
 
     def check_permissions(self) -> None:
         """Sum up the loose permissions the walks found beyond the first lines."""
         if self._loose > PERMISSION_LINES:
-            self.add("permissions", f"{self._loose - PERMISSION_LINES} more files or folders "
-                     "are readable by others", self.root, repairable=True)
+            self.add(
+                "permissions",
+                f"{self._loose - PERMISSION_LINES} more files or folders are readable by others",
+                self.root,
+                repairable=True,
+            )
 
     # -------------------------------------------------------------------- index
     def check_index(self) -> Any:
@@ -391,44 +475,65 @@ class _Checker:
         try:
             st = status_fn(self.ctx)
         except ArchivistError as exc:
-            self.add("index-missing", f"the index cannot be read: {exc}",
-                     self.ctx.home.index_dir, repairable=True)
+            self.add(
+                "index-missing",
+                f"the index cannot be read: {exc}",
+                self.ctx.home.index_dir,
+                repairable=True,
+            )
             return "broken"
         index_dir = self.ctx.home.index_dir
         if not getattr(st, "version_ok", True) and (st.missing or st.documents):
-            self.add("index-missing", f"the index must be rebuilt: {st.message} "
-                     f"({len(st.missing)} documents are not in it)", index_dir,
-                     repairable=True)
+            self.add(
+                "index-missing",
+                f"the index must be rebuilt: {st.message} "
+                f"({len(st.missing)} documents are not in it)",
+                index_dir,
+                repairable=True,
+            )
             self.index_totals = {"index-missing": len(st.missing)}
             return st
         self.index_totals = {}
         wanted = None
         if self.scope_id is not None:
             with self.ctx.ledger.read() as conn:
-                wanted = set(conn.execute(select(documents.c.number).where(
-                    documents.c.client_id == self.scope_id)).scalars())
-        for kind, attr, text in (("index-missing", "missing", "is not in the index"),
-                                 ("index-stale", "stale", "is out of date in the index"),
-                                 ("index-extra", "extra", "is in the index but not the ledger")):
+                wanted = set(
+                    conn.execute(
+                        select(documents.c.number).where(documents.c.client_id == self.scope_id)
+                    ).scalars()
+                )
+        for kind, attr, text in (
+            ("index-missing", "missing", "is not in the index"),
+            ("index-stale", "stale", "is out of date in the index"),
+            ("index-extra", "extra", "is in the index but not the ledger"),
+        ):
             numbers = [str(n) for n in sorted(getattr(st, attr, []) or [])]
             if wanted is not None:
                 numbers = [n for n in numbers if n in wanted] if kind != "index-extra" else []
             if numbers:
                 self.index_totals[kind] = len(numbers)  # the summary counts documents
             for number in numbers[:INDEX_LINES]:
-                self.add(kind, f"document {number} {text}", index_dir, document=number,
-                         repairable=True)
+                self.add(
+                    kind, f"document {number} {text}", index_dir, document=number, repairable=True
+                )
             if len(numbers) > INDEX_LINES:
-                self.add(kind, f"{len(numbers) - INDEX_LINES} more documents {text}",
-                         index_dir, repairable=True)
+                self.add(
+                    kind,
+                    f"{len(numbers) - INDEX_LINES} more documents {text}",
+                    index_dir,
+                    repairable=True,
+                )
         return st
 
     # -------------------------------------------------------------------- audit
     def check_audit(self) -> None:
         self.counts["audit_events"] = self.audit_count
         if self.audit_problem:
-            self.add("audit", f"the audit chain is broken: {self.audit_problem}",
-                     self.ctx.home.ledger_path)
+            self.add(
+                "audit",
+                f"the audit chain is broken: {self.audit_problem}",
+                self.ctx.home.ledger_path,
+            )
         from archivist.integrity import chain
         from archivist.integrity.replay import replay
 
@@ -443,28 +548,43 @@ class _Checker:
                 continue
             shown[f.kind] = shown.get(f.kind, 0) + 1
             if shown[f.kind] <= chain.TAMPER_LINES:
-                self.add("tampered", f.detail, self.ctx.home.ledger_path, f.client,
-                         f.record if f.kind == "document" else None)
+                self.add(
+                    "tampered",
+                    f.detail,
+                    self.ctx.home.ledger_path,
+                    f.client,
+                    f.record if f.kind == "document" else None,
+                )
         for kind, n in shown.items():
             if n > chain.TAMPER_LINES:
-                self.add("tampered", f"ledger disagrees with the audit trail: "
-                         f"{n - chain.TAMPER_LINES} more {kind} records",
-                         self.ctx.home.ledger_path)
+                self.add(
+                    "tampered",
+                    f"ledger disagrees with the audit trail: "
+                    f"{n - chain.TAMPER_LINES} more {kind} records",
+                    self.ctx.home.ledger_path,
+                )
         for path in chain.rebuild_leftovers(self.ctx):
-            self.add("index-leftover", "a folder left by an interrupted `index rebuild`",
-                     path, repairable=True)
+            self.add(
+                "index-leftover",
+                "a folder left by an interrupted `index rebuild`",
+                path,
+                repairable=True,
+            )
 
 
 # ------------------------------------------------------------------------------ public
-def check(ctx: Context, client_number: str | None = None, repair: bool = False,
-          progress: Progress | None = None) -> CheckReport:
+def check(
+    ctx: Context,
+    client_number: str | None = None,
+    repair: bool = False,
+    progress: Progress | None = None,
+) -> CheckReport:
     """Run every check (one client's folder with `client_number`) and, with `repair`, fix what
     is derived. Returns the report; `ok` is True when nothing is left to fix."""
     if repair:
         actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="repair the archive")
     else:
-        actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT,
-                            action="check the archive")
+        actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT, action="check the archive")
     started = time.monotonic()
     checker = _run(ctx, client_number, progress)
     repaired: list[str] = []
@@ -476,10 +596,16 @@ def check(ctx: Context, client_number: str | None = None, repair: bool = False,
     for p in problems:
         summary[p.kind] = summary.get(p.kind, 0) + 1
     summary.update(getattr(checker, "index_totals", {}))  # every document, not every line
-    report = CheckReport(ok=not problems, scope=client_number or "all", counts=checker.counts,
-                         problems=problems, summary=summary, repaired=repaired,
-                         audit_head=checker.head,
-                         seconds=round(time.monotonic() - started, 3))
+    report = CheckReport(
+        ok=not problems,
+        scope=client_number or "all",
+        counts=checker.counts,
+        problems=problems,
+        summary=summary,
+        repaired=repaired,
+        audit_head=checker.head,
+        seconds=round(time.monotonic() - started, 3),
+    )
     _record(ctx, actor.username, report)
     return report
 
@@ -500,8 +626,9 @@ def _run(ctx: Context, client_number: str | None, progress: Progress | None) -> 
     scope = ctx.store.root
     if checker.scope_id is not None:
         with ctx.ledger.read() as conn:
-            folder = conn.execute(select(clients_table.c.folder).where(
-                clients_table.c.id == checker.scope_id)).scalar()
+            folder = conn.execute(
+                select(clients_table.c.folder).where(clients_table.c.id == checker.scope_id)
+            ).scalar()
         scope = scope / folder if folder else scope
     for finding in hygiene.symlinks(scope):
         checker.add(**finding)
@@ -552,16 +679,21 @@ def _repair(ctx: Context, checker: _Checker) -> list[str]:
             if moved:
                 done.append(f"moved the unfinished filing's file {p.path} to {moved}")
         elif p.kind == "permissions" and p.path:
-            done.extend(_tighten(Path(p.path) if p.path != str(ctx.store.root)
-                                 else ctx.store.root))
+            done.extend(_tighten(Path(p.path) if p.path != str(ctx.store.root) else ctx.store.root))
     for client_id, folder in sorted(refresh.items()):
         written = records.refresh(ctx, client_id)
-        done.extend(f"rewrote {ctx.store.resolve(folder + '/' + rel)} from the ledger"
-                    for rel in written)
+        done.extend(
+            f"rewrote {ctx.store.resolve(folder + '/' + rel)} from the ledger" for rel in written
+        )
     for number in sorted(held):
-        done.append(f"left the manifest and registers of client {number} alone: "
-                    + ("the audit trail is cut or broken" if checker.chain_broken else
-                       "ledger disagrees with the audit trail"))
+        done.append(
+            f"left the manifest and registers of client {number} alone: "
+            + (
+                "the audit trail is cut or broken"
+                if checker.chain_broken
+                else "ledger disagrees with the audit trail"
+            )
+        )
     done.extend(_repair_index(ctx, checker))
     return done
 
@@ -584,8 +716,16 @@ def _quarantine(ctx: Context, path: Path) -> Path | None:
         if target.exists():
             target = target.with_name(f"{target.name}.{os.urandom(3).hex()}")
         os.rename(path, target)
-        audit.record(conn, ctx.actor.username, "archive.quarantine", "file", rel[-64:], None,
-                     path=rel, moved_to=str(target))
+        audit.record(
+            conn,
+            ctx.actor.username,
+            "archive.quarantine",
+            "file",
+            rel[-64:],
+            None,
+            path=rel,
+            moved_to=str(target),
+        )
     return target
 
 
@@ -625,8 +765,10 @@ def _repair_index(ctx: Context, checker: _Checker) -> list[str]:
         return [f"rebuilt the index at {ctx.home.index_dir} ({count} documents)"]
     numbers = sorted({p.document for p in todo if p.document})
     count = idx.reindex_documents(ctx, numbers)
-    return [f"re-indexed {count} documents in {ctx.home.index_dir}: {', '.join(numbers[:20])}"
-            + (" …" if len(numbers) > 20 else "")]
+    return [
+        f"re-indexed {count} documents in {ctx.home.index_dir}: {', '.join(numbers[:20])}"
+        + (" …" if len(numbers) > 20 else "")
+    ]
 
 
 def _record(ctx: Context, username: str, report: CheckReport) -> None:
@@ -634,16 +776,30 @@ def _record(ctx: Context, username: str, report: CheckReport) -> None:
     report on a ledger it cannot write)."""
     try:
         with ctx.ledger.write() as conn:
-            audit.record(conn, username, "archive.repair" if report.repaired else "archive.check",
-                         "archive", report.scope, None, ok=report.ok, summary=report.summary,
-                         repaired=len(report.repaired), counts=report.counts)
+            audit.record(
+                conn,
+                username,
+                "archive.repair" if report.repaired else "archive.check",
+                "archive",
+                report.scope,
+                None,
+                ok=report.ok,
+                summary=report.summary,
+                repaired=len(report.repaired),
+                counts=report.counts,
+            )
     except ArchivistError:
         pass
 
 
 # ------------------------------------------------------------------------------ adopt
-def adopt(ctx: Context, path: str | os.PathLike[str], client_number: str, section: str,
-          title: str | None = None) -> Any:
+def adopt(
+    ctx: Context,
+    path: str | os.PathLike[str],
+    client_number: str,
+    section: str,
+    title: str | None = None,
+) -> Any:
     """File an orphan (a file inside archive_store/ that the ledger does not know) properly:
     it is filed under a new document number in the client's section through the normal filing
     path (numbered, checksummed, indexed, audited), the new file is verified against the
@@ -665,16 +821,22 @@ def adopt(ctx: Context, path: str | os.PathLike[str], client_number: str, sectio
     store_root = ctx.store.root.resolve()
     orphan = given.resolve()
     if store_root not in orphan.parents:
-        raise InvalidInput(f"{given} is not inside the archive store {store_root}",
-                           "File documents from elsewhere with `archivist file add`.")
+        raise InvalidInput(
+            f"{given} is not inside the archive store {store_root}",
+            "File documents from elsewhere with `archivist file add`.",
+        )
     if not orphan.is_file():
         raise NotFound(f"no file {given}", "See `archivist check` for the orphans.")
     rel = ctx.store.relative(orphan)
     name = orphan.name
-    if is_litter(name) or name.startswith(TMP_PREFIX) or (
-            orphan.parent == store_root and name in LEDGER_FILES):
-        raise InvalidInput(f"{orphan} is not a document (operating-system litter, a temp file "
-                           "or the ledger)")
+    if (
+        is_litter(name)
+        or name.startswith(TMP_PREFIX)
+        or (orphan.parent == store_root and name in LEDGER_FILES)
+    ):
+        raise InvalidInput(
+            f"{orphan} is not a document (operating-system litter, a temp file or the ledger)"
+        )
     with ctx.ledger.read() as conn:
         known = conn.execute(select(documents.c.number).where(documents.c.path == rel)).first()
         if known:
@@ -683,21 +845,35 @@ def adopt(ctx: Context, path: str | os.PathLike[str], client_number: str, sectio
         from archivist.clients import records
 
         derived = {f"{client.folder}/{r}" for r in records.expected(conn, client)}
-        derived |= {f"{f}/manifest.json"
-                    for f in conn.execute(select(clients_table.c.folder)).scalars()}
+        derived |= {
+            f"{f}/manifest.json" for f in conn.execute(select(clients_table.c.folder)).scalars()
+        }
     if rel in derived:
-        raise InvalidInput(f"{orphan} is a derived record, not a document",
-                           "Run `archivist check --repair` to rewrite it.")
+        raise InvalidInput(
+            f"{orphan} is a derived record, not a document",
+            "Run `archivist check --repair` to rewrite it.",
+        )
     digest = hash_file(orphan)
     doc = filing.file_path(ctx, client.number, orphan, section, title=title, source="adopted")
     filed_path = ctx.store.resolve(doc.path)
     if hash_file(filed_path) != digest or doc.checksum != digest:
-        raise Conflict(f"{orphan} changed while it was being adopted; it was filed as "
-                       f"{doc.number} and left where it was", "Compare the two and run "
-                       "`archivist check`.")
+        raise Conflict(
+            f"{orphan} changed while it was being adopted; it was filed as "
+            f"{doc.number} and left where it was",
+            "Compare the two and run `archivist check`.",
+        )
     if filed_path != orphan:
         orphan.unlink()
     with ctx.ledger.write() as conn:
-        audit.record(conn, actor.username, "document.adopt", "document", doc.number, client.id,
-                     orphan=rel, filed_as=doc.path, checksum=digest)
+        audit.record(
+            conn,
+            actor.username,
+            "document.adopt",
+            "document",
+            doc.number,
+            client.id,
+            orphan=rel,
+            filed_as=doc.path,
+            checksum=digest,
+        )
     return doc

@@ -22,26 +22,53 @@ def duplicates(ctx: Context, client_id: int | None = None) -> Iterator[dict[str,
     """Documents whose checksum an earlier document of the same client has, not filed as a
     deliberate copy (copy_of is empty)."""
     earlier = documents.alias("earlier")
-    first = (select(func.min(earlier.c.id)).where(
-        and_(earlier.c.client_id == documents.c.client_id,
-             earlier.c.checksum == documents.c.checksum, earlier.c.id < documents.c.id))
-        .scalar_subquery())
-    stmt = (select(documents.c.number, documents.c.path, clients.c.number.label("client"),
-                   first.label("first_id"))
-            .join(clients, clients.c.id == documents.c.client_id)
-            .where(documents.c.copy_of.is_(None), first.is_not(None))
-            .order_by(documents.c.id).limit(MAX_LINES))
+    first = (
+        select(func.min(earlier.c.id))
+        .where(
+            and_(
+                earlier.c.client_id == documents.c.client_id,
+                earlier.c.checksum == documents.c.checksum,
+                earlier.c.id < documents.c.id,
+            )
+        )
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            documents.c.number,
+            documents.c.path,
+            clients.c.number.label("client"),
+            first.label("first_id"),
+        )
+        .join(clients, clients.c.id == documents.c.client_id)
+        .where(documents.c.copy_of.is_(None), first.is_not(None))
+        .order_by(documents.c.id)
+        .limit(MAX_LINES)
+    )
     if client_id is not None:
         stmt = stmt.where(documents.c.client_id == client_id)
     with ctx.ledger.read() as conn:
         rows = conn.execute(stmt).all()
-        numbers = dict(conn.execute(select(documents.c.id, documents.c.number).where(
-            documents.c.id.in_({r.first_id for r in rows}))).all()) if rows else {}
+        numbers = (
+            dict(
+                conn.execute(
+                    select(documents.c.id, documents.c.number).where(
+                        documents.c.id.in_({r.first_id for r in rows})
+                    )
+                ).all()
+            )
+            if rows
+            else {}
+        )
     for r in rows:
-        yield {"kind": "duplicate", "document": r.number, "client": r.client,
-               "path": str(ctx.store.root / r.path),
-               "detail": f"document {r.number} is the same file (SHA-256) as "
-                         f"{numbers.get(r.first_id, '?')}, filed twice without --again"}
+        yield {
+            "kind": "duplicate",
+            "document": r.number,
+            "client": r.client,
+            "path": str(ctx.store.root / r.path),
+            "detail": f"document {r.number} is the same file (SHA-256) as "
+            f"{numbers.get(r.first_id, '?')}, filed twice without --again",
+        }
 
 
 def symlinks(root: Path) -> Iterator[dict[str, Any]]:
@@ -58,7 +85,10 @@ def symlinks(root: Path) -> Iterator[dict[str, Any]]:
                     target = os.readlink(path)
                 except OSError:
                     target = "?"
-                yield {"kind": "symlink", "path": str(path),
-                       "detail": f"{path} is a symbolic link (to {target!r}); the store holds "
-                                 "only real folders and files: replace it with what it points "
-                                 "to, or remove it"}
+                yield {
+                    "kind": "symlink",
+                    "path": str(path),
+                    "detail": f"{path} is a symbolic link (to {target!r}); the store holds "
+                    "only real folders and files: replace it with what it points "
+                    "to, or remove it",
+                }

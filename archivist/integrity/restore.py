@@ -36,8 +36,12 @@ from archivist.ledger.paging import chunks
 from archivist.models import RestoreResult, Role
 
 
-def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
-            username: str | None, progress: Progress | None = None) -> RestoreResult:
+def restore(
+    source: str | os.PathLike[str],
+    new_home: str | os.PathLike[str],
+    username: str | None,
+    progress: Progress | None = None,
+) -> RestoreResult:
     """Rebuild a home at `new_home` from the backup at `source`: every file is verified against
     the backup manifest and the ledger, the ledger's audit chain must reach the head the
     manifest recorded, derived records and the index are rebuilt, and the result is checked.
@@ -50,17 +54,19 @@ def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
     src = _path(source)
     manifest = read_manifest(src)
     if manifest is None:
-        raise InvalidInput(f"{src} holds no {MANIFEST_NAME}", "Pass the folder given to "
-                           "`archivist backup`.")
+        raise InvalidInput(
+            f"{src} holds no {MANIFEST_NAME}", "Pass the folder given to `archivist backup`."
+        )
     root = _path(new_home)
     if (root / marks.RESTORE_MARK).is_file() and not (root / marks.RESTORE_MARK).is_symlink():
         _clear(root)  # an interrupted restore: start over
     if (root / "archivist.toml").exists():
-        raise Conflict(f"an archivist home already exists at {root}",
-                       "Restore into a new folder; nothing is restored over a home.")
+        raise Conflict(
+            f"an archivist home already exists at {root}",
+            "Restore into a new folder; nothing is restored over a home.",
+        )
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise Conflict(f"{root} exists and is not an empty folder",
-                       "Restore into a new folder.")
+        raise Conflict(f"{root} exists and is not an empty folder", "Restore into a new folder.")
     if _inside(root, src) or _inside(src, root):
         raise InvalidInput("the new home and the backup must not be inside each other")
     made = not root.exists()
@@ -70,8 +76,9 @@ def restore(source: str | os.PathLike[str], new_home: str | os.PathLike[str],
         started = time.monotonic()
         files = open_file_list(src, manifest)
         try:
-            verified = _copy_back(src, root, files, progress,
-                                  int((manifest.get("file_list") or {}).get("files") or 0))
+            verified = _copy_back(
+                src, root, files, progress, int((manifest.get("file_list") or {}).get("files") or 0)
+            )
             result = _finish(src, root, manifest, files, username, verified)
         finally:
             files.close()
@@ -99,8 +106,13 @@ def _clear(root: Path) -> None:
     (root / marks.RESTORE_MARK).unlink(missing_ok=True)
 
 
-def _copy_back(src: Path, root: Path, files: FileList | LegacyFileList,
-               progress: Progress | None = None, total: int = 0) -> int:
+def _copy_back(
+    src: Path,
+    root: Path,
+    files: FileList | LegacyFileList,
+    progress: Progress | None = None,
+    total: int = 0,
+) -> int:
     count = seen = 0
     for rel, entry in files.items():
         seen += 1
@@ -119,15 +131,23 @@ def _copy_back(src: Path, root: Path, files: FileList | LegacyFileList,
                 d.mkdir(mode=DIR_MODE)
         size, digest = copy_verified(origin, root / rel, fsync=False)
         if digest != entry.get("sha256") or size != entry.get("size"):
-            raise IntegrityError(f"{origin} does not match its checksum in the backup "
-                                 "manifest", "The backup is damaged; use an older one.")
+            raise IntegrityError(
+                f"{origin} does not match its checksum in the backup manifest",
+                "The backup is damaged; use an older one.",
+            )
         count += 1
     os.sync()
     return count
 
 
-def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | LegacyFileList,
-            username: str | None, verified: int) -> RestoreResult:
+def _finish(
+    src: Path,
+    root: Path,
+    manifest: dict[str, Any],
+    files: FileList | LegacyFileList,
+    username: str | None,
+    verified: int,
+) -> RestoreResult:
     from archivist.clients import records
     from archivist.core.context import open_context
     from archivist.integrity import checker as integrity
@@ -139,8 +159,10 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | L
     ctx = open_context(root, username, restoring=True)
     try:
         if not username:
-            raise Forbidden("no acting user was given", "Pass --as USERNAME (an archivist or "
-                            "head in the backed-up home).")
+            raise Forbidden(
+                "no acting user was given",
+                "Pass --as USERNAME (an archivist or head in the backed-up home).",
+            )
         actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="restore the archive")
         with ctx.ledger.read() as conn:
             count, problem = audit.verify(conn)
@@ -148,8 +170,9 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | L
                 raise IntegrityError(f"the backed-up audit chain is broken: {problem}")
             _against_manifest(conn, manifest, count)
             n_docs = 0
-            stmt = select(documents.c.id, documents.c.number, documents.c.path,
-                          documents.c.checksum)
+            stmt = select(
+                documents.c.id, documents.c.number, documents.c.path, documents.c.checksum
+            )
             for rows in chunks(conn, stmt, documents.c.id, DOC_CHUNK):
                 n_docs += len(rows)
                 for row in rows:
@@ -158,9 +181,11 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | L
                     # restored as missing, and the final check names it; a different
                     # checksum is damage
                     if entry is not None and entry.get("sha256") != row.checksum:
-                        raise IntegrityError(f"document {row.number} ({row.path}) is in the "
-                                             "backup with another checksum than the ledger's",
-                                             "The backup is damaged; use an older one.")
+                        raise IntegrityError(
+                            f"document {row.number} ({row.path}) is in the "
+                            "backup with another checksum than the ledger's",
+                            "The backup is damaged; use an older one.",
+                        )
         from archivist.integrity.chain import head_of
         from archivist.ledger import witness
 
@@ -173,16 +198,30 @@ def _finish(src: Path, root: Path, manifest: dict[str, Any], files: FileList | L
         indexed = _rebuild_index(ctx)
         index_s = time.monotonic() - t
         with ctx.ledger.write() as conn:
-            audit.record(conn, actor.username, "home.restore", "home", str(root)[:64], None,
-                         source=str(src), backup_created_at=manifest.get("created_at"),
-                         documents=n_docs, audit_events=count)
+            audit.record(
+                conn,
+                actor.username,
+                "home.restore",
+                "home",
+                str(root)[:64],
+                None,
+                source=str(src),
+                backup_created_at=manifest.get("created_at"),
+                documents=n_docs,
+                audit_events=count,
+            )
         t = time.monotonic()
         report = integrity.check(ctx)
         (root / marks.RESTORE_MARK).unlink(missing_ok=True)  # complete
-        return RestoreResult(home=str(root), source=str(src), documents=n_docs,
-                             files_verified=verified, indexed=indexed, check=report,
-                             seconds={"index": round(index_s, 2),
-                                      "check": round(time.monotonic() - t, 2)})
+        return RestoreResult(
+            home=str(root),
+            source=str(src),
+            documents=n_docs,
+            files_verified=verified,
+            indexed=indexed,
+            check=report,
+            seconds={"index": round(index_s, 2), "check": round(time.monotonic() - t, 2)},
+        )
     finally:
         ctx.close()
 
@@ -197,19 +236,25 @@ def _against_manifest(conn: Any, manifest: dict[str, Any], events: int) -> None:
     counts = manifest.get("counts") or {}
     damaged = "The backup's ledger was changed after the backup was made; use an older backup."
     if "seq" in head:
-        last = conn.execute(select(audit_events.c.hash)
-                            .where(audit_events.c.seq == head["seq"])).scalar()
+        last = conn.execute(
+            select(audit_events.c.hash).where(audit_events.c.seq == head["seq"])
+        ).scalar()
         if events != head["seq"] or (head["seq"] and last != head.get("hash")):
-            raise IntegrityError(f"the backup's audit chain was cut or rewritten: its ledger "
-                                 f"holds {events} events but the manifest recorded "
-                                 f"{head['seq']} ending in {str(head.get('hash'))[:16]}",
-                                 damaged)
+            raise IntegrityError(
+                f"the backup's audit chain was cut or rewritten: its ledger "
+                f"holds {events} events but the manifest recorded "
+                f"{head['seq']} ending in {str(head.get('hash'))[:16]}",
+                damaged,
+            )
     for what, table in (("documents", documents), ("clients", clients)):
         if what in counts:
             have = conn.execute(select(func.count()).select_from(table)).scalar_one()
             if have != counts[what]:
-                raise IntegrityError(f"the backup's ledger holds {have} {what} but its "
-                                     f"manifest recorded {counts[what]}", damaged)
+                raise IntegrityError(
+                    f"the backup's ledger holds {have} {what} but its "
+                    f"manifest recorded {counts[what]}",
+                    damaged,
+                )
 
 
 def client_dir_sections(ctx: Context, client_id: int) -> None:

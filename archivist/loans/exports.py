@@ -13,9 +13,22 @@ from archivist.core.errors import InvalidInput
 from archivist.loans.service import STATUS_ZH, _scope_text, list_loans
 from archivist.models import Loan, Role
 
-REGISTER_HEADERS = ["借閱編號", "客戶編號", "客戶名稱", "借閱範圍", "原件/複印件", "借閱人",
-                    "用途", "申請日期", "批准人", "借出日期", "應還日期", "歸還日期",
-                    "歸還狀況", "狀態"]
+REGISTER_HEADERS = [
+    "借閱編號",
+    "客戶編號",
+    "客戶名稱",
+    "借閱範圍",
+    "原件/複印件",
+    "借閱人",
+    "用途",
+    "申請日期",
+    "批准人",
+    "借出日期",
+    "應還日期",
+    "歸還日期",
+    "歸還狀況",
+    "狀態",
+]
 
 
 def _d(value: datetime | date | None) -> str:
@@ -25,13 +38,25 @@ def _d(value: datetime | date | None) -> str:
 
 
 def register_row(loan: Loan) -> list[str]:
-    state = STATUS_ZH[loan.status.value] + (f"（逾期 {loan.days_overdue} 天）"
-                                            if loan.overdue else "")
-    return [loan.number, loan.client_number, loan.client_name, _scope_text(loan),
-            "複印件" if loan.copies else "原件", f"{loan.borrower_name}（{loan.borrower}）",
-            loan.purpose, _d(loan.requested_at), loan.approved_by or "",
-            _d(loan.checked_out_at), _d(loan.due_date), _d(loan.returned_at),
-            loan.condition or "", state]
+    state = STATUS_ZH[loan.status.value] + (
+        f"（逾期 {loan.days_overdue} 天）" if loan.overdue else ""
+    )
+    return [
+        loan.number,
+        loan.client_number,
+        loan.client_name,
+        _scope_text(loan),
+        "複印件" if loan.copies else "原件",
+        f"{loan.borrower_name}（{loan.borrower}）",
+        loan.purpose,
+        _d(loan.requested_at),
+        loan.approved_by or "",
+        _d(loan.checked_out_at),
+        _d(loan.due_date),
+        _d(loan.returned_at),
+        loan.condition or "",
+        state,
+    ]
 
 
 def register_loans(ctx: Context, start: date | None, end: date | None) -> list[Loan]:
@@ -62,8 +87,10 @@ def docx_bytes(ctx: Context, loans: list[Loan], start: date | None, end: date | 
         setattr(section, side, Cm(1.5))
     doc.add_heading(f"{ctx.settings.firm.name} 客戶檔案借閱登記簿", level=1)
     period = f"{start or '最早'} 至 {end or clock.today()}"
-    doc.add_paragraph(f"期間（申請日期）：{period}    共 {len(loans)} 筆    "
-                      f"製表：{clock.now().strftime('%Y-%m-%d %H:%M')}")
+    doc.add_paragraph(
+        f"期間（申請日期）：{period}    共 {len(loans)} 筆    "
+        f"製表：{clock.now().strftime('%Y-%m-%d %H:%M')}"
+    )
     doc.styles["Normal"].font.size = Pt(8)
     table = doc.add_table(rows=len(loans) + 1, cols=len(REGISTER_HEADERS))
     table.style = "Table Grid"
@@ -94,8 +121,13 @@ def write_file(ctx: Context, path: Path, data: bytes, force: bool) -> None:
     write_atomic(path, data, home=ctx.home, overwrite=force)
 
 
-def write_register(ctx: Context, path: Path, start: date | None = None,
-                   end: date | None = None, force: bool = False) -> dict[str, Any]:
+def write_register(
+    ctx: Context,
+    path: Path,
+    start: date | None = None,
+    end: date | None = None,
+    force: bool = False,
+) -> dict[str, Any]:
     """Write the register of loans requested in [start, end] to FILE.csv or FILE.docx."""
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="export the loan register")
     kind = path.suffix.lower().lstrip(".")
@@ -105,16 +137,35 @@ def write_register(ctx: Context, path: Path, start: date | None = None,
     data = csv_bytes(loans) if kind == "csv" else docx_bytes(ctx, loans, start, end)
     write_file(ctx, path, data, force)
     with ctx.ledger.write() as conn:
-        audit.record(conn, actor.username, "loan.register", "loan", "register",
-                     start=start, end=end, count=len(loans), path=str(path))
-    return {"path": str(path), "format": kind, "count": len(loans),
-            "numbers": [loan.number for loan in loans],
-            "from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
+        audit.record(
+            conn,
+            actor.username,
+            "loan.register",
+            "loan",
+            "register",
+            start=start,
+            end=end,
+            count=len(loans),
+            path=str(path),
+        )
+    return {
+        "path": str(path),
+        "format": kind,
+        "count": len(loans),
+        "numbers": [loan.number for loan in loans],
+        "from": start.isoformat() if start else None,
+        "to": end.isoformat() if end else None,
+    }
 
 
 # ------------------------------------------------------------------------------ 借閱審批單
-ROLE_ZH = {"lawyer": "律師", "staff": "職員", "archivist": "檔案管理員", "head": "部門負責人",
-           "management": "管理層"}
+ROLE_ZH = {
+    "lawyer": "律師",
+    "staff": "職員",
+    "archivist": "檔案管理員",
+    "head": "部門負責人",
+    "management": "管理層",
+}
 
 
 def form_data(ctx: Context, number: str) -> dict[str, Any]:
@@ -138,16 +189,26 @@ def form_data(ctx: Context, number: str) -> dict[str, Any]:
         decider = users.get(conn, deciding).display_name if deciding else ""
         stmt = select(documents.c.number, documents.c.title).order_by(documents.c.number)
         if loan.scope == "documents":
-            stmt = stmt.select_from(loan_documents.join(
-                documents, documents.c.id == loan_documents.c.document_id)).where(
-                loan_documents.c.loan_id == row.id)
+            stmt = stmt.select_from(
+                loan_documents.join(documents, documents.c.id == loan_documents.c.document_id)
+            ).where(loan_documents.c.loan_id == row.id)
         elif loan.scope == "matter":
-            stmt = stmt.where(documents.c.matter_id == select(matters.c.id).where(
-                matters.c.number == loan.matter_number).scalar_subquery())
-        items = ([{"number": r.number, "title": r.title} for r in conn.execute(stmt)]
-                 if loan.scope != "archive" else [])
-    scope = {"archive": "全卷", "matter": f"案件 {loan.matter_number} 全部材料",
-             "documents": "指定文件"}[loan.scope.value]
+            stmt = stmt.where(
+                documents.c.matter_id
+                == select(matters.c.id)
+                .where(matters.c.number == loan.matter_number)
+                .scalar_subquery()
+            )
+        items = (
+            [{"number": r.number, "title": r.title} for r in conn.execute(stmt)]
+            if loan.scope != "archive"
+            else []
+        )
+    scope = {
+        "archive": "全卷",
+        "matter": f"案件 {loan.matter_number} 全部材料",
+        "documents": "指定文件",
+    }[loan.scope.value]
     due = loan.due_date or (loan.requested_at.date() + timedelta(days=loan.days))
     decided = loan.approved_at or loan.rejected_at
     return {
@@ -161,9 +222,13 @@ def form_data(ctx: Context, number: str) -> dict[str, Any]:
         "purpose": loan.purpose,
         "requested_date": loan.requested_at.date().isoformat(),
         "due_date": due.isoformat(),
-        "decision": ("批准" + (f"：{loan.approval_note}" if loan.approval_note else "")
-                     if loan.approved_by else
-                     f"不批准：{loan.reject_reason}" if loan.rejected_by else "")[:500],
+        "decision": (
+            "批准" + (f"：{loan.approval_note}" if loan.approval_note else "")
+            if loan.approved_by
+            else f"不批准：{loan.reject_reason}"
+            if loan.rejected_by
+            else ""
+        )[:500],
         "approver": decider,
         "decided_date": decided.date().isoformat() if decided else None,
     }
@@ -183,6 +248,13 @@ def write_form(ctx: Context, number: str, path: Path, force: bool = False) -> di
     write_file(ctx, path, blob, force)
     with ctx.ledger.write() as conn:
         client = get_client(conn, data["client"]["number"])
-        audit.record(conn, ctx.actor.username, "loan.form", "loan", data["loan_number"],
-                     client.id, path=str(path))
+        audit.record(
+            conn,
+            ctx.actor.username,
+            "loan.form",
+            "loan",
+            data["loan_number"],
+            client.id,
+            path=str(path),
+        )
     return {"number": data["loan_number"], "path": str(path), "data": data}

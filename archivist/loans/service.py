@@ -76,8 +76,10 @@ def _days(ctx: Context, days: int | None, warnings: list[str]) -> int:
     if days < 1:
         raise InvalidInput(f"--days must be at least 1 (got {days})")
     if days > limits.loan_max_days:
-        warnings.append(f"{days} days is more than the maximum of {limits.loan_max_days}; "
-                        f"the loan is for {limits.loan_max_days} days")
+        warnings.append(
+            f"{days} days is more than the maximum of {limits.loan_max_days}; "
+            f"the loan is for {limits.loan_max_days} days"
+        )
         return limits.loan_max_days
     return days
 
@@ -90,8 +92,7 @@ def _row(conn: Connection, number: str) -> Any:
     text = unicodedata.normalize("NFKC", (number or "").strip())
     row = conn.execute(select(loans).where(loans.c.number == text)).first()
     if row is None:
-        row = conn.execute(select(loans).where(
-            func.upper(loans.c.number) == text.upper())).first()
+        row = conn.execute(select(loans).where(func.upper(loans.c.number) == text.upper())).first()
     if row is None:
         raise access.not_found("loan", number)
     return row
@@ -99,32 +100,53 @@ def _row(conn: Connection, number: str) -> Any:
 
 def _chunks(ids: set[int], size: int = 500) -> list[list[int]]:
     items = sorted(ids)
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _models(conn: Connection, rows: Sequence[Any]) -> list[Loan]:
     """Loan models for ledger rows, with a few batched look-ups (not a query per loan)."""
-    user_ids = {uid for r in rows for uid in (r.borrower_id, r.approved_by, r.rejected_by,
-                                               r.checked_out_by, r.returned_by) if uid}
+    user_ids = {
+        uid
+        for r in rows
+        for uid in (r.borrower_id, r.approved_by, r.rejected_by, r.checked_out_by, r.returned_by)
+        if uid
+    }
     names: dict[int, tuple[str, str]] = {}
     client_of: dict[int, tuple[str, str]] = {}
     matter_of: dict[int, str] = {}
     docs_of: dict[int, list[str]] = {}
     for part in _chunks(user_ids):
-        names.update((r.id, (r.username, r.display_name)) for r in conn.execute(
-            select(users.c.id, users.c.username, users.c.display_name)
-            .where(users.c.id.in_(part))))
+        names.update(
+            (r.id, (r.username, r.display_name))
+            for r in conn.execute(
+                select(users.c.id, users.c.username, users.c.display_name).where(
+                    users.c.id.in_(part)
+                )
+            )
+        )
     for part in _chunks({r.client_id for r in rows}):
-        client_of.update((r.id, (r.number, r.name)) for r in conn.execute(
-            select(clients.c.id, clients.c.number, clients.c.name).where(clients.c.id.in_(part))))
+        client_of.update(
+            (r.id, (r.number, r.name))
+            for r in conn.execute(
+                select(clients.c.id, clients.c.number, clients.c.name).where(clients.c.id.in_(part))
+            )
+        )
     for part in _chunks({r.matter_id for r in rows if r.matter_id is not None}):
-        matter_of.update((r.id, r.number) for r in conn.execute(
-            select(matters.c.id, matters.c.number).where(matters.c.id.in_(part))))
+        matter_of.update(
+            (r.id, r.number)
+            for r in conn.execute(
+                select(matters.c.id, matters.c.number).where(matters.c.id.in_(part))
+            )
+        )
     for part in _chunks({r.id for r in rows if r.scope == LoanScope.DOCUMENTS}):
         for r in conn.execute(
-            select(loan_documents.c.loan_id, documents.c.number).select_from(
-                loan_documents.join(documents, documents.c.id == loan_documents.c.document_id))
-            .where(loan_documents.c.loan_id.in_(part)).order_by(documents.c.number)):
+            select(loan_documents.c.loan_id, documents.c.number)
+            .select_from(
+                loan_documents.join(documents, documents.c.id == loan_documents.c.document_id)
+            )
+            .where(loan_documents.c.loan_id.in_(part))
+            .order_by(documents.c.number)
+        ):
             docs_of.setdefault(r.loan_id, []).append(r.number)
     now = clock.now()
 
@@ -136,25 +158,42 @@ def _models(conn: Connection, rows: Sequence[Any]) -> list[Loan]:
         overdue = row.status == LoanStatus.OUT and row.due_at is not None and row.due_at < now
         days_overdue = (now.date() - row.due_at.date()).days if overdue else 0
         client_number, client_name = client_of[row.client_id]
-        out.append(Loan(
-            number=row.number, client_number=client_number, client_name=client_name,
-            scope=LoanScope(row.scope), matter_number=matter_of.get(row.matter_id),
-            documents=docs_of.get(row.id, []),
-            borrower=names[row.borrower_id][0], borrower_name=names[row.borrower_id][1],
-            purpose=row.purpose, days=row.days, copies=bool(row.copy),
-            status=LoanStatus(row.status), state="overdue" if overdue else row.status,
-            overdue=overdue, days_overdue=max(days_overdue, 0), requested_at=row.requested_at,
-            approved_by=who(row.approved_by), approved_at=row.approved_at,
-            approval_note=row.approval_note, rejected_by=who(row.rejected_by),
-            rejected_at=row.rejected_at, reject_reason=row.reject_reason,
-            cancelled_at=row.cancelled_at, checked_out_by=who(row.checked_out_by),
-            checked_out_at=row.checked_out_at,
-            ack_confidentiality=bool(row.ack_confidentiality),
-            due_date=row.due_at.date() if row.due_at else None,
-            returned_by=who(row.returned_by), returned_at=row.returned_at,
-            condition=row.condition, renewal_days=row.renewal_days,
-            renewals=row.renewals or 0,
-        ))
+        out.append(
+            Loan(
+                number=row.number,
+                client_number=client_number,
+                client_name=client_name,
+                scope=LoanScope(row.scope),
+                matter_number=matter_of.get(row.matter_id),
+                documents=docs_of.get(row.id, []),
+                borrower=names[row.borrower_id][0],
+                borrower_name=names[row.borrower_id][1],
+                purpose=row.purpose,
+                days=row.days,
+                copies=bool(row.copy),
+                status=LoanStatus(row.status),
+                state="overdue" if overdue else row.status,
+                overdue=overdue,
+                days_overdue=max(days_overdue, 0),
+                requested_at=row.requested_at,
+                approved_by=who(row.approved_by),
+                approved_at=row.approved_at,
+                approval_note=row.approval_note,
+                rejected_by=who(row.rejected_by),
+                rejected_at=row.rejected_at,
+                reject_reason=row.reject_reason,
+                cancelled_at=row.cancelled_at,
+                checked_out_by=who(row.checked_out_by),
+                checked_out_at=row.checked_out_at,
+                ack_confidentiality=bool(row.ack_confidentiality),
+                due_date=row.due_at.date() if row.due_at else None,
+                returned_by=who(row.returned_by),
+                returned_at=row.returned_at,
+                condition=row.condition,
+                renewal_days=row.renewal_days,
+                renewals=row.renewals or 0,
+            )
+        )
     return out
 
 
@@ -189,13 +228,19 @@ def _refresh(ctx: Context, client_id: int) -> None:
 
 # ------------------------------------------------------------------------------ originals
 def _cover(conn: Connection, row: Any) -> tuple[int, str, int | None, set[int]]:
-    docs = set(conn.execute(select(loan_documents.c.document_id)
-                            .where(loan_documents.c.loan_id == row.id)).scalars())
+    docs = set(
+        conn.execute(
+            select(loan_documents.c.document_id).where(loan_documents.c.loan_id == row.id)
+        ).scalars()
+    )
     return row.client_id, row.scope, row.matter_id, docs
 
 
-def _overlaps(conn: Connection, a: tuple[int, str, int | None, set[int]],
-              b: tuple[int, str, int | None, set[int]]) -> bool:
+def _overlaps(
+    conn: Connection,
+    a: tuple[int, str, int | None, set[int]],
+    b: tuple[int, str, int | None, set[int]],
+) -> bool:
     """True if two loans lend some of the same material."""
     if a[0] != b[0]:
         return False
@@ -206,9 +251,15 @@ def _overlaps(conn: Connection, a: tuple[int, str, int | None, set[int]],
     if a[1] == b[1] == LoanScope.DOCUMENTS:
         return bool(a[3] & b[3])
     matter_id, docs = (a[2], b[3]) if a[1] == LoanScope.MATTER else (b[2], a[3])
-    return bool(docs) and conn.execute(
-        select(documents.c.id).where(documents.c.id.in_(docs),
-                                     documents.c.matter_id == matter_id).limit(1)).first() is not None
+    return (
+        bool(docs)
+        and conn.execute(
+            select(documents.c.id)
+            .where(documents.c.id.in_(docs), documents.c.matter_id == matter_id)
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def originals_out(conn: Connection, row: Any) -> list[Any]:
@@ -216,16 +267,28 @@ def originals_out(conn: Connection, row: Any) -> list[Any]:
     if row.copy:
         return []
     mine = _cover(conn, row)
-    others = conn.execute(select(loans).where(
-        loans.c.client_id == row.client_id, loans.c.status == LoanStatus.OUT,
-        loans.c.copy.is_(False), loans.c.id != row.id)).all()
+    others = conn.execute(
+        select(loans).where(
+            loans.c.client_id == row.client_id,
+            loans.c.status == LoanStatus.OUT,
+            loans.c.copy.is_(False),
+            loans.c.id != row.id,
+        )
+    ).all()
     return [o for o in others if _overlaps(conn, mine, _cover(conn, o))]
 
 
 # ------------------------------------------------------------------------------ request
-def request(ctx: Context, client_number: str, *, purpose: str, matter: str | None = None,
-            document_numbers: list[str] | None = None, days: int | None = None,
-            copies: bool = False) -> LoanResult:
+def request(
+    ctx: Context,
+    client_number: str,
+    *,
+    purpose: str,
+    matter: str | None = None,
+    document_numbers: list[str] | None = None,
+    days: int | None = None,
+    copies: bool = False,
+) -> LoanResult:
     """Ask to borrow a client's whole archive, one matter, or listed documents."""
     from archivist.clients import registry
     from archivist.matters import service as matter_lib
@@ -236,8 +299,11 @@ def request(ctx: Context, client_number: str, *, purpose: str, matter: str | Non
     period = _days(ctx, days, warnings)
     wanted = [n.strip() for n in (document_numbers or []) if n.strip()]
     if document_numbers is not None and not wanted:
-        raise InvalidInput("--documents names no document", "List document numbers, "
-                           "comma-separated, or leave --documents out to borrow the archive.")
+        raise InvalidInput(
+            "--documents names no document",
+            "List document numbers, "
+            "comma-separated, or leave --documents out to borrow the archive.",
+        )
     wanted = list(dict.fromkeys(unicodedata.normalize("NFKC", n) for n in wanted))
     with ctx.ledger.write() as conn:
         client = registry.get(conn, client_number)
@@ -246,45 +312,84 @@ def request(ctx: Context, client_number: str, *, purpose: str, matter: str | Non
         if matter:
             m = matter_lib.get(conn, matter)
             if m.client_id != client.id:
-                raise InvalidInput(f"matter {m.number} is not a matter of client {client.number}",
-                                   f"See `archivist client show {client.number}`.")
+                raise InvalidInput(
+                    f"matter {m.number} is not a matter of client {client.number}",
+                    f"See `archivist client show {client.number}`.",
+                )
             matter_id, matter_number = m.id, m.number
         doc_ids: list[int] = []
         found: list[str] = []
         for number in wanted:
-            cols = select(documents.c.id, documents.c.number, documents.c.client_id,
-                          documents.c.matter_id)
-            doc = conn.execute(cols.where(documents.c.number == number)).first() or \
-                conn.execute(cols.where(func.upper(documents.c.number) == number.upper())
-                             .where(documents.c.client_id == client.id)).first()
+            cols = select(
+                documents.c.id, documents.c.number, documents.c.client_id, documents.c.matter_id
+            )
+            doc = (
+                conn.execute(cols.where(documents.c.number == number)).first()
+                or conn.execute(
+                    cols.where(func.upper(documents.c.number) == number.upper()).where(
+                        documents.c.client_id == client.id
+                    )
+                ).first()
+            )
             if doc is None or doc.client_id != client.id:
-                raise NotFound(f"no document {number[:48]!r} in the archive of client "
-                               f"{client.number}", "Use the document numbers the archive lists.")
+                raise NotFound(
+                    f"no document {number[:48]!r} in the archive of client {client.number}",
+                    "Use the document numbers the archive lists.",
+                )
             if matter_id is not None and doc.matter_id != matter_id:
                 raise InvalidInput(f"document {number} is not filed under matter {matter}")
             doc_ids.append(doc.id)
             found.append(doc.number)
-        scope = (LoanScope.DOCUMENTS if doc_ids else
-                 LoanScope.MATTER if matter_id is not None else LoanScope.ARCHIVE)
+        scope = (
+            LoanScope.DOCUMENTS
+            if doc_ids
+            else LoanScope.MATTER
+            if matter_id is not None
+            else LoanScope.ARCHIVE
+        )
         now = clock.now()
         seq = numbering.next_value(conn, f"loan:{now.year}")
         number = numbering.render(ctx.settings.numbering.loan, "loan", year=now.year, seq=seq)
-        loan_id = conn.execute(loans.insert().values(
-            number=number, client_id=client.id, matter_id=matter_id, scope=scope.value,
-            borrower_id=actor.id, purpose=text, days=period, copy=copies,
-            status=LoanStatus.PENDING.value, requested_at=now, renewals=0,
-            ack_confidentiality=False,
-        )).inserted_primary_key[0]  # type: ignore[index]
+        loan_id = conn.execute(
+            loans.insert().values(
+                number=number,
+                client_id=client.id,
+                matter_id=matter_id,
+                scope=scope.value,
+                borrower_id=actor.id,
+                purpose=text,
+                days=period,
+                copy=copies,
+                status=LoanStatus.PENDING.value,
+                requested_at=now,
+                renewals=0,
+                ack_confidentiality=False,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
         if doc_ids:
-            conn.execute(loan_documents.insert(),
-                         [{"loan_id": loan_id, "document_id": d} for d in doc_ids])
-        audit.record(conn, actor.username, "loan.request", "loan", number, client.id,
-                     scope=scope.value, matter=matter_number,
-                     documents=found, purpose=text, days=period, copies=copies)
+            conn.execute(
+                loan_documents.insert(), [{"loan_id": loan_id, "document_id": d} for d in doc_ids]
+            )
+        audit.record(
+            conn,
+            actor.username,
+            "loan.request",
+            "loan",
+            number,
+            client.id,
+            scope=scope.value,
+            matter=matter_number,
+            documents=found,
+            purpose=text,
+            days=period,
+            copies=copies,
+        )
         row = _row(conn, number)
         for other in originals_out(conn, row):
-            warnings.append(f"the originals are out on loan {other.number} until "
-                            f"{other.due_at.date()}; checkout must wait for their return")
+            warnings.append(
+                f"the originals are out on loan {other.number} until "
+                f"{other.due_at.date()}; checkout must wait for their return"
+            )
         loan = _model(conn, row)
     _refresh(ctx, client.id)
     return LoanResult(loan=loan, warnings=warnings)
@@ -294,13 +399,16 @@ def request(ctx: Context, client_number: str, *, purpose: str, matter: str | Non
 def _require_head(ctx: Context, row: Any, action: str) -> User:
     actor = ctx.require(Role.HEAD, action=f"{action} loans")
     if row.borrower_id == actor.id:
-        raise Forbidden(f"{actor.username} may not {action} loan {row.number}: it is their own "
-                        "request", "Another department head must decide it.")
+        raise Forbidden(
+            f"{actor.username} may not {action} loan {row.number}: it is their own request",
+            "Another department head must decide it.",
+        )
     return actor
 
 
-def approve(ctx: Context, number: str, days: int | None = None,
-            note: str | None = None) -> LoanResult:
+def approve(
+    ctx: Context, number: str, days: int | None = None, note: str | None = None
+) -> LoanResult:
     """The head approves a pending loan (optionally changing its days), or a pending renewal."""
     warnings: list[str] = []
     note = _clean_text(note, "the note")
@@ -310,24 +418,59 @@ def approve(ctx: Context, number: str, days: int | None = None,
         now = clock.now()
         if row.status == LoanStatus.PENDING:
             period = _days(ctx, days, warnings) if days is not None else row.days
-            _update(conn, row, status=LoanStatus.APPROVED.value, approved_by=actor.id,
-                    approved_at=now, approval_note=note, days=period)
-            audit.record(conn, actor.username, "loan.approve", "loan", row.number, row.client_id,
-                         days=period, note=note)
+            _update(
+                conn,
+                row,
+                status=LoanStatus.APPROVED.value,
+                approved_by=actor.id,
+                approved_at=now,
+                approval_note=note,
+                days=period,
+            )
+            audit.record(
+                conn,
+                actor.username,
+                "loan.approve",
+                "loan",
+                row.number,
+                row.client_id,
+                days=period,
+                note=note,
+            )
         elif row.status == LoanStatus.OUT and row.renewal_days:
             extra = _days(ctx, days, warnings) if days is not None else row.renewal_days
             due = _end_of(row.due_at.date() + timedelta(days=extra))
-            _update(conn, row, due_at=due, renewal_days=None, renewal_requested_at=None,
-                    renewals=(row.renewals or 0) + 1, days=row.days + extra,
-                    approved_by=actor.id, approved_at=now, approval_note=note)
-            audit.record(conn, actor.username, "loan.renewal.approve", "loan", row.number,
-                         row.client_id, days=extra, old_due=row.due_at.date(), new_due=due.date(),
-                         note=note)
+            _update(
+                conn,
+                row,
+                due_at=due,
+                renewal_days=None,
+                renewal_requested_at=None,
+                renewals=(row.renewals or 0) + 1,
+                days=row.days + extra,
+                approved_by=actor.id,
+                approved_at=now,
+                approval_note=note,
+            )
+            audit.record(
+                conn,
+                actor.username,
+                "loan.renewal.approve",
+                "loan",
+                row.number,
+                row.client_id,
+                days=extra,
+                old_due=row.due_at.date(),
+                new_due=due.date(),
+                note=note,
+            )
         else:
             raise _refused(row, "only a pending loan or a renewal request can be approved")
         for other in originals_out(conn, row) if row.status == LoanStatus.PENDING else []:
-            warnings.append(f"the originals are out on loan {other.number} until "
-                            f"{other.due_at.date()}; checkout must wait for their return")
+            warnings.append(
+                f"the originals are out on loan {other.number} until "
+                f"{other.due_at.date()}; checkout must wait for their return"
+            )
         loan = _model(conn, _row(conn, number))
     _refresh(ctx, row.client_id)
     return LoanResult(loan=loan, warnings=warnings)
@@ -341,14 +484,29 @@ def reject(ctx: Context, number: str, reason: str) -> LoanResult:
         actor = _require_head(ctx, row, "reject")
         now = clock.now()
         if row.status == LoanStatus.PENDING:
-            _update(conn, row, status=LoanStatus.REJECTED.value, rejected_by=actor.id,
-                    rejected_at=now, reject_reason=text)
-            audit.record(conn, actor.username, "loan.reject", "loan", row.number, row.client_id,
-                         reason=text)
+            _update(
+                conn,
+                row,
+                status=LoanStatus.REJECTED.value,
+                rejected_by=actor.id,
+                rejected_at=now,
+                reject_reason=text,
+            )
+            audit.record(
+                conn, actor.username, "loan.reject", "loan", row.number, row.client_id, reason=text
+            )
         elif row.status == LoanStatus.OUT and row.renewal_days:
             _update(conn, row, renewal_days=None, renewal_requested_at=None)
-            audit.record(conn, actor.username, "loan.renewal.reject", "loan", row.number,
-                         row.client_id, days=row.renewal_days, reason=text)
+            audit.record(
+                conn,
+                actor.username,
+                "loan.renewal.reject",
+                "loan",
+                row.number,
+                row.client_id,
+                days=row.renewal_days,
+                reason=text,
+            )
         else:
             raise _refused(row, "only a pending loan or a renewal request can be rejected")
         loan = _model(conn, _row(conn, number))
@@ -365,35 +523,57 @@ def checkout(ctx: Context, number: str, ack_confidentiality: bool) -> LoanResult
         row = _row(conn, number)
         if row.status != LoanStatus.APPROVED:
             if row.status == LoanStatus.PENDING:
-                raise Conflict(f"loan {row.number} is 'pending'; it needs the department "
-                               "head's approval before checkout", _next_step(row))
+                raise Conflict(
+                    f"loan {row.number} is 'pending'; it needs the department "
+                    "head's approval before checkout",
+                    _next_step(row),
+                )
             raise _refused(row, "only an approved loan can be checked out")
         if not ack_confidentiality:
             raise InvalidInput(
                 f"loan {row.number} cannot be checked out without the borrower's "
                 "confidentiality acknowledgement (policy 檔案查閱: readers must keep the "
                 "archive confidential)",
-                "Have the borrower acknowledge it, then pass --ack-confidentiality.")
+                "Have the borrower acknowledge it, then pass --ack-confidentiality.",
+            )
         # Serialise checkouts of one client's material (a row lock on PostgreSQL; SQLite's
         # write transaction already holds the database lock).
-        conn.execute(select(clients.c.id).where(clients.c.id == row.client_id)
-                     .with_for_update())
+        conn.execute(select(clients.c.id).where(clients.c.id == row.client_id).with_for_update())
         clash = originals_out(conn, row)
         if clash:
             other = clash[0]
-            holder = conn.execute(select(users.c.username)
-                                  .where(users.c.id == other.borrower_id)).scalar_one()
-            raise Conflict(f"the originals of loan {row.number} are already out to {holder} on "
-                           f"loan {other.number} (due {other.due_at.date()})",
-                           "Wait for their return, or lend copies (a new request with --copy).")
+            holder = conn.execute(
+                select(users.c.username).where(users.c.id == other.borrower_id)
+            ).scalar_one()
+            raise Conflict(
+                f"the originals of loan {row.number} are already out to {holder} on "
+                f"loan {other.number} (due {other.due_at.date()})",
+                "Wait for their return, or lend copies (a new request with --copy).",
+            )
         now = clock.now()
         due = _end_of(now.date() + timedelta(days=row.days))
-        _update(conn, row, status=LoanStatus.OUT.value, checked_out_by=actor.id,
-                checked_out_at=now, ack_confidentiality=True, ack_text=CONFIDENTIALITY_TEXT,
-                due_at=due)
-        audit.record(conn, actor.username, "loan.checkout", "loan", row.number, row.client_id,
-                     due=due.date(), ack_confidentiality=True, ack_text=CONFIDENTIALITY_TEXT,
-                     copies=bool(row.copy))
+        _update(
+            conn,
+            row,
+            status=LoanStatus.OUT.value,
+            checked_out_by=actor.id,
+            checked_out_at=now,
+            ack_confidentiality=True,
+            ack_text=CONFIDENTIALITY_TEXT,
+            due_at=due,
+        )
+        audit.record(
+            conn,
+            actor.username,
+            "loan.checkout",
+            "loan",
+            row.number,
+            row.client_id,
+            due=due.date(),
+            ack_confidentiality=True,
+            ack_text=CONFIDENTIALITY_TEXT,
+            copies=bool(row.copy),
+        )
         loan = _model(conn, _row(conn, number))
     _refresh(ctx, row.client_id)
     return LoanResult(loan=loan)
@@ -409,10 +589,26 @@ def return_(ctx: Context, number: str, condition: str | None = None) -> LoanResu
             raise _refused(row, "only a loan that is out can be returned")
         now = clock.now()
         late = max((now.date() - row.due_at.date()).days, 0) if row.due_at else 0
-        _update(conn, row, status=LoanStatus.RETURNED.value, returned_by=actor.id,
-                returned_at=now, condition=text, renewal_days=None, renewal_requested_at=None)
-        audit.record(conn, actor.username, "loan.return", "loan", row.number, row.client_id,
-                     condition=text, days_late=late)
+        _update(
+            conn,
+            row,
+            status=LoanStatus.RETURNED.value,
+            returned_by=actor.id,
+            returned_at=now,
+            condition=text,
+            renewal_days=None,
+            renewal_requested_at=None,
+        )
+        audit.record(
+            conn,
+            actor.username,
+            "loan.return",
+            "loan",
+            row.number,
+            row.client_id,
+            condition=text,
+            days_late=late,
+        )
         loan = _model(conn, _row(conn, number))
     _refresh(ctx, row.client_id)
     return LoanResult(loan=loan)
@@ -429,17 +625,29 @@ def renew(ctx: Context, number: str, days: int) -> LoanResult:
         if row.borrower_id != actor.id and not _sees_all(actor):
             raise access.not_found("loan", number)
         if row.borrower_id != actor.id and not actor.has(Role.ARCHIVIST):
-            raise Forbidden(f"{actor.username} may not renew loan {row.number}",
-                            "Only its borrower or an archivist asks for a renewal.")
+            raise Forbidden(
+                f"{actor.username} may not renew loan {row.number}",
+                "Only its borrower or an archivist asks for a renewal.",
+            )
         if row.status != LoanStatus.OUT:
             raise _refused(row, "only a loan that is out can be renewed")
         if row.renewal_days:
-            raise Conflict(f"loan {row.number} already has a renewal of {row.renewal_days} days "
-                           "waiting for approval", "The department head decides it with "
-                           "`archivist loan approve` or `loan reject`.")
+            raise Conflict(
+                f"loan {row.number} already has a renewal of {row.renewal_days} days "
+                "waiting for approval",
+                "The department head decides it with `archivist loan approve` or `loan reject`.",
+            )
         _update(conn, row, renewal_days=extra, renewal_requested_at=clock.now())
-        audit.record(conn, actor.username, "loan.renew", "loan", row.number, row.client_id,
-                     days=extra, due=row.due_at.date())
+        audit.record(
+            conn,
+            actor.username,
+            "loan.renew",
+            "loan",
+            row.number,
+            row.client_id,
+            days=extra,
+            due=row.due_at.date(),
+        )
         loan = _model(conn, _row(conn, number))
     _refresh(ctx, row.client_id)
     return LoanResult(loan=loan, warnings=warnings)
@@ -453,13 +661,16 @@ def cancel(ctx: Context, number: str) -> LoanResult:
         if row.borrower_id != actor.id and not _sees_all(actor):
             raise access.not_found("loan", number)
         if row.borrower_id != actor.id:
-            raise Forbidden(f"{actor.username} may not cancel loan {row.number}",
-                            "Only the person who requested it can cancel it.")
+            raise Forbidden(
+                f"{actor.username} may not cancel loan {row.number}",
+                "Only the person who requested it can cancel it.",
+            )
         if row.status not in (LoanStatus.PENDING, LoanStatus.APPROVED):
             raise _refused(row, "only a pending or approved loan can be cancelled")
         _update(conn, row, status=LoanStatus.CANCELLED.value, cancelled_at=clock.now())
-        audit.record(conn, actor.username, "loan.cancel", "loan", row.number, row.client_id,
-                     old=row.status)
+        audit.record(
+            conn, actor.username, "loan.cancel", "loan", row.number, row.client_id, old=row.status
+        )
         loan = _model(conn, _row(conn, number))
     _refresh(ctx, row.client_id)
     return LoanResult(loan=loan)
@@ -479,17 +690,25 @@ def get(ctx: Context, number: str) -> LoanDetail:
         if row.borrower_id != user.id and not _sees_all(user):
             raise access.not_found("loan", number)
         loan = _model(conn, row)
-        steps = [LoanStep(at=e.at, actor=e.actor, action=e.action,
-                          details=json.loads(e.details))
-                 for e in conn.execute(select(audit_events).where(
-                     audit_events.c.object_type == "loan",
-                     audit_events.c.object_id == row.number).order_by(audit_events.c.seq))]
+        steps = [
+            LoanStep(at=e.at, actor=e.actor, action=e.action, details=json.loads(e.details))
+            for e in conn.execute(
+                select(audit_events)
+                .where(audit_events.c.object_type == "loan", audit_events.c.object_id == row.number)
+                .order_by(audit_events.c.seq)
+            )
+        ]
     return LoanDetail(loan=loan, history=steps)
 
 
-def list_loans(ctx: Context, status: str | None = None, borrower: str | None = None,
-               client: str | None = None, requested_from: date | None = None,
-               requested_to: date | None = None) -> list[Loan]:
+def list_loans(
+    ctx: Context,
+    status: str | None = None,
+    borrower: str | None = None,
+    client: str | None = None,
+    requested_from: date | None = None,
+    requested_to: date | None = None,
+) -> list[Loan]:
     """Loans, newest first. `status` 'overdue' means out past the due date ('out' includes
     overdue loans). Users without the archivist or head role see only their own."""
     from archivist.clients import registry
@@ -497,8 +716,9 @@ def list_loans(ctx: Context, status: str | None = None, borrower: str | None = N
 
     user = ctx.actor
     if status is not None and status not in STATUS_FILTERS:
-        raise InvalidInput(f"unknown loan status {status[:20]!r}",
-                           "Use one of: " + ", ".join(STATUS_FILTERS) + ".")
+        raise InvalidInput(
+            f"unknown loan status {status[:20]!r}", "Use one of: " + ", ".join(STATUS_FILTERS) + "."
+        )
     with ctx.ledger.read() as conn:
         stmt = select(loans).order_by(loans.c.requested_at.desc(), loans.c.id.desc())
         if status == "overdue":
@@ -514,8 +734,9 @@ def list_loans(ctx: Context, status: str | None = None, borrower: str | None = N
         if requested_from is not None:
             stmt = stmt.where(loans.c.requested_at >= datetime.combine(requested_from, time()))
         if requested_to is not None:
-            stmt = stmt.where(loans.c.requested_at
-                              < datetime.combine(requested_to + timedelta(days=1), time()))
+            stmt = stmt.where(
+                loans.c.requested_at < datetime.combine(requested_to + timedelta(days=1), time())
+            )
         return _models(conn, conn.execute(stmt).all())
 
 
@@ -528,16 +749,25 @@ def overdue(ctx: Context) -> list[Loan]:
 # ------------------------------------------------------------------------------ client records
 def client_history(conn: Connection, client_id: int) -> list[dict[str, Any]]:
     """The client's loans, oldest first, for `client show`."""
-    rows = conn.execute(select(loans).where(loans.c.client_id == client_id)
-                        .order_by(loans.c.requested_at, loans.c.id)).all()
+    rows = conn.execute(
+        select(loans)
+        .where(loans.c.client_id == client_id)
+        .order_by(loans.c.requested_at, loans.c.id)
+    ).all()
     out = []
     for loan in _models(conn, rows):
-        out.append({"number": loan.number, "state": loan.state, "borrower": loan.borrower,
-                    "lent": _scope_text(loan) + ("（複印件）" if loan.copies else "（原件）"),
-                    "requested": loan.requested_at.date().isoformat(),
-                    "out": loan.checked_out_at.date().isoformat() if loan.checked_out_at else None,
-                    "due": loan.due_date.isoformat() if loan.due_date else None,
-                    "returned": loan.returned_at.date().isoformat() if loan.returned_at else None})
+        out.append(
+            {
+                "number": loan.number,
+                "state": loan.state,
+                "borrower": loan.borrower,
+                "lent": _scope_text(loan) + ("（複印件）" if loan.copies else "（原件）"),
+                "requested": loan.requested_at.date().isoformat(),
+                "out": loan.checked_out_at.date().isoformat() if loan.checked_out_at else None,
+                "due": loan.due_date.isoformat() if loan.due_date else None,
+                "returned": loan.returned_at.date().isoformat() if loan.returned_at else None,
+            }
+        )
     return out
 
 
@@ -549,8 +779,14 @@ def _scope_text(loan: Loan) -> str:
     return "文件 " + "、".join(loan.documents)
 
 
-STATUS_ZH = {"pending": "待審批", "approved": "已批准", "rejected": "不予批准", "out": "借出",
-             "returned": "已歸還", "cancelled": "已撤回"}
+STATUS_ZH = {
+    "pending": "待審批",
+    "approved": "已批准",
+    "rejected": "不予批准",
+    "out": "借出",
+    "returned": "已歸還",
+    "cancelled": "已撤回",
+}
 
 
 def _when(value: datetime | None) -> str:
@@ -560,41 +796,69 @@ def _when(value: datetime | None) -> str:
 def derived_records(conn: Connection, client: Client) -> dict[str, str]:
     """`01 基本信息/借閱記錄.txt`: the readable loan history of the client's archive, regenerated
     from the ledger on every change (nothing time-dependent in it, so `check` can compare)."""
-    rows = conn.execute(select(loans).where(loans.c.client_id == client.id)
-                        .order_by(loans.c.requested_at, loans.c.id)).all()
+    rows = conn.execute(
+        select(loans)
+        .where(loans.c.client_id == client.id)
+        .order_by(loans.c.requested_at, loans.c.id)
+    ).all()
     if not rows:
         return {}
-    lines = [f"客戶檔案借閱記錄  {client.number} {client.name}", "",
-             "（由 archivist 依台帳自動生成，請勿手工修改）", ""]
+    lines = [
+        f"客戶檔案借閱記錄  {client.number} {client.name}",
+        "",
+        "（由 archivist 依台帳自動生成，請勿手工修改）",
+        "",
+    ]
     for loan in _models(conn, rows):
         lines.append(f"{loan.number}  {STATUS_ZH[loan.status.value]}")
         lines.append(f"  借閱人：{loan.borrower_name}（{loan.borrower}）")
-        lines.append(f"  範圍：{_scope_text(loan)}；{'複印件' if loan.copies else '原件'}；"
-                     f"期限 {loan.days} 天")
+        lines.append(
+            f"  範圍：{_scope_text(loan)}；{'複印件' if loan.copies else '原件'}；"
+            f"期限 {loan.days} 天"
+        )
         lines.append(f"  用途：{loan.purpose}")
         lines.append(f"  申請：{_when(loan.requested_at)}")
         if loan.approved_by:
-            lines.append(f"  批准：{loan.approved_by} {_when(loan.approved_at)}"
-                         + (f"（{loan.approval_note}）" if loan.approval_note else ""))
+            lines.append(
+                f"  批准：{loan.approved_by} {_when(loan.approved_at)}"
+                + (f"（{loan.approval_note}）" if loan.approval_note else "")
+            )
         if loan.rejected_by:
-            lines.append(f"  不予批准：{loan.rejected_by} {_when(loan.rejected_at)}"
-                         f"（{loan.reject_reason}）")
+            lines.append(
+                f"  不予批准：{loan.rejected_by} {_when(loan.rejected_at)}（{loan.reject_reason}）"
+            )
         if loan.cancelled_at:
             lines.append(f"  撤回：{_when(loan.cancelled_at)}")
         if loan.checked_out_at:
-            lines.append(f"  借出：{loan.checked_out_by} {_when(loan.checked_out_at)}；"
-                         f"已簽保密確認；應還 {loan.due_date}"
-                         + (f"（續借 {loan.renewals} 次）" if loan.renewals else ""))
+            lines.append(
+                f"  借出：{loan.checked_out_by} {_when(loan.checked_out_at)}；"
+                f"已簽保密確認；應還 {loan.due_date}"
+                + (f"（續借 {loan.renewals} 次）" if loan.renewals else "")
+            )
         if loan.renewal_days:
             lines.append(f"  續借申請：{loan.renewal_days} 天，待審批")
         if loan.returned_at:
-            lines.append(f"  歸還：{loan.returned_by} {_when(loan.returned_at)}"
-                         + (f"；狀況：{loan.condition}" if loan.condition else ""))
+            lines.append(
+                f"  歸還：{loan.returned_by} {_when(loan.returned_at)}"
+                + (f"；狀況：{loan.condition}" if loan.condition else "")
+            )
         lines.append("")
     return {HISTORY_FILE: "\n".join(lines)}
 
 
 __all__ = [
-    "CONFIDENTIALITY_TEXT", "approve", "cancel", "checkout", "client_history", "derived_records",
-    "get", "list_loans", "originals_out", "overdue", "reject", "renew", "request", "return_",
+    "CONFIDENTIALITY_TEXT",
+    "approve",
+    "cancel",
+    "checkout",
+    "client_history",
+    "derived_records",
+    "get",
+    "list_loans",
+    "originals_out",
+    "overdue",
+    "reject",
+    "renew",
+    "request",
+    "return_",
 ]

@@ -29,33 +29,54 @@ def parse_channel(value: str) -> Channel:
     try:
         return Channel(text)
     except ValueError:
-        raise InvalidInput(f"unknown channel {value[:30]!r}",
-                           "Channels: " + ", ".join(c.value for c in Channel) + ".") from None
+        raise InvalidInput(
+            f"unknown channel {value[:30]!r}",
+            "Channels: " + ", ".join(c.value for c in Channel) + ".",
+        ) from None
 
 
 def _party_names(conn: Connection, consultation_id: int) -> list[str]:
-    return list(conn.execute(select(consultation_parties.c.name).where(
-        consultation_parties.c.consultation_id == consultation_id)
-        .order_by(consultation_parties.c.id)).scalars())
+    return list(
+        conn.execute(
+            select(consultation_parties.c.name)
+            .where(consultation_parties.c.consultation_id == consultation_id)
+            .order_by(consultation_parties.c.id)
+        ).scalars()
+    )
 
 
 def _select() -> Any:
-    return (select(consultations, clients.c.number.label("client_number"),
-                   clients.c.name.label("client_name"),
-                   users.c.username.label("handler"))
-            .select_from(consultations.join(clients, clients.c.id == consultations.c.client_id)
-                         .join(users, users.c.id == consultations.c.handled_by)))
+    return select(
+        consultations,
+        clients.c.number.label("client_number"),
+        clients.c.name.label("client_name"),
+        users.c.username.label("handler"),
+    ).select_from(
+        consultations.join(clients, clients.c.id == consultations.c.client_id).join(
+            users, users.c.id == consultations.c.handled_by
+        )
+    )
 
 
 def _model(conn: Connection, row: Any) -> Consultation:
-    due = (row.follow_up is not None and row.followed_up_at is None
-           and row.follow_up <= clock.today())
-    return Consultation(id=row.id, number=row.number, client_number=row.client_number,
-                        client_name=row.client_name, channel=Channel(row.channel),
-                        summary=row.summary, handled_by=row.handler,
-                        consulted_at=row.consulted_at, follow_up=row.follow_up,
-                        followed_up_at=row.followed_up_at, follow_up_note=row.follow_up_note,
-                        parties=_party_names(conn, row.id), due=due)
+    due = (
+        row.follow_up is not None and row.followed_up_at is None and row.follow_up <= clock.today()
+    )
+    return Consultation(
+        id=row.id,
+        number=row.number,
+        client_number=row.client_number,
+        client_name=row.client_name,
+        channel=Channel(row.channel),
+        summary=row.summary,
+        handled_by=row.handler,
+        consulted_at=row.consulted_at,
+        follow_up=row.follow_up,
+        followed_up_at=row.followed_up_at,
+        follow_up_note=row.follow_up_note,
+        parties=_party_names(conn, row.id),
+        due=due,
+    )
 
 
 def get(conn: Connection, number: str) -> Consultation:
@@ -69,13 +90,20 @@ def get(conn: Connection, number: str) -> Consultation:
 def _require_client_access(ctx: Context, conn: Connection, client: Client) -> None:
     if ctx.actor.has(Role.ARCHIVIST, Role.HEAD):
         return
-    access.require_client(conn, ctx.actor, client.id, client.number,
-                          ctx.settings.deadlines.overdue_loan_ends_access)
+    access.require_client(
+        conn, ctx.actor, client.id, client.number, ctx.settings.deadlines.overdue_loan_ends_access
+    )
 
 
-def log(ctx: Context, client_number: str, channel: str, summary: str,
-        handled_by: str | None = None, follow_up: str | None = None,
-        parties: Sequence[str] = ()) -> Consultation:
+def log(
+    ctx: Context,
+    client_number: str,
+    channel: str,
+    summary: str,
+    handled_by: str | None = None,
+    follow_up: str | None = None,
+    parties: Sequence[str] = (),
+) -> Consultation:
     """Record a consultation in the client's archive. `parties`: other people or companies it
     names ('NAME' or 'NAME:ID-NUMBER'), kept for conflict checks."""
     from archivist.clients import registry
@@ -88,8 +116,10 @@ def log(ctx: Context, client_number: str, channel: str, summary: str,
     summary = clean_text(summary, "the consultation's summary")
     due = clock.parse_date(follow_up, "--follow-up") if follow_up else None
     if due is not None and due < clock.today():
-        raise InvalidInput(f"the follow-up date {due.isoformat()} is in the past",
-                           f"Give today ({clock.today().isoformat()}) or a later date.")
+        raise InvalidInput(
+            f"the follow-up date {due.isoformat()} is in the past",
+            f"Give today ({clock.today().isoformat()}) or a later date.",
+        )
     named = [conflicts.parse_party(p) for p in parties]
 
     def work() -> tuple[Consultation, int]:
@@ -98,28 +128,59 @@ def log(ctx: Context, client_number: str, channel: str, summary: str,
             _require_client_access(ctx, conn, client)
             handler = users_mod.get(conn, handled_by) if handled_by else actor
             if not handler.active:
-                raise InvalidInput(f"user {handler.username!r} is deactivated",
-                                   "Name an active user with --handled-by.")
+                raise InvalidInput(
+                    f"user {handler.username!r} is deactivated",
+                    "Name an active user with --handled-by.",
+                )
             now = clock.now()
             seq = numbering.next_value(conn, f"consultation:{now.year}")
-            number = numbering.render(ctx.settings.numbering.consultation, "consultation",
-                                      year=now.year, seq=seq)
-            if conn.execute(select(consultations.c.id).where(
-                    consultations.c.number == number)).first():
-                raise Conflict(f"consultation number {number} is already taken",
-                               "The [numbering] consultation format must contain {seq}.")
-            cid = inserted_id(conn.execute(consultations.insert().values(
-                number=number, client_id=client.id, channel=chan.value, summary=summary,
-                summary_key=textnorm.fold(summary), handled_by=handler.id, consulted_at=now,
-                follow_up=due, created_by=actor.id)))
+            number = numbering.render(
+                ctx.settings.numbering.consultation, "consultation", year=now.year, seq=seq
+            )
+            if conn.execute(
+                select(consultations.c.id).where(consultations.c.number == number)
+            ).first():
+                raise Conflict(
+                    f"consultation number {number} is already taken",
+                    "The [numbering] consultation format must contain {seq}.",
+                )
+            cid = inserted_id(
+                conn.execute(
+                    consultations.insert().values(
+                        number=number,
+                        client_id=client.id,
+                        channel=chan.value,
+                        summary=summary,
+                        summary_key=textnorm.fold(summary),
+                        handled_by=handler.id,
+                        consulted_at=now,
+                        follow_up=due,
+                        created_by=actor.id,
+                    )
+                )
+            )
             for name, ident in named:
-                conn.execute(consultation_parties.insert().values(
-                    consultation_id=cid, name=name, name_key=textnorm.fold(name),
-                    id_number=ident))
-            audit.record(conn, actor.username, "consultation.log", "consultation", number,
-                         client.id, channel=chan.value, summary=summary,
-                         handled_by=handler.username, follow_up=due,
-                         parties=[n for n, _ in named])
+                conn.execute(
+                    consultation_parties.insert().values(
+                        consultation_id=cid,
+                        name=name,
+                        name_key=textnorm.fold(name),
+                        id_number=ident,
+                    )
+                )
+            audit.record(
+                conn,
+                actor.username,
+                "consultation.log",
+                "consultation",
+                number,
+                client.id,
+                channel=chan.value,
+                summary=summary,
+                handled_by=handler.username,
+                follow_up=due,
+                parties=[n for n, _ in named],
+            )
             return get(conn, number), client.id
 
     result, client_id = ctx.ledger.retrying(work)
@@ -129,8 +190,9 @@ def log(ctx: Context, client_number: str, channel: str, summary: str,
     return result
 
 
-def list_consultations(ctx: Context, client: str | None = None, due: bool = False
-                       ) -> list[Consultation]:
+def list_consultations(
+    ctx: Context, client: str | None = None, due: bool = False
+) -> list[Consultation]:
     """Consultations the actor may see; `due`: follow-ups due today or overdue, not yet done.
     Audited as a read."""
     from archivist.clients import registry
@@ -143,14 +205,24 @@ def list_consultations(ctx: Context, client: str | None = None, due: bool = Fals
             client_id = registry.get_archive(ctx, conn, client)[0].id
             stmt = stmt.where(consultations.c.client_id == client_id)
         if due:
-            stmt = stmt.where(consultations.c.follow_up.is_not(None),
-                              consultations.c.followed_up_at.is_(None),
-                              consultations.c.follow_up <= clock.today())
+            stmt = stmt.where(
+                consultations.c.follow_up.is_not(None),
+                consultations.c.followed_up_at.is_(None),
+                consultations.c.follow_up <= clock.today(),
+            )
         if not scope.everything:
             stmt = stmt.where(consultations.c.client_id.in_(scope.client_ids or {-1}))
         out = [_model(conn, r) for r in conn.execute(stmt)]
-        audit.record(conn, ctx.actor.username, "consultation.list", "consultation",
-                     client or "*", client_id, due=due, shown=len(out))
+        audit.record(
+            conn,
+            ctx.actor.username,
+            "consultation.list",
+            "consultation",
+            client or "*",
+            client_id,
+            due=due,
+            shown=len(out),
+        )
     return out
 
 
@@ -164,20 +236,33 @@ def done(ctx: Context, number: str, note: str) -> Consultation:
     def work() -> tuple[Consultation, int]:
         with ctx.ledger.write() as conn:
             c = get(conn, number)
-            client_id = conn.execute(select(consultations.c.client_id).where(
-                consultations.c.id == c.id)).scalar_one()
+            client_id = conn.execute(
+                select(consultations.c.client_id).where(consultations.c.id == c.id)
+            ).scalar_one()
             if not actor.has(Role.ARCHIVIST, Role.HEAD) and actor.username != c.handled_by:
                 try:
                     access.require_client(conn, actor, client_id, c.client_number)
                 except NotFound:
                     raise access.not_found("consultation", number) from None
             if c.followed_up_at is not None:
-                raise Conflict(f"consultation {c.number} was already followed up on "
-                               f"{c.followed_up_at.date().isoformat()}")
-            conn.execute(consultations.update().where(consultations.c.id == c.id).values(
-                followed_up_at=clock.now(), follow_up_note=note))
-            audit.record(conn, actor.username, "consultation.follow_up", "consultation",
-                         c.number, client_id, note=note)
+                raise Conflict(
+                    f"consultation {c.number} was already followed up on "
+                    f"{c.followed_up_at.date().isoformat()}"
+                )
+            conn.execute(
+                consultations.update()
+                .where(consultations.c.id == c.id)
+                .values(followed_up_at=clock.now(), follow_up_note=note)
+            )
+            audit.record(
+                conn,
+                actor.username,
+                "consultation.follow_up",
+                "consultation",
+                c.number,
+                client_id,
+                note=note,
+            )
             return get(conn, c.number), client_id
 
     result, client_id = ctx.ledger.retrying(work)
@@ -188,9 +273,14 @@ def done(ctx: Context, number: str, note: str) -> Consultation:
 
 
 def for_client(conn: Connection, client_id: int) -> list[Consultation]:
-    return [_model(conn, r) for r in conn.execute(
-        _select().where(consultations.c.client_id == client_id)
-        .order_by(consultations.c.consulted_at, consultations.c.id))]
+    return [
+        _model(conn, r)
+        for r in conn.execute(
+            _select()
+            .where(consultations.c.client_id == client_id)
+            .order_by(consultations.c.consulted_at, consultations.c.id)
+        )
+    ]
 
 
 def _cell(text: str | None) -> str:
@@ -202,23 +292,36 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
     items = for_client(conn, client.id)
     if not items:
         return {}
-    lines = [f"# 諮詢記錄 {client.number} {client.name}", "",
-             "Generated by archivist from the ledger; regenerated on every change.", "",
-             "| 編號 | 時間 | 方式 | 接待 | 內容 | 涉及人士 | 跟進日期 | 跟進 |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# 諮詢記錄 {client.number} {client.name}",
+        "",
+        "Generated by archivist from the ledger; regenerated on every change.",
+        "",
+        "| 編號 | 時間 | 方式 | 接待 | 內容 | 涉及人士 | 跟進日期 | 跟進 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for c in items:
-        followed = (f"{c.followed_up_at.isoformat(sep=' ')}: {c.follow_up_note}"
-                    if c.followed_up_at else "")
-        lines.append(f"| {c.number} | {c.consulted_at.isoformat(sep=' ')} | {c.channel.value} | "
-                     f"{c.handled_by} | {_cell(c.summary)} | {_cell(', '.join(c.parties))} | "
-                     f"{c.follow_up.isoformat() if c.follow_up else ''} | {_cell(followed)} |")
+        followed = (
+            f"{c.followed_up_at.isoformat(sep=' ')}: {c.follow_up_note}" if c.followed_up_at else ""
+        )
+        lines.append(
+            f"| {c.number} | {c.consulted_at.isoformat(sep=' ')} | {c.channel.value} | "
+            f"{c.handled_by} | {_cell(c.summary)} | {_cell(', '.join(c.parties))} | "
+            f"{c.follow_up.isoformat() if c.follow_up else ''} | {_cell(followed)} |"
+        )
     return {f"{SECTION_FOLDERS[Section.BASIC]}/{LOG_NAME}": "\n".join(lines) + "\n"}
 
 
 def client_summaries(conn: Connection, client_id: int) -> list[dict[str, Any]]:
     """One short row per consultation, for `client show`."""
-    return [{"number": c.number, "consulted_at": c.consulted_at.isoformat(sep=" "),
-             "channel": c.channel.value, "summary": c.summary,
-             "follow_up": c.follow_up.isoformat() if c.follow_up else None,
-             "followed_up": c.followed_up_at.date().isoformat() if c.followed_up_at else None}
-            for c in for_client(conn, client_id)]
+    return [
+        {
+            "number": c.number,
+            "consulted_at": c.consulted_at.isoformat(sep=" "),
+            "channel": c.channel.value,
+            "summary": c.summary,
+            "follow_up": c.follow_up.isoformat() if c.follow_up else None,
+            "followed_up": c.followed_up_at.date().isoformat() if c.followed_up_at else None,
+        }
+        for c in for_client(conn, client_id)
+    ]

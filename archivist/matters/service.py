@@ -46,33 +46,59 @@ MAX_TEXT = 20_000
 
 # --------------------------------------------------------------------------- look-ups
 def _lawyers(conn: Connection, matter_id: int) -> list[str]:
-    return list(conn.execute(
-        select(users.c.username)
-        .select_from(matter_lawyers.join(users, users.c.id == matter_lawyers.c.user_id))
-        .where(matter_lawyers.c.matter_id == matter_id, matter_lawyers.c.removed_at.is_(None))
-        .order_by(matter_lawyers.c.id)
-    ).scalars())
+    return list(
+        conn.execute(
+            select(users.c.username)
+            .select_from(matter_lawyers.join(users, users.c.id == matter_lawyers.c.user_id))
+            .where(matter_lawyers.c.matter_id == matter_id, matter_lawyers.c.removed_at.is_(None))
+            .order_by(matter_lawyers.c.id)
+        ).scalars()
+    )
 
 
 def _follow_up_open(conn: Connection, matter_id: int) -> bool:
-    return conn.execute(select(matter_follow_ups.c.id).where(
-        matter_follow_ups.c.matter_id == matter_id,
-        matter_follow_ups.c.resolved_at.is_(None)).limit(1)).first() is not None
+    return (
+        conn.execute(
+            select(matter_follow_ups.c.id)
+            .where(
+                matter_follow_ups.c.matter_id == matter_id,
+                matter_follow_ups.c.resolved_at.is_(None),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def _model(conn: Connection, row: Any) -> Matter:
     client_number = conn.execute(
-        select(clients.c.number).where(clients.c.id == row.client_id)).scalar_one()
-    overdue = (row.status == "open" and row.contacted_at is None
-               and row.contact_deadline < clock.today())
-    return Matter(id=row.id, number=row.number, client_id=row.client_id,
-                  client_number=client_number, type=MatterType(row.type), code=row.code,
-                  year=row.year, title=row.title, status=row.status,
-                  accepted_at=row.accepted_at, contact_deadline=row.contact_deadline,
-                  contacted_at=row.contacted_at, plan=row.plan, closed_at=row.closed_at,
-                  outcome=row.outcome, satisfied=row.satisfied,
-                  conflict_waiver=row.conflict_waiver, lawyers=_lawyers(conn, row.id),
-                  follow_up_open=_follow_up_open(conn, row.id), contact_overdue=overdue)
+        select(clients.c.number).where(clients.c.id == row.client_id)
+    ).scalar_one()
+    overdue = (
+        row.status == "open" and row.contacted_at is None and row.contact_deadline < clock.today()
+    )
+    return Matter(
+        id=row.id,
+        number=row.number,
+        client_id=row.client_id,
+        client_number=client_number,
+        type=MatterType(row.type),
+        code=row.code,
+        year=row.year,
+        title=row.title,
+        status=row.status,
+        accepted_at=row.accepted_at,
+        contact_deadline=row.contact_deadline,
+        contacted_at=row.contacted_at,
+        plan=row.plan,
+        closed_at=row.closed_at,
+        outcome=row.outcome,
+        satisfied=row.satisfied,
+        conflict_waiver=row.conflict_waiver,
+        lawyers=_lawyers(conn, row.id),
+        follow_up_open=_follow_up_open(conn, row.id),
+        contact_overdue=overdue,
+    )
 
 
 def get(conn: Connection, number: str) -> Matter:
@@ -95,8 +121,10 @@ def parse_type(value: str) -> MatterType:
     for t in MatterType:
         if text in (t.value, t.code.lower()):
             return t
-    raise InvalidInput(f"unknown matter type {value[:30]!r}",
-                       "Types: " + ", ".join(f"{t.value} ({t.code})" for t in MatterType) + ".")
+    raise InvalidInput(
+        f"unknown matter type {value[:30]!r}",
+        "Types: " + ", ".join(f"{t.value} ({t.code})" for t in MatterType) + ".",
+    )
 
 
 def clean_text(value: str | None, what: str, limit: int = MAX_TEXT) -> str:
@@ -125,7 +153,8 @@ def require_writer(conn: Connection, user: User, matter: Matter, ref: str | None
     raise Forbidden(
         f"{user.username} may not record work on matter {matter.number}: only its assigned "
         f"lawyers ({who}) and the archivist or head may",
-        "Ask the department head to assign you to the matter.")
+        "Ask the department head to assign you to the matter.",
+    )
 
 
 def inserted_id(result: Any) -> int:
@@ -144,25 +173,48 @@ def _actor_id(conn: Connection, actor: User | str) -> tuple[int, str]:
     return int(uid), actor
 
 
-def add_event(conn: Connection, matter: Matter, actor: User | str, kind: str, text: str,
-              reported_to_client: bool = False) -> MatterEvent:
+def add_event(
+    conn: Connection,
+    matter: Matter,
+    actor: User | str,
+    kind: str,
+    text: str,
+    reported_to_client: bool = False,
+) -> MatterEvent:
     """Append one entry to the matter's timeline (work record, progress report, ...). Does not
     audit: the caller records its own audit event in the same transaction, and refreshes the
     client's folder (`registry.refresh_manifest`) after the commit."""
     uid, username = _actor_id(conn, actor)
     at = clock.now()
-    eid = inserted_id(conn.execute(matter_events.insert().values(
-        matter_id=matter.id, at=at, actor_id=uid, kind=kind, text=text or "",
-        reported_to_client=bool(reported_to_client))))
-    return MatterEvent(id=eid, matter_number=matter.number, at=at, actor=username, kind=kind,
-                       text=text or "", reported_to_client=bool(reported_to_client))
+    eid = inserted_id(
+        conn.execute(
+            matter_events.insert().values(
+                matter_id=matter.id,
+                at=at,
+                actor_id=uid,
+                kind=kind,
+                text=text or "",
+                reported_to_client=bool(reported_to_client),
+            )
+        )
+    )
+    return MatterEvent(
+        id=eid,
+        matter_number=matter.number,
+        at=at,
+        actor=username,
+        kind=kind,
+        text=text or "",
+        reported_to_client=bool(reported_to_client),
+    )
 
 
 def _require_open(matter: Matter, what: str) -> None:
     if matter.status != "open":
-        raise Conflict(f"matter {matter.number} is '{matter.status}': it cannot take {what}",
-                       f"Reopen it first with `archivist matter reopen {matter.number} --note "
-                       "...`.")
+        raise Conflict(
+            f"matter {matter.number} is '{matter.status}': it cannot take {what}",
+            f"Reopen it first with `archivist matter reopen {matter.number} --note ...`.",
+        )
 
 
 def assignable_lawyer(conn: Connection, username: str) -> User:
@@ -171,20 +223,30 @@ def assignable_lawyer(conn: Connection, username: str) -> User:
 
     user = users_mod.get(conn, username)
     if not user.active:
-        raise InvalidInput(f"user {username!r} is deactivated and cannot be assigned",
-                           "Choose an active lawyer (see `archivist user list`).")
+        raise InvalidInput(
+            f"user {username!r} is deactivated and cannot be assigned",
+            "Choose an active lawyer (see `archivist user list`).",
+        )
     if not user.has(Role.LAWYER):
         have = ", ".join(r.value for r in user.roles) or "none"
-        raise InvalidInput(f"user {username!r} is not a lawyer (roles: {have})",
-                           "Assign users with the role 'lawyer'.")
+        raise InvalidInput(
+            f"user {username!r} is not a lawyer (roles: {have})",
+            "Assign users with the role 'lawyer'.",
+        )
     return user
 
 
 # --------------------------------------------------------------------------- opening
-def open_matter(ctx: Context, client_number: str, matter_type: str, title: str,
-                lawyers: Sequence[str], opposing: Sequence[str] = (),
-                related: Sequence[str] = (), conflict_waiver: str | None = None
-                ) -> MatterOpened:
+def open_matter(
+    ctx: Context,
+    client_number: str,
+    matter_type: str,
+    title: str,
+    lawyers: Sequence[str],
+    opposing: Sequence[str] = (),
+    related: Sequence[str] = (),
+    conflict_waiver: str | None = None,
+) -> MatterOpened:
     """Accept a matter for a client. Opposing parties are given as 'NAME' or 'NAME:ID-NUMBER'.
     Refused (Conflict) when an opposing party is a client of the firm or a party it acts for,
     unless `conflict_waiver` names the written waiver; the check is kept either way."""
@@ -197,8 +259,11 @@ def open_matter(ctx: Context, client_number: str, matter_type: str, title: str,
         raise InvalidInput("a matter needs an assigned lawyer", "Pass --lawyer USER.")
     opp = [conflicts.parse_party(p) for p in opposing]
     rel = [conflicts.parse_party(p) for p in related]
-    waiver = clean_text(conflict_waiver, "the waiver reference", 200) if conflict_waiver \
-        is not None else None
+    waiver = (
+        clean_text(conflict_waiver, "the waiver reference", 200)
+        if conflict_waiver is not None
+        else None
+    )
     names = list(dict.fromkeys(u.strip() for u in lawyers))
     result: MatterOpened | None = None
     refusal: str | None = None
@@ -210,13 +275,17 @@ def open_matter(ctx: Context, client_number: str, matter_type: str, title: str,
         with ctx.ledger.write() as conn:
             client = registry.get(conn, client_number)
             lawyer_users = [assignable_lawyer(conn, n) for n in names]
-            result, refusal = _open_in(ctx, conn, actor, client, mtype, title, lawyer_users,
-                                       opp, rel, waiver)
+            result, refusal = _open_in(
+                ctx, conn, actor, client, mtype, title, lawyer_users, opp, rel, waiver
+            )
 
     ctx.ledger.retrying(work)
     if refusal is not None:
-        raise Conflict(refusal, "Resolve the conflict, or record the client's written waiver "
-                                "with --conflict-waiver REFERENCE.")
+        raise Conflict(
+            refusal,
+            "Resolve the conflict, or record the client's written waiver "
+            "with --conflict-waiver REFERENCE.",
+        )
     assert result is not None
     from archivist.clients import registry
 
@@ -224,82 +293,172 @@ def open_matter(ctx: Context, client_number: str, matter_type: str, title: str,
     return result
 
 
-def _open_in(ctx: Context, conn: Connection, actor: User, client: Client, mtype: MatterType,
-             title: str, lawyer_users: list[User], opp: list[tuple[str, str | None]],
-             rel: list[tuple[str, str | None]], waiver: str | None
-             ) -> tuple[MatterOpened | None, str | None]:
+def _open_in(
+    ctx: Context,
+    conn: Connection,
+    actor: User,
+    client: Client,
+    mtype: MatterType,
+    title: str,
+    lawyer_users: list[User],
+    opp: list[tuple[str, str | None]],
+    rel: list[tuple[str, str | None]],
+    waiver: str | None,
+) -> tuple[MatterOpened | None, str | None]:
     from archivist.matters import conflicts
 
     opp_names = [n for n, _ in opp]
     opp_ids = [i for _, i in opp if i]
     hits = conflicts.search(conn, opp_names, opp_ids)
     # The firm's own client named as the other side is blocking too (found as a client hit).
-    rel_hits = [h.model_copy(update={"blocking": False})
-                for h in conflicts.search(conn, [n for n, _ in rel], [i for _, i in rel if i])]
+    rel_hits = [
+        h.model_copy(update={"blocking": False})
+        for h in conflicts.search(conn, [n for n, _ in rel], [i for _, i in rel if i])
+    ]
     blocking = [h for h in hits if h.blocking]
     all_hits = hits + rel_hits
     checked = opp_names + [n for n, _ in rel]
     checked_ids = opp_ids + [i for _, i in rel if i]
     if blocking and waiver is None:
-        check_id = conflicts.record(conn, actor.id, "matter-open", checked, checked_ids,
-                                    all_hits, "refused", client_id=client.id)
-        audit.record(conn, actor.username, "matter.refused", "client", client.number, client.id,
-                     check=check_id, type=mtype.value, title=title,
-                     opposing=opp_names, hits=[h.detail for h in blocking])
+        check_id = conflicts.record(
+            conn,
+            actor.id,
+            "matter-open",
+            checked,
+            checked_ids,
+            all_hits,
+            "refused",
+            client_id=client.id,
+        )
+        audit.record(
+            conn,
+            actor.username,
+            "matter.refused",
+            "client",
+            client.number,
+            client.id,
+            check=check_id,
+            type=mtype.value,
+            title=title,
+            opposing=opp_names,
+            hits=[h.detail for h in blocking],
+        )
         first = blocking[0]
         more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
-        return None, (f"conflict of interest: opposing party {first.searched} is "
-                      f"{first.detail}{more}; the matter was not opened")
+        return None, (
+            f"conflict of interest: opposing party {first.searched} is "
+            f"{first.detail}{more}; the matter was not opened"
+        )
     now = clock.now()
     seq = numbering.next_value(conn, f"matter:{now.year}:{mtype.code}")
-    number = numbering.render(ctx.settings.numbering.matter, "matter", year=now.year,
-                              code=mtype.code, seq=seq)
+    number = numbering.render(
+        ctx.settings.numbering.matter, "matter", year=now.year, code=mtype.code, seq=seq
+    )
     if conn.execute(select(matters.c.id).where(matters.c.number == number)).first():
-        raise Conflict(f"matter number {number} is already taken",
-                       "The [numbering] matter format must contain {seq}; fix archivist.toml.")
+        raise Conflict(
+            f"matter number {number} is already taken",
+            "The [numbering] matter format must contain {seq}; fix archivist.toml.",
+        )
     deadline = now.date() + timedelta(days=ctx.settings.deadlines.contact_days)
-    mid = inserted_id(conn.execute(matters.insert().values(
-        number=number, client_id=client.id, type=mtype.value, code=mtype.code, year=now.year,
-        title=title, status="open", accepted_at=now, contact_deadline=deadline,
-        conflict_waiver=waiver if blocking else None, created_by=actor.id,
-    )))
+    mid = inserted_id(
+        conn.execute(
+            matters.insert().values(
+                number=number,
+                client_id=client.id,
+                type=mtype.value,
+                code=mtype.code,
+                year=now.year,
+                title=title,
+                status="open",
+                accepted_at=now,
+                contact_deadline=deadline,
+                conflict_waiver=waiver if blocking else None,
+                created_by=actor.id,
+            )
+        )
+    )
     for lawyer in lawyer_users:
-        conn.execute(matter_lawyers.insert().values(matter_id=mid, user_id=lawyer.id,
-                                                    assigned_at=now))
-    parties = [{"role": "client", "name": client.name, "id_number": client.id_number,
-                "client_id": client.id}]
-    parties += [{"role": "opposing", "name": n, "id_number": i, "client_id": None}
-                for n, i in opp]
-    parties += [{"role": "related", "name": n, "id_number": i, "client_id": None}
-                for n, i in rel]
+        conn.execute(
+            matter_lawyers.insert().values(matter_id=mid, user_id=lawyer.id, assigned_at=now)
+        )
+    parties = [
+        {
+            "role": "client",
+            "name": client.name,
+            "id_number": client.id_number,
+            "client_id": client.id,
+        }
+    ]
+    parties += [{"role": "opposing", "name": n, "id_number": i, "client_id": None} for n, i in opp]
+    parties += [{"role": "related", "name": n, "id_number": i, "client_id": None} for n, i in rel]
     for p in parties:
-        conn.execute(matter_parties.insert().values(
-            matter_id=mid, name_key=textnorm.fold(str(p["name"])), added_at=now, added_by=actor.id,
-            **p))
+        conn.execute(
+            matter_parties.insert().values(
+                matter_id=mid,
+                name_key=textnorm.fold(str(p["name"])),
+                added_at=now,
+                added_by=actor.id,
+                **p,
+            )
+        )
     result = "waived" if blocking else ("hits" if all_hits else "clear")
-    check_id = conflicts.record(conn, actor.id, "matter-open", checked, checked_ids, all_hits,
-                                result, matter_id=mid, client_id=client.id,
-                                waiver=waiver if blocking else None)
+    check_id = conflicts.record(
+        conn,
+        actor.id,
+        "matter-open",
+        checked,
+        checked_ids,
+        all_hits,
+        result,
+        matter_id=mid,
+        client_id=client.id,
+        waiver=waiver if blocking else None,
+    )
     matter = by_id(conn, mid)
     lawyer_names = ", ".join(f"{u.display_name} ({u.username})" for u in lawyer_users)
-    add_event(conn, matter, actor, "accepted",
-              f"受理 / accepted: {mtype.value} {title}; lawyers: {lawyer_names}; "
-              f"contact the client by {deadline.isoformat()}")
+    add_event(
+        conn,
+        matter,
+        actor,
+        "accepted",
+        f"受理 / accepted: {mtype.value} {title}; lawyers: {lawyer_names}; "
+        f"contact the client by {deadline.isoformat()}",
+    )
     if blocking:
-        add_event(conn, matter, actor, "conflict-waiver",
-                  f"opened despite a conflict of interest on the client's written waiver "
-                  f"{waiver}: " + "; ".join(h.detail for h in blocking))
-    audit.record(conn, actor.username, "matter.open", "matter", number, client.id,
-                 type=mtype.value, title=title, lawyers=[u.username for u in lawyer_users],
-                 opposing=opp_names, related=[n for n, _ in rel], contact_deadline=deadline,
-                 conflict_check=check_id, conflict_result=result, waiver=waiver)
+        add_event(
+            conn,
+            matter,
+            actor,
+            "conflict-waiver",
+            f"opened despite a conflict of interest on the client's written waiver "
+            f"{waiver}: " + "; ".join(h.detail for h in blocking),
+        )
+    audit.record(
+        conn,
+        actor.username,
+        "matter.open",
+        "matter",
+        number,
+        client.id,
+        type=mtype.value,
+        title=title,
+        lawyers=[u.username for u in lawyer_users],
+        opposing=opp_names,
+        related=[n for n, _ in rel],
+        contact_deadline=deadline,
+        conflict_check=check_id,
+        conflict_result=result,
+        waiver=waiver,
+    )
     warnings = [f"related party {h.searched}: {h.detail}" for h in rel_hits]
     warnings += [f"opposing party {h.searched}: {h.detail}" for h in hits if not h.blocking]
     if waiver and not blocking:
-        warnings.append(f"no conflict was found; the waiver {waiver} was not needed and is "
-                        "not recorded")
-    return MatterOpened(matter=matter, conflict_check=conflicts.get_check(conn, check_id),
-                        warnings=warnings), None
+        warnings.append(
+            f"no conflict was found; the waiver {waiver} was not needed and is not recorded"
+        )
+    return MatterOpened(
+        matter=matter, conflict_check=conflicts.get_check(conn, check_id), warnings=warnings
+    ), None
 
 
 # --------------------------------------------------------------------------- lifecycle
@@ -328,12 +487,21 @@ def record_contact(ctx: Context, number: str, note: str) -> MatterEvent:
     def fn(conn: Connection, actor: User, matter: Matter) -> MatterEvent:
         _require_open(matter, "a contact record")
         if matter.contacted_at is None:
-            conn.execute(matters.update().where(matters.c.id == matter.id)
-                         .values(contacted_at=clock.now()))
+            conn.execute(
+                matters.update().where(matters.c.id == matter.id).values(contacted_at=clock.now())
+            )
         event = add_event(conn, matter, actor, "contact", note, reported_to_client=True)
-        audit.record(conn, actor.username, "matter.contact", "matter", matter.number,
-                     matter.client_id, note=note, first=matter.contacted_at is None,
-                     deadline=matter.contact_deadline)
+        audit.record(
+            conn,
+            actor.username,
+            "matter.contact",
+            "matter",
+            matter.number,
+            matter.client_id,
+            note=note,
+            first=matter.contacted_at is None,
+            deadline=matter.contact_deadline,
+        )
         return event
 
     return _change(ctx, number, "contact", fn)
@@ -348,30 +516,48 @@ def record_plan(ctx: Context, number: str, text: str) -> MatterEvent:
         conn.execute(matters.update().where(matters.c.id == matter.id).values(plan=text))
         kind = "plan" if matter.plan is None else "plan-revised"
         event = add_event(conn, matter, actor, kind, text)
-        audit.record(conn, actor.username, "matter.plan", "matter", matter.number,
-                     matter.client_id, old=matter.plan, new=text)
+        audit.record(
+            conn,
+            actor.username,
+            "matter.plan",
+            "matter",
+            matter.number,
+            matter.client_id,
+            old=matter.plan,
+            new=text,
+        )
         return event
 
     return _change(ctx, number, "plan", fn)
 
 
-def record_progress(ctx: Context, number: str, note: str, reported_to_client: bool = False
-                    ) -> MatterEvent:
+def record_progress(
+    ctx: Context, number: str, note: str, reported_to_client: bool = False
+) -> MatterEvent:
     """A lawyer work record, or a progress report to the client when `reported_to_client`."""
     note = clean_text(note, "the work record")
 
     def fn(conn: Connection, actor: User, matter: Matter) -> MatterEvent:
         _require_open(matter, "new progress records")
         event = add_event(conn, matter, actor, "progress", note, reported_to_client)
-        audit.record(conn, actor.username, "matter.progress", "matter", matter.number,
-                     matter.client_id, note=note, reported_to_client=reported_to_client)
+        audit.record(
+            conn,
+            actor.username,
+            "matter.progress",
+            "matter",
+            matter.number,
+            matter.client_id,
+            note=note,
+            reported_to_client=reported_to_client,
+        )
         return event
 
     return _change(ctx, number, "progress", fn)
 
 
-def close(ctx: Context, number: str, outcome: str, satisfied: bool, note: str | None = None
-          ) -> Matter:
+def close(
+    ctx: Context, number: str, outcome: str, satisfied: bool, note: str | None = None
+) -> Matter:
     """Close the matter with its outcome and the client's satisfaction. A dissatisfied client
     opens a follow-up item that stays open until resolved."""
     outcome = clean_text(outcome, "the outcome", 5000)
@@ -380,20 +566,44 @@ def close(ctx: Context, number: str, outcome: str, satisfied: bool, note: str | 
     def fn(conn: Connection, actor: User, matter: Matter) -> Matter:
         _require_open(matter, "a closure")
         now = clock.now()
-        conn.execute(matters.update().where(matters.c.id == matter.id).values(
-            status="closed", closed_at=now, outcome=outcome, satisfied=satisfied))
+        conn.execute(
+            matters.update()
+            .where(matters.c.id == matter.id)
+            .values(status="closed", closed_at=now, outcome=outcome, satisfied=satisfied)
+        )
         verdict = "client satisfied" if satisfied else "client dissatisfied"
-        add_event(conn, matter, actor, "closed",
-                  f"結案 / closed: {outcome} ({verdict})" + (f"; {note}" if note else ""),
-                  reported_to_client=True)
+        add_event(
+            conn,
+            matter,
+            actor,
+            "closed",
+            f"結案 / closed: {outcome} ({verdict})" + (f"; {note}" if note else ""),
+            reported_to_client=True,
+        )
         if not satisfied:
-            conn.execute(matter_follow_ups.insert().values(
-                matter_id=matter.id, opened_at=now, reason=note or outcome))
-            add_event(conn, matter, actor, "follow-up-opened",
-                      "follow-up opened: the client is dissatisfied" + (f": {note}" if note
-                                                                        else ""))
-        audit.record(conn, actor.username, "matter.close", "matter", matter.number,
-                     matter.client_id, outcome=outcome, satisfied=satisfied, note=note)
+            conn.execute(
+                matter_follow_ups.insert().values(
+                    matter_id=matter.id, opened_at=now, reason=note or outcome
+                )
+            )
+            add_event(
+                conn,
+                matter,
+                actor,
+                "follow-up-opened",
+                "follow-up opened: the client is dissatisfied" + (f": {note}" if note else ""),
+            )
+        audit.record(
+            conn,
+            actor.username,
+            "matter.close",
+            "matter",
+            matter.number,
+            matter.client_id,
+            outcome=outcome,
+            satisfied=satisfied,
+            note=note,
+        )
         return by_id(conn, matter.id)
 
     return _change(ctx, number, "close", fn)
@@ -404,19 +614,43 @@ def follow_up(ctx: Context, number: str, note: str, resolved: bool = False) -> M
     note = clean_text(note, "a note on the follow-up")
 
     def fn(conn: Connection, actor: User, matter: Matter) -> Matter:
-        row = conn.execute(select(matter_follow_ups).where(
-            matter_follow_ups.c.matter_id == matter.id,
-            matter_follow_ups.c.resolved_at.is_(None)).order_by(matter_follow_ups.c.id)).first()
+        row = conn.execute(
+            select(matter_follow_ups)
+            .where(
+                matter_follow_ups.c.matter_id == matter.id,
+                matter_follow_ups.c.resolved_at.is_(None),
+            )
+            .order_by(matter_follow_ups.c.id)
+        ).first()
         if row is None:
-            raise Conflict(f"matter {matter.number} has no open follow-up item",
-                           "Follow-ups open when a matter is closed with --dissatisfied.")
+            raise Conflict(
+                f"matter {matter.number} has no open follow-up item",
+                "Follow-ups open when a matter is closed with --dissatisfied.",
+            )
         if resolved:
-            conn.execute(matter_follow_ups.update().where(matter_follow_ups.c.id == row.id)
-                         .values(resolved_at=clock.now(), resolved_by=actor.id, resolution=note))
-        add_event(conn, matter, actor, "follow-up-resolved" if resolved else "follow-up", note,
-                  reported_to_client=resolved)
-        audit.record(conn, actor.username, "matter.follow_up", "matter", matter.number,
-                     matter.client_id, note=note, resolved=resolved)
+            conn.execute(
+                matter_follow_ups.update()
+                .where(matter_follow_ups.c.id == row.id)
+                .values(resolved_at=clock.now(), resolved_by=actor.id, resolution=note)
+            )
+        add_event(
+            conn,
+            matter,
+            actor,
+            "follow-up-resolved" if resolved else "follow-up",
+            note,
+            reported_to_client=resolved,
+        )
+        audit.record(
+            conn,
+            actor.username,
+            "matter.follow_up",
+            "matter",
+            matter.number,
+            matter.client_id,
+            note=note,
+            resolved=resolved,
+        )
         return by_id(conn, matter.id)
 
     return _change(ctx, number, "follow-up", fn)
@@ -428,14 +662,28 @@ def reopen(ctx: Context, number: str, note: str) -> Matter:
 
     def fn(conn: Connection, actor: User, matter: Matter) -> Matter:
         if matter.status != "closed":
-            raise Conflict(f"matter {matter.number} is '{matter.status}', not closed",
-                           "Only closed matters can be reopened.")
-        conn.execute(matters.update().where(matters.c.id == matter.id).values(
-            status="open", closed_at=None, outcome=None, satisfied=None))
+            raise Conflict(
+                f"matter {matter.number} is '{matter.status}', not closed",
+                "Only closed matters can be reopened.",
+            )
+        conn.execute(
+            matters.update()
+            .where(matters.c.id == matter.id)
+            .values(status="open", closed_at=None, outcome=None, satisfied=None)
+        )
         add_event(conn, matter, actor, "reopened", note)
-        audit.record(conn, actor.username, "matter.reopen", "matter", matter.number,
-                     matter.client_id, note=note, old_outcome=matter.outcome,
-                     old_closed_at=matter.closed_at, old_satisfied=matter.satisfied)
+        audit.record(
+            conn,
+            actor.username,
+            "matter.reopen",
+            "matter",
+            matter.number,
+            matter.client_id,
+            note=note,
+            old_outcome=matter.outcome,
+            old_closed_at=matter.closed_at,
+            old_satisfied=matter.satisfied,
+        )
         return by_id(conn, matter.id)
 
     return _change(ctx, number, "reopen", fn)

@@ -25,8 +25,9 @@ CHUNK = 500
 LOCK_WAIT_S = 120.0  # a writer waits this long for another process's writer
 
 
-def _state_of(number: str, checksum: str, flag: str | None, section: str,
-              matter_id: int | None) -> str:
+def _state_of(
+    number: str, checksum: str, flag: str | None, section: str, matter_id: int | None
+) -> str:
     """What an index entry records of its document, to tell a stale entry; starts with the
     number and a "|" (see `status`)."""
     return f"{number}|{checksum}|{flag or ''}|{section}|{matter_id or ''}"
@@ -41,13 +42,22 @@ def fields(doc: Document, text: str) -> dict[str, Any]:
     from archivist.search.schema import MAX_STORED_CHARS
 
     return {
-        "doc": doc.number, "doc_id": str(doc.id), "client": doc.client_number,
-        "client_id": str(doc.client_id), "matter": doc.matter_number or "",
-        "matter_id": str(doc.matter_id or ""), "section": doc.section.value,
-        "type": doc.filetype, "state": _state(doc), "date": doc.filed_at,
-        "original_name": doc.original_name, "title": doc.title,
-        "title_exact": title_key(doc.title or ""), "name": doc.original_name,
-        "content": text, "_stored_content": text[:MAX_STORED_CHARS],
+        "doc": doc.number,
+        "doc_id": str(doc.id),
+        "client": doc.client_number,
+        "client_id": str(doc.client_id),
+        "matter": doc.matter_number or "",
+        "matter_id": str(doc.matter_id or ""),
+        "section": doc.section.value,
+        "type": doc.filetype,
+        "state": _state(doc),
+        "date": doc.filed_at,
+        "original_name": doc.original_name,
+        "title": doc.title,
+        "title_exact": title_key(doc.title or ""),
+        "name": doc.original_name,
+        "content": text,
+        "_stored_content": text[:MAX_STORED_CHARS],
     }
 
 
@@ -88,8 +98,7 @@ def _ready(ctx: Context, eng: Any, adding: int) -> None:
             eng.create(path)
 
 
-def add_documents(ctx: Context, items: Iterable[tuple[Document, str]], *,
-                  new: bool = False) -> int:
+def add_documents(ctx: Context, items: Iterable[tuple[Document, str]], *, new: bool = False) -> int:
     """Index (or re-index) documents with their text. Waits for the index lock. `new=True`
     (just filed, so not in the index yet) skips the look-up of an older entry to replace."""
     from archivist.search.engine import for_home
@@ -97,8 +106,9 @@ def add_documents(ctx: Context, items: Iterable[tuple[Document, str]], *,
     eng = for_home(ctx)
     docs = [fields(doc, text) for doc, text in items]
     _ready(ctx, eng, len(docs))
-    eng.add(ctx.home.index_dir, list(_engine_fields(eng, docs)), replace=not new,
-            wait_s=LOCK_WAIT_S)
+    eng.add(
+        ctx.home.index_dir, list(_engine_fields(eng, docs)), replace=not new, wait_s=LOCK_WAIT_S
+    )
     return len(docs)
 
 
@@ -148,8 +158,12 @@ def status(ctx: Context) -> IndexStatus:
         numbers = [d.number for chunk in _iter_ledger(ctx) for d in chunk]
         if not numbers and not eng.exists(ctx.home.index_dir):
             return IndexStatus()  # no documents yet, so no index yet: nothing amiss
-        return IndexStatus(missing=numbers, documents=len(numbers), version_ok=False,
-                           message=f"{problem}; run `archivist index rebuild`")
+        return IndexStatus(
+            missing=numbers,
+            documents=len(numbers),
+            version_ok=False,
+            message=f"{problem}; run `archivist index rebuild`",
+        )
     missing: list[str] = []
     stale: list[str] = []
     extra: list[str] = []
@@ -179,12 +193,12 @@ def status(ctx: Context) -> IndexStatus:
             indexed += 1
             mine = next(ledger, None)
             theirs = next(index, None)
-    return IndexStatus(missing=missing, stale=stale, extra=extra, documents=total,
-                       indexed=indexed)
+    return IndexStatus(missing=missing, stale=stale, extra=extra, documents=total, indexed=indexed)
 
 
-def _iter_ledger(ctx: Context, chunk: int | None = None,
-                 min_id: int = 0) -> Iterable[list[Document]]:
+def _iter_ledger(
+    ctx: Context, chunk: int | None = None, min_id: int = 0
+) -> Iterable[list[Document]]:
     from archivist.filing import service as filing
     from archivist.ledger.paging import chunks
     from archivist.ledger.tables.documents import documents
@@ -203,8 +217,9 @@ def _texts(ctx: Context, docs: Sequence[Document], pool: Any = None) -> list[str
 
     with ctx.ledger.read() as conn:
         kept = {d.id: filing.kept_text(conn, d.id) for d in docs} if docs else {}
-    todo = [(str(ctx.store.resolve(d.path)), d.original_name) for d in docs
-            if kept.get(d.id) is None]
+    todo = [
+        (str(ctx.store.resolve(d.path)), d.original_name) for d in docs if kept.get(d.id) is None
+    ]
     results = iter(extract_many(todo, Limits.from_settings(ctx.settings), pool=pool))
     out = []
     for d in docs:
@@ -229,7 +244,7 @@ def reindex_documents(ctx: Context, document_numbers: Iterable[str]) -> int:
                 gone.append(number)
     n = 0
     for i in range(0, len(docs), CHUNK):
-        part = docs[i:i + CHUNK]
+        part = docs[i : i + CHUNK]
         n += add_documents(ctx, zip(part, _texts(ctx, part), strict=True))
     if gone:
         n += delete_documents(ctx, gone)
@@ -270,8 +285,9 @@ def rebuild(ctx: Context, progress: Progress | None = None, engine: str | None =
             if not chunk:
                 break
             texts = _texts(ctx, chunk, pool)
-            yield from _engine_fields(eng, (fields(doc, text)
-                                            for doc, text in zip(chunk, texts, strict=True)))
+            yield from _engine_fields(
+                eng, (fields(doc, text) for doc, text in zip(chunk, texts, strict=True))
+            )
             done += len(chunk)
             if progress:
                 progress(done, total)
@@ -322,7 +338,7 @@ def _set_engine(ctx: Context, name: str) -> None:
             body = re.sub(r'(?m)^\s*engine\s*=\s*"[^"]*"', line, body, count=1)
         else:
             body = line + "\n" + body
-        text = text[:section.start(1)] + body + text[section.end(1):]
+        text = text[: section.start(1)] + body + text[section.end(1) :]
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.chmod(tmp, os.stat(path).st_mode & 0o777)
@@ -338,5 +354,4 @@ def search(ctx: Context, query: str, **kwargs: Any) -> SearchResult:
     return _search(ctx, query, **kwargs)
 
 
-__all__ = ["add_documents", "delete_documents", "rebuild", "reindex_documents", "search",
-           "status"]
+__all__ = ["add_documents", "delete_documents", "rebuild", "reindex_documents", "search", "status"]

@@ -31,8 +31,7 @@ from archivist.core.textnorm import to_simplified
 
 ANALYSIS_VERSION = 2
 
-_CJK = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-        "\U00020000-\U0002fa1f")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f"
 # between two CJK characters these do not separate them (after NFKC: （）［］ are ()[])
 _JOIN = r"\s《》「」『』〈〉【】〔〕()\[\]"
 TOKEN_RE = re.compile(rf"(?P<cjk>[{_CJK}](?:[{_JOIN}]*[{_CJK}])*)|(?P<word>[^\W_{_CJK}]+)")
@@ -90,11 +89,12 @@ def normalize(text: str) -> tuple[str, list[int] | None, list[int] | None]:
             out: list[str] = []
             last = 0
             for m in CJK_RUN.finditer(text):
-                out.append(text[last:m.start()])
+                out.append(text[last : m.start()])
                 run = to_simplified(m.group())
                 if len(run) != len(m.group()):
-                    run = "".join(to_simplified(c) if len(to_simplified(c)) == 1 else c
-                                  for c in m.group())
+                    run = "".join(
+                        to_simplified(c) if len(to_simplified(c)) == 1 else c for c in m.group()
+                    )
                 out.append(run)
                 last = m.end()
             out.append(text[last:])
@@ -116,10 +116,19 @@ class CJKBigramTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(type(self).__name__)
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kwargs: Any) -> Iterator[Token]:
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         norm, starts, ends = normalize(value)
         if not tokenize:
@@ -165,9 +174,11 @@ class CJKBigramTokenizer(Tokenizer):
             base = m.start()
             n = len(run)
 
-            def cspan(a: int, b: int, at: list[int] | None = at, base: int = base
-                      ) -> tuple[int, int]:
+            def cspan(
+                a: int, b: int, at: list[int] | None = at, base: int = base
+            ) -> tuple[int, int]:
                 return span(base + a, base + b) if at is None else span(at[a], at[b - 1] + 1)
+
             if n == 1:
                 t.text = run
                 t.boost = 1.0
@@ -184,7 +195,7 @@ class CJKBigramTokenizer(Tokenizer):
             for i in range(n):
                 p = pos + min(i, n - 2)
                 if i < n - 1:
-                    t.text = run[i:i + 2]
+                    t.text = run[i : i + 2]
                     t.boost = 1.0
                     t.stopped = False
                     if keeporiginal:
@@ -233,7 +244,7 @@ def analyse(text: str) -> tuple[list[str], list[str]]:
             if cjk:
                 singles.append(run)
             continue
-        tokens.extend([run[i:i + 2] for i in range(len(run) - 1)])
+        tokens.extend([run[i : i + 2] for i in range(len(run) - 1)])
         singles.extend(run)
     return tokens, singles
 
@@ -246,7 +257,7 @@ def query_tokens(text: str) -> list[str]:
         if not cjk or len(run) == 1:
             tokens.append(run)
         else:
-            tokens.extend([run[i:i + 2] for i in range(len(run) - 1)])
+            tokens.extend([run[i : i + 2] for i in range(len(run) - 1)])
     return tokens
 
 
@@ -266,6 +277,7 @@ def expand_synonyms(query: str, groups: list[list[str]]) -> str:
     quoted phrases. Field prefixes and operators are left alone."""
     folded_groups = [[fold_query_text(w) for w in g if w.strip()] for g in groups]
     folded_groups = [sorted(set(g), key=len, reverse=True) for g in folded_groups if len(g) > 1]
+
     def variants(text: str) -> list[str]:
         norm = fold_query_text(text)
         if len(norm) != len(text):
@@ -278,7 +290,7 @@ def expand_synonyms(query: str, groups: list[list[str]]) -> str:
                     continue
                 for other in group:
                     if other != word:
-                        out.append(text[:idx] + other + text[idx + len(word):])
+                        out.append(text[:idx] + other + text[idx + len(word) :])
                 break
         seen: list[str] = []
         for v in out:
@@ -292,8 +304,9 @@ def expand_synonyms(query: str, groups: list[list[str]]) -> str:
             return m.group(0)
         return "(" + " OR ".join(f'"{v}"' for v in vs) + ")"
 
-    query = re.sub(r'"[^"]*"', lambda m: re.sub(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])", "", m.group()),
-                   query)
+    query = re.sub(
+        r'"[^"]*"', lambda m: re.sub(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])", "", m.group()), query
+    )
     parts = re.split(r'("[^"]*")', query)
     out: list[str] = []
     for part in parts:
@@ -308,6 +321,7 @@ def expand_synonyms(query: str, groups: list[list[str]]) -> str:
             return "(" + " OR ".join(vs) + ")"
 
         # only bare words (not field:value prefixed with a colon directly before)
-        out.append(re.sub(rf"(?<![:\w])[^\s(){{}}\[\]\"':]*[{_CJK}][^\s(){{}}\[\]\"':]*",
-                          sub_run, part))
+        out.append(
+            re.sub(rf"(?<![:\w])[^\s(){{}}\[\]\"':]*[{_CJK}][^\s(){{}}\[\]\"':]*", sub_run, part)
+        )
     return "".join(out)

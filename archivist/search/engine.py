@@ -32,6 +32,7 @@ EXACT_TITLE_BOOST = 1000.0  # a document whose title is the query ranks first
 @dataclass
 class Filters:
     """Restrictions every hit meets: values are index terms (ids as strings)."""
+
     client_id: str | None = None
     matter_id: str | None = None
     section: str | None = None
@@ -62,8 +63,9 @@ class Engine(Protocol):
     def create(self, path: Path) -> None:
         """A new empty index at `path` (with its version file)."""
 
-    def add(self, path: Path, docs: Iterable[dict[str, Any]], *, replace: bool,
-            wait_s: float) -> None:
+    def add(
+        self, path: Path, docs: Iterable[dict[str, Any]], *, replace: bool, wait_s: float
+    ) -> None:
         """Write `docs` in one commit, waiting up to `wait_s` for another writer (then Busy)."""
 
     def delete(self, path: Path, numbers: list[str], wait_s: float) -> int:
@@ -75,8 +77,9 @@ class Engine(Protocol):
     def count(self, path: Path) -> int:
         """Live entries."""
 
-    def search(self, path: Path, query: Query, filters: Filters, *, sort: str, offset: int,
-               limit: int) -> tuple[int, list[Hit]]:
+    def search(
+        self, path: Path, query: Query, filters: Filters, *, sort: str, offset: int, limit: int
+    ) -> tuple[int, list[Hit]]:
         """(exact number of hits, the hits from offset to offset + limit) with stored fields
         doc, client, matter, section, type, date (datetime), title, original_name, content."""
 
@@ -138,8 +141,7 @@ def mismatch(path: Path, engine: Engine) -> str | None:
         if info is None:
             return None
         if info.get("engine") != engine.name:
-            return (f"the index was built by {info.get('engine')} and this home uses "
-                    f"{engine.name}")
+            return f"the index was built by {info.get('engine')} and this home uses {engine.name}"
         return "the index files are missing"
     if info is None:
         return "the index has no version file"
@@ -147,9 +149,11 @@ def mismatch(path: Path, engine: Engine) -> str | None:
     if info.get("engine") != engine.name:
         return f"the index was built by {info.get('engine')} and this home uses {engine.name}"
     if {k: info.get(k) for k in want} != want:
-        return (f"the index was built with schema {info.get('schema')}/analysis "
-                f"{info.get('analysis')} and this archivist uses {want['schema']}/"
-                f"{want['analysis']}")
+        return (
+            f"the index was built with schema {info.get('schema')}/analysis "
+            f"{info.get('analysis')} and this archivist uses {want['schema']}/"
+            f"{want['analysis']}"
+        )
     return None
 
 

@@ -60,8 +60,7 @@ class CompactOrderedHashWriter(filetables.OrderedHashWriter):
                 table[2 * slot] = hashval
                 table[2 * slot + 1] = position
             self.buckets[i] = array("Q")  # free as we go
-            dbfile.write(b"".join(pack(table[2 * s], table[2 * s + 1])
-                                  for s in range(numslots)))
+            dbfile.write(b"".join(pack(table[2 * s], table[2 * s + 1]) for s in range(numslots)))
 
 
 def compact(table: Any) -> None:

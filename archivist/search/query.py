@@ -24,14 +24,17 @@ from archivist.search.analysis import fold_query_text, query_tokens, title_key
 
 MAX_QUERY = 1000
 FILTERS = ("client", "matter", "section", "type", "filed")
-HINT = ('Use words, "quoted phrases", OR, -word, and client:, matter:, section:, type:, '
-        "filed:2024-01..2024-06 (see `archivist search --help`).")
+HINT = (
+    'Use words, "quoted phrases", OR, -word, and client:, matter:, section:, type:, '
+    "filed:2024-01..2024-06 (see `archivist search --help`)."
+)
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?"([^"]*)"|(\S+)')
 
 
 @dataclass
 class Atom:
     """One word or phrase, already analysed into the tokens it must match in order."""
+
     text: str
     tokens: list[str]
     title_only: bool = False
@@ -40,6 +43,7 @@ class Atom:
 @dataclass
 class Clause:
     """Alternatives (OR) of which one must match, or, negated, none may."""
+
     atoms: list[Atom]
     negated: bool = False
 
@@ -115,7 +119,7 @@ def _atom(text: str, title_only: bool, synonyms: list[list[str]]) -> list[Atom]:
                 continue
             for other in folded:
                 if other != word:
-                    variant = norm[:idx] + other + norm[idx + len(word):]
+                    variant = norm[:idx] + other + norm[idx + len(word) :]
                     if all(a.tokens != query_tokens(variant) for a in out):
                         out.append(Atom(variant, query_tokens(variant), title_only))
             break
@@ -201,7 +205,8 @@ def parse(text: str, synonyms: list[list[str]] | None = None) -> Query:
         raise _bad("OR needs a word on each side")
     if q.clauses and all(c.negated for c in q.clauses):
         raise _bad("a query of excluded words only finds nothing to exclude from")
-    if not q.clauses and not any((q.client, q.matter, q.section, q.filetype, q.filed_from,
-                                  q.filed_to)):
+    if not q.clauses and not any(
+        (q.client, q.matter, q.section, q.filetype, q.filed_from, q.filed_to)
+    ):
         raise _bad("it holds no word to search for")
     return q

@@ -73,9 +73,11 @@ def mismatch(path: Path) -> str | None:
         return "the index has no version file"
     want = version_info()
     if {k: info.get(k) for k in want} != want:
-        return (f"the index was built with schema {info.get('schema')}/analysis "
-                f"{info.get('analysis')} and this archivist uses {SCHEMA_VERSION}/"
-                f"{ANALYSIS_VERSION}")
+        return (
+            f"the index was built with schema {info.get('schema')}/analysis "
+            f"{info.get('analysis')} and this archivist uses {SCHEMA_VERSION}/"
+            f"{ANALYSIS_VERSION}"
+        )
     return None
 
 
@@ -95,8 +97,9 @@ def open_index(path: Path, create_missing: bool = True) -> Any:
 
     problem = mismatch(path)
     if problem:
-        raise Conflict(f"the full-text index cannot be used: {problem}",
-                       "Run `archivist index rebuild`.")
+        raise Conflict(
+            f"the full-text index cannot be used: {problem}", "Run `archivist index rebuild`."
+        )
     if not (path.is_dir() and windex.exists_in(str(path), INDEX_NAME)):
         if not create_missing:
             return None

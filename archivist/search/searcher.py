@@ -19,7 +19,9 @@ from archivist.search.snippets import MARK_OFF, MARK_ON
 if TYPE_CHECKING:
     from archivist.core.context import Context
 
-_SEARCHERS: dict[tuple[str, int], Any] = {}  # one open searcher per index, refreshed when it changes
+_SEARCHERS: dict[
+    tuple[str, int], Any
+] = {}  # one open searcher per index, refreshed when it changes
 SNIPPET_CHARS = 160
 READ_ATTEMPTS = 4
 
@@ -48,10 +50,20 @@ def _earlier(a: date | None, b: date | None) -> date | None:
     return min(a, b) if a and b else (a or b)
 
 
-def search(ctx: Context, query: str, *, client: str | None = None, matter: str | None = None,
-           section: str | None = None, filetype: str | None = None,
-           date_from: date | str | None = None, date_to: date | str | None = None,
-           limit: int = 20, page: int = 1, sort: str = "relevance") -> SearchResult:
+def search(
+    ctx: Context,
+    query: str,
+    *,
+    client: str | None = None,
+    matter: str | None = None,
+    section: str | None = None,
+    filetype: str | None = None,
+    date_from: date | str | None = None,
+    date_to: date | str | None = None,
+    limit: int = 20,
+    page: int = 1,
+    sort: str = "relevance",
+) -> SearchResult:
     """Search with the query language of archivist.search.query; the keyword filters and the
     query's own (client:, matter:, ...) must both hold."""
     from archivist.clients import registry
@@ -69,8 +81,12 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
     start = _later(_day(date_from, "--from"), parsed.filed_from)
     end = _earlier(_day(date_to, "--to"), parsed.filed_to)
     nothing = False
-    for given, inq in ((client, parsed.client), (matter, parsed.matter),
-                       (section, parsed.section), (filetype, parsed.filetype)):
+    for given, inq in (
+        (client, parsed.client),
+        (matter, parsed.matter),
+        (section, parsed.section),
+        (filetype, parsed.filetype),
+    ):
         if given and inq and given.strip().lower() != inq.strip().lower():
             nothing = True  # two different values for one filter: nothing has both
     client, matter = client or parsed.client, matter or parsed.matter
@@ -79,12 +95,16 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
         try:
             section = Section(section.strip().lower()).value
         except ValueError:
-            raise InvalidInput(f"unknown section {section!r}",
-                               "Use one of: " + ", ".join(s.value for s in Section)) from None
+            raise InvalidInput(
+                f"unknown section {section!r}", "Use one of: " + ", ".join(s.value for s in Section)
+            ) from None
     eng = engines.for_home(ctx)
     path = ctx.home.index_dir
-    flt = engines.Filters(section=section, filetype=filetype.strip().lower().lstrip(".")
-                          if filetype else None, nothing=nothing)
+    flt = engines.Filters(
+        section=section,
+        filetype=filetype.strip().lower().lstrip(".") if filetype else None,
+        nothing=nothing,
+    )
     if start:
         flt.date_from = datetime.combine(start, time.min)
     if end:
@@ -103,8 +123,9 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
 
             from archivist.ledger.tables.matters import matters
 
-            mid = conn.execute(select(matters.c.id).where(
-                matters.c.number == matter.strip().upper())).scalar()
+            mid = conn.execute(
+                select(matters.c.id).where(matters.c.number == matter.strip().upper())
+            ).scalar()
             if mid:
                 flt.matter_id = str(mid)
             else:
@@ -113,24 +134,41 @@ def search(ctx: Context, query: str, *, client: str | None = None, matter: str |
     if not scope.everything:
         if scope.nothing:
             flt.nothing = True
-        flt.scope = ([str(i) for i in sorted(scope.client_ids)],
-                     [str(i) for i in sorted(scope.matter_ids)],
-                     [str(i) for i in sorted(scope.document_ids)])
+        flt.scope = (
+            [str(i) for i in sorted(scope.client_ids)],
+            [str(i) for i in sorted(scope.matter_ids)],
+            [str(i) for i in sorted(scope.document_ids)],
+        )
     total, hits = 0, []
     if not flt.nothing and eng.exists(path):
-        total, found = eng.search(path, parsed, flt, sort=sort, offset=(page - 1) * limit,
-                                  limit=limit)
+        total, found = eng.search(
+            path, parsed, flt, sort=sort, offset=(page - 1) * limit, limit=limit
+        )
         hits = _hits(parsed, found)
     clients_shown = sorted({h.client for h in hits})
     with ctx.ledger.write() as conn:
         names = _client_names(conn, clients_shown)
         for h in hits:
             h.client_name = names.get(h.client, "")
-        audit.record(conn, user.username, "search", "search", (query or "")[:200], None,
-                     query=query, client=client, matter=matter, section=section,
-                     type=filetype, date_from=str(start) if start else None,
-                     date_to=str(end) if end else None, page=page, total=total,
-                     clients=clients_shown, documents=[h.document for h in hits])
+        audit.record(
+            conn,
+            user.username,
+            "search",
+            "search",
+            (query or "")[:200],
+            None,
+            query=query,
+            client=client,
+            matter=matter,
+            section=section,
+            type=filetype,
+            date_from=str(start) if start else None,
+            date_to=str(end) if end else None,
+            page=page,
+            total=total,
+            clients=clients_shown,
+            documents=[h.document for h in hits],
+        )
     return SearchResult(total=total, page=page, limit=limit, hits=hits)
 
 
@@ -152,8 +190,9 @@ def _require_index(ctx: Context, conn: Any, eng: Any, path: Any) -> None:
 def _hits(parsed: Any, found: list[Any]) -> list[SearchHit]:
     from archivist.search.snippets import phrases_pattern, snippet, spans
 
-    groups = [[a.text for a in c.atoms if not a.title_only] for c in parsed.clauses
-              if not c.negated]
+    groups = [
+        [a.text for a in c.atoms if not a.title_only] for c in parsed.clauses if not c.negated
+    ]
     groups = [g for g in groups if g]
     pattern = phrases_pattern(groups)
     hits = []
@@ -162,18 +201,29 @@ def _hits(parsed: Any, found: list[Any]) -> list[SearchHit]:
         marked = snippet(f.get("content") or "", pattern, SNIPPET_CHARS, len(groups))
         text, marks = spans(marked)
         when = f.get("date")
-        hits.append(SearchHit(
-            client=f["client"], client_name="", document=f["doc"], title=f.get("title") or "",
-            original_name=f.get("original_name") or "", section=f.get("section") or "",
-            date=when.date().isoformat() if isinstance(when, datetime) else "",
-            score=round(h.score, 4), snippet=text, highlighted=marked,
-            highlights=[list(m) for m in marks],
-            matter=f.get("matter") or None, filetype=f.get("type") or None))
+        hits.append(
+            SearchHit(
+                client=f["client"],
+                client_name="",
+                document=f["doc"],
+                title=f.get("title") or "",
+                original_name=f.get("original_name") or "",
+                section=f.get("section") or "",
+                date=when.date().isoformat() if isinstance(when, datetime) else "",
+                score=round(h.score, 4),
+                snippet=text,
+                highlighted=marked,
+                highlights=[list(m) for m in marks],
+                matter=f.get("matter") or None,
+                filetype=f.get("type") or None,
+            )
+        )
     return hits
 
 
-def read_whoosh(path: Any, parsed: Any, offset: int, limit: int, kwargs: dict[str, Any]
-                ) -> tuple[int, list[Any]]:
+def read_whoosh(
+    path: Any, parsed: Any, offset: int, limit: int, kwargs: dict[str, Any]
+) -> tuple[int, list[Any]]:
     """Run a Whoosh query on a reused searcher, reading again if segments merged away."""
     from archivist.search.engine import Hit
 
@@ -182,7 +232,7 @@ def read_whoosh(path: Any, parsed: Any, offset: int, limit: int, kwargs: dict[st
         try:
             res = _exact_search(s, parsed, offset + limit, kwargs)
             out = []
-            for hit in res[offset:offset + limit]:
+            for hit in res[offset : offset + limit]:
                 out.append(Hit(float(hit.score or 0.0), dict(hit.fields())))
             return len(res), out
         except Exception:
@@ -192,8 +242,9 @@ def read_whoosh(path: Any, parsed: Any, offset: int, limit: int, kwargs: dict[st
             if attempt == READ_ATTEMPTS - 1:
                 from archivist.core.errors import Busy
 
-                raise Busy("the full-text index kept changing while it was read",
-                           "Run the search again.") from None
+                raise Busy(
+                    "the full-text index kept changing while it was read", "Run the search again."
+                ) from None
             _sleep(0.05 * (attempt + 1))
     return 0, []
 
@@ -231,8 +282,9 @@ def _searcher(path: Any) -> Any:
     if problem:
         from archivist.core.errors import Conflict
 
-        raise Conflict(f"the full-text index cannot be used: {problem}",
-                       "Run `archivist index rebuild`.")
+        raise Conflict(
+            f"the full-text index cannot be used: {problem}", "Run `archivist index rebuild`."
+        )
     try:
         key = (str(path), path.stat().st_ino)
     except OSError:
@@ -258,5 +310,9 @@ def _client_names(conn: Any, numbers: list[str]) -> dict[str, str]:
 
     from archivist.ledger.tables.core import clients
 
-    return {r.number: r.name for r in conn.execute(
-        select(clients.c.number, clients.c.name).where(clients.c.number.in_(numbers)))}
+    return {
+        r.number: r.name
+        for r in conn.execute(
+            select(clients.c.number, clients.c.name).where(clients.c.number.in_(numbers))
+        )
+    }

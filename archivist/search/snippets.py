@@ -57,15 +57,16 @@ def _best(matches: list[tuple[int, int, str]], width: int) -> tuple[int, int]:
         j = max(j, i)
         while j < len(matches) and matches[j][1] <= s + width:
             j += 1
-        window = matches[i:max(j, i + 1)]
+        window = matches[i : max(j, i + 1)]
         key = (len({g for _s, _e, g in window}), len(window))
         if key > best_key:
             best, best_key = i, key
     return best, best_key[0]
 
 
-def find(text: str, pattern: re.Pattern[str] | None, width: int, clauses: int
-         ) -> list[tuple[int, int, str]]:
+def find(
+    text: str, pattern: re.Pattern[str] | None, width: int, clauses: int
+) -> list[tuple[int, int, str]]:
     """Matches (start, end, clause group) in `text`'s own offsets around the best window."""
     if pattern is None or not text:
         return []
@@ -74,7 +75,7 @@ def find(text: str, pattern: re.Pattern[str] | None, width: int, clauses: int
     pos = 0
     size = FIRST_CHUNK  # most matches are near the start: fold a little first, then more
     while pos < len(text):
-        part = text[pos:pos + size + over]
+        part = text[pos : pos + size + over]
         norm, starts, ends = normalize(part)
         limit = size if pos + size < len(text) else len(part)
         for m in pattern.finditer(norm):
@@ -93,8 +94,7 @@ def find(text: str, pattern: re.Pattern[str] | None, width: int, clauses: int
     return found
 
 
-def snippet(text: str, pattern: re.Pattern[str] | None, width: int = 160,
-            clauses: int = 1) -> str:
+def snippet(text: str, pattern: re.Pattern[str] | None, width: int = 160, clauses: int = 1) -> str:
     """A window of about `width` characters of `text` centred on the best full match, with
     MARK_ON/MARK_OFF around each matched word or phrase in it."""
     matches = find(text, pattern, width, clauses)

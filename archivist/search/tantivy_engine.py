@@ -52,8 +52,18 @@ def _document(f: dict[str, Any]) -> Any:
     import tantivy
 
     d = tantivy.Document()
-    for name in ("doc", "client", "matter", "original_name", "state", "doc_id", "client_id",
-                 "matter_id", "section", "type"):
+    for name in (
+        "doc",
+        "client",
+        "matter",
+        "original_name",
+        "state",
+        "doc_id",
+        "client_id",
+        "matter_id",
+        "section",
+        "type",
+    ):
         d.add_text(name, str(f.get(name) or ""))
     d.add_text("title_s", f["title"] or "")
     d.add_text("title_exact", title_key(f["title"] or ""))
@@ -124,9 +134,11 @@ class TantivyEngine:
                 if "Lock" not in str(exc):
                     raise unusable(f"it cannot be written ({str(exc)[:120]})") from None
                 if time.monotonic() >= deadline:
-                    raise Busy("the full-text index stayed locked by another process",
-                               "Wait and retry; the ledger holds the filing, so "
-                               "`archivist index rebuild` can catch up later.") from None
+                    raise Busy(
+                        "the full-text index stayed locked by another process",
+                        "Wait and retry; the ledger holds the filing, so "
+                        "`archivist index rebuild` can catch up later.",
+                    ) from None
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 0.25)
         try:
@@ -141,8 +153,9 @@ class TantivyEngine:
             w.commit()
             w.wait_merging_threads()
 
-    def add(self, path: Path, docs: Iterable[dict[str, Any]], *, replace: bool,
-            wait_s: float) -> None:
+    def add(
+        self, path: Path, docs: Iterable[dict[str, Any]], *, replace: bool, wait_s: float
+    ) -> None:
         small = isinstance(docs, list | tuple) and len(docs) < 1000
         with self._writer(path, wait_s, HEAP_SMALL if small else HEAP) as w:
             for n, f in enumerate(docs, 1):
@@ -171,9 +184,18 @@ class TantivyEngine:
         _ix, s = self._searcher(path)
         if not s.num_docs:
             return iter(())
-        agg = s.aggregate(tantivy.Query.all_query(),
-                          {"s": {"terms": {"field": "state", "size": max(1, s.num_docs),
-                                           "order": {"_key": "asc"}}}})
+        agg = s.aggregate(
+            tantivy.Query.all_query(),
+            {
+                "s": {
+                    "terms": {
+                        "field": "state",
+                        "size": max(1, s.num_docs),
+                        "order": {"_key": "asc"},
+                    }
+                }
+            },
+        )
         keys = [b["key"] for b in agg["s"]["buckets"]]
         keys.sort(key=lambda k: k.encode("utf-8"))
         return iter(keys)
@@ -202,16 +224,25 @@ class TantivyEngine:
         for clause in query.clauses:
             alts = []
             for atom in clause.atoms:
-                title = Query.boost_query(self._text_query(schema, "title", atom.tokens),
-                                          TITLE_BOOST)
+                title = Query.boost_query(
+                    self._text_query(schema, "title", atom.tokens), TITLE_BOOST
+                )
                 if atom.title_only:
                     alts.append(title)
                 else:
-                    alts.append(Query.boolean_query([
-                        (Occur.Should, title),
-                        (Occur.Should, self._text_query(schema, "content", atom.tokens))]))
-            q = alts[0] if len(alts) == 1 else Query.boolean_query(
-                [(Occur.Should, a) for a in alts])
+                    alts.append(
+                        Query.boolean_query(
+                            [
+                                (Occur.Should, title),
+                                (Occur.Should, self._text_query(schema, "content", atom.tokens)),
+                            ]
+                        )
+                    )
+            q = (
+                alts[0]
+                if len(alts) == 1
+                else Query.boolean_query([(Occur.Should, a) for a in alts])
+            )
             must.append((Occur.MustNot if clause.negated else Occur.Must, q))
         if not any(o == Occur.Must for o, _q in must):
             must.append((Occur.Must, Query.all_query()))
@@ -226,39 +257,73 @@ class TantivyEngine:
         if filters.date_from or filters.date_to:
             from tantivy import FieldType
 
-            must.append((Occur.Must, zero(Query.range_query(
-                schema, "date", FieldType.Date, filters.date_from or datetime(1900, 1, 1),
-                filters.date_to or datetime(2200, 1, 1), include_upper=False))))
+            must.append(
+                (
+                    Occur.Must,
+                    zero(
+                        Query.range_query(
+                            schema,
+                            "date",
+                            FieldType.Date,
+                            filters.date_from or datetime(1900, 1, 1),
+                            filters.date_to or datetime(2200, 1, 1),
+                            include_upper=False,
+                        )
+                    ),
+                )
+            )
         if filters.scope is not None:
-            parts = [(Occur.Should, Query.term_set_query(schema, name, ids))
-                     for name, ids in zip(("client_id", "matter_id", "doc_id"), filters.scope,
-                                          strict=True) if ids]
+            parts = [
+                (Occur.Should, Query.term_set_query(schema, name, ids))
+                for name, ids in zip(
+                    ("client_id", "matter_id", "doc_id"), filters.scope, strict=True
+                )
+                if ids
+            ]
             must.append((Occur.Must, zero(Query.boolean_query(parts))))
         key = query.title_key
         if key:
-            must.append((Occur.Should, Query.const_score_query(
-                Query.term_query(schema, "title_exact", key), EXACT_TITLE_BOOST)))
+            must.append(
+                (
+                    Occur.Should,
+                    Query.const_score_query(
+                        Query.term_query(schema, "title_exact", key), EXACT_TITLE_BOOST
+                    ),
+                )
+            )
         return Query.boolean_query(must)
 
-    def search(self, path: Path, query: Any, filters: Filters, *, sort: str, offset: int,
-               limit: int) -> tuple[int, list[Hit]]:
+    def search(
+        self, path: Path, query: Any, filters: Filters, *, sort: str, offset: int, limit: int
+    ) -> tuple[int, list[Hit]]:
         ix, s = self._searcher(path)
         q = self.compile(ix.schema, query, filters)
         if sort == "date":
             from tantivy import Order
 
-            res = s.search(q, limit, count=True, order_by_field="date", offset=offset,
-                           order=Order.Desc)
+            res = s.search(
+                q, limit, count=True, order_by_field="date", offset=offset, order=Order.Desc
+            )
         else:
             res = s.search(q, limit, count=True, offset=offset)
         hits = []
         for score, addr in res.hits:
             d = s.doc(addr)
             text = d.get_first("text")
-            hits.append(Hit(float(score) if sort != "date" else 0.0, {
-                "doc": d.get_first("doc"), "client": d.get_first("client"),
-                "matter": d.get_first("matter"), "original_name": d.get_first("original_name"),
-                "title": d.get_first("title_s") or "", "date": d.get_first("date"),
-                "content": bytes(text).decode("utf-8", "replace") if text else "",
-                "section": d.get_first("section"), "type": d.get_first("type")}))
+            hits.append(
+                Hit(
+                    float(score) if sort != "date" else 0.0,
+                    {
+                        "doc": d.get_first("doc"),
+                        "client": d.get_first("client"),
+                        "matter": d.get_first("matter"),
+                        "original_name": d.get_first("original_name"),
+                        "title": d.get_first("title_s") or "",
+                        "date": d.get_first("date"),
+                        "content": bytes(text).decode("utf-8", "replace") if text else "",
+                        "section": d.get_first("section"),
+                        "type": d.get_first("type"),
+                    },
+                )
+            )
         return int(res.count or 0), hits

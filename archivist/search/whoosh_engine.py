@@ -28,6 +28,7 @@ def _readable(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except Exception as exc:  # noqa: BLE001 - whatever Whoosh raises on bad files
             raise unusable(f"it is damaged ({type(exc).__name__}: {str(exc)[:100]})") from None
+
     return wrapper
 
 
@@ -51,8 +52,9 @@ class WhooshEngine:
 
         create(path)
 
-    def add(self, path: Path, docs: Iterable[dict[str, Any]], *, replace: bool,
-            wait_s: float) -> None:
+    def add(
+        self, path: Path, docs: Iterable[dict[str, Any]], *, replace: bool, wait_s: float
+    ) -> None:
         from archivist.search.writer import add_many, writer
 
         batch: list[dict[str, Any]] = []
@@ -89,8 +91,9 @@ class WhooshEngine:
         with ix.reader() as reader:
             deleted = reader.has_deletions()
             for term in reader.lexicon("state"):
-                if deleted and all(reader.is_deleted(d)
-                                   for d in reader.postings("state", term).all_ids()):
+                if deleted and all(
+                    reader.is_deleted(d) for d in reader.postings("state", term).all_ids()
+                ):
                     continue
                 yield term.decode("utf-8") if isinstance(term, bytes) else term
 
@@ -119,8 +122,11 @@ class WhooshEngine:
             alts = []
             for atom in clause.atoms:
                 title = self._text_query("title", atom.tokens, TITLE_BOOST)
-                alts.append(title if atom.title_only
-                            else Or([title, self._text_query("content", atom.tokens)]))
+                alts.append(
+                    title
+                    if atom.title_only
+                    else Or([title, self._text_query("content", atom.tokens)])
+                )
             (nots if clause.negated else musts).append(alts[0] if len(alts) == 1 else Or(alts))
         q: Any = And(musts) if len(musts) > 1 else (musts[0] if musts else Every())
         if nots:
@@ -135,19 +141,28 @@ class WhooshEngine:
         if filters.date_from or filters.date_to:
             from datetime import timedelta
 
-            flt.append(DateRange("date", filters.date_from,
-                                 filters.date_to - timedelta(microseconds=1)
-                                 if filters.date_to else None))
+            flt.append(
+                DateRange(
+                    "date",
+                    filters.date_from,
+                    filters.date_to - timedelta(microseconds=1) if filters.date_to else None,
+                )
+            )
         if filters.scope is not None:
-            terms = [Term(name, i) for name, ids in zip(("client_id", "matter_id", "doc_id"),
-                                                        filters.scope, strict=True)
-                     for i in ids]
+            terms = [
+                Term(name, i)
+                for name, ids in zip(
+                    ("client_id", "matter_id", "doc_id"), filters.scope, strict=True
+                )
+                for i in ids
+            ]
             flt.append(Or(terms) if terms else NullQuery)
         return q, (And(flt) if len(flt) > 1 else (flt[0] if flt else None))
 
     @_readable
-    def search(self, path: Path, query: Any, filters: Filters, *, sort: str, offset: int,
-               limit: int) -> tuple[int, list[Hit]]:
+    def search(
+        self, path: Path, query: Any, filters: Filters, *, sort: str, offset: int, limit: int
+    ) -> tuple[int, list[Hit]]:
         from whoosh.query import NullQuery
 
         from archivist.search.searcher import read_whoosh

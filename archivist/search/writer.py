@@ -80,14 +80,14 @@ def merge_segments(index_dir: str, segments: list[Any]) -> Any:
             names = set(ix.schema.names())
             for reader in readers:
                 base = w.docnum
-                docmap = w.write_per_doc(names | set(reader.indexed_field_names()) & names,
-                                         reader)
+                docmap = w.write_per_doc(names | set(reader.indexed_field_names()) & names, reader)
                 streams.append(_postings(reader, ix.schema, base, docmap))
             w.perdocwriter.close()
             lengths = w.per_document_reader() if w.codec.length_stats else None
             try:
-                w.fieldwriter.add_postings(ix.schema, lengths,
-                                           heapq.merge(*streams, key=itemgetter(0, 1, 2)))
+                w.fieldwriter.add_postings(
+                    ix.schema, lengths, heapq.merge(*streams, key=itemgetter(0, 1, 2))
+                )
             finally:
                 if lengths is not None:
                     lengths.close()
@@ -99,8 +99,9 @@ def merge_segments(index_dir: str, segments: list[Any]) -> Any:
             reader.close()
 
 
-def _postings(reader: Any, schema: Any, base: int, docmap: dict[int, int] | None
-              ) -> Iterator[tuple[str, bytes, int, float, Any]]:
+def _postings(
+    reader: Any, schema: Any, base: int, docmap: dict[int, int] | None
+) -> Iterator[tuple[str, bytes, int, float, Any]]:
     """Every live posting of a segment as (field, term, new document number, weight, value), in
     term order, read a block at a time from the term table in file order (reader.iter_postings
     looks each term up in the hash table again and steps through postings one call at a time)."""
@@ -122,8 +123,13 @@ def _postings(reader: Any, schema: Any, base: int, docmap: dict[int, int] | None
             for docnum, weight, value in zip(ids, weights, values, strict=True):
                 if deleted is not None and deleted(docnum):
                     continue
-                yield (fieldname, tbytes, docmap[docnum] if docmap is not None
-                       else base + docnum, weight, value)
+                yield (
+                    fieldname,
+                    tbytes,
+                    docmap[docnum] if docmap is not None else base + docnum,
+                    weight,
+                    value,
+                )
 
 
 def _blocks(m: Any) -> Iterator[tuple[Any, Any, Any]]:
@@ -173,8 +179,11 @@ def _codec() -> Any:
             # (ListMatcher.value() would give "" for (), which merging refuses, and
             # all_items() zips the values)
             ids = tuple(self._ids)
-            terminfo._inlined = (ids, tuple(self._weights),
-                                 tuple(self._values) if self._values else (None,) * len(ids))
+            terminfo._inlined = (
+                ids,
+                tuple(self._weights),
+                tuple(self._values) if self._values else (None,) * len(ids),
+            )
             self._terminfo = None
             return terminfo
 
@@ -196,9 +205,13 @@ def _codec() -> Any:
             return (W3Codec, (self._blocklimit, self._compression, 1))
 
         def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
-            return PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
-                                  compression=self._compression,
-                                  inlinelimit=self._inlinelimit)
+            return PostingsWriter(
+                dbfile,
+                blocklimit=self._blocklimit,
+                byteids=byteids,
+                compression=self._compression,
+                inlinelimit=self._inlinelimit,
+            )
 
         def per_document_reader(self, storage: Any, segment: Any) -> Any:
             return PerDocReader(storage, segment)
@@ -273,8 +286,9 @@ def add_many(w: Any, docs: list[dict[str, Any]], *, replace: bool = False) -> No
         sizes[i] += len(fields.get("content") or "") + 1
     mine, theirs = shares[0], [s for s in shares[1:] if s]
     folder = str(w.storage.folder)
-    with ProcessPoolExecutor(max_workers=len(theirs),
-                             mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=len(theirs), mp_context=multiprocessing.get_context("fork")
+    ) as pool:
         futures = [pool.submit(_build_segment, folder, share) for share in theirs]
         for fields in mine:
             w.add_document(**fields)
@@ -302,9 +316,11 @@ def writer(path: Path, wait_s: float = LOCK_WAIT_S, **kwargs: Any) -> Iterator[A
             break
         except LockError:
             if time.monotonic() >= deadline:
-                raise Busy("the full-text index stayed locked by another process",
-                           "Wait and retry; the ledger holds the filing, so "
-                           "`archivist index rebuild` can catch up later.") from None
+                raise Busy(
+                    "the full-text index stayed locked by another process",
+                    "Wait and retry; the ledger holds the filing, so "
+                    "`archivist index rebuild` can catch up later.",
+                ) from None
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.25)
     w.archivist_segments = []  # segments written by add_many's workers, committed with ours

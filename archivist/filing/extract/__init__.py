@@ -33,10 +33,13 @@ class Limits:
     def from_settings(cls, settings: object) -> Limits:
         lim = settings.limits  # type: ignore[attr-defined]
         idx = getattr(settings, "index", None)
-        return cls(max_chars=lim.max_extract_chars, max_inflated_bytes=lim.max_inflated_mb * 2**20,
-                   timeout_s=float(lim.extract_timeout_s),
-                   max_index_bytes=(idx.max_index_mb * 2**20 if idx else cls.max_index_bytes),
-                   max_index_terms=(idx.max_index_terms if idx else cls.max_index_terms))
+        return cls(
+            max_chars=lim.max_extract_chars,
+            max_inflated_bytes=lim.max_inflated_mb * 2**20,
+            timeout_s=float(lim.extract_timeout_s),
+            max_index_bytes=(idx.max_index_mb * 2**20 if idx else cls.max_index_bytes),
+            max_index_terms=(idx.max_index_terms if idx else cls.max_index_terms),
+        )
 
 
 class ExtractTimeout(Exception):
@@ -78,8 +81,9 @@ def deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def extract_file(path: Path, name: str | None = None, limits: Limits | None = None,
-                 password: str | None = None) -> Extraction:
+def extract_file(
+    path: Path, name: str | None = None, limits: Limits | None = None, password: str | None = None
+) -> Extraction:
     """Extract the text of the file at `path` (whose original name is `name`): at most what
     the index takes (see archivist.filing.extract.budget); a longer text is cut and flagged."""
     limits = limits or Limits()
@@ -126,21 +130,29 @@ def _extract(path: Path, name: str | None, limits: Limits, password: str | None)
 
                 return extract_text(path, ftype, limits)
     except ExtractTimeout:
-        return Extraction(filetype=ftype, flag="timeout",
-                          reason=f"extraction took longer than {limits.timeout_s:g} s")
+        return Extraction(
+            filetype=ftype,
+            flag="timeout",
+            reason=f"extraction took longer than {limits.timeout_s:g} s",
+        )
     except MemoryError:
         return Extraction(filetype=ftype, flag="too_large", reason="extraction ran out of memory")
     except RecursionError:
         return Extraction(filetype=ftype, flag="corrupt", reason="the file is nested too deeply")
     except Exception as exc:  # a hostile file must never crash filing
-        return Extraction(filetype=ftype, flag="corrupt",
-                          reason=f"unreadable {ftype} ({type(exc).__name__}: {str(exc)[:120]})")
-    return Extraction(filetype=ftype, flag="unknown_type",
-                      reason=f"no text extraction for .{ftype} files")
+        return Extraction(
+            filetype=ftype,
+            flag="corrupt",
+            reason=f"unreadable {ftype} ({type(exc).__name__}: {str(exc)[:120]})",
+        )
+    return Extraction(
+        filetype=ftype, flag="unknown_type", reason=f"no text extraction for .{ftype} files"
+    )
 
 
-def extract_bytes(data: bytes, name: str, limits: Limits | None = None,
-                  password: str | None = None) -> Extraction:
+def extract_bytes(
+    data: bytes, name: str, limits: Limits | None = None, password: str | None = None
+) -> Extraction:
     import tempfile
 
     with tempfile.NamedTemporaryFile(prefix="archivist-x-", suffix=Path(name).suffix[:16]) as tmp:
@@ -152,7 +164,11 @@ def extract_bytes(data: bytes, name: str, limits: Limits | None = None,
 def cap(text: str, limits: Limits, ftype: str, **kw: object) -> Extraction:
     """An Extraction, truncated and flagged if the text is over the limit."""
     if len(text) > limits.max_chars:
-        return Extraction(filetype=ftype, text=text[:limits.max_chars], flag="too_large",
-                          reason=f"text stopped at the limit of {limits.max_chars} characters",
-                          **kw)  # type: ignore[arg-type]
+        return Extraction(
+            filetype=ftype,
+            text=text[: limits.max_chars],
+            flag="too_large",
+            reason=f"text stopped at the limit of {limits.max_chars} characters",
+            **kw,
+        )  # type: ignore[arg-type]
     return Extraction(filetype=ftype, text=text, **kw)  # type: ignore[arg-type]

@@ -26,12 +26,15 @@ def _byte_cut(text: str, max_bytes: int) -> int:
         return len(text)
     used = 0
     for start in range(0, len(text), _BYTES_STEP):
-        piece = text[start:start + _BYTES_STEP]
+        piece = text[start : start + _BYTES_STEP]
         size = len(piece.encode("utf-8", errors="surrogatepass"))
         if used + size > max_bytes:
             room = max_bytes - used
-            return start + len(piece.encode("utf-8", errors="surrogatepass")[:room]
-                               .decode("utf-8", errors="ignore"))
+            return start + len(
+                piece.encode("utf-8", errors="surrogatepass")[:room].decode(
+                    "utf-8", errors="ignore"
+                )
+            )
         used += size
     return len(text)
 
@@ -43,7 +46,7 @@ def _term_cut(text: str, max_terms: int) -> int:
         run = match.group(0)
         if run[0] >= _CJK_FIRST and _CJK_RUN.match(run):
             for start in range(0, len(run), _RUN_STEP):  # pieces overlap by one character
-                piece = run[max(0, start - 1):start + _RUN_STEP]
+                piece = run[max(0, start - 1) : start + _RUN_STEP]
                 if len(terms) + 2 * len(piece) <= max_terms:
                     terms.update(piece)
                     terms.update(map(operator.add, piece, piece[1:]))
@@ -51,7 +54,7 @@ def _term_cut(text: str, max_terms: int) -> int:
                 for i, ch in enumerate(piece):
                     terms.add(ch)
                     if i:
-                        terms.add(piece[i - 1:i + 1])
+                        terms.add(piece[i - 1 : i + 1])
                     if len(terms) > max_terms:
                         return match.start() + max(0, start - 1) + i
         else:
@@ -70,8 +73,10 @@ def index_cut(text: str, max_bytes: int, max_terms: int) -> tuple[str, str | Non
     term_cut = _term_cut(text[:cut], max_terms)
     if term_cut < cut:
         cut = term_cut
-        why = (f"only the first {cut} characters of its text are indexed (they bring "
-               f"{max_terms} distinct terms, the limit)")
+        why = (
+            f"only the first {cut} characters of its text are indexed (they bring "
+            f"{max_terms} distinct terms, the limit)"
+        )
     if why is None:
         return text, None
     return text[:cut], why

@@ -26,8 +26,9 @@ class _Full(Exception):
     """The text limit is reached: stop reading."""
 
 
-def _part_text(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int],
-               room: int) -> tuple[str, bool]:
+def _part_text(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], room: int
+) -> tuple[str, bool]:
     """Text of a WordprocessingML part in document order (paragraphs end with a newline, table
     cells with a tab), streamed: the part is inflated and parsed a chunk at a time, counted
     against `budget` (a zip bomb raises ZipBomb), and reading stops once `room` characters are
@@ -85,8 +86,10 @@ def _part_text(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int],
 
 
 def _order(names: list[str], kind: str) -> list[str]:
-    return sorted((n for n in names if re.fullmatch(rf"word/{kind}\d*\.xml", n)),
-                  key=lambda n: int(re.sub(r"\D", "", n) or 0))
+    return sorted(
+        (n for n in names if re.fullmatch(rf"word/{kind}\d*\.xml", n)),
+        key=lambda n: int(re.sub(r"\D", "", n) or 0),
+    )
 
 
 def extract_docx(path: Path, limits: Limits) -> Extraction:
@@ -95,16 +98,21 @@ def extract_docx(path: Path, limits: Limits) -> Extraction:
     except zipfile.BadZipFile:
         with open(path, "rb") as fh:
             head = fh.read(4)
-        reason = ("truncated or damaged .docx (the zip directory is missing)"
-                  if head == b"PK\x03\x04" else "not a .docx (not a zip file)")
-        return Extraction(filetype="docx", flag="truncated" if head == b"PK\x03\x04"
-                          else "corrupt", reason=reason)
+        reason = (
+            "truncated or damaged .docx (the zip directory is missing)"
+            if head == b"PK\x03\x04"
+            else "not a .docx (not a zip file)"
+        )
+        return Extraction(
+            filetype="docx", flag="truncated" if head == b"PK\x03\x04" else "corrupt", reason=reason
+        )
     budget = [limits.max_inflated_bytes]
     with zf:
         names = zf.namelist()
         if "word/document.xml" not in names:
-            return Extraction(filetype="docx", flag="corrupt",
-                              reason="not a Word document (no word/document.xml)")
+            return Extraction(
+                filetype="docx", flag="corrupt", reason="not a Word document (no word/document.xml)"
+            )
         parts = _order(names, "header") + ["word/document.xml"] + _order(names, "footer")
         texts: list[str] = []
         room = limits.max_chars
@@ -119,19 +127,29 @@ def extract_docx(path: Path, limits: Limits) -> Extraction:
                     full = True
                     break
         except ZipBomb:
-            return Extraction(filetype="docx", text="\n".join(texts)[:limits.max_chars],
-                              flag="zip_bomb",
-                              reason=f"the document inflates beyond "
-                                     f"{limits.max_inflated_bytes // 2**20} MB; extraction stopped")
+            return Extraction(
+                filetype="docx",
+                text="\n".join(texts)[: limits.max_chars],
+                flag="zip_bomb",
+                reason=f"the document inflates beyond "
+                f"{limits.max_inflated_bytes // 2**20} MB; extraction stopped",
+            )
         except (zipfile.BadZipFile, EOFError, ET.ParseError, OSError) as exc:
-            return Extraction(filetype="docx", flag="corrupt",
-                              reason=f"damaged .docx ({type(exc).__name__}: {str(exc)[:100]})")
+            return Extraction(
+                filetype="docx",
+                flag="corrupt",
+                reason=f"damaged .docx ({type(exc).__name__}: {str(exc)[:100]})",
+            )
     if full:
-        return Extraction(filetype="docx", text="\n".join(t for t in texts if t)
-                          [:limits.max_chars], flag="too_large",
-                          reason=f"text stopped at the limit of {limits.max_chars} characters")
+        return Extraction(
+            filetype="docx",
+            text="\n".join(t for t in texts if t)[: limits.max_chars],
+            flag="too_large",
+            reason=f"text stopped at the limit of {limits.max_chars} characters",
+        )
     text = "\n".join(t for t in texts if t)
     if not text.strip():
-        return Extraction(filetype="docx", text="", flag="no_text",
-                          reason="the document holds no text")
+        return Extraction(
+            filetype="docx", text="", flag="no_text", reason="the document holds no text"
+        )
     return cap(text, limits, "docx")

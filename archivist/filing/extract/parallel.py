@@ -42,18 +42,21 @@ def make_pool(count: int) -> ProcessPoolExecutor | None:
         return None
     import multiprocessing
 
-    return ProcessPoolExecutor(max_workers=workers(), initializer=_init_worker,
-                               mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(
+        max_workers=workers(),
+        initializer=_init_worker,
+        mp_context=multiprocessing.get_context("fork"),
+    )
 
 
-def retry_isolated(path: str, name: str, limits: Limits,
-                   password: str | None = None) -> Extraction:
+def retry_isolated(path: str, name: str, limits: Limits, password: str | None = None) -> Extraction:
     """Extract one file in a process of its own: after a worker died, this tells the file that
     killed it (flagged) from the ones that were merely in flight with it."""
     import multiprocessing
 
-    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker,
-                             mp_context=multiprocessing.get_context("fork")) as solo:
+    with ProcessPoolExecutor(
+        max_workers=1, initializer=_init_worker, mp_context=multiprocessing.get_context("fork")
+    ) as solo:
         try:
             return solo.submit(_work, path, name, limits, password).result()
         except BrokenProcessPool:
@@ -63,13 +66,19 @@ def retry_isolated(path: str, name: str, limits: Limits,
 def _crashed(path: str) -> Extraction:
     from archivist.filing.extract import detect_type
 
-    return Extraction(filetype=detect_type(path, b""), flag="corrupt",
-                      reason="extraction crashed (out of memory or a damaged file)")
+    return Extraction(
+        filetype=detect_type(path, b""),
+        flag="corrupt",
+        reason="extraction crashed (out of memory or a damaged file)",
+    )
 
 
-def extract_many(items: Sequence[tuple[str, str]], limits: Limits,
-                 pool: ProcessPoolExecutor | None = None,
-                 password: str | None = None) -> list[Extraction]:
+def extract_many(
+    items: Sequence[tuple[str, str]],
+    limits: Limits,
+    pool: ProcessPoolExecutor | None = None,
+    password: str | None = None,
+) -> list[Extraction]:
     """Extract each (path, original name), in order. Uses `pool` if given, else a pool of its
     own for a large batch, else this process."""
     own = None
@@ -79,8 +88,9 @@ def extract_many(items: Sequence[tuple[str, str]], limits: Limits,
         if pool is None:
             return [extract_file(Path(p), n, limits, password) for p, n in items]
         try:
-            futures: list[Future[Extraction]] = [pool.submit(_work, p, n, limits, password)
-                                                 for p, n in items]
+            futures: list[Future[Extraction]] = [
+                pool.submit(_work, p, n, limits, password) for p, n in items
+            ]
         except (BrokenProcessPool, RuntimeError):  # an earlier batch broke the pool
             return [extract_file(Path(p), n, limits, password) for p, n in items]
         out = []

@@ -43,24 +43,38 @@ def extract_pdf(path: Path, limits: Limits, password: str | None = None) -> Extr
                     if ok:
                         break
                 if not ok:
-                    return Extraction(filetype="pdf", flag="encrypted",
-                                      reason="encrypted PDF: the password is needed"
-                                      if not password else "encrypted PDF: wrong password")
+                    return Extraction(
+                        filetype="pdf",
+                        flag="encrypted",
+                        reason="encrypted PDF: the password is needed"
+                        if not password
+                        else "encrypted PDF: wrong password",
+                    )
             n = len(reader.pages)
         except DependencyError as exc:
-            return Extraction(filetype="pdf", flag="encrypted",
-                              reason=f"encrypted PDF that cannot be opened here ({exc})")
+            return Extraction(
+                filetype="pdf",
+                flag="encrypted",
+                reason=f"encrypted PDF that cannot be opened here ({exc})",
+            )
         except FileNotDecryptedError:
-            return Extraction(filetype="pdf", flag="encrypted",
-                              reason="encrypted PDF: the password is needed")
+            return Extraction(
+                filetype="pdf", flag="encrypted", reason="encrypted PDF: the password is needed"
+            )
         except EmptyFileError:
             return Extraction(filetype="pdf", flag="empty", reason="the PDF is empty")
         except PdfStreamError as exc:
-            return Extraction(filetype="pdf", flag="truncated",
-                              reason=f"truncated or damaged PDF ({str(exc)[:100]})")
+            return Extraction(
+                filetype="pdf",
+                flag="truncated",
+                reason=f"truncated or damaged PDF ({str(exc)[:100]})",
+            )
         except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-            return Extraction(filetype="pdf", flag="corrupt",
-                              reason=f"damaged PDF ({type(exc).__name__}: {str(exc)[:100]})")
+            return Extraction(
+                filetype="pdf",
+                flag="corrupt",
+                reason=f"damaged PDF ({type(exc).__name__}: {str(exc)[:100]})",
+            )
         parts: list[str] = []
         total = 0
         failed_pages = 0
@@ -72,26 +86,42 @@ def extract_pdf(path: Path, limits: Limits, password: str | None = None) -> Extr
             except ExtractTimeout:
                 raise
             except DependencyError as exc:
-                return Extraction(filetype="pdf", pages=n, flag="encrypted",
-                                  reason=f"encrypted PDF that cannot be opened here ({exc})")
+                return Extraction(
+                    filetype="pdf",
+                    pages=n,
+                    flag="encrypted",
+                    reason=f"encrypted PDF that cannot be opened here ({exc})",
+                )
             except Exception:
                 failed_pages += 1
                 continue
             parts.append(page_text)
             total += len(page_text)
             if total > limits.max_chars:
-                text = "\n\f".join(parts)[:limits.max_chars]
-                return Extraction(filetype="pdf", pages=n, text=text, flag="too_large",
-                                  reason=f"text stopped at the limit of {limits.max_chars} "
-                                         f"characters (page {i + 1} of {n})")
+                text = "\n\f".join(parts)[: limits.max_chars]
+                return Extraction(
+                    filetype="pdf",
+                    pages=n,
+                    text=text,
+                    flag="too_large",
+                    reason=f"text stopped at the limit of {limits.max_chars} "
+                    f"characters (page {i + 1} of {n})",
+                )
     text = "\n\f".join(parts)
     if failed_pages and failed_pages == n:
-        return Extraction(filetype="pdf", pages=n, flag="corrupt",
-                          reason="no page of the PDF could be read")
+        return Extraction(
+            filetype="pdf", pages=n, flag="corrupt", reason="no page of the PDF could be read"
+        )
     if not text.strip():
-        return Extraction(filetype="pdf", pages=n, flag="no_text",
-                          reason="the PDF has no text layer (scanned?)")
+        return Extraction(
+            filetype="pdf", pages=n, flag="no_text", reason="the PDF has no text layer (scanned?)"
+        )
     if failed_pages:
-        return Extraction(filetype="pdf", pages=n, text=text, flag="corrupt",
-                          reason=f"{failed_pages} of {n} pages could not be read")
+        return Extraction(
+            filetype="pdf",
+            pages=n,
+            text=text,
+            flag="corrupt",
+            reason=f"{failed_pages} of {n} pages could not be read",
+        )
     return Extraction(filetype="pdf", pages=n, text=text)

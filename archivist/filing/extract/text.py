@@ -14,8 +14,10 @@ from archivist.filing.extract import Limits, cap
 from archivist.models import Extraction
 
 BOMS = [
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
 
@@ -58,7 +60,7 @@ def decode(data: bytes) -> tuple[str, str | None, bool]:
     """(text, encoding, clean). `clean` is False when no encoding fitted (replacement used)."""
     for bom, enc in BOMS:
         if data.startswith(bom):
-            body = data[len(bom):]
+            body = data[len(bom) :]
             text = body.decode(enc, errors="replace")
             return text, enc, "\ufffd" not in text or body.count(b"\xef\xbf\xbd") > 0
     try:
@@ -66,7 +68,7 @@ def decode(data: bytes) -> tuple[str, str | None, bool]:
     except UnicodeDecodeError as exc:
         # a multi-byte character cut off at the read limit is still UTF-8
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
-            return data[:exc.start].decode("utf-8"), "utf-8", True
+            return data[: exc.start].decode("utf-8"), "utf-8", True
     sample = data[:200_000]
     candidates: dict[str, str] = {}
     for enc in ("gb18030", "big5"):
@@ -74,7 +76,7 @@ def decode(data: bytes) -> tuple[str, str | None, bool]:
             candidates[enc] = sample.decode(enc)
         except UnicodeDecodeError as exc:
             if exc.start >= len(sample) - 2 and len(sample) < len(data):
-                candidates[enc] = sample[:exc.start].decode(enc, errors="replace")
+                candidates[enc] = sample[: exc.start].decode(enc, errors="replace")
     chosen: str | None = None
     if len(candidates) == 1:
         chosen = next(iter(candidates))
@@ -98,16 +100,29 @@ def extract_text(path: Path, ftype: str, limits: Limits) -> Extraction:
     text, encoding, clean = decode(data)
     text = text.replace("\x00", "")
     if not clean:
-        return Extraction(filetype=ftype, text=text[:limits.max_chars], encoding=encoding,
-                          flag="encoding", reason="the text encoding could not be recognised; "
-                          "some characters were replaced")
+        return Extraction(
+            filetype=ftype,
+            text=text[: limits.max_chars],
+            encoding=encoding,
+            flag="encoding",
+            reason="the text encoding could not be recognised; some characters were replaced",
+        )
     if cut and len(text) <= limits.max_chars:
-        return Extraction(filetype=ftype, text=text, encoding=encoding, flag="too_large",
-                          reason="the file is larger than the extraction limit; text stopped "
-                          "there")
+        return Extraction(
+            filetype=ftype,
+            text=text,
+            encoding=encoding,
+            flag="too_large",
+            reason="the file is larger than the extraction limit; text stopped there",
+        )
     if not text.strip():
-        return Extraction(filetype=ftype, text="", encoding=encoding, flag="no_text",
-                          reason="the file holds no text")
+        return Extraction(
+            filetype=ftype,
+            text="",
+            encoding=encoding,
+            flag="no_text",
+            reason="the file holds no text",
+        )
     return cap(text, limits, ftype, encoding=encoding)
 
 
@@ -151,6 +166,10 @@ def extract_eml(path: Path, limits: Limits) -> Extraction:
     if not lines and not any(b.strip() for b in bodies):
         return Extraction(filetype="eml", flag="corrupt", reason="not a readable e-mail")
     if cut:
-        return Extraction(filetype="eml", text=text[:limits.max_chars], flag="too_large",
-                          reason="the e-mail is larger than the extraction limit")
+        return Extraction(
+            filetype="eml",
+            text=text[: limits.max_chars],
+            flag="too_large",
+            reason="the e-mail is larger than the extraction limit",
+        )
     return cap(text, limits, "eml")

@@ -27,21 +27,33 @@ DISAGREES = "ledger disagrees with the audit trail"
 
 
 def _rows_stmt() -> Any:
-    return select(documents.c.id, documents.c.number, documents.c.client_id,
-                  documents.c.section, documents.c.path, documents.c.size,
-                  documents.c.checksum, documents.c.original_name, documents.c.title,
-                  clients.c.number.label("owner"), clients.c.folder.label("folder"),
-                  matters.c.number.label("matter")).select_from(
-        documents.outerjoin(clients, clients.c.id == documents.c.client_id)
-        .outerjoin(matters, matters.c.id == documents.c.matter_id))
+    return select(
+        documents.c.id,
+        documents.c.number,
+        documents.c.client_id,
+        documents.c.section,
+        documents.c.path,
+        documents.c.size,
+        documents.c.checksum,
+        documents.c.original_name,
+        documents.c.title,
+        clients.c.number.label("owner"),
+        clients.c.folder.label("folder"),
+        matters.c.number.label("matter"),
+    ).select_from(
+        documents.outerjoin(clients, clients.c.id == documents.c.client_id).outerjoin(
+            matters, matters.c.id == documents.c.matter_id
+        )
+    )
 
 
 class DocumentMerge:
     def __init__(self, conn: Connection, findings: list[Finding]) -> None:
         self.conn = conn
         self.findings = findings
-        self.rows: Iterator[Any] = (r for rows in chunks(conn, _rows_stmt(), documents.c.id,
-                                                          CHUNK) for r in rows)
+        self.rows: Iterator[Any] = (
+            r for rows in chunks(conn, _rows_stmt(), documents.c.id, CHUNK) for r in rows
+        )
         self.current: Any = next(self.rows, None)
         self.checked = 0
         self.client_numbers: dict[int, str] = {}
@@ -52,14 +64,22 @@ class DocumentMerge:
         if cid not in self.client_numbers:
             if len(self.client_numbers) > 10000:
                 self.client_numbers.clear()
-            self.client_numbers[cid] = str(self.conn.execute(
-                select(clients.c.number).where(clients.c.id == cid)).scalar() or f"#{cid}")
+            self.client_numbers[cid] = str(
+                self.conn.execute(select(clients.c.number).where(clients.c.id == cid)).scalar()
+                or f"#{cid}"
+            )
         return self.client_numbers[cid]
 
     def _add(self, number: str, detail: str, client_id: int | None) -> None:
-        self.findings.append(Finding(kind="document", record=number,
-                                     detail=f"{DISAGREES}: document {number} {detail}",
-                                     client_id=client_id, client=self._client_number(client_id)))
+        self.findings.append(
+            Finding(
+                kind="document",
+                record=number,
+                detail=f"{DISAGREES}: document {number} {detail}",
+                client_id=client_id,
+                client=self._client_number(client_id),
+            )
+        )
 
     def _lookup(self, number: str) -> Any:
         return self.conn.execute(_rows_stmt().where(documents.c.number == number)).first()
@@ -74,8 +94,9 @@ class DocumentMerge:
                 return
             found = self._lookup(number)
             if found is None:
-                self._add(number, f"was filed (event {ev.seq}) but its ledger row is gone",
-                          ev.client_id)
+                self._add(
+                    number, f"was filed (event {ev.seq}) but its ledger row is gone", ev.client_id
+                )
                 return
             if row is not None and found.id > row.id:
                 # the current row comes before the event's row: it has no filing event
@@ -87,8 +108,9 @@ class DocumentMerge:
 
     def _orphan(self, row: Any) -> None:
         self.checked += 1
-        self._add(row.number, "has a ledger row but no filing event in the audit trail",
-                  row.client_id)
+        self._add(
+            row.number, "has a ledger row but no filing event in the audit trail", row.client_id
+        )
 
     def finish(self) -> None:
         while self.current is not None:
@@ -99,24 +121,33 @@ class DocumentMerge:
         self.checked += 1
         diffs = []
         if row.client_id != ev.client_id:
-            diffs.append(f"belongs to client {row.owner or row.client_id} in the ledger but was "
-                         f"filed for {self._client_number(ev.client_id)}")
-        for key, have in (("section", row.section), ("size", row.size),
-                          ("checksum", row.checksum), ("original_name", row.original_name),
-                          ("title", row.title),
-                          ("matter", row.matter)):
+            diffs.append(
+                f"belongs to client {row.owner or row.client_id} in the ledger but was "
+                f"filed for {self._client_number(ev.client_id)}"
+            )
+        for key, have in (
+            ("section", row.section),
+            ("size", row.size),
+            ("checksum", row.checksum),
+            ("original_name", row.original_name),
+            ("title", row.title),
+            ("matter", row.matter),
+        ):
             want = d.get(key)
             if key == "matter":  # as typed at filing: compare without case and spaces
                 want = str(want).strip().casefold() if want else None
                 have = str(have).casefold() if have else None
             if key in d and want != have:
                 shown = (lambda v: str(v)[:16]) if key == "checksum" else str
-                diffs.append(f"{key.replace('_', ' ')} is {shown(have)!r} in the ledger but "
-                             f"{shown(want)!r} in filing event {ev.seq}")
+                diffs.append(
+                    f"{key.replace('_', ' ')} is {shown(have)!r} in the ledger but "
+                    f"{shown(want)!r} in filing event {ev.seq}"
+                )
         if "path" in d:
             if d["path"] != row.path:
-                diffs.append(f"path is {row.path!r} in the ledger but {d['path']!r} in filing "
-                             f"event {ev.seq}")
+                diffs.append(
+                    f"path is {row.path!r} in the ledger but {d['path']!r} in filing event {ev.seq}"
+                )
         elif row.folder is not None:
             try:
                 section_dir = SECTION_FOLDERS[Section(row.section)]
@@ -126,8 +157,13 @@ class DocumentMerge:
             if parent != f"{row.folder}/{section_dir}":
                 diffs.append(f"path {row.path!r} is not in its client's {row.section} folder")
         for diff in diffs:
-            self._add(row.number, diff, row.client_id if row.client_id is not None
-                      else ev.client_id)
+            self._add(
+                row.number, diff, row.client_id if row.client_id is not None else ev.client_id
+            )
         if row.client_id != ev.client_id and ev.client_id is not None:
-            self._add(row.number, f"was filed for this client but the ledger gives it to "
-                      f"{row.owner or row.client_id}", ev.client_id)
+            self._add(
+                row.number,
+                f"was filed for this client but the ledger gives it to "
+                f"{row.owner or row.client_id}",
+                ev.client_id,
+            )

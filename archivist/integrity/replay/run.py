@@ -17,9 +17,23 @@ from archivist.ledger.tables.core import audit_events
 EVENT_CHUNK = 5000
 # events whose details the replay reads; the rest are only counted
 WANTED = set(FILING_ACTIONS) | {
-    "loan.request", "loan.approve", "loan.reject", "loan.checkout", "loan.return",
-    "loan.cancel", "matter.open", "matter.reassign", "matter.close", "matter.reopen",
-    "user.add", "user.activate", "user.deactivate", "user.edit", "client.add", "client.edit"}
+    "loan.request",
+    "loan.approve",
+    "loan.reject",
+    "loan.checkout",
+    "loan.return",
+    "loan.cancel",
+    "matter.open",
+    "matter.reassign",
+    "matter.close",
+    "matter.reopen",
+    "user.add",
+    "user.activate",
+    "user.deactivate",
+    "user.edit",
+    "client.add",
+    "client.edit",
+}
 
 
 def replay(ledger: Ledger) -> ReplayResult:
@@ -30,8 +44,14 @@ def replay(ledger: Ledger) -> ReplayResult:
     with ledger.read() as conn:
         docs = DocumentMerge(conn, findings)
         rec = Records()
-        stmt = select(audit_events.c.seq, audit_events.c.action, audit_events.c.object_id,
-                      audit_events.c.client_id, audit_events.c.actor, audit_events.c.details)
+        stmt = select(
+            audit_events.c.seq,
+            audit_events.c.action,
+            audit_events.c.object_id,
+            audit_events.c.client_id,
+            audit_events.c.actor,
+            audit_events.c.details,
+        )
         for rows in chunks(conn, stmt, audit_events.c.seq, EVENT_CHUNK):
             result.events += len(rows)
             for ev in rows:

@@ -34,38 +34,52 @@ def _events(conn: Connection, matter_id: int) -> tuple[list[Any], int]:
     table = metadata.tables.get("matter_events")
     if table is None:
         return [], 0
-    shown = conn.execute(select(table.c.at, table.c.text).where(
-        table.c.matter_id == matter_id, table.c.reported_to_client.is_(True))
-        .order_by(table.c.at, table.c.id)).all()
-    hidden = conn.execute(select(func.count()).where(
-        table.c.matter_id == matter_id, table.c.reported_to_client.is_(False))).scalar_one()
+    shown = conn.execute(
+        select(table.c.at, table.c.text)
+        .where(table.c.matter_id == matter_id, table.c.reported_to_client.is_(True))
+        .order_by(table.c.at, table.c.id)
+    ).all()
+    hidden = conn.execute(
+        select(func.count()).where(
+            table.c.matter_id == matter_id, table.c.reported_to_client.is_(False)
+        )
+    ).scalar_one()
     return list(shown), int(hidden)
 
 
 def _lawyers(conn: Connection, matter_id: int) -> Sequence[Any]:
     return conn.execute(
-        select(users.c.username, users.c.display_name, users.c.licence_number,
-               users.c.practice_area)
+        select(
+            users.c.username, users.c.display_name, users.c.licence_number, users.c.practice_area
+        )
         .select_from(matter_lawyers.join(users, users.c.id == matter_lawyers.c.user_id))
         .where(matter_lawyers.c.matter_id == matter_id, matter_lawyers.c.removed_at.is_(None))
-        .order_by(matter_lawyers.c.id)).all()
+        .order_by(matter_lawyers.c.id)
+    ).all()
 
 
 def collect(conn: Connection, client_id: int) -> list[dict[str, Any]]:
     """What the letter says, per matter (also used by tests and --json)."""
     out = []
-    for m in conn.execute(select(matters).where(matters.c.client_id == client_id)
-                          .order_by(matters.c.id)):
+    for m in conn.execute(
+        select(matters).where(matters.c.client_id == client_id).order_by(matters.c.id)
+    ):
         shown, hidden = _events(conn, m.id)
-        out.append({
-            "number": m.number, "title": m.title, "type": m.type, "status": m.status,
-            "accepted": m.accepted_at.date(), "closed": m.closed_at.date() if m.closed_at else None,
-            "lawyers": [dict(r._mapping) for r in _lawyers(conn, m.id)],
-            "progress": [{"date": r.at.date(), "text": r.text} for r in shown],
-            "internal": hidden,
-            "deliverables": deliverables.for_matter(conn, m.id),
-            "schedule": payments.schedule(conn, m.id),
-        })
+        out.append(
+            {
+                "number": m.number,
+                "title": m.title,
+                "type": m.type,
+                "status": m.status,
+                "accepted": m.accepted_at.date(),
+                "closed": m.closed_at.date() if m.closed_at else None,
+                "lawyers": [dict(r._mapping) for r in _lawyers(conn, m.id)],
+                "progress": [{"date": r.at.date(), "text": r.text} for r in shown],
+                "internal": hidden,
+                "deliverables": deliverables.for_matter(conn, m.id),
+                "schedule": payments.schedule(conn, m.id),
+            }
+        )
     return out
 
 
@@ -81,14 +95,18 @@ def _doc(firm: str, client: Any, items: list[dict[str, Any]]) -> bytes:
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     doc.add_heading("案件進展情況報告", level=0)
     doc.add_paragraph(f"{client.name}（檔案編號 {client.number}）：")
-    doc.add_paragraph(f"本所謹將貴方委託事項的辦理情況報告如下（截至 {clock.today():%Y年%m月%d日}）。"
-                      "如有疑問或意見，請與承辦律師或本所客戶服務部聯繫。")
+    doc.add_paragraph(
+        f"本所謹將貴方委託事項的辦理情況報告如下（截至 {clock.today():%Y年%m月%d日}）。"
+        "如有疑問或意見，請與承辦律師或本所客戶服務部聯繫。"
+    )
     if not items:
         doc.add_paragraph("目前沒有委託事項。")
     for m in items:
         doc.add_heading(f"{m['number']}　{m['title']}", level=1)
-        doc.add_paragraph(f"狀態：{STATUS_ZH.get(m['status'], m['status'])}；受理日期："
-                          f"{m['accepted']}" + (f"；結案日期：{m['closed']}" if m["closed"] else ""))
+        doc.add_paragraph(
+            f"狀態：{STATUS_ZH.get(m['status'], m['status'])}；受理日期："
+            f"{m['accepted']}" + (f"；結案日期：{m['closed']}" if m["closed"] else "")
+        )
         doc.add_heading("承辦律師", level=2)
         table = doc.add_table(rows=1, cols=3)
         table.style = "Table Grid"
@@ -108,8 +126,9 @@ def _doc(firm: str, client: Any, items: list[dict[str, Any]]) -> bytes:
             doc.add_heading("法律文書及提交期限", level=2)
             table = doc.add_table(rows=1, cols=4)
             table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, ("文書", "期限", "狀態", "提交日期"),
-                                  strict=True):
+            for cell, text in zip(
+                table.rows[0].cells, ("文書", "期限", "狀態", "提交日期"), strict=True
+            ):
                 cell.text = text
             for d in m["deliverables"]:
                 cells = table.add_row().cells
@@ -121,8 +140,9 @@ def _doc(firm: str, client: Any, items: list[dict[str, Any]]) -> bytes:
             doc.add_heading("費用支付安排", level=2)
             table = doc.add_table(rows=1, cols=4)
             table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, ("期限", "金額", "已付", "狀態"),
-                                  strict=True):
+            for cell, text in zip(
+                table.rows[0].cells, ("期限", "金額", "已付", "狀態"), strict=True
+            ):
                 cell.text = text
             for i in m["schedule"]:
                 cells = table.add_row().cells
@@ -138,8 +158,9 @@ def _doc(firm: str, client: Any, items: list[dict[str, Any]]) -> bytes:
     return buf.getvalue()
 
 
-def report(ctx: Context, client_number: str, out: str, *, overwrite: bool = False
-           ) -> ClientReportResult:
+def report(
+    ctx: Context, client_number: str, out: str, *, overwrite: bool = False
+) -> ClientReportResult:
     """Write the status letter for one client (audited as a read of the archive)."""
     if not (out or "").lower().endswith(".docx"):
         raise InvalidInput(f"--out {(out or '')[:60]!r} is not a .docx file name")
@@ -151,14 +172,25 @@ def report(ctx: Context, client_number: str, out: str, *, overwrite: bool = Fals
 
         path = str(Path(out).resolve())
         result = ClientReportResult(
-            client=client.number, path=path, matters=[m["number"] for m in items],
+            client=client.number,
+            path=path,
+            matters=[m["number"] for m in items],
             lawyers=sorted({lw["username"] for m in items for lw in m["lawyers"]}),
             progress_records=sum(len(m["progress"]) for m in items),
             internal_left_out=sum(m["internal"] for m in items),
-            deliverables=sum(len(m["deliverables"]) for m in items))
-        audit.record(conn, ctx.actor.username, "client.report", "client", client.number,
-                     client.id, path=path, matters=result.matters,
-                     progress_records=result.progress_records,
-                     internal_left_out=result.internal_left_out)
+            deliverables=sum(len(m["deliverables"]) for m in items),
+        )
+        audit.record(
+            conn,
+            ctx.actor.username,
+            "client.report",
+            "client",
+            client.number,
+            client.id,
+            path=path,
+            matters=result.matters,
+            progress_records=result.progress_records,
+            internal_left_out=result.internal_left_out,
+        )
         write_out(out, data, home=ctx.home, overwrite=overwrite)
     return result

@@ -29,20 +29,29 @@ def require_writer(conn: Connection, user: User, matter: Matter) -> None:
     if user.has(Role.ARCHIVIST, Role.HEAD) or user.username in matter.lawyers:
         return
     who = ", ".join(matter.lawyers) or "nobody"
-    raise Forbidden(f"{user.username} may not record work on matter {matter.number}: only its "
-                    f"assigned lawyers ({who}), an archivist or the head may")
+    raise Forbidden(
+        f"{user.username} may not record work on matter {matter.number}: only its "
+        f"assigned lawyers ({who}), an archivist or the head may"
+    )
 
 
-def add_event(conn: Connection, matter: Matter, actor: User, kind: str, text: str,
-              reported_to_client: bool = False) -> None:
+def add_event(
+    conn: Connection,
+    matter: Matter,
+    actor: User,
+    kind: str,
+    text: str,
+    reported_to_client: bool = False,
+) -> None:
     """Put a line on the matter's timeline when the matters module keeps one."""
     fn = getattr(matters_mod, "add_event", None)
     if fn is not None:
         fn(conn, matter, actor, kind, text, reported_to_client=reported_to_client)
 
 
-def clean_text(value: str | None, what: str, *, required: bool = True,
-               limit: int = MAX_TEXT) -> str | None:
+def clean_text(
+    value: str | None, what: str, *, required: bool = True, limit: int = MAX_TEXT
+) -> str | None:
     text = (value or "").strip()
     if "\x00" in text:
         raise InvalidInput(f"{what} contains a NUL character")
@@ -60,8 +69,9 @@ def parse_amount(value: str | Decimal | int | float, what: str = "--amount") -> 
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise InvalidInput(f"{what} {text[:30]!r} is not an amount",
-                           "Write it as digits, e.g. 15000 or 15000.50.") from None
+        raise InvalidInput(
+            f"{what} {text[:30]!r} is not an amount", "Write it as digits, e.g. 15000 or 15000.50."
+        ) from None
     if not amount.is_finite() or amount <= 0:
         raise InvalidInput(f"{what} {text[:30]!r} must be more than 0")
     if amount != amount.quantize(CENT):
@@ -80,11 +90,15 @@ def lawyer(conn: Connection, username: str, what: str = "lawyer") -> User:
 
     user = users_mod.get(conn, (username or "").strip())
     if not user.active:
-        raise InvalidInput(f"user {user.username!r} is deactivated",
-                           "Choose an active lawyer (see `archivist user list`).")
+        raise InvalidInput(
+            f"user {user.username!r} is deactivated",
+            "Choose an active lawyer (see `archivist user list`).",
+        )
     if not user.has(Role.LAWYER):
-        raise InvalidInput(f"{what} {user.username!r} is not a lawyer",
-                           "Choose a user with the role 'lawyer' (see `archivist user list`).")
+        raise InvalidInput(
+            f"{what} {user.username!r} is not a lawyer",
+            "Choose a user with the role 'lawyer' (see `archivist user list`).",
+        )
     return user
 
 
@@ -95,15 +109,18 @@ def usernames(conn: Connection) -> dict[int, str]:
 def document_id(conn: Connection, number: str, client_id: int, what: str = "--document") -> int:
     """The id of a filed document of this client, by its number."""
     text = (number or "").strip()
-    row = conn.execute(select(documents.c.id, documents.c.client_id)
-                       .where(documents.c.number == text)).first()
+    row = conn.execute(
+        select(documents.c.id, documents.c.client_id).where(documents.c.number == text)
+    ).first()
     if row is None:
-        row = conn.execute(select(documents.c.id, documents.c.client_id)
-                           .where(documents.c.number == text.upper())).first()
+        row = conn.execute(
+            select(documents.c.id, documents.c.client_id).where(documents.c.number == text.upper())
+        ).first()
     if row is None:
-        raise NotFound(f"{what}: no filed document {text[:48]!r}",
-                       "File the signed document first (`archivist file add`) and pass its "
-                       "number.")
+        raise NotFound(
+            f"{what}: no filed document {text[:48]!r}",
+            "File the signed document first (`archivist file add`) and pass its number.",
+        )
     if row.client_id != client_id:
         raise InvalidInput(f"{what}: document {text[:48]} belongs to another client's archive")
     return int(row.id)
@@ -112,8 +129,12 @@ def document_id(conn: Connection, number: str, client_id: int, what: str = "--do
 def document_numbers(conn: Connection, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return {r.id: r.number for r in conn.execute(
-        select(documents.c.id, documents.c.number).where(documents.c.id.in_(ids)))}
+    return {
+        r.id: r.number
+        for r in conn.execute(
+            select(documents.c.id, documents.c.number).where(documents.c.id.in_(ids))
+        )
+    }
 
 
 def write_out(path: str, data: bytes, *, home: Any, overwrite: bool = False) -> str:

@@ -30,8 +30,15 @@ def _consultation(conn: Connection, number: str, client_id: int) -> str:
     return text
 
 
-def decline(ctx: Context, client_number: str, reason: str, *, consultation: str | None = None,
-            type: str | None = None, title: str | None = None) -> DeclinedEngagement:  # noqa: A002
+def decline(
+    ctx: Context,
+    client_number: str,
+    reason: str,
+    *,
+    consultation: str | None = None,
+    type: str | None = None,
+    title: str | None = None,
+) -> DeclinedEngagement:  # noqa: A002
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action="decline an engagement")
     why = clean_text(reason, "the reason (--reason)")
     what = clean_text(title, "the title (--title)", required=False, limit=500)
@@ -40,21 +47,51 @@ def decline(ctx: Context, client_number: str, reason: str, *, consultation: str 
         try:
             kind = MatterType(type.strip().lower()).value
         except ValueError:
-            raise InvalidInput(f"unknown matter type {type[:30]!r}",
-                               "Types: " + ", ".join(t.value for t in MatterType) + ".") from None
+            raise InvalidInput(
+                f"unknown matter type {type[:30]!r}",
+                "Types: " + ", ".join(t.value for t in MatterType) + ".",
+            ) from None
     with ctx.ledger.write() as conn:
         client = registry.get(conn, client_number)
         consult = _consultation(conn, consultation, client.id) if consultation else None
         now = clock.now()
-        did = new_id(conn.execute(declined_engagements.insert().values(
-            client_id=client.id, consultation=consult, type=kind, title=what, reason=why,
-            declined_at=now, declined_by=actor.id)))
-        audit.record(conn, actor.username, "matter.decline", "declined", str(did), client.id,
-                     reason=why, consultation=consult, type=kind, title=what)
+        did = new_id(
+            conn.execute(
+                declined_engagements.insert().values(
+                    client_id=client.id,
+                    consultation=consult,
+                    type=kind,
+                    title=what,
+                    reason=why,
+                    declined_at=now,
+                    declined_by=actor.id,
+                )
+            )
+        )
+        audit.record(
+            conn,
+            actor.username,
+            "matter.decline",
+            "declined",
+            str(did),
+            client.id,
+            reason=why,
+            consultation=consult,
+            type=kind,
+            title=what,
+        )
     registry.refresh_manifest(ctx, client.id)
-    return DeclinedEngagement(id=did, client=client.number, client_name=client.name,
-                              consultation=consult, type=kind, title=what, reason=why or "",
-                              declined_at=now, declined_by=actor.username)
+    return DeclinedEngagement(
+        id=did,
+        client=client.number,
+        client_name=client.name,
+        consultation=consult,
+        type=kind,
+        title=what,
+        reason=why or "",
+        declined_at=now,
+        declined_by=actor.username,
+    )
 
 
 def for_client(conn: Connection, client_id: int) -> list[DeclinedEngagement]:
@@ -71,14 +108,30 @@ def list_declined(ctx: Context, client_number: str | None = None) -> list[Declin
 
 def _query(conn: Connection, cond: object) -> list[DeclinedEngagement]:
     names = usernames(conn)
-    stmt = (select(declined_engagements, clients.c.number.label("client_number"),
-                   clients.c.name.label("client_name"))
-            .select_from(declined_engagements.join(
-                clients, clients.c.id == declined_engagements.c.client_id))
-            .order_by(declined_engagements.c.id))
+    stmt = (
+        select(
+            declined_engagements,
+            clients.c.number.label("client_number"),
+            clients.c.name.label("client_name"),
+        )
+        .select_from(
+            declined_engagements.join(clients, clients.c.id == declined_engagements.c.client_id)
+        )
+        .order_by(declined_engagements.c.id)
+    )
     if cond is not None:
         stmt = stmt.where(cond)  # type: ignore[arg-type]
-    return [DeclinedEngagement(id=r.id, client=r.client_number, client_name=r.client_name,
-                               consultation=r.consultation, type=r.type, title=r.title,
-                               reason=r.reason, declined_at=r.declined_at,
-                               declined_by=names[r.declined_by]) for r in conn.execute(stmt)]
+    return [
+        DeclinedEngagement(
+            id=r.id,
+            client=r.client_number,
+            client_name=r.client_name,
+            consultation=r.consultation,
+            type=r.type,
+            title=r.title,
+            reason=r.reason,
+            declined_at=r.declined_at,
+            declined_by=names[r.declined_by],
+        )
+        for r in conn.execute(stmt)
+    ]
