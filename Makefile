@@ -26,8 +26,10 @@ test-all: $(STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check archivist tests bench
+	$(VENV)/bin/ruff check archivist tests bench scripts
+	$(VENV)/bin/ruff format --check archivist tests bench scripts
 	$(VENV)/bin/mypy archivist
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	$(PY) -m bench.run

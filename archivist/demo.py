@@ -18,16 +18,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-DEMO_FIRM = "示範聯合律師事務所"
-MARK = ".archivist-demo"
+from archivist.demo_steps import MARK, STEPS
 
 
 class Demo:
     def __init__(self, home: Path, work: Path) -> None:
         self.home = home
         self.work = work
-        self.env = {**os.environ, "ARCHIVIST_HOME": str(home), "ARCHIVIST_USER": "mei",
-                    "PYTHONIOENCODING": "utf-8"}
+        self.env = {
+            **os.environ,
+            "ARCHIVIST_HOME": str(home),
+            "ARCHIVIST_USER": "mei",
+            "PYTHONIOENCODING": "utf-8",
+        }
         self.failures: list[str] = []
         self.matter = ""
 
@@ -36,8 +39,13 @@ class Demo:
         line = " ".join(shlex.quote(a) for a in args)
         if show:
             print(f"\n$ ARCHIVIST_USER={user} archivist {line}", flush=True)
-        proc = subprocess.run([sys.executable, "-m", "archivist", *args], env=env,
-                              capture_output=True, text=True, encoding="utf-8")
+        proc = subprocess.run(
+            [sys.executable, "-m", "archivist", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
         out = (proc.stdout + proc.stderr).rstrip()
         if show and out:
             print("\n".join("  " + s for s in out.splitlines()[:25]), flush=True)
@@ -55,8 +63,10 @@ class Demo:
 def reset_home(home: Path) -> None:
     config = home / "archivist.toml"
     if config.exists() and not (home / MARK).exists():
-        sys.exit(f"Error: {home} holds an archivist home that the demo did not create; "
-                 "it is left alone. Run `make demo DEMO_HOME=some/other/folder`.")
+        sys.exit(
+            f"Error: {home} holds an archivist home that the demo did not create; "
+            "it is left alone. Run `make demo DEMO_HOME=some/other/folder`."
+        )
     for name in ("archivist.toml", MARK):
         (home / name).unlink(missing_ok=True)
     for sub in ("archive_store", "index", "templates", "demo_output"):
@@ -67,42 +77,6 @@ def reset_home(home: Path) -> None:
             if child.name == "README.md":
                 continue
             shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-
-
-def sample_files(folder: Path) -> list[Path]:
-    """A few documents a client would hand over: Traditional, Simplified, English, Big5."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files = {
-        "起訴狀.txt": ("民事起訴狀\n原告陳大文與被告宏達貿易有限公司買賣合同糾紛一案，被告未依約"
-                     "交付貨物，構成違約，原告請求解除合同並賠償損失新臺幣伍拾萬元。\n", "utf-8"),
-        "证据清单.txt": ("证据清单\n一、买卖合同一份，证明双方存在合同关系；二、付款凭证，证明原告"
-                     "已支付货款；三、催告函，证明被告违约后经催告仍未履行。\n", "gb18030"),
-        "engagement-email.txt": ("From: david.chan@example.com\nSubject: Breach of contract\n\n"
-                                 "Dear counsel, the supplier breached the supply agreement; "
-                                 "please advise on damages and the limitation period.\n", "utf-8"),
-        "舊函件.txt": ("律師函\n本所受陳大文先生委託，就貴公司違反買賣契約一事，特此函告。\n",
-                    "big5"),
-    }
-    paths = []
-    for name, (text, encoding) in files.items():
-        p = folder / name
-        p.write_bytes(text.encode(encoding))
-        paths.append(p)
-    try:
-        import docx
-
-        d = docx.Document()
-        d.add_heading("和解備忘錄", 1)
-        d.add_paragraph("雙方同意就違約金數額另行協商，被告應於三十日內交付剩餘貨物。")
-        table = d.add_table(rows=2, cols=2)
-        table.cell(0, 0).text, table.cell(0, 1).text = "項目", "金額"
-        table.cell(1, 0).text, table.cell(1, 1).text = "違約金", "NT$100,000"
-        p = folder / "和解備忘錄.docx"
-        d.save(str(p))
-        paths.append(p)
-    except ImportError:  # pragma: no cover
-        pass
-    return paths
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,21 +92,26 @@ def main(argv: list[str] | None = None) -> int:
         ok = not demo.failures
     print("\n" + "=" * 72)
     if ok:
-        print(f"Demo finished. The home is {home} (settings archivist.toml, archive_store/, index/).")
+        print(
+            f"Demo finished. The home is {home} (settings archivist.toml, archive_store/, index/)."
+        )
     else:
         print("Demo finished with failures:\n  " + "\n  ".join(demo.failures))
     print("Try next (the same home):")
     print(f"  export ARCHIVIST_HOME={home} ARCHIVIST_USER=mei")
-    for hint in ("archivist client list", "archivist client show C0001",
-                 "archivist search 違約 --json", "archivist --as lin search 违约",
-                 "archivist audit log --client C0001", "archivist check"):
+    for hint in (
+        "archivist client list",
+        "archivist client show C0001",
+        "archivist search 違約 --json",
+        "archivist --as lin search 违约",
+        "archivist audit log --client C0001",
+        "archivist check",
+    ):
         print(f"  {hint}")
     return 0 if ok else 1
 
 
 def run_steps(demo: Demo) -> None:
-    from archivist.demo_steps import STEPS
-
     for step in STEPS:
         step(demo)
 

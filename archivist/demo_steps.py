@@ -3,34 +3,123 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from archivist.demo import Demo
 
 
-def setup(demo: Demo) -> None:
-    from archivist.demo import DEMO_FIRM, MARK
+DEMO_FIRM = "示範聯合律師事務所"
+MARK = ".archivist-demo"
 
+
+def sample_files(folder: Path) -> list[Path]:
+    """A few documents a client would hand over: Traditional, Simplified, English, Big5."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "起訴狀.txt": (
+            "民事起訴狀\n原告陳大文與被告宏達貿易有限公司買賣合同糾紛一案，被告未依約"
+            "交付貨物，構成違約，原告請求解除合同並賠償損失新臺幣伍拾萬元。\n",
+            "utf-8",
+        ),
+        "证据清单.txt": (
+            "证据清单\n一、买卖合同一份，证明双方存在合同关系；二、付款凭证，证明原告"
+            "已支付货款；三、催告函，证明被告违约后经催告仍未履行。\n",
+            "gb18030",
+        ),
+        "engagement-email.txt": (
+            "From: david.chan@example.com\nSubject: Breach of contract\n\n"
+            "Dear counsel, the supplier breached the supply agreement; "
+            "please advise on damages and the limitation period.\n",
+            "utf-8",
+        ),
+        "舊函件.txt": (
+            "律師函\n本所受陳大文先生委託，就貴公司違反買賣契約一事，特此函告。\n",
+            "big5",
+        ),
+    }
+    paths = []
+    for name, (text, encoding) in files.items():
+        p = folder / name
+        p.write_bytes(text.encode(encoding))
+        paths.append(p)
+    try:
+        import docx
+
+        d = docx.Document()
+        d.add_heading("和解備忘錄", 1)
+        d.add_paragraph("雙方同意就違約金數額另行協商，被告應於三十日內交付剩餘貨物。")
+        table = d.add_table(rows=2, cols=2)
+        table.cell(0, 0).text, table.cell(0, 1).text = "項目", "金額"
+        table.cell(1, 0).text, table.cell(1, 1).text = "違約金", "NT$100,000"
+        p = folder / "和解備忘錄.docx"
+        d.save(str(p))
+        paths.append(p)
+    except ImportError:  # pragma: no cover
+        pass
+    return paths
+
+
+def setup(demo: Demo) -> None:
     print("== 1. A home for the firm, its users and roles")
-    demo.run("init", "--home", str(demo.home), "--firm", DEMO_FIRM, "--user", "mei",
-             "--name", "王美")
+    demo.run(
+        "init", "--home", str(demo.home), "--firm", DEMO_FIRM, "--user", "mei", "--name", "王美"
+    )
     (demo.home / MARK).write_text("created by `make demo`; the demo may reset this home\n")
-    demo.run("user", "add", "lin", "--name", "林志明", "--role", "lawyer",
-             "--licence", "13101200910123456", "--practice-area", "民商事訴訟")
-    demo.run("user", "add", "zhao", "--name", "趙小雲", "--role", "lawyer",
-             "--licence", "13101201510654321")
+    demo.run(
+        "user",
+        "add",
+        "lin",
+        "--name",
+        "林志明",
+        "--role",
+        "lawyer",
+        "--licence",
+        "13101200910123456",
+        "--practice-area",
+        "民商事訴訟",
+    )
+    demo.run(
+        "user",
+        "add",
+        "zhao",
+        "--name",
+        "趙小雲",
+        "--role",
+        "lawyer",
+        "--licence",
+        "13101201510654321",
+    )
     demo.run("user", "add", "wu", "--name", "吳大同", "--role", "staff")
     demo.run("user", "list")
 
 
 def clients(demo: Demo) -> None:
     print("\n== 2. Clients get numbered archive folders with the policy's five sections")
-    demo.run("client", "add", "--name", "陳大文", "--kind", "person",
-             "--id-number", "A123456789", "--phone", "0912-345-678")
+    demo.run(
+        "client",
+        "add",
+        "--name",
+        "陳大文",
+        "--kind",
+        "person",
+        "--id-number",
+        "A123456789",
+        "--phone",
+        "0912-345-678",
+    )
     demo.run("client", "add", "--name", "歐陽志遠", "--kind", "person")
-    demo.run("client", "add", "--name", "宏達科技股份有限公司", "--kind", "company",
-             "--id-number", "12345678")
+    demo.run(
+        "client",
+        "add",
+        "--name",
+        "宏達科技股份有限公司",
+        "--kind",
+        "company",
+        "--id-number",
+        "12345678",
+    )
     demo.run("client", "add", "--name", "Acme Trading & Sons <HK>", "--kind", "company")
     demo.run("client", "list")
 
@@ -43,23 +132,76 @@ def audit_verify(demo: Demo) -> None:
 
 def intake(demo: Demo) -> None:
     print("\n== 3. Consultation, conflict check, acceptance of the matter")
-    demo.run("consult", "log", "C0001", "--channel", "phone",
-             "--summary", "宏達貿易未依約交貨，詢問解除合同及賠償", "--follow-up", "+3")
+    demo.run(
+        "consult",
+        "log",
+        "C0001",
+        "--channel",
+        "phone",
+        "--summary",
+        "宏達貿易未依約交貨，詢問解除合同及賠償",
+        "--follow-up",
+        "+3",
+    )
     demo.run("conflict", "check", "陈大文", "宏達科技股份有限公司")
     # The opposing party is a client of the firm: refused without a written waiver ...
-    demo.run("matter", "open", "O0001", "--type", "civil", "--title", "股東權益糾紛",
-             "--lawyer", "zhao", "--opposing", "宏達科技股份有限公司", check=False)
+    demo.run(
+        "matter",
+        "open",
+        "O0001",
+        "--type",
+        "civil",
+        "--title",
+        "股東權益糾紛",
+        "--lawyer",
+        "zhao",
+        "--opposing",
+        "宏達科技股份有限公司",
+        check=False,
+    )
     # ... and accepted with one.
-    demo.run("matter", "open", "O0001", "--type", "civil", "--title", "股東權益糾紛",
-             "--lawyer", "zhao", "--opposing", "宏達科技股份有限公司",
-             "--conflict-waiver", "雙方書面同意 2026-11-29")
-    demo.matter = json.loads(demo.run(
-        "matter", "open", "C0001", "--type", "civil", "--title", "買賣合同糾紛",
-        "--lawyer", "lin", "--opposing", "宏達貿易有限公司", "--related", "陳小文",
-        "--json"))["number"]
+    demo.run(
+        "matter",
+        "open",
+        "O0001",
+        "--type",
+        "civil",
+        "--title",
+        "股東權益糾紛",
+        "--lawyer",
+        "zhao",
+        "--opposing",
+        "宏達科技股份有限公司",
+        "--conflict-waiver",
+        "雙方書面同意 2026-11-29",
+    )
+    demo.matter = json.loads(
+        demo.run(
+            "matter",
+            "open",
+            "C0001",
+            "--type",
+            "civil",
+            "--title",
+            "買賣合同糾紛",
+            "--lawyer",
+            "lin",
+            "--opposing",
+            "宏達貿易有限公司",
+            "--related",
+            "陳小文",
+            "--json",
+        )
+    )["number"]
     demo.run("matter", "contact", demo.matter, "--note", "電話聯繫客戶，約定面談", user="lin")
-    demo.run("matter", "plan", demo.matter, "--text", "一、發律師函催告；二、起訴請求解除合同並賠償",
-             user="lin")
+    demo.run(
+        "matter",
+        "plan",
+        demo.matter,
+        "--text",
+        "一、發律師函催告；二、起訴請求解除合同並賠償",
+        user="lin",
+    )
     demo.run("letter", "acceptance", demo.matter)
 
 
@@ -67,13 +209,19 @@ def contract(demo: Demo) -> None:
     print("\n== 4. The legal-service contract from the Word template, every clause checked")
     data = {
         "scope": "代理委託人與宏達貿易有限公司買賣合同糾紛一案的一審訴訟",
-        "stages": ["一審"], "authority": "special",
+        "stages": ["一審"],
+        "authority": "special",
         "authority_items": ["代為承認、放棄、變更訴訟請求", "代為進行和解、調解"],
         "fee_type": "staged",
-        "fee_stages": [{"stage": "簽約", "amount": "30000", "due": "本合同簽訂之日起七日內"},
-                       {"stage": "一審判決", "amount": "20000", "due": "一審判決送達後七日內"}],
-        "payment_method": "銀行轉賬至本所賬戶", "dispute_resolution": "court",
-        "dispute_venue": "臺灣臺北地方法院", "sign_date": "2026-11-29", "copies": 2,
+        "fee_stages": [
+            {"stage": "簽約", "amount": "30000", "due": "本合同簽訂之日起七日內"},
+            {"stage": "一審判決", "amount": "20000", "due": "一審判決送達後七日內"},
+        ],
+        "payment_method": "銀行轉賬至本所賬戶",
+        "dispute_resolution": "court",
+        "dispute_venue": "臺灣臺北地方法院",
+        "sign_date": "2026-11-29",
+        "copies": 2,
     }
     path = demo.work / "contract.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -83,8 +231,6 @@ def contract(demo: Demo) -> None:
 
 
 def filing(demo: Demo) -> None:
-    from archivist.demo import sample_files
-
     print("\n== 5. Filing documents (Traditional, Simplified, English, Big5, Word)")
     paths = [str(p) for p in sample_files(demo.work / "incoming")]
     demo.run("file", "add", "C0001", *paths, "--section", "case", "--matter", demo.matter)
@@ -101,8 +247,19 @@ def searching(demo: Demo) -> None:
 
 def borrowing(demo: Demo) -> None:
     print("\n== 7. Borrowing: request, the head's approval, check-out, return")
-    loan = json.loads(demo.run("loan", "request", "C0001", "--purpose", "準備調解",
-                               "--days", "5", "--json", user="zhao"))["number"]
+    loan = json.loads(
+        demo.run(
+            "loan",
+            "request",
+            "C0001",
+            "--purpose",
+            "準備調解",
+            "--days",
+            "5",
+            "--json",
+            user="zhao",
+        )
+    )["number"]
     demo.run("loan", "approve", loan, "--note", "限閱覽")
     demo.run("loan", "checkout", loan, check=False)  # refused: no acknowledgement
     demo.run("loan", "checkout", loan, "--ack-confidentiality")
@@ -113,30 +270,84 @@ def borrowing(demo: Demo) -> None:
 
 def complaint(demo: Demo) -> None:
     print("\n== 8. A complaint, from intake to the client's feedback")
-    number = json.loads(demo.run("complaint", "file", "C0001", "--channel", "phone",
-                                 "--content", "律師回覆太慢", "--matter", demo.matter,
-                                 "--json"))["number"]
-    demo.run("complaint", "classify", number, "--category", "delay", "--cause", "案件量大",
-             "--responsibility", "lawyer")
+    number = json.loads(
+        demo.run(
+            "complaint",
+            "file",
+            "C0001",
+            "--channel",
+            "phone",
+            "--content",
+            "律師回覆太慢",
+            "--matter",
+            demo.matter,
+            "--json",
+        )
+    )["number"]
+    demo.run(
+        "complaint",
+        "classify",
+        number,
+        "--category",
+        "delay",
+        "--cause",
+        "案件量大",
+        "--responsibility",
+        "lawyer",
+    )
     demo.run("complaint", "assign", number, "--to", "lin", "--due", "+7")
-    demo.run("complaint", "resolve", number, "--finding", "回覆延遲屬實",
-             "--action", "每週固定回報進度", user="lin")
-    demo.run("complaint", "feedback", number, "--result", "已致電說明改進措施",
-             "--client-opinion", "satisfied")
+    demo.run(
+        "complaint",
+        "resolve",
+        number,
+        "--finding",
+        "回覆延遲屬實",
+        "--action",
+        "每週固定回報進度",
+        user="lin",
+    )
+    demo.run(
+        "complaint",
+        "feedback",
+        number,
+        "--result",
+        "已致電說明改進措施",
+        "--client-opinion",
+        "satisfied",
+    )
     demo.run("complaint", "show", number)
 
 
 def closure(demo: Demo) -> None:
     print("\n== 9. Progress, closure and the closure letter")
-    demo.run("matter", "progress", demo.matter, "--note", "已遞交起訴狀", "--reported-to-client",
-             user="lin")
+    demo.run(
+        "matter",
+        "progress",
+        demo.matter,
+        "--note",
+        "已遞交起訴狀",
+        "--reported-to-client",
+        user="lin",
+    )
     demo.run("matter", "evaluate", demo.matter, "--score", "4", "--comment", "回覆及時")
-    demo.run("matter", "close", demo.matter, "--outcome", "調解成立，對方賠償新臺幣四十萬元",
-             "--satisfied")
-    demo.run("letter", "closure", demo.matter, "--set",
-             'documents_returned=[{"title": "民事調解書", "form": "原件", "copies": 1}, '
-             '{"title": "買賣合同", "form": "原件", "copies": 1}]',
-             "--set", "next_steps=請留意對方於二〇二七年三月底前付清賠償款")
+    demo.run(
+        "matter",
+        "close",
+        demo.matter,
+        "--outcome",
+        "調解成立，對方賠償新臺幣四十萬元",
+        "--satisfied",
+    )
+    demo.run(
+        "letter",
+        "closure",
+        demo.matter,
+        "--set",
+        'documents_returned=[{"title": "民事調解書", "form": "原件", "copies": 1}, '
+        '{"title": "買賣合同", "form": "原件", "copies": 1}]',
+        "--set",
+        "next_steps=請留意對方於二〇二七年三月底前付清賠償款",
+    )
     demo.run("matter", "show", demo.matter)
 
 
@@ -144,11 +355,29 @@ def reports(demo: Demo) -> None:
     print("\n== 10. Reports for management")
     out = demo.home / "demo_output"
     out.mkdir(exist_ok=True)
-    demo.run("report", "complaints", "--from", "2026-01-01", "--to", "2026-12-31",
-             "--out", str(out / "投訴報告.docx"), "--force")
+    demo.run(
+        "report",
+        "complaints",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--out",
+        str(out / "投訴報告.docx"),
+        "--force",
+    )
     demo.run("report", "service")
-    demo.run("loan", "register", "--from", "2026-01-01", "--to", "2026-12-31",
-             "--out", str(out / "借閱登記簿.csv"), "--force")
+    demo.run(
+        "loan",
+        "register",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--out",
+        str(out / "借閱登記簿.csv"),
+        "--force",
+    )
 
 
 def safety(demo: Demo) -> None:
@@ -160,7 +389,19 @@ def safety(demo: Demo) -> None:
     demo.run("restore", str(backup), "--home", str(demo.work / "restored"))
 
 
-STEPS = [setup, clients, intake, contract, filing, searching, borrowing, complaint, closure,
-         reports, safety, audit_verify]
+STEPS = [
+    setup,
+    clients,
+    intake,
+    contract,
+    filing,
+    searching,
+    borrowing,
+    complaint,
+    closure,
+    reports,
+    safety,
+    audit_verify,
+]
 
 __all__ = ["STEPS", "json"]

@@ -19,17 +19,26 @@ class BigramTokenizer(Tokenizer):  # type: ignore[misc]
     """CJK runs -> overlapping bigrams (a lone character stays); Latin words whole; NFKC,
     lowercase, Traditional -> Simplified."""
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kw: Any) -> Any:
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kw: Any,
+    ) -> Any:
         text = to_simplified(unicodedata.normalize("NFKC", value)).lower()
         t = Token(positions, chars, removestops=removestops, mode=mode, **kw)
         pos = start_pos
         for m in _PATTERN.finditer(text):
             run = m.group()
             if not run.isascii() and run[0] >= "\u3400":
-                pieces = [(run[i:i + 2], i) for i in range(max(1, len(run) - 1))]
+                pieces = [(run[i : i + 2], i) for i in range(max(1, len(run) - 1))]
             else:
                 pieces = [(run, 0)]
             for piece, off in pieces:

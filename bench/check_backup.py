@@ -73,16 +73,23 @@ def run_check(sec: Section, bh: BenchHome | None, n_docs: int, runs: int) -> Non
         last = res
     t = median(times)
     per_k = t / n_docs * 1000
-    sec.row("check, per 1,000 documents", per_k, "s", "SHA-256 of every stored file",
-            ref / n_docs * 1000, runs=runs)
+    sec.row(
+        "check, per 1,000 documents",
+        per_k,
+        "s",
+        "SHA-256 of every stored file",
+        ref / n_docs * 1000,
+        runs=runs,
+    )
     sec.row("check, whole archive", t, "s", "SHA-256 of every stored file", ref, runs=runs)
     sec.row("check peak memory", median(rss), "MB", runs=runs)
     if 1 in codes and last is not None:
         try:
             report = json.loads(last.stdout)
             problems = report.get("problems") or report.get("issues") or []
-            sec.note(f"check exited 1 (found {len(problems)} problems), e.g. "
-                     f"{str(problems[:2])[:300]}")
+            sec.note(
+                f"check exited 1 (found {len(problems)} problems), e.g. {str(problems[:2])[:300]}"
+            )
         except ValueError:
             sec.note("check exited 1: " + last.stderr.strip()[-300:])
 
@@ -103,16 +110,26 @@ def run_backup(sec: Section, bh: BenchHome | None, work: Path, runs: int) -> Non
     for _ in range(runs):
         dest = work / "backup"
         shutil.rmtree(dest, ignore_errors=True)
-        res = run_measured(archivist_argv() + ["backup", str(dest), "--json"], env=bh.env(),
-                           timeout=24 * 3600).check("archivist backup")
+        res = run_measured(
+            archivist_argv() + ["backup", str(dest), "--json"], env=bh.env(), timeout=24 * 3600
+        ).check("archivist backup")
         times.append(res.seconds)
         rss.append(res.maxrss_mb)
-        again = run_measured(archivist_argv() + ["backup", str(dest), "--json"], env=bh.env(),
-                             timeout=24 * 3600).check("archivist backup (incremental)")
+        again = run_measured(
+            archivist_argv() + ["backup", str(dest), "--json"], env=bh.env(), timeout=24 * 3600
+        ).check("archivist backup (incremental)")
         incr.append(again.seconds)
     t = median(times)
-    sec.row("backup, full", size_mb / t, "MB/s", "copy + SHA-256 + fsync of archive_store",
-            size_mb / ref, runs=runs, seconds=t, store_mb=size_mb)
+    sec.row(
+        "backup, full",
+        size_mb / t,
+        "MB/s",
+        "copy + SHA-256 + fsync of archive_store",
+        size_mb / ref,
+        runs=runs,
+        seconds=t,
+        store_mb=size_mb,
+    )
     sec.row("backup, incremental (nothing changed)", median(incr), "s", runs=runs)
     sec.row("backup peak memory", median(rss), "MB", runs=runs)
     shutil.rmtree(work / "backup", ignore_errors=True)

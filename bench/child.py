@@ -1,6 +1,6 @@
 """Operations run in a child process so that their own time and peak memory are measured.
 
-    python -m bench.child file HOME PLAN.json   # file every planned document (library)
+python -m bench.child file HOME PLAN.json   # file every planned document (library)
 """
 
 from __future__ import annotations
@@ -14,21 +14,23 @@ BATCH = 200
 
 
 def file_plan(home: str, plan_path: str) -> int:
-    from archivist import filing
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.filing import service as filing
 
     plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
     ctx = open_context(home, "mei")
     filed = 0
     try:
+
         def key(p: dict) -> tuple:
             return (p["client"], p["section"], p["matter"] or "")
 
         for (client, section, matter), group in itertools.groupby(sorted(plan, key=key), key):
             paths = [p["path"] for p in group]
             for start in range(0, len(paths), BATCH):
-                docs = filing.file_paths(ctx, client, paths[start:start + BATCH], section,
-                                         matter_number=matter or None)
+                docs = filing.file_paths(
+                    ctx, client, paths[start : start + BATCH], section, matter_number=matter or None
+                )
                 filed += len(docs)
     finally:
         ctx.close()

@@ -98,8 +98,13 @@ def _tree(pid: int) -> list[int]:
     return seen
 
 
-def run_measured(argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
-                 timeout: float | None = None, poll: float = 0.005) -> ChildResult:
+def run_measured(
+    argv: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    poll: float = 0.005,
+) -> ChildResult:
     """Run a process: wall time from spawn to exit, and its peak memory read from
     /proc/PID/status while it runs (VmHWM of the process; VmRSS summed over its process tree).
     (ru_maxrss from wait4 is useless here: Linux carries the parent's peak across fork+exec.)"""
@@ -109,8 +114,9 @@ def run_measured(argv: list[str], env: dict[str, str] | None = None, cwd: Path |
     hwm = tree = 0
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, env=full_env, cwd=cwd, stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            argv, env=full_env, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL
+        )
         deadline = None if timeout is None else t0 + timeout
         i = 0
         while True:
@@ -131,10 +137,15 @@ def run_measured(argv: list[str], env: dict[str, str] | None = None, cwd: Path |
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return ChildResult(elapsed, hwm / 1024, proc.returncode,
-                           out.read().decode(errors="replace"),
-                           err.read().decode(errors="replace"), max(tree, hwm) / 1024,
-                           usage.ru_utime + usage.ru_stime)
+        return ChildResult(
+            elapsed,
+            hwm / 1024,
+            proc.returncode,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+            max(tree, hwm) / 1024,
+            usage.ru_utime + usage.ru_stime,
+        )
 
 
 def archivist_argv() -> list[str]:
@@ -170,16 +181,32 @@ class Section:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    def row(self, figure: str, value: float | None, unit: str, reference: str | None = None,
-            ref_value: float | None = None, runs: int | None = None, **extra: Any) -> None:
+    def row(
+        self,
+        figure: str,
+        value: float | None,
+        unit: str,
+        reference: str | None = None,
+        ref_value: float | None = None,
+        runs: int | None = None,
+        **extra: Any,
+    ) -> None:
         ratio = None
         if value is not None and ref_value not in (None, 0) and value == value:
             assert ref_value is not None
-            ratio = (ref_value / value if unit in HIGHER_IS_BETTER else value / ref_value) \
-                if value else None
-        row: dict[str, Any] = {"figure": figure, "value": _round(value), "unit": unit,
-                               "reference": reference, "ref_value": _round(ref_value),
-                               "ratio": _round(ratio, 2)}
+            ratio = (
+                (ref_value / value if unit in HIGHER_IS_BETTER else value / ref_value)
+                if value
+                else None
+            )
+        row: dict[str, Any] = {
+            "figure": figure,
+            "value": _round(value),
+            "unit": unit,
+            "reference": reference,
+            "ref_value": _round(ref_value),
+            "ratio": _round(ratio, 2),
+        }
         if runs is not None:
             row["runs"] = runs
         row.update({k: _round(v) if isinstance(v, float) else v for k, v in extra.items()})
@@ -197,8 +224,13 @@ class Section:
         return self
 
     def as_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "status": self.status, "seconds": round(self.seconds, 1),
-                "rows": self.rows, "notes": self.notes}
+        return {
+            "title": self.title,
+            "status": self.status,
+            "seconds": round(self.seconds, 1),
+            "rows": self.rows,
+            "notes": self.notes,
+        }
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:

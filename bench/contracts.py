@@ -27,25 +27,43 @@ TEMPLATE = "service-contract"
 def sample_data(i: int = 0) -> dict[str, Any]:
     """A complete 法律服務合同 data set (staged fees, special authority: the longest form)."""
     return {
-        "firm": {"name": "陳林聯合律師事務所", "address": "上海市浦東新區世紀大道100號20樓",
-                 "phone": "021-5888 8888", "email": "office@chenlin.example"},
-        "client": {"number": f"C{i + 1:04d}", "name": f"上海宏遠貿易有限公司{i}",
-                   "address": "上海市黃浦區南京東路1號", "kind": "法人",
-                   "id_label": "統一社會信用代碼", "id_number": "91310101MA1FP0XXXX",
-                   "phone": "021-6321 0000", "representative": "陳大文"},
+        "firm": {
+            "name": "陳林聯合律師事務所",
+            "address": "上海市浦東新區世紀大道100號20樓",
+            "phone": "021-5888 8888",
+            "email": "office@chenlin.example",
+        },
+        "client": {
+            "number": f"C{i + 1:04d}",
+            "name": f"上海宏遠貿易有限公司{i}",
+            "address": "上海市黃浦區南京東路1號",
+            "kind": "法人",
+            "id_label": "統一社會信用代碼",
+            "id_number": "91310101MA1FP0XXXX",
+            "phone": "021-6321 0000",
+            "representative": "陳大文",
+        },
         "matter": {"number": f"2026-MS-{i + 1:04d}", "title": "買賣合同糾紛", "type": "民事"},
-        "lawyers": [{"name": "林志明", "licence_number": "13101200910123456"},
-                    {"name": "趙小雲", "licence_number": "13101201510654321"}],
+        "lawyers": [
+            {"name": "林志明", "licence_number": "13101200910123456"},
+            {"name": "趙小雲", "licence_number": "13101201510654321"},
+        ],
         "scope": "代理委託人與上海某某實業有限公司買賣合同糾紛一案的一審、二審及執行程序，"
-                 "包括起草訴狀、收集證據、出庭應訴、參與調解及申請強制執行。",
+        "包括起草訴狀、收集證據、出庭應訴、參與調解及申請強制執行。",
         "stages": ["一審", "二審", "執行"],
         "authority": "special",
-        "authority_items": ["代為承認、放棄、變更訴訟請求", "代為進行和解、調解", "代為提起反訴或上訴",
-                            "代為簽收法律文書"],
+        "authority_items": [
+            "代為承認、放棄、變更訴訟請求",
+            "代為進行和解、調解",
+            "代為提起反訴或上訴",
+            "代為簽收法律文書",
+        ],
         "fee_type": "staged",
-        "fee_stages": [{"stage": "一審", "amount": "50,000", "due": "本合同簽訂之日起七日內"},
-                       {"stage": "二審", "amount": "30000", "due": "上訴提起之日起七日內"},
-                       {"stage": "執行", "amount": "20000.50", "due": "申請執行之日起七日內"}],
+        "fee_stages": [
+            {"stage": "一審", "amount": "50,000", "due": "本合同簽訂之日起七日內"},
+            {"stage": "二審", "amount": "30000", "due": "上訴提起之日起七日內"},
+            {"stage": "執行", "amount": "20000.50", "due": "申請執行之日起七日內"},
+        ],
         "payment_method": "銀行轉賬至本所賬戶",
         "dispute_venue": "上海市浦東新區人民法院",
         "sign_date": "2026-03-02",
@@ -119,8 +137,11 @@ def run(sec: Section, work: Path, renders: int, batch: int, home: BenchHome | No
     template = _find_template()
     context = display_context(sample_data())
     if template is None or context is None:
-        sec.skip("no shipped service-contract template yet (contract_templates/)"
-                 if template is None else "archivist.documents.schemas is not available")
+        sec.skip(
+            "no shipped service-contract template yet (contract_templates/)"
+            if template is None
+            else "archivist.documents.schemas is not available"
+        )
         return
     template_bytes = template.read_bytes()
     try:
@@ -133,7 +154,7 @@ def run(sec: Section, work: Path, renders: int, batch: int, home: BenchHome | No
     fn = _render_to_bytes()
     ctx = None
     if fn is not None and home is not None:
-        from archivist.context import open_context
+        from archivist.core.context import open_context
 
         ctx = open_context(home.root, "mei")
         data = sample_data()
@@ -142,8 +163,10 @@ def run(sec: Section, work: Path, renders: int, batch: int, home: BenchHome | No
             ours_fn = lambda: fn(ctx, TEMPLATE, data)  # noqa: E731
             label = "render_to_bytes (validate + render)"
         except Exception as exc:  # noqa: BLE001
-            sec.note(f"render_to_bytes failed on the bench data ({exc!s:.200}); "
-                     "measuring the hardened renderer alone")
+            sec.note(
+                f"render_to_bytes failed on the bench data ({exc!s:.200}); "
+                "measuring the hardened renderer alone"
+            )
     if ours_fn is None:
         from archivist.documents.render import render_docx
 
@@ -162,46 +185,70 @@ def run(sec: Section, work: Path, renders: int, batch: int, home: BenchHome | No
         if ctx is not None:
             ctx.close()
     ref_rate = 1 / median(ref)
-    sec.row(f"contract render ({label})", 1 / median(ours), "renders/s", "raw docxtpl",
-            ref_rate, runs=renders, ms_per_render=median(ours) * 1000)
+    sec.row(
+        f"contract render ({label})",
+        1 / median(ours),
+        "renders/s",
+        "raw docxtpl",
+        ref_rate,
+        runs=renders,
+        ms_per_render=median(ours) * 1000,
+    )
     ref_batch = timed(lambda: [raw_render(template, context) for _ in range(batch)])[0]
     done = _cli_batch(sec, work, batch, home, ref_batch)
     if not done:
         t = timed(lambda: [ours_fn() for _ in range(batch)])[0]
-        sec.row(f"{batch}-contract batch (in process, {label})", t, "s",
-                f"raw docxtpl x{batch}", ref_batch)
+        sec.row(
+            f"{batch}-contract batch (in process, {label})",
+            t,
+            "s",
+            f"raw docxtpl x{batch}",
+            ref_batch,
+        )
 
 
-def _cli_batch(sec: Section, work: Path, batch: int, home: BenchHome | None,
-               ref_batch: float) -> bool:
+def _cli_batch(
+    sec: Section, work: Path, batch: int, home: BenchHome | None, ref_batch: float
+) -> bool:
     """`archivist contract batch --csv FILE` for `batch` matters, when the command exists."""
     if home is None or not home.matter_numbers:
         return False
     res = run_measured(archivist_argv() + ["contract", "batch", "--help"], env=home.env())
     if res.returncode != 0:
-        sec.note("`archivist contract batch` is not available: the batch was measured in "
-                 "process")
+        sec.note("`archivist contract batch` is not available: the batch was measured in process")
         return False
     matters = list(home.matter_numbers.values())
     rows = [matters[i % len(matters)] for i in range(batch)]
     path = work / "contracts.csv"
     base = sample_data()
-    flat_keys = ["scope", "authority", "fee_type", "payment_method", "dispute_venue",
-                 "sign_date"]
+    flat_keys = ["scope", "authority", "fee_type", "payment_method", "dispute_venue", "sign_date"]
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["matter", *flat_keys, "stages", "authority_items", "fee_stages"])
         for m in rows:
-            w.writerow([m, *[base[k] for k in flat_keys],
-                        json.dumps(base["stages"], ensure_ascii=False),
-                        json.dumps(base["authority_items"], ensure_ascii=False),
-                        json.dumps(base["fee_stages"], ensure_ascii=False)])
-    res = run_measured(archivist_argv() + ["contract", "batch", "--csv", str(path)],
-                       env=home.env(), timeout=3600)
+            w.writerow(
+                [
+                    m,
+                    *[base[k] for k in flat_keys],
+                    json.dumps(base["stages"], ensure_ascii=False),
+                    json.dumps(base["authority_items"], ensure_ascii=False),
+                    json.dumps(base["fee_stages"], ensure_ascii=False),
+                ]
+            )
+    res = run_measured(
+        archivist_argv() + ["contract", "batch", "--csv", str(path)], env=home.env(), timeout=3600
+    )
     if res.returncode != 0:
-        sec.note("`contract batch` failed on the bench CSV: "
-                 + (res.stderr or res.stdout).strip()[-300:])
+        sec.note(
+            "`contract batch` failed on the bench CSV: " + (res.stderr or res.stdout).strip()[-300:]
+        )
         return False
-    sec.row(f"{batch}-contract batch (CLI, filed and indexed)", res.seconds, "s",
-            f"raw docxtpl x{batch}", ref_batch, peak_rss_mb=res.maxrss_mb)
+    sec.row(
+        f"{batch}-contract batch (CLI, filed and indexed)",
+        res.seconds,
+        "s",
+        f"raw docxtpl x{batch}",
+        ref_batch,
+        peak_rss_mb=res.maxrss_mb,
+    )
     return True

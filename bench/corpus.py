@@ -54,11 +54,34 @@ novation waiver estoppel consideration remedy tort fiduciary trustee escrow nota
 """.split()  # noqa: SIM905
 
 SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾彭游詹胡施沈余盧梁趙顏柯翁魏孫戴"
-COMPANY_TAILS = ["科技有限公司", "貿易有限公司", "建設工程有限公司", "實業股份有限公司", "投資管理有限公司",
-                 "物流有限公司", "餐飲管理有限公司", "醫療器械有限公司", "文化傳媒有限公司"]
-CITIES = ["上海", "北京", "廣州", "深圳", "杭州", "南京", "成都", "武漢", "台北", "香港", "蘇州", "廈門"]
-SYLLABLES = [c + v for c in "bkrmntsldgpvz" for v in "aeiou"] + [v + c for v in "aeiou"
-                                                                 for c in "nr"]
+COMPANY_TAILS = [
+    "科技有限公司",
+    "貿易有限公司",
+    "建設工程有限公司",
+    "實業股份有限公司",
+    "投資管理有限公司",
+    "物流有限公司",
+    "餐飲管理有限公司",
+    "醫療器械有限公司",
+    "文化傳媒有限公司",
+]
+CITIES = [
+    "上海",
+    "北京",
+    "廣州",
+    "深圳",
+    "杭州",
+    "南京",
+    "成都",
+    "武漢",
+    "台北",
+    "香港",
+    "蘇州",
+    "廈門",
+]
+SYLLABLES = [c + v for c in "bkrmntsldgpvz" for v in "aeiou"] + [
+    v + c for v in "aeiou" for c in "nr"
+]
 SECTIONS = ["basic", "contract", "case", "work", "complaint"]
 SECTION_WEIGHTS = [1, 2, 10, 5, 1]
 KINDS = ["txt", "docx", "pdf"]
@@ -115,11 +138,11 @@ class Vocabulary:
                 seen.add(word)
                 en.append(word)
         # Shuffle the synthetic tail but keep the real legal terms among the frequent ranks.
-        head_zh, tail_zh = zh[:len(LEGAL_TERMS_TC)], zh[len(LEGAL_TERMS_TC):]
+        head_zh, tail_zh = zh[: len(LEGAL_TERMS_TC)], zh[len(LEGAL_TERMS_TC) :]
         rng.shuffle(head_zh)
         rng.shuffle(tail_zh)
         self.zh = _interleave(head_zh, tail_zh, every=3)
-        head_en, tail_en = en[:len(LEGAL_TERMS_EN)], en[len(LEGAL_TERMS_EN):]
+        head_en, tail_en = en[: len(LEGAL_TERMS_EN)], en[len(LEGAL_TERMS_EN) :]
         rng.shuffle(head_en)
         rng.shuffle(tail_en)
         self.en = _interleave(head_en, tail_en, every=3)
@@ -188,20 +211,34 @@ def _person(rng: random.Random) -> str:
 
 def _company(rng: random.Random) -> str:
     chars = _common_chars_tc()
-    return rng.choice(CITIES) + "".join(rng.choice(chars) for _ in range(2)) + \
-        rng.choice(COMPANY_TAILS)
+    return (
+        rng.choice(CITIES)
+        + "".join(rng.choice(chars) for _ in range(2))
+        + rng.choice(COMPANY_TAILS)
+    )
 
 
 def make_clients(rng: random.Random, n: int, lawyers: list[str]) -> list[Client]:
     clients = []
-    matter_titles = ["買賣合同糾紛", "借款合同糾紛", "勞動爭議", "租賃合同糾紛", "建設工程施工合同糾紛",
-                     "股權轉讓糾紛", "離婚糾紛", "繼承糾紛", "侵害商標權糾紛", "交通事故責任糾紛"]
+    matter_titles = [
+        "買賣合同糾紛",
+        "借款合同糾紛",
+        "勞動爭議",
+        "租賃合同糾紛",
+        "建設工程施工合同糾紛",
+        "股權轉讓糾紛",
+        "離婚糾紛",
+        "繼承糾紛",
+        "侵害商標權糾紛",
+        "交通事故責任糾紛",
+    ]
     taken: set[str] = set()
     for i in range(n):
         company = rng.random() < 0.45
         name = _company(rng) if company else _person(rng)
-        id_number = (f"91{rng.randrange(10**15, 10**16)}X" if company
-                     else f"A{rng.randrange(10**8, 10**9)}")
+        id_number = (
+            f"91{rng.randrange(10**15, 10**16)}X" if company else f"A{rng.randrange(10**8, 10**9)}"
+        )
         while name in taken:
             name = _company(rng) if company else _person(rng)
         taken.add(name)
@@ -215,9 +252,48 @@ def make_clients(rng: random.Random, n: int, lawyers: list[str]) -> list[Client]
 # ------------------------------------------------------------------------------ text
 # Function words and particles: in real Chinese prose about a third of the characters; they
 # also keep the number of distinct bigrams (index terms) realistic.
-FUNCTION_WORDS = ["的", "的", "的", "了", "在", "是", "和", "與", "及", "或", "對", "於", "由", "向",
-                  "應", "將", "已", "並", "之", "其", "為", "按照", "依據", "經", "所", "被", "未",
-                  "不", "有", "就", "該", "本", "雙方", "甲方", "乙方", "如", "若", "後", "前", "中"]
+FUNCTION_WORDS = [
+    "的",
+    "的",
+    "的",
+    "了",
+    "在",
+    "是",
+    "和",
+    "與",
+    "及",
+    "或",
+    "對",
+    "於",
+    "由",
+    "向",
+    "應",
+    "將",
+    "已",
+    "並",
+    "之",
+    "其",
+    "為",
+    "按照",
+    "依據",
+    "經",
+    "所",
+    "被",
+    "未",
+    "不",
+    "有",
+    "就",
+    "該",
+    "本",
+    "雙方",
+    "甲方",
+    "乙方",
+    "如",
+    "若",
+    "後",
+    "前",
+    "中",
+]
 
 
 def _zh_sentence(rng: random.Random, vocab: Vocabulary) -> str:
@@ -230,9 +306,11 @@ def _zh_sentence(rng: random.Random, vocab: Vocabulary) -> str:
     if rng.random() < 0.15:
         words.insert(rng.randrange(len(words)), f"人民幣{rng.randrange(1000, 9_999_999):,}元")
     if rng.random() < 0.1:
-        words.insert(rng.randrange(len(words)),
-                     f"（{rng.randrange(2015, 2027)}）滬{rng.randrange(100, 999):04d}民初"
-                     f"{rng.randrange(1, 99999)}號")
+        words.insert(
+            rng.randrange(len(words)),
+            f"（{rng.randrange(2015, 2027)}）滬{rng.randrange(100, 999):04d}民初"
+            f"{rng.randrange(1, 99999)}號",
+        )
     return "".join(words) + rng.choice("。。。；，")
 
 
@@ -242,14 +320,17 @@ def _en_sentence(rng: random.Random, vocab: Vocabulary) -> str:
     return " ".join(words) + "."
 
 
-def make_paragraphs(rng: random.Random, vocab: Vocabulary, script: str, target_chars: int,
-                    header: str) -> list[str]:
+def make_paragraphs(
+    rng: random.Random, vocab: Vocabulary, script: str, target_chars: int, header: str
+) -> list[str]:
     paras = [header]
     total = len(header)
     while total < target_chars:
         english = script == "en" or rng.random() < 0.12
-        sentences = [(_en_sentence if english else _zh_sentence)(rng, vocab)
-                     for _ in range(rng.randint(2, 5))]
+        sentences = [
+            (_en_sentence if english else _zh_sentence)(rng, vocab)
+            for _ in range(rng.randint(2, 5))
+        ]
         para = (" " if english else "").join(sentences)
         paras.append(para)
         total += len(para)
@@ -265,17 +346,21 @@ def write_txt(path: Path, paras: list[str], rng: random.Random) -> int:
     return len(data)
 
 
-_CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-       '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-       '<Default Extension="rels" '
-       'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-       '<Default Extension="xml" ContentType="application/xml"/>'
-       '<Override PartName="/word/document.xml" ContentType="application/'
-       'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-         'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+_CT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -291,14 +376,21 @@ def docx_bytes(paras: list[str], table: list[list[str]] | None = None) -> bytes:
     body = [_w_para(paras[0], bold=True)]
     body += [_w_para(p) for p in paras[1:]]
     if table:
-        rows = "".join("<w:tr>" + "".join(f"<w:tc>{_w_para(c)}</w:tc>" for c in row) + "</w:tr>"
-                       for row in table)
+        rows = "".join(
+            "<w:tr>" + "".join(f"<w:tc>{_w_para(c)}</w:tc>" for c in row) + "</w:tr>"
+            for row in table
+        )
         grid = "".join('<w:gridCol w:w="3000"/>' for _ in table[0])
-        body.insert(2, f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
-                       f"<w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>")
-    doc = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<w:document xmlns:w="{_W}"><w:body>{"".join(body)}'
-           f'<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>')
+        body.insert(
+            2,
+            f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>",
+        )
+    doc = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:document xmlns:w="{_W}"><w:body>{"".join(body)}'
+        f'<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>'
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", _CT)
@@ -312,7 +404,8 @@ def write_docx(path: Path, paras: list[str], rng: random.Random) -> int:
     if rng.random() < 0.5:
         table = [["項目", "金額", "備註"]] + [
             [rng.choice(LEGAL_TERMS_TC), f"{rng.randrange(100, 99999):,}", rng.choice(CITIES)]
-            for _ in range(rng.randint(1, 4))]
+            for _ in range(rng.randint(1, 4))
+        ]
     data = docx_bytes(paras, table)
     path.write_bytes(data)
     return len(data)
@@ -320,13 +413,20 @@ def write_docx(path: Path, paras: list[str], rng: random.Random) -> int:
 
 def _to_unicode_cmap(codes: set[int]) -> bytes:
     """A ToUnicode CMap for the codes used (UCS-2 code = Unicode), as PDF writers emit."""
-    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-             "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
-             "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<0000> <FFFF>",
+        "endcodespacerange",
+    ]
     used = sorted(codes)
     for start in range(0, len(used), 100):
-        chunk = used[start:start + 100]
+        chunk = used[start : start + 100]
         lines.append(f"{len(chunk)} beginbfchar")
         lines += [f"<{c:04X}> <{c:04X}>" for c in chunk]
         lines.append("endbfchar")
@@ -354,7 +454,7 @@ def _wrap(paras: list[str], width: int = 34) -> list[str]:
 def pdf_bytes(paras: list[str], lines_per_page: int = 44) -> bytes:
     """A text PDF: MSung-Light / UniCNS-UCS2-H (not embedded) with a ToUnicode CMap."""
     lines = [ln for ln in _wrap(paras)]
-    pages = [lines[i:i + lines_per_page] for i in range(0, max(len(lines), 1), lines_per_page)]
+    pages = [lines[i : i + lines_per_page] for i in range(0, max(len(lines), 1), lines_per_page)]
     objs: dict[int, bytes] = {}
     font_id, desc_id, tounicode_id, fontdesc_id = 3, 4, 5, 6
     first_page = 7
@@ -364,29 +464,39 @@ def pdf_bytes(paras: list[str], lines_per_page: int = 44) -> bytes:
         kids.append(f"{pid} 0 R")
         ops = ["BT", "/F1 14 Tf", "16 TL", "56 790 Td"]
         for ln in page:
-            hexs = "".join(f"{ord(c):04X}" for c in ln if ord(c) < 0x10000 and
-                           not 0xD800 <= ord(c) <= 0xDFFF)
+            hexs = "".join(
+                f"{ord(c):04X}" for c in ln if ord(c) < 0x10000 and not 0xD800 <= ord(c) <= 0xDFFF
+            )
             ops.append(f"<{hexs}> Tj T*")
         ops.append("ET")
         stream = "\n".join(ops).encode("ascii")
         objs[cid] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
-        objs[pid] = (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                     f"/Resources << /Font << /F1 {font_id} 0 R >> >> "
-                     f"/Contents {cid} 0 R >>").encode()
+        objs[pid] = (
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            f"/Resources << /Font << /F1 {font_id} 0 R >> >> "
+            f"/Contents {cid} 0 R >>"
+        ).encode()
     objs[1] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objs[2] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(pages)} >>".encode()
-    objs[font_id] = (f"<< /Type /Font /Subtype /Type0 /BaseFont /MSung-Light "
-                     f"/Encoding /UniCNS-UCS2-H /DescendantFonts [{desc_id} 0 R] "
-                     f"/ToUnicode {tounicode_id} 0 R >>").encode()
-    objs[desc_id] = (f"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /MSung-Light "
-                     f"/CIDSystemInfo << /Registry (Adobe) /Ordering (CNS1) /Supplement 4 >> "
-                     f"/FontDescriptor {fontdesc_id} 0 R /DW 1000 >>").encode()
-    cmap = _to_unicode_cmap({ord(c) for ln in lines for c in ln
-                             if ord(c) < 0x10000 and not 0xD800 <= ord(c) <= 0xDFFF})
+    objs[font_id] = (
+        f"<< /Type /Font /Subtype /Type0 /BaseFont /MSung-Light "
+        f"/Encoding /UniCNS-UCS2-H /DescendantFonts [{desc_id} 0 R] "
+        f"/ToUnicode {tounicode_id} 0 R >>"
+    ).encode()
+    objs[desc_id] = (
+        f"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /MSung-Light "
+        f"/CIDSystemInfo << /Registry (Adobe) /Ordering (CNS1) /Supplement 4 >> "
+        f"/FontDescriptor {fontdesc_id} 0 R /DW 1000 >>"
+    ).encode()
+    cmap = _to_unicode_cmap(
+        {ord(c) for ln in lines for c in ln if ord(c) < 0x10000 and not 0xD800 <= ord(c) <= 0xDFFF}
+    )
     objs[tounicode_id] = b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"
-    objs[fontdesc_id] = (b"<< /Type /FontDescriptor /FontName /MSung-Light /Flags 6 "
-                         b"/FontBBox [-160 -249 1015 1071] /ItalicAngle 0 /Ascent 880 "
-                         b"/Descent -120 /CapHeight 880 /StemV 93 >>")
+    objs[fontdesc_id] = (
+        b"<< /Type /FontDescriptor /FontName /MSung-Light /Flags 6 "
+        b"/FontBBox [-160 -249 1015 1071] /ItalicAngle 0 /Ascent 880 "
+        b"/Descent -120 /CapHeight 880 /StemV 93 >>"
+    )
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
     for num in sorted(objs):
@@ -428,9 +538,16 @@ class Corpus:
             yield self.root / d.path
 
 
-def generate(root: Path, n_docs: int, *, seed: int = 20260301, n_queries: int = 300,
-             avg_chars: int = 1500, lawyers: list[str] | None = None,
-             keep_text: bool = True) -> Corpus:
+def generate(
+    root: Path,
+    n_docs: int,
+    *,
+    seed: int = 20260301,
+    n_queries: int = 300,
+    avg_chars: int = 1500,
+    lawyers: list[str] | None = None,
+    keep_text: bool = True,
+) -> Corpus:
     """Write `n_docs` documents under root/<client>/<section>/ and return the description.
 
     Also writes root/corpus.json (clients, matters, documents without text) and
@@ -450,11 +567,9 @@ def generate(root: Path, n_docs: int, *, seed: int = 20260301, n_queries: int = 
         section = rng.choices(SECTIONS, SECTION_WEIGHTS)[0]
         kind = rng.choices(KINDS, KIND_WEIGHTS)[0]
         script = rng.choices(["tc", "sc", "en"], [6, 3, 1])[0]
-        matter = rng.randrange(len(c.matters)) if section in ("case", "work", "contract") \
-            else None
+        matter = rng.randrange(len(c.matters)) if section in ("case", "work", "contract") else None
         title_words = vocab.words(rng, "en" if script == "en" else "zh", 3)
-        title = (" ".join(title_words) if script == "en" else "".join(title_words)) + \
-            f" {i:06d}"
+        title = (" ".join(title_words) if script == "en" else "".join(title_words)) + f" {i:06d}"
         header = f"{c.name} {c.matters[matter].title if matter is not None else ''} {title}"
         target = int(rng.lognormvariate(0, 0.5) * avg_chars)
         paras = make_paragraphs(rng, vocab, script, max(200, target), header.strip())
@@ -466,13 +581,21 @@ def generate(root: Path, n_docs: int, *, seed: int = 20260301, n_queries: int = 
         docs.append(Doc(rel, c.index, matter, section, kind, script, title, size, text))
     queries = make_queries(rng, vocab, n_queries)
     corpus = Corpus(root, clients, docs, queries, lawyers)
-    (root / "corpus.json").write_text(json.dumps({
-        "seed": seed, "lawyers": lawyers,
-        "clients": [asdict(c) for c in clients],
-        "docs": [{k: v for k, v in asdict(d).items() if k != "text"} for d in docs],
-    }, ensure_ascii=False), encoding="utf-8")
-    (root / "queries.json").write_text(json.dumps(queries, ensure_ascii=False, indent=0),
-                                       encoding="utf-8")
+    (root / "corpus.json").write_text(
+        json.dumps(
+            {
+                "seed": seed,
+                "lawyers": lawyers,
+                "clients": [asdict(c) for c in clients],
+                "docs": [{k: v for k, v in asdict(d).items() if k != "text"} for d in docs],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    (root / "queries.json").write_text(
+        json.dumps(queries, ensure_ascii=False, indent=0), encoding="utf-8"
+    )
     return corpus
 
 
@@ -504,8 +627,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=20260301)
     a = p.parse_args(argv)
     c = generate(a.out, a.docs, seed=a.seed, keep_text=False)
-    print(f"{len(c.docs)} documents, {len(c.clients)} clients, {c.total_bytes / 2**20:.1f} MB "
-          f"in {a.out}")
+    print(
+        f"{len(c.docs)} documents, {len(c.clients)} clients, {c.total_bytes / 2**20:.1f} MB "
+        f"in {a.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -32,15 +32,17 @@ PY = sys.executable
 
 def cli(home: Path, user: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "ARCHIVIST_HOME": str(home), "ARCHIVIST_USER": user}
-    return subprocess.run([PY, "-m", "archivist", *args], env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [PY, "-m", "archivist", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def make_home(base: Path, clients: int = 3) -> tuple[Path, list[str]]:
     """A home with users mei (archivist+head), lin and zhao (lawyers) and a few clients."""
-    from archivist import home as homes
-    from archivist import registry, users
-    from archivist.context import open_context
+    from archivist.clients import registry
+    from archivist.core import home as homes
+    from archivist.core import users
+    from archivist.core.context import open_context
     from archivist.models import ClientInput, Role
 
     root = base / "home"
@@ -50,8 +52,10 @@ def make_home(base: Path, clients: int = 3) -> tuple[Path, list[str]]:
         with ctx.ledger.write() as conn:
             users.insert_user(conn, "mei", "lin", "林志明", [Role.LAWYER])
             users.insert_user(conn, "mei", "zhao", "趙小雲", [Role.LAWYER])
-        numbers = [registry.add(ctx, ClientInput(name=f"客戶{i}號", kind="person")).client.number
-                   for i in range(clients)]
+        numbers = [
+            registry.add(ctx, ClientInput(name=f"客戶{i}號", kind="person")).client.number
+            for i in range(clients)
+        ]
     finally:
         ctx.close()
     return root, numbers
@@ -78,8 +82,8 @@ def invariants(home: Path, repairable_only: bool = True) -> list[str]:
     filed twice for a client, and whatever check finds can be fixed by --repair."""
     from sqlalchemy import func, select
 
-    from archivist import integrity
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.integrity import checker as integrity
     from archivist.ledger.tables.documents import documents
 
     broken: list[str] = []
@@ -96,17 +100,17 @@ def invariants(home: Path, repairable_only: bool = True) -> list[str]:
             dups = conn.execute(
                 select(documents.c.client_id, documents.c.checksum, func.count())
                 .group_by(documents.c.client_id, documents.c.checksum)
-                .having(func.count() > 1)).all()
-        broken += [f"checksum {d[1][:12]} filed {d[2]} times for client id {d[0]}"
-                   for d in dups]
+                .having(func.count() > 1)
+            ).all()
+        broken += [f"checksum {d[1][:12]} filed {d[2]} times for client id {d[0]}" for d in dups]
     finally:
         ctx.close()
     return broken
 
 
 def repair_and_check(home: Path) -> Any:
-    from archivist import integrity
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.integrity import checker as integrity
 
     ctx = open_context(home, "mei")
     try:
@@ -119,7 +123,7 @@ def repair_and_check(home: Path) -> Any:
 def count_documents(home: Path) -> int:
     from sqlalchemy import func, select
 
-    from archivist.context import open_context
+    from archivist.core.context import open_context
     from archivist.ledger.tables.documents import documents
 
     ctx = open_context(home, "mei")
@@ -131,8 +135,14 @@ def count_documents(home: Path) -> int:
 
 
 # ------------------------------------------------------------------------------ crash
-def crash(base: Path, kills: int = 5, files: int = 150, seed: int = 1,
-          min_s: float = 0.4, max_s: float = 2.5) -> dict[str, Any]:
+def crash(
+    base: Path,
+    kills: int = 5,
+    files: int = 150,
+    seed: int = 1,
+    min_s: float = 0.4,
+    max_s: float = 2.5,
+) -> dict[str, Any]:
     """kill -9 `file import` at random moments, `kills` times; after each kill the invariants
     must hold; then the import is run to completion and must file every file exactly once."""
     rng = random.Random(seed)
@@ -141,14 +151,25 @@ def crash(base: Path, kills: int = 5, files: int = 150, seed: int = 1,
     make_sources(src / "批0", files, seed)
     total = files
     env = {**os.environ, "ARCHIVIST_HOME": str(home), "ARCHIVIST_USER": "mei"}
-    args = [PY, "-m", "archivist", "file", "import", str(src), "--client", clients[0],
-            "--section", "case"]
+    args = [
+        PY,
+        "-m",
+        "archivist",
+        "file",
+        "import",
+        str(src),
+        "--client",
+        clients[0],
+        "--section",
+        "case",
+    ]
     failures: list[str] = []
     progress = []
     started = time.monotonic()
     for i in range(kills):
-        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, start_new_session=True)
+        proc = subprocess.Popen(
+            args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
         delay = rng.uniform(min_s, max_s)
         try:
             proc.wait(timeout=delay)
@@ -177,10 +198,16 @@ def crash(base: Path, kills: int = 5, files: int = 150, seed: int = 1,
     if filed != total:
         failures.append(f"{filed} documents filed for {total} source files")
     failures += invariants(home, repairable_only=False)
-    return {"kills": kills, "files": total, "documents": filed,
-            "filed_before_each_kill": progress, "repairable_problems_seen": dict(SEEN),
-            "seconds": round(time.monotonic() - started, 1),
-            "failures": failures, "ok": not failures}
+    return {
+        "kills": kills,
+        "files": total,
+        "documents": filed,
+        "filed_before_each_kill": progress,
+        "repairable_problems_seen": dict(SEEN),
+        "seconds": round(time.monotonic() - started, 1),
+        "failures": failures,
+        "ok": not failures,
+    }
 
 
 # ------------------------------------------------------------------------------ load
@@ -212,8 +239,13 @@ def worker(home: Path, seconds: float, seed: int, clients: list[str], out: Path)
                 except ValueError:
                     errors.append(f"{args[:2]}: not JSON: {text[:200]}")
             return {}
-        bad = (r.exit_code not in (1,) or "Traceback" in text or "internal error" in text
-               or "locked" in text or not text.startswith("Error:"))
+        bad = (
+            r.exit_code not in (1,)
+            or "Traceback" in text
+            or "internal error" in text
+            or "locked" in text
+            or not text.startswith("Error:")
+        )
         (errors if bad else refusals).append(f"{' '.join(args[:2])}: {text.strip()[:300]}")
         return None
 
@@ -224,24 +256,55 @@ def worker(home: Path, seconds: float, seed: int, clients: list[str], out: Path)
         op = rng.choice(["client", "file", "file", "search", "matter", "loan", "list"])
         client = rng.choice(mine)
         if op == "client":
-            d = run("mei", "client", "add", "--name", f"併發客戶{seed}-{n}", "--kind",
-                    rng.choice(["person", "company"]), "--json")
+            d = run(
+                "mei",
+                "client",
+                "add",
+                "--name",
+                f"併發客戶{seed}-{n}",
+                "--kind",
+                rng.choice(["person", "company"]),
+                "--json",
+            )
             if d:
                 made["clients"].append(d["number"])
                 mine.append(d["number"])
         elif op == "file":
             p = scratch / f"證據{seed}-{n}.txt"
             p.write_text(f"工人{seed} 第{n}份 違約金 {rng.random()}", encoding="utf-8")
-            d = run("mei", "file", "add", client, str(p), "--section",
-                    rng.choice(["case", "work", "contract"]), "--json")
+            d = run(
+                "mei",
+                "file",
+                "add",
+                client,
+                str(p),
+                "--section",
+                rng.choice(["case", "work", "contract"]),
+                "--json",
+            )
             if d:
                 made["documents"].append(d["number"])
         elif op == "search":
-            run(rng.choice(["mei", "lin"]), "search", rng.choice(["違約金", "工人", "合同"]),
-                "--json")
+            run(
+                rng.choice(["mei", "lin"]),
+                "search",
+                rng.choice(["違約金", "工人", "合同"]),
+                "--json",
+            )
         elif op == "matter":
-            d = run("mei", "matter", "open", client, "--type", "civil", "--title",
-                    f"糾紛{seed}-{n}", "--lawyer", rng.choice(["lin", "zhao"]), "--json")
+            d = run(
+                "mei",
+                "matter",
+                "open",
+                client,
+                "--type",
+                "civil",
+                "--title",
+                f"糾紛{seed}-{n}",
+                "--lawyer",
+                rng.choice(["lin", "zhao"]),
+                "--json",
+            )
             if d:
                 made["matters"].append(d.get("number") or d.get("matter", {}).get("number"))
         elif op == "loan":
@@ -249,25 +312,44 @@ def worker(home: Path, seconds: float, seed: int, clients: list[str], out: Path)
             number = d and (d.get("number") or d.get("loan", {}).get("number"))
             if number:
                 made["loans"].append(number)
-                if run("mei", "loan", "approve", number) is not None and \
-                        run("mei", "loan", "checkout", number, "--ack-confidentiality") \
-                        is not None:
+                if (
+                    run("mei", "loan", "approve", number) is not None
+                    and run("mei", "loan", "checkout", number, "--ack-confidentiality") is not None
+                ):
                     run("mei", "loan", "return", number)
         else:
             run("mei", "client", "list", "--json")
-    out.write_text(json.dumps({"seed": seed, "ops": ops, "made": made, "refusals": refusals,
-                               "errors": errors}, ensure_ascii=False), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {"seed": seed, "ops": ops, "made": made, "refusals": refusals, "errors": errors},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
 
 
-def start_workers(home: Path, workers: int, seconds: float, clients: list[str], base: Path
-                  ) -> list[tuple[subprocess.Popen, Path]]:
+def start_workers(
+    home: Path, workers: int, seconds: float, clients: list[str], base: Path
+) -> list[tuple[subprocess.Popen, Path]]:
     procs = []
     for i in range(workers):
         out = base / f"worker-{i}.json"
-        cmd = [PY, __file__, "worker", "--home", str(home), "--seconds", str(seconds),
-               "--seed", str(i), "--clients", ",".join(clients), "--out", str(out)]
-        procs.append((subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE),
-                      out))
+        cmd = [
+            PY,
+            __file__,
+            "worker",
+            "--home",
+            str(home),
+            "--seconds",
+            str(seconds),
+            "--seed",
+            str(i),
+            "--clients",
+            ",".join(clients),
+            "--out",
+            str(out),
+        ]
+        procs.append((subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE), out))
     return procs
 
 
@@ -287,8 +369,8 @@ def verify_load(home: Path, results: list[dict]) -> list[str]:
     check (after --repair of derived things only if needed: reported separately)."""
     from sqlalchemy import select
 
-    from archivist import integrity
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.integrity import checker as integrity
     from archivist.ledger.tables.core import clients
     from archivist.ledger.tables.documents import documents
     from archivist.ledger.tables.loans import loans
@@ -312,12 +394,14 @@ def verify_load(home: Path, results: list[dict]) -> list[str]:
                 failures.append(f"duplicate {kind} numbers handed out")
             lost = set(given) - have
             if lost:
-                failures.append(f"{kind} reported as made but not in the ledger: "
-                                f"{sorted(lost)[:5]}")
+                failures.append(
+                    f"{kind} reported as made but not in the ledger: {sorted(lost)[:5]}"
+                )
         report = integrity.check(ctx)
         if not report.ok:
-            failures.append(f"check after the load: {report.summary} "
-                            f"{[p.path for p in report.problems][:5]}")
+            failures.append(
+                f"check after the load: {report.summary} {[p.path for p in report.problems][:5]}"
+            )
     finally:
         ctx.close()
     return failures
@@ -328,21 +412,28 @@ def load(base: Path, workers: int = 4, seconds: float = 10) -> dict[str, Any]:
     started = time.monotonic()
     results, failures = collect(start_workers(home, workers, seconds, clients, base))
     failures += verify_load(home, results)
-    return {"workers": workers, "seconds": round(time.monotonic() - started, 1),
-            "ops": sum(r["ops"] for r in results),
-            "made": {k: sum(len(r["made"][k]) for r in results)
-                     for k in ("clients", "documents", "matters", "loans")},
-            "refusals": sum(len(r["refusals"]) for r in results),
-            "refusal_examples": sorted({x for r in results for x in r["refusals"]})[:8],
-            "failures": failures, "ok": not failures}
+    return {
+        "workers": workers,
+        "seconds": round(time.monotonic() - started, 1),
+        "ops": sum(r["ops"] for r in results),
+        "made": {
+            k: sum(len(r["made"][k]) for r in results)
+            for k in ("clients", "documents", "matters", "loans")
+        },
+        "refusals": sum(len(r["refusals"]) for r in results),
+        "refusal_examples": sorted({x for r in results for x in r["refusals"]})[:8],
+        "failures": failures,
+        "ok": not failures,
+    }
 
 
-def backup_under_load(base: Path, workers: int = 3, seconds: float = 8,
-                      backups: int = 2) -> dict[str, Any]:
+def backup_under_load(
+    base: Path, workers: int = 3, seconds: float = 8, backups: int = 2
+) -> dict[str, Any]:
     """Back up (several times, to the same folder) while workers write; the backup restores to
     a clean check and holds every document its snapshot knew."""
-    from archivist import backup
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.integrity import backup
 
     home, clients = make_home(base, 3)
     procs = start_workers(home, workers, seconds, clients, base)
@@ -362,17 +453,22 @@ def backup_under_load(base: Path, workers: int = 3, seconds: float = 8,
     restored = backup.restore(dest, base / "restored", "mei")
     if not restored.check.ok:
         failures.append(f"restored home does not check clean: {restored.check.summary}")
-    return {"backups": [b.model_dump(mode="json", exclude={"problems"}) for b in results_b],
-            "restored_documents": restored.documents, "ops": sum(r["ops"] for r in results),
-            "failures": failures, "ok": not failures}
+    return {
+        "backups": [b.model_dump(mode="json", exclude={"problems"}) for b in results_b],
+        "restored_documents": restored.documents,
+        "ops": sum(r["ops"] for r in results),
+        "failures": failures,
+        "ok": not failures,
+    }
 
 
 # ------------------------------------------------------------------------------ measure
 def measure(base: Path, documents: int = 2000, size: int = 20_000) -> dict[str, Any]:
     """Check time per 1,000 documents and backup throughput on `documents` files of `size`
     bytes filed with `file import`."""
-    from archivist import backup, integrity
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.integrity import backup
+    from archivist.integrity import checker as integrity
 
     home, clients = make_home(base, 1)
     src = base / "src"
@@ -381,10 +477,21 @@ def measure(base: Path, documents: int = 2000, size: int = 20_000) -> dict[str, 
     for i in range(documents):
         (src / f"d{i:05d}.txt").write_text(
             f"{i} " + "".join(rng.choice("合同違約金訴訟律師檔案 ") for _ in range(size // 3)),
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     t = time.monotonic()
-    r = cli(home, "mei", "file", "import", str(src), "--client", clients[0], "--section", "case",
-            timeout=3600)
+    r = cli(
+        home,
+        "mei",
+        "file",
+        "import",
+        str(src),
+        "--client",
+        clients[0],
+        "--section",
+        "case",
+        timeout=3600,
+    )
     import_s = time.monotonic() - t
     if r.returncode != 0:
         raise SystemExit(r.stderr)
@@ -402,14 +509,22 @@ def measure(base: Path, documents: int = 2000, size: int = 20_000) -> dict[str, 
     t = time.monotonic()
     restored = backup.restore(base / "bk", base / "restored", "mei")
     restore_s = time.monotonic() - t
-    return {"documents": documents, "bytes_each": size, "import_s": round(import_s, 1),
-            "check_ok": report.ok, "check_s": report.seconds,
-            "check_s_per_1000": round(report.seconds / documents * 1000, 2),
-            "backup_first_s": round(first_s, 2), "backup_mb": round(b1.bytes_copied / 2**20, 1),
-            "backup_mb_per_s": round(b1.bytes_copied / 2**20 / first_s, 1),
-            "backup_again_s": round(second_s, 2), "backup_again_copied": b2.files_copied,
-            "restore_s": round(restore_s, 1), "restore_parts_s": restored.seconds,
-            "restore_check_ok": restored.check.ok}
+    return {
+        "documents": documents,
+        "bytes_each": size,
+        "import_s": round(import_s, 1),
+        "check_ok": report.ok,
+        "check_s": report.seconds,
+        "check_s_per_1000": round(report.seconds / documents * 1000, 2),
+        "backup_first_s": round(first_s, 2),
+        "backup_mb": round(b1.bytes_copied / 2**20, 1),
+        "backup_mb_per_s": round(b1.bytes_copied / 2**20 / first_s, 1),
+        "backup_again_s": round(second_s, 2),
+        "backup_again_copied": b2.files_copied,
+        "restore_s": round(restore_s, 1),
+        "restore_parts_s": restored.seconds,
+        "restore_check_ok": restored.check.ok,
+    }
 
 
 # ------------------------------------------------------------------------------ main
@@ -440,8 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="Keep the scratch folder.")
     args = ap.parse_args(argv)
     if args.cmd == "worker":
-        worker(Path(args.home), args.seconds, args.seed, args.clients.split(","),
-               Path(args.out))
+        worker(Path(args.home), args.seconds, args.seed, args.clients.split(","), Path(args.out))
         return 0
     base = Path(tempfile.mkdtemp(prefix=f"archivist-{args.cmd}-"))
     if args.cmd == "crash":

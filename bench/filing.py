@@ -3,7 +3,7 @@ audit, manifest, index) beside a plain copy + SHA-256 of the same files.
 
 Our figure runs in a child process (`python -m bench.child file ...`) so its own peak memory is
 measured. It uses `archivist file import --map` when that exists (the command a user runs for a
-whole tree), else the library's `archivist.filing.file_paths`."""
+whole tree), else the library's `archivist.filing.service.file_paths`."""
 
 from __future__ import annotations
 
@@ -63,10 +63,16 @@ def write_map(corpus: Corpus, bh: BenchHome, path: Path) -> Path:
 
 
 def write_plan(corpus: Corpus, bh: BenchHome, path: Path) -> Path:
-    plan = [{"path": str(corpus.root / d.path), "client": bh.client_numbers[d.client],
-             "section": d.section,
-             "matter": bh.matter_numbers.get((d.client, d.matter)) if d.matter is not None
-             else None, "title": d.title} for d in corpus.docs]
+    plan = [
+        {
+            "path": str(corpus.root / d.path),
+            "client": bh.client_numbers[d.client],
+            "section": d.section,
+            "matter": bh.matter_numbers.get((d.client, d.matter)) if d.matter is not None else None,
+            "title": d.title,
+        }
+        for d in corpus.docs
+    ]
     path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     return path
 
@@ -77,9 +83,15 @@ def import_supports_map() -> bool:
 
 
 def library_available() -> bool:
-    res = run_measured([sys.executable, "-c",
-                        "import archivist.filing as f; assert hasattr(f, 'file_paths') or "
-                        "hasattr(f, 'file_bytes')"], timeout=60)
+    res = run_measured(
+        [
+            sys.executable,
+            "-c",
+            "import archivist.filing.service as f; assert hasattr(f, 'file_paths') or "
+            "hasattr(f, 'file_bytes')",
+        ],
+        timeout=60,
+    )
     return res.returncode == 0
 
 
@@ -88,16 +100,22 @@ def file_corpus(corpus: Corpus, bh: BenchHome, work: Path) -> tuple[float, float
     if import_supports_map():
         mapping = write_map(corpus, bh, work / "import-map.csv")
         # as a user runs it: the report lists what needs a look (--json would list every file)
-        res = run_measured(archivist_argv() + ["file", "import", str(corpus.root), "--map",
-                                               str(mapping)],
-                           env=bh.env(), cwd=corpus.root, timeout=24 * 3600)
+        res = run_measured(
+            archivist_argv() + ["file", "import", str(corpus.root), "--map", str(mapping)],
+            env=bh.env(),
+            cwd=corpus.root,
+            timeout=24 * 3600,
+        )
         res.check("archivist file import --map")
         return res.seconds, res.maxrss_mb, "archivist file import --map (CLI, one process)"
     plan = write_plan(corpus, bh, work / "file-plan.json")
-    res = run_measured([sys.executable, "-m", "bench.child", "file", str(bh.root), str(plan)],
-                       env=bh.env(), timeout=24 * 3600)
+    res = run_measured(
+        [sys.executable, "-m", "bench.child", "file", str(bh.root), str(plan)],
+        env=bh.env(),
+        timeout=24 * 3600,
+    )
     res.check("bench.child file")
-    return res.seconds, res.maxrss_mb, "archivist.filing library, one process"
+    return res.seconds, res.maxrss_mb, "archivist.filing.service library, one process"
 
 
 def run(sec: Section, work: Path, corpus: Corpus, runs: int) -> BenchHome | None:
@@ -106,13 +124,16 @@ def run(sec: Section, work: Path, corpus: Corpus, runs: int) -> BenchHome | None
     mb = corpus.total_bytes / 2**20
     ref_plain = median(reference(corpus, work / "copy-ref", fsync=False) for _ in range(runs))
     ref_fsync = median(reference(corpus, work / "copy-ref", fsync=True) for _ in range(runs))
-    sec.note(f"corpus: {n} documents, {mb:.1f} MB, "
-             + ", ".join(f"{k} {sum(1 for d in corpus.docs if d.kind == k)}"
-                         for k in ("txt", "docx", "pdf")))
+    sec.note(
+        f"corpus: {n} documents, {mb:.1f} MB, "
+        + ", ".join(
+            f"{k} {sum(1 for d in corpus.docs if d.kind == k)}" for k in ("txt", "docx", "pdf")
+        )
+    )
     if not (import_supports_map() or library_available()):
         sec.row("copy + SHA-256", n / ref_plain, "docs/s", runs=runs)
         sec.row("copy + SHA-256 + fsync", n / ref_fsync, "docs/s", runs=runs)
-        sec.skip("filing has not landed (no `file import --map`, no archivist.filing)")
+        sec.skip("filing has not landed (no `file import --map`, no archivist.filing.service)")
         return None
     times, rss = [], []
     bh: BenchHome | None = None
@@ -130,15 +151,27 @@ def run(sec: Section, work: Path, corpus: Corpus, runs: int) -> BenchHome | None
     assert bh is not None
     sec.note(f"ours: {how}")
     t = median(times)
-    sec.row("filing, end to end", n / t, "docs/s", "copy + SHA-256", n / ref_plain, runs=runs,
-            mb_per_s=mb / t, target=100.0)
-    sec.row("filing, end to end (vs fsync copy)", n / t, "docs/s", "copy + SHA-256 + fsync",
-            n / ref_fsync, runs=runs)
+    sec.row(
+        "filing, end to end",
+        n / t,
+        "docs/s",
+        "copy + SHA-256",
+        n / ref_plain,
+        runs=runs,
+        mb_per_s=mb / t,
+        target=100.0,
+    )
+    sec.row(
+        "filing, end to end (vs fsync copy)",
+        n / t,
+        "docs/s",
+        "copy + SHA-256 + fsync",
+        n / ref_fsync,
+        runs=runs,
+    )
     sec.row("filing peak memory", median(rss), "MB", runs=runs)
     sec.row("store size", dir_size(bh.root / "archive_store") / 2**20, "MB", "corpus", mb)
     return bh
-
-
 
 
 def existing_home(work: Path, corpus: Corpus) -> BenchHome | None:

@@ -24,16 +24,19 @@ import zipfile
 from pathlib import Path
 
 CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF
-DOCX_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-             b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
-             b'main"><w:body>')
+DOCX_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+    b'main"><w:body>'
+)
 DOCX_TAIL = b"</w:body></w:document>"
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
-                 b'openxmlformats.org/package/2006/content-types"/>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+    b'openxmlformats.org/package/2006/content-types"/>'
+)
 
 
-def cjk_text(path: Path, mb: float, seed: int = 15, alphabet: int = CJK_LAST - CJK_FIRST
-             ) -> Path:
+def cjk_text(path: Path, mb: float, seed: int = 15, alphabet: int = CJK_LAST - CJK_FIRST) -> Path:
     """Random CJK characters; a small `alphabet` repeats bigrams (many tokens, fewer terms)."""
     rnd = random.Random(seed)
     chars = int(mb * 2**20 / 3)
@@ -79,17 +82,36 @@ def _home(base: Path) -> tuple[Path, dict[str, str]]:
     home = base / "home"
     env = {**os.environ, "ARCHIVIST_HOME": str(home), "ARCHIVIST_USER": "mei"}
     run = [sys.executable, "-m", "archivist"]
-    subprocess.run(run + ["init", "--home", str(home), "--firm", "Bench", "--user", "mei",
-                          "--name", "Mei"], env=env, check=True, capture_output=True)
-    subprocess.run(run + ["client", "add", "--name", "陳大文", "--kind", "person"], env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        run + ["init", "--home", str(home), "--firm", "Bench", "--user", "mei", "--name", "Mei"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        run + ["client", "add", "--name", "陳大文", "--kind", "person"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return home, env
 
 
 def file_one(path: Path, env: dict[str, str]) -> dict[str, object]:
     """File `path` in a child process: its peak RSS (MB), seconds, exit code and flag."""
-    cmd = [sys.executable, "-m", "archivist", "file", "add", "C0001", str(path),
-           "--section", "case", "--again", "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "archivist",
+        "file",
+        "add",
+        "C0001",
+        str(path),
+        "--section",
+        "case",
+        "--again",
+        "--json",
+    ]
     started = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out_chunks = []
@@ -105,9 +127,15 @@ def file_one(path: Path, env: dict[str, str]) -> dict[str, object]:
         flag, reason = doc.get("flag"), doc.get("flag_reason")
     except ValueError:
         reason = err.strip()[-300:]
-    return {"file": path.name, "mb": round(path.stat().st_size / 2**20, 2),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "seconds": round(seconds, 2),
-            "exit": proc.returncode, "flag": flag, "reason": reason}
+    return {
+        "file": path.name,
+        "mb": round(path.stat().st_size / 2**20, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "seconds": round(seconds, 2),
+        "exit": proc.returncode,
+        "flag": flag,
+        "reason": reason,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,11 +152,13 @@ def main(argv: list[str] | None = None) -> int:
         limit = 200 * 2**20  # limits.max_inflated_mb default
         makers = {
             "cjk": lambda: cjk_text(base / "cjk-15mb.txt", 15 * args.scale),
-            "cjk-300": lambda: cjk_text(base / "cjk-300-chars-15mb.txt", 15 * args.scale,
-                                        alphabet=300),
+            "cjk-300": lambda: cjk_text(
+                base / "cjk-300-chars-15mb.txt", 15 * args.scale, alphabet=300
+            ),
             "words": lambda: ascii_words(base / "words-15mb.txt", 15 * args.scale),
-            "docx": lambda: inflating_docx(base / "inflates-190mb.docx",
-                                           int(190 * 2**20 * args.scale)),
+            "docx": lambda: inflating_docx(
+                base / "inflates-190mb.docx", int(190 * 2**20 * args.scale)
+            ),
             "docx-limit": lambda: inflating_docx(base / "inflates-to-limit.docx", limit),
         }
         for name, make in makers.items():
@@ -140,8 +170,9 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(row, ensure_ascii=False), flush=True)
         del home
     if args.out:
-        Path(args.out).write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n",
-                                  encoding="utf-8")
+        Path(args.out).write_text(
+            json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     return 0
 
 

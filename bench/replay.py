@@ -1,4 +1,4 @@
-"""The audit replay (`archivist.replay`, run by `archivist check`) on a large ledger.
+"""The audit replay (`archivist.integrity.replay`, run by `archivist check`) on a large ledger.
 
     python -m bench.replay --docs 100000 [--workdir DIR]
 
@@ -22,8 +22,9 @@ from bench.common import run_measured
 
 
 def build(root: Path, n_docs: int) -> None:
-    from archivist import audit, clock, home, numbering, registry
-    from archivist.context import open_context
+    from archivist.clients import registry
+    from archivist.core import audit, clock, home, numbering
+    from archivist.core.context import open_context
     from archivist.ledger.tables.documents import documents
     from archivist.models import ClientInput
 
@@ -40,31 +41,67 @@ def build(root: Path, n_docs: int) -> None:
                     number = f"{client.number}-{seq:04d}"
                     path = f"{client.folder}/03 案件材料/{number} 證據.txt"
                     digest = f"{seq:064x}"
-                    conn.execute(documents.insert().values(
-                        number=number, client_id=client.id, section="case", title="證據",
-                        original_name="證據.txt", path=path, size=100, checksum=digest,
-                        checksum_algo="sha256", filetype="txt", text_status="ok",
-                        source="filed", filed_at=clock.now(), filed_by=1))
-                    audit.record(conn, "mei", "document.file", "document", number, client.id,
-                                 section="case", original_name="證據.txt", size=100,
-                                 checksum=digest, filetype="txt", path=path, title="證據",
-                                 matter=None, source="filed", flag=None, template=None,
-                                 version_of=None)
+                    conn.execute(
+                        documents.insert().values(
+                            number=number,
+                            client_id=client.id,
+                            section="case",
+                            title="證據",
+                            original_name="證據.txt",
+                            path=path,
+                            size=100,
+                            checksum=digest,
+                            checksum_algo="sha256",
+                            filetype="txt",
+                            text_status="ok",
+                            source="filed",
+                            filed_at=clock.now(),
+                            filed_by=1,
+                        )
+                    )
+                    audit.record(
+                        conn,
+                        "mei",
+                        "document.file",
+                        "document",
+                        number,
+                        client.id,
+                        section="case",
+                        original_name="證據.txt",
+                        size=100,
+                        checksum=digest,
+                        filetype="txt",
+                        path=path,
+                        title="證據",
+                        matter=None,
+                        source="filed",
+                        flag=None,
+                        template=None,
+                        version_of=None,
+                    )
     finally:
         ctx.close()
 
 
 def child(root: str) -> int:
-    from archivist.context import open_context
-    from archivist.replay import replay
+    from archivist.core.context import open_context
+    from archivist.integrity.replay import replay
 
     ctx = open_context(root, "mei")
     try:
         result = replay(ctx.ledger)
     finally:
         ctx.close()
-    print(json.dumps({"events": result.events, "checked": result.checked,
-                      "findings": len(result.findings), "seconds": result.seconds}))
+    print(
+        json.dumps(
+            {
+                "events": result.events,
+                "checked": result.checked,
+                "findings": len(result.findings),
+                "seconds": result.seconds,
+            }
+        )
+    )
     return 0
 
 
@@ -86,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     for label in ("clean", "one row edited"):
         if label == "one row edited":
             db = sqlite3.connect(root / "archive_store" / "ledger.sqlite3")
-            db.execute("UPDATE documents SET client_id = 1 WHERE id = (SELECT MAX(id) FROM "
-                       "documents)")
+            db.execute(
+                "UPDATE documents SET client_id = 1 WHERE id = (SELECT MAX(id) FROM documents)"
+            )
             db.commit()
             db.close()
         r = run_measured([sys.executable, "-m", "bench.replay", "--child", str(root)])

@@ -40,16 +40,25 @@ class Size:
 
 SIZES = {
     "tiny": Size(docs=40, queries=20, runs=1, heavy_runs=1, startup_runs=2, renders=3, batch=3),
-    "quick": Size(docs=2000, queries=300, runs=3, heavy_runs=3, startup_runs=15, renders=40,
-                  batch=200),
-    "20k": Size(docs=20000, queries=300, runs=3, heavy_runs=1, startup_runs=15, renders=40,
-                batch=200),
-    "large": Size(docs=100000, queries=300, runs=2, heavy_runs=1, startup_runs=15, renders=40,
-                  batch=200),
+    "quick": Size(
+        docs=2000, queries=300, runs=3, heavy_runs=3, startup_runs=15, renders=40, batch=200
+    ),
+    "20k": Size(
+        docs=20000, queries=300, runs=3, heavy_runs=1, startup_runs=15, renders=40, batch=200
+    ),
+    "large": Size(
+        docs=100000, queries=300, runs=2, heavy_runs=1, startup_runs=15, renders=40, batch=200
+    ),
 }
 SECTIONS = ["startup", "filing", "search", "contracts", "check", "backup"]
-TITLES = {"startup": "CLI start-up", "filing": "Filing", "search": "Index and search",
-          "contracts": "Contracts", "check": "Check", "backup": "Backup"}
+TITLES = {
+    "startup": "CLI start-up",
+    "filing": "Filing",
+    "search": "Index and search",
+    "contracts": "Contracts",
+    "check": "Check",
+    "backup": "Backup",
+}
 BENCH_DIR = Path(__file__).resolve().parent
 
 
@@ -69,9 +78,14 @@ def machine() -> dict[str, Any]:
                 mem = round(int(line.split()[1]) / 2**20, 1)
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem,
-            "load_average": [round(x, 2) for x in os.getloadavg()],
-            "python": platform.python_version(), "os": platform.platform()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "os": platform.platform(),
+    }
 
 
 def load_corpus(work: Path, size: Size) -> Any:
@@ -80,14 +94,22 @@ def load_corpus(work: Path, size: Size) -> Any:
     return generate(work / "corpus", size.docs, n_queries=size.queries)
 
 
-def run_sections(names: list[str], size: Size, work: Path, reuse: bool = False,
-                 skip: frozenset[str] = frozenset()) -> dict[str, Section]:
+def run_sections(
+    names: list[str],
+    size: Size,
+    work: Path,
+    reuse: bool = False,
+    skip: frozenset[str] = frozenset(),
+) -> dict[str, Section]:
     from bench import check_backup, contracts, filing, search, startup
 
     t0 = time.perf_counter()
     corpus = load_corpus(work, size)
-    print(f"corpus: {len(corpus.docs)} documents, {corpus.total_bytes / 2**20:.1f} MB "
-          f"({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+    print(
+        f"corpus: {len(corpus.docs)} documents, {corpus.total_bytes / 2**20:.1f} MB "
+        f"({time.perf_counter() - t0:.1f} s)",
+        file=sys.stderr,
+    )
     results: dict[str, Section] = {}
     home = filing.existing_home(work, corpus) if reuse else None
     if home is not None:
@@ -105,8 +127,9 @@ def run_sections(names: list[str], size: Size, work: Path, reuse: bool = False,
             light = work / "contracts-home"
             if light.exists():
                 shutil.rmtree(light)
-            home = add_clients(create_home(light, corpus.lawyers), corpus,
-                               limit=max(20, size.batch // 2))
+            home = add_clients(
+                create_home(light, corpus.lawyers), corpus, limit=max(20, size.batch // 2)
+            )
         sec = Section(name, TITLES[name])
         started = time.perf_counter()
         print(f"[{name}] ...", file=sys.stderr, flush=True)
@@ -151,10 +174,16 @@ def table(results: dict[str, Any]) -> str:
     rows = []
     for name, sec in results["sections"].items():
         for r in sec["rows"]:
-            rows.append((sec["title"], r["figure"], fmt(r["value"], r["unit"]),
-                         r["reference"] or "", fmt(r["ref_value"], r["unit"])
-                         if r["reference"] else "",
-                         f"{r['ratio']:.2f}x" if r["ratio"] is not None else ""))
+            rows.append(
+                (
+                    sec["title"],
+                    r["figure"],
+                    fmt(r["value"], r["unit"]),
+                    r["reference"] or "",
+                    fmt(r["ref_value"], r["unit"]) if r["reference"] else "",
+                    f"{r['ratio']:.2f}x" if r["ratio"] is not None else "",
+                )
+            )
         if not sec["rows"]:
             rows.append((sec["title"], f"({sec['status']})", "", "", "", ""))
         del name
@@ -163,13 +192,14 @@ def table(results: dict[str, Any]) -> str:
     lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         lines.append("| " + " | ".join(_pad(c, widths[i]) for i, c in enumerate(row)) + " |")
-    notes = [f"- {sec['title']}: {n}" for sec in results["sections"].values()
-             for n in sec["notes"]]
+    notes = [f"- {sec['title']}: {n}" for sec in results["sections"].values() for n in sec["notes"]]
     m = results["machine"]
     lines.append("")
-    lines.append(f"{results['docs']} documents ({results['size']}), {m['cores']} cores, "
-                 f"{m['cpu']}, Python {m['python']}, load average {m.get('load_at_start')} at "
-                 f"start; ratio = times the reference's cost (>1 slower or bigger).")
+    lines.append(
+        f"{results['docs']} documents ({results['size']}), {m['cores']} cores, "
+        f"{m['cpu']}, Python {m['python']}, load average {m.get('load_at_start')} at "
+        f"start; ratio = times the reference's cost (>1 slower or bigger)."
+    )
     lines.extend(notes)
     return "\n".join(lines)
 
@@ -189,24 +219,43 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     p.add_argument("--size", choices=list(SIZES), default="quick")
     p.add_argument("--docs", type=int, help="Override the number of documents.")
-    p.add_argument("--heavy-runs", type=int,
-                   help="Override how often filing, rebuild, check and backup are repeated.")
+    p.add_argument(
+        "--heavy-runs",
+        type=int,
+        help="Override how often filing, rebuild, check and backup are repeated.",
+    )
     p.add_argument("--startup-runs", type=int, help="Override the start-up repetitions.")
     p.add_argument("--only", help="Comma-separated sections: " + ",".join(SECTIONS))
-    p.add_argument("--out", type=Path, help="Results file (default bench/results.json for "
-                                            "quick, bench/results-SIZE.json otherwise).")
-    p.add_argument("--workdir", type=Path,
-                   help="Where the corpus and homes are made (default: a temporary folder, "
-                        "removed at the end).")
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="Results file (default bench/results.json for "
+        "quick, bench/results-SIZE.json otherwise).",
+    )
+    p.add_argument(
+        "--workdir",
+        type=Path,
+        help="Where the corpus and homes are made (default: a temporary folder, "
+        "removed at the end).",
+    )
     p.add_argument("--keep", action="store_true", help="Keep the work folder.")
-    p.add_argument("--reuse", action="store_true",
-                   help="Reuse a home filed by an earlier run in --workdir (skips filing unless "
-                        "it is asked for with --only).")
-    p.add_argument("--skip", default="",
-                   help="Comma-separated: reference (the raw-Whoosh index), rebuild (`index "
-                        "rebuild`); at 100k documents each costs about as long as filing.")
-    p.add_argument("--update", action="store_true",
-                   help="Keep the other sections already in the results file (with --only).")
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Reuse a home filed by an earlier run in --workdir (skips filing unless "
+        "it is asked for with --only).",
+    )
+    p.add_argument(
+        "--skip",
+        default="",
+        help="Comma-separated: reference (the raw-Whoosh index), rebuild (`index "
+        "rebuild`); at 100k documents each costs about as long as filing.",
+    )
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="Keep the other sections already in the results file (with --only).",
+    )
     a = p.parse_args(argv)
     size = SIZES[a.size]
     from dataclasses import replace
@@ -224,8 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(names) - set(SECTIONS)
     if unknown:
         p.error(f"unknown sections: {', '.join(sorted(unknown))}")
-    out = a.out or (BENCH_DIR / ("results.json" if a.size == "quick"
-                                 else f"results-{a.size}.json"))
+    out = a.out or (BENCH_DIR / ("results.json" if a.size == "quick" else f"results-{a.size}.json"))
     work = a.workdir or Path(tempfile.mkdtemp(prefix=f"archivist-bench-{a.size}-"))
     work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("ARCHIVIST_NOW", "2026-03-02T09:30:00")
@@ -237,11 +285,13 @@ def main(argv: list[str] | None = None) -> int:
         if not a.keep and a.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
     results = {
-        "size": a.size, "docs": size.docs, "queries": size.queries,
+        "size": a.size,
+        "docs": size.docs,
+        "queries": size.queries,
         "runs": {"short": size.runs, "heavy": size.heavy_runs, "startup": size.startup_runs},
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "seconds": round(time.time() - started, 1), "machine": {**machine(),
-                                                                "load_at_start": load0},
+        "seconds": round(time.time() - started, 1),
+        "machine": {**machine(), "load_at_start": load0},
         "sections": {name: sec.as_dict() for name, sec in sections.items()},
     }
     if a.update and out.exists():
@@ -249,8 +299,11 @@ def main(argv: list[str] | None = None) -> int:
         merged = {k: v for k, v in old.get("sections", {}).items() if k not in sections}
         for sec in merged.values():
             sec.setdefault("from_run", old.get("started"))
-        results["sections"] = {k: (results["sections"].get(k) or merged[k])
-                               for k in SECTIONS if k in results["sections"] or k in merged}
+        results["sections"] = {
+            k: (results["sections"].get(k) or merged[k])
+            for k in SECTIONS
+            if k in results["sections"] or k in merged
+        }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(table(results))

@@ -42,13 +42,20 @@ def _raw_schema() -> Any:
 def raw_tantivy(work: Path, corpus: Any, queries: list[str]) -> dict[str, Any]:
     import tantivy
 
-    from archivist.index.analysis import analyse, normalize, query_tokens
+    from archivist.search.analysis import analyse, normalize, query_tokens
 
     prepared = []
     for d in corpus.docs:
         tokens, singles = analyse(d.text)
-        prepared.append((d.path, " ".join(analyse(d.title)[0]), " ".join(tokens),
-                         " ".join(singles), d.text.encode()))
+        prepared.append(
+            (
+                d.path,
+                " ".join(analyse(d.title)[0]),
+                " ".join(tokens),
+                " ".join(singles),
+                d.text.encode(),
+            )
+        )
     path = work / "raw-tantivy"
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
@@ -72,15 +79,18 @@ def raw_tantivy(work: Path, corpus: Any, queries: list[str]) -> dict[str, Any]:
 
     def one(q: str) -> None:
         toks = query_tokens(q)
-        query = (tantivy.Query.term_query(schema, "content", toks[0]) if len(toks) == 1
-                 else tantivy.Query.phrase_query(schema, "content", toks))
+        query = (
+            tantivy.Query.term_query(schema, "content", toks[0])
+            if len(toks) == 1
+            else tantivy.Query.phrase_query(schema, "content", toks)
+        )
         res = s.search(query, 10, count=True)
         folded_q = normalize(q)[0]
         for _score, addr in res.hits:
             text = bytes(s.doc(addr).get_first("text")).decode()
             norm = normalize(text)[0]
             at = max(0, norm.find(folded_q))
-            _snippet = text[max(0, at - 40):at + 120]
+            _snippet = text[max(0, at - 40) : at + 120]
 
     for q in queries[:10]:
         one(q)
@@ -89,13 +99,17 @@ def raw_tantivy(work: Path, corpus: Any, queries: list[str]) -> dict[str, Any]:
         t = time.perf_counter()
         one(q)
         lat.append(time.perf_counter() - t)
-    return {"index_docs_per_s": len(prepared) / index_s, "index_mb": dir_size(path) / 2**20,
-            "search_median_ms": median(lat) * 1000, "search_p95_ms": percentile(lat, 95) * 1000}
+    return {
+        "index_docs_per_s": len(prepared) / index_s,
+        "index_mb": dir_size(path) / 2**20,
+        "search_median_ms": median(lat) * 1000,
+        "search_p95_ms": percentile(lat, 95) * 1000,
+    }
 
 
 def ours(bh: Any, queries: list[str], user: str) -> dict[str, Any]:
-    from archivist import index
-    from archivist.context import open_context
+    from archivist import search as index
+    from archivist.core.context import open_context
 
     ctx = open_context(bh.root, user)
     try:
@@ -110,26 +124,37 @@ def ours(bh: Any, queries: list[str], user: str) -> dict[str, Any]:
             hits += len(res.hits)
     finally:
         ctx.close()
-    return {"search_median_ms": median(lat) * 1000, "search_p95_ms": percentile(lat, 95) * 1000,
-            "hits_shown": hits}
+    return {
+        "search_median_ms": median(lat) * 1000,
+        "search_p95_ms": percentile(lat, 95) * 1000,
+        "hits_shown": hits,
+    }
 
 
 def commands(bh: Any, queries: list[str]) -> dict[str, Any]:
     argv = archivist_argv()
     env = bh.env()
-    search = [run_measured(argv + ["search", q, "--limit", "10"], env=env).seconds
-              for q in queries[:10]]
+    search = [
+        run_measured(argv + ["search", q, "--limit", "10"], env=env).seconds for q in queries[:10]
+    ]
     listing = [run_measured(argv + ["client", "list"], env=env).seconds for _ in range(10)]
-    return {"search_command_s": median(search), "client_list_s": median(listing),
-            "ratio": median(search) / median(listing)}
+    return {
+        "search_command_s": median(search),
+        "client_list_s": median(listing),
+        "ratio": median(search) / median(listing),
+    }
 
 
 def rebuild(bh: Any, engine: str, n: int) -> dict[str, Any]:
-    res = run_measured(archivist_argv() + ["index", "rebuild", "--engine", engine],
-                       env=bh.env(), timeout=6 * 3600)
+    res = run_measured(
+        archivist_argv() + ["index", "rebuild", "--engine", engine], env=bh.env(), timeout=6 * 3600
+    )
     res.check(f"index rebuild --engine {engine}")
-    return {"rebuild_docs_per_s": n / res.seconds, "rebuild_peak_mb": res.maxrss_mb,
-            "index_mb": dir_size(bh.root / "index") / 2**20}
+    return {
+        "rebuild_docs_per_s": n / res.seconds,
+        "rebuild_peak_mb": res.maxrss_mb,
+        "index_mb": dir_size(bh.root / "index") / 2**20,
+    }
 
 
 def filing(work: Path, corpus: Any, engine: str, name: str) -> tuple[Any, dict[str, Any]]:
@@ -150,8 +175,12 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--docs", type=int, default=2000)
-    ap.add_argument("--whoosh-docs", type=int, default=None,
-                    help="documents for Whoosh's own filing figure (default: --docs)")
+    ap.add_argument(
+        "--whoosh-docs",
+        type=int,
+        default=None,
+        help="documents for Whoosh's own filing figure (default: --docs)",
+    )
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
@@ -173,8 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             fig.update(commands(bh, queries))
             print(json.dumps(out, indent=1), file=sys.stderr)
         n_w = args.whoosh_docs or args.docs
-        small = corpus if n_w >= args.docs else generate(work / "corpus-w", n_w,
-                                                          n_queries=10)
+        small = corpus if n_w >= args.docs else generate(work / "corpus-w", n_w, n_queries=10)
         _bh, fw = filing(work, small, "whoosh", "home-whoosh")
         out["whoosh"].update({f"{k}_at_{n_w}": v for k, v in fw.items()})
     finally:

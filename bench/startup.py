@@ -11,9 +11,22 @@ from pathlib import Path
 from bench.common import Section, archivist_argv, median, run_measured
 from bench.corpus import Corpus
 
-HEAVY = ["docxtpl", "docx", "pypdf", "whoosh", "opencc", "matplotlib", "sqlalchemy",
-         "sqlalchemy.orm", "pydantic", "cryptography", "pypinyin", "charset_normalizer", "lxml",
-         "jinja2"]
+HEAVY = [
+    "docxtpl",
+    "docx",
+    "pypdf",
+    "whoosh",
+    "opencc",
+    "matplotlib",
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "pydantic",
+    "cryptography",
+    "pypinyin",
+    "charset_normalizer",
+    "lxml",
+    "jinja2",
+]
 
 _PROBE = """
 import json, sys
@@ -30,8 +43,9 @@ sys.stderr.write("\\nHEAVY=" + json.dumps([m for m in heavy if m in sys.modules]
 
 
 def loaded_heavy(args: list[str], env: dict[str, str]) -> list[str]:
-    res = run_measured([sys.executable, "-c", _PROBE % HEAVY, json.dumps(args)], env=env,
-                       timeout=120)
+    res = run_measured(
+        [sys.executable, "-c", _PROBE % HEAVY, json.dumps(args)], env=env, timeout=120
+    )
     for line in res.stderr.splitlines():
         if line.startswith("HEAVY="):
             return list(json.loads(line[6:]))
@@ -47,8 +61,10 @@ def run(sec: Section, work: Path, corpus: Corpus, runs: int) -> None:
     add_clients(bh, corpus, limit=20)
     env = bh.env()
     arch = archivist_argv()
-    commands: list[tuple[str, list[str]]] = [("archivist --help", ["--help"]),
-                                             ("archivist client list", ["client", "list"])]
+    commands: list[tuple[str, list[str]]] = [
+        ("archivist --help", ["--help"]),
+        ("archivist client list", ["client", "list"]),
+    ]
     if run_measured(arch + ["search", "--help"], env=env).returncode == 0:
         commands.append(("archivist search 合同", ["search", "合同", "--limit", "5"]))
     else:
@@ -73,23 +89,35 @@ def run(sec: Section, work: Path, corpus: Corpus, runs: int) -> None:
     for label, args in commands:
         t, rss, cpu = med(arch + args)
         heavy = loaded_heavy(args, env)
-        sec.row(label, t, "s", "python -c pass", bare, runs=runs, peak_rss_mb=rss,
-                heavy_modules=heavy, cpu_s=cpu)
+        sec.row(
+            label,
+            t,
+            "s",
+            "python -c pass",
+            bare,
+            runs=runs,
+            peak_rss_mb=rss,
+            heavy_modules=heavy,
+            cpu_s=cpu,
+        )
         cpu_rows.append((label, cpu))
     # CPU time (user + system) hardly changes when other processes load the machine; wall
     # time does. Both are shown.
     for label, cpu in cpu_rows:
-        sec.row(f"{label} (CPU time)", cpu, "s", "python -c pass (CPU time)", bare_cpu,
-                runs=runs)
+        sec.row(f"{label} (CPU time)", cpu, "s", "python -c pass (CPU time)", bare_cpu, runs=runs)
     load = os.getloadavg()[0]
     if load > (os.cpu_count() or 1):
-        sec.note(f"the machine was busy (load average {load:.1f} on {os.cpu_count()} cores): "
-                 "wall times are inflated; the CPU-time rows are the steadier comparison")
+        sec.note(
+            f"the machine was busy (load average {load:.1f} on {os.cpu_count()} cores): "
+            "wall times are inflated; the CPU-time rows are the steadier comparison"
+        )
     targets = {"archivist --help": 0.150, "archivist client list": 0.300}
     for row in sec.rows:
         target = targets.get(row["figure"])
         if target is not None:
             row["target"] = target
             if row["value"] is not None and row["value"] > target:
-                sec.note(f"{row['figure']} median {row['value'] * 1000:.0f} ms is above the "
-                         f"{target * 1000:.0f} ms target")
+                sec.note(
+                    f"{row['figure']} median {row['value'] * 1000:.0f} ms is above the "
+                    f"{target * 1000:.0f} ms target"
+                )

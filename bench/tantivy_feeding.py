@@ -1,5 +1,5 @@
 """How to feed our analysed tokens to Tantivy: space-joined into a field read by Tantivy's
-`whitespace` tokenizer (what archivist.index.tantivy_engine does) or as a PreTokenizedString
+`whitespace` tokenizer (what archivist.search.tantivy_engine does) or as a PreTokenizedString
 with a Token object per token. Same documents, same tokens (computed before the timers).
 
     python -m bench.tantivy_feeding [--docs 2000]
@@ -16,15 +16,17 @@ import time
 def main(argv: list[str] | None = None) -> int:
     import tantivy
 
-    from archivist.index.analysis import analyse
+    from archivist.search.analysis import analyse
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=2000)
     args = ap.parse_args(argv)
     rng = random.Random(7)
     chars = "合同违约金保密義務責任乙方甲方條款規定期限交貨賠償損失訴訟法院判決，。"
-    tokens = [analyse("".join(rng.choice(chars) for _ in range(1500)) + " NDA clause")[0]
-              for _ in range(args.docs)]
+    tokens = [
+        analyse("".join(rng.choice(chars) for _ in range(1500)) + " NDA clause")[0]
+        for _ in range(args.docs)
+    ]
     out = {}
     for how in ("whitespace", "pretokenized"):
         sb = tantivy.SchemaBuilder()
@@ -38,8 +40,12 @@ def main(argv: list[str] | None = None) -> int:
             if how == "whitespace":
                 d.add_text("content", " ".join(toks))
             else:
-                d.add_pre_tokenized_text("content", tantivy.PreTokenizedString(
-                    "", [tantivy.Token(t, i, 0, 0) for i, t in enumerate(toks)]))
+                d.add_pre_tokenized_text(
+                    "content",
+                    tantivy.PreTokenizedString(
+                        "", [tantivy.Token(t, i, 0, 0) for i, t in enumerate(toks)]
+                    ),
+                )
             w.add_document(d)
         w.commit()
         w.wait_merging_threads()

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from archivist import clock, home, users
 from archivist.cli import main
-from archivist.context import Context, open_context
+from archivist.core import clock, home, users
+from archivist.core.context import Context, open_context
 from archivist.models import Role
 
 SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -38,8 +38,15 @@ def home_dir(tmp_path: Path) -> Path:
     ctx = open_context(root, "mei")
     try:
         with ctx.ledger.write() as conn:
-            users.insert_user(conn, "mei", "lin", "林志明", [Role.LAWYER],
-                              licence_number="13101200910123456", practice_area="民商事訴訟")
+            users.insert_user(
+                conn,
+                "mei",
+                "lin",
+                "林志明",
+                [Role.LAWYER],
+                licence_number="13101200910123456",
+                practice_area="民商事訴訟",
+            )
             users.insert_user(conn, "mei", "zhao", "趙小雲", [Role.LAWYER])
             users.insert_user(conn, "mei", "wu", "吳大同", [Role.STAFF])
             users.insert_user(conn, "mei", "boss", "周正", [Role.MANAGEMENT])
@@ -54,8 +61,10 @@ def allow_clock_override(root: Path) -> None:
     """Let ARCHIVIST_NOW set the clock in this home ([testing] clock_override = true), for
     tests that run archivist in subprocesses at a fixed time."""
     config = root / "archivist.toml"
-    config.write_text(config.read_text(encoding="utf-8")
-                      + "\n[testing]\nclock_override = true\n", encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\n[testing]\nclock_override = true\n",
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture
@@ -86,9 +95,15 @@ class Invoker:
         self.home_dir = home_dir
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, user: str | None = "mei", ok: bool = True,
-                 code: int | None = None, input: str | None = None,
-                 env: dict[str, str] | None = None) -> Result:
+    def __call__(
+        self,
+        *args: str,
+        user: str | None = "mei",
+        ok: bool = True,
+        code: int | None = None,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Result:
         argv: list[str] = []
         if self.home_dir is not None:
             argv += ["--home", str(self.home_dir)]
@@ -132,7 +147,7 @@ def corpus() -> Path:
 @pytest.fixture
 def make_client(ctx: Context) -> Any:
     """make_client('陳大文') -> Client (registered by 'mei')."""
-    from archivist import registry
+    from archivist.clients import registry
     from archivist.models import ClientInput
 
     def make(name: str = "陳大文", kind: str = "person", **kw: Any) -> Any:
@@ -147,28 +162,43 @@ def make_matter(ctx: Context) -> Any:
     fixture for features that need a matter, independent of `matter open`)."""
     from datetime import timedelta
 
-    from archivist import audit, numbering
+    from archivist.core import audit, numbering
     from archivist.ledger.tables.matters import matter_lawyers, matters
     from archivist.models import MatterType
 
-    def make(client: Any, lawyers: list[str] = ("lin",), type: str = "civil",  # noqa: A002
-             title: str = "買賣合同糾紛") -> str:
+    def make(
+        client: Any,
+        lawyers: list[str] = ("lin",),
+        type: str = "civil",  # noqa: A002
+        title: str = "買賣合同糾紛",
+    ) -> str:
         mtype = MatterType(type)
         now = clock.now()
         with ctx.ledger.write() as conn:
             seq = numbering.next_value(conn, f"matter:{now.year}:{mtype.code}")
             number = f"{now.year}-{mtype.code}-{seq:04d}"
-            mid = conn.execute(matters.insert().values(
-                number=number, client_id=client.id, type=mtype.value, code=mtype.code,
-                year=now.year, title=title, status="open", accepted_at=now,
-                contact_deadline=(now + timedelta(days=3)).date(), created_by=1,
-            )).inserted_primary_key[0]
+            mid = conn.execute(
+                matters.insert().values(
+                    number=number,
+                    client_id=client.id,
+                    type=mtype.value,
+                    code=mtype.code,
+                    year=now.year,
+                    title=title,
+                    status="open",
+                    accepted_at=now,
+                    contact_deadline=(now + timedelta(days=3)).date(),
+                    created_by=1,
+                )
+            ).inserted_primary_key[0]
             for username in lawyers:
                 uid = users.get(conn, username).id
-                conn.execute(matter_lawyers.insert().values(matter_id=mid, user_id=uid,
-                                                            assigned_at=now))
-            audit.record(conn, "mei", "matter.open", "matter", number, client.id,
-                         lawyers=list(lawyers))
+                conn.execute(
+                    matter_lawyers.insert().values(matter_id=mid, user_id=uid, assigned_at=now)
+                )
+            audit.record(
+                conn, "mei", "matter.open", "matter", number, client.id, lawyers=list(lawyers)
+            )
         return number
 
     return make
@@ -180,5 +210,4 @@ def use_engine(root: Path, engine: str) -> None:
     text = cfg.read_text(encoding="utf-8")
     import re
 
-    cfg.write_text(re.sub(r'(?m)^engine = "\w+"', f'engine = "{engine}"', text),
-                   encoding="utf-8")
+    cfg.write_text(re.sub(r'(?m)^engine = "\w+"', f'engine = "{engine}"', text), encoding="utf-8")

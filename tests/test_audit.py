@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archivist import audit
+from archivist.core import audit
 from tests.conftest import Invoker
 
 
@@ -24,9 +24,11 @@ def test_tampered_row_is_detected_and_named(invoke: Invoker, ctx) -> None:  # ty
     with ctx.ledger.write() as conn:
         conn.exec_driver_sql(
             "UPDATE audit_events SET details = replace(details, '李四', '王五') "
-            "WHERE action = 'client.add' AND object_id = 'L0001'")
+            "WHERE action = 'client.add' AND object_id = 'L0001'"
+        )
         seq = conn.exec_driver_sql(
-            "SELECT seq FROM audit_events WHERE object_id = 'L0001'").scalar()
+            "SELECT seq FROM audit_events WHERE object_id = 'L0001'"
+        ).scalar()
     result = invoke("audit", "verify", code=1)
     assert f"event {seq} (client.add by mei) was altered" in result.output
     assert invoke.json("audit", "verify", code=1)["ok"] is False
@@ -35,7 +37,9 @@ def test_tampered_row_is_detected_and_named(invoke: Invoker, ctx) -> None:  # ty
 def test_deleted_last_event_is_detected(invoke: Invoker, ctx) -> None:  # type: ignore[no-untyped-def]
     invoke("client", "add", "--name", "陳大文", "--kind", "person")
     with ctx.ledger.write() as conn:
-        conn.exec_driver_sql("DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)")
+        conn.exec_driver_sql(
+            "DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)"
+        )
         count, problem = audit.verify(conn)
     assert problem is not None and "head" in problem
 

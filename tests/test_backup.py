@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from archivist import backup, integrity
-from archivist.context import open_context
-from archivist.errors import Conflict, Forbidden, IntegrityError, InvalidInput
-from archivist.store import sha256_file
+from archivist.core.context import open_context
+from archivist.core.errors import Conflict, Forbidden, IntegrityError, InvalidInput
+from archivist.core.store import sha256_file
+from archivist.integrity import backup
+from archivist.integrity import checker as integrity
 from tests.test_check_helpers import put_document
 
 
@@ -92,7 +93,7 @@ def test_backup_refuses_a_folder_inside_the_home_or_foreign(ctx, filed, tmp_path
 
 
 def test_backup_of_another_home_is_refused(ctx, filed, tmp_path):
-    from archivist import home
+    from archivist.core import home
 
     dest = tmp_path / "bk"
     backup.backup(ctx, dest)
@@ -154,8 +155,9 @@ def test_restore_refuses_unsafe_manifest_paths(ctx, filed, tmp_path):
     listing = dest / manifest["file_list"]["path"]
     con = sqlite3.connect(listing)
     with con:
-        con.execute("INSERT INTO files VALUES ('../../evil.txt', 1, ?, 'home', NULL, NULL)",
-                    ("0" * 64,))
+        con.execute(
+            "INSERT INTO files VALUES ('../../evil.txt', 1, ?, 'home', NULL, NULL)", ("0" * 64,)
+        )
     con.close()
     with pytest.raises(IntegrityError, match="does not match its checksum"):
         backup.restore(dest, tmp_path / "new", "mei")  # the list was changed
@@ -178,8 +180,7 @@ def test_restore_needs_an_archivist_of_the_backed_up_home(ctx, filed, tmp_path, 
 
 def test_restore_from_a_folder_without_backup(tmp_path, invoke):
     (tmp_path / "empty").mkdir()
-    out = invoke("restore", str(tmp_path / "empty"), "--home", str(tmp_path / "n"),
-                 code=1).output
+    out = invoke("restore", str(tmp_path / "empty"), "--home", str(tmp_path / "n"), code=1).output
     assert "backup-manifest.json" in out
 
 
@@ -205,7 +206,7 @@ def test_restored_home_backup_is_independent(ctx, filed, tmp_path):
     rctx = open_context(new, "mei")
     try:
         assert integrity.check(rctx).ok
-        from archivist import audit
+        from archivist.core import audit
 
         with rctx.ledger.read() as conn:
             assert audit.query(conn, action="home.restore")
@@ -227,7 +228,7 @@ def test_backup_with_a_missing_document_restores_the_rest(ctx, filed, tmp_path, 
 
 
 def test_failed_backup_leaves_no_snapshot_behind(ctx, filed, tmp_path, monkeypatch):
-    from archivist.errors import StorageError
+    from archivist.core.errors import StorageError
 
     dest = tmp_path / "bk"
     backup.backup(ctx, dest)
@@ -273,8 +274,9 @@ def test_backup_lists_its_files_apart_and_reads_a_format_1_backup(ctx, filed, tm
     assert third.files_copied == 0
     lists = sorted(p.name for p in dest.glob("backup-files-*"))
     assert (dest / lists[0]).stat().st_mode & 0o007 == 0  # it names every client's files
-    assert lists == [json.loads((dest / "backup-manifest.json").read_text())
-                     ["file_list"]["path"]]  # earlier lists are removed
+    assert lists == [
+        json.loads((dest / "backup-manifest.json").read_text())["file_list"]["path"]
+    ]  # earlier lists are removed
 
 
 def test_backup_over_a_damaged_file_list_copies_everything_again(ctx, filed, tmp_path):

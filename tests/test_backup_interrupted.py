@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from archivist import backup, integrity
-from archivist.errors import IntegrityError, StorageError
-from archivist.store import sha256_file
+from archivist.core.errors import IntegrityError, StorageError
+from archivist.core.store import sha256_file
+from archivist.integrity import backup
+from archivist.integrity import checker as integrity
 from tests.test_check_helpers import put_document
 
 
@@ -42,11 +43,19 @@ def _interrupt_after(monkeypatch: pytest.MonkeyPatch, n: int, exc: BaseException
     monkeypatch.setattr(backup, "copy_verified", copy)
 
 
-@pytest.mark.parametrize("exc", [KeyboardInterrupt(), OSError(errno.ENOSPC, "No space left")],
-                         ids=["killed", "disk-full"])
-def test_interrupted_first_backup_is_resumed(ctx: Any, filed: Any, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch,
-                                             exc: BaseException, invoke: Any) -> None:
+@pytest.mark.parametrize(
+    "exc",
+    [KeyboardInterrupt(), OSError(errno.ENOSPC, "No space left")],
+    ids=["killed", "disk-full"],
+)
+def test_interrupted_first_backup_is_resumed(
+    ctx: Any,
+    filed: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    exc: BaseException,
+    invoke: Any,
+) -> None:
     dest = tmp_path / "bk"
     _interrupt_after(monkeypatch, 3, exc)
     with pytest.raises((KeyboardInterrupt, StorageError)):
@@ -61,8 +70,9 @@ def test_interrupted_first_backup_is_resumed(ctx: Any, filed: Any, tmp_path: Pat
     assert restored.check.ok, restored.check.problems
 
 
-def test_backup_holds_only_the_homes_own_files(ctx: Any, filed: Any, home_dir: Path,
-                                               tmp_path: Path) -> None:
+def test_backup_holds_only_the_homes_own_files(
+    ctx: Any, filed: Any, home_dir: Path, tmp_path: Path
+) -> None:
     for rel in (".venv/lib/site.py", ".git/config", "Documents/personal.txt", "notes.txt"):
         (home_dir / rel).parent.mkdir(parents=True, exist_ok=True)
         (home_dir / rel).write_text("not the archive's")
@@ -73,8 +83,9 @@ def test_backup_holds_only_the_homes_own_files(ctx: Any, filed: Any, home_dir: P
     data = dest / "data"
     held = {p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file()}
     assert "archivist.toml" in held and "templates/委任契約.docx" in held
-    assert not [h for h in held if h.split("/")[0] in (".venv", ".git", "Documents",
-                                                        "notes.txt")], held
+    assert not [
+        h for h in held if h.split("/")[0] in (".venv", ".git", "Documents", "notes.txt")
+    ], held
 
 
 def test_backup_shows_progress(ctx: Any, filed: Any, tmp_path: Path) -> None:
@@ -82,8 +93,9 @@ def test_backup_shows_progress(ctx: Any, filed: Any, tmp_path: Path) -> None:
     backup.backup(ctx, tmp_path / "bk", progress=lambda d, t: seen.append((d, t)))
     assert seen and seen[-1] == (6, 6)
     restored: list[tuple[int, int]] = []
-    backup.restore(tmp_path / "bk", tmp_path / "new", "mei",
-                   progress=lambda d, t: restored.append((d, t)))
+    backup.restore(
+        tmp_path / "bk", tmp_path / "new", "mei", progress=lambda d, t: restored.append((d, t))
+    )
     assert restored and restored[-1][0] == restored[-1][1] >= 6
 
 
@@ -97,8 +109,10 @@ def _forge_backup_ledger(dest: Path, edit: str) -> None:
     db.close()
     listing = next(dest.glob("backup-files-*.sqlite3"))
     con = sqlite3.connect(listing)
-    con.execute("UPDATE files SET size = ?, sha256 = ? WHERE kind = 'ledger'",
-                (ledger.stat().st_size, sha256_file(ledger)))
+    con.execute(
+        "UPDATE files SET size = ?, sha256 = ? WHERE kind = 'ledger'",
+        (ledger.stat().st_size, sha256_file(ledger)),
+    )
     con.commit()
     con.close()
     manifest = json.loads((dest / "backup-manifest.json").read_text())
@@ -106,31 +120,36 @@ def _forge_backup_ledger(dest: Path, edit: str) -> None:
     (dest / "backup-manifest.json").write_text(json.dumps(manifest))
 
 
-def test_restore_refuses_a_backup_whose_chain_was_cut(ctx: Any, filed: Any,
-                                                     tmp_path: Path) -> None:
+def test_restore_refuses_a_backup_whose_chain_was_cut(ctx: Any, filed: Any, tmp_path: Path) -> None:
     dest = tmp_path / "bk"
     backup.backup(ctx, dest)
-    _forge_backup_ledger(dest, "DELETE FROM audit_events WHERE seq > (SELECT MAX(seq) - 2 "
-                               "FROM audit_events); UPDATE audit_head SET seq = (SELECT "
-                               "MAX(seq) FROM audit_events), hash = (SELECT hash FROM "
-                               "audit_events ORDER BY seq DESC LIMIT 1);")
+    _forge_backup_ledger(
+        dest,
+        "DELETE FROM audit_events WHERE seq > (SELECT MAX(seq) - 2 "
+        "FROM audit_events); UPDATE audit_head SET seq = (SELECT "
+        "MAX(seq) FROM audit_events), hash = (SELECT hash FROM "
+        "audit_events ORDER BY seq DESC LIMIT 1);",
+    )
     with pytest.raises(IntegrityError, match="audit chain was cut"):
         backup.restore(dest, tmp_path / "new", "mei")
     assert not (tmp_path / "new").exists()
 
 
-def test_killed_restore_leaves_a_marked_home(ctx: Any, filed: Any, tmp_path: Path,
-                                            invoke: Any) -> None:
+def test_killed_restore_leaves_a_marked_home(
+    ctx: Any, filed: Any, tmp_path: Path, invoke: Any
+) -> None:
     dest = tmp_path / "bk"
     backup.backup(ctx, dest)
     new = tmp_path / "new"
-    script = ("import os, signal, sys\n"
-              "from archivist import backup\n"
-              "def die(*a, **k):\n"
-              "    os.kill(os.getpid(), signal.SIGKILL)\n"
-              "from archivist import restore\n"
-              "restore._finish = die\n"
-              f"backup.restore({str(dest)!r}, {str(new)!r}, 'mei')\n")
+    script = (
+        "import os, signal, sys\n"
+        "from archivist.integrity import backup\n"
+        "def die(*a, **k):\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "from archivist.integrity import restore\n"
+        "restore._finish = die\n"
+        f"backup.restore({str(dest)!r}, {str(new)!r}, 'mei')\n"
+    )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL
     assert (new / ".restore-unfinished").exists() and (new / "archivist.toml").exists()
@@ -143,8 +162,9 @@ def test_killed_restore_leaves_a_marked_home(ctx: Any, filed: Any, tmp_path: Pat
     invoke("--home", str(new), "client", "list")
 
 
-def test_index_rebuild_leftovers_are_reported_and_removed(ctx: Any, filed: Any,
-                                                          home_dir: Path) -> None:
+def test_index_rebuild_leftovers_are_reported_and_removed(
+    ctx: Any, filed: Any, home_dir: Path
+) -> None:
     dead = 4_000_000 + os.getpid() % 1000  # above pid_max: never a live process
     leftover = home_dir / f".index.rebuild-{dead}"
     leftover.mkdir()
@@ -170,12 +190,14 @@ def _kill_loop(ctx: Any, make_client: Any, tmp_path: Path, kills: int) -> dict[s
     rng = random.Random(15)
     cli = [sys.executable, "-m", "archivist", "--home", str(home), "--as", "mei"]
     stats = {"backup_killed": 0, "restore_killed": 0, "runs": 0}
-    for argv, key in (([*cli, "backup", str(dest)], "backup_killed"),
-                      ([*cli, "restore", str(dest), "--home", str(tmp_path / "new")],
-                       "restore_killed")):
+    for argv, key in (
+        ([*cli, "backup", str(dest)], "backup_killed"),
+        ([*cli, "restore", str(dest), "--home", str(tmp_path / "new")], "restore_killed"),
+    ):
         for _ in range(kills):
-            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    start_new_session=True)  # its own group: workers die too
+            proc = subprocess.Popen(
+                argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+            )  # its own group: workers die too
             time.sleep(rng.uniform(0.4, 2.5))
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -191,8 +213,9 @@ def _kill_loop(ctx: Any, make_client: Any, tmp_path: Path, kills: int) -> dict[s
         assert done.returncode == 0, done.stderr.decode()
     assert not (dest / ".backup-unfinished").exists()
     assert not (tmp_path / "new" / ".restore-unfinished").exists()
-    report = integrity.check(__import__("archivist.context").context.open_context(
-        tmp_path / "new", "mei"))
+    report = integrity.check(
+        __import__("archivist.core.context").core.context.open_context(tmp_path / "new", "mei")
+    )
     assert report.ok, report.problems
     return stats
 
@@ -203,16 +226,18 @@ def test_killed_backups_and_restores_resume(ctx: Any, make_client: Any, tmp_path
 
 
 @pytest.mark.slow
-def test_killed_backups_and_restores_resume_long(ctx: Any, make_client: Any,
-                                                 tmp_path: Path) -> None:
+def test_killed_backups_and_restores_resume_long(
+    ctx: Any, make_client: Any, tmp_path: Path
+) -> None:
     stats = _kill_loop(ctx, make_client, tmp_path, kills=12)
     print(stats)
     assert stats["backup_killed"] >= 1
 
 
-def test_unfinished_backup_of_another_home_is_not_mixed_in(ctx: Any, filed: Any,
-                                                           tmp_path: Path) -> None:
-    from archivist.errors import Conflict
+def test_unfinished_backup_of_another_home_is_not_mixed_in(
+    ctx: Any, filed: Any, tmp_path: Path
+) -> None:
+    from archivist.core.errors import Conflict
 
     dest = tmp_path / "bk"
     dest.mkdir()

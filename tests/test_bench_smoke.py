@@ -18,9 +18,25 @@ ROW_KEYS = {"figure", "value", "unit", "reference", "ref_value", "ratio"}
 @pytest.mark.slow
 def test_bench_runs_at_tiny_size(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
-    res = subprocess.run([sys.executable, "-m", "bench.run", "--size", "tiny", "--docs", "24",
-                          "--out", str(out), "--workdir", str(tmp_path / "work")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--size",
+            "tiny",
+            "--docs",
+            "24",
+            "--out",
+            str(out),
+            "--workdir",
+            str(tmp_path / "work"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     assert {"size", "docs", "queries", "started", "seconds", "machine", "sections"} <= set(data)
@@ -76,10 +92,29 @@ def test_generated_files_extract_to_their_text(tmp_path: Path) -> None:
 def test_bench_can_skip_the_reference_and_the_rebuild(tmp_path: Path) -> None:
     """The 100k run skips the raw-Whoosh reference and the rebuild (each as long as filing)."""
     out = tmp_path / "results.json"
-    res = subprocess.run([sys.executable, "-m", "bench.run", "--size", "tiny", "--docs", "16",
-                          "--only", "search", "--skip", "reference,rebuild", "--out", str(out),
-                          "--workdir", str(tmp_path / "work")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--size",
+            "tiny",
+            "--docs",
+            "16",
+            "--only",
+            "search",
+            "--skip",
+            "reference,rebuild",
+            "--out",
+            str(out),
+            "--workdir",
+            str(tmp_path / "work"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     sec = json.loads(out.read_text(encoding="utf-8"))["sections"]["search"]
     figures = {r["figure"] for r in sec["rows"]}
@@ -87,6 +122,11 @@ def test_bench_can_skip_the_reference_and_the_rebuild(tmp_path: Path) -> None:
     assert "search p95 (top 10, highlights)" in figures
     assert not any(f.startswith("raw Whoosh") or f.startswith("index rebuild") for f in figures)
     assert any("--skip reference" in n for n in sec["notes"])
-    bad = subprocess.run([sys.executable, "-m", "bench.run", "--skip", "everything"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--skip", "everything"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "unknown --skip" in bad.stderr

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from archivist import integrity
-from archivist.errors import Forbidden
+from archivist.core.errors import Forbidden
+from archivist.integrity import checker as integrity
 from tests.test_check_helpers import put_document
 
 
@@ -156,8 +156,9 @@ def test_missing_client_folder_and_section(ctx, filed, make_client):
 def test_folder_not_named_after_client(ctx, make_client):
     client = make_client("林小明")
     with ctx.ledger.write() as conn:
-        conn.execute(text("UPDATE clients SET folder = 'L/L9999 別人' WHERE id = :i"),
-                     {"i": client.id})
+        conn.execute(
+            text("UPDATE clients SET folder = 'L/L9999 別人' WHERE id = :i"), {"i": client.id}
+        )
     report = integrity.check(ctx)
     assert "folder" in report.summary
     assert any("not named after client" in p.detail for p in report.problems)
@@ -207,7 +208,7 @@ def test_check_needs_a_role(ctx, filed, ctx_as, invoke):
 
 
 def test_check_is_recorded_in_the_audit_trail(ctx, filed):
-    from archivist import audit
+    from archivist.core import audit
 
     integrity.check(ctx)
     with ctx.ledger.read() as conn:
@@ -255,7 +256,7 @@ def test_a_numbered_looking_file_of_another_client_stays_an_orphan(ctx, filed, m
 
 
 def test_index_entry_removed_is_missing_and_repair_reindexes(ctx, filed, invoke):
-    from archivist import index
+    from archivist import search as index
 
     _client, docs = filed
     index.delete_documents(ctx, [docs[1].number])
@@ -269,7 +270,7 @@ def test_index_entry_removed_is_missing_and_repair_reindexes(ctx, filed, invoke)
 
 
 def test_index_extra_entry_is_reported_and_removed(ctx, filed):
-    from archivist import index
+    from archivist import search as index
 
     _client, docs = filed
     ghost = docs[0].doc.model_copy(update={"number": "Z9999-0001"})
@@ -307,8 +308,11 @@ def test_check_reads_the_ledger_in_chunks_and_misses_nothing(ctx, make_client, m
     monkeypatch.setattr(integrity, "LEDGER_CHUNK", 2)
     monkeypatch.setattr(integrity, "LOOKUP_CHUNK", 2)
     first, second, third = (make_client(n) for n in ("陳大文", "李小明", "Acme & Sons"))
-    docs = [put_document(ctx, c, f"文件{i}.txt", f"{c.number} 第{i}號".encode())
-            for c in (first, second, third) for i in range(3)]
+    docs = [
+        put_document(ctx, c, f"文件{i}.txt", f"{c.number} 第{i}號".encode())
+        for c in (first, second, third)
+        for i in range(3)
+    ]
     assert integrity.check(ctx).ok
     docs[7].path.unlink()  # the fourth chunk
     stray = docs[8].path.parent / "來歷不明.txt"  # last client's folder

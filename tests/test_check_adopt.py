@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from archivist import integrity
-from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.integrity import checker as integrity
 
-pytest.importorskip("archivist.filing")
+pytest.importorskip("archivist.filing.service")
 
 
 @pytest.fixture
@@ -75,8 +75,8 @@ def test_adopt_needs_archivist(ctx_as, ctx, client):
 
 
 def test_adopt_keeps_the_orphan_when_filing_fails(ctx, client, monkeypatch):
-    from archivist.errors import StorageError
-    from archivist.store import Store
+    from archivist.core.errors import StorageError
+    from archivist.core.store import Store
 
     orphan = ctx.store.resolve(client.folder) / "keep.txt"
     orphan.write_text("keep me")
@@ -94,10 +94,10 @@ def test_cli_file_adopt(ctx, client, invoke):
     orphan = ctx.store.resolve(client.folder) / "03 案件材料" / "掃描件.txt"
     orphan.write_text("掃描", encoding="utf-8")
     invoke("check", code=1)
-    data = invoke.json("file", "adopt", str(orphan), "--client", client.number,
-                       "--section", "case")
+    data = invoke.json("file", "adopt", str(orphan), "--client", client.number, "--section", "case")
     assert data["number"].startswith(client.number) and data["source"] == "adopted"
     invoke("check")
-    out = invoke("file", "adopt", str(orphan), "--client", client.number, "--section", "case",
-                 code=1).output
+    out = invoke(
+        "file", "adopt", str(orphan), "--client", client.number, "--section", "case", code=1
+    ).output
     assert out.startswith("Error:") and "no file" in out

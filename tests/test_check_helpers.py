@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archivist.context import Context
+from archivist.core.context import Context
 
 
 class Doc:
@@ -15,10 +15,15 @@ class Doc:
         self.doc = doc
 
 
-def put_document(ctx: Context, client: Any, name: str = "起訴狀.txt",
-                 data: bytes = "原告陳大文訴被告".encode(), section: str = "case") -> Doc:
+def put_document(
+    ctx: Context,
+    client: Any,
+    name: str = "起訴狀.txt",
+    data: bytes = "原告陳大文訴被告".encode(),
+    section: str = "case",
+) -> Doc:
     """File `data` for the client through the normal filing path (numbered, indexed)."""
-    from archivist import filing
+    from archivist.filing import service as filing
 
     doc = filing.file_bytes(ctx, client.number, section, data, name, source="filed")
     return Doc(ctx, doc)

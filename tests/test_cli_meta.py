@@ -28,7 +28,9 @@ def all_commands() -> list[tuple[tuple[str, ...], click.Command]]:
     return [(p, c) for p, c in _walk(main, ()) if p]
 
 
-@pytest.mark.parametrize(("path", "cmd"), all_commands(), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+@pytest.mark.parametrize(
+    ("path", "cmd"), all_commands(), ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
 def test_every_command_has_help_with_an_example(path: tuple[str, ...], cmd: click.Command) -> None:
     result = CliRunner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0, result.output

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, complaints
-from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.complaints import service as complaints
+from archivist.core import audit, clock
+from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archivist.models import SECTION_FOLDERS, Section
 
 
@@ -23,11 +24,21 @@ def _record_file(ctx: Any, c: Any, number: str) -> str:
     return (folder / f"{number} 投訴處理記錄.txt").read_text(encoding="utf-8")
 
 
-def test_whole_lifecycle_through_the_cli(invoke: Any, ctx: Any, client: Any,
-                                         make_matter: Any) -> None:
+def test_whole_lifecycle_through_the_cli(
+    invoke: Any, ctx: Any, client: Any, make_matter: Any
+) -> None:
     matter = make_matter(client)
-    made = invoke.json("complaint", "file", client.number, "--channel", "phone",
-                       "--content", "律師兩週未回電", "--matter", matter)
+    made = invoke.json(
+        "complaint",
+        "file",
+        client.number,
+        "--channel",
+        "phone",
+        "--content",
+        "律師兩週未回電",
+        "--matter",
+        matter,
+    )
     number = made["number"]
     assert number == "TS2026-0001"
     assert made["status"] == "received"
@@ -38,17 +49,28 @@ def test_whole_lifecycle_through_the_cli(invoke: Any, ctx: Any, client: Any,
     clock.set_now("2026-03-02T15:00:00")
     out = invoke("complaint", "notify", number, "--text", "已登記，三日內回覆").output
     assert "client notified" in out
-    invoke("complaint", "classify", number, "--category", "delay", "--cause", "未及時回電",
-           "--responsibility", "lawyer")
+    invoke(
+        "complaint",
+        "classify",
+        number,
+        "--category",
+        "delay",
+        "--cause",
+        "未及時回電",
+        "--responsibility",
+        "lawyer",
+    )
     assigned = invoke.json("complaint", "assign", number, "--to", "lin", "--due", "2026-03-10")
     assert (assigned["assignee"], assigned["due_date"]) == ("lin", "2026-03-10")
 
     clock.set_now("2026-03-05T11:00:00")
-    invoke("complaint", "resolve", number, "--finding", "屬實", "--action", "每週回報進度",
-           user="lin")
+    invoke(
+        "complaint", "resolve", number, "--finding", "屬實", "--action", "每週回報進度", user="lin"
+    )
     invoke("complaint", "propose", number, "--text", "回電時限兩個工作日")
-    closed = invoke.json("complaint", "feedback", number, "--result", "已改善",
-                         "--client-opinion", "satisfied")
+    closed = invoke.json(
+        "complaint", "feedback", number, "--result", "已改善", "--client-opinion", "satisfied"
+    )
     assert closed["status"] == "closed"
     assert closed["closed_at"] == "2026-03-05T11:00:00"
 
@@ -63,10 +85,10 @@ def test_whole_lifecycle_through_the_cli(invoke: Any, ctx: Any, client: Any,
 
     # every step audited, and the record in the client's 05 folder follows the changes
     with ctx.ledger.read() as conn:
-        actions = [e.action for e in audit.query(conn, client_id=client.id)
-                   if e.object_id == number]
-    for step in ("file", "notify", "classify", "assign", "resolve", "propose", "feedback",
-                 "read"):
+        actions = [
+            e.action for e in audit.query(conn, client_id=client.id) if e.object_id == number
+        ]
+    for step in ("file", "notify", "classify", "assign", "resolve", "propose", "feedback", "read"):
         assert f"complaint.{step}" in actions
     text = _record_file(ctx, client, number)
     assert "已結案 (closed)" in text and "回電時限兩個工作日" in text and "律師兩週未回電" in text
@@ -84,42 +106,75 @@ def test_told_at_intake_is_the_first_notification(ctx: Any, client: Any) -> None
     assert [(e.kind, e.text) for e in shown.history][1] == ("notify", "已記錄，十五日內答覆")
 
 
-def test_bad_transitions_are_refused_naming_the_state(invoke: Any, ctx: Any,
-                                                      client: Any) -> None:
-    number = invoke.json("complaint", "file", client.number, "--channel", "email",
-                         "--content", "x")["number"]
+def test_bad_transitions_are_refused_naming_the_state(invoke: Any, ctx: Any, client: Any) -> None:
+    number = invoke.json(
+        "complaint", "file", client.number, "--channel", "email", "--content", "x"
+    )["number"]
     r = invoke("complaint", "resolve", number, "--finding", "f", "--action", "a", code=1)
     assert f"complaint {number} is 'received'" in r.output
     assert "classify" in r.output  # says what to do next
-    r = invoke("complaint", "feedback", number, "--result", "r", "--client-opinion",
-               "satisfied", code=1)
+    r = invoke(
+        "complaint", "feedback", number, "--result", "r", "--client-opinion", "satisfied", code=1
+    )
     assert "is 'received'" in r.output
     r = invoke("complaint", "assign", number, "--to", "lin", code=1)
     assert "is 'received'" in r.output
-    invoke("complaint", "classify", number, "--category", "fee", "--cause", "c",
-           "--responsibility", "firm")
-    r = invoke("complaint", "classify", number, "--category", "fee", "--cause", "c",
-               "--responsibility", "firm", code=1)
+    invoke(
+        "complaint",
+        "classify",
+        number,
+        "--category",
+        "fee",
+        "--cause",
+        "c",
+        "--responsibility",
+        "firm",
+    )
+    r = invoke(
+        "complaint",
+        "classify",
+        number,
+        "--category",
+        "fee",
+        "--cause",
+        "c",
+        "--responsibility",
+        "firm",
+        code=1,
+    )
     assert "is 'classified'" in r.output
     complaints.assign(ctx, number, "財務部")
     complaints.resolve(ctx, number, "f", "a")
     r = invoke("complaint", "close", number, "--note", "n", code=1)
     assert "not disputed" in r.output
     complaints.feedback(ctx, number, "r", "no-reply")
-    for args in (["notify", number, "--text", "t"],
-                 ["assign", number, "--to", "lin"],
-                 ["resolve", number, "--finding", "f", "--action", "a"],
-                 ["feedback", number, "--result", "r", "--client-opinion", "satisfied"]):
+    for args in (
+        ["notify", number, "--text", "t"],
+        ["assign", number, "--to", "lin"],
+        ["resolve", number, "--finding", "f", "--action", "a"],
+        ["feedback", number, "--result", "r", "--client-opinion", "satisfied"],
+    ):
         r = invoke("complaint", *args, code=1)
         assert f"complaint {number} is 'closed'" in r.output
     # usage errors exit 2
     invoke("complaint", "file", client.number, "--channel", "pigeon", "--content", "x", code=2)
-    invoke("complaint", "classify", number, "--category", "x", "--cause", "c",
-           "--responsibility", "firm", code=2)
+    invoke(
+        "complaint",
+        "classify",
+        number,
+        "--category",
+        "x",
+        "--cause",
+        "c",
+        "--responsibility",
+        "firm",
+        code=2,
+    )
 
 
 def test_unsatisfied_feedback_reopens_and_head_closes_a_disputed_one(
-        ctx: Any, ctx_as: Any, client: Any) -> None:
+    ctx: Any, ctx_as: Any, client: Any
+) -> None:
     c = complaints.file(ctx, client.number, "fax", "費用過高")
     complaints.classify(ctx, c.number, "fee", "報價不清", "firm")
     complaints.assign(ctx, c.number, "lin")
@@ -195,8 +250,7 @@ def test_inputs_checked(ctx: Any, client: Any, make_client: Any, make_matter: An
         complaints.show(ctx, "TS2026-0999")
 
 
-def test_overdue_with_a_controlled_clock(invoke: Any, ctx: Any, ctx_as: Any,
-                                         client: Any) -> None:
+def test_overdue_with_a_controlled_clock(invoke: Any, ctx: Any, ctx_as: Any, client: Any) -> None:
     late = complaints.file(ctx, client.number, "phone", "一")  # due 03-17, reply by 03-04
     told = complaints.file(ctx, client.number, "email", "二", told="收到")
     complaints.classify(ctx, told.number, "fee", "c", "firm")
@@ -224,14 +278,24 @@ def test_overdue_with_a_controlled_clock(invoke: Any, ctx: Any, ctx_as: Any,
 
 
 def test_every_command_has_help_with_an_example(invoke: Any) -> None:
-    for cmd in ("file", "notify", "classify", "assign", "resolve", "feedback", "close",
-                "propose", "list", "show"):
+    for cmd in (
+        "file",
+        "notify",
+        "classify",
+        "assign",
+        "resolve",
+        "feedback",
+        "close",
+        "propose",
+        "list",
+        "show",
+    ):
         out = invoke("complaint", cmd, "--help", user=None).output
         assert "Example:" in out and "--json" in out
 
 
 def test_records_are_derived_from_the_ledger(ctx: Any, client: Any) -> None:
-    from archivist import records
+    from archivist.clients import records
 
     c = complaints.file(ctx, client.number, "phone", "一")
     with ctx.ledger.read() as conn:

@@ -7,17 +7,22 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, conflicts, consultations, matter_views, matters
-from archivist.errors import Conflict, Forbidden, InvalidInput
+from archivist.core import audit, clock
+from archivist.core.errors import Conflict, Forbidden, InvalidInput
+from archivist.matters import conflicts, consultations
+from archivist.matters import service as matters
+from archivist.matters import views as matter_views
 
 
 @pytest.mark.parametrize("spelling", ["陈大文", "陳　大文", "陈　大文", " 陳 大 文 ", "陳大文"])
 def test_finds_chan_tai_man_in_either_script_and_with_a_full_width_space(
-        invoke: Any, make_client: Any, spelling: str) -> None:
+    invoke: Any, make_client: Any, spelling: str
+) -> None:
     make_client("陳大文", id_number="A123456789")
     out = invoke.json("conflict", "check", spelling)
     assert [(h["where"], h["reference"], h["found"]) for h in out["hits"]] == [
-        ("client", "C0001", "陳大文")]
+        ("client", "C0001", "陳大文")
+    ]
     assert out["result"] == "hits" and out["number"] == str(out["id"])
 
 
@@ -32,24 +37,39 @@ def test_case_width_and_identity_numbers(ctx: Any, make_client: Any) -> None:
     assert conflicts.check(ctx, ["Acme"]).hits == []  # a part of a name is not the name
 
 
-def test_searches_matter_parties_and_consultations(ctx: Any, make_client: Any,
-                                                   invoke: Any) -> None:
+def test_searches_matter_parties_and_consultations(ctx: Any, make_client: Any, invoke: Any) -> None:
     clock.set_now("2026-03-01T09:00:00")
     c = make_client("陳大文")
-    consultations.log(ctx, c.number, "in-person", "客戶想起訴張小龍欠款",
-                      parties=["華美實業有限公司:91440300MA5ABCDE1X"])
-    number = matters.open_matter(ctx, c.number, "civil", "欠款糾紛", ["lin"],
-                                 opposing=["李四貿易有限公司"],
-                                 related=["李四:B222333444"]).matter.number
-    found = {h["where"]: h for h in invoke.json(
-        "conflict", "check", "李四贸易有限公司", "李四", "华美实业有限公司", "張小龍")["hits"]}
+    consultations.log(
+        ctx,
+        c.number,
+        "in-person",
+        "客戶想起訴張小龍欠款",
+        parties=["華美實業有限公司:91440300MA5ABCDE1X"],
+    )
+    number = matters.open_matter(
+        ctx,
+        c.number,
+        "civil",
+        "欠款糾紛",
+        ["lin"],
+        opposing=["李四貿易有限公司"],
+        related=["李四:B222333444"],
+    ).matter.number
+    found = {
+        h["where"]: h
+        for h in invoke.json(
+            "conflict", "check", "李四贸易有限公司", "李四", "华美实业有限公司", "張小龍"
+        )["hits"]
+    }
     assert found["opposing"]["reference"] == number
     assert found["opposing"]["client_number"] == c.number
     assert found["related"]["found"] == "李四"
     assert found["consultation"]["reference"] == "ZX2026-0001"
     assert found["consultation-mention"]["searched"] == "張小龍"
-    ids = invoke.json("conflict", "check", "--id-number", "b222333444",
-                      "--id-number", "91440300MA5ABCDE1X")["hits"]
+    ids = invoke.json(
+        "conflict", "check", "--id-number", "b222333444", "--id-number", "91440300MA5ABCDE1X"
+    )["hits"]
     assert {h["where"] for h in ids} == {"related", "consultation"}
     human = invoke("conflict", "check", "李四")
     assert number in human.output
@@ -57,8 +77,7 @@ def test_searches_matter_parties_and_consultations(ctx: Any, make_client: Any,
     assert "No conflicts found" in clear.output
 
 
-def test_checks_are_kept_and_audited(ctx: Any, ctx_as: Any, make_client: Any,
-                                     invoke: Any) -> None:
+def test_checks_are_kept_and_audited(ctx: Any, ctx_as: Any, make_client: Any, invoke: Any) -> None:
     make_client("陳大文")
     conflicts.check(ctx_as("lin"), ["陈大文"])
     with pytest.raises(Forbidden):
@@ -75,13 +94,26 @@ def test_checks_are_kept_and_audited(ctx: Any, ctx_as: Any, make_client: Any,
 
 
 def test_matter_against_a_client_is_refused_without_waiver_and_accepted_with_it(
-        ctx: Any, make_client: Any, invoke: Any) -> None:
+    ctx: Any, make_client: Any, invoke: Any
+) -> None:
     chan = make_client("陳大文", id_number="A123456789")
     make_client("王小明")
     first = matters.open_matter(ctx, chan.number, "civil", "陳的案件", ["lin"]).matter.number
 
-    refused = invoke("matter", "open", "W0001", "--type", "civil", "--title", "起訴陳大文",
-                     "--lawyer", "zhao", "--opposing", "陈　大文", code=1)
+    refused = invoke(
+        "matter",
+        "open",
+        "W0001",
+        "--type",
+        "civil",
+        "--title",
+        "起訴陳大文",
+        "--lawyer",
+        "zhao",
+        "--opposing",
+        "陈　大文",
+        code=1,
+    )
     assert "conflict of interest" in refused.output and chan.number in refused.output
     assert "--conflict-waiver" in refused.output
     assert invoke.json("matter", "list", "--client", "W0001") == []
@@ -90,12 +122,36 @@ def test_matter_against_a_client_is_refused_without_waiver_and_accepted_with_it(
     assert checks[0]["matter_number"] is None
 
     # by identity number alone, under another name
-    invoke("matter", "open", "W0001", "--type", "civil", "--title", "x", "--lawyer", "zhao",
-           "--opposing", "Chan Tai Man:a123456789", code=1)
+    invoke(
+        "matter",
+        "open",
+        "W0001",
+        "--type",
+        "civil",
+        "--title",
+        "x",
+        "--lawyer",
+        "zhao",
+        "--opposing",
+        "Chan Tai Man:a123456789",
+        code=1,
+    )
 
-    opened = invoke.json("matter", "open", "W0001", "--type", "civil", "--title", "起訴陳大文",
-                         "--lawyer", "zhao", "--opposing", "陈　大文",
-                         "--conflict-waiver", "豁免函 2026-007")
+    opened = invoke.json(
+        "matter",
+        "open",
+        "W0001",
+        "--type",
+        "civil",
+        "--title",
+        "起訴陳大文",
+        "--lawyer",
+        "zhao",
+        "--opposing",
+        "陈　大文",
+        "--conflict-waiver",
+        "豁免函 2026-007",
+    )
     assert opened["number"] == "2026-MS-0002"  # the refusals consumed no number
     assert opened["conflict_waiver"] == "豁免函 2026-007"
     assert opened["conflict_check"]["result"] == "waived"
@@ -106,16 +162,27 @@ def test_matter_against_a_client_is_refused_without_waiver_and_accepted_with_it(
     assert first != opened["number"]
 
 
-def test_related_party_hits_warn_but_do_not_refuse(ctx: Any, make_client: Any,
-                                                   invoke: Any) -> None:
+def test_related_party_hits_warn_but_do_not_refuse(ctx: Any, make_client: Any, invoke: Any) -> None:
     make_client("陳大文")
     make_client("王小明")
-    result = invoke("matter", "open", "W0001", "--type", "non-litigation", "--title", "盡職調查",
-                    "--lawyer", "lin", "--related", "陳大文")
+    result = invoke(
+        "matter",
+        "open",
+        "W0001",
+        "--type",
+        "non-litigation",
+        "--title",
+        "盡職調查",
+        "--lawyer",
+        "lin",
+        "--related",
+        "陳大文",
+    )
     assert "related party 陳大文" in result.output  # the warning (stderr is mixed in)
     assert "FS-0001" in result.output
-    waived = matters.open_matter(ctx, "W0001", "civil", "x", ["lin"], opposing=["趙六"],
-                                 conflict_waiver="unneeded")
+    waived = matters.open_matter(
+        ctx, "W0001", "civil", "x", ["lin"], opposing=["趙六"], conflict_waiver="unneeded"
+    )
     assert waived.matter.conflict_waiver is None and waived.conflict_check.result == "clear"
     assert any("not needed" in w for w in waived.warnings)
 

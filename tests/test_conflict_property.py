@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivist import conflicts, textnorm
+from archivist.core import textnorm
+from archivist.matters import conflicts
 
 CHARS = "陳大文華國張劉萬體龍鳳實業貿易有限公司李四AaBbZz"
 
@@ -27,18 +28,22 @@ def spelled(draw: Any) -> tuple[str, str]:
         variant = _full_width(variant)
     if draw(st.booleans()):
         variant = variant.swapcase()
-    spaces = draw(st.lists(st.tuples(st.integers(0, len(variant)),
-                                     st.sampled_from([" ", "\u3000", "  "])), max_size=3))
+    spaces = draw(
+        st.lists(
+            st.tuples(st.integers(0, len(variant)), st.sampled_from([" ", "\u3000", "  "])),
+            max_size=3,
+        )
+    )
     for pos, space in spaces:
         variant = variant[:pos] + space + variant[pos:]
     return name, variant
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(spelled())
-def test_any_spelling_finds_the_client(make_client: Any, ctx: Any,
-                                       pair: tuple[str, str]) -> None:
+def test_any_spelling_finds_the_client(make_client: Any, ctx: Any, pair: tuple[str, str]) -> None:
     name, variant = pair
     client = make_client(name)
     with ctx.ledger.read() as conn:

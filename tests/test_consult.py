@@ -7,28 +7,46 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, consultations, matters
-from archivist.errors import Conflict, NotFound
+from archivist.core import audit, clock
+from archivist.core.errors import Conflict, NotFound
+from archivist.matters import consultations
+from archivist.matters import service as matters
 from archivist.models import SECTION_FOLDERS, Section
 
 
 def test_log_and_list_through_the_cli(invoke: Any, make_client: Any, home_dir: Path) -> None:
     clock.set_now("2026-03-02T09:30:00")
     c = make_client("陳大文")
-    out = invoke.json("consult", "log", c.number, "--channel", "in-person", "--summary",
-                      "諮詢離婚財產分割", "--handled-by", "lin", "--follow-up", "+2",
-                      "--party", "陳太太")
+    out = invoke.json(
+        "consult",
+        "log",
+        c.number,
+        "--channel",
+        "in-person",
+        "--summary",
+        "諮詢離婚財產分割",
+        "--handled-by",
+        "lin",
+        "--follow-up",
+        "+2",
+        "--party",
+        "陳太太",
+    )
     assert out["number"] == "ZX2026-0001"
-    assert (out["channel"], out["handled_by"], out["follow_up"]) == ("in-person", "lin",
-                                                                     "2026-03-04")
+    assert (out["channel"], out["handled_by"], out["follow_up"]) == (
+        "in-person",
+        "lin",
+        "2026-03-04",
+    )
     assert out["parties"] == ["陳太太"]
     invoke("consult", "log", c.number, "--channel", "email", "--summary", "補充材料")
     rows = invoke.json("consult", "list", "--client", c.number)
     assert [r["number"] for r in rows] == ["ZX2026-0001", "ZX2026-0002"]
     human = invoke("consult", "list")
     assert "諮詢離婚財產分割" in human.output and "waiting" in human.output
-    log = (home_dir / "archive_store" / c.folder / SECTION_FOLDERS[Section.BASIC] /
-           "諮詢記錄.md").read_text(encoding="utf-8")
+    log = (
+        home_dir / "archive_store" / c.folder / SECTION_FOLDERS[Section.BASIC] / "諮詢記錄.md"
+    ).read_text(encoding="utf-8")
     assert "ZX2026-0001" in log and "補充材料" in log and "陳太太" in log
 
 
@@ -52,8 +70,7 @@ def test_follow_ups_due_follow_the_clock(ctx: Any, make_client: Any, invoke: Any
     assert "DUE" in invoke("consult", "list").output
 
 
-def test_bad_input_is_refused_and_changes_nothing(ctx: Any, make_client: Any,
-                                                  invoke: Any) -> None:
+def test_bad_input_is_refused_and_changes_nothing(ctx: Any, make_client: Any, invoke: Any) -> None:
     clock.set_now("2026-03-02T09:00:00")
     c = make_client()
     base = ["consult", "log", c.number, "--summary", "x"]
@@ -73,8 +90,7 @@ def test_bad_input_is_refused_and_changes_nothing(ctx: Any, make_client: Any,
     assert invoke.json(*base, "--channel", "phone")["number"] == "ZX2026-0001"
 
 
-def test_lawyers_log_and_see_only_their_clients(ctx: Any, ctx_as: Any,
-                                                make_client: Any) -> None:
+def test_lawyers_log_and_see_only_their_clients(ctx: Any, ctx_as: Any, make_client: Any) -> None:
     mine = make_client("陳大文")
     other = make_client("王小明")
     matters.open_matter(ctx, mine.number, "civil", "x", ["lin"])

@@ -15,23 +15,35 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import archivist.documents as documents
+from archivist.core.errors import InvalidInput, TemplateError
 from archivist.documents import fieldspec, pdf
 from archivist.documents.numerals import capital_amount
 from archivist.documents.schemas import ServiceContract
-from archivist.errors import InvalidInput, TemplateError
 from tests.test_templates import full_data, text_of
 
 
 # ----------------------------------------------------------------------------- 大寫
-@pytest.mark.parametrize("amount,text", [
-    ("0", "零元整"), ("0.05", "伍分"), ("0.5", "伍角整"), ("10", "壹拾元整"),
-    ("12", "壹拾貳元整"), ("1010", "壹仟零壹拾元整"), ("1409.50", "壹仟肆佰零玖元伍角整"),
-    ("6007.14", "陸仟零柒元壹角肆分"), ("107000.53", "壹拾萬柒仟元伍角參分"),
-    ("16409.02", "壹萬陸仟肆佰零玖元零貳分"), ("325.04", "參佰貳拾伍元零肆分"),
-    ("100500.50", "壹拾萬零伍佰元伍角整"), ("50000", "伍萬元整"),
-    ("10000001", "壹仟萬零壹元整"), ("1000000001", "壹拾億零壹元整"),
-    ("120000000", "壹億貳仟萬元整"),
-])
+@pytest.mark.parametrize(
+    "amount,text",
+    [
+        ("0", "零元整"),
+        ("0.05", "伍分"),
+        ("0.5", "伍角整"),
+        ("10", "壹拾元整"),
+        ("12", "壹拾貳元整"),
+        ("1010", "壹仟零壹拾元整"),
+        ("1409.50", "壹仟肆佰零玖元伍角整"),
+        ("6007.14", "陸仟零柒元壹角肆分"),
+        ("107000.53", "壹拾萬柒仟元伍角參分"),
+        ("16409.02", "壹萬陸仟肆佰零玖元零貳分"),
+        ("325.04", "參佰貳拾伍元零肆分"),
+        ("100500.50", "壹拾萬零伍佰元伍角整"),
+        ("50000", "伍萬元整"),
+        ("10000001", "壹仟萬零壹元整"),
+        ("1000000001", "壹拾億零壹元整"),
+        ("120000000", "壹億貳仟萬元整"),
+    ],
+)
 def test_capital_amounts(amount: str, text: str) -> None:
     assert capital_amount(Decimal(amount)) == text
 
@@ -107,7 +119,7 @@ def test_render_to_bytes_fills_the_firm_and_validates(ctx: Any) -> None:
 
 
 def test_render_to_bytes_defaults_the_date_to_today(ctx: Any) -> None:
-    from archivist import clock
+    from archivist.core import clock
 
     clock.set_now("2026-08-08T10:00:00")
     data = full_data("complaint-reply")
@@ -117,8 +129,16 @@ def test_render_to_bytes_defaults_the_date_to_today(ctx: Any) -> None:
 
 def test_contents_list_renders_many_rows(ctx: Any) -> None:
     data = full_data("contents-list")
-    data["rows"] = [{"seq": i, "number": f"C0001-{i:04d}", "section": "03 案件材料",
-                     "title": f"文件{i}", "filed_date": "2026-03-02"} for i in range(1, 121)]
+    data["rows"] = [
+        {
+            "seq": i,
+            "number": f"C0001-{i:04d}",
+            "section": "03 案件材料",
+            "title": f"文件{i}",
+            "filed_date": "2026-03-02",
+        }
+        for i in range(1, 121)
+    ]
     doc = Document(io.BytesIO(documents.render_to_bytes(ctx, "contents-list", data)))
     assert len(doc.tables[0].rows) == 121
     assert doc.tables[0].rows[120].cells[3].text == "文件120"
@@ -146,10 +166,17 @@ def test_stored_data_round_trips_and_display_formats() -> None:
 
 def test_set_values_with_dotted_keys_lists_and_json() -> None:
     base = {"lawyers": [{"name": "林"}], "client": {"name": "甲"}}
-    out = fieldspec.apply_sets(base, [
-        "lawyers.0.phone=123", "client.representative=陳大文", "stages=一審，二審、執行",
-        'fee_stages=[{"stage": "一審", "amount": "1", "due": "即日"}]', "scope=a=b",
-    ], ServiceContract)
+    out = fieldspec.apply_sets(
+        base,
+        [
+            "lawyers.0.phone=123",
+            "client.representative=陳大文",
+            "stages=一審，二審、執行",
+            'fee_stages=[{"stage": "一審", "amount": "1", "due": "即日"}]',
+            "scope=a=b",
+        ],
+        ServiceContract,
+    )
     assert out["lawyers"][0] == {"name": "林", "phone": "123"}
     assert out["client"] == {"name": "甲", "representative": "陳大文"}
     assert out["stages"] == ["一審", "二審", "執行"]
@@ -183,9 +210,11 @@ def test_pdf_without_soffice_says_how_to_install(monkeypatch: pytest.MonkeyPatch
         pdf.convert(b"x")
 
 
-@pytest.mark.skipif(pdf.soffice() is None,
-                    reason="LibreOffice (soffice) is not installed: apt-get install "
-                           "--no-install-recommends libreoffice-writer-nogui fonts-noto-cjk")
+@pytest.mark.skipif(
+    pdf.soffice() is None,
+    reason="LibreOffice (soffice) is not installed: apt-get install "
+    "--no-install-recommends libreoffice-writer-nogui fonts-noto-cjk",
+)
 def test_pdf_conversion_keeps_the_chinese_text(ctx: Any) -> None:
     import pypdf
 
@@ -195,6 +224,9 @@ def test_pdf_conversion_keeps_the_chinese_text(ctx: Any) -> None:
     reader = pypdf.PdfReader(io.BytesIO(data))
     text = "".join(p.extract_text() for p in reader.pages).replace(" ", "")
     assert "案件受理通知書" in text and "林志明" in text and "陳林律師事務所" in text
-    fonts = {str(f.get_object()["/BaseFont"]) for p in reader.pages
-             for f in p["/Resources"]["/Font"].values()}
+    fonts = {
+        str(f.get_object()["/BaseFont"])
+        for p in reader.pages
+        for f in p["/Resources"]["/Font"].values()
+    }
     assert any("CJK" in f for f in fonts), fonts

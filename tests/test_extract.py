@@ -9,25 +9,29 @@ from pathlib import Path
 
 import pytest
 
-from archivist.extract import Limits, detect_type, extract_bytes, extract_file
-from archivist.extract.text import decode
+from archivist.filing.extract import Limits, detect_type, extract_bytes, extract_file
+from archivist.filing.extract.text import decode
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def make_docx(body_xml: str, headers: dict[str, str] | None = None,
-              footers: dict[str, str] | None = None, pad: int = 0) -> bytes:
+def make_docx(
+    body_xml: str,
+    headers: dict[str, str] | None = None,
+    footers: dict[str, str] | None = None,
+    pad: int = 0,
+) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
-        doc = f'<w:document {W_NS}><w:body>{body_xml}</w:body></w:document>'
+        doc = f"<w:document {W_NS}><w:body>{body_xml}</w:body></w:document>"
         if pad:
             doc = doc.replace("</w:body>", "<!--" + " " * pad + "--></w:body>")
         z.writestr("word/document.xml", doc)
         for name, xml in (headers or {}).items():
-            z.writestr(f"word/{name}.xml", f'<w:hdr {W_NS}>{xml}</w:hdr>')
+            z.writestr(f"word/{name}.xml", f"<w:hdr {W_NS}>{xml}</w:hdr>")
         for name, xml in (footers or {}).items():
-            z.writestr(f"word/{name}.xml", f'<w:ftr {W_NS}>{xml}</w:ftr>')
+            z.writestr(f"word/{name}.xml", f"<w:ftr {W_NS}>{xml}</w:ftr>")
     return buf.getvalue()
 
 
@@ -43,11 +47,16 @@ def pdf_with_text(text: str | None, *, encrypt: str | None = None) -> bytes:
     w = PdfWriter()
     page = w.add_blank_page(300, 300)
     if text is not None:
-        font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
-                                 NameObject("/Subtype"): NameObject("/Type1"),
-                                 NameObject("/BaseFont"): NameObject("/Helvetica")})
-        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
-            {NameObject("/F1"): w._add_object(font)})})
+        font = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): w._add_object(font)})}
+        )
         stream = DecodedStreamObject()
         stream.set_data(f"BT /F1 12 Tf 20 200 Td ({text}) Tj ET".encode("latin-1"))
         page[NameObject("/Contents")] = w._add_object(stream)
@@ -60,10 +69,20 @@ def pdf_with_text(text: str | None, *, encrypt: str | None = None) -> bytes:
 
 # ------------------------------------------------------------------ formats
 def test_docx_reading_order_tables_headers_footers() -> None:
-    nested = ("<w:tbl><w:tr><w:tc>" + p("外格") + "<w:tbl><w:tr><w:tc>" + p("內格")
-              + "</w:tc></w:tr></w:tbl></w:tc><w:tc>" + p("右格") + "</w:tc></w:tr></w:tbl>")
-    data = make_docx(p("第一段 違約責任") + nested + p("最後一段"),
-                     headers={"header1": p("頁首文字")}, footers={"footer1": p("頁尾文字")})
+    nested = (
+        "<w:tbl><w:tr><w:tc>"
+        + p("外格")
+        + "<w:tbl><w:tr><w:tc>"
+        + p("內格")
+        + "</w:tc></w:tr></w:tbl></w:tc><w:tc>"
+        + p("右格")
+        + "</w:tc></w:tr></w:tbl>"
+    )
+    data = make_docx(
+        p("第一段 違約責任") + nested + p("最後一段"),
+        headers={"header1": p("頁首文字")},
+        footers={"footer1": p("頁尾文字")},
+    )
     ext = extract_bytes(data, "合同.docx")
     assert ext.flag is None
     text = ext.text
@@ -78,26 +97,32 @@ def test_pdf_text_and_pages() -> None:
     assert "Non-disclosure agreement" in ext.text
 
 
-@pytest.mark.parametrize("text,enc", [
-    ("本合約規定違約責任，甲方應支付違約金。", "big5"),
-    ("本合同规定违约责任，甲方应支付违约金。", "gb18030"),
-    ("合約", "gb18030"),
-    ("違約責任", "big5"),
-    ("律師", "gb18030"),
-    ("陳大文", "big5"),
-    ("訴訟代理", "gb18030"),
-])
+@pytest.mark.parametrize(
+    "text,enc",
+    [
+        ("本合約規定違約責任，甲方應支付違約金。", "big5"),
+        ("本合同规定违约责任，甲方应支付违约金。", "gb18030"),
+        ("合約", "gb18030"),
+        ("違約責任", "big5"),
+        ("律師", "gb18030"),
+        ("陳大文", "big5"),
+        ("訴訟代理", "gb18030"),
+    ],
+)
 def test_encoding_big5_vs_gb18030_short_samples(text: str, enc: str) -> None:
     decoded, encoding, clean = decode(text.encode(enc))
     assert decoded == text and encoding == enc and clean
 
 
-@pytest.mark.parametrize("data,encoding", [
-    ("違約 contract".encode(), "utf-8"),
-    (b"\xef\xbb\xbf" + "違約".encode(), "utf-8"),
-    ("\ufeff違約責任".encode("utf-16-le"), "utf-16-le"),
-    ("\ufeff違約責任".encode("utf-16-be"), "utf-16-be"),
-])
+@pytest.mark.parametrize(
+    "data,encoding",
+    [
+        ("違約 contract".encode(), "utf-8"),
+        (b"\xef\xbb\xbf" + "違約".encode(), "utf-8"),
+        ("\ufeff違約責任".encode("utf-16-le"), "utf-16-le"),
+        ("\ufeff違約責任".encode("utf-16-be"), "utf-16-be"),
+    ],
+)
 def test_encoding_utf_and_bom(data: bytes, encoding: str) -> None:
     text, enc, clean = decode(data)
     assert "違約" in text and enc == encoding and clean and not text.startswith("\ufeff")
@@ -114,13 +139,20 @@ def test_undecodable_text_is_flagged_not_garbled() -> None:
 
 
 def test_eml_headers_and_plain_body() -> None:
-    raw = (b"From: =?utf-8?b?6Zmz5aSn5paH?= <chen@example.com>\r\nTo: mei@firm.tw\r\n"
-           b"Subject: =?big5?b?p1iscK/Sr8k=?=\r\nContent-Type: multipart/mixed; boundary=XX\r\n"
-           b"\r\n--XX\r\nContent-Type: text/plain; charset=big5\r\n"
-           b"Content-Transfer-Encoding: 8bit\r\n\r\n") + "請確認違約金條款。".encode(
-        "big5") + (b"\r\n--XX\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--XX\r\n"
-                   b"Content-Type: application/pdf\r\nContent-Disposition: attachment; "
-                   b"filename=a.pdf\r\n\r\nxx\r\n--XX--\r\n")
+    raw = (
+        (
+            b"From: =?utf-8?b?6Zmz5aSn5paH?= <chen@example.com>\r\nTo: mei@firm.tw\r\n"
+            b"Subject: =?big5?b?p1iscK/Sr8k=?=\r\nContent-Type: multipart/mixed; boundary=XX\r\n"
+            b"\r\n--XX\r\nContent-Type: text/plain; charset=big5\r\n"
+            b"Content-Transfer-Encoding: 8bit\r\n\r\n"
+        )
+        + "請確認違約金條款。".encode("big5")
+        + (
+            b"\r\n--XX\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--XX\r\n"
+            b"Content-Type: application/pdf\r\nContent-Disposition: attachment; "
+            b"filename=a.pdf\r\n\r\nxx\r\n--XX--\r\n"
+        )
+    )
     ext = extract_bytes(raw, "mail.eml")
     assert ext.flag is None
     assert "陳大文" in ext.text and "違約金條款" in ext.text and "html" not in ext.text
@@ -213,8 +245,11 @@ def test_unreadable_path(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ the shared corpus
 def test_corpus_never_crashes_and_flags_the_awkward(corpus: Path) -> None:
-    results = {f.name: extract_file(f) for f in sorted(corpus.rglob("*.*"))
-               if f.suffix in (".pdf", ".docx")}
+    results = {
+        f.name: extract_file(f)
+        for f in sorted(corpus.rglob("*.*"))
+        if f.suffix in (".pdf", ".docx")
+    }
     assert results["libreoffice-writer-password.pdf"].flag == "encrypted"
     assert results["imagemagick-CCITTFaxDecode.pdf"].flag == "no_text"
     assert "Crazy Ones" in results["crazyones-pdfa.pdf"].text
@@ -226,8 +261,7 @@ def test_corpus_never_crashes_and_flags_the_awkward(corpus: Path) -> None:
 
 
 def test_corpus_encrypted_pdf_opens_with_password(corpus: Path) -> None:
-    ext = extract_file(corpus / "pdf" / "libreoffice-writer-password.pdf",
-                       password="openpassword")
+    ext = extract_file(corpus / "pdf" / "libreoffice-writer-password.pdf", password="openpassword")
     assert ext.flag is None and "Lorem ipsum" in ext.text
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from archivist import filing, integrity
-from archivist.errors import StorageError
+from archivist.core.errors import StorageError
+from archivist.filing import service as filing
+from archivist.integrity import checker as integrity
 from archivist.ledger.tables.documents import documents
 
 
@@ -23,8 +24,11 @@ def _count(ctx) -> int:
 
 
 def _files(ctx, client) -> list[Path]:
-    return [p for p in ctx.store.resolve(client.folder).rglob("*")
-            if p.is_file() and p.name != "manifest.json"]
+    return [
+        p
+        for p in ctx.store.resolve(client.folder).rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    ]
 
 
 @pytest.fixture
@@ -32,12 +36,17 @@ def client(make_client):
     return make_client("陳大文")
 
 
-@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "disk is full"),
-                                         (errno.EROFS, "not writable"),
-                                         (errno.EACCES, "not writable"),
-                                         (errno.EIO, "could not write")])
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        (errno.ENOSPC, "disk is full"),
+        (errno.EROFS, "not writable"),
+        (errno.EACCES, "not writable"),
+        (errno.EIO, "could not write"),
+    ],
+)
 def test_os_error_while_writing_leaves_nothing(ctx, client, monkeypatch, code, words):
-    import archivist.store as store_mod
+    import archivist.core.store as store_mod
 
     real_fsync = os.fsync
 
@@ -56,7 +65,7 @@ def test_os_error_while_writing_leaves_nothing(ctx, client, monkeypatch, code, w
 
 
 def test_failure_when_linking_into_place(ctx, client, monkeypatch):
-    import archivist.store as store_mod
+    import archivist.core.store as store_mod
 
     def no_link(src, dst, *a, **k):
         raise OSError(errno.EROFS, "Read-only file system")
@@ -68,7 +77,7 @@ def test_failure_when_linking_into_place(ctx, client, monkeypatch):
 
 
 def test_failure_of_the_ledger_commit_removes_the_file(ctx, client, monkeypatch):
-    from archivist import audit
+    from archivist.core import audit
 
     def broken(*a, **k):
         raise StorageError("the disk holding the ledger is full", "Free space and retry.")
@@ -83,7 +92,7 @@ def test_failure_of_the_ledger_commit_removes_the_file(ctx, client, monkeypatch)
 
 def test_cli_reports_a_full_disk_in_one_line(ctx, client, invoke, tmp_path, monkeypatch):
     pytest.importorskip("archivist.cli.file")
-    import archivist.store as store_mod
+    import archivist.core.store as store_mod
 
     src = tmp_path / "證據.txt"
     src.write_text("內容", encoding="utf-8")
@@ -110,8 +119,9 @@ def small_fs(tmp_path):
         pytest.skip("mounting a tmpfs needs root")
     mnt = tmp_path / "small"
     mnt.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)],
-                       capture_output=True)
+    r = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)], capture_output=True
+    )
     if r.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {r.stderr.decode().strip()}")
     try:
@@ -121,8 +131,9 @@ def small_fs(tmp_path):
 
 
 def test_real_full_disk_and_read_only_store(small_fs):
-    from archivist import home, registry
-    from archivist.context import open_context
+    from archivist.clients import registry
+    from archivist.core import home
+    from archivist.core.context import open_context
     from archivist.models import ClientInput
 
     root = small_fs / "home"
@@ -132,15 +143,18 @@ def test_real_full_disk_and_read_only_store(small_fs):
         client = registry.add(ctx, ClientInput(name="陳大文", kind="person")).client
         filing.file_bytes(ctx, client.number, "case", b"first", "a.txt", source="filed")
         filler = small_fs / "filler"
-        with open(filler, "wb", buffering=0) as fh:  # fill the disk, leaving less than the next file
+        with open(
+            filler, "wb", buffering=0
+        ) as fh:  # fill the disk, leaving less than the next file
             try:
                 while True:
                     fh.write(b"\0" * 65536)
             except OSError:
                 pass
         with pytest.raises(StorageError) as exc:
-            filing.file_bytes(ctx, client.number, "case", os.urandom(200_000), "big.bin",
-                              source="filed")
+            filing.file_bytes(
+                ctx, client.number, "case", os.urandom(200_000), "big.bin", source="filed"
+            )
         assert "full" in str(exc.value)
         assert _count(ctx) == 1
         assert not [p for p in ctx.store.root.rglob(".tmp-*")]
@@ -152,8 +166,7 @@ def test_real_full_disk_and_read_only_store(small_fs):
             pytest.skip(f"cannot remount read-only: {r.stderr.decode().strip()}")
         try:
             with pytest.raises(StorageError) as exc:
-                filing.file_bytes(ctx, client.number, "case", b"second", "b.txt",
-                                  source="filed")
+                filing.file_bytes(ctx, client.number, "case", b"second", "b.txt", source="filed")
             assert "writable" in str(exc.value) or "read-only" in str(exc.value)
         finally:
             subprocess.run(["mount", "-o", "remount,rw", str(small_fs)], capture_output=True)

@@ -21,7 +21,7 @@ def _bench():
 
 @pytest.fixture
 def bench():
-    pytest.importorskip("archivist.filing_import")
+    pytest.importorskip("archivist.filing.importer")
     return _bench()
 
 
@@ -40,8 +40,8 @@ def test_kill_during_import_many_times(bench, tmp_path):
 
 def test_invariants_notice_a_registered_file_that_is_gone(bench, tmp_path):
     """The crash test's invariants would catch a lost file (guards the guard)."""
-    from archivist import filing
-    from archivist.context import open_context
+    from archivist.core.context import open_context
+    from archivist.filing import service as filing
 
     home, clients = bench.make_home(tmp_path, 1)
     ctx = open_context(home, "mei")

@@ -12,8 +12,8 @@ from tests.test_faults_crash import _bench
 
 @pytest.fixture
 def bench():
-    pytest.importorskip("archivist.filing_import")
-    pytest.importorskip("archivist.index")
+    pytest.importorskip("archivist.filing.importer")
+    pytest.importorskip("archivist.search")
     return _bench()
 
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, filing
-from archivist.errors import Forbidden, InvalidInput, NotFound
+from archivist.core import audit
+from archivist.core.errors import Forbidden, InvalidInput, NotFound
+from archivist.filing import service as filing
 from tests.test_extract import make_docx, p, pdf_with_text
 
 
@@ -23,9 +24,17 @@ def test_file_bytes_records_everything(ctx: Any, make_client: Any, make_matter: 
     client = make_client()
     matter = make_matter(client)
     data = make_docx(p("本合約規定違約責任"))
-    doc = filing.file_bytes(ctx, client.number, "contract", data, "服務合約.docx",
-                            matter_number=matter, template="service", template_version="3",
-                            template_data={"fee": 1000})
+    doc = filing.file_bytes(
+        ctx,
+        client.number,
+        "contract",
+        data,
+        "服務合約.docx",
+        matter_number=matter,
+        template="service",
+        template_version="3",
+        template_data={"fee": 1000},
+    )
     assert doc.number == f"{client.number}-0001"
     assert doc.checksum == hashlib.sha256(data).hexdigest() and doc.checksum_algo == "sha256"
     assert doc.size == len(data) and doc.filetype == "docx" and doc.flag is None
@@ -52,9 +61,10 @@ def test_never_overwrites_an_existing_file(ctx: Any, make_client: Any) -> None:
     assert ctx.store.resolve(doc.path).read_bytes() == b"new"
 
 
-def test_index_failure_does_not_lose_the_document(ctx: Any, make_client: Any,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from archivist import index
+def test_index_failure_does_not_lose_the_document(
+    ctx: Any, make_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archivist import search as index
 
     client = make_client()
 
@@ -113,8 +123,9 @@ def _hostile_files(tmp_path: Path) -> dict[str, Path]:
     return out
 
 
-def test_hostile_files_are_filed_and_flagged(invoke: Any, home_dir: Path, tmp_path: Path,
-                                             make_client: Any) -> None:
+def test_hostile_files_are_filed_and_flagged(
+    invoke: Any, home_dir: Path, tmp_path: Path, make_client: Any
+) -> None:
     cfg = home_dir / "archivist.toml"
     text = cfg.read_text(encoding="utf-8")
     text = text.replace("max_extract_chars = 5000000", "max_extract_chars = 100000")
@@ -122,8 +133,7 @@ def test_hostile_files_are_filed_and_flagged(invoke: Any, home_dir: Path, tmp_pa
     cfg.write_text(text, encoding="utf-8")
     client = make_client()
     files = _hostile_files(tmp_path)
-    out = invoke.json("file", "add", client.number, *map(str, files.values()),
-                      "--section", "case")
+    out = invoke.json("file", "add", client.number, *map(str, files.values()), "--section", "case")
     flags = {d["original_name"]: d["flag"] for d in out}
     assert flags["empty.txt"] == "empty"
     assert flags["scan.pdf"] == "no_text"
@@ -146,15 +156,26 @@ def test_hostile_files_are_filed_and_flagged(invoke: Any, home_dir: Path, tmp_pa
     assert invoke.json("search", "secret")["hits"][0]["document"] == locked
 
 
-def test_cli_add_show_list_export(invoke: Any, tmp_path: Path, make_client: Any,
-                                  make_matter: Any) -> None:
+def test_cli_add_show_list_export(
+    invoke: Any, tmp_path: Path, make_client: Any, make_matter: Any
+) -> None:
     client = make_client()
     matter = make_matter(client)
     src = tmp_path / "委託書.txt"
     src.write_bytes("委託律師處理訴訟".encode("big5"))
     before = src.read_bytes()
-    doc = invoke.json("file", "add", client.number, str(src), "--section", "case",
-                      "--matter", matter, "--title", "委託書")
+    doc = invoke.json(
+        "file",
+        "add",
+        client.number,
+        str(src),
+        "--section",
+        "case",
+        "--matter",
+        matter,
+        "--title",
+        "委託書",
+    )
     assert doc["number"] == f"{client.number}-0001" and doc["encoding"] == "big5"
     assert src.read_bytes() == before
     shown = invoke.json("file", "show", doc["number"])
@@ -169,20 +190,23 @@ def test_cli_add_show_list_export(invoke: Any, tmp_path: Path, make_client: Any,
     assert Path(exported["path"]).read_bytes() == before
     res = invoke("file", "export", doc["number"], "--to", str(out), code=1)
     assert "already exists" in res.output
-    res = invoke("file", "add", client.number, str(tmp_path / "nope.txt"), "--section", "case",
-                 code=1)
+    res = invoke(
+        "file", "add", client.number, str(tmp_path / "nope.txt"), "--section", "case", code=1
+    )
     assert "no file" in res.output
     invoke("file", "add", client.number, str(src), code=2)  # --section is required
 
 
-def test_lawyer_access_to_documents(invoke: Any, ctx: Any, make_client: Any,
-                                    make_matter: Any, tmp_path: Path) -> None:
+def test_lawyer_access_to_documents(
+    invoke: Any, ctx: Any, make_client: Any, make_matter: Any, tmp_path: Path
+) -> None:
     mine, other = make_client("陳大文"), make_client("李小龍")
     make_matter(mine, lawyers=["lin"])
     d1 = filing.file_bytes(ctx, mine.number, "case", b"a", "a.txt")
     d2 = filing.file_bytes(ctx, other.number, "case", b"b", "b.txt")
-    assert [d["number"] for d in invoke.json("file", "list", mine.number, user="lin")] == \
-        [d1.number]
+    assert [d["number"] for d in invoke.json("file", "list", mine.number, user="lin")] == [
+        d1.number
+    ]
     res = invoke("file", "list", other.number, user="lin", code=1)
     assert "may read" in res.output
     invoke("file", "show", d2.number, user="lin", code=1)
@@ -208,12 +232,12 @@ def _tree(tmp_path: Path) -> Path:
 def test_import_dry_run_then_idempotent(invoke: Any, tmp_path: Path, make_client: Any) -> None:
     client = make_client()
     root = _tree(tmp_path)
-    dry = invoke.json("file", "import", str(root), "--client", client.number,
-                      "--section", "case", "--dry-run")
+    dry = invoke.json(
+        "file", "import", str(root), "--client", client.number, "--section", "case", "--dry-run"
+    )
     assert dry["dry_run"] and dry["filed"] == 13 and dry["skipped"] == 1
     assert invoke.json("file", "list", client.number) == []
-    first = invoke.json("file", "import", str(root), "--client", client.number,
-                        "--section", "case")
+    first = invoke.json("file", "import", str(root), "--client", client.number, "--section", "case")
     assert (first["filed"], first["skipped"], first["flagged"], first["failed"]) == (13, 1, 1, 0)
     # --json reports every file as it was decided (spooled, not held in memory)
     outcomes = [(i["path"], i["outcome"]) for i in first["items"]]
@@ -226,9 +250,11 @@ def test_import_dry_run_then_idempotent(invoke: Any, tmp_path: Path, make_client
     assert len(invoke.json("search", "违约金", "--limit", "100")["hits"]) == 12
 
 
-def test_import_resumes_after_interruption(ctx: Any, make_client: Any, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from archivist import filing_import, index
+def test_import_resumes_after_interruption(
+    ctx: Any, make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archivist import search as index
+    from archivist.filing import importer as filing_import
 
     client = make_client()
     root = _tree(tmp_path)
@@ -254,8 +280,7 @@ def test_import_resumes_after_interruption(ctx: Any, make_client: Any, tmp_path:
     assert (st.missing, st.extra, st.documents) == ([], [], 13)
 
 
-def test_import_with_map(invoke: Any, tmp_path: Path, make_client: Any,
-                         make_matter: Any) -> None:
+def test_import_with_map(invoke: Any, tmp_path: Path, make_client: Any, make_matter: Any) -> None:
     a, b = make_client("陳大文"), make_client("李小龍")
     m = make_matter(b)
     root = tmp_path / "m"
@@ -263,12 +288,15 @@ def test_import_with_map(invoke: Any, tmp_path: Path, make_client: Any,
     (root / "x.txt").write_text("甲", "utf-8")
     (root / "y.txt").write_text("乙", "utf-8")
     csv = tmp_path / "map.csv"
-    csv.write_text("path,client,section,matter,title\n"
-                   f"x.txt,{a.number},basic,,身份證\n"
-                   f"y.txt,{b.number},case,{m},起訴狀\n"
-                   f"z.txt,{b.number},case,,\n"
-                   f"x.txt,Z9999,case,,\n"
-                   "../../etc/passwd,{a.number},case,,\n", "utf-8")
+    csv.write_text(
+        "path,client,section,matter,title\n"
+        f"x.txt,{a.number},basic,,身份證\n"
+        f"y.txt,{b.number},case,{m},起訴狀\n"
+        f"z.txt,{b.number},case,,\n"
+        f"x.txt,Z9999,case,,\n"
+        "../../etc/passwd,{a.number},case,,\n",
+        "utf-8",
+    )
     out = invoke.json("file", "import", str(root), "--map", str(csv))
     assert (out["filed"], out["failed"]) == (2, 3)
     reasons = " ".join(i["reason"] or "" for i in out["items"])
@@ -293,17 +321,18 @@ def test_manifest_lists_filed_documents(ctx: Any, make_client: Any) -> None:
 def _killer(path: str, name: str, limits: Any, password: Any) -> Any:
     import os
 
-    from archivist.extract import extract_file
+    from archivist.filing.extract import extract_file
 
     if "die" in name:
         os._exit(1)  # a worker dying (out of memory, a crash in a C library)
     return extract_file(Path(path), name, limits, password)
 
 
-def test_import_survives_a_dying_worker(ctx: Any, make_client: Any, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from archivist import filing_import
-    from archivist.extract import parallel
+def test_import_survives_a_dying_worker(
+    ctx: Any, make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archivist.filing import importer as filing_import
+    from archivist.filing.extract import parallel
 
     if parallel.workers() < 2:
         pytest.skip("needs two cores for a process pool")
@@ -321,11 +350,12 @@ def test_import_survives_a_dying_worker(ctx: Any, make_client: Any, tmp_path: Pa
 
 
 def test_import_streams_its_report_and_skips_copies_filed_moments_before(
-        ctx: Any, tmp_path: Path, make_client: Any) -> None:
+    ctx: Any, tmp_path: Path, make_client: Any
+) -> None:
     """Files are checked, filed and reported one at a time: copies of one file next to each other
     (extracted ahead together) are filed once, and a report without the filed items keeps
     only what needs a look, with the counts of everything."""
-    from archivist import filing_import
+    from archivist.filing import importer as filing_import
 
     client = make_client()
     root = tmp_path / "adjacent"
@@ -333,14 +363,15 @@ def test_import_streams_its_report_and_skips_copies_filed_moments_before(
     for i in range(10):
         (root / f"a{i:02d}.txt").write_text(f"文件 {i}", "utf-8")
     (root / "a03 copy.txt").write_text("文件 3", "utf-8")  # walked right before a03.txt
-    summary = filing_import.import_tree(ctx, root, client=client.number, section="case",
-                                        keep_filed=False)
+    summary = filing_import.import_tree(
+        ctx, root, client=client.number, section="case", keep_filed=False
+    )
     assert (summary.filed, summary.skipped, summary.failed) == (10, 1, 0)
     [skipped] = summary.items
-    first = next(d for d in filing.list_documents(ctx, client.number)
-                 if d.original_name == "a03 copy.txt")
+    first = next(
+        d for d in filing.list_documents(ctx, client.number) if d.original_name == "a03 copy.txt"
+    )
     assert skipped.path == "a03.txt" and skipped.document == first.number
     assert len(filing.list_documents(ctx, client.number)) == 10
-    dry = filing_import.import_tree(ctx, root, client=client.number, section="case",
-                                    dry_run=True)
+    dry = filing_import.import_tree(ctx, root, client=client.number, section="case", dry_run=True)
     assert (dry.filed, dry.skipped) == (0, 11)

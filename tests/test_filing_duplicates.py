@@ -14,13 +14,15 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from archivist import filing, filing_import
-from archivist.errors import AlreadyFiled
+from archivist.core.errors import AlreadyFiled
+from archivist.filing import importer as filing_import
+from archivist.filing import service as filing
 from archivist.ledger.tables.documents import documents
 
 
 def test_file_add_of_an_identical_file_is_refused_unless_again(
-        invoke: Any, tmp_path: Path, make_client: Any) -> None:
+    invoke: Any, tmp_path: Path, make_client: Any
+) -> None:
     client = make_client()
     first = tmp_path / "合同.txt"
     first.write_text("同一份合同", "utf-8")
@@ -32,14 +34,14 @@ def test_file_add_of_an_identical_file_is_refused_unless_again(
     assert len(refused.output.strip().splitlines()) == 1
     listed = invoke.json("file", "list", client.number)
     assert len(listed) == 1
-    again = invoke.json("file", "add", client.number, str(copy), "--section", "contract",
-                        "--again")
+    again = invoke.json("file", "add", client.number, str(copy), "--section", "contract", "--again")
     assert again["number"] == f"{client.number}-0002" and again["copy_of"] is not None
     assert "OK" in invoke("check").output  # a deliberate copy is no finding
 
 
-def test_file_add_refuses_before_filing_anything(invoke: Any, tmp_path: Path,
-                                                 make_client: Any) -> None:
+def test_file_add_refuses_before_filing_anything(
+    invoke: Any, tmp_path: Path, make_client: Any
+) -> None:
     client = make_client()
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("甲", "utf-8")
@@ -49,8 +51,9 @@ def test_file_add_refuses_before_filing_anything(invoke: Any, tmp_path: Path,
     assert invoke.json("file", "list", client.number) == []
 
 
-def test_the_decision_is_made_in_the_write_transaction(ctx: Any, tmp_path: Path,
-                                                       make_client: Any) -> None:
+def test_the_decision_is_made_in_the_write_transaction(
+    ctx: Any, tmp_path: Path, make_client: Any
+) -> None:
     """The early (read-only) check is passed over: the transaction still refuses, and leaves
     no file behind in the store."""
     client = make_client()
@@ -74,23 +77,38 @@ def test_import_again_files_second_copies(ctx: Any, tmp_path: Path, make_client:
         (root / f"{i}.txt").write_text(f"文件{i}", "utf-8")
     assert filing_import.import_tree(ctx, root, client=client.number, section="case").filed == 3
     assert filing_import.import_tree(ctx, root, client=client.number, section="case").skipped == 3
-    again = filing_import.import_tree(ctx, root, client=client.number, section="case",
-                                      again=True)
+    again = filing_import.import_tree(ctx, root, client=client.number, section="case", again=True)
     assert again.filed == 3
     assert all(d.copy_of for d in filing.list_documents(ctx, client.number)[3:])
 
 
 def _import(home: Path, root: Path, client: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ARCHIVIST_HOME": str(home), "ARCHIVIST_USER": "mei"}
-    return subprocess.Popen([sys.executable, "-m", "archivist", "file", "import", str(root),
-                             "--client", client, "--section", "case"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "archivist",
+            "file",
+            "import",
+            str(root),
+            "--client",
+            client,
+            "--section",
+            "case",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
-@pytest.mark.parametrize("files", [pytest.param(30, id="fast"),
-                                   pytest.param(150, id="long", marks=pytest.mark.slow)])
-def test_two_concurrent_imports_file_each_file_once(home_dir: Path, ctx: Any, tmp_path: Path,
-                                                    make_client: Any, files: int) -> None:
+@pytest.mark.parametrize(
+    "files", [pytest.param(30, id="fast"), pytest.param(150, id="long", marks=pytest.mark.slow)]
+)
+def test_two_concurrent_imports_file_each_file_once(
+    home_dir: Path, ctx: Any, tmp_path: Path, make_client: Any, files: int
+) -> None:
     client = make_client()
     root = tmp_path / "scans"
     root.mkdir()
@@ -106,8 +124,9 @@ def test_two_concurrent_imports_file_each_file_once(home_dir: Path, ctx: Any, tm
     assert len({d.checksum for d in docs}) == files
 
 
-def test_check_reports_duplicates_filed_before(invoke: Any, ctx: Any, tmp_path: Path,
-                                               make_client: Any) -> None:
+def test_check_reports_duplicates_filed_before(
+    invoke: Any, ctx: Any, tmp_path: Path, make_client: Any
+) -> None:
     client = make_client()
     src = tmp_path / "x.txt"
     src.write_text("內容", "utf-8")

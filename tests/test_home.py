@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from archivist import home
-from archivist.context import open_context
-from archivist.errors import Conflict, HomeNotFound, LedgerVersionError
+from archivist.core import home
+from archivist.core.context import open_context
+from archivist.core.errors import Conflict, HomeNotFound, LedgerVersionError
 from archivist.ledger import Ledger, migrations
 from tests.conftest import Invoker
 
@@ -16,8 +16,18 @@ from tests.conftest import Invoker
 def test_init_creates_settings_store_index_and_first_user(tmp_path: Path) -> None:
     invoke = Invoker(None)
     target = tmp_path / "firm"
-    result = invoke("init", "--home", str(target), "--firm", "陳林律師事務所", "--user", "mei",
-                    "--name", "王美", user=None)
+    result = invoke(
+        "init",
+        "--home",
+        str(target),
+        "--firm",
+        "陳林律師事務所",
+        "--user",
+        "mei",
+        "--name",
+        "王美",
+        user=None,
+    )
     assert "Created an archivist home" in result.output
     assert (target / "archivist.toml").is_file()
     assert (target / "archive_store" / "ledger.sqlite3").is_file()
@@ -29,15 +39,37 @@ def test_init_creates_settings_store_index_and_first_user(tmp_path: Path) -> Non
 
 
 def test_init_refuses_an_existing_home(home_dir: Path) -> None:
-    result = Invoker(None)("init", "--home", str(home_dir), "--firm", "X", "--user", "a",
-                           "--name", "A", user=None, code=1)
+    result = Invoker(None)(
+        "init",
+        "--home",
+        str(home_dir),
+        "--firm",
+        "X",
+        "--user",
+        "a",
+        "--name",
+        "A",
+        user=None,
+        code=1,
+    )
     assert "already exists" in result.output
 
 
 def test_init_with_bad_username_leaves_nothing(tmp_path: Path) -> None:
     target = tmp_path / "firm"
-    result = Invoker(None)("init", "--home", str(target), "--firm", "X", "--user", "../evil",
-                           "--name", "A", user=None, code=1)
+    result = Invoker(None)(
+        "init",
+        "--home",
+        str(target),
+        "--firm",
+        "X",
+        "--user",
+        "../evil",
+        "--name",
+        "A",
+        user=None,
+        code=1,
+    )
     assert "username" in result.output
     assert not (target / "archivist.toml").exists()
     assert not (target / "archive_store" / "ledger.sqlite3").exists()

@@ -16,18 +16,64 @@ from hypothesis import strategies as st
 from archivist.cli import main
 
 NASTY = [
-    "../../../../etc/passwd", "/etc/passwd", "..", ".", "/", "~", "~root/.ssh", "~0",
+    "../../../../etc/passwd",
+    "/etc/passwd",
+    "..",
+    ".",
+    "/",
+    "~",
+    "~root/.ssh",
+    "~0",
     "~nosuchuser/x",
-    "a\x00b", "\x00", "x" * 5000, "長" * 3000, "2026-02-30", "2026-13-01", "9999-99-99",
-    "0000-00-00", "+99999999999", "-1", "0", "99999999999999999999", "-99999999999999999999",
-    "1e309", "NaN", "'; DROP TABLE clients; --", "\" OR 1=1 --", "%", "_", "%_%", "\\",
-    "\x1b[31mred\x1b[0m", "\r\n", "line1\nline2", "\t", "\u202eevil", "\ufeff", "\ud7ff",
-    "CON", "NUL.txt", "C0001/../../x", "C0001\x00", "$(touch /tmp/pwned)", "`id`", "{0}",
-    "{client}", "%s%s%s", "<script>", "*", "?", "\u3000", " ", "",
+    "a\x00b",
+    "\x00",
+    "x" * 5000,
+    "長" * 3000,
+    "2026-02-30",
+    "2026-13-01",
+    "9999-99-99",
+    "0000-00-00",
+    "+99999999999",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "-99999999999999999999",
+    "1e309",
+    "NaN",
+    "'; DROP TABLE clients; --",
+    '" OR 1=1 --',
+    "%",
+    "_",
+    "%_%",
+    "\\",
+    "\x1b[31mred\x1b[0m",
+    "\r\n",
+    "line1\nline2",
+    "\t",
+    "\u202eevil",
+    "\ufeff",
+    "\ud7ff",
+    "CON",
+    "NUL.txt",
+    "C0001/../../x",
+    "C0001\x00",
+    "$(touch /tmp/pwned)",
+    "`id`",
+    "{0}",
+    "{client}",
+    "%s%s%s",
+    "<script>",
+    "*",
+    "?",
+    "\u3000",
+    " ",
+    "",
 ]
-hostile = st.one_of(st.sampled_from(NASTY),
-                    st.text(st.characters(blacklist_categories=("Cs",)), max_size=80),
-                    st.integers(min_value=-(2**70), max_value=2**70).map(str))
+hostile = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=80),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
 
 # Commands and where the hostile value goes ({} is replaced). Paths that a user may point
 # anywhere on purpose (--out, backup DEST) get a value inside the sandbox instead.
@@ -41,8 +87,19 @@ TEMPLATES = [
     ["client", "edit", "{}", "--address", "{}"],
     ["matter", "open", "C0001", "--type", "civil", "--title", "{}", "--lawyer", "lin"],
     ["matter", "open", "{}", "--type", "civil", "--title", "t", "--lawyer", "{}"],
-    ["matter", "open", "C0001", "--type", "civil", "--title", "t", "--lawyer", "lin",
-     "--opposing", "{}"],
+    [
+        "matter",
+        "open",
+        "C0001",
+        "--type",
+        "civil",
+        "--title",
+        "t",
+        "--lawyer",
+        "lin",
+        "--opposing",
+        "{}",
+    ],
     ["matter", "show", "{}"],
     ["matter", "progress", "{}", "--note", "{}"],
     ["consult", "log", "C0001", "--channel", "phone", "--summary", "{}", "--follow-up", "{}"],
@@ -76,8 +133,10 @@ TEMPLATES = [
 def world(tmp_path_factory):
     """One home for all examples (fast), a sandbox as the working folder, and a snapshot of
     everything outside the home to compare against."""
-    from archivist import filing, home, registry, users
-    from archivist.context import open_context
+    from archivist.clients import registry
+    from archivist.core import home, users
+    from archivist.core.context import open_context
+    from archivist.filing import service as filing
     from archivist.models import ClientInput, Role
 
     base = tmp_path_factory.mktemp("hostile")
@@ -88,8 +147,9 @@ def world(tmp_path_factory):
         with ctx.ledger.write() as conn:
             users.insert_user(conn, "mei", "lin", "林志明", [Role.LAWYER])
         client = registry.add(ctx, ClientInput(name="陳大文", kind="person")).client
-        filing.file_bytes(ctx, client.number, "case", "合同 違約金".encode(), "合同.txt",
-                          source="filed")
+        filing.file_bytes(
+            ctx, client.number, "case", "合同 違約金".encode(), "合同.txt", source="filed"
+        )
     finally:
         ctx.close()
     sandbox = base / "sandbox"
@@ -112,8 +172,10 @@ def _outside(base: Path, root: Path) -> set[str]:
 def _run(world, template: list[str], value: str, user: str = "mei") -> None:
     base, root, sandbox = world
     before = _outside(base, root)
-    args = [a.replace("SANDBOX", str(sandbox)) if "SANDBOX" in a else
-            (value if a == "{}" else a) for a in template]
+    args = [
+        a.replace("SANDBOX", str(sandbox)) if "SANDBOX" in a else (value if a == "{}" else a)
+        for a in template
+    ]
     cwd = os.getcwd()
     os.chdir(sandbox)
     try:
@@ -131,16 +193,18 @@ def _run(world, template: list[str], value: str, user: str = "mei") -> None:
         assert len(error_lines) == 1, shown
     after = _outside(base, root)
     allowed = {str(sandbox / "out"), str(sandbox / "reg.csv")}
-    new = {p for p in after - before if not any(p == a or p.startswith(a + "/")
-                                                 for a in allowed)}
+    new = {p for p in after - before if not any(p == a or p.startswith(a + "/") for a in allowed)}
     new = {p for p in new if not p.startswith(str(sandbox / "out"))}
     assert not new, f"{shown}\nwrote outside the home: {sorted(new)[:5]}"
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: " ".join(t[:2]))
-@settings(max_examples=6, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(value=hostile)
 def test_hostile_values_never_crash(world, template, value):
     _run(world, template, value)
@@ -155,9 +219,11 @@ def test_every_nasty_value_as_a_lawyer(world, value):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: " ".join(t[:2]))
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(value=hostile)
 def test_hostile_values_never_crash_long(world, template, value):
     _run(world, template, value)

@@ -23,12 +23,12 @@ from typing import Any
 import pytest
 from docx import Document
 
-from archivist import filing
+from archivist.core.errors import StorageError, TemplateError
 from archivist.documents import sandbox
 from archivist.documents.render import render_docx
-from archivist.errors import StorageError, TemplateError
-from archivist.extract import Limits
-from archivist.extract.docx import extract_docx
+from archivist.filing import service as filing
+from archivist.filing.extract import Limits
+from archivist.filing.extract.docx import extract_docx
 from tests.test_extract import W_NS, p
 
 
@@ -42,7 +42,7 @@ def _docx_with(*paragraphs: str) -> bytes:
 
 
 def _inflating_docx(path: Path, inflated: int) -> Path:
-    head = f'<w:document {W_NS}><w:body>'.encode()
+    head = f"<w:document {W_NS}><w:body>".encode()
     tail = b"</w:body></w:document>"
     para = p("合同條款" * 50).encode()
     count, rest = divmod(inflated - len(head) - len(tail), len(para))
@@ -63,8 +63,9 @@ def test_a_docx_part_of_exactly_the_limit_is_a_zip_bomb(tmp_path: Path) -> None:
     assert zipfile.ZipFile(exact).getinfo("word/document.xml").file_size == limit
     result = extract_docx(exact, Limits(max_inflated_bytes=limit))
     assert result.flag == "zip_bomb", result.reason
-    under = extract_docx(_inflating_docx(tmp_path / "under.docx", limit - 4096),
-                         Limits(max_inflated_bytes=limit))
+    under = extract_docx(
+        _inflating_docx(tmp_path / "under.docx", limit - 4096), Limits(max_inflated_bytes=limit)
+    )
     assert under.flag is None and under.text.startswith("合同條款")
 
 
@@ -78,8 +79,8 @@ def test_a_docx_stops_reading_at_the_text_limit(tmp_path: Path) -> None:
 _PEAK = """
 import resource, sys
 from pathlib import Path
-from archivist.extract import Limits
-from archivist.extract.docx import extract_docx
+from archivist.filing.extract import Limits
+from archivist.filing.extract.docx import extract_docx
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 r = extract_docx(Path(sys.argv[1]), Limits())
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -87,50 +88,64 @@ print(r.flag, (after - before) // 1024)
 """
 
 
-@pytest.mark.parametrize("mb", [pytest.param(40, id="fast"),
-                                pytest.param(190, id="long", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "mb", [pytest.param(40, id="fast"), pytest.param(190, id="long", marks=pytest.mark.slow)]
+)
 def test_docx_extraction_memory_does_not_grow_with_what_it_inflates_to(
-        tmp_path: Path, mb: int) -> None:
+    tmp_path: Path, mb: int
+) -> None:
     """Before: the whole part was inflated into memory and parsed (a 190 MB part, 637 MB)."""
     path = _inflating_docx(tmp_path / "inflates.docx", mb * 2**20)
-    out = subprocess.run([sys.executable, "-c", _PEAK, str(path)], capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out[0] == "too_large"
     assert int(out[1]) < 60, f"extraction grew the process by {out[1]} MB"
 
 
 # ------------------------------------------------------------------------------ templates
-@pytest.mark.parametrize("evil", [
-    "{{ name|safe }}", "{{r name }}", "{{p name }}", "{{tr name }}", "{{ name | safe }}",
-])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "{{ name|safe }}",
+        "{{r name }}",
+        "{{p name }}",
+        "{{tr name }}",
+        "{{ name | safe }}",
+    ],
+)
 def test_markup_injecting_tags_are_refused(evil: str) -> None:
     with pytest.raises(TemplateError, match="Word markup"):
         render_docx(_docx_with("姓名：{{ name }}", evil), {"name": "x"}, "evil")
 
 
-@pytest.mark.parametrize("value", ["{{r x }}", "{%p if 1 %}", "a {%tr for x in y %}",
-                                   "{{p evil }}"])
+@pytest.mark.parametrize(
+    "value", ["{{r x }}", "{%p if 1 %}", "a {%tr for x in y %}", "{{p evil }}"]
+)
 def test_template_tags_in_values_are_refused(value: str) -> None:
     with pytest.raises(TemplateError, match="template tag"):
         render_docx(_docx_with("姓名：{{ name }}"), {"name": value}, "t")
     render_docx(_docx_with("姓名：{{ name }}"), {"name": "{{x}} 與 {% 文字"}, "t")  # plain text
 
 
-@pytest.mark.parametrize("evil", [
-    "{{ 'x'|center(400000000) }}",
-    "{{ ''|indent(400000000) }}",
-    "{{ '%400000000s'|format('x') }}",
-    "{{ '%400000000s' % 'x' }}",
-    "{{ '{:>400000000}'.format('x') }}",
-    "{% set ns = namespace(s='xx') %}{% for i in range(100) %}"
-    "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
-    "{% set ns = namespace(s='xx') %}{% for i in range(100) %}"
-    "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
-    "{% set ns = namespace(l=[1]) %}{% for i in range(100) %}"
-    "{% set ns.l = ns.l + ns.l %}{% endfor %}{{ ns.l|length }}",
-    "{% set l = [] %}{% for i in range(10) %}{{ l.append(i) }}{% endfor %}",
-    "{{ lipsum(100000) }}",
-])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "{{ 'x'|center(400000000) }}",
+        "{{ ''|indent(400000000) }}",
+        "{{ '%400000000s'|format('x') }}",
+        "{{ '%400000000s' % 'x' }}",
+        "{{ '{:>400000000}'.format('x') }}",
+        "{% set ns = namespace(s='xx') %}{% for i in range(100) %}"
+        "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+        "{% set ns = namespace(s='xx') %}{% for i in range(100) %}"
+        "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
+        "{% set ns = namespace(l=[1]) %}{% for i in range(100) %}"
+        "{% set ns.l = ns.l + ns.l %}{% endfor %}{{ ns.l|length }}",
+        "{% set l = [] %}{% for i in range(10) %}{{ l.append(i) }}{% endfor %}",
+        "{{ lipsum(100000) }}",
+    ],
+)
 def test_templates_cannot_allocate_without_bound(evil: str) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with pytest.raises(TemplateError) as err:
@@ -147,44 +162,64 @@ def test_a_render_that_runs_too_long_is_stopped(monkeypatch: pytest.MonkeyPatch)
 
 
 BAD_TEMPLATES = [
-    "{{ a.__class__ }}", "{{ a._secret }}", "{{ 1/0 }}", "{{ a|truncate(-5) }}",
-    "{{ a|xmlattr }}", "{{ a|sum }}", "{% include 'x' %}", "{% extends 'x' %}",
-    "{% import 'x' as y %}", "{{ a|slice(0)|list }}", "{% macro m(x) %}{{ m(x) }}{% endmacro %}"
-    "{{ m(1) }}", "{{ a|filesizeformat }}", "{{ a", "{% if %}", "{{ a|nosuch }}",
+    "{{ a.__class__ }}",
+    "{{ a._secret }}",
+    "{{ 1/0 }}",
+    "{{ a|truncate(-5) }}",
+    "{{ a|xmlattr }}",
+    "{{ a|sum }}",
+    "{% include 'x' %}",
+    "{% extends 'x' %}",
+    "{% import 'x' as y %}",
+    "{{ a|slice(0)|list }}",
+    "{% macro m(x) %}{{ m(x) }}{% endmacro %}{{ m(1) }}",
+    "{{ a|filesizeformat }}",
+    "{{ a",
+    "{% if %}",
+    "{{ a|nosuch }}",
     "{{ a|first|round(10000000) }}",
 ]
 
 
 @pytest.mark.parametrize("evil", BAD_TEMPLATES)
-def test_every_bad_template_is_a_one_line_refusal(invoke: Any, tmp_path: Path,
-                                                  evil: str) -> None:
+def test_every_bad_template_is_a_one_line_refusal(invoke: Any, tmp_path: Path, evil: str) -> None:
     src = tmp_path / "t.docx"
     src.write_bytes(_docx_with("{{ a }}", evil))
     result = invoke("template", "add", str(src), "--name", "odd-one", code=1)
     assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
-    invoke("template", "render", "odd-one", "--set", "a=x", "--out", str(tmp_path / "o.docx"),
-           code=1)
+    invoke(
+        "template", "render", "odd-one", "--set", "a=x", "--out", str(tmp_path / "o.docx"), code=1
+    )
 
 
-def test_template_add_refuses_raw_markup_and_a_value_with_a_tag(invoke: Any,
-                                                               tmp_path: Path) -> None:
+def test_template_add_refuses_raw_markup_and_a_value_with_a_tag(
+    invoke: Any, tmp_path: Path
+) -> None:
     raw = tmp_path / "raw.docx"
     raw.write_bytes(_docx_with("{{r a }}"))
-    assert "Word markup" in invoke("template", "add", str(raw), "--name", "raw-one",
-                                   code=1).output
+    assert "Word markup" in invoke("template", "add", str(raw), "--name", "raw-one", code=1).output
     ok = tmp_path / "ok.docx"
     ok.write_bytes(_docx_with("{{ a }}"))
     invoke("template", "add", str(ok), "--name", "ok-one")
     data = tmp_path / "data.json"
     data.write_text(json.dumps({"a": "{{r evil }}"}), "utf-8")
-    out = invoke("template", "render", "ok-one", "--data", str(data), "--out",
-                 str(tmp_path / "o.docx"), code=1)
+    out = invoke(
+        "template",
+        "render",
+        "ok-one",
+        "--data",
+        str(data),
+        "--out",
+        str(tmp_path / "o.docx"),
+        code=1,
+    )
     assert "template tag" in out.output and not (tmp_path / "o.docx").exists()
 
 
 # ------------------------------------------------------------------------------ the store
 def test_symlinks_in_the_store_are_reported_and_never_filed_into(
-        invoke: Any, ctx: Any, tmp_path: Path, make_client: Any) -> None:
+    invoke: Any, ctx: Any, tmp_path: Path, make_client: Any
+) -> None:
     client = make_client()
     section = ctx.store.section_dir(client.folder, "case")
     outside = tmp_path / "elsewhere"
@@ -198,8 +233,7 @@ def test_symlinks_in_the_store_are_reported_and_never_filed_into(
     out = invoke("file", "add", client.number, str(src), "--section", "case", code=1)
     assert "symbolic link" in out.output and list(outside.iterdir()) == []
     report = invoke.json("check", ok=False)
-    assert any(p["kind"] == "symlink" and p["path"] == str(section)
-               for p in report["problems"])
+    assert any(p["kind"] == "symlink" and p["path"] == str(section) for p in report["problems"])
     os.unlink(section)
     (ctx.store.root / "link.txt").symlink_to(src)
     kinds = [p["kind"] for p in invoke.json("check", ok=False)["problems"]]
@@ -214,13 +248,16 @@ def _random_cjk(n: int, seed: int = 15) -> str:
     return "".join(chr(rnd.randint(0x4E00, 0x9FFF)) for _ in range(n))
 
 
-def test_random_cjk_text_is_indexed_up_to_the_term_limit(invoke: Any, home_dir: Path,
-                                                        tmp_path: Path, make_client: Any) -> None:
+def test_random_cjk_text_is_indexed_up_to_the_term_limit(
+    invoke: Any, home_dir: Path, tmp_path: Path, make_client: Any
+) -> None:
     """Before: all of it went to the index (15 MB of random CJK: 1.39 GB, 3.5 min)."""
     client = make_client()
     config = home_dir / "archivist.toml"
-    config.write_text(config.read_text("utf-8").replace("max_index_terms = 100000",
-                                                        "max_index_terms = 2000"), "utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace("max_index_terms = 100000", "max_index_terms = 2000"),
+        "utf-8",
+    )
     src = tmp_path / "random.txt"
     src.write_text(_random_cjk(20_000), "utf-8")
     doc = invoke.json("file", "add", client.number, str(src), "--section", "case")
@@ -230,12 +267,13 @@ def test_random_cjk_text_is_indexed_up_to_the_term_limit(invoke: Any, home_dir: 
     assert "2000 distinct terms" in shown
     plain = tmp_path / "plain.txt"
     plain.write_text("本合同一式兩份，雙方各執一份。" * 200, "utf-8")
-    assert invoke.json("file", "add", client.number, str(plain), "--section", "case")["flag"] \
-        is None
+    assert (
+        invoke.json("file", "add", client.number, str(plain), "--section", "case")["flag"] is None
+    )
 
 
 def test_the_byte_limit_keeps_whole_characters() -> None:
-    from archivist.extract.budget import index_cut
+    from archivist.filing.extract.budget import index_cut
 
     text, why = index_cut("合同" * 1_000_000, 2**20, 10**7)
     assert why == "only the first 1 MB of its text are indexed"
@@ -246,8 +284,12 @@ def test_the_byte_limit_keeps_whole_characters() -> None:
 def test_bench_hostile_files_stay_under_400_mb(tmp_path: Path) -> None:
     """The benchmark's hostile files, filed one by one in child processes."""
     out = tmp_path / "rows.json"
-    subprocess.run([sys.executable, "-m", "bench.hostile", "--out", str(out)], check=True,
-                   cwd=Path(__file__).resolve().parents[1], timeout=1800)
+    subprocess.run(
+        [sys.executable, "-m", "bench.hostile", "--out", str(out)],
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=1800,
+    )
     for row in json.loads(out.read_text("utf-8")):
         assert row["exit"] == 0 and row["peak_rss_mb"] < 400, row
 
@@ -269,16 +311,20 @@ def test_init_refuses_a_folder_with_strangers_unless_force(tmp_path: Path) -> No
     empty = tmp_path / "empty"
     (empty / "archive_store").mkdir(parents=True)  # the home's own folders, empty: fine
     (empty / ".DS_Store").write_text("")
-    invoke("init", "--home", str(empty), "--firm", "F", "--user", "mei", "--name", "M",
-           user=None)
+    invoke("init", "--home", str(empty), "--firm", "F", "--user", "mei", "--name", "M", user=None)
 
 
 def test_init_accepts_the_repository_layout(tmp_path: Path) -> None:
-    from archivist import home
+    from archivist.core import home
 
     repo = tmp_path / "checkout"
-    for rel in ("archivist/__init__.py", "archive_store/README.md", "index/README.md",
-                "tests/test_x.py", ".git/HEAD"):
+    for rel in (
+        "archivist/__init__.py",
+        "archive_store/README.md",
+        "index/README.md",
+        "tests/test_x.py",
+        ".git/HEAD",
+    ):
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         (repo / rel).write_text("x", "utf-8")
     (repo / "pyproject.toml").write_text('[project]\nname = "archivist"\n', "utf-8")
@@ -287,11 +333,12 @@ def test_init_accepts_the_repository_layout(tmp_path: Path) -> None:
     assert "tests/" in home.unknown_entries(repo)
 
 
-def test_settings_and_templates_are_not_world_readable(invoke: Any, home_dir: Path,
-                                                       tmp_path: Path) -> None:
+def test_settings_and_templates_are_not_world_readable(
+    invoke: Any, home_dir: Path, tmp_path: Path
+) -> None:
     old = os.umask(0o022)
     try:
-        from archivist import home
+        from archivist.core import home
 
         made = home.create(tmp_path / "h2", "F", "mei", "M")
         assert (made.config_path.stat().st_mode & 0o777) == 0o600
@@ -304,16 +351,24 @@ def test_settings_and_templates_are_not_world_readable(invoke: Any, home_dir: Pa
         assert (path.stat().st_mode & 0o007) == 0, path
 
 
-@pytest.mark.parametrize(("old", "new", "key"), [
-    ('timezone = "Asia/Taipei"', 'timezone = "Asia/Taipeh"', "firm.timezone"),
-    ("[retention]", "[retention]\nkeep_forever = true", "retention.keep_forever"),
-    ("loan_days = 7", "loan_days = 7days", "deadlines.loan_days"),
-    ("loan_days = 7", 'loan_days = "seven"', "deadlines.loan_days"),
-    ('document = "{client}-{seq:04d}"', 'document = "{client}-{seq:04q}"', "numbering.document"),
-    ("max_index_mb = 10", "max_index_mb = 0", "index.max_index_mb"),
-])
-def test_a_wrong_setting_is_a_one_line_error_naming_its_key(invoke: Any, home_dir: Path,
-                                                           old: str, new: str, key: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('timezone = "Asia/Taipei"', 'timezone = "Asia/Taipeh"', "firm.timezone"),
+        ("[retention]", "[retention]\nkeep_forever = true", "retention.keep_forever"),
+        ("loan_days = 7", "loan_days = 7days", "deadlines.loan_days"),
+        ("loan_days = 7", 'loan_days = "seven"', "deadlines.loan_days"),
+        (
+            'document = "{client}-{seq:04d}"',
+            'document = "{client}-{seq:04q}"',
+            "numbering.document",
+        ),
+        ("max_index_mb = 10", "max_index_mb = 0", "index.max_index_mb"),
+    ],
+)
+def test_a_wrong_setting_is_a_one_line_error_naming_its_key(
+    invoke: Any, home_dir: Path, old: str, new: str, key: str
+) -> None:
     config = home_dir / "archivist.toml"
     text = config.read_text("utf-8")
     assert old in text
@@ -327,13 +382,14 @@ def test_usernames_are_unique_regardless_of_case(invoke: Any) -> None:
     assert "already exists" in out
     invoke("client", "list", user="MEI")  # the same user as mei
     invoke("user", "add", "Amy", "--name", "A", "--role", "staff")
-    assert "already exists" in invoke("user", "add", "amy", "--name", "B", "--role", "staff",
-                                      code=1).output
+    assert (
+        "already exists"
+        in invoke("user", "add", "amy", "--name", "B", "--role", "staff", code=1).output
+    )
 
 
 @pytest.mark.parametrize("name", ["con", "CON", "nul", "com1", "lpt9", "..", "a/b", "a\\b"])
-def test_template_names_are_checked_like_file_names(invoke: Any, tmp_path: Path,
-                                                    name: str) -> None:
+def test_template_names_are_checked_like_file_names(invoke: Any, tmp_path: Path, name: str) -> None:
     src = tmp_path / "t.docx"
     src.write_bytes(_docx_with("{{ a }}"))
     out = invoke("template", "add", str(src), "--name", name, code=1).output
@@ -341,8 +397,7 @@ def test_template_names_are_checked_like_file_names(invoke: Any, tmp_path: Path,
     assert not (tmp_path / "home" / "templates" / name.lower()).exists()
 
 
-def test_a_backslash_is_part_of_a_file_name(invoke: Any, tmp_path: Path,
-                                            make_client: Any) -> None:
+def test_a_backslash_is_part_of_a_file_name(invoke: Any, tmp_path: Path, make_client: Any) -> None:
     client = make_client()
     src = tmp_path / "back\\slash.txt"
     src.write_text("內容", "utf-8")
@@ -350,13 +405,22 @@ def test_a_backslash_is_part_of_a_file_name(invoke: Any, tmp_path: Path,
     assert doc["original_name"] == "back\\slash.txt"
 
 
-def test_controls_and_bidi_overrides_are_shown_escaped(invoke: Any, tmp_path: Path,
-                                                       make_client: Any) -> None:
+def test_controls_and_bidi_overrides_are_shown_escaped(
+    invoke: Any, tmp_path: Path, make_client: Any
+) -> None:
     client = make_client()
     src = tmp_path / "invoice\u202etxt.exe"
     src.write_text("x", "utf-8")
-    added = invoke("file", "add", client.number, str(src), "--section", "case",
-                   "--title", "red \x1b[31malert\x1b[0m").output
+    added = invoke(
+        "file",
+        "add",
+        client.number,
+        str(src),
+        "--section",
+        "case",
+        "--title",
+        "red \x1b[31malert\x1b[0m",
+    ).output
     assert "\u202e" not in added and "\\u202e" in added
     listing = invoke("file", "list", client.number).output
     assert "\x1b" not in listing and "\u202e" not in listing
@@ -364,26 +428,30 @@ def test_controls_and_bidi_overrides_are_shown_escaped(invoke: Any, tmp_path: Pa
     assert invoke.json("file", "list", client.number)[0]["title"] == "red \x1b[31malert\x1b[0m"
 
 
-@pytest.mark.parametrize(("args", "named"), [
-    (["--title", "合\udce5\udca5"], "--title"),
-    (["--title=合\udce5"], "--title"),
-])
-def test_an_argument_that_is_not_utf8_is_a_usage_error(invoke: Any, tmp_path: Path,
-                                                       make_client: Any, args: list[str],
-                                                       named: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--title", "合\udce5\udca5"], "--title"),
+        (["--title=合\udce5"], "--title"),
+    ],
+)
+def test_an_argument_that_is_not_utf8_is_a_usage_error(
+    invoke: Any, tmp_path: Path, make_client: Any, args: list[str], named: str
+) -> None:
     client = make_client()
     src = tmp_path / "a.txt"
     src.write_text("內容", "utf-8")
-    out = invoke("file", "add", client.number, str(src), "--section", "case", *args,
-                 code=2).output
+    out = invoke("file", "add", client.number, str(src), "--section", "case", *args, code=2).output
     assert named in out and "not valid UTF-8" in out and "\\xe5" in out
-    bad_path = invoke("file", "add", client.number, str(tmp_path / "\udce5.txt"),
-                      "--section", "case", code=2).output
+    bad_path = invoke(
+        "file", "add", client.number, str(tmp_path / "\udce5.txt"), "--section", "case", code=2
+    ).output
     assert "argument" in bad_path
 
 
-def test_a_file_name_that_is_not_utf8_is_kept_visibly(invoke: Any, tmp_path: Path,
-                                                       make_client: Any) -> None:
+def test_a_file_name_that_is_not_utf8_is_kept_visibly(
+    invoke: Any, tmp_path: Path, make_client: Any
+) -> None:
     """A Big5 name on disk (bytes a4 a4): imported and added with its bytes shown as \\xa4,
     not an internal error."""
     client = make_client()
@@ -392,13 +460,15 @@ def test_a_file_name_that_is_not_utf8_is_kept_visibly(invoke: Any, tmp_path: Pat
     raw = os.path.join(os.fsencode(folder), b"\xa4\xa4.txt")
     with open(raw, "wb") as fh:
         fh.write(b"old file")
-    summary = invoke.json("file", "import", str(folder), "--client", client.number,
-                          "--section", "case")
+    summary = invoke.json(
+        "file", "import", str(folder), "--client", client.number, "--section", "case"
+    )
     assert summary["filed"] == 1
     [doc] = invoke.json("file", "list", client.number)
     assert doc["original_name"] == "\\xa4\\xa4.txt"
-    again = invoke("file", "add", client.number, os.fsdecode(raw), "--section", "case",
-                   "--again").output
+    again = invoke(
+        "file", "add", client.number, os.fsdecode(raw), "--section", "case", "--again"
+    ).output
     assert "\\xa4\\xa4.txt" in again
 
 

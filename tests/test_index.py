@@ -12,10 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archivist import filing, index
-from archivist.errors import Conflict
-from archivist.index.analysis import JOINERS, CJKBigramTokenizer, expand_synonyms, normalize
-from archivist.index.schema import VERSION_FILE
+from archivist import search as index
+from archivist.core.errors import Conflict
+from archivist.filing import service as filing
+from archivist.search.analysis import JOINERS, CJKBigramTokenizer, expand_synonyms, normalize
+from archivist.search.schema import VERSION_FILE
 from tests.conftest import use_engine
 
 TOK = CJKBigramTokenizer()
@@ -35,8 +36,12 @@ def test_bigrams_with_positions_and_single_characters() -> None:
     assert toks("違約金", "query") == [("违约", 0), ("约金", 1)]
     assert toks("違約金") == [("违约", 0), ("违", 0), ("约金", 1), ("约", 1), ("金", 1)]
     assert toks("約", "query") == [("约", 0)]
-    assert toks("The NDA違約 clause", "query") == [("the", 0), ("nda", 1), ("违约", 2),
-                                                   ("clause", 3)]
+    assert toks("The NDA違約 clause", "query") == [
+        ("the", 0),
+        ("nda", 1),
+        ("违约", 2),
+        ("clause", 3),
+    ]
 
 
 def test_latin_words_stay_whole_and_lowercase() -> None:
@@ -53,18 +58,19 @@ def test_fullwidth_and_compatibility_forms_fold() -> None:
 def test_highlight_offsets_point_into_the_original() -> None:
     text = "㈱ＡＢＣ公司①違約責任"
     for t in TOK(text, chars=True, mode="index"):
-        original = text[t.startchar:t.endchar]
+        original = text[t.startchar : t.endchar]
         assert normalize(original)[0].strip("()") == t.text or t.text in normalize(original)[0]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("違约合同ＡＢＣabc ①㈱\u3000ß İ，。123")),
-               max_size=40))
+@given(
+    st.text(alphabet=st.sampled_from(list("違约合同ＡＢＣabc ①㈱\u3000ß İ，。123")), max_size=40)
+)
 def test_offsets_always_inside_the_text(text: str) -> None:
     for t in TOK(text, chars=True, positions=True, mode="index"):
         assert 0 <= t.startchar < t.endchar <= len(text)
         # white space and brackets between CJK characters join them (see analysis)
-        assert t.text in JOINERS.sub("", normalize(text[t.startchar:t.endchar])[0])
+        assert t.text in JOINERS.sub("", normalize(text[t.startchar : t.endchar])[0])
 
 
 def test_synonym_expansion() -> None:
@@ -95,7 +101,7 @@ def test_version_mismatch_says_rebuild(ctx: Any, make_client: Any) -> None:
 
 
 def test_writer_cancels_and_reraises(ctx: Any, make_client: Any) -> None:
-    from archivist.index.writer import writer
+    from archivist.search.writer import writer
 
     client = make_client()
     doc = filing.file_bytes(ctx, client.number, "case", "甲".encode(), "a.txt")
@@ -131,8 +137,10 @@ def test_status_compares_numbers_that_extend_one_another(ctx: Any, make_client: 
     from archivist.ledger.tables.documents import documents
 
     client = make_client()
-    docs = [filing.file_bytes(ctx, client.number, "case", f"文件{i}".encode(), f"{i}.txt")
-            for i in range(4)]
+    docs = [
+        filing.file_bytes(ctx, client.number, "case", f"文件{i}".encode(), f"{i}.txt")
+        for i in range(4)
+    ]
     index.delete_documents(ctx, [d.number for d in docs])
     numbers = ["Q-1", "Q-10", "Q-1-2", "Q-2"]
     with ctx.ledger.write() as conn:
@@ -151,9 +159,10 @@ def test_status_compares_numbers_that_extend_one_another(ctx: Any, make_client: 
     assert (s.missing, s.stale, s.extra, s.indexed) == (["Q-1"], ["Q-10"], ["Q-100"], 4)
 
 
-def test_rebuild_is_chunked_with_progress(ctx: Any, make_client: Any,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivist.index as ix
+def test_rebuild_is_chunked_with_progress(
+    ctx: Any, make_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archivist.search as ix
 
     client = make_client()
     for i in range(7):
@@ -181,8 +190,8 @@ def test_cli_index_status_and_rebuild(invoke: Any, ctx: Any, make_client: Any) -
 
 WORKER = """
 import sys
-from archivist.context import open_context
-from archivist import filing
+from archivist.core.context import open_context
+from archivist.filing import service as filing
 ctx = open_context(sys.argv[1], "mei")
 for i in range(int(sys.argv[3])):
     text = f"process {sys.argv[2]} document {i} 違約金條款 token{sys.argv[2]}x{i}"
@@ -191,14 +200,20 @@ for i in range(int(sys.argv[3])):
 """
 
 
-def test_concurrent_filing_from_several_processes(ctx: Any, make_client: Any,
-                                                  home_dir: Path) -> None:
+def test_concurrent_filing_from_several_processes(
+    ctx: Any, make_client: Any, home_dir: Path
+) -> None:
     client = make_client()
     filing.file_bytes(ctx, client.number, "case", b"seed", "seed.txt")  # index exists
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(home_dir), str(n), "6",
-                               client.number], env=env, stderr=subprocess.PIPE)
-             for n in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(home_dir), str(n), "6", client.number],
+            env=env,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(3)
+    ]
     for proc in procs:
         _out, err = proc.communicate(timeout=240)
         assert proc.returncode == 0, err.decode()
@@ -213,13 +228,27 @@ def test_concurrent_filing_from_several_processes(ctx: Any, make_client: Any,
 def test_single_document_terms_survive_segment_merges(ctx: Any, make_client: Any) -> None:
     """Terms of one document are kept inline in the term table; merging segments (every few
     single-document commits) must carry them, with and without stored values."""
-    from archivist.index.writer import MAX_SEGMENTS
+    from archivist.search.writer import MAX_SEGMENTS
 
     client = make_client()
-    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
-             "india", "juliet", "kilo", "lima"][: MAX_SEGMENTS * 2]
-    docs = [filing.file_bytes(ctx, client.number, "case", f"{w} 契約第{i}條".encode(),
-                              f"{w}.txt") for i, w in enumerate(words)]
+    words = [
+        "alpha",
+        "bravo",
+        "charlie",
+        "delta",
+        "echo",
+        "foxtrot",
+        "golf",
+        "hotel",
+        "india",
+        "juliet",
+        "kilo",
+        "lima",
+    ][: MAX_SEGMENTS * 2]
+    docs = [
+        filing.file_bytes(ctx, client.number, "case", f"{w} 契約第{i}條".encode(), f"{w}.txt")
+        for i, w in enumerate(words)
+    ]
     for w, doc in zip(words, docs, strict=True):
         hits = index.search(ctx, w).hits
         assert [h.document for h in hits] == [doc.number]
@@ -235,20 +264,25 @@ def _segment_files(index_dir: Path) -> set[str]:
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small batches already take the multi-core path (a worker process writes a segment)."""
-    import archivist.index.writer as iw
+    import archivist.search.writer as iw
 
     monkeypatch.setattr(iw, "PARALLEL_MIN", 4)
     monkeypatch.setattr(iw, "_workers", lambda: 2)
 
 
 def test_batches_indexed_on_two_cores_find_everything_and_replace(
-        ctx: Any, make_client: Any, parallel: None) -> None:
+    ctx: Any, make_client: Any, parallel: None
+) -> None:
     client = make_client()
-    docs = [filing.file_bytes(ctx, client.number, "case", f"違約責任 item{i}".encode(),
-                              f"{i}.txt") for i in range(10)]
+    docs = [
+        filing.file_bytes(ctx, client.number, "case", f"違約責任 item{i}".encode(), f"{i}.txt")
+        for i in range(10)
+    ]
     index.delete_documents(ctx, [d.number for d in docs])
-    assert index.add_documents(ctx, [(d, f"違約責任 item{i}") for i, d in enumerate(docs)],
-                               new=True) == 10
+    assert (
+        index.add_documents(ctx, [(d, f"違約責任 item{i}") for i, d in enumerate(docs)], new=True)
+        == 10
+    )
     assert index.search(ctx, "違約責任").total == 10
     assert {h.document for h in index.search(ctx, "item7").hits} == {docs[7].number}
     # re-indexing replaces the entries, wherever they were written
@@ -259,31 +293,36 @@ def test_batches_indexed_on_two_cores_find_everything_and_replace(
     assert (s.missing, s.stale, s.extra, s.indexed) == ([], [], [], 10)
 
 
-def test_a_failing_index_worker_costs_nothing(ctx: Any, make_client: Any, parallel: None,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivist.index.writer as iw
+def test_a_failing_index_worker_costs_nothing(
+    ctx: Any, make_client: Any, parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archivist.search.writer as iw
 
     def broken(index_dir: str, docs: list[dict[str, Any]]) -> Any:
         os._exit(9)  # as if the worker were killed
 
     monkeypatch.setattr(iw, "_build_segment", broken)
     client = make_client()
-    docs = [filing.file_bytes(ctx, client.number, "case", f"合同 n{i}".encode(), f"{i}.txt")
-            for i in range(8)]
+    docs = [
+        filing.file_bytes(ctx, client.number, "case", f"合同 n{i}".encode(), f"{i}.txt")
+        for i in range(8)
+    ]
     index.delete_documents(ctx, [d.number for d in docs])
     index.add_documents(ctx, [(d, f"合同 n{i}") for i, d in enumerate(docs)], new=True)
     assert index.search(ctx, "合同").total == 8
 
 
 def test_worker_segments_of_a_cancelled_batch_are_never_seen(
-        ctx: Any, make_client: Any, parallel: None) -> None:
-    from archivist.index.writer import add_many, writer
+    ctx: Any, make_client: Any, parallel: None
+) -> None:
+    from archivist.search.writer import add_many, writer
 
     client = make_client()
     doc = filing.file_bytes(ctx, client.number, "case", "甲".encode(), "a.txt")
     before = _segment_files(ctx.home.index_dir)
-    batch = [index.fields(doc.model_copy(update={"number": f"Z-{i}"}), f"幽靈 {i}")
-             for i in range(6)]
+    batch = [
+        index.fields(doc.model_copy(update={"number": f"Z-{i}"}), f"幽靈 {i}") for i in range(6)
+    ]
     with pytest.raises(RuntimeError, match="boom"), writer(ctx.home.index_dir) as w:
         add_many(w, batch)
         raise RuntimeError("boom")
@@ -294,8 +333,9 @@ def test_worker_segments_of_a_cancelled_batch_are_never_seen(
     assert index.search(ctx, "幽靈").total == 0
 
 
-def test_a_long_lived_process_sees_replaced_and_merged_documents(ctx: Any,
-                                                                 make_client: Any) -> None:
+def test_a_long_lived_process_sees_replaced_and_merged_documents(
+    ctx: Any, make_client: Any
+) -> None:
     client = make_client()
     doc = filing.file_bytes(ctx, client.number, "case", "舊文字 oldword".encode(), "a.txt")
     assert index.search(ctx, "oldword").total == 1  # this process now holds a searcher
@@ -309,15 +349,19 @@ def test_a_long_lived_process_sees_replaced_and_merged_documents(ctx: Any,
 
 
 def test_merged_segments_keep_postings_positions_and_deletions(
-        ctx: Any, make_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivist.index.writer as iw
-    from archivist.index.schema import open_index
+    ctx: Any, make_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archivist.search.writer as iw
+    from archivist.search.schema import open_index
 
     monkeypatch.setattr(iw, "MAX_SEGMENTS", 100)  # one segment per filing, no merges yet
     client = make_client()
-    docs = [filing.file_bytes(ctx, client.number, "case",
-                              f"違約責任第{i}條 word{i} common".encode(), f"{i}.txt")
-            for i in range(9)]
+    docs = [
+        filing.file_bytes(
+            ctx, client.number, "case", f"違約責任第{i}條 word{i} common".encode(), f"{i}.txt"
+        )
+        for i in range(9)
+    ]
     index.delete_documents(ctx, [docs[2].number, docs[5].number])
     assert len(open_index(ctx.home.index_dir)._segments()) >= 9
     monkeypatch.setattr(iw, "MAX_SEGMENTS", 2)
@@ -346,8 +390,9 @@ def test_temporary_folders_of_a_killed_writer_are_cleared(ctx: Any, make_client:
 
 
 def test_merge_plan_rewrites_each_size_class_and_caps_segment_size(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivist.index.writer as iw
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import archivist.search.writer as iw
 
     class Seg:
         def __init__(self, n: int, i: int) -> None:

@@ -9,7 +9,7 @@ import pytest
 from whoosh.filedb import filetables
 from whoosh.filedb.filestore import RamStorage
 
-from archivist.index.hashtable import CompactOrderedHashWriter, compact
+from archivist.search.hashtable import CompactOrderedHashWriter, compact
 
 
 def _keys(n: int) -> list[bytes]:

@@ -6,27 +6,43 @@ from typing import Any
 
 import pytest
 
-from archivist import access, clock, loans, registry, users
-from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.clients import registry
+from archivist.core import access, clock, users
+from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archivist.ledger.tables.documents import documents
+from archivist.loans import service as loans
 
 
-def add_document(ctx: Any, client: Any, matter_number: str | None = None,
-                 title: str = "起訴狀") -> tuple[str, int]:
+def add_document(
+    ctx: Any, client: Any, matter_number: str | None = None, title: str = "起訴狀"
+) -> tuple[str, int]:
     """Insert a filed document row directly (independent of `file add`)."""
-    from archivist import matters, numbering
+    from archivist.core import numbering
+    from archivist.matters import service as matters
 
     with ctx.ledger.write() as conn:
         matter_id = matters.get(conn, matter_number).id if matter_number else None
         seq = numbering.next_value(conn, f"doc:{client.number}")
         number = f"{client.number}-{seq:04d}"
-        doc_id = conn.execute(documents.insert().values(
-            number=number, client_id=client.id, matter_id=matter_id, section="case",
-            title=title, original_name=f"{title}.txt",
-            path=f"{client.folder}/03 案件材料/{number} {title}.txt", size=10,
-            checksum="0" * 64, checksum_algo="sha256", filetype="txt", text_status="ok",
-            source="filed", filed_at=clock.now(), filed_by=1,
-        )).inserted_primary_key[0]
+        doc_id = conn.execute(
+            documents.insert().values(
+                number=number,
+                client_id=client.id,
+                matter_id=matter_id,
+                section="case",
+                title=title,
+                original_name=f"{title}.txt",
+                path=f"{client.folder}/03 案件材料/{number} {title}.txt",
+                size=10,
+                checksum="0" * 64,
+                checksum_algo="sha256",
+                filetype="txt",
+                text_status="ok",
+                source="filed",
+                filed_at=clock.now(),
+                filed_by=1,
+            )
+        ).inserted_primary_key[0]
     return number, doc_id
 
 
@@ -36,9 +52,17 @@ def setup(ctx: Any, ctx_as: Any, make_client: Any, make_matter: Any) -> dict[str
     client = make_client("陳大文")
     matter = make_matter(client, lawyers=["zhao"])
     doc, doc_id = add_document(ctx, client, matter)
-    return {"client": client, "matter": matter, "doc": doc, "doc_id": doc_id,
-            "mei": ctx, "lin": ctx_as("lin"), "head2": ctx_as("head2"), "wu": ctx_as("wu"),
-            "clerk": ctx_as("clerk")}
+    return {
+        "client": client,
+        "matter": matter,
+        "doc": doc,
+        "doc_id": doc_id,
+        "mei": ctx,
+        "lin": ctx_as("lin"),
+        "head2": ctx_as("head2"),
+        "wu": ctx_as("wu"),
+        "clerk": ctx_as("clerk"),
+    }
 
 
 def _out(s: dict[str, Any], who: str = "lin", **kw: Any) -> str:
@@ -68,14 +92,16 @@ def test_request_defaults_numbering_and_cap(setup: dict[str, Any]) -> None:
         loans.request(s["lin"], s["client"].number, purpose="x", days=0)
 
 
-def test_request_scopes_are_checked_against_the_client(setup: dict[str, Any], make_client: Any
-                                                       ) -> None:
+def test_request_scopes_are_checked_against_the_client(
+    setup: dict[str, Any], make_client: Any
+) -> None:
     s = setup
     other = make_client("林小華")
     by_matter = loans.request(s["lin"], s["client"].number, purpose="x", matter=s["matter"])
     assert by_matter.loan.scope == "matter" and by_matter.loan.matter_number == s["matter"]
-    by_doc = loans.request(s["lin"], s["client"].number, purpose="x",
-                           document_numbers=[s["doc"].lower()])
+    by_doc = loans.request(
+        s["lin"], s["client"].number, purpose="x", document_numbers=[s["doc"].lower()]
+    )
     assert by_doc.loan.scope == "documents" and by_doc.loan.documents == [s["doc"]]
     with pytest.raises(NotFound, match="no document"):
         loans.request(s["lin"], other.number, purpose="x", document_numbers=[s["doc"]])
@@ -133,9 +159,11 @@ def test_states_only_move_forward(setup: dict[str, Any]) -> None:
     with pytest.raises(Conflict, match="is 'out'"):
         loans.checkout(s["clerk"], number, ack_confidentiality=True)
     loans.return_(s["clerk"], number, "完好")
-    for step in (lambda: loans.return_(s["clerk"], number),
-                 lambda: loans.renew(s["lin"], number, 3),
-                 lambda: loans.reject(s["mei"], number, "x")):
+    for step in (
+        lambda: loans.return_(s["clerk"], number),
+        lambda: loans.renew(s["lin"], number, 3),
+        lambda: loans.reject(s["mei"], number, "x"),
+    ):
         with pytest.raises(Conflict, match="is 'returned'"):
             step()
     rejected = loans.request(s["lin"], s["client"].number, purpose="x").loan.number
@@ -158,8 +186,7 @@ def test_cancel_only_by_requester_before_checkout(setup: dict[str, Any]) -> None
 def test_access_begins_at_checkout_and_ends_at_return(setup: dict[str, Any]) -> None:
     s = setup
     c = s["client"]
-    number = loans.request(s["lin"], c.number, purpose="x",
-                           document_numbers=[s["doc"]]).loan.number
+    number = loans.request(s["lin"], c.number, purpose="x", document_numbers=[s["doc"]]).loan.number
     assert not access.can_read_document(_scope(s), c.id, None, s["doc_id"])
     loans.approve(s["mei"], number)
     assert not access.can_read_document(_scope(s), c.id, None, s["doc_id"])
@@ -227,8 +254,9 @@ def test_unrelated_originals_do_not_clash(setup: dict[str, Any], make_client: An
     s = setup
     other_doc, _ = add_document(s["mei"], s["client"], title="證據目錄")
     _out(s, document_numbers=[s["doc"]])
-    mine = loans.request(s["wu"], s["client"].number, purpose="y",
-                         document_numbers=[other_doc]).loan.number
+    mine = loans.request(
+        s["wu"], s["client"].number, purpose="y", document_numbers=[other_doc]
+    ).loan.number
     loans.approve(s["mei"], mine)
     assert loans.checkout(s["clerk"], mine, True).loan.state == "out"
 
@@ -241,8 +269,9 @@ def test_visibility_of_loans(setup: dict[str, Any]) -> None:
         loans.get(s["wu"], number)
     assert loans.get(s["lin"], number).loan.number == number
     assert [x.number for x in loans.list_loans(s["mei"], borrower="lin")] == [number]
-    assert [x.number for x in loans.list_loans(s["mei"], status="pending",
-                                               client=s["client"].number)] == [number]
+    assert [
+        x.number for x in loans.list_loans(s["mei"], status="pending", client=s["client"].number)
+    ] == [number]
 
 
 def test_every_step_audited_and_history_in_client_folder(setup: dict[str, Any]) -> None:
@@ -250,17 +279,24 @@ def test_every_step_audited_and_history_in_client_folder(setup: dict[str, Any]) 
     number = _out(s)
     loans.return_(s["clerk"], number, "完好")
     steps = [(h.actor, h.action) for h in loans.get(s["mei"], number).history]
-    assert steps == [("lin", "loan.request"), ("mei", "loan.approve"),
-                     ("clerk", "loan.checkout"), ("clerk", "loan.return")]
+    assert steps == [
+        ("lin", "loan.request"),
+        ("mei", "loan.approve"),
+        ("clerk", "loan.checkout"),
+        ("clerk", "loan.return"),
+    ]
     checkout = loans.get(s["mei"], number).history[2]
-    assert checkout.details["ack_confidentiality"] is True and "保密" in checkout.details["ack_text"]
+    assert (
+        checkout.details["ack_confidentiality"] is True and "保密" in checkout.details["ack_text"]
+    )
     path = s["mei"].store.resolve(s["client"].folder) / loans.HISTORY_FILE
     text = path.read_text(encoding="utf-8")
     assert number in text and "林志明" in text and "已歸還" in text and "完好" in text
     shown = registry.show(s["mei"], s["client"].number)
     assert [(x["number"], x["state"], x["returned"]) for x in shown["loans"]] == [
-        (number, "returned", "2026-03-02")]
+        (number, "returned", "2026-03-02")
+    ]
     with s["mei"].ledger.read() as conn:
-        from archivist import records
+        from archivist.clients import records
 
         assert records.expected(conn, s["client"])[loans.HISTORY_FILE] == text

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from archivist import clock
+from archivist.core import clock
 
 
 @pytest.fixture
@@ -20,8 +20,9 @@ def client_no(make_client: Any, make_matter: Any) -> str:
 
 
 def test_whole_path_through_the_cli(invoke: Any, client_no: str) -> None:
-    made = invoke.json("loan", "request", client_no, "--purpose", "準備開庭", "--days", "5",
-                       user="lin")
+    made = invoke.json(
+        "loan", "request", client_no, "--purpose", "準備開庭", "--days", "5", user="lin"
+    )
     number = made["number"]
     assert number == "JY2026-0001" and made["state"] == "pending" and made["days"] == 5
     text = invoke("loan", "approve", number, "--note", "限閱覽", user="head2").output
@@ -39,8 +40,14 @@ def test_whole_path_through_the_cli(invoke: Any, client_no: str) -> None:
     back = invoke.json("loan", "return", number, "--condition", "完好", user="clerk")
     assert back["state"] == "returned" and back["condition"] == "完好"
     shown = invoke("loan", "show", number).output
-    for action in ("loan.request", "loan.approve", "loan.checkout", "loan.renew",
-                   "loan.renewal.approve", "loan.return"):
+    for action in (
+        "loan.request",
+        "loan.approve",
+        "loan.checkout",
+        "loan.renew",
+        "loan.renewal.approve",
+        "loan.return",
+    ):
         assert action in shown
     client = invoke.json("client", "show", client_no)
     assert client["loans"][0]["number"] == number
@@ -69,8 +76,9 @@ def test_refusals_exit_1_and_name_the_state(invoke: Any, client_no: str) -> None
 
 
 def test_overdue_command_with_controlled_clock(invoke: Any, client_no: str) -> None:
-    number = invoke.json("loan", "request", client_no, "--purpose", "x", "--days", "2",
-                         user="lin")["number"]
+    number = invoke.json("loan", "request", client_no, "--purpose", "x", "--days", "2", user="lin")[
+        "number"
+    ]
     invoke("loan", "approve", number)
     invoke("loan", "checkout", number, "--ack-confidentiality")
     assert invoke.json("loan", "overdue") == []
@@ -84,8 +92,9 @@ def test_overdue_command_with_controlled_clock(invoke: Any, client_no: str) -> N
 
 def _make(invoke: Any, client_no: str, when: str, checkout: bool = True) -> str:
     clock.set_now(when)
-    number = invoke.json("loan", "request", client_no, "--purpose", f"用途 {when[:10]}",
-                         user="lin")["number"]
+    number = invoke.json(
+        "loan", "request", client_no, "--purpose", f"用途 {when[:10]}", user="lin"
+    )["number"]
     invoke("loan", "approve", number)
     if checkout:
         invoke("loan", "checkout", number, "--ack-confidentiality")
@@ -93,15 +102,17 @@ def _make(invoke: Any, client_no: str, when: str, checkout: bool = True) -> str:
     return number
 
 
-def test_register_lists_exactly_the_loans_in_the_period(invoke: Any, client_no: str,
-                                                        tmp_path: Path) -> None:
+def test_register_lists_exactly_the_loans_in_the_period(
+    invoke: Any, client_no: str, tmp_path: Path
+) -> None:
     before = _make(invoke, client_no, "2026-02-28T17:00:00")
     first = _make(invoke, client_no, "2026-03-01T00:00:00")
     second = _make(invoke, client_no, "2026-03-31T23:59:00", checkout=False)
     _make(invoke, client_no, "2026-04-01T08:00:00")
     out = tmp_path / "register.csv"
-    res = invoke.json("loan", "register", "--from", "2026-03-01", "--to", "2026-03-31",
-                      "--out", str(out))
+    res = invoke.json(
+        "loan", "register", "--from", "2026-03-01", "--to", "2026-03-31", "--out", str(out)
+    )
     assert res["count"] == 2 and res["numbers"] == [first, second]
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # utf-8-sig: Excel reads the Chinese
@@ -114,16 +125,26 @@ def test_register_lists_exactly_the_loans_in_the_period(invoke: Any, client_no: 
     everything = invoke.json("loan", "register", "--out", str(out), "--force")
     assert everything["count"] == 4 and before in everything["numbers"]
     docx_path = tmp_path / "register.docx"
-    invoke("loan", "register", "--from", "2026-03-01", "--to", "2026-03-31",
-           "--out", str(docx_path))
+    invoke(
+        "loan", "register", "--from", "2026-03-01", "--to", "2026-03-31", "--out", str(docx_path)
+    )
     from docx import Document
 
     table = Document(str(docx_path)).tables[0]
     assert [row.cells[0].text for row in table.rows[1:]] == [first, second]
     invoke("loan", "register", "--out", str(tmp_path / "r.xlsx"), code=1)
     invoke("loan", "register", "--out", str(tmp_path / "r2.csv"), user="lin", code=1)
-    invoke("loan", "register", "--from", "2026-04-01", "--to", "2026-03-01",
-           "--out", str(tmp_path / "r3.csv"), code=1)
+    invoke(
+        "loan",
+        "register",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-03-01",
+        "--out",
+        str(tmp_path / "r3.csv"),
+        code=1,
+    )
 
 
 def _docx_text(path: Path) -> str:
@@ -138,16 +159,27 @@ def _docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def test_loan_form_fills_the_template(invoke: Any, ctx: Any, client_no: str,
-                                      tmp_path: Path) -> None:
-    from archivist import registry
+def test_loan_form_fills_the_template(
+    invoke: Any, ctx: Any, client_no: str, tmp_path: Path
+) -> None:
+    from archivist.clients import registry
     from tests.test_loans import add_document
 
     with ctx.ledger.read() as conn:
         client = registry.get(conn, client_no)
     doc, _ = add_document(ctx, client, title="借款合同原件")
-    number = invoke.json("loan", "request", client_no, "--documents", doc, "--purpose",
-                         "核對借款合同", "--days", "3", user="lin")["number"]
+    number = invoke.json(
+        "loan",
+        "request",
+        client_no,
+        "--documents",
+        doc,
+        "--purpose",
+        "核對借款合同",
+        "--days",
+        "3",
+        user="lin",
+    )["number"]
     pending = tmp_path / "pending.docx"
     invoke("loan", "form", number, "--out", str(pending), user="lin")
     text = _docx_text(pending)

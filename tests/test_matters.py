@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, matters, users
-from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core import audit, clock, users
+from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.matters import service as matters
 from archivist.models import SECTION_FOLDERS, Section
 
 
@@ -19,22 +20,44 @@ def _folder(home_dir: Path, client: Any) -> Path:
 
 
 def _open(invoke: Any, client: str = "C0001", *extra: str) -> dict[str, Any]:
-    return invoke.json("matter", "open", client, "--type", "civil", "--title", "買賣合同糾紛",
-                       "--lawyer", "lin", *extra)
+    return invoke.json(
+        "matter",
+        "open",
+        client,
+        "--type",
+        "civil",
+        "--title",
+        "買賣合同糾紛",
+        "--lawyer",
+        "lin",
+        *extra,
+    )
 
 
-def test_full_lifecycle_from_consultation_to_closure(invoke: Any, home_dir: Path,
-                                                     tmp_path: Path) -> None:
+def test_full_lifecycle_from_consultation_to_closure(
+    invoke: Any, home_dir: Path, tmp_path: Path
+) -> None:
     clock.set_now("2026-03-02T09:00:00")
-    client = invoke.json("client", "add", "--name", "陳大文", "--kind", "person",
-                         "--id-number", "A123456789")
+    client = invoke.json(
+        "client", "add", "--name", "陳大文", "--kind", "person", "--id-number", "A123456789"
+    )
     assert client["number"] == "C0001"
-    consult = invoke.json("consult", "log", "C0001", "--channel", "phone", "--summary",
-                          "詢問租賃合同違約責任", "--follow-up", "2026-03-03")
+    consult = invoke.json(
+        "consult",
+        "log",
+        "C0001",
+        "--channel",
+        "phone",
+        "--summary",
+        "詢問租賃合同違約責任",
+        "--follow-up",
+        "2026-03-03",
+    )
     assert consult["number"] == "ZX2026-0001"
 
-    opened = _open(invoke, "C0001", "--opposing", "李四貿易有限公司", "--related",
-                   "李四:B222333444")
+    opened = _open(
+        invoke, "C0001", "--opposing", "李四貿易有限公司", "--related", "李四:B222333444"
+    )
     number = opened["number"]
     assert number == "2026-MS-0001"
     assert opened["lawyers"] == ["lin"]
@@ -46,20 +69,31 @@ def test_full_lifecycle_from_consultation_to_closure(invoke: Any, home_dir: Path
     plan = tmp_path / "plan.txt"
     plan.write_text("一、收集證據\n二、發律師函\n三、起訴", encoding="utf-8")
     invoke("matter", "plan", number, "--file", str(plan), user="lin")
-    out = invoke.json("matter", "progress", number, "--note", "已發律師函", "--reported-to-client",
-                      user="lin")
+    out = invoke.json(
+        "matter", "progress", number, "--note", "已發律師函", "--reported-to-client", user="lin"
+    )
     assert out["number"] == number and out["event"]["reported_to_client"] is True
     invoke("matter", "progress", number, "--note", "整理證據目錄", user="lin")
 
     clock.set_now("2026-06-01T16:00:00")
-    closed = invoke.json("matter", "close", number, "--outcome", "調解結案", "--dissatisfied",
-                         "--note", "客戶認為費用過高", user="lin")
+    closed = invoke.json(
+        "matter",
+        "close",
+        number,
+        "--outcome",
+        "調解結案",
+        "--dissatisfied",
+        "--note",
+        "客戶認為費用過高",
+        user="lin",
+    )
     assert closed["status"] == "closed" and closed["follow_up_open"] is True
     refused = invoke("matter", "progress", number, "--note", "補記", user="lin", code=1)
     assert "closed" in refused.output and "reopen" in refused.output
     invoke("matter", "follow-up", number, "--note", "主任致電客戶", user="mei")
-    done = invoke.json("matter", "follow-up", number, "--resolved", "--note", "減免部分費用",
-                       user="lin")
+    done = invoke.json(
+        "matter", "follow-up", number, "--resolved", "--note", "減免部分費用", user="lin"
+    )
     assert done["follow_up_open"] is False
     invoke("matter", "follow-up", number, "--resolved", "--note", "again", user="lin", code=1)
 
@@ -69,9 +103,20 @@ def test_full_lifecycle_from_consultation_to_closure(invoke: Any, home_dir: Path
 
     shown = invoke.json("matter", "show", number)
     kinds = [e["kind"] for e in shown["events"]]
-    assert kinds == ["accepted", "contact", "plan", "progress", "progress", "closed",
-                     "follow-up-opened", "follow-up", "follow-up-resolved", "reopened",
-                     "progress", "closed"]
+    assert kinds == [
+        "accepted",
+        "contact",
+        "plan",
+        "progress",
+        "progress",
+        "closed",
+        "follow-up-opened",
+        "follow-up",
+        "follow-up-resolved",
+        "reopened",
+        "progress",
+        "closed",
+    ]
     assert shown["matter"]["plan"].startswith("一、收集證據")
     assert shown["matter"]["contacted_at"] == "2026-03-03T10:00:00"
     assert [p["role"] for p in shown["parties"]] == ["client", "opposing", "related"]
@@ -84,8 +129,9 @@ def test_full_lifecycle_from_consultation_to_closure(invoke: Any, home_dir: Path
     text = register.read_text(encoding="utf-8")
     assert "申請強制執行" in text and "已發律師函" in text and "執行完畢" in text
     assert "李四貿易有限公司" in text
-    assert "詢問租賃合同違約責任" in (folder / SECTION_FOLDERS[Section.BASIC] /
-                                      "諮詢記錄.md").read_text(encoding="utf-8")
+    assert "詢問租賃合同違約責任" in (
+        folder / SECTION_FOLDERS[Section.BASIC] / "諮詢記錄.md"
+    ).read_text(encoding="utf-8")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["matters"][0]["number"] == number
 
@@ -111,8 +157,7 @@ def test_numbers_per_year_and_type(ctx: Any, make_client: Any) -> None:
     d = matters.open_matter(ctx, c.number, "MS", "三", ["lin", "zhao"]).matter
     clock.set_now("2027-01-02T09:00:00")
     e = matters.open_matter(ctx, c.number, "civil", "四", ["lin"]).matter.number
-    assert (a, b, d.number, e) == ("2026-MS-0001", "2026-XS-0001", "2026-MS-0002",
-                                   "2027-MS-0001")
+    assert (a, b, d.number, e) == ("2026-MS-0001", "2026-XS-0001", "2026-MS-0002", "2027-MS-0001")
     assert d.lawyers == ["lin", "zhao"]
 
 
@@ -124,14 +169,22 @@ def test_number_format_and_contact_days_come_from_settings(home_dir: Path, invok
     cfg.write_text(text, encoding="utf-8")
     clock.set_now("2026-03-02T09:00:00")
     invoke("client", "add", "--name", "陳大文", "--kind", "person")
-    out = invoke.json("matter", "open", "C0001", "--type", "retainer", "--title", "常年法律顧問",
-                      "--lawyer", "lin")
+    out = invoke.json(
+        "matter",
+        "open",
+        "C0001",
+        "--type",
+        "retainer",
+        "--title",
+        "常年法律顧問",
+        "--lawyer",
+        "lin",
+    )
     assert out["number"] == "GW2026-001"
     assert out["contact_deadline"] == "2026-03-07"
 
 
-def test_overdue_contact_listing_follows_the_clock(ctx: Any, make_client: Any,
-                                                   invoke: Any) -> None:
+def test_overdue_contact_listing_follows_the_clock(ctx: Any, make_client: Any, invoke: Any) -> None:
     c = make_client()
     clock.set_now("2026-03-01T09:00:00")
     late = matters.open_matter(ctx, c.number, "civil", "逾期", ["lin"]).matter.number
@@ -153,9 +206,9 @@ def test_overdue_contact_listing_follows_the_clock(ctx: Any, make_client: Any,
     assert invoke.json("matter", "list", "--overdue") == []
 
 
-def test_only_assigned_lawyers_and_the_department_record_work(ctx: Any, ctx_as: Any,
-                                                              make_client: Any,
-                                                              invoke: Any) -> None:
+def test_only_assigned_lawyers_and_the_department_record_work(
+    ctx: Any, ctx_as: Any, make_client: Any, invoke: Any
+) -> None:
     c = make_client()
     number = matters.open_matter(ctx, c.number, "civil", "糾紛", ["lin"]).matter.number
     # Who may not read the matter is told it is not there, and no lawyer is named
@@ -179,40 +232,65 @@ def test_only_assigned_lawyers_and_the_department_record_work(ctx: Any, ctx_as: 
             matters.require_writer(conn, users.get(conn, "boss"), m)
     shown = invoke.json("matter", "show", number)
     assert [e["text"] for e in shown["events"] if e["kind"] == "progress"] == [
-        "正常記錄", "檔案員代記"]
+        "正常記錄",
+        "檔案員代記",
+    ]
 
 
-def test_lawyers_must_be_active_users_with_the_lawyer_role(ctx: Any, make_client: Any,
-                                                          invoke: Any) -> None:
+def test_lawyers_must_be_active_users_with_the_lawyer_role(
+    ctx: Any, make_client: Any, invoke: Any
+) -> None:
     make_client()
-    r = invoke("matter", "open", "C0001", "--type", "civil", "--title", "x", "--lawyer", "wu",
-               code=1)
+    r = invoke(
+        "matter", "open", "C0001", "--type", "civil", "--title", "x", "--lawyer", "wu", code=1
+    )
     assert "not a lawyer" in r.output
-    r = invoke("matter", "open", "C0001", "--type", "civil", "--title", "x", "--lawyer", "lin",
-               "--lawyer", "nobody", code=1)
+    r = invoke(
+        "matter",
+        "open",
+        "C0001",
+        "--type",
+        "civil",
+        "--title",
+        "x",
+        "--lawyer",
+        "lin",
+        "--lawyer",
+        "nobody",
+        code=1,
+    )
     assert "nobody" in r.output
     users.set_active(ctx, "zhao", False)
-    r = invoke("matter", "open", "C0001", "--type", "civil", "--title", "x", "--lawyer", "zhao",
-               code=1)
+    r = invoke(
+        "matter", "open", "C0001", "--type", "civil", "--title", "x", "--lawyer", "zhao", code=1
+    )
     assert "deactivated" in r.output
     assert invoke.json("matter", "list") == []
     # and no number was consumed
     assert _open(invoke)["number"].endswith("-MS-0001")
 
 
-def test_errors_are_one_line_and_change_nothing(ctx: Any, make_client: Any,
-                                                invoke: Any) -> None:
+def test_errors_are_one_line_and_change_nothing(ctx: Any, make_client: Any, invoke: Any) -> None:
     make_client()
     number = _open(invoke)["number"]
     with ctx.ledger.read() as conn:
         before = len(audit.query(conn))
-    r = invoke("matter", "open", "C0001", "--type", "civil", "--title", "x", "--lawyer", "lin",
-               user="lin", code=1)
+    r = invoke(
+        "matter",
+        "open",
+        "C0001",
+        "--type",
+        "civil",
+        "--title",
+        "x",
+        "--lawyer",
+        "lin",
+        user="lin",
+        code=1,
+    )
     assert "needs the role" in r.output
-    invoke("matter", "open", "C9999", "--type", "civil", "--title", "x", "--lawyer", "lin",
-           code=1)
-    invoke("matter", "open", "C0001", "--type", "family", "--title", "x", "--lawyer", "lin",
-           code=2)
+    invoke("matter", "open", "C9999", "--type", "civil", "--title", "x", "--lawyer", "lin", code=1)
+    invoke("matter", "open", "C0001", "--type", "family", "--title", "x", "--lawyer", "lin", code=2)
     invoke("matter", "progress", "2026-MS-9999", "--note", "x", code=1)
     invoke("matter", "close", number, "--outcome", "x", code=2)  # satisfaction is required
     invoke("matter", "plan", number, code=2)
@@ -234,10 +312,12 @@ def test_closed_matter_takes_no_records_until_reopened(ctx: Any, make_client: An
     c = make_client()
     number = matters.open_matter(ctx, c.number, "civil", "x", ["lin"]).matter.number
     matters.close(ctx, number, "勝訴", True)
-    for fn in (lambda: matters.record_progress(ctx, number, "x"),
-               lambda: matters.record_plan(ctx, number, "x"),
-               lambda: matters.record_contact(ctx, number, "x"),
-               lambda: matters.close(ctx, number, "x", True)):
+    for fn in (
+        lambda: matters.record_progress(ctx, number, "x"),
+        lambda: matters.record_plan(ctx, number, "x"),
+        lambda: matters.record_contact(ctx, number, "x"),
+        lambda: matters.close(ctx, number, "x", True),
+    ):
         with pytest.raises(Conflict, match="closed"):
             fn()
     reopened = matters.reopen(ctx, number, "上訴")
@@ -247,8 +327,9 @@ def test_closed_matter_takes_no_records_until_reopened(ctx: Any, make_client: An
     assert "matter.reopen" in actions
 
 
-def test_reads_are_audited_and_limited_to_what_the_user_may_see(ctx: Any, make_client: Any,
-                                                                invoke: Any) -> None:
+def test_reads_are_audited_and_limited_to_what_the_user_may_see(
+    ctx: Any, make_client: Any, invoke: Any
+) -> None:
     c = make_client()
     other = make_client("王小明")
     mine = matters.open_matter(ctx, c.number, "civil", "x", ["lin"]).matter.number
@@ -256,7 +337,8 @@ def test_reads_are_audited_and_limited_to_what_the_user_may_see(ctx: Any, make_c
     assert [m["number"] for m in invoke.json("matter", "list", user="lin")] == [mine]
     assert [m["number"] for m in invoke.json("matter", "list", "--lawyer", "zhao")] == [theirs]
     assert [m["number"] for m in invoke.json("matter", "list", "--client", other.number)] == [
-        theirs]
+        theirs
+    ]
     assert invoke.json("matter", "list", "--status", "closed") == []
     invoke("matter", "show", theirs, user="lin", code=1)
     invoke("matter", "show", mine, user="lin")
@@ -272,7 +354,7 @@ def test_add_event_is_reusable_by_other_features(ctx: Any, make_client: Any) -> 
         m = matters.get(conn, number)
         event = matters.add_event(conn, m, "lin", "deliverable", "交付判決書", True)
     assert event.actor == "lin" and event.matter_number == number
-    from archivist import matter_views
+    from archivist.matters import views as matter_views
 
     kinds = [e.kind for e in matter_views.show(ctx, number).events]
     assert kinds == ["accepted", "deliverable"]

@@ -9,24 +9,48 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from archivist import matter_views
+from archivist.matters import views as matter_views
 from tests.conftest import allow_clock_override
 
 PROCESSES = 6
 
 
-def test_concurrent_matter_opening_never_duplicates_numbers(home_dir: Path, ctx: Any,
-                                                            make_client: Any) -> None:
+def test_concurrent_matter_opening_never_duplicates_numbers(
+    home_dir: Path, ctx: Any, make_client: Any
+) -> None:
     make_client()
     make_client("王小明")
     allow_clock_override(home_dir)
-    env = {**os.environ, "ARCHIVIST_HOME": str(home_dir), "ARCHIVIST_USER": "mei",
-           "ARCHIVIST_NOW": "2026-04-01T10:00:00"}
-    procs = [subprocess.Popen(
-        [sys.executable, "-m", "archivist", "matter", "open", ("C0001", "W0001")[i % 2],
-         "--type", "civil", "--title", f"並發案件 {i}", "--lawyer", "lin", "--json"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for i in range(PROCESSES)]
+    env = {
+        **os.environ,
+        "ARCHIVIST_HOME": str(home_dir),
+        "ARCHIVIST_USER": "mei",
+        "ARCHIVIST_NOW": "2026-04-01T10:00:00",
+    }
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "archivist",
+                "matter",
+                "open",
+                ("C0001", "W0001")[i % 2],
+                "--type",
+                "civil",
+                "--title",
+                f"並發案件 {i}",
+                "--lawyer",
+                "lin",
+                "--json",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(PROCESSES)
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     for p, (_out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from archivist import matters
+from archivist.matters import service as matters
 
 
-def test_adding_parties_checks_and_keeps_the_check(ctx: Any, make_client: Any,
-                                                   invoke: Any, home_dir: Any) -> None:
+def test_adding_parties_checks_and_keeps_the_check(
+    ctx: Any, make_client: Any, invoke: Any, home_dir: Any
+) -> None:
     chan = make_client("陳大文")
     wong = make_client("王小明")
     number = matters.open_matter(ctx, wong.number, "civil", "x", ["lin"]).matter.number
 
-    out = invoke.json("matter", "party", number, "--related", "王大明:C111222333",
-                      "--relation", "法定代表人", user="lin")
+    out = invoke.json(
+        "matter",
+        "party",
+        number,
+        "--related",
+        "王大明:C111222333",
+        "--relation",
+        "法定代表人",
+        user="lin",
+    )
     assert out["number"] == number and out["conflict_check"]["result"] == "clear"
 
     refused = invoke("matter", "party", number, "--opposing", "陈大文", user="lin", code=1)
@@ -22,19 +31,28 @@ def test_adding_parties_checks_and_keeps_the_check(ctx: Any, make_client: Any,
     invoke("matter", "party", number, "--opposing", "趙六", user="zhao", code=1)  # not assigned
     invoke("matter", "party", number, user="lin", code=1)  # nothing to add
 
-    ok = invoke.json("matter", "party", number, "--opposing", "陈大文", "--conflict-waiver",
-                     "W-9", user="lin")
+    ok = invoke.json(
+        "matter", "party", number, "--opposing", "陈大文", "--conflict-waiver", "W-9", user="lin"
+    )
     assert ok["conflict_check"]["result"] == "waived"
 
     shown = invoke.json("matter", "show", number)
     assert [(p["role"], p["name"]) for p in shown["parties"]] == [
-        ("client", "王小明"), ("related", "王大明"), ("opposing", "陈大文")]
+        ("client", "王小明"),
+        ("related", "王大明"),
+        ("opposing", "陈大文"),
+    ]
     assert shown["parties"][1]["relation"] == "法定代表人"
-    assert [c["result"] for c in shown["conflict_checks"]] == ["clear", "clear", "refused",
-                                                               "waived"]
+    assert [c["result"] for c in shown["conflict_checks"]] == [
+        "clear",
+        "clear",
+        "refused",
+        "waived",
+    ]
     assert shown["matter"]["conflict_waiver"] == "W-9"
-    register = (home_dir / "archive_store" / wong.folder / "04 律師工作記錄" /
-                f"{number} 律師工作記錄.md").read_text(encoding="utf-8")
+    register = (
+        home_dir / "archive_store" / wong.folder / "04 律師工作記錄" / f"{number} 律師工作記錄.md"
+    ).read_text(encoding="utf-8")
     assert "增加當事人" in register and "refused" in register
 
     # now that 陈大文 is an opposing party here, searching finds it there

@@ -12,29 +12,50 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivist import registry
-from archivist.errors import Conflict, InvalidInput, StorageError
+from archivist.clients import registry
+from archivist.core.errors import Conflict, InvalidInput, StorageError
+from archivist.core.numbering import class_letter
 from archivist.models import SECTION_FOLDERS, ClientInput
-from archivist.numbering import class_letter
 from tests.conftest import Invoker
 
 
-@pytest.mark.parametrize(("name", "cls"), [
-    ("陳大文", "C"), ("歐陽志遠", "O"), ("陈大文", "C"), ("Acme Trading Ltd", "A"),
-    ("ＡＢＣ有限公司", "A"), ("123 Holdings", "H"), ("Émile Zola", "E"), ("김철수", "#"),
-    ("!!!", "#"),
-])
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [
+        ("陳大文", "C"),
+        ("歐陽志遠", "O"),
+        ("陈大文", "C"),
+        ("Acme Trading Ltd", "A"),
+        ("ＡＢＣ有限公司", "A"),
+        ("123 Holdings", "H"),
+        ("Émile Zola", "E"),
+        ("김철수", "#"),
+        ("!!!", "#"),
+    ],
+)
 def test_class_letter_from_romanisation(name: str, cls: str) -> None:
     assert class_letter(name) == cls
 
 
 def test_add_prints_number_and_folder_with_five_sections(invoke: Invoker, home_dir: Path) -> None:
-    data = invoke.json("client", "add", "--name", "陳大文", "--kind", "person",
-                       "--id-number", "a123456789", "--phone", "0912-345-678")
+    data = invoke.json(
+        "client",
+        "add",
+        "--name",
+        "陳大文",
+        "--kind",
+        "person",
+        "--id-number",
+        "a123456789",
+        "--phone",
+        "0912-345-678",
+    )
     assert data["number"] == "C0001"
     folder = Path(data["folder"])
     assert folder == home_dir / "archive_store" / "C" / "C0001 陳大文"
-    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == sorted(SECTION_FOLDERS.values())
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == sorted(
+        SECTION_FOLDERS.values()
+    )
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["client"]["number"] == "C0001"
     assert data["id_number"] == "A123456789"
@@ -54,8 +75,9 @@ def test_store_permissions_owner_and_group_only(make_client, ctx) -> None:  # ty
 
 def test_duplicate_id_number_is_refused_and_consumes_no_number(invoke: Invoker) -> None:
     invoke("client", "add", "--name", "陳大文", "--kind", "person", "--id-number", "A1")
-    out = invoke("client", "add", "--name", "陳小明", "--kind", "person", "--id-number", " a1 ",
-                 code=1).output
+    out = invoke(
+        "client", "add", "--name", "陳小明", "--kind", "person", "--id-number", " a1 ", code=1
+    ).output
     assert "already registered to client C0001" in out
     assert invoke.json("client", "add", "--name", "陳小明", "--kind", "person")["number"] == "C0002"
 
@@ -138,10 +160,27 @@ def test_lawyer_sees_only_clients_of_own_matters(invoke: Invoker, make_client, m
 
 def test_ten_processes_adding_clients_get_distinct_numbers(home_dir: Path) -> None:
     env = {**os.environ, "ARCHIVIST_HOME": str(home_dir), "ARCHIVIST_USER": "mei"}
-    procs = [subprocess.Popen([sys.executable, "-m", "archivist", "client", "add", "--name",
-                               f"陳{i}號", "--kind", "person", "--json"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for i in range(10)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "archivist",
+                "client",
+                "add",
+                "--name",
+                f"陳{i}號",
+                "--kind",
+                "person",
+                "--json",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(10)
+    ]
     numbers = []
     for p in procs:
         out, err = p.communicate(timeout=120)
@@ -152,8 +191,9 @@ def test_ten_processes_adding_clients_get_distinct_numbers(home_dir: Path) -> No
     assert len(folders) == 10
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=st.text(min_size=1, max_size=300))
 def test_any_name_stays_inside_the_store(ctx, name: str) -> None:  # type: ignore[no-untyped-def]
     try:

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from archivist import clock, complaints
-from archivist.errors import Forbidden, InvalidInput
+from archivist.complaints import service as complaints
+from archivist.core import clock
+from archivist.core.errors import Forbidden, InvalidInput
 from archivist.reports import charts
 from archivist.reports import complaints as rc
 
@@ -96,7 +97,9 @@ def test_figures_are_exact_for_a_known_set(ctx: Any, known_set: list[str]) -> No
     assert [(r.number, r.reopen_count) for r in rep.reopened] == [(c2, 1)]
     assert [r.number for r in rep.open] == [c3, c4]
     assert [(p.complaint, p.text) for p in rep.proposals] == [
-        (c1, "回電時限兩個工作日"), (c2, "報價單列明各項費用")]
+        (c1, "回電時限兩個工作日"),
+        (c2, "報價單列明各項費用"),
+    ]
 
 
 def test_period_bounds_are_inclusive_days(ctx: Any, known_set: list[str]) -> None:
@@ -108,12 +111,15 @@ def test_period_bounds_are_inclusive_days(ctx: Any, known_set: list[str]) -> Non
         rc.report(ctx, "2026-03-31", "2026-03-01")
 
 
-def test_docx_opens_and_contains_the_chart(ctx: Any, known_set: list[str],
-                                           tmp_path: Path) -> None:
+def test_docx_opens_and_contains_the_chart(ctx: Any, known_set: list[str], tmp_path: Path) -> None:
     from docx import Document
 
-    out = rc.write_docx(rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "r.docx",
-                        "陳林律師事務所", home=ctx.home)
+    out = rc.write_docx(
+        rc.report(ctx, "2026-03-01", "2026-03-31"),
+        tmp_path / "r.docx",
+        "陳林律師事務所",
+        home=ctx.home,
+    )
     doc = Document(str(out))
     assert len(doc.inline_shapes) >= 1
     images = [r for r in doc.part.rels.values() if r.reltype.endswith("/image")]
@@ -127,8 +133,9 @@ def test_docx_opens_and_contains_the_chart(ctx: Any, known_set: list[str],
 
 def test_cli_json_and_docx(invoke: Any, known_set: list[str], tmp_path: Path) -> None:
     out = tmp_path / "report.docx"
-    data = invoke.json("report", "complaints", "--from", "2026-03-01", "--to", "2026-03-31",
-                       "--out", str(out))
+    data = invoke.json(
+        "report", "complaints", "--from", "2026-03-01", "--to", "2026-03-31", "--out", str(out)
+    )
     assert out.is_file()
     assert data["total"] == 4 and data["by_lawyer"] == {"lin": 2, "zhao": 2, "(none)": 1}
     assert data["resolution"]["median_days"] == 9.5
@@ -138,14 +145,15 @@ def test_cli_json_and_docx(invoke: Any, known_set: list[str], tmp_path: Path) ->
     assert f"overdue: {known_set[0]}, {known_set[2]}" in human
     invoke("report", "complaints", "--from", "2026-03-01", "--to", "junk", code=1)
     invoke("report", "complaints", "--from", "2026-03-01", code=2)
-    r = invoke("report", "complaints", "--from", "2026-03-01", "--to", "2026-03-31",
-               user="lin", code=1)
+    r = invoke(
+        "report", "complaints", "--from", "2026-03-01", "--to", "2026-03-31", user="lin", code=1
+    )
     assert "needs the role" in r.output
     assert "Example:" in invoke("report", "complaints", "--help", user=None).output
 
 
 def test_report_is_for_management_and_audited(ctx: Any, ctx_as: Any) -> None:
-    from archivist import audit
+    from archivist.core import audit
 
     with pytest.raises(Forbidden):
         rc.report(ctx_as("wu"), "2026-01-01", "2026-12-31")
@@ -157,46 +165,80 @@ def test_report_is_for_management_and_audited(ctx: Any, ctx_as: Any) -> None:
 def test_durations_median_and_worst() -> None:
     d = rc.durations([(3600.0, "A"), (7200.0, "B"), (7200.0, "C"), (90000.0, "D")])
     assert (d.median_hours, d.worst_hours, d.worst_days, d.worst_complaint) == (
-        2.0, 25.0, 1.04, "D")
+        2.0,
+        25.0,
+        1.04,
+        "D",
+    )
     tie = rc.durations([(10.0, "A"), (10.0, "B")])
     assert tie.worst_complaint == "A"
     assert rc.durations([]).median_days is None
 
 
 def test_chart_labels_fall_back_to_ascii_without_a_cjk_font(
-        monkeypatch: pytest.MonkeyPatch, ctx: Any, known_set: list[str],
-        tmp_path: Path) -> None:
-    from archivist.complaints import LABELS_ZH
+    monkeypatch: pytest.MonkeyPatch, ctx: Any, known_set: list[str], tmp_path: Path
+) -> None:
+    from archivist.complaints.service import LABELS_ZH
 
     monkeypatch.setattr(charts, "cjk_font", lambda: None)
     assert charts.label("delay", LABELS_ZH) == "delay"
     assert charts.label("態度", None).isascii()
     png = charts.bar_chart({"delay": 2, "fee": 1}, "Complaints by category")
     assert png.startswith(b"\x89PNG")
-    out = rc.write_docx(rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "a.docx",
-                        home=ctx.home)
+    out = rc.write_docx(
+        rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "a.docx", home=ctx.home
+    )
     assert out.stat().st_size > 5000
 
 
 def test_out_file_is_not_replaced_without_force(invoke: Any, tmp_path: Path) -> None:
     out = tmp_path / "r.docx"
     out.write_bytes(b"keep me")
-    r = invoke("report", "complaints", "--from", "2026-01-01", "--to", "2026-12-31",
-               "--out", str(out), code=1)
+    r = invoke(
+        "report",
+        "complaints",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--out",
+        str(out),
+        code=1,
+    )
     assert "already exists" in r.output and out.read_bytes() == b"keep me"
-    invoke("report", "complaints", "--from", "2026-01-01", "--to", "2026-12-31",
-           "--out", str(out), "--force")
+    invoke(
+        "report",
+        "complaints",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--out",
+        str(out),
+        "--force",
+    )
     assert out.read_bytes().startswith(b"PK")
-    invoke("report", "complaints", "--from", "2026-01-01", "--to", "2026-12-31",
-           "--out", str(tmp_path / "no" / "r.docx"), code=1)
+    invoke(
+        "report",
+        "complaints",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--out",
+        str(tmp_path / "no" / "r.docx"),
+        code=1,
+    )
 
 
-def test_docx_lists_are_short(monkeypatch: pytest.MonkeyPatch, ctx: Any,
-                              known_set: list[str], tmp_path: Path) -> None:
+def test_docx_lists_are_short(
+    monkeypatch: pytest.MonkeyPatch, ctx: Any, known_set: list[str], tmp_path: Path
+) -> None:
     from docx import Document
 
     monkeypatch.setattr(rc, "DOCX_ROWS", 1)
-    out = rc.write_docx(rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "s.docx",
-                        home=ctx.home)
+    out = rc.write_docx(
+        rc.report(ctx, "2026-03-01", "2026-03-31"), tmp_path / "s.docx", home=ctx.home
+    )
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "2 in all; the 1 oldest are listed" in text

@@ -10,20 +10,32 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from archivist import access, audit, clock, matters, users
-from archivist.duties import consent, decline, deliverables, evaluations, payments, reassign
-from archivist.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core import access, audit, clock, users
+from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archivist.ledger.tables.core import counters
 from archivist.ledger.tables.documents import documents
+from archivist.matters import service as matters
+from archivist.matters.duties import consent, decline, deliverables, evaluations, payments, reassign
 
 
 def file_doc(ctx: Any, client: Any, number: str, title: str = "書面同意書") -> str:
     """Insert a filed document row directly (the filing feature is another module's)."""
     with ctx.ledger.write() as conn:
-        conn.execute(documents.insert().values(
-            number=number, client_id=client.id, section="basic", title=title,
-            original_name=f"{number}.pdf", path=f"{client.folder}/01/{number}.pdf", size=1,
-            checksum="0" * 64, filetype="pdf", filed_at=clock.now(), filed_by=1))
+        conn.execute(
+            documents.insert().values(
+                number=number,
+                client_id=client.id,
+                section="basic",
+                title=title,
+                original_name=f"{number}.pdf",
+                path=f"{client.folder}/01/{number}.pdf",
+                size=1,
+                checksum="0" * 64,
+                filetype="pdf",
+                filed_at=clock.now(),
+                filed_by=1,
+            )
+        )
     return number
 
 
@@ -89,12 +101,15 @@ def test_decline_consumes_no_matter_number(ctx: Any, setup: Any, make_matter: An
     client = setup["client"]
     with ctx.ledger.read() as conn:
         counts_before = dict(conn.execute(select(counters.c.key, counters.c.value)).all())
-    declined = decline.decline(ctx, client.number, "利益衝突，不予受理", type="civil",
-                               title="借款糾紛")
+    declined = decline.decline(
+        ctx, client.number, "利益衝突，不予受理", type="civil", title="借款糾紛"
+    )
     assert declined.number is None and declined.client == client.number
     with ctx.ledger.read() as conn:
         assert dict(conn.execute(select(counters.c.key, counters.c.value)).all()) == counts_before
-        assert audit.query(conn, action="matter.decline")[-1].details["reason"] == "利益衝突，不予受理"
+        assert (
+            audit.query(conn, action="matter.decline")[-1].details["reason"] == "利益衝突，不予受理"
+        )
     # the next matter takes the number right after the last one
     assert make_matter(client) == "2026-MS-0002"
     assert [d.reason for d in decline.list_declined(ctx, client.number)] == ["利益衝突，不予受理"]
@@ -105,8 +120,9 @@ def test_decline_consumes_no_matter_number(ctx: Any, setup: Any, make_matter: An
 
 
 # ----------------------------------------------------------------------------- deliverables
-def test_overdue_deliverables_with_controlled_clock(ctx: Any, setup: Any, make_client: Any,
-                                                    make_matter: Any) -> None:
+def test_overdue_deliverables_with_controlled_clock(
+    ctx: Any, setup: Any, make_client: Any, make_matter: Any
+) -> None:
     number = setup["matter"]
     other = make_matter(make_client("林小華"), ["zhao"])
     deliverables.add(ctx, number, "起訴狀", "2026-03-05")
@@ -117,8 +133,9 @@ def test_overdue_deliverables_with_controlled_clock(ctx: Any, setup: Any, make_c
     clock.set_now("2026-03-06T10:00:00")
     overdue = deliverables.list_deliverables(ctx, overdue=True)
     assert [(d.matter, d.title) for d in overdue] == [(other, "法律意見書"), (number, "起訴狀")]
-    assert [d.title for d in deliverables.list_deliverables(ctx, overdue=True, lawyer="lin")
-            ] == ["起訴狀"]
+    assert [d.title for d in deliverables.list_deliverables(ctx, overdue=True, lawyer="lin")] == [
+        "起訴狀"
+    ]
     file_doc(ctx, setup["client"], "C0001-0001", "起訴狀")
     done = deliverables.done(ctx, number, 1, document="C0001-0001")
     assert done.status == "done" and done.document == "C0001-0001"
@@ -140,8 +157,9 @@ def test_overdue_deliverables_with_controlled_clock(ctx: Any, setup: Any, make_c
 # ----------------------------------------------------------------------------- payments
 def test_unpaid_instalments_with_controlled_clock(ctx: Any, setup: Any) -> None:
     number = setup["matter"]
-    plan = payments.set_schedule(ctx, number, ["2026-03-10:30000:簽約後", "2026-05-01:20000",
-                                               "2026-07-01:10000.50"])
+    plan = payments.set_schedule(
+        ctx, number, ["2026-03-10:30000:簽約後", "2026-05-01:20000", "2026-07-01:10000.50"]
+    )
     assert [i.amount for i in plan] == ["30000.00", "20000.00", "10000.50"]
     assert payments.unpaid(ctx) == []
 
@@ -168,16 +186,21 @@ def test_unpaid_instalments_with_controlled_clock(ctx: Any, setup: Any) -> None:
 
 
 # ----------------------------------------------------------------------------- evaluations
-def test_evaluations_and_summary(ctx: Any, ctx_as: Any, setup: Any, make_client: Any,
-                                 make_matter: Any) -> None:
+def test_evaluations_and_summary(
+    ctx: Any, ctx_as: Any, setup: Any, make_client: Any, make_matter: Any
+) -> None:
     number = setup["matter"]
     other = make_matter(make_client("林小華"), ["lin", "zhao"])
     assert [e.lawyer for e in evaluations.evaluate(ctx, number, 4, "回覆及時")] == ["lin"]
     assert [e.lawyer for e in evaluations.evaluate(ctx, other, 2, "拖延")] == ["lin", "zhao"]
     evaluations.evaluate(ctx, other, 5, lawyer="zhao")
     summary = {s.lawyer: s for s in evaluations.summary(ctx)}
-    assert (summary["lin"].evaluations, summary["lin"].average, summary["lin"].low_scores,
-            summary["lin"].matters) == (2, 3.0, 1, 2)
+    assert (
+        summary["lin"].evaluations,
+        summary["lin"].average,
+        summary["lin"].low_scores,
+        summary["lin"].matters,
+    ) == (2, 3.0, 1, 2)
     assert (summary["zhao"].average, summary["zhao"].lowest, summary["zhao"].highest) == (3.5, 2, 5)
     for bad in (0, 6):
         with pytest.raises(InvalidInput):
@@ -192,8 +215,9 @@ def test_evaluations_and_summary(ctx: Any, ctx_as: Any, setup: Any, make_client:
 
 
 # ----------------------------------------------------------------------------- consent + export
-def test_export_leaves_out_clients_without_consent(ctx: Any, make_client: Any,
-                                                   tmp_path: Path) -> None:
+def test_export_leaves_out_clients_without_consent(
+    ctx: Any, make_client: Any, tmp_path: Path
+) -> None:
     a = make_client("陳大文", phone="0912")
     b = make_client("林小華")
     c = make_client("王大明")
@@ -246,7 +270,7 @@ def test_consent_refusals(ctx: Any, ctx_as: Any, make_client: Any, tmp_path: Pat
 def test_folder_registers_do_not_depend_on_the_date(ctx: Any, setup: Any) -> None:
     """`archivist check` compares derived files with the ledger: they must not change with
     the clock alone (no 'overdue' in them)."""
-    from archivist import records, registry
+    from archivist.clients import records, registry
 
     number, client = setup["matter"], setup["client"]
     deliverables.add(ctx, number, "起訴狀", "2026-03-05")

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, matters, users
-from archivist.duties import client_report, deliverables, payments
-from archivist.errors import Conflict, InvalidInput, NotFound
+from archivist.core import audit, clock, users
+from archivist.core.errors import Conflict, InvalidInput, NotFound
 from archivist.ledger.tables.base import metadata
+from archivist.matters import service as matters
+from archivist.matters.duties import client_report, deliverables, payments
 
 
 def docx_text(path: Path) -> str:
@@ -31,13 +32,21 @@ def add_record(ctx: Any, number: str, text: str, reported: bool) -> None:
         pytest.skip("the matters feature's timeline (matter_events) is not installed")
     with ctx.ledger.write() as conn:
         mid = matters.get(conn, number).id
-        conn.execute(table.insert().values(matter_id=mid, at=clock.now(), kind="progress",
-                                           actor_id=users.get(conn, "lin").id, text=text,
-                                           reported_to_client=reported))
+        conn.execute(
+            table.insert().values(
+                matter_id=mid,
+                at=clock.now(),
+                kind="progress",
+                actor_id=users.get(conn, "lin").id,
+                text=text,
+                reported_to_client=reported,
+            )
+        )
 
 
-def test_report_leaves_out_internal_records(ctx: Any, ctx_as: Any, make_client: Any,
-                                            make_matter: Any, tmp_path: Path) -> None:
+def test_report_leaves_out_internal_records(
+    ctx: Any, ctx_as: Any, make_client: Any, make_matter: Any, tmp_path: Path
+) -> None:
     clock.set_now("2026-03-01T09:00:00")
     client = make_client("陳大文")
     number = make_matter(client, ["lin"])

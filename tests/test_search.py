@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, clock, filing, index
-from archivist.errors import InvalidInput
+from archivist import search as index
+from archivist.core import audit, clock
+from archivist.core.errors import InvalidInput
+from archivist.filing import service as filing
 
 CORPUS = {
     "trad": "本合約第五條規定違約責任：乙方逾期交貨者，應支付違約金新台幣十萬元。",
@@ -26,8 +28,9 @@ def docs(ctx: Any, make_client: Any) -> dict[str, str]:
     client = make_client("陳大文")
     out = {}
     for key, text in CORPUS.items():
-        out[key] = filing.file_bytes(ctx, client.number, "case", text.encode(), f"{key}.txt",
-                                     source="filed").number
+        out[key] = filing.file_bytes(
+            ctx, client.number, "case", text.encode(), f"{key}.txt", source="filed"
+        ).number
     return out
 
 
@@ -46,8 +49,7 @@ def test_word_inside_a_sentence(ctx: Any, docs: dict[str, str]) -> None:
     assert found(ctx, "商业秘密") == {docs["simp"]}
 
 
-def test_phrase_precision_apart_characters_do_not_match(ctx: Any,
-                                                        docs: dict[str, str]) -> None:
+def test_phrase_precision_apart_characters_do_not_match(ctx: Any, docs: dict[str, str]) -> None:
     assert docs["apart"] not in found(ctx, "違約")
     assert found(ctx, "違約") == {docs["trad"]}
 
@@ -96,8 +98,7 @@ def test_filters_sort_and_pages(ctx: Any, make_client: Any, make_matter: Any) ->
     clock.set_now("2026-01-10T09:00:00")
     d1 = filing.file_bytes(ctx, a.number, "contract", "保證金 one".encode(), "1.txt")
     clock.set_now("2026-02-10T09:00:00")
-    d2 = filing.file_bytes(ctx, b.number, "case", "保證金 two".encode(), "2.txt",
-                           matter_number=m)
+    d2 = filing.file_bytes(ctx, b.number, "case", "保證金 two".encode(), "2.txt", matter_number=m)
     clock.set_now("2026-03-10T09:00:00")
     d3 = filing.file_bytes(ctx, b.number, "case", make_pdf("deposit"), "3.pdf")
     d4 = filing.file_bytes(ctx, b.number, "work", "保證金 four".encode(), "4.txt")
@@ -126,7 +127,8 @@ def make_pdf(text: str) -> bytes:
 
 # ------------------------------------------------------------------ access control and audit
 def test_lawyer_sees_only_assigned_clients_and_search_is_audited(
-        ctx: Any, ctx_as: Any, make_client: Any, make_matter: Any, invoke: Any) -> None:
+    ctx: Any, ctx_as: Any, make_client: Any, make_matter: Any, invoke: Any
+) -> None:
     mine, other = make_client("陳大文"), make_client("李小龍")
     make_matter(mine, lawyers=["lin"])
     d_mine = filing.file_bytes(ctx, mine.number, "case", "違約金 mine".encode(), "a.txt")
@@ -159,21 +161,38 @@ def test_lawyer_sees_archive_on_active_loan(ctx: Any, ctx_as: Any, make_client: 
     assert index.search(lin, "借阅").total == 0
     cols = {c.name for c in loans.columns}
     now = clock.now()
-    values: dict[str, Any] = {"client_id": other.id, "scope": "archive", "status": "out",
-                              "borrower_id": 2, "due_at": now + timedelta(days=3)}
-    for name, default in (("number", "JY2026-0001"), ("requested_at", now),
-                          ("requested_by", 2), ("purpose", "test"), ("reason", "test"),
-                          ("created_at", now)):
+    values: dict[str, Any] = {
+        "client_id": other.id,
+        "scope": "archive",
+        "status": "out",
+        "borrower_id": 2,
+        "due_at": now + timedelta(days=3),
+    }
+    for name, default in (
+        ("number", "JY2026-0001"),
+        ("requested_at", now),
+        ("requested_by", 2),
+        ("purpose", "test"),
+        ("reason", "test"),
+        ("created_at", now),
+    ):
         if name in cols:
             values[name] = default
     for col in loans.columns:
-        if col.name not in values and not col.nullable and col.default is None \
-                and not col.primary_key and col.server_default is None:
-            values[col.name] = now if "at" in col.name else (1 if col.name.endswith("_id")
-                                                            or col.name.endswith("_by")
-                                                            else "x")
+        if (
+            col.name not in values
+            and not col.nullable
+            and col.default is None
+            and not col.primary_key
+            and col.server_default is None
+        ):
+            values[col.name] = (
+                now
+                if "at" in col.name
+                else (1 if col.name.endswith("_id") or col.name.endswith("_by") else "x")
+            )
     with ctx.ledger.write() as conn:
-        from archivist import users
+        from archivist.core import users
 
         values["borrower_id"] = users.get(conn, "lin").id
         conn.execute(loans.insert().values(**{k: v for k, v in values.items() if k in cols}))
@@ -182,19 +201,41 @@ def test_lawyer_sees_archive_on_active_loan(ctx: Any, ctx_as: Any, make_client: 
 
 def test_cli_json_keys_and_human_output(invoke: Any, ctx: Any, make_client: Any) -> None:
     client = make_client("陳大文")
-    doc = filing.file_bytes(ctx, client.number, "contract", "本合約規定違約責任。".encode(),
-                            "合約.txt", title="服務合約")
+    doc = filing.file_bytes(
+        ctx,
+        client.number,
+        "contract",
+        "本合約規定違約責任。".encode(),
+        "合約.txt",
+        title="服務合約",
+    )
     res = invoke.json("search", "違約")
     assert (res["total"], res["page"], res["limit"]) == (1, 1, 20)
     hits = res["hits"]
-    assert list(hits[0]) == ["client", "client_name", "document", "title", "original_name",
-                             "section", "date", "score", "snippet", "highlights", "matter",
-                             "filetype"]
+    assert list(hits[0]) == [
+        "client",
+        "client_name",
+        "document",
+        "title",
+        "original_name",
+        "section",
+        "date",
+        "score",
+        "snippet",
+        "highlights",
+        "matter",
+        "filetype",
+    ]
     h = hits[0]
     assert [h["snippet"][a:b] for a, b in h["highlights"]] == ["違約"]
-    assert (h["client"], h["client_name"], h["document"], h["title"], h["original_name"],
-            h["section"]) == (client.number, "陳大文", doc.number, "服務合約", "合約.txt",
-                              "contract")
+    assert (
+        h["client"],
+        h["client_name"],
+        h["document"],
+        h["title"],
+        h["original_name"],
+        h["section"],
+    ) == (client.number, "陳大文", doc.number, "服務合約", "合約.txt", "contract")
     assert "違約責任" in h["snippet"] and "\x02" not in h["snippet"]
     out = invoke("search", "违约", "责任").output
     assert doc.number in out and "[違約責任]" in out and "陳大文" in out
@@ -213,11 +254,20 @@ def test_total_is_exact_and_pages_cover_every_match(ctx: Any, make_client: Any) 
     for i in range(36):
         text = "本約定之違約責任。" * (1 + i % 7) + f"第{i}號。" + "其他條款。" * (i % 5)
         title = f"違約責任 {i}.txt" if i % 4 == 0 else f"文件 {i}.txt"
-        expected.add(filing.file_bytes(ctx, client.number, "case", text.encode(), title,
-                                       source="filed").number)
+        expected.add(
+            filing.file_bytes(
+                ctx, client.number, "case", text.encode(), title, source="filed"
+            ).number
+        )
     for i in range(5):  # noise that must not be counted
-        filing.file_bytes(ctx, client.number, "case", f"違反約定，責任自負。{i}".encode(),
-                          f"noise {i}.txt", source="filed")  # distinct: a copy is refused
+        filing.file_bytes(
+            ctx,
+            client.number,
+            "case",
+            f"違反約定，責任自負。{i}".encode(),
+            f"noise {i}.txt",
+            source="filed",
+        )  # distinct: a copy is refused
     first = index.search(ctx, "違約責任", limit=5)
     assert first.total == len(expected)
     seen: list[str] = []

@@ -16,16 +16,19 @@ from typing import Any
 
 import pytest
 
-from archivist import audit, integrity, loans
-from archivist.context import open_context
+from archivist.core import audit
+from archivist.core.context import open_context
+from archivist.integrity import checker as integrity
+from archivist.loans import service as loans
 from tests.test_check_helpers import put_document
 
 Edit = Callable[[sqlite3.Connection, dict[str, Any]], None]
 
 
 @pytest.fixture
-def archive(home_dir: Path, ctx: Any, ctx_as: Any, make_client: Any,
-            make_matter: Any) -> dict[str, Any]:
+def archive(
+    home_dir: Path, ctx: Any, ctx_as: Any, make_client: Any, make_matter: Any
+) -> dict[str, Any]:
     a = make_client("陳大文")
     b = make_client("林小美")
     matter = make_matter(a, lawyers=["zhao"])
@@ -36,13 +39,22 @@ def archive(home_dir: Path, ctx: Any, ctx_as: Any, make_client: Any,
     loans.approve(ctx, done)
     loans.checkout(ctx_as("clerk"), done, ack_confidentiality=True)
     loans.return_(ctx_as("clerk"), done)
-    docs_loan = loans.request(ctx_as("zhao"), a.number, purpose="影印",
-                              document_numbers=[docs[0].number]).loan.number
+    docs_loan = loans.request(
+        ctx_as("zhao"), a.number, purpose="影印", document_numbers=[docs[0].number]
+    ).loan.number
     report = integrity.check(ctx)
     assert report.ok, report.problems
-    return {"home": home_dir, "a": a, "b": b, "matter": matter, "docs": docs,
-            "pending": pending, "done": done, "docs_loan": docs_loan, "ledger": home_dir / "archive_store" /
-            "ledger.sqlite3"}
+    return {
+        "home": home_dir,
+        "a": a,
+        "b": b,
+        "matter": matter,
+        "docs": docs,
+        "pending": pending,
+        "done": done,
+        "docs_loan": docs_loan,
+        "ledger": home_dir / "archive_store" / "ledger.sqlite3",
+    }
 
 
 def _sql(s: dict[str, Any], edit: Edit) -> None:
@@ -59,14 +71,19 @@ def _rechain(db: sqlite3.Connection) -> None:
     from datetime import datetime
 
     prev = audit.GENESIS
-    rows = db.execute("SELECT seq, at, actor, action, object_type, object_id, client_id, "
-                      "details FROM audit_events ORDER BY seq").fetchall()
+    rows = db.execute(
+        "SELECT seq, at, actor, action, object_type, object_id, client_id, "
+        "details FROM audit_events ORDER BY seq"
+    ).fetchall()
     db.execute("DELETE FROM audit_events")
     for i, (_seq, at, actor, action, otype, oid, cid, details) in enumerate(rows, start=1):
-        digest = audit.event_hash(i, datetime.fromisoformat(at), actor, action, otype, oid, cid,
-                                  details, prev)
-        db.execute("INSERT INTO audit_events VALUES (?,?,?,?,?,?,?,?,?,?)",
-                   (i, at, actor, action, otype, oid, cid, details, prev, digest))
+        digest = audit.event_hash(
+            i, datetime.fromisoformat(at), actor, action, otype, oid, cid, details, prev
+        )
+        db.execute(
+            "INSERT INTO audit_events VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (i, at, actor, action, otype, oid, cid, details, prev, digest),
+        )
         prev = digest
     db.execute("UPDATE audit_head SET seq = ?, hash = ?", (len(rows), prev))
 
@@ -77,8 +94,10 @@ def swap_bytes_and_checksum(db: sqlite3.Connection, s: dict[str, Any]) -> None:
     new = "偽造的證據".encode()
     os.chmod(doc.path, 0o640)
     doc.path.write_bytes(new)
-    db.execute("UPDATE documents SET size = ?, checksum = ? WHERE number = ?",
-               (len(new), hashlib.sha256(new).hexdigest(), doc.number))
+    db.execute(
+        "UPDATE documents SET size = ?, checksum = ? WHERE number = ?",
+        (len(new), hashlib.sha256(new).hexdigest(), doc.number),
+    )
 
 
 def delete_document_row(db: sqlite3.Connection, s: dict[str, Any]) -> None:
@@ -88,8 +107,9 @@ def delete_document_row(db: sqlite3.Connection, s: dict[str, Any]) -> None:
 
 
 def move_document_to_other_client(db: sqlite3.Connection, s: dict[str, Any]) -> None:
-    db.execute("UPDATE documents SET client_id = ? WHERE number = ?",
-               (s["b"].id, s["docs"][0].number))
+    db.execute(
+        "UPDATE documents SET client_id = ? WHERE number = ?", (s["b"].id, s["docs"][0].number)
+    )
 
 
 def change_section(db: sqlite3.Connection, s: dict[str, Any]) -> None:
@@ -117,16 +137,21 @@ def forge_document_row(db: sqlite3.Connection, s: dict[str, Any]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     os.chmod(target, 0o640)
-    db.execute("INSERT INTO documents (number, client_id, section, title, original_name, path, "
-               "size, checksum, checksum_algo, filetype, text_status, source, filed_at, "
-               "filed_by) VALUES (?, ?, 'case', '補充', '補充.txt', ?, ?, ?, 'sha256', 'txt', "
-               "'ok', 'filed', '2026-03-02 09:00:00', 1)",
-               (f"{a.number}-0099", a.id, rel, len(data), hashlib.sha256(data).hexdigest()))
+    db.execute(
+        "INSERT INTO documents (number, client_id, section, title, original_name, path, "
+        "size, checksum, checksum_algo, filetype, text_status, source, filed_at, "
+        "filed_by) VALUES (?, ?, 'case', '補充', '補充.txt', ?, ?, ?, 'sha256', 'txt', "
+        "'ok', 'filed', '2026-03-02 09:00:00', 1)",
+        (f"{a.number}-0099", a.id, rel, len(data), hashlib.sha256(data).hexdigest()),
+    )
 
 
 def loan_out_without_approval(db: sqlite3.Connection, s: dict[str, Any]) -> None:
-    db.execute("UPDATE loans SET status = 'out', checked_out_at = '2026-03-02 10:00:00', "
-               "due_at = '2027-01-01 23:59:59' WHERE number = ?", (s["pending"],))
+    db.execute(
+        "UPDATE loans SET status = 'out', checked_out_at = '2026-03-02 10:00:00', "
+        "due_at = '2027-01-01 23:59:59' WHERE number = ?",
+        (s["pending"],),
+    )
 
 
 def loan_given_to_someone_else(db: sqlite3.Connection, s: dict[str, Any]) -> None:
@@ -135,8 +160,7 @@ def loan_given_to_someone_else(db: sqlite3.Connection, s: dict[str, Any]) -> Non
 
 
 def loan_reopened(db: sqlite3.Connection, s: dict[str, Any]) -> None:
-    db.execute("UPDATE loans SET status = 'out', returned_at = NULL WHERE number = ?",
-               (s["done"],))
+    db.execute("UPDATE loans SET status = 'out', returned_at = NULL WHERE number = ?", (s["done"],))
 
 
 def loan_widened_to_archive(db: sqlite3.Connection, s: dict[str, Any]) -> None:
@@ -146,16 +170,20 @@ def loan_widened_to_archive(db: sqlite3.Connection, s: dict[str, Any]) -> None:
 
 def document_added_to_loan(db: sqlite3.Connection, s: dict[str, Any]) -> None:
     loan = db.execute("SELECT id FROM loans WHERE number = ?", (s["docs_loan"],)).fetchone()[0]
-    doc = db.execute("SELECT id FROM documents WHERE number = ?",
-                     (s["docs"][2].number,)).fetchone()[0]
+    doc = db.execute(
+        "SELECT id FROM documents WHERE number = ?", (s["docs"][2].number,)
+    ).fetchone()[0]
     db.execute("INSERT INTO loan_documents VALUES (?, ?)", (loan, doc))
 
 
 def lawyer_added_to_matter(db: sqlite3.Connection, s: dict[str, Any]) -> None:
     lin = db.execute("SELECT id FROM users WHERE username = 'lin'").fetchone()[0]
     mid = db.execute("SELECT id FROM matters WHERE number = ?", (s["matter"],)).fetchone()[0]
-    db.execute("INSERT INTO matter_lawyers (matter_id, user_id, assigned_at) VALUES "
-               "(?, ?, '2026-03-02 09:00:00')", (mid, lin))
+    db.execute(
+        "INSERT INTO matter_lawyers (matter_id, user_id, assigned_at) VALUES "
+        "(?, ?, '2026-03-02 09:00:00')",
+        (mid, lin),
+    )
 
 
 def matter_closed(db: sqlite3.Connection, s: dict[str, Any]) -> None:
@@ -173,8 +201,10 @@ def role_added(db: sqlite3.Connection, s: dict[str, Any]) -> None:
 
 
 def user_forged(db: sqlite3.Connection, s: dict[str, Any]) -> None:
-    uid = db.execute("INSERT INTO users (username, display_name, active, created_at) VALUES "
-                     "('ghost', '某人', 1, '2026-03-02 09:00:00')").lastrowid
+    uid = db.execute(
+        "INSERT INTO users (username, display_name, active, created_at) VALUES "
+        "('ghost', '某人', 1, '2026-03-02 09:00:00')"
+    ).lastrowid
     db.execute("INSERT INTO user_roles VALUES (?, 'head')", (uid,))
 
 
@@ -193,8 +223,9 @@ def client_identity_changed(db: sqlite3.Connection, s: dict[str, Any]) -> None:
 def audit_tail_cut(db: sqlite3.Connection, s: dict[str, Any]) -> None:
     """The last events deleted and the head set back to the new last one."""
     db.execute("DELETE FROM audit_events WHERE seq > (SELECT MAX(seq) - 3 FROM audit_events)")
-    seq, digest = db.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC "
-                             "LIMIT 1").fetchone()
+    seq, digest = db.execute(
+        "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
     db.execute("UPDATE audit_head SET seq = ?, hash = ?", (seq, digest))
 
 
@@ -232,8 +263,9 @@ def rechained_and_witness_forged(db: sqlite3.Connection, s: dict[str, Any]) -> N
     db.execute("UPDATE audit_events SET actor = 'head2' WHERE action = 'loan.approve'")
     _rechain(db)
     seq, digest = db.execute("SELECT seq, hash FROM audit_head").fetchone()
-    (s["home"] / "archive_store" / "audit-head.json").write_text(json.dumps(
-        {"head": {"seq": seq, "hash": digest}, "previous": {"seq": seq, "hash": digest}}))
+    (s["home"] / "archive_store" / "audit-head.json").write_text(
+        json.dumps({"head": {"seq": seq, "hash": digest}, "previous": {"seq": seq, "hash": digest}})
+    )
 
 
 def consultation_summary_edited(db: sqlite3.Connection, s: dict[str, Any]) -> None:
@@ -241,26 +273,45 @@ def consultation_summary_edited(db: sqlite3.Connection, s: dict[str, Any]) -> No
 
 
 DETECTED: list[tuple[Edit, str]] = [
-    (swap_bytes_and_checksum, "tampered"), (delete_document_row, "tampered"),
-    (move_document_to_other_client, "tampered"), (change_section, "tampered"),
-    (rename_file_and_path, "tampered"), (change_title, "tampered"),
-    (forge_document_row, "tampered"), (loan_out_without_approval, "tampered"),
-    (loan_given_to_someone_else, "tampered"), (loan_reopened, "tampered"),
-    (loan_widened_to_archive, "tampered"), (document_added_to_loan, "tampered"),
-    (lawyer_added_to_matter, "tampered"), (matter_closed, "tampered"),
-    (role_changed, "tampered"), (role_added, "tampered"), (user_forged, "tampered"),
-    (user_reactivated, "tampered"), (client_renamed, "tampered"),
-    (client_identity_changed, "tampered"), (audit_tail_cut, "audit"),
-    (audit_tail_cut_head_left, "audit"), (audit_trail_deleted, "audit"),
-    (audit_event_edited, "audit"), (audit_event_deleted_and_rechained, "audit"),
-    (approval_forged_in_rechained_trail, "audit"), (rechained_and_witness_deleted, "audit"),
+    (swap_bytes_and_checksum, "tampered"),
+    (delete_document_row, "tampered"),
+    (move_document_to_other_client, "tampered"),
+    (change_section, "tampered"),
+    (rename_file_and_path, "tampered"),
+    (change_title, "tampered"),
+    (forge_document_row, "tampered"),
+    (loan_out_without_approval, "tampered"),
+    (loan_given_to_someone_else, "tampered"),
+    (loan_reopened, "tampered"),
+    (loan_widened_to_archive, "tampered"),
+    (document_added_to_loan, "tampered"),
+    (lawyer_added_to_matter, "tampered"),
+    (matter_closed, "tampered"),
+    (role_changed, "tampered"),
+    (role_added, "tampered"),
+    (user_forged, "tampered"),
+    (user_reactivated, "tampered"),
+    (client_renamed, "tampered"),
+    (client_identity_changed, "tampered"),
+    (audit_tail_cut, "audit"),
+    (audit_tail_cut_head_left, "audit"),
+    (audit_trail_deleted, "audit"),
+    (audit_event_edited, "audit"),
+    (audit_event_deleted_and_rechained, "audit"),
+    (approval_forged_in_rechained_trail, "audit"),
+    (rechained_and_witness_deleted, "audit"),
 ]
 UNDETECTED: list[tuple[Edit, str]] = [
-    (rechained_and_witness_forged, "the chain's hashes are not keyed: whoever rewrites the "
-     "chain and the witness file together is only caught by a backup manifest's head "
-     "(restore compares it) or a copy of the head kept off the machine"),
-    (consultation_summary_edited, "free-text fields that no event records whole (a client's "
-     "note) are not replayed"),
+    (
+        rechained_and_witness_forged,
+        "the chain's hashes are not keyed: whoever rewrites the "
+        "chain and the witness file together is only caught by a backup manifest's head "
+        "(restore compares it) or a copy of the head kept off the machine",
+    ),
+    (
+        consultation_summary_edited,
+        "free-text fields that no event records whole (a client's note) are not replayed",
+    ),
 ]
 
 
@@ -303,8 +354,7 @@ def test_repair_does_not_launder_a_moved_document(archive: dict[str, Any], invok
     assert s["docs"][0].number in again.output
 
 
-def test_repair_does_not_launder_a_swapped_document(archive: dict[str, Any],
-                                                    invoke: Any) -> None:
+def test_repair_does_not_launder_a_swapped_document(archive: dict[str, Any], invoke: Any) -> None:
     s = archive
     _sql(s, swap_bytes_and_checksum)
     result = invoke("check", "--repair", code=1)
@@ -312,8 +362,7 @@ def test_repair_does_not_launder_a_swapped_document(archive: dict[str, Any],
     assert "OK" not in invoke("check", code=1).output.splitlines()[-1]
 
 
-def test_deleted_audit_trail_is_not_reported_intact(archive: dict[str, Any],
-                                                    invoke: Any) -> None:
+def test_deleted_audit_trail_is_not_reported_intact(archive: dict[str, Any], invoke: Any) -> None:
     _sql(archive, audit_trail_deleted)
     verified = invoke("audit", "verify", code=1)
     assert "intact" not in verified.output and "cut" in verified.output
@@ -327,8 +376,10 @@ def test_deleted_audit_trail_is_not_reported_intact(archive: dict[str, Any],
 def test_check_prints_the_head_and_its_witness(archive: dict[str, Any], invoke: Any) -> None:
     witness = json.loads((archive["home"] / "archive_store" / "audit-head.json").read_text())
     result = invoke("check")
-    assert f"Audit head: event {witness['head']['seq']} {witness['head']['hash'][:16]}" \
+    assert (
+        f"Audit head: event {witness['head']['seq']} {witness['head']['hash'][:16]}"
         in result.output
+    )
     data = invoke.json("check")
     assert data["audit_head"]["witness"]["seq"] >= witness["head"]["seq"]
 
@@ -345,6 +396,7 @@ def test_witness_follows_every_commit(archive: dict[str, Any], ctx: Any) -> None
 def test_interrupted_commit_is_not_a_cut(archive: dict[str, Any], ctx: Any) -> None:
     """A crash after the witness was written but before the commit leaves the ledger at the
     witness's previous head: check accepts that."""
+
     class Boom(Exception):
         pass
 
@@ -358,8 +410,7 @@ def test_interrupted_commit_is_not_a_cut(archive: dict[str, Any], ctx: Any) -> N
     assert integrity.check(ctx).summary.get("audit") is None
 
 
-def test_missing_witness_is_reported_and_repaired(archive: dict[str, Any],
-                                                  invoke: Any) -> None:
+def test_missing_witness_is_reported_and_repaired(archive: dict[str, Any], invoke: Any) -> None:
     path = archive["home"] / "archive_store" / "audit-head.json"
     path.unlink()
     result = invoke("check", code=1)

@@ -12,19 +12,23 @@ from typing import Any
 import pytest
 from docx import Document
 
+from archivist.core.errors import TemplateError
 from archivist.documents import catalog, fieldspec
 from archivist.documents.discover import undeclared, unused
 from archivist.documents.render import render_docx, variables
 from archivist.documents.schemas import SCHEMAS
-from archivist.errors import TemplateError
 
 ROOT = Path(__file__).resolve().parents[1]
 NASTY = 'A&B <測試> "引號" {{x}}'
 
 
 def firm() -> dict[str, str]:
-    return {"name": "陳林律師事務所", "address": "上海市世紀大道100號", "phone": "021-5888 8888",
-            "email": "office@chenlin.example"}
+    return {
+        "name": "陳林律師事務所",
+        "address": "上海市世紀大道100號",
+        "phone": "021-5888 8888",
+        "email": "office@chenlin.example",
+    }
 
 
 def full_data(name: str) -> dict[str, Any]:
@@ -35,51 +39,112 @@ def full_data(name: str) -> dict[str, Any]:
     if name == "service-contract":
         return {
             "firm": firm(),
-            "client": {**client, "kind": "法人", "id_label": "統一社會信用代碼",
-                       "id_number": "91310101MA1FP0XXXX", "phone": "021-6321 0000",
-                       "representative": "陳大文"},
-            "matter": matter, "lawyers": [lawyer, {"name": "趙小雲", "licence_number": "2"}],
-            "scope": "代理一審、二審訴訟", "stages": ["一審", "二審"],
-            "authority": "special", "authority_items": ["代為和解", "代為上訴"],
-            "fee_type": "fixed", "fee_amount": "50,000",
-            "payment_method": "銀行轉賬", "dispute_venue": "上海市浦東新區人民法院",
-            "sign_date": "2026-03-02", "sign_place": "上海",
+            "client": {
+                **client,
+                "kind": "法人",
+                "id_label": "統一社會信用代碼",
+                "id_number": "91310101MA1FP0XXXX",
+                "phone": "021-6321 0000",
+                "representative": "陳大文",
+            },
+            "matter": matter,
+            "lawyers": [lawyer, {"name": "趙小雲", "licence_number": "2"}],
+            "scope": "代理一審、二審訴訟",
+            "stages": ["一審", "二審"],
+            "authority": "special",
+            "authority_items": ["代為和解", "代為上訴"],
+            "fee_type": "fixed",
+            "fee_amount": "50,000",
+            "payment_method": "銀行轉賬",
+            "dispute_venue": "上海市浦東新區人民法院",
+            "sign_date": "2026-03-02",
+            "sign_place": "上海",
         }
     if name == "closure-letter":
-        return {"firm": firm(), "client": client, "matter": matter,
-                "lawyers": [{**lawyer, "phone": "13800000000"}],
-                "closed_date": "2026-06-30", "outcome": "法院判決被告支付貨款人民幣十萬元。",
-                "documents_returned": [{"title": "民事判決書", "form": "原件", "copies": 1,
-                                        "note": "已蓋章"},
-                                       {"title": "證據材料", "form": "複印件", "copies": 3}],
-                "next_steps": ["判決生效後十五日內可申請強制執行"], "retention_years": 30,
-                "feedback_contact": "電話 021-5888 8888", "letter_date": "2026-07-01"}
+        return {
+            "firm": firm(),
+            "client": client,
+            "matter": matter,
+            "lawyers": [{**lawyer, "phone": "13800000000"}],
+            "closed_date": "2026-06-30",
+            "outcome": "法院判決被告支付貨款人民幣十萬元。",
+            "documents_returned": [
+                {"title": "民事判決書", "form": "原件", "copies": 1, "note": "已蓋章"},
+                {"title": "證據材料", "form": "複印件", "copies": 3},
+            ],
+            "next_steps": ["判決生效後十五日內可申請強制執行"],
+            "retention_years": 30,
+            "feedback_contact": "電話 021-5888 8888",
+            "letter_date": "2026-07-01",
+        }
     if name == "acceptance-notice":
-        return {"firm": firm(), "client": client, "matter": matter,
-                "lawyers": [{**lawyer, "phone": "13800000000"}], "accepted_date": "2026-03-01",
-                "contact_deadline": "2026-03-04", "notice_date": "2026-03-01"}
+        return {
+            "firm": firm(),
+            "client": client,
+            "matter": matter,
+            "lawyers": [{**lawyer, "phone": "13800000000"}],
+            "accepted_date": "2026-03-01",
+            "contact_deadline": "2026-03-04",
+            "notice_date": "2026-03-01",
+        }
     if name == "complaint-reply":
-        return {"firm": firm(), "client": client, "complaint_number": "TS2026-0001",
-                "received_date": "2026-04-01", "channel": "電話", "summary": "律師未及時回覆",
-                "findings": "承辦律師出差，未安排他人回覆。", "resolution": "已向客戶致歉並指定聯繫人。",
-                "handler": "王美", "objection_days": 10, "reply_date": "2026-04-10"}
+        return {
+            "firm": firm(),
+            "client": client,
+            "complaint_number": "TS2026-0001",
+            "received_date": "2026-04-01",
+            "channel": "電話",
+            "summary": "律師未及時回覆",
+            "findings": "承辦律師出差，未安排他人回覆。",
+            "resolution": "已向客戶致歉並指定聯繫人。",
+            "handler": "王美",
+            "objection_days": 10,
+            "reply_date": "2026-04-10",
+        }
     if name == "loan-form":
-        return {"firm": firm(), "client": {"number": "C0001", "name": "上海宏遠貿易有限公司"},
-                "loan_number": "JY2026-0001", "requester": "林志明", "requester_role": "律師",
-                "matter_number": "2026-MS-0001", "scope": "指定文件",
-                "items": [{"number": "C0001-0003", "title": "民事起訴狀"}],
-                "purpose": "準備二審上訴", "requested_date": "2026-05-01",
-                "due_date": "2026-05-08", "decision": "批准", "approver": "王美",
-                "decided_date": "2026-05-02"}
+        return {
+            "firm": firm(),
+            "client": {"number": "C0001", "name": "上海宏遠貿易有限公司"},
+            "loan_number": "JY2026-0001",
+            "requester": "林志明",
+            "requester_role": "律師",
+            "matter_number": "2026-MS-0001",
+            "scope": "指定文件",
+            "items": [{"number": "C0001-0003", "title": "民事起訴狀"}],
+            "purpose": "準備二審上訴",
+            "requested_date": "2026-05-01",
+            "due_date": "2026-05-08",
+            "decision": "批准",
+            "approver": "王美",
+            "decided_date": "2026-05-02",
+        }
     if name == "contents-list":
-        return {"firm": firm(), "client": {"number": "C0001", "name": "上海宏遠貿易有限公司"},
-                "rows": [{"seq": 1, "number": "C0001-0001", "section": "02 法律服務合同",
-                          "title": "法律服務合同", "filed_date": "2026-03-02", "pages": "4",
-                          "note": ""},
-                         {"seq": 2, "number": "C0001-0002", "section": "03 案件材料",
-                          "title": "民事起訴狀", "filed_date": "2026-03-05", "pages": "",
-                          "note": "副本"}],
-                "compiled_by": "王美", "compiled_date": "2026-07-01"}
+        return {
+            "firm": firm(),
+            "client": {"number": "C0001", "name": "上海宏遠貿易有限公司"},
+            "rows": [
+                {
+                    "seq": 1,
+                    "number": "C0001-0001",
+                    "section": "02 法律服務合同",
+                    "title": "法律服務合同",
+                    "filed_date": "2026-03-02",
+                    "pages": "4",
+                    "note": "",
+                },
+                {
+                    "seq": 2,
+                    "number": "C0001-0002",
+                    "section": "03 案件材料",
+                    "title": "民事起訴狀",
+                    "filed_date": "2026-03-05",
+                    "pages": "",
+                    "note": "副本",
+                },
+            ],
+            "compiled_by": "王美",
+            "compiled_date": "2026-07-01",
+        }
     raise AssertionError(name)
 
 
@@ -104,10 +169,22 @@ def text_of(docx: bytes) -> str:
 # ----------------------------------------------------------------------------- the six
 def test_six_templates_are_shipped_with_ascii_names_and_chinese_titles() -> None:
     names = [t.name for t in catalog.list_templates()]
-    assert names == ["service-contract", "closure-letter", "acceptance-notice",
-                     "complaint-reply", "loan-form", "contents-list"]
+    assert names == [
+        "service-contract",
+        "closure-letter",
+        "acceptance-notice",
+        "complaint-reply",
+        "loan-form",
+        "contents-list",
+    ]
     assert {t.title for t in catalog.list_templates()} == {
-        "法律服務合同", "結案函", "案件受理通知書", "投訴處理回覆函", "借閱審批單", "卷內目錄"}
+        "法律服務合同",
+        "結案函",
+        "案件受理通知書",
+        "投訴處理回覆函",
+        "借閱審批單",
+        "卷內目錄",
+    }
     for t in catalog.list_templates():
         assert t.path.is_file() and len(t.version) == 12
 
@@ -144,62 +221,119 @@ def test_each_template_renders_full_data_readable_by_python_docx(name: str) -> N
     assert "021-5888 8888" in text  # footer
     assert catalog.get(name).title in text.replace("客戶檔案借閱審批單", "借閱審批單")
     expected = {
-        "service-contract": ["91310101MA1FP0XXXX", "林志明 | 13101200910123456", "一審、二審",
-                             "人民幣50,000.00元", "伍萬元整", "（1）代為和解",
-                             "上海市浦東新區人民法院", "2026年3月2日", "一式二份", "法定代表人／負責人：陳大文"],
-        "closure-letter": ["2026年6月30日", "法院判決被告支付貨款", "民事判決書 | 原件 | 1 | 已蓋章",
-                           "2 | 證據材料 | 複印件 | 3", "1. 判決生效後十五日內", "結案後30年",
-                           "電話 021-5888 8888"],
-        "acceptance-notice": ["2026-MS-0001", "林志明 | 13101200910123456 | 13800000000",
-                              "2026年3月4日前"],
-        "complaint-reply": ["TS2026-0001", "2026年4月1日通過電話", "律師未及時回覆", "10日內",
-                            "處理人：王美"],
-        "loan-form": ["JY2026-0001", "1 | C0001-0003 | 民事起訴狀", "準備二審上訴",
-                      "2026年5月8日", "批准", "2026年5月2日"],
-        "contents-list": ["1 | C0001-0001 | 02 法律服務合同 | 法律服務合同 | 2026年3月2日 | 4",
-                          "2 | C0001-0002 | 03 案件材料 | 民事起訴狀", "編製人：王美"],
+        "service-contract": [
+            "91310101MA1FP0XXXX",
+            "林志明 | 13101200910123456",
+            "一審、二審",
+            "人民幣50,000.00元",
+            "伍萬元整",
+            "（1）代為和解",
+            "上海市浦東新區人民法院",
+            "2026年3月2日",
+            "一式二份",
+            "法定代表人／負責人：陳大文",
+        ],
+        "closure-letter": [
+            "2026年6月30日",
+            "法院判決被告支付貨款",
+            "民事判決書 | 原件 | 1 | 已蓋章",
+            "2 | 證據材料 | 複印件 | 3",
+            "1. 判決生效後十五日內",
+            "結案後30年",
+            "電話 021-5888 8888",
+        ],
+        "acceptance-notice": [
+            "2026-MS-0001",
+            "林志明 | 13101200910123456 | 13800000000",
+            "2026年3月4日前",
+        ],
+        "complaint-reply": [
+            "TS2026-0001",
+            "2026年4月1日通過電話",
+            "律師未及時回覆",
+            "10日內",
+            "處理人：王美",
+        ],
+        "loan-form": [
+            "JY2026-0001",
+            "1 | C0001-0003 | 民事起訴狀",
+            "準備二審上訴",
+            "2026年5月8日",
+            "批准",
+            "2026年5月2日",
+        ],
+        "contents-list": [
+            "1 | C0001-0001 | 02 法律服務合同 | 法律服務合同 | 2026年3月2日 | 4",
+            "2 | C0001-0002 | 03 案件材料 | 民事起訴狀",
+            "編製人：王美",
+        ],
     }[name]
     for piece in expected:
         assert piece in text, piece
 
 
-@pytest.mark.parametrize("fee,expected", [
-    ({"fee_type": "hourly", "hourly_rate": "2000", "hourly_cap": "100000"},
-     ["每小時人民幣2,000.00元（大寫：人民幣貳仟元整）", "人民幣100,000.00元（大寫：人民幣壹拾萬元整）為上限"]),
-    ({"fee_type": "hourly", "hourly_rate": "1500.5"}, ["計時收費", "壹仟伍佰元伍角整"]),
-    ({"fee_type": "contingency", "contingency_percent": "15", "fee_amount": "10000"},
-     ["風險代理收費", "基礎律師費人民幣10,000.00元", "實際取得金額的15%"]),
-    ({"fee_type": "staged", "fee_stages": [{"stage": "一審", "amount": "30000", "due": "簽約時"},
-                                           {"stage": "二審", "amount": "20000.5", "due": "上訴時"}]},
-     ["一審 | 30,000.00 | 簽約時", "合計 | 50,000.50 | 大寫：人民幣伍萬元伍角整"]),
-])
-def test_contract_shows_the_wording_of_the_chosen_fee_form(fee: dict[str, Any],
-                                                            expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    "fee,expected",
+    [
+        (
+            {"fee_type": "hourly", "hourly_rate": "2000", "hourly_cap": "100000"},
+            [
+                "每小時人民幣2,000.00元（大寫：人民幣貳仟元整）",
+                "人民幣100,000.00元（大寫：人民幣壹拾萬元整）為上限",
+            ],
+        ),
+        ({"fee_type": "hourly", "hourly_rate": "1500.5"}, ["計時收費", "壹仟伍佰元伍角整"]),
+        (
+            {"fee_type": "contingency", "contingency_percent": "15", "fee_amount": "10000"},
+            ["風險代理收費", "基礎律師費人民幣10,000.00元", "實際取得金額的15%"],
+        ),
+        (
+            {
+                "fee_type": "staged",
+                "fee_stages": [
+                    {"stage": "一審", "amount": "30000", "due": "簽約時"},
+                    {"stage": "二審", "amount": "20000.5", "due": "上訴時"},
+                ],
+            },
+            ["一審 | 30,000.00 | 簽約時", "合計 | 50,000.50 | 大寫：人民幣伍萬元伍角整"],
+        ),
+    ],
+)
+def test_contract_shows_the_wording_of_the_chosen_fee_form(
+    fee: dict[str, Any], expected: list[str]
+) -> None:
     data = {**full_data("service-contract"), "fee_amount": None, **fee}
     text = text_of(render("service-contract", data))
     for piece in expected:
         assert piece in text, piece
-    others = {"fixed": "固定收費", "hourly": "計時收費", "contingency": "風險代理收費",
-              "staged": "分階段收費"}
+    others = {
+        "fixed": "固定收費",
+        "hourly": "計時收費",
+        "contingency": "風險代理收費",
+        "staged": "分階段收費",
+    }
     for kind, label in others.items():
         if kind != fee["fee_type"]:
             assert label not in text
 
 
 def test_contingency_fee_rules() -> None:
-    data = {**full_data("service-contract"), "fee_type": "contingency",
-            "contingency_percent": "35"}
+    data = {**full_data("service-contract"), "fee_type": "contingency", "contingency_percent": "35"}
     with pytest.raises(TemplateError, match="at most 30%"):
         render("service-contract", data)
-    data = {**data, "contingency_percent": "20",
-            "matter": {**data["matter"], "type": "刑事"}}
+    data = {**data, "contingency_percent": "20", "matter": {**data["matter"], "type": "刑事"}}
     with pytest.raises(TemplateError, match="not allowed for 刑事"):
         render("service-contract", data)
 
 
 def test_general_authority_and_arbitration_wording() -> None:
-    data = {**full_data("service-contract"), "authority": "general", "authority_items": [],
-            "dispute_resolution": "arbitration", "dispute_venue": "上海仲裁委員會"}
+    data = {
+        **full_data("service-contract"),
+        "authority": "general",
+        "authority_items": [],
+        "dispute_resolution": "arbitration",
+        "dispute_venue": "上海仲裁委員會",
+    }
     text = text_of(render("service-contract", data))
     assert "一般授權" in text and "特別授權" not in text
     assert "提交上海仲裁委員會按其仲裁規則仲裁" in text and "提起訴訟。" not in text
@@ -230,8 +364,12 @@ def test_missing_fields_are_all_named_at_once_and_nothing_rendered() -> None:
     with pytest.raises(TemplateError) as exc:
         render("service-contract", data)
     msg = str(exc.value)
-    for name in ("scope: missing", "client.id_number: missing", "copies:",
-                 "fee_amount: required when fee_type is 'fixed'"):
+    for name in (
+        "scope: missing",
+        "client.id_number: missing",
+        "copies:",
+        "fee_amount: required when fee_type is 'fixed'",
+    ):
         assert name in msg, name
     assert "template fields service-contract" in msg
 
@@ -254,14 +392,17 @@ def _docx_with(*paragraphs: str, header: str | None = None) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("evil", [
-    "{{ ''.__class__.__mro__ }}",
-    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
-    "{{ name.__class__ }}",
-    "{{ 'x' * 1000000000 }}",
-    "{{ 9 ** 9999999 }}",
-])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+        "{{ name.__class__ }}",
+        "{{ 'x' * 1000000000 }}",
+        "{{ 9 ** 9999999 }}",
+    ],
+)
 def test_the_sandbox_blocks_access_to_internals(evil: str) -> None:
     with pytest.raises(TemplateError) as exc:
         render_docx(_docx_with("姓名：{{ name }}", evil), {"name": "x"}, "evil")
@@ -275,9 +416,12 @@ def test_an_undefined_variable_is_an_error_not_blank() -> None:
 
 
 def test_curly_and_full_width_quotes_inside_tags_are_plain_quotes() -> None:
-    docx = _docx_with("{% if kind == “fixed” %}固定{% endif %}",
-                      "{% if kind == ＂fixed＂ %}全角{% endif %}",
-                      "{{ ‘字面’ }}：{{\u00a0value }}", header="{{ value }}")
+    docx = _docx_with(
+        "{% if kind == “fixed” %}固定{% endif %}",
+        "{% if kind == ＂fixed＂ %}全角{% endif %}",
+        "{{ ‘字面’ }}：{{\u00a0value }}",
+        header="{{ value }}",
+    )
     text = text_of(render_docx(docx, {"kind": "fixed", "value": "值"}))
     assert "固定" in text and "全角" in text and "字面：值" in text
     assert "{{" not in text
@@ -309,7 +453,8 @@ def test_built_templates_match_the_builder(tmp_path: Path) -> None:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "build_templates", ROOT / "contract_templates" / "build_templates.py")
+        "build_templates", ROOT / "contract_templates" / "build_templates.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -323,7 +468,7 @@ def test_built_templates_match_the_builder(tmp_path: Path) -> None:
 
 
 def test_rendered_documents_carry_the_render_time(ctx: Any) -> None:
-    from archivist import clock
+    from archivist.core import clock
 
     clock.set_now("2026-09-01T10:00:00")
     doc = Document(io.BytesIO(render("closure-letter", full_data("closure-letter"))))
@@ -367,29 +512,46 @@ def test_template_render_writes_a_docx_without_an_archive(invoke: Any, tmp_path:
     path = tmp_path / "notice.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "notice.docx"
-    invoke("template", "render", "acceptance-notice", "--data", str(path), "--out", str(out),
-           "--set", "matter.title=" + NASTY)
+    invoke(
+        "template",
+        "render",
+        "acceptance-notice",
+        "--data",
+        str(path),
+        "--out",
+        str(out),
+        "--set",
+        "matter.title=" + NASTY,
+    )
     text = text_of(out.read_bytes())
     assert "陳林律師事務所" in text and NASTY in text
     # nothing overwritten without --force; a missing field writes nothing
-    invoke("template", "render", "acceptance-notice", "--data", str(path), "--out", str(out),
-           code=1)
+    invoke(
+        "template", "render", "acceptance-notice", "--data", str(path), "--out", str(out), code=1
+    )
     bad = tmp_path / "bad.docx"
     r = invoke("template", "render", "acceptance-notice", "--out", str(bad), code=1)
     assert "matter.number: missing" in r.output and not bad.exists()
 
 
-def test_template_add_generates_a_schema_and_renders(invoke: Any, tmp_path: Path,
-                                                     home_dir: Path) -> None:
+def test_template_add_generates_a_schema_and_renders(
+    invoke: Any, tmp_path: Path, home_dir: Path
+) -> None:
     src = tmp_path / "retainer.docx"
-    src.write_bytes(_docx_with("{{ firm.name }} 常年法律顧問合同", "顧問單位：{{ client.name }}",
-                               "{% for s in services %}{{ s }}；{% endfor %}",
-                               "年費：{{ annual_fee }}", header="{{ firm.name }}"))
-    res = invoke.json("template", "add", str(src), "--name", "retainer-contract",
-                      "--title", "常年法律顧問合同")
+    src.write_bytes(
+        _docx_with(
+            "{{ firm.name }} 常年法律顧問合同",
+            "顧問單位：{{ client.name }}",
+            "{% for s in services %}{{ s }}；{% endfor %}",
+            "年費：{{ annual_fee }}",
+            header="{{ firm.name }}",
+        )
+    )
+    res = invoke.json(
+        "template", "add", str(src), "--name", "retainer-contract", "--title", "常年法律顧問合同"
+    )
     assert res["number"] == "retainer-contract"
-    assert res["variables"] == ["annual_fee", "client.name", "firm.name", "services",
-                                "services[]"]
+    assert res["variables"] == ["annual_fee", "client.name", "firm.name", "services", "services[]"]
     assert (home_dir / "templates" / "retainer-contract").is_dir()
     fields = {f["name"]: f for f in invoke.json("template", "fields", "retainer-contract")}
     assert fields["services"]["type"] == "list[text]"
@@ -397,8 +559,11 @@ def test_template_add_generates_a_schema_and_renders(invoke: Any, tmp_path: Path
     names = [t["name"] for t in invoke.json("template", "list")]
     assert "retainer-contract" in names
     data = tmp_path / "d.toml"
-    data.write_text('annual_fee = "50000"\nservices = ["審查合同", "出具法律意見"]\n'
-                    '[client]\nname = "宏遠公司"\n', encoding="utf-8")
+    data.write_text(
+        'annual_fee = "50000"\nservices = ["審查合同", "出具法律意見"]\n'
+        '[client]\nname = "宏遠公司"\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "out.docx"
     invoke("template", "render", "retainer-contract", "--data", str(data), "--out", str(out))
     assert "審查合同；出具法律意見；" in text_of(out.read_bytes())
@@ -410,8 +575,9 @@ def test_template_add_generates_a_schema_and_renders(invoke: Any, tmp_path: Path
     assert len(list((home_dir / "templates" / "retainer-contract").glob("*.docx"))) == 2
 
 
-def test_template_add_refuses_sandbox_escapes_and_bad_names(invoke: Any, tmp_path: Path,
-                                                            home_dir: Path) -> None:
+def test_template_add_refuses_sandbox_escapes_and_bad_names(
+    invoke: Any, tmp_path: Path, home_dir: Path
+) -> None:
     evil = tmp_path / "evil.docx"
     evil.write_bytes(_docx_with("{{ ''.__class__.__mro__ }}"))
     r = invoke("template", "add", str(evil), "--name", "evil", code=1)
@@ -424,23 +590,44 @@ def test_template_add_refuses_sandbox_escapes_and_bad_names(invoke: Any, tmp_pat
     assert invoke("template", "add", str(ok), "--name", "ok-one", user="lin", code=1)
 
 
-def test_template_add_with_a_schema_checks_it_covers_the_template(invoke: Any,
-                                                                  tmp_path: Path) -> None:
+def test_template_add_with_a_schema_checks_it_covers_the_template(
+    invoke: Any, tmp_path: Path
+) -> None:
     src = tmp_path / "t.docx"
     src.write_bytes(_docx_with("{{ amount }} {{ due }} {{ extra }}"))
     schema = tmp_path / "schema.json"
-    schema.write_text(json.dumps([{"name": "amount", "type": "money", "required": True},
-                                  {"name": "due", "type": "date", "required": True}]))
-    r = invoke("template", "add", str(src), "--name", "receipt", "--schema", str(schema),
-               code=1)
+    schema.write_text(
+        json.dumps(
+            [
+                {"name": "amount", "type": "money", "required": True},
+                {"name": "due", "type": "date", "required": True},
+            ]
+        )
+    )
+    r = invoke("template", "add", str(src), "--name", "receipt", "--schema", str(schema), code=1)
     assert "extra" in r.output
-    schema.write_text(json.dumps([{"name": "amount", "type": "money", "required": True},
-                                  {"name": "due", "type": "date", "required": True},
-                                  {"name": "extra", "type": "text", "required": False}]))
+    schema.write_text(
+        json.dumps(
+            [
+                {"name": "amount", "type": "money", "required": True},
+                {"name": "due", "type": "date", "required": True},
+                {"name": "extra", "type": "text", "required": False},
+            ]
+        )
+    )
     invoke("template", "add", str(src), "--name", "receipt", "--schema", str(schema))
     fields = {f["name"]: f for f in invoke.json("template", "fields", "receipt")}
     assert fields["amount"]["type"] == "money" and fields["due"]["type"] == "date"
     out = tmp_path / "r.docx"
-    invoke("template", "render", "receipt", "--set", "amount=1234.5", "--set", "due=2026-05-01",
-           "--out", str(out))
+    invoke(
+        "template",
+        "render",
+        "receipt",
+        "--set",
+        "amount=1234.5",
+        "--set",
+        "due=2026-05-01",
+        "--out",
+        str(out),
+    )
     assert "1,234.50 2026年5月1日" in text_of(out.read_bytes())

@@ -6,8 +6,19 @@ from tests.conftest import Invoker
 
 
 def test_add_list_deactivate(invoke: Invoker) -> None:
-    out = invoke("user", "add", "chen", "--name", "陳律師", "--role", "lawyer", "--role", "staff",
-                 "--licence", "L-123")
+    out = invoke(
+        "user",
+        "add",
+        "chen",
+        "--name",
+        "陳律師",
+        "--role",
+        "lawyer",
+        "--role",
+        "staff",
+        "--licence",
+        "L-123",
+    )
     assert "Added user chen" in out.output
     rows = {u["username"]: u for u in invoke.json("user", "list")}
     assert rows["chen"]["roles"] == ["lawyer", "staff"]
@@ -26,12 +37,18 @@ def test_only_archivist_or_head_manage_users(invoke: Invoker) -> None:
 
 
 def test_bad_role_and_duplicate_username(invoke: Invoker) -> None:
-    assert "unknown role" in invoke("user", "add", "x2", "--name", "X", "--role", "boss",
-                                    code=1).output
-    assert "already exists" in invoke("user", "add", "lin", "--name", "X", "--role", "lawyer",
-                                      code=1).output
-    assert "not allowed" in invoke("user", "add", "a b", "--name", "X", "--role", "lawyer",
-                                   code=1).output
+    assert (
+        "unknown role"
+        in invoke("user", "add", "x2", "--name", "X", "--role", "boss", code=1).output
+    )
+    assert (
+        "already exists"
+        in invoke("user", "add", "lin", "--name", "X", "--role", "lawyer", code=1).output
+    )
+    assert (
+        "not allowed"
+        in invoke("user", "add", "a b", "--name", "X", "--role", "lawyer", code=1).output
+    )
 
 
 def test_cannot_deactivate_yourself(invoke: Invoker) -> None:

@@ -63,13 +63,25 @@ def _module_exists(module: str) -> bool:
         return False
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"],
-                                              "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="archivist")
-@click.option("--home", "home", metavar="DIR", envvar="ARCHIVIST_HOME",
-              help="The archivist home (default: ARCHIVIST_HOME, else the current directory).")
-@click.option("--as", "as_user", metavar="USER", envvar="ARCHIVIST_USER",
-              help="The acting user (default: ARCHIVIST_USER).")
+@click.option(
+    "--home",
+    "home",
+    metavar="DIR",
+    envvar="ARCHIVIST_HOME",
+    help="The archivist home (default: ARCHIVIST_HOME, else the current directory).",
+)
+@click.option(
+    "--as",
+    "as_user",
+    metavar="USER",
+    envvar="ARCHIVIST_USER",
+    help="The acting user (default: ARCHIVIST_USER).",
+)
 @click.pass_context
 def main(ctx: click.Context, home: str | None, as_user: str | None) -> None:
     """archivist: the client archives of a law firm's client-service department.

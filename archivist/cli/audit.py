@@ -22,8 +22,15 @@ def audit() -> None:
 @click.option("--limit", type=click.IntRange(1, 10_000_000))
 @json_option
 @pass_archive
-def log(archive: Any, client_number: str | None, actor: str | None, since: str | None,
-        action: str | None, limit: int | None, as_json: bool) -> None:
+def log(
+    archive: Any,
+    client_number: str | None,
+    actor: str | None,
+    since: str | None,
+    action: str | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
     """Show audit events, oldest first. Needs the archivist, head or management role; each
     user sees the events about what they may read, with confidential values (summaries, notes,
     identity numbers, search terms) shown only where they may read that content. Reading the
@@ -35,20 +42,35 @@ def log(archive: Any, client_number: str | None, actor: str | None, since: str |
     """
     from datetime import datetime
 
-    from archivist import audit_read, clock
+    from archivist.core import clock
+    from archivist.integrity import audit_read
 
-    since_dt = datetime.combine(clock.parse_date(since, "--since"), datetime.min.time()) \
-        if since else None
-    events = audit_read.read_log(archive, client=client_number, actor=actor, since=since_dt,
-                                 action=action, limit=limit)
+    since_dt = (
+        datetime.combine(clock.parse_date(since, "--since"), datetime.min.time()) if since else None
+    )
+    events = audit_read.read_log(
+        archive, client=client_number, actor=actor, since=since_dt, action=action, limit=limit
+    )
     if as_json:
         emit(events, True)
         return
-    rows = [{"seq": e.seq, "at": e.at.isoformat(sep=" "), "actor": e.actor,
-             "action": e.action, "object": f"{e.object_type} {e.object_id}",
-             "details": ", ".join(f"{k}={v}" for k, v in e.details.items())} for e in events]
-    emit(rows, False, columns=["seq", "at", "actor", "action", "object", "details"],
-         empty="No audit events match.")
+    rows = [
+        {
+            "seq": e.seq,
+            "at": e.at.isoformat(sep=" "),
+            "actor": e.actor,
+            "action": e.action,
+            "object": f"{e.object_type} {e.object_id}",
+            "details": ", ".join(f"{k}={v}" for k, v in e.details.items()),
+        }
+        for e in events
+    ]
+    emit(
+        rows,
+        False,
+        columns=["seq", "at", "actor", "action", "object", "details"],
+        empty="No audit events match.",
+    )
 
 
 @audit.command("verify")
@@ -63,15 +85,16 @@ def verify(archive: Any, as_json: bool) -> None:
     Example:
       archivist audit verify
     """
-    from archivist.integrity_chain import verify_trail
+    from archivist.integrity.chain import verify_trail
 
     archive.require("archivist", "head", "management", action="verify the audit trail")
     count, problem, head = verify_trail(archive)
     if as_json:
         emit({"events": count, "ok": problem is None, "problem": problem, "head": head}, True)
     elif problem is None:
-        click.echo(f"The audit trail is intact: {count} events (head {head['hash'][:16]}, "
-                   "witnessed).")
+        click.echo(
+            f"The audit trail is intact: {count} events (head {head['hash'][:16]}, witnessed)."
+        )
     else:
         click.echo(f"The audit trail is broken: {problem}.")
     if problem is not None:

@@ -26,7 +26,7 @@ def backup(archive: Any, dest: str, as_json: bool) -> None:
     Example:
       archivist backup /mnt/backup/archivist
     """
-    from archivist import backup as backups
+    from archivist.integrity import backup as backups
 
     with progress_callback("Backing up documents") as on_progress:
         result = backups.backup(archive, dest, progress=on_progress)
@@ -36,22 +36,32 @@ def backup(archive: Any, dest: str, as_json: bool) -> None:
         emit({"number": result.home_id[:12], **result.model_dump(mode="json")}, True)
     else:
         rate = result.bytes_copied / 2**20 / result.seconds if result.seconds else 0.0
-        click.echo(f"Backed up {result.documents} documents of {result.clients} clients to "
-                   f"{result.dest}")
-        click.echo(f"  copied {result.files_copied} files ({result.bytes_copied / 2**20:.1f} MB, "
-                   f"{rate:.1f} MB/s), {result.files_skipped} already there; "
-                   f"{result.audit_events} audit events")
+        click.echo(
+            f"Backed up {result.documents} documents of {result.clients} clients to {result.dest}"
+        )
+        click.echo(
+            f"  copied {result.files_copied} files ({result.bytes_copied / 2**20:.1f} MB, "
+            f"{rate:.1f} MB/s), {result.files_skipped} already there; "
+            f"{result.audit_events} audit events"
+        )
         click.echo(f"  manifest {result.manifest}")
     if result.problems:
-        click.echo(f"{len(result.problems)} documents could not be backed up; run "
-                   "`archivist check`.", err=True)
+        click.echo(
+            f"{len(result.problems)} documents could not be backed up; run `archivist check`.",
+            err=True,
+        )
         raise click.exceptions.Exit(1)
 
 
 @click.command()
 @click.argument("src", metavar="SRC")
-@click.option("--home", "new_home", required=True, metavar="NEW_HOME",
-              help="Where to create the restored home (must not exist, or be empty).")
+@click.option(
+    "--home",
+    "new_home",
+    required=True,
+    metavar="NEW_HOME",
+    help="Where to create the restored home (must not exist, or be empty).",
+)
 @json_option
 @click.pass_context
 def restore(ctx: click.Context, src: str, new_home: str, as_json: bool) -> None:
@@ -67,16 +77,19 @@ def restore(ctx: click.Context, src: str, new_home: str, as_json: bool) -> None:
     Example:
       archivist --as mei restore /mnt/backup/archivist --home ~/firm-restored
     """
-    from archivist import backup as backups
+    from archivist.integrity import backup as backups
 
     with progress_callback("Restoring files") as on_progress:
-        result = backups.restore(src, new_home, ctx.find_root().obj.get("user"),
-                                 progress=on_progress)
+        result = backups.restore(
+            src, new_home, ctx.find_root().obj.get("user"), progress=on_progress
+        )
     if as_json:
         emit({"number": result.home, **result.model_dump(mode="json")}, True)
     else:
-        click.echo(f"Restored {result.documents} documents into {result.home} "
-                   f"({result.files_verified} files verified, {result.indexed} indexed).")
+        click.echo(
+            f"Restored {result.documents} documents into {result.home} "
+            f"({result.files_verified} files verified, {result.indexed} indexed)."
+        )
         if result.check.ok:
             click.echo("Check: everything agrees.")
         else:

@@ -9,11 +9,17 @@ import click
 from archivist.cli.common import emit, json_option, pass_archive
 
 KIND_LABELS = {
-    "missing": "missing files", "checksum": "checksum mismatches", "orphan": "orphans",
-    "temp": "leftover temp files", "derived": "manifest/register drift",
-    "folder": "folder problems", "permissions": "loose permissions",
-    "index-missing": "not in the index", "index-stale": "stale in the index",
-    "index-extra": "extra in the index", "audit": "audit chain breaks",
+    "missing": "missing files",
+    "checksum": "checksum mismatches",
+    "orphan": "orphans",
+    "temp": "leftover temp files",
+    "derived": "manifest/register drift",
+    "folder": "folder problems",
+    "permissions": "loose permissions",
+    "index-missing": "not in the index",
+    "index-stale": "stale in the index",
+    "index-extra": "extra in the index",
+    "audit": "audit chain breaks",
     "tampered": "records that disagree with the audit trail",
     "index-leftover": "leftovers of an interrupted index rebuild",
 }
@@ -21,9 +27,12 @@ KIND_LABELS = {
 
 @click.command()
 @click.option("--client", "client_number", metavar="N", help="Check only this client's folder.")
-@click.option("--repair", is_flag=True,
-              help="Fix what is derived (manifests, registers, index, stale temp files); "
-                   "never touches filed originals or ledger records.")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Fix what is derived (manifests, registers, index, stale temp files); "
+    "never touches filed originals or ledger records.",
+)
 @json_option
 @pass_archive
 def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) -> None:
@@ -39,7 +48,7 @@ def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) 
     """
     import sys
 
-    from archivist import integrity
+    from archivist.integrity import checker as integrity
 
     bar: dict[str, Any] = {}
 
@@ -47,8 +56,7 @@ def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) 
         if not sys.stderr.isatty() or total < 200:
             return
         if "bar" not in bar:
-            bar["bar"] = click.progressbar(length=total, label="Checking files",
-                                           file=sys.stderr)
+            bar["bar"] = click.progressbar(length=total, label="Checking files", file=sys.stderr)
             bar["bar"].__enter__()
         bar["bar"].update(1)
         if done == total:
@@ -61,17 +69,28 @@ def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) 
         for line in report.repaired:
             click.echo(f"repaired: {line}")
         if report.problems:
-            rows = [{"kind": p.kind, "path": p.path or "", "problem": p.detail,
-                     "repair": "yes" if p.repairable else "no"} for p in report.problems]
+            rows = [
+                {
+                    "kind": p.kind,
+                    "path": p.path or "",
+                    "problem": p.detail,
+                    "repair": "yes" if p.repairable else "no",
+                }
+                for p in report.problems
+            ]
             for r in rows:
-                click.echo(f"{r['kind']:<14} {r['path']}\n{'':<14} {r['problem']}"
-                           f"{'  (check --repair fixes this)' if r['repair'] == 'yes' else ''}")
+                click.echo(
+                    f"{r['kind']:<14} {r['path']}\n{'':<14} {r['problem']}"
+                    f"{'  (check --repair fixes this)' if r['repair'] == 'yes' else ''}"
+                )
         counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())
         if report.audit_head is not None:
             head = report.audit_head
             seen = head.get("witness")
-            click.echo(f"Audit head: event {head['seq']} {head['hash'][:16]}; witness: "
-                       + (f"event {seen['seq']} {seen['hash'][:16]}" if seen else "none"))
+            click.echo(
+                f"Audit head: event {head['seq']} {head['hash'][:16]}; witness: "
+                + (f"event {seen['seq']} {seen['hash'][:16]}" if seen else "none")
+            )
         if report.ok:
             click.echo(f"OK: everything agrees ({counts}; {report.seconds:.1f} s).")
         else:

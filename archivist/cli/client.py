@@ -19,8 +19,12 @@ def client() -> None:
 
 @client.command("add")
 @click.option("--name", required=True, help="The client's name, as on their identity papers.")
-@click.option("--kind", required=True, type=KINDS,
-              help="person (自然人), company (法人) or organization (其他組織).")
+@click.option(
+    "--kind",
+    required=True,
+    type=KINDS,
+    help="person (自然人), company (法人) or organization (其他組織).",
+)
 @click.option("--id-number", help="Identity card / passport / unified credit code.")
 @click.option("--phone")
 @click.option("--email")
@@ -35,15 +39,22 @@ def add(archive: Any, as_json: bool, **fields: Any) -> None:
     Example:
       archivist client add --name 陳大文 --kind person --id-number A123456789
     """
-    from archivist import registry
+    from archivist.clients import registry
     from archivist.models import ClientInput
 
     result = registry.add(archive, ClientInput(**fields))
     for w in result.warnings:
         warn(w)
     if as_json:
-        emit({**result.client.model_dump(mode="json"), "folder": result.folder_path,
-              "folder_relative": result.client.folder, "warnings": result.warnings}, True)
+        emit(
+            {
+                **result.client.model_dump(mode="json"),
+                "folder": result.folder_path,
+                "folder_relative": result.client.folder,
+                "warnings": result.warnings,
+            },
+            True,
+        )
     else:
         click.echo(f"{result.client.number}  {result.client.name}")
         click.echo(f"folder: {result.folder_path}")
@@ -61,7 +72,7 @@ def list_(archive: Any, query: str | None, limit: int | None, as_json: bool) -> 
     Example:
       archivist client list --query 陈
     """
-    from archivist import registry
+    from archivist.clients import registry
 
     rows = registry.list_clients(archive, query, limit)
     emit(rows, as_json, columns=LIST_COLUMNS, empty="No clients match.")
@@ -78,17 +89,35 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist client show C0001
     """
-    from archivist import registry
+    from archivist.clients import registry
 
     data = registry.show(archive, number)
     if as_json:
         emit(data, True)
         return
-    emit({k: data[k] for k in ("number", "name", "kind", "id_number", "phone", "email",
-                               "address", "note", "status", "folder_path", "created_at")
-          if k in data}, False)
-    click.echo("documents: " + ", ".join(f"{k} {v}" for k, v in
-                                         data["documents_per_section"].items()))
+    emit(
+        {
+            k: data[k]
+            for k in (
+                "number",
+                "name",
+                "kind",
+                "id_number",
+                "phone",
+                "email",
+                "address",
+                "note",
+                "status",
+                "folder_path",
+                "created_at",
+            )
+            if k in data
+        },
+        False,
+    )
+    click.echo(
+        "documents: " + ", ".join(f"{k} {v}" for k, v in data["documents_per_section"].items())
+    )
     if data.get("part"):
         click.echo("(only what your loan lends is shown)")
     for key in ("matters", "documents", "consultations", "loans", "complaints"):
@@ -120,7 +149,7 @@ def edit(archive: Any, number: str, as_json: bool, **changes: Any) -> None:
     Example:
       archivist client edit C0001 --phone "02-2345 6789"
     """
-    from archivist import registry
+    from archivist.clients import registry
 
     updated = registry.edit(archive, number, **changes)
     emit(updated, True) if as_json else click.echo(f"Updated client {updated.number}.")
@@ -138,15 +167,21 @@ def timeline(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist client timeline C0001
     """
-    from archivist import matter_views
+    from archivist.matters import views as matter_views
 
     rows = matter_views.client_timeline(archive, number)
     if as_json:
         emit(rows, True)
         return
-    emit([{**r.model_dump(mode="json"), "at": r.at.isoformat(sep=" ", timespec="minutes")}
-          for r in rows], False, columns=["at", "actor", "action", "reference", "text"],
-         empty="No events.")
+    emit(
+        [
+            {**r.model_dump(mode="json"), "at": r.at.isoformat(sep=" ", timespec="minutes")}
+            for r in rows
+        ],
+        False,
+        columns=["at", "actor", "action", "reference", "text"],
+        empty="No events.",
+    )
 
 
 # Consent, status letter and export (policy: written consent, the client's right to know).

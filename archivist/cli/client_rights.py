@@ -10,8 +10,16 @@ import click
 
 from archivist.cli.common import emit, json_option, pass_archive, warn
 
-CONSENT_COLUMNS = ["id", "scope", "purposes", "document", "granted_at", "granted_by",
-                   "revoked_at", "revoked_by"]
+CONSENT_COLUMNS = [
+    "id",
+    "scope",
+    "purposes",
+    "document",
+    "granted_at",
+    "granted_by",
+    "revoked_at",
+    "revoked_by",
+]
 
 
 @click.command("consent")
@@ -22,8 +30,15 @@ CONSENT_COLUMNS = ["id", "scope", "purposes", "document", "granted_at", "granted
 @click.option("--id", "consent_id", type=click.IntRange(1), help="With --revoke: only this one.")
 @json_option
 @pass_archive
-def consent(archive: Any, client: str, scope: str | None, document: str | None, revoke: bool,
-            consent_id: int | None, as_json: bool) -> None:
+def consent(
+    archive: Any,
+    client: str,
+    scope: str | None,
+    document: str | None,
+    revoke: bool,
+    consent_id: int | None,
+    as_json: bool,
+) -> None:
     """Record a client's written consent to use their information beyond their matters
     (保密原則), revoke it, or show the client's consents (no options).
 
@@ -35,7 +50,7 @@ def consent(archive: Any, client: str, scope: str | None, document: str | None, 
       archivist client consent C0001 --scope "統計及市場推廣" --document C0001-0002
       archivist client consent C0001 --revoke
     """
-    from archivist.duties import consent as lib
+    from archivist.matters.duties import consent as lib
 
     if revoke:
         if scope or document:
@@ -49,21 +64,28 @@ def consent(archive: Any, client: str, scope: str | None, document: str | None, 
     if consent_id is not None:
         raise click.UsageError("--id goes with --revoke")
     if scope is None and document is None:
-        emit(lib.show(archive, client), as_json, columns=CONSENT_COLUMNS,
-             empty="No consent recorded: this client's information is used for their matters "
-                   "only.")
+        emit(
+            lib.show(archive, client),
+            as_json,
+            columns=CONSENT_COLUMNS,
+            empty="No consent recorded: this client's information is used for their matters only.",
+        )
         return
     if not scope:
         raise click.UsageError("--scope is required to record a consent")
     granted = lib.grant(archive, client, scope, document or "")
     if not granted.purposes:
-        warn("no export purpose (statistics, marketing, all) is named in the scope: no export "
-             "will include this client")
+        warn(
+            "no export purpose (statistics, marketing, all) is named in the scope: no export "
+            "will include this client"
+        )
     if as_json:
         emit({"number": granted.client, **granted.model_dump(mode="json")}, True)
     else:
-        click.echo(f"{granted.client}  consent {granted.id} recorded "
-                   f"(purposes: {', '.join(granted.purposes) or 'none'})")
+        click.echo(
+            f"{granted.client}  consent {granted.id} recorded "
+            f"(purposes: {', '.join(granted.purposes) or 'none'})"
+        )
 
 
 @click.command("report")
@@ -81,21 +103,27 @@ def report(archive: Any, client: str, out: str, force: bool, as_json: bool) -> N
     Example:
       archivist client report C0001 --out 陳大文-進展報告.docx
     """
-    from archivist.duties import client_report as lib
+    from archivist.matters.duties import client_report as lib
 
     result = lib.report(archive, client, out, overwrite=force)
     if as_json:
         emit({"number": result.client, **result.model_dump(mode="json")}, True)
     else:
         click.echo(f"{result.path}")
-        click.echo(f"{len(result.matters)} matter(s), {result.progress_records} progress "
-                   f"record(s) for the client, {result.deliverables} deliverable(s); "
-                   f"{result.internal_left_out} internal record(s) left out")
+        click.echo(
+            f"{len(result.matters)} matter(s), {result.progress_records} progress "
+            f"record(s) for the client, {result.deliverables} deliverable(s); "
+            f"{result.internal_left_out} internal record(s) left out"
+        )
 
 
 @click.command("export")
-@click.option("--purpose", required=True, type=click.Choice(["statistics", "marketing"]),
-              help="What the list is for; only clients who consented to it are included.")
+@click.option(
+    "--purpose",
+    required=True,
+    type=click.Choice(["statistics", "marketing"]),
+    help="What the list is for; only clients who consented to it are included.",
+)
 @click.option("--out", required=True, metavar="FILE.csv", help="Where to write the CSV.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @json_option
@@ -108,14 +136,16 @@ def export(archive: Any, purpose: str, out: str, force: bool, as_json: bool) -> 
     Example:
       archivist client export --purpose marketing --out clients.csv
     """
-    from archivist.duties import consent as lib
+    from archivist.matters.duties import consent as lib
 
     result = lib.export(archive, purpose, out, overwrite=force)
     if as_json:
         emit(result, True)
         return
-    click.echo(f"Exported {result.exported} client(s) to {result.path}; left out "
-               f"{result.left_out} without written consent for {result.purpose}.")
+    click.echo(
+        f"Exported {result.exported} client(s) to {result.path}; left out "
+        f"{result.left_out} without written consent for {result.purpose}."
+    )
 
 
 def register(client_group: click.Group) -> None:

@@ -19,8 +19,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True,
-                        help="Print JSON (stable keys) instead of a table.")(f)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON (stable keys) instead of a table."
+    )(f)
 
 
 def resume_gc() -> None:
@@ -38,7 +39,7 @@ def get_context(click_ctx: click.Context) -> Any:
     root.ensure_object(dict)
     obj = root.obj
     if "archive" not in obj:
-        from archivist.context import open_context
+        from archivist.core.context import open_context
 
         archive = open_context(obj.get("home"), obj.get("user"))
         clock_warning(root)
@@ -50,7 +51,7 @@ def get_context(click_ctx: click.Context) -> Any:
 
 def clock_warning(click_ctx: click.Context) -> None:
     """Warn once per command (stderr) when ARCHIVIST_NOW is set but not honoured here."""
-    from archivist import clock
+    from archivist.core import clock
 
     root = click_ctx.find_root()
     root.ensure_object(dict)
@@ -111,8 +112,12 @@ def _cell(value: Any, limit: int = 60) -> str:
     return text
 
 
-def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str],
-                headers: Sequence[str] | None = None, empty: str = "Nothing to show.") -> None:
+def print_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    headers: Sequence[str] | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
     if not rows:
         click.echo(empty, err=True)
         return
@@ -139,8 +144,14 @@ def print_record(data: dict[str, Any], keys: Sequence[str] | None = None) -> Non
         click.echo(f"{k}{' ' * (pad - width(k))}  {_cell(v, 200)}")
 
 
-def emit(data: Any, as_json: bool, *, columns: Sequence[str] | None = None,
-         headers: Sequence[str] | None = None, empty: str = "Nothing to show.") -> None:
+def emit(
+    data: Any,
+    as_json: bool,
+    *,
+    columns: Sequence[str] | None = None,
+    headers: Sequence[str] | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
     """Print `data` as JSON or as a table (lists) / key-value lines (objects)."""
     if as_json:
         print_json(data)

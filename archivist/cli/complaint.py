@@ -13,10 +13,28 @@ CATEGORIES = click.Choice(["service", "fee", "conduct", "delay", "confidentialit
 RESPONSIBILITIES = click.Choice(["firm", "lawyer", "client", "none", "undetermined"])
 OPINIONS = click.Choice(["satisfied", "unsatisfied", "no-reply"])
 STATUSES = click.Choice(["received", "classified", "assigned", "resolved", "reopened", "closed"])
-LIST_COLUMNS = ["number", "client_number", "received_at", "channel", "category", "status",
-                "assignee", "due_date", "late"]
-LIST_HEADERS = ["number", "client", "received", "channel", "category", "status", "assignee",
-                "due", "overdue"]
+LIST_COLUMNS = [
+    "number",
+    "client_number",
+    "received_at",
+    "channel",
+    "category",
+    "status",
+    "assignee",
+    "due_date",
+    "late",
+]
+LIST_HEADERS = [
+    "number",
+    "client",
+    "received",
+    "channel",
+    "category",
+    "status",
+    "assignee",
+    "due",
+    "overdue",
+]
 
 
 def _row(c: Any) -> dict[str, Any]:
@@ -25,9 +43,11 @@ def _row(c: Any) -> dict[str, Any]:
         late.append("handling")
     if c.first_response_overdue:
         late.append("first response")
-    return {**c.model_dump(mode="json", exclude={"history", "content"}),
-            "received_at": c.received_at.isoformat(sep=" ", timespec="minutes"),
-            "late": ", ".join(late)}
+    return {
+        **c.model_dump(mode="json", exclude={"history", "content"}),
+        "received_at": c.received_at.isoformat(sep=" ", timespec="minutes"),
+        "late": ", ".join(late),
+    }
 
 
 def _done(c: Any, as_json: bool, what: str) -> None:
@@ -48,12 +68,23 @@ def complaint() -> None:
 @click.option("--content", required=True, help="What the client complains about.")
 @click.option("--matter", help="The matter it concerns (one of the client's).")
 @click.option("--received-by", metavar="USER", help="Who took it (default: you).")
-@click.option("--told", metavar="TEXT",
-              help="What the client was told at intake (recorded as the first notification).")
+@click.option(
+    "--told",
+    metavar="TEXT",
+    help="What the client was told at intake (recorded as the first notification).",
+)
 @json_option
 @pass_archive
-def file_(archive: Any, client: str, channel: str, content: str, matter: str | None,
-          received_by: str | None, told: str | None, as_json: bool) -> None:
+def file_(
+    archive: Any,
+    client: str,
+    channel: str,
+    content: str,
+    matter: str | None,
+    received_by: str | None,
+    told: str | None,
+    as_json: bool,
+) -> None:
     """Take a complaint in; prints its number and deadlines.
 
     No notification is recorded automatically: tell the client with --told or
@@ -64,7 +95,7 @@ def file_(archive: Any, client: str, channel: str, content: str, matter: str | N
       archivist complaint file C0001 --channel phone --content "律師兩週未回電" \\
         --told "已登記，將於15日內答覆"
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     c = complaints.file(archive, client, channel, content, matter, received_by, told)
     if as_json:
@@ -73,8 +104,10 @@ def file_(archive: Any, client: str, channel: str, content: str, matter: str | N
     click.echo(f"{c.number}  received from {c.client_number} {c.client_name}")
     click.echo(f"first response due {c.first_response_due}; handling due {c.due_date}")
     if c.first_response_at is None:
-        warn(f"tell the client by {c.first_response_due}: "
-             f"archivist complaint notify {c.number} --text ...")
+        warn(
+            f"tell the client by {c.first_response_due}: "
+            f"archivist complaint notify {c.number} --text ..."
+        )
 
 
 @complaint.command("notify")
@@ -89,7 +122,7 @@ def notify(archive: Any, number: str, text: str, as_json: bool) -> None:
     Example:
       archivist complaint notify TS2026-0001 --text "已交承辦律師調查"
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     _done(complaints.notify(archive, number, text), as_json, "client notified")
 
@@ -101,8 +134,9 @@ def notify(archive: Any, number: str, text: str, as_json: bool) -> None:
 @click.option("--responsibility", required=True, type=RESPONSIBILITIES)
 @json_option
 @pass_archive
-def classify(archive: Any, number: str, category: str, cause: str, responsibility: str,
-             as_json: bool) -> None:
+def classify(
+    archive: Any, number: str, category: str, cause: str, responsibility: str, as_json: bool
+) -> None:
     """Classify a complaint and record its cause and responsibility.
 
     \b
@@ -110,18 +144,27 @@ def classify(archive: Any, number: str, category: str, cause: str, responsibilit
       archivist complaint classify TS2026-0001 --category delay --cause "未及時回電" \\
         --responsibility lawyer
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
-    _done(complaints.classify(archive, number, category, cause, responsibility), as_json,
-          "classified")
+    _done(
+        complaints.classify(archive, number, category, cause, responsibility), as_json, "classified"
+    )
 
 
 @complaint.command("assign")
 @click.argument("number")
-@click.option("--to", "to", required=True, metavar="USER|DEPARTMENT",
-              help="A username, or a department's name (or dept:NAME).")
-@click.option("--due", metavar="DATE",
-              help="Handling deadline (default: deadlines.complaint_days after receipt).")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    metavar="USER|DEPARTMENT",
+    help="A username, or a department's name (or dept:NAME).",
+)
+@click.option(
+    "--due",
+    metavar="DATE",
+    help="Handling deadline (default: deadlines.complaint_days after receipt).",
+)
 @json_option
 @pass_archive
 def assign(archive: Any, number: str, to: str, due: str | None, as_json: bool) -> None:
@@ -131,7 +174,7 @@ def assign(archive: Any, number: str, to: str, due: str | None, as_json: bool) -
     Example:
       archivist complaint assign TS2026-0001 --to lin --due 2026-03-10
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     c = complaints.assign(archive, number, to, due)
     _done(c, as_json, f"assigned to {c.assignee}, due {c.due_date}")
@@ -150,7 +193,7 @@ def resolve(archive: Any, number: str, finding: str, action: str, as_json: bool)
     Example:
       archivist --as lin complaint resolve TS2026-0001 --finding "屬實" --action "每週回報進度"
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     _done(complaints.resolve(archive, number, finding, action), as_json, "resolved")
 
@@ -162,8 +205,9 @@ def resolve(archive: Any, number: str, finding: str, action: str, as_json: bool)
 @click.option("--note", help="Anything else the client said.")
 @json_option
 @pass_archive
-def feedback(archive: Any, number: str, result: str, opinion: str, note: str | None,
-             as_json: bool) -> None:
+def feedback(
+    archive: Any, number: str, result: str, opinion: str, note: str | None, as_json: bool
+) -> None:
     """Record the result told to the client and their opinion.
 
     satisfied or no-reply closes the complaint; unsatisfied reopens it for further handling.
@@ -172,11 +216,14 @@ def feedback(archive: Any, number: str, result: str, opinion: str, note: str | N
     Example:
       archivist complaint feedback TS2026-0001 --result "已改善" --client-opinion satisfied
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     c = complaints.feedback(archive, number, result, opinion, note)
-    what = (f"reopened (x{c.reopen_count}), due {c.due_date}" if c.status.value == "reopened"
-            else "closed")
+    what = (
+        f"reopened (x{c.reopen_count}), due {c.due_date}"
+        if c.status.value == "reopened"
+        else "closed"
+    )
     _done(c, as_json, what)
 
 
@@ -192,7 +239,7 @@ def close(archive: Any, number: str, note: str, as_json: bool) -> None:
     Example:
       archivist complaint close TS2026-0001 --note "已兩次處理，客戶仍不接受，結案存檔"
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     _done(complaints.close(archive, number, note), as_json, "closed by the head")
 
@@ -209,7 +256,7 @@ def propose(archive: Any, number: str, text: str, as_json: bool) -> None:
     Example:
       archivist complaint propose TS2026-0001 --text "律師回電時限定為兩個工作日"
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     _done(complaints.propose(archive, number, text), as_json, "proposal recorded")
 
@@ -217,26 +264,35 @@ def propose(archive: Any, number: str, text: str, as_json: bool) -> None:
 @complaint.command("list")
 @click.option("--status", multiple=True, type=STATUSES, help="Only these (repeatable).")
 @click.option("--client", metavar="CLIENT", help="Only this client's complaints.")
-@click.option("--overdue", is_flag=True,
-              help="Only those past the handling deadline or the first-response time.")
+@click.option(
+    "--overdue",
+    is_flag=True,
+    help="Only those past the handling deadline or the first-response time.",
+)
 @json_option
 @pass_archive
-def list_(archive: Any, status: tuple[str, ...], client: str | None, overdue: bool,
-          as_json: bool) -> None:
+def list_(
+    archive: Any, status: tuple[str, ...], client: str | None, overdue: bool, as_json: bool
+) -> None:
     """List complaints (staff see all; others those assigned to them).
 
     \b
     Example:
       archivist complaint list --overdue
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     rows = complaints.list_complaints(archive, status, client, overdue)
     if as_json:
         emit([_row(c) for c in rows], True)
     else:
-        emit([_row(c) for c in rows], False, columns=LIST_COLUMNS, headers=LIST_HEADERS,
-             empty="No complaints match.")
+        emit(
+            [_row(c) for c in rows],
+            False,
+            columns=LIST_COLUMNS,
+            headers=LIST_HEADERS,
+            empty="No complaints match.",
+        )
 
 
 @complaint.command("show")
@@ -250,7 +306,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist complaint show TS2026-0001
     """
-    from archivist import complaints
+    from archivist.complaints import service as complaints
 
     c = complaints.show(archive, number)
     if as_json:
@@ -261,33 +317,52 @@ def show(archive: Any, number: str, as_json: bool) -> None:
 
 @complaint.command("reply")
 @click.argument("number")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE.docx",
-              help="Where to write the letter.")
-@click.option("--objection-days", type=click.IntRange(1, 365),
-              help="Days the client has to object (template default: 15).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE.docx",
+    help="Where to write the letter.",
+)
+@click.option(
+    "--objection-days",
+    type=click.IntRange(1, 365),
+    help="Days the client has to object (template default: 15).",
+)
 @click.option("--date", "reply_date", metavar="DATE", help="The letter's date (default: today).")
-@click.option("--findings", help="Investigation result as worded in the letter "
-                                 "(default: the recorded finding).")
-@click.option("--resolution", help="Result and corrective action as worded in the letter "
-                                   "(default: the recorded action).")
+@click.option(
+    "--findings",
+    help="Investigation result as worded in the letter (default: the recorded finding).",
+)
+@click.option(
+    "--resolution",
+    help="Result and corrective action as worded in the letter (default: the recorded action).",
+)
 @click.option("--force", is_flag=True, help="Replace FILE.docx if it exists.")
 @json_option
 @pass_archive
-def reply(archive: Any, number: str, out: str, objection_days: int | None,
-          reply_date: str | None, findings: str | None, resolution: str | None, force: bool,
-          as_json: bool) -> None:
+def reply(
+    archive: Any,
+    number: str,
+    out: str,
+    objection_days: int | None,
+    reply_date: str | None,
+    findings: str | None,
+    resolution: str | None,
+    force: bool,
+    as_json: bool,
+) -> None:
     """Fill the 投訴處理回覆函 (template complaint-reply) for a resolved complaint.
 
     \b
     Example:
       archivist complaint reply TS2026-0001 --out 回覆函.docx
     """
-    from archivist import complaints
-    from archivist.reports.output import check_target, write_atomic
+    from archivist.complaints import service as complaints
+    from archivist.core.output import check_target, write_atomic
 
     check_target(out, home=archive.home, overwrite=force)
-    c, blob = complaints.reply(archive, number, objection_days, reply_date, findings,
-                               resolution)
+    c, blob = complaints.reply(archive, number, objection_days, reply_date, findings, resolution)
     path = write_atomic(out, blob, home=archive.home, overwrite=force)
     if as_json:
         emit({"number": c.number, "path": str(path), "bytes": len(blob)}, True)

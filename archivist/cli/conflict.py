@@ -18,12 +18,16 @@ def conflict() -> None:
 
 @conflict.command("check")
 @click.argument("names", nargs=-1)
-@click.option("--id-number", "id_numbers", multiple=True, metavar="ID",
-              help="An identity number to match exactly (repeatable).")
+@click.option(
+    "--id-number",
+    "id_numbers",
+    multiple=True,
+    metavar="ID",
+    help="An identity number to match exactly (repeatable).",
+)
 @json_option
 @pass_archive
-def check(archive: Any, names: tuple[str, ...], id_numbers: tuple[str, ...],
-          as_json: bool) -> None:
+def check(archive: Any, names: tuple[str, ...], id_numbers: tuple[str, ...], as_json: bool) -> None:
     """Search every client, every party of every matter and consultations for NAMEs.
 
     Names match whatever the script (Traditional/Simplified), width, case or spacing;
@@ -33,7 +37,7 @@ def check(archive: Any, names: tuple[str, ...], id_numbers: tuple[str, ...],
     Example:
       archivist conflict check 陈大文 "李四贸易有限公司" --id-number A123456789
     """
-    from archivist import conflicts
+    from archivist.matters import conflicts
 
     result = conflicts.check(archive, names, id_numbers)
     if as_json:
@@ -58,13 +62,27 @@ def list_(archive: Any, limit: int, as_json: bool) -> None:
     Example:
       archivist conflict list --limit 10
     """
-    from archivist import conflicts
+    from archivist.matters import conflicts
 
     rows = conflicts.list_checks(archive, limit)
     if as_json:
         emit(rows, True)
         return
-    emit([{"id": c.id, "checked_at": c.checked_at.isoformat(sep=" "), "by": c.checked_by,
-           "purpose": c.purpose, "matter": c.matter_number or "", "client": c.client_number or "",
-           "searched": ", ".join(c.names + c.id_numbers), "result": c.result,
-           "hits": len(c.hits)} for c in rows], False, empty="No conflict checks yet.")
+    emit(
+        [
+            {
+                "id": c.id,
+                "checked_at": c.checked_at.isoformat(sep=" "),
+                "by": c.checked_by,
+                "purpose": c.purpose,
+                "matter": c.matter_number or "",
+                "client": c.client_number or "",
+                "searched": ", ".join(c.names + c.id_numbers),
+                "result": c.result,
+                "hits": len(c.hits),
+            }
+            for c in rows
+        ],
+        False,
+        empty="No conflict checks yet.",
+    )

@@ -9,18 +9,37 @@ import click
 from archivist.cli.common import emit, json_option, pass_archive
 
 CHANNELS = click.Choice(["phone", "email", "fax", "in-person"])
-LIST_COLUMNS = ["number", "client_number", "client_name", "consulted_at", "channel",
-                "handled_by", "summary", "follow_up", "state"]
-LIST_HEADERS = ["number", "client", "name", "when", "channel", "handled by", "summary",
-                "follow up", "state"]
+LIST_COLUMNS = [
+    "number",
+    "client_number",
+    "client_name",
+    "consulted_at",
+    "channel",
+    "handled_by",
+    "summary",
+    "follow_up",
+    "state",
+]
+LIST_HEADERS = [
+    "number",
+    "client",
+    "name",
+    "when",
+    "channel",
+    "handled by",
+    "summary",
+    "follow up",
+    "state",
+]
 
 
 def _row(c: Any) -> dict[str, Any]:
-    state = ("done" if c.followed_up_at else "DUE" if c.due else
-             "waiting" if c.follow_up else "")
-    return {**c.model_dump(mode="json"),
-            "consulted_at": c.consulted_at.isoformat(sep=" ", timespec="minutes"),
-            "state": state}
+    state = "done" if c.followed_up_at else "DUE" if c.due else "waiting" if c.follow_up else ""
+    return {
+        **c.model_dump(mode="json"),
+        "consulted_at": c.consulted_at.isoformat(sep=" ", timespec="minutes"),
+        "state": state,
+    }
 
 
 @click.group()
@@ -33,15 +52,31 @@ def consult() -> None:
 @click.option("--channel", required=True, type=CHANNELS, help="How the client consulted.")
 @click.option("--summary", required=True, help="What the client asked and was told.")
 @click.option("--handled-by", metavar="USER", help="Who handled it (default: you).")
-@click.option("--follow-up", "follow_up", metavar="DATE",
-              help="Follow up by this date (YYYY-MM-DD, or +N days).")
-@click.option("--party", "parties", multiple=True, metavar="NAME[:ID]",
-              help="Another person or company the consultation names (kept for conflict "
-                   "checks; repeatable).")
+@click.option(
+    "--follow-up",
+    "follow_up",
+    metavar="DATE",
+    help="Follow up by this date (YYYY-MM-DD, or +N days).",
+)
+@click.option(
+    "--party",
+    "parties",
+    multiple=True,
+    metavar="NAME[:ID]",
+    help="Another person or company the consultation names (kept for conflict checks; repeatable).",
+)
 @json_option
 @pass_archive
-def log(archive: Any, client: str, channel: str, summary: str, handled_by: str | None,
-        follow_up: str | None, parties: tuple[str, ...], as_json: bool) -> None:
+def log(
+    archive: Any,
+    client: str,
+    channel: str,
+    summary: str,
+    handled_by: str | None,
+    follow_up: str | None,
+    parties: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Record a consultation in the client's archive; prints its number.
 
     Someone who only consults is registered as a client first (`archivist client add`).
@@ -51,14 +86,16 @@ def log(archive: Any, client: str, channel: str, summary: str, handled_by: str |
       archivist consult log C0001 --channel phone --summary "諮詢租賃合同違約責任" \\
         --follow-up +3 --party "李四貿易有限公司"
     """
-    from archivist import consultations
+    from archivist.matters import consultations
 
     c = consultations.log(archive, client, channel, summary, handled_by, follow_up, parties)
     if as_json:
         emit(c, True)
     else:
-        click.echo(f"{c.number}  {c.client_number} {c.client_name}  ({c.channel.value}, "
-                   f"{c.handled_by})" + (f"  follow up by {c.follow_up}" if c.follow_up else ""))
+        click.echo(
+            f"{c.number}  {c.client_number} {c.client_name}  ({c.channel.value}, "
+            f"{c.handled_by})" + (f"  follow up by {c.follow_up}" if c.follow_up else "")
+        )
 
 
 @consult.command("list")
@@ -73,14 +110,19 @@ def list_(archive: Any, client: str | None, due: bool, as_json: bool) -> None:
     Example:
       archivist consult list --due
     """
-    from archivist import consultations
+    from archivist.matters import consultations
 
     rows = consultations.list_consultations(archive, client, due)
     if as_json:
         emit(rows, True)
         return
-    emit([_row(c) for c in rows], False, columns=LIST_COLUMNS, headers=LIST_HEADERS,
-         empty="No follow-ups are due." if due else "No consultations.")
+    emit(
+        [_row(c) for c in rows],
+        False,
+        columns=LIST_COLUMNS,
+        headers=LIST_HEADERS,
+        empty="No follow-ups are due." if due else "No consultations.",
+    )
 
 
 @consult.command("done")
@@ -95,7 +137,7 @@ def done(archive: Any, number: str, note: str, as_json: bool) -> None:
     Example:
       archivist consult done ZX2026-0001 --note "已回電，客戶決定委託"
     """
-    from archivist import consultations
+    from archivist.matters import consultations
 
     c = consultations.done(archive, number, note)
     emit(c, True) if as_json else click.echo(f"{c.number}  followed up")

@@ -8,16 +8,27 @@ import click
 
 from archivist.cli.common import emit, json_option, pass_archive, progress, warn
 
-DATA_OPTION = click.option("--data", "data_file", type=click.Path(dir_okay=False),
-                           help="Values as JSON or TOML (.toml), e.g. from "
-                                "`archivist template fields NAME --skeleton`.")
-SET_OPTION = click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-                          help="A value (dotted keys; lists as a,b,c or JSON). Repeatable.")
-FRESH_OPTION = click.option("--fresh", is_flag=True,
-                            help="Do not start from the values of the previous version.")
-PDF_OPTION = click.option("--pdf", is_flag=True,
-                          help="Also file a PDF copy (needs LibreOffice; the .docx is filed "
-                               "either way).")
+DATA_OPTION = click.option(
+    "--data",
+    "data_file",
+    type=click.Path(dir_okay=False),
+    help="Values as JSON or TOML (.toml), e.g. from `archivist template fields NAME --skeleton`.",
+)
+SET_OPTION = click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A value (dotted keys; lists as a,b,c or JSON). Repeatable.",
+)
+FRESH_OPTION = click.option(
+    "--fresh", is_flag=True, help="Do not start from the values of the previous version."
+)
+PDF_OPTION = click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also file a PDF copy (needs LibreOffice; the .docx is filed either way).",
+)
 
 
 @click.group()
@@ -42,16 +53,29 @@ def show_generated(doc: Any, as_json: bool) -> None:
 
 @contract.command("generate")
 @click.argument("matter")
-@click.option("--template", "template_name", default="service-contract", show_default=True,
-              help="The template (see `archivist template list`).")
+@click.option(
+    "--template",
+    "template_name",
+    default="service-contract",
+    show_default=True,
+    help="The template (see `archivist template list`).",
+)
 @DATA_OPTION
 @SET_OPTION
 @PDF_OPTION
 @FRESH_OPTION
 @json_option
 @pass_archive
-def generate(archive: Any, matter: str, template_name: str, data_file: str | None,
-             sets: tuple[str, ...], pdf: bool, fresh: bool, as_json: bool) -> None:
+def generate(
+    archive: Any,
+    matter: str,
+    template_name: str,
+    data_file: str | None,
+    sets: tuple[str, ...],
+    pdf: bool,
+    fresh: bool,
+    as_json: bool,
+) -> None:
     """Generate a matter's contract and file it in `02 法律服務合同`.
 
     The client, matter, lawyers (with licence numbers) and the firm come from the ledger; the
@@ -69,22 +93,39 @@ def generate(archive: Any, matter: str, template_name: str, data_file: str | Non
     """
     from archivist.documents import generate as gen
 
-    doc = gen.generate(archive, matter, template_name, data=gen.data_from_options(data_file),
-                       sets=sets, pdf=pdf, fresh=fresh)
+    doc = gen.generate(
+        archive,
+        matter,
+        template_name,
+        data=gen.data_from_options(data_file),
+        sets=sets,
+        pdf=pdf,
+        fresh=fresh,
+    )
     show_generated(doc, as_json)
 
 
 @contract.command("batch")
-@click.option("--csv", "csv_file", required=True, type=click.Path(dir_okay=False),
-              help="One row a matter: a `matter` column, then one column per field.")
+@click.option(
+    "--csv",
+    "csv_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="One row a matter: a `matter` column, then one column per field.",
+)
 @click.option("--template", "template_name", default="service-contract", show_default=True)
-@click.option("--data", "data_file", type=click.Path(dir_okay=False),
-              help="Values shared by every row (JSON or TOML); the row's cells win.")
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(dir_okay=False),
+    help="Values shared by every row (JSON or TOML); the row's cells win.",
+)
 @PDF_OPTION
 @json_option
 @pass_archive
-def batch(archive: Any, csv_file: str, template_name: str, data_file: str | None, pdf: bool,
-          as_json: bool) -> None:
+def batch(
+    archive: Any, csv_file: str, template_name: str, data_file: str | None, pdf: bool, as_json: bool
+) -> None:
     """Generate contracts for many matters from a CSV file (UTF-8, header line first).
 
     Columns other than `matter` are fields (dotted names like client.representative work; a
@@ -102,20 +143,24 @@ def batch(archive: Any, csv_file: str, template_name: str, data_file: str | None
     rows = gen.read_csv(csv_file)
     data = gen.data_from_options(data_file)
     with progress(range(len(rows)), length=len(rows), label="contracts") as bar:
+
         def tick(row: Any) -> None:
             if hasattr(bar, "update"):
                 bar.update(1)
             if not row.ok:
-                click.echo(f"line {row.line} ({row.matter or 'no matter'}): {row.error}",
-                           err=True)
+                click.echo(f"line {row.line} ({row.matter or 'no matter'}): {row.error}", err=True)
 
         result = gen.batch(archive, rows, template_name, data=data, pdf=pdf, tick=tick)
     if as_json:
         emit({**result.model_dump(mode="json"), "number": result.generated}, True)
     else:
         ok = [r for r in result.rows if r.ok]
-        emit(ok, False, columns=["line", "matter", "document", "path"],
-             empty="No contract was generated.")
+        emit(
+            ok,
+            False,
+            columns=["line", "matter", "document", "path"],
+            empty="No contract was generated.",
+        )
         click.echo(f"{result.generated} generated, {result.failed} failed", err=True)
     if result.failed:
         raise SystemExit(1)

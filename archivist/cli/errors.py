@@ -29,8 +29,9 @@ class ArchivistClickException(click.ClickException):
 
 # Characters a terminal would act on instead of showing: C0/C1 controls (ESC sequences) and
 # the bidirectional overrides and isolates that reorder a line (U+202E makes "cod.exe" of "exe.doc").
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                     "\u2066-\u2069\ufeff]")
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def visible(text: str) -> str:
@@ -43,7 +44,7 @@ def _one_line(text: str) -> str:
 
 
 def translate(exc: BaseException) -> click.ClickException | None:
-    from archivist.errors import ArchivistError
+    from archivist.core.errors import ArchivistError
 
     if isinstance(exc, ArchivistError):
         return ArchivistClickException(_one_line(str(exc)), getattr(exc, "exit_code", EXIT_ERROR))
@@ -55,14 +56,16 @@ def translate(exc: BaseException) -> click.ClickException | None:
             lines.append(f"{where}: {err.get('msg')}")
         return ArchivistClickException("invalid input: " + "; ".join(lines))
     if isinstance(exc, ValueError) and "null byte" in str(exc):
-        return ArchivistClickException("a path or value contains a NUL character; "
-                                       "remove it and try again")
+        return ArchivistClickException(
+            "a path or value contains a NUL character; remove it and try again"
+        )
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         return ArchivistClickException(_one_line(f"could not use{where}: {exc.strerror or exc}"))
     if mod.startswith("sqlalchemy") and "locked" in str(exc).lower():
-        return ArchivistClickException("the ledger stayed locked by another process. "
-                                       "Wait a moment and run the command again.")
+        return ArchivistClickException(
+            "the ledger stayed locked by another process. Wait a moment and run the command again."
+        )
     return None
 
 
@@ -97,8 +100,11 @@ class ErrorMappingGroup(click.Group):
         bad = _undecodable(args)
         if bad is not None:
             name, shown = bad
-            raise click.UsageError(f"the value of {name} is not valid UTF-8 text "
-                                   f"({_one_line(shown)[:80]}); pass it as UTF-8", ctx)
+            raise click.UsageError(
+                f"the value of {name} is not valid UTF-8 text "
+                f"({_one_line(shown)[:80]}); pass it as UTF-8",
+                ctx,
+            )
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -114,7 +120,9 @@ class ErrorMappingGroup(click.Group):
                 raise mapped from None
             if os.environ.get("ARCHIVIST_DEBUG"):
                 raise
-            print(f"Error: internal error ({type(exc).__name__}: {_one_line(str(exc))[:300]}). "
-                  "This is a bug; rerun with ARCHIVIST_DEBUG=1 for details and report it.",
-                  file=sys.stderr)
+            print(
+                f"Error: internal error ({type(exc).__name__}: {_one_line(str(exc))[:300]}). "
+                "This is a bug; rerun with ARCHIVIST_DEBUG=1 for details and report it.",
+                file=sys.stderr,
+            )
             ctx.exit(EXIT_BUG)

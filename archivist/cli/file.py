@@ -11,10 +11,30 @@ from archivist.cli.common import emit, json_option, pass_archive, progress_callb
 from archivist.cli.errors import visible
 
 SECTIONS = click.Choice(["basic", "contract", "case", "work", "complaint"])
-LIST_COLUMNS = ["number", "section", "matter_number", "title", "original_name", "filetype",
-                "pages", "size", "filed_at", "flag"]
-LIST_HEADERS = ["number", "section", "matter", "title", "original name", "type", "pages",
-                "size", "filed", "flag"]
+LIST_COLUMNS = [
+    "number",
+    "section",
+    "matter_number",
+    "title",
+    "original_name",
+    "filetype",
+    "pages",
+    "size",
+    "filed_at",
+    "flag",
+]
+LIST_HEADERS = [
+    "number",
+    "section",
+    "matter",
+    "title",
+    "original name",
+    "type",
+    "pages",
+    "size",
+    "filed",
+    "flag",
+]
 
 
 @click.group()
@@ -35,12 +55,20 @@ def _short(doc: Any) -> dict[str, Any]:
 @click.option("--matter", help="The matter the documents belong to.")
 @click.option("--title", help="A title (default: the file name without extension).")
 @click.option("--password", help="Password of an encrypted PDF (used for extraction only).")
-@click.option("--again", is_flag=True,
-              help="File a second copy of a file the client already has.")
+@click.option("--again", is_flag=True, help="File a second copy of a file the client already has.")
 @json_option
 @pass_archive
-def add(archive: Any, client: str, paths: tuple[str, ...], section: str, matter: str | None,
-        title: str | None, password: str | None, again: bool, as_json: bool) -> None:
+def add(
+    archive: Any,
+    client: str,
+    paths: tuple[str, ...],
+    section: str,
+    matter: str | None,
+    title: str | None,
+    password: str | None,
+    again: bool,
+    as_json: bool,
+) -> None:
     """File one or more documents into a client's archive.
 
     Each file is copied (the original is never changed) under the next document number,
@@ -51,10 +79,18 @@ def add(archive: Any, client: str, paths: tuple[str, ...], section: str, matter:
     Example:
       archivist file add C0001 合同.pdf 附件.docx --section contract --matter 2026-MS-0001
     """
-    from archivist import filing
+    from archivist.filing import service as filing
 
-    docs = filing.file_paths(archive, client, [Path(p) for p in paths], section, title=title,
-                             matter_number=matter, password=password, again=again)
+    docs = filing.file_paths(
+        archive,
+        client,
+        [Path(p) for p in paths],
+        section,
+        title=title,
+        matter_number=matter,
+        password=password,
+        again=again,
+    )
     for doc in docs:
         for w in doc.warnings:
             warn(w)
@@ -72,16 +108,31 @@ def add(archive: Any, client: str, paths: tuple[str, ...], section: str, matter:
 @click.option("--client", help="The client every file goes to.")
 @click.option("--section", type=SECTIONS, help="The section every file goes to.")
 @click.option("--matter", help="The matter every file belongs to.")
-@click.option("--map", "map_csv", type=click.Path(dir_okay=False),
-              help="CSV with columns path,client,section[,matter][,title] per file.")
+@click.option(
+    "--map",
+    "map_csv",
+    type=click.Path(dir_okay=False),
+    help="CSV with columns path,client,section[,matter][,title] per file.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be filed; change nothing.")
-@click.option("--again", is_flag=True,
-              help="File files the client already has as second copies (not skipped).")
+@click.option(
+    "--again",
+    is_flag=True,
+    help="File files the client already has as second copies (not skipped).",
+)
 @json_option
 @pass_archive
-def import_(archive: Any, directory: str, client: str | None, section: str | None,
-            matter: str | None, map_csv: str | None, dry_run: bool, again: bool,
-            as_json: bool) -> None:
+def import_(
+    archive: Any,
+    directory: str,
+    client: str | None,
+    section: str | None,
+    matter: str | None,
+    map_csv: str | None,
+    dry_run: bool,
+    again: bool,
+    as_json: bool,
+) -> None:
     """File a whole folder tree, in parallel, skipping what is already filed.
 
     A file whose checksum is already filed for that client is skipped, so an interrupted
@@ -95,20 +146,30 @@ def import_(archive: Any, directory: str, client: str | None, section: str | Non
 
     import tempfile
 
-    from archivist.filing_import import import_tree
+    from archivist.filing.importer import import_tree
 
     # every item goes to a spool file as it is decided, printed once the import is done: the
     # JSON report of a large import does not sit in memory, and an import that fails leaves
     # nothing half-printed on stdout
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+
         def keep(item: Any) -> None:
             spool.write(item.model_dump_json() + "\n")
 
         with progress_callback("Filing") as on_progress:
-            summary = import_tree(archive, directory, client=client, section=section,
-                                  matter=matter, map_csv=map_csv, dry_run=dry_run,
-                                  again=again, progress=on_progress, keep_filed=False,
-                                  on_item=keep if as_json else None)
+            summary = import_tree(
+                archive,
+                directory,
+                client=client,
+                section=section,
+                matter=matter,
+                map_csv=map_csv,
+                dry_run=dry_run,
+                again=again,
+                progress=on_progress,
+                keep_filed=False,
+                on_item=keep if as_json else None,
+            )
         if as_json:
             spool.seek(0)
             _print_import_json(summary, spool)
@@ -117,16 +178,19 @@ def import_(archive: Any, directory: str, client: str | None, section: str | Non
     if rows:
         emit(rows, False, columns=["outcome", "path", "client", "document", "reason"])
     word = "would file" if dry_run else "filed"
-    click.echo(f"{word} {summary.filed}, skipped {summary.skipped}, flagged {summary.flagged}, "
-               f"failed {summary.failed}")
+    click.echo(
+        f"{word} {summary.filed}, skipped {summary.skipped}, flagged {summary.flagged}, "
+        f"failed {summary.failed}"
+    )
 
 
 def _print_import_json(summary: Any, spool: Any) -> None:
     """The summary as one JSON object, its `items` streamed from the spool (one JSON per line)."""
     import json
 
-    head = json.dumps(summary.model_dump(mode="json", exclude={"items"}), ensure_ascii=False,
-                      indent=2)
+    head = json.dumps(
+        summary.model_dump(mode="json", exclude={"items"}), ensure_ascii=False, indent=2
+    )
     click.echo(head[:-2] + ',\n  "items": [', nl=False)
     first = True
     for line in spool:
@@ -142,8 +206,14 @@ def _print_import_json(summary: Any, spool: Any) -> None:
 @click.option("--flagged", is_flag=True, help="Only documents whose text could not be read.")
 @json_option
 @pass_archive
-def list_(archive: Any, client: str | None, section: str | None, matter: str | None,
-          flagged: bool, as_json: bool) -> None:
+def list_(
+    archive: Any,
+    client: str | None,
+    section: str | None,
+    matter: str | None,
+    flagged: bool,
+    as_json: bool,
+) -> None:
     """List a client's documents (or, with --flagged and no client, every flagged one).
 
     \b
@@ -151,17 +221,26 @@ def list_(archive: Any, client: str | None, section: str | None, matter: str | N
       archivist file list C0001 --section contract
       archivist file list --flagged
     """
-    from archivist import filing
+    from archivist.filing import service as filing
 
-    docs = filing.list_documents(archive, client, section=section, matter_number=matter,
-                                 flagged=flagged)
+    docs = filing.list_documents(
+        archive, client, section=section, matter_number=matter, flagged=flagged
+    )
     if as_json:
         emit(docs, True)
         return
-    columns = LIST_COLUMNS if not flagged else ["number", "client_number", "original_name",
-                                                "flag", "flag_reason"]
-    emit([_short(d) for d in docs], False, columns=columns,
-         headers=LIST_HEADERS if not flagged else None, empty="No documents.")
+    columns = (
+        LIST_COLUMNS
+        if not flagged
+        else ["number", "client_number", "original_name", "flag", "flag_reason"]
+    )
+    emit(
+        [_short(d) for d in docs],
+        False,
+        columns=columns,
+        headers=LIST_HEADERS if not flagged else None,
+        empty="No documents.",
+    )
 
 
 @file.command("show")
@@ -175,25 +254,49 @@ def show(archive: Any, document: str, as_json: bool) -> None:
     Example:
       archivist file show C0001-0003
     """
-    from archivist import filing
+    from archivist.filing import service as filing
 
     doc = filing.show(archive, document)
     if as_json:
         emit(doc, True)
         return
     data = _short(doc)
-    data["extraction"] = f"flagged ({doc.flag}): {doc.flag_reason}" if doc.flag else \
-        f"ok, {doc.text_chars or 0} characters"
-    emit(data, False, columns=["number", "client_number", "client_name", "matter_number",
-                               "section", "title", "original_name", "filetype", "pages",
-                               "size", "checksum_algo", "checksum", "path", "source",
-                               "template", "filed_at", "filed_by", "extraction"])
+    data["extraction"] = (
+        f"flagged ({doc.flag}): {doc.flag_reason}"
+        if doc.flag
+        else f"ok, {doc.text_chars or 0} characters"
+    )
+    emit(
+        data,
+        False,
+        columns=[
+            "number",
+            "client_number",
+            "client_name",
+            "matter_number",
+            "section",
+            "title",
+            "original_name",
+            "filetype",
+            "pages",
+            "size",
+            "checksum_algo",
+            "checksum",
+            "path",
+            "source",
+            "template",
+            "filed_at",
+            "filed_by",
+            "extraction",
+        ],
+    )
 
 
 @file.command("export")
 @click.argument("document")
-@click.option("--to", "to", required=True, type=click.Path(),
-              help="A folder, or the path of the new file.")
+@click.option(
+    "--to", "to", required=True, type=click.Path(), help="A folder, or the path of the new file."
+)
 @json_option
 @pass_archive
 def export(archive: Any, document: str, to: str, as_json: bool) -> None:
@@ -203,7 +306,7 @@ def export(archive: Any, document: str, to: str, as_json: bool) -> None:
     Example:
       archivist file export C0001-0003 --to ~/Desktop/
     """
-    from archivist import filing
+    from archivist.filing import service as filing
 
     dest = filing.export(archive, document, to)
     if as_json:
@@ -224,7 +327,7 @@ def extract(archive: Any, document: str, password: str | None, as_json: bool) ->
     Example:
       archivist file extract C0001-0004 --password openpassword
     """
-    from archivist import filing
+    from archivist.filing import service as filing
 
     doc = filing.reextract(archive, document, password)
     for w in doc.warnings:
@@ -245,8 +348,9 @@ def extract(archive: Any, document: str, password: str | None, as_json: bool) ->
 @click.option("--title", help="A title (default: the file name without extension).")
 @json_option
 @pass_archive
-def adopt(archive: Any, path: str, client_number: str, section: str, title: str | None,
-          as_json: bool) -> None:
+def adopt(
+    archive: Any, path: str, client_number: str, section: str, title: str | None, as_json: bool
+) -> None:
     """File an orphan that `archivist check` found in archive_store/.
 
     The file is filed under the next document number of the client's section (checksummed,
@@ -257,7 +361,7 @@ def adopt(archive: Any, path: str, client_number: str, section: str, title: str 
     Example:
       archivist file adopt "archive_store/C/C0001 陳大文/掃描件.pdf" --client C0001 --section case
     """
-    from archivist import integrity
+    from archivist.integrity import checker as integrity
 
     doc = integrity.adopt(archive, path, client_number, section, title=title)
     for w in doc.warnings:

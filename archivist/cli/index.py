@@ -26,7 +26,7 @@ def status(archive: Any, as_json: bool) -> None:
     Example:
       archivist index status
     """
-    from archivist import index as ix
+    from archivist import search as ix
     from archivist.models import Role
 
     archive.require(Role.ARCHIVIST, Role.HEAD, action="inspect the index")
@@ -34,14 +34,15 @@ def status(archive: Any, as_json: bool) -> None:
     if as_json:
         emit(st, True)
     else:
-        from archivist.index.engine import configured
+        from archivist.search.engine import configured
 
-        click.echo(f"documents in the ledger: {st.documents}; in the index: {st.indexed} "
-                   f"(engine: {configured(archive)})")
+        click.echo(
+            f"documents in the ledger: {st.documents}; in the index: {st.indexed} "
+            f"(engine: {configured(archive)})"
+        )
         if st.message:
             click.echo(st.message)
-        for label, items in (("missing", st.missing), ("stale", st.stale),
-                             ("extra", st.extra)):
+        for label, items in (("missing", st.missing), ("stale", st.stale), ("extra", st.extra)):
             if items:
                 more = f" … (+{len(items) - 20})" if len(items) > 20 else ""
                 click.echo(f"{label} ({len(items)}): " + ", ".join(items[:20]) + more)
@@ -52,8 +53,11 @@ def status(archive: Any, as_json: bool) -> None:
 
 
 @index.command("rebuild")
-@click.option("--engine", type=click.Choice(["tantivy", "whoosh"]),
-              help="Build with this engine and make it the home's engine (archivist.toml).")
+@click.option(
+    "--engine",
+    type=click.Choice(["tantivy", "whoosh"]),
+    help="Build with this engine and make it the home's engine (archivist.toml).",
+)
 @json_option
 @pass_archive
 def rebuild(archive: Any, engine: str | None, as_json: bool) -> None:
@@ -68,13 +72,13 @@ def rebuild(archive: Any, engine: str | None, as_json: bool) -> None:
       archivist index rebuild --engine whoosh
     """
 
-    from archivist import index as ix
+    from archivist import search as ix
     from archivist.models import Role
 
     archive.require(Role.ARCHIVIST, Role.HEAD, action="rebuild the index")
     with progress_callback("Indexing") as on_progress:
         n = ix.rebuild(archive, progress=on_progress, engine=engine)
-    from archivist.index.engine import configured
+    from archivist.search.engine import configured
 
     if as_json:
         emit({"indexed": n, "engine": configured(archive)}, True)

@@ -29,8 +29,15 @@ def letter() -> None:
 @FRESH_OPTION
 @json_option
 @pass_archive
-def closure(archive: Any, matter: str, data_file: str | None, sets: tuple[str, ...],
-            pdf: bool, fresh: bool, as_json: bool) -> None:
+def closure(
+    archive: Any,
+    matter: str,
+    data_file: str | None,
+    sets: tuple[str, ...],
+    pdf: bool,
+    fresh: bool,
+    as_json: bool,
+) -> None:
     """The closure letter (結案函) of a closed matter, filed in `04 律師工作記錄`.
 
     The outcome and closing date come from `matter close`; you list the documents handed
@@ -44,9 +51,16 @@ def closure(archive: Any, matter: str, data_file: str | None, sets: tuple[str, .
     """
     from archivist.documents import generate as gen
 
-    doc = gen.generate(archive, matter, "closure-letter",
-                       data=gen.data_from_options(data_file), sets=sets, pdf=pdf,
-                       require_closed=True, fresh=fresh)
+    doc = gen.generate(
+        archive,
+        matter,
+        "closure-letter",
+        data=gen.data_from_options(data_file),
+        sets=sets,
+        pdf=pdf,
+        require_closed=True,
+        fresh=fresh,
+    )
     show_generated(doc, as_json)
 
 
@@ -58,8 +72,15 @@ def closure(archive: Any, matter: str, data_file: str | None, sets: tuple[str, .
 @FRESH_OPTION
 @json_option
 @pass_archive
-def acceptance(archive: Any, matter: str, data_file: str | None, sets: tuple[str, ...],
-               pdf: bool, fresh: bool, as_json: bool) -> None:
+def acceptance(
+    archive: Any,
+    matter: str,
+    data_file: str | None,
+    sets: tuple[str, ...],
+    pdf: bool,
+    fresh: bool,
+    as_json: bool,
+) -> None:
     """The acceptance notice (案件受理通知書) of a matter, filed in `04 律師工作記錄`: matter
     number, assigned lawyers and the date by which they contact the client.
 
@@ -69,7 +90,13 @@ def acceptance(archive: Any, matter: str, data_file: str | None, sets: tuple[str
     """
     from archivist.documents import generate as gen
 
-    doc = gen.generate(archive, matter, "acceptance-notice",
-                       data=gen.data_from_options(data_file), sets=sets, pdf=pdf,
-                       fresh=fresh)
+    doc = gen.generate(
+        archive,
+        matter,
+        "acceptance-notice",
+        data=gen.data_from_options(data_file),
+        sets=sets,
+        pdf=pdf,
+        fresh=fresh,
+    )
     show_generated(doc, as_json)

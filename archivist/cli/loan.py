@@ -8,12 +8,20 @@ import click
 
 from archivist.cli.common import emit, json_option, pass_archive, warn
 
-LIST_COLUMNS = ["number", "client_number", "scope_text", "borrower", "state", "requested",
-                "due_date", "days_overdue"]
-LIST_HEADERS = ["number", "client", "lent", "borrower", "state", "requested", "due",
-                "days overdue"]
-STATUSES = click.Choice(["pending", "approved", "out", "overdue", "returned", "rejected",
-                         "cancelled"])
+LIST_COLUMNS = [
+    "number",
+    "client_number",
+    "scope_text",
+    "borrower",
+    "state",
+    "requested",
+    "due_date",
+    "days_overdue",
+]
+LIST_HEADERS = ["number", "client", "lent", "borrower", "state", "requested", "due", "days overdue"]
+STATUSES = click.Choice(
+    ["pending", "approved", "out", "overdue", "returned", "rejected", "cancelled"]
+)
 
 
 @click.group()
@@ -63,8 +71,16 @@ def _done(result: Any, as_json: bool, message: str) -> None:
 @click.option("--copy", "copies", is_flag=True, help="Ask for copies instead of the originals.")
 @json_option
 @pass_archive
-def request(archive: Any, client_number: str, matter: str | None, documents: str | None,
-            purpose: str, days: int | None, copies: bool, as_json: bool) -> None:
+def request(
+    archive: Any,
+    client_number: str,
+    matter: str | None,
+    documents: str | None,
+    purpose: str,
+    days: int | None,
+    copies: bool,
+    as_json: bool,
+) -> None:
     """Ask to borrow a client's archive, one matter, or listed documents.
 
     Prints the loan number. The department head then approves or rejects it.
@@ -73,15 +89,26 @@ def request(archive: Any, client_number: str, matter: str | None, documents: str
     Example:
       archivist --as lin loan request C0001 --matter 2026-MS-0001 --purpose "準備開庭"
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     docs = documents.split(",") if documents else None
-    result = loans.request(archive, client_number, purpose=purpose, matter=matter,
-                           document_numbers=docs, days=days, copies=copies)
+    result = loans.request(
+        archive,
+        client_number,
+        purpose=purpose,
+        matter=matter,
+        document_numbers=docs,
+        days=days,
+        copies=copies,
+    )
     loan_obj = result.loan
-    _done(result, as_json, f"{loan_obj.number}  requested ({loan_obj.days} days, "
-                           f"{_scope_text(loan_obj.model_dump(mode='json'))}); "
-                           "waiting for the department head's approval")
+    _done(
+        result,
+        as_json,
+        f"{loan_obj.number}  requested ({loan_obj.days} days, "
+        f"{_scope_text(loan_obj.model_dump(mode='json'))}); "
+        "waiting for the department head's approval",
+    )
 
 
 @loan.command("approve")
@@ -90,20 +117,22 @@ def request(archive: Any, client_number: str, matter: str | None, documents: str
 @click.option("--note", help="A note kept with the approval.")
 @json_option
 @pass_archive
-def approve(archive: Any, number: str, days: int | None, note: str | None,
-            as_json: bool) -> None:
+def approve(archive: Any, number: str, days: int | None, note: str | None, as_json: bool) -> None:
     """Approve a pending loan, or a pending renewal (department head only; never your own).
 
     \b
     Example:
       archivist --as mei loan approve JY2026-0001 --note "限閱覽"
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.approve(archive, number, days=days, note=note)
     lo = result.loan
-    msg = (f"{lo.number}  renewal approved: due {lo.due_date}" if lo.status.value == "out"
-           else f"{lo.number}  approved for {lo.days} days")
+    msg = (
+        f"{lo.number}  renewal approved: due {lo.due_date}"
+        if lo.status.value == "out"
+        else f"{lo.number}  approved for {lo.days} days"
+    )
     _done(result, as_json, msg)
 
 
@@ -119,19 +148,26 @@ def reject(archive: Any, number: str, reason: str, as_json: bool) -> None:
     Example:
       archivist --as mei loan reject JY2026-0002 --reason "用途不明"
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.reject(archive, number, reason)
     lo = result.loan
-    msg = (f"{lo.number}  renewal rejected; still due {lo.due_date}"
-           if lo.status.value == "out" else f"{lo.number}  rejected")
+    msg = (
+        f"{lo.number}  renewal rejected; still due {lo.due_date}"
+        if lo.status.value == "out"
+        else f"{lo.number}  rejected"
+    )
     _done(result, as_json, msg)
 
 
 @loan.command("checkout")
 @click.argument("number", metavar="LOAN")
-@click.option("--ack-confidentiality", "ack", is_flag=True,
-              help="The borrower has acknowledged keeping the archive confidential (required).")
+@click.option(
+    "--ack-confidentiality",
+    "ack",
+    is_flag=True,
+    help="The borrower has acknowledged keeping the archive confidential (required).",
+)
 @json_option
 @pass_archive
 def checkout(archive: Any, number: str, ack: bool, as_json: bool) -> None:
@@ -143,7 +179,7 @@ def checkout(archive: Any, number: str, ack: bool, as_json: bool) -> None:
     Example:
       archivist --as mei loan checkout JY2026-0001 --ack-confidentiality
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.checkout(archive, number, ack)
     lo = result.loan
@@ -162,12 +198,15 @@ def return_(archive: Any, number: str, condition: str | None, as_json: bool) -> 
     Example:
       archivist --as mei loan return JY2026-0001 --condition "完好"
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.return_(archive, number, condition)
     lo = result.loan
-    late = f" ({(lo.returned_at.date() - lo.due_date).days} days late)" \
-        if lo.returned_at and lo.due_date and lo.returned_at.date() > lo.due_date else ""
+    late = (
+        f" ({(lo.returned_at.date() - lo.due_date).days} days late)"
+        if lo.returned_at and lo.due_date and lo.returned_at.date() > lo.due_date
+        else ""
+    )
     _done(result, as_json, f"{lo.number}  returned{late}")
 
 
@@ -183,12 +222,16 @@ def renew(archive: Any, number: str, days: int, as_json: bool) -> None:
     Example:
       archivist --as lin loan renew JY2026-0001 --days 7
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.renew(archive, number, days)
     lo = result.loan
-    _done(result, as_json, f"{lo.number}  renewal of {lo.renewal_days} days requested; "
-                           f"still due {lo.due_date} until the department head approves")
+    _done(
+        result,
+        as_json,
+        f"{lo.number}  renewal of {lo.renewal_days} days requested; "
+        f"still due {lo.due_date} until the department head approves",
+    )
 
 
 @loan.command("cancel")
@@ -202,7 +245,7 @@ def cancel(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist --as lin loan cancel JY2026-0003
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     result = loans.cancel(archive, number)
     _done(result, as_json, f"{result.loan.number}  cancelled")
@@ -214,22 +257,28 @@ def cancel(archive: Any, number: str, as_json: bool) -> None:
 @click.option("--client", "client_number", help="Only loans of this client.")
 @json_option
 @pass_archive
-def list_(archive: Any, status: str | None, borrower: str | None, client_number: str | None,
-          as_json: bool) -> None:
+def list_(
+    archive: Any, status: str | None, borrower: str | None, client_number: str | None, as_json: bool
+) -> None:
     """List loans, newest first. Borrowers see their own; archivists and the head see all.
 
     \b
     Example:
       archivist loan list --status pending
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     rows = loans.list_loans(archive, status=status, borrower=borrower, client=client_number)
     if as_json:
         emit(rows, True)
         return
-    emit([_row(r) for r in rows], False, columns=LIST_COLUMNS, headers=LIST_HEADERS,
-         empty="No loans match.")
+    emit(
+        [_row(r) for r in rows],
+        False,
+        columns=LIST_COLUMNS,
+        headers=LIST_HEADERS,
+        empty="No loans match.",
+    )
 
 
 @loan.command("overdue")
@@ -242,17 +291,19 @@ def overdue(archive: Any, as_json: bool) -> None:
     Example:
       archivist loan overdue
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     rows = loans.overdue(archive)
     if as_json:
         emit(rows, True)
         return
-    emit([_row(r) for r in rows], False,
-         columns=["number", "client_number", "scope_text", "borrower", "due_date",
-                  "days_overdue"],
-         headers=["number", "client", "lent", "borrower", "due", "days overdue"],
-         empty="No loans are overdue.")
+    emit(
+        [_row(r) for r in rows],
+        False,
+        columns=["number", "client_number", "scope_text", "borrower", "due_date", "days_overdue"],
+        headers=["number", "client", "lent", "borrower", "due", "days overdue"],
+        empty="No loans are overdue.",
+    )
 
 
 @loan.command("show")
@@ -266,19 +317,46 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist loan show JY2026-0001
     """
-    from archivist import loans
+    from archivist.loans import service as loans
 
     detail = loans.get(archive, number)
     if as_json:
-        emit({**detail.loan.model_dump(mode="json"),
-              "history": [s.model_dump(mode="json") for s in detail.history]}, True)
+        emit(
+            {
+                **detail.loan.model_dump(mode="json"),
+                "history": [s.model_dump(mode="json") for s in detail.history],
+            },
+            True,
+        )
         return
     data = _row(detail.loan)
-    keys = ["number", "client_number", "client_name", "scope_text", "borrower_name", "purpose",
-            "days", "state", "requested_at", "approved_by", "approved_at", "approval_note",
-            "rejected_by", "reject_reason", "cancelled_at", "checked_out_by", "checked_out_at",
-            "ack_confidentiality", "due_date", "days_overdue", "renewal_days", "renewals",
-            "returned_by", "returned_at", "condition"]
+    keys = [
+        "number",
+        "client_number",
+        "client_name",
+        "scope_text",
+        "borrower_name",
+        "purpose",
+        "days",
+        "state",
+        "requested_at",
+        "approved_by",
+        "approved_at",
+        "approval_note",
+        "rejected_by",
+        "reject_reason",
+        "cancelled_at",
+        "checked_out_by",
+        "checked_out_at",
+        "ack_confidentiality",
+        "due_date",
+        "days_overdue",
+        "renewal_days",
+        "renewals",
+        "returned_by",
+        "returned_at",
+        "condition",
+    ]
     emit({k: data[k] for k in keys if data.get(k) not in (None, "")}, False)
     click.echo("history:")
     for step in detail.history:
@@ -288,13 +366,15 @@ def show(archive: Any, number: str, as_json: bool) -> None:
 @loan.command("register")
 @click.option("--from", "start", help="First request date (YYYY-MM-DD).")
 @click.option("--to", "end", help="Last request date (YYYY-MM-DD).")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
-              help="FILE.csv or FILE.docx.")
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False), help="FILE.csv or FILE.docx."
+)
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @json_option
 @pass_archive
-def register(archive: Any, start: str | None, end: str | None, out: str, force: bool,
-             as_json: bool) -> None:
+def register(
+    archive: Any, start: str | None, end: str | None, out: str, force: bool, as_json: bool
+) -> None:
     """Write the borrowing register (借閱登記簿) of loans requested in a period.
 
     Columns: number, client, lent scope, borrower, purpose, approver, out, due, returned,
@@ -307,11 +387,16 @@ def register(archive: Any, start: str | None, end: str | None, out: str, force: 
     """
     from pathlib import Path
 
-    from archivist import clock, loan_exports
+    from archivist.core import clock
+    from archivist.loans import exports as loan_exports
 
     result = loan_exports.write_register(
-        archive, Path(out), start=clock.parse_date(start, "--from") if start else None,
-        end=clock.parse_date(end, "--to") if end else None, force=force)
+        archive,
+        Path(out),
+        start=clock.parse_date(start, "--from") if start else None,
+        end=clock.parse_date(end, "--to") if end else None,
+        force=force,
+    )
     if as_json:
         emit(result, True)
     else:
@@ -321,8 +406,14 @@ def register(archive: Any, start: str | None, end: str | None, out: str, force: 
 
 @loan.command("form")
 @click.argument("number", metavar="LOAN")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
-              metavar="FILE.docx", help="Where to write the form.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE.docx",
+    help="Where to write the form.",
+)
 @click.option("--force", is_flag=True, help="Replace FILE.docx if it exists.")
 @json_option
 @pass_archive
@@ -338,7 +429,7 @@ def form(archive: Any, number: str, out: str, force: bool, as_json: bool) -> Non
     """
     from pathlib import Path
 
-    from archivist import loan_exports
+    from archivist.loans import exports as loan_exports
 
     result = loan_exports.write_form(archive, number, Path(out), force=force)
     if as_json:

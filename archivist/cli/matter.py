@@ -8,12 +8,39 @@ import click
 
 from archivist.cli.common import emit, json_option, pass_archive, warn
 
-TYPES = click.Choice(["criminal", "civil", "administrative", "arbitration", "retainer",
-                      "non-litigation", "consultation"])
-LIST_COLUMNS = ["number", "client_number", "type", "title", "status", "lawyers",
-                "contact_deadline", "contacted", "notes"]
-LIST_HEADERS = ["number", "client", "type", "title", "status", "lawyers", "contact by",
-                "contacted", "notes"]
+TYPES = click.Choice(
+    [
+        "criminal",
+        "civil",
+        "administrative",
+        "arbitration",
+        "retainer",
+        "non-litigation",
+        "consultation",
+    ]
+)
+LIST_COLUMNS = [
+    "number",
+    "client_number",
+    "type",
+    "title",
+    "status",
+    "lawyers",
+    "contact_deadline",
+    "contacted",
+    "notes",
+]
+LIST_HEADERS = [
+    "number",
+    "client",
+    "type",
+    "title",
+    "status",
+    "lawyers",
+    "contact by",
+    "contacted",
+    "notes",
+]
 
 
 def _row(m: Any) -> dict[str, Any]:
@@ -24,17 +51,20 @@ def _row(m: Any) -> dict[str, Any]:
         notes.append("follow-up open")
     if m.conflict_waiver:
         notes.append(f"waiver {m.conflict_waiver}")
-    return {**m.model_dump(mode="json"),
-            "contacted": m.contacted_at.date().isoformat() if m.contacted_at else "",
-            "notes": ", ".join(notes)}
+    return {
+        **m.model_dump(mode="json"),
+        "contacted": m.contacted_at.date().isoformat() if m.contacted_at else "",
+        "notes": ", ".join(notes),
+    }
 
 
 def _event_out(event: Any, as_json: bool, what: str) -> None:
     if as_json:
         emit({"number": event.matter_number, "event": event.model_dump(mode="json")}, True)
     else:
-        click.echo(f"{event.matter_number}  {what} recorded ({event.at.isoformat(sep=' ')}, "
-                   f"{event.actor})")
+        click.echo(
+            f"{event.matter_number}  {what} recorded ({event.at.isoformat(sep=' ')}, {event.actor})"
+        )
 
 
 def _matter_out(m: Any, as_json: bool, what: str) -> None:
@@ -51,24 +81,54 @@ def matter() -> None:
 
 @matter.command("open")
 @click.argument("client")
-@click.option("--type", "matter_type", required=True, type=TYPES,
-              help="criminal (XS), civil (MS), administrative (XZ), arbitration (ZC), "
-                   "retainer (GW), non-litigation (FS), consultation (ZX).")
+@click.option(
+    "--type",
+    "matter_type",
+    required=True,
+    type=TYPES,
+    help="criminal (XS), civil (MS), administrative (XZ), arbitration (ZC), "
+    "retainer (GW), non-litigation (FS), consultation (ZX).",
+)
 @click.option("--title", required=True, help="What the matter is about.")
-@click.option("--lawyer", "lawyers", multiple=True, required=True, metavar="USER",
-              help="An assigned lawyer (repeat for several).")
-@click.option("--opposing", multiple=True, metavar="NAME[:ID]",
-              help="An opposing party, optionally with its identity number (repeatable).")
-@click.option("--related", multiple=True, metavar="NAME[:ID]",
-              help="A related party: legal representative, affiliate... (repeatable).")
-@click.option("--conflict-waiver", metavar="REFERENCE",
-              help="The client's written waiver, when the conflict check finds the firm acts "
-                   "for the other side.")
+@click.option(
+    "--lawyer",
+    "lawyers",
+    multiple=True,
+    required=True,
+    metavar="USER",
+    help="An assigned lawyer (repeat for several).",
+)
+@click.option(
+    "--opposing",
+    multiple=True,
+    metavar="NAME[:ID]",
+    help="An opposing party, optionally with its identity number (repeatable).",
+)
+@click.option(
+    "--related",
+    multiple=True,
+    metavar="NAME[:ID]",
+    help="A related party: legal representative, affiliate... (repeatable).",
+)
+@click.option(
+    "--conflict-waiver",
+    metavar="REFERENCE",
+    help="The client's written waiver, when the conflict check finds the firm acts "
+    "for the other side.",
+)
 @json_option
 @pass_archive
-def open_(archive: Any, client: str, matter_type: str, title: str, lawyers: tuple[str, ...],
-          opposing: tuple[str, ...], related: tuple[str, ...], conflict_waiver: str | None,
-          as_json: bool) -> None:
+def open_(
+    archive: Any,
+    client: str,
+    matter_type: str,
+    title: str,
+    lawyers: tuple[str, ...],
+    opposing: tuple[str, ...],
+    related: tuple[str, ...],
+    conflict_waiver: str | None,
+    as_json: bool,
+) -> None:
     """Accept a matter for a client: runs the conflict check, prints the matter number.
 
     Opening is refused when an opposing party is a client of the firm (or a party it acts
@@ -80,53 +140,74 @@ def open_(archive: Any, client: str, matter_type: str, title: str, lawyers: tupl
       archivist matter open C0001 --type civil --title "買賣合同糾紛" --lawyer lin \\
         --opposing "李四貿易有限公司" --related "李四:A987654321"
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
-    result = matters.open_matter(archive, client, matter_type, title, lawyers, opposing,
-                                 related, conflict_waiver)
+    result = matters.open_matter(
+        archive, client, matter_type, title, lawyers, opposing, related, conflict_waiver
+    )
     for w in result.warnings:
         warn(w)
     m = result.matter
     if as_json:
-        emit({**m.model_dump(mode="json"),
-              "conflict_check": result.conflict_check.model_dump(mode="json"),
-              "warnings": result.warnings}, True)
+        emit(
+            {
+                **m.model_dump(mode="json"),
+                "conflict_check": result.conflict_check.model_dump(mode="json"),
+                "warnings": result.warnings,
+            },
+            True,
+        )
         return
     click.echo(f"{m.number}  {m.title}  (client {m.client_number})")
-    click.echo(f"lawyers: {', '.join(m.lawyers)}; contact the client by "
-               f"{m.contact_deadline.isoformat()}")
-    click.echo(f"conflict check: {result.conflict_check.result}"
-               + (f" (waiver {m.conflict_waiver})" if m.conflict_waiver else ""))
+    click.echo(
+        f"lawyers: {', '.join(m.lawyers)}; contact the client by {m.contact_deadline.isoformat()}"
+    )
+    click.echo(
+        f"conflict check: {result.conflict_check.result}"
+        + (f" (waiver {m.conflict_waiver})" if m.conflict_waiver else "")
+    )
 
 
 @matter.command("party")
 @click.argument("number")
-@click.option("--opposing", multiple=True, metavar="NAME[:ID]",
-              help="An opposing party to add (repeatable).")
-@click.option("--related", multiple=True, metavar="NAME[:ID]",
-              help="A related party to add (repeatable).")
-@click.option("--relation", metavar="TEXT",
-              help="How the related parties relate: 法定代表人, affiliate...")
-@click.option("--conflict-waiver", metavar="REFERENCE",
-              help="The client's written waiver, when the check finds the firm acts for an "
-                   "opposing party.")
+@click.option(
+    "--opposing", multiple=True, metavar="NAME[:ID]", help="An opposing party to add (repeatable)."
+)
+@click.option(
+    "--related", multiple=True, metavar="NAME[:ID]", help="A related party to add (repeatable)."
+)
+@click.option(
+    "--relation", metavar="TEXT", help="How the related parties relate: 法定代表人, affiliate..."
+)
+@click.option(
+    "--conflict-waiver",
+    metavar="REFERENCE",
+    help="The client's written waiver, when the check finds the firm acts for an opposing party.",
+)
 @json_option
 @pass_archive
-def party(archive: Any, number: str, opposing: tuple[str, ...], related: tuple[str, ...],
-          relation: str | None, conflict_waiver: str | None, as_json: bool) -> None:
+def party(
+    archive: Any,
+    number: str,
+    opposing: tuple[str, ...],
+    related: tuple[str, ...],
+    relation: str | None,
+    conflict_waiver: str | None,
+    as_json: bool,
+) -> None:
     """Add parties to an open matter; runs and keeps the conflict check like `matter open`.
 
     \b
     Example:
       archivist matter party 2026-MS-0001 --related 李四 --relation 法定代表人
     """
-    from archivist import matter_parties
+    from archivist.matters import parties as matter_parties
 
-    check = matter_parties.add_parties(archive, number, opposing, related, relation,
-                                       conflict_waiver)
+    check = matter_parties.add_parties(
+        archive, number, opposing, related, relation, conflict_waiver
+    )
     if as_json:
-        emit({"number": check.matter_number, "conflict_check": check.model_dump(mode="json")},
-             True)
+        emit({"number": check.matter_number, "conflict_check": check.model_dump(mode="json")}, True)
         return
     click.echo(f"{check.matter_number}  parties added; conflict check: {check.result}")
     for h in check.hits:
@@ -145,7 +226,7 @@ def contact(archive: Any, number: str, note: str, as_json: bool) -> None:
     Example:
       archivist --as lin matter contact 2026-MS-0001 --note "電話聯繫，約定週三面談"
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
     _event_out(matters.record_contact(archive, number, note), as_json, "contact")
 
@@ -153,8 +234,12 @@ def contact(archive: Any, number: str, note: str, as_json: bool) -> None:
 @matter.command("plan")
 @click.argument("number")
 @click.option("--text", help="The service plan.")
-@click.option("--file", "path", type=click.Path(dir_okay=False), help="A UTF-8 text file "
-              "holding the service plan.")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(dir_okay=False),
+    help="A UTF-8 text file holding the service plan.",
+)
 @json_option
 @pass_archive
 def plan(archive: Any, number: str, text: str | None, path: str | None, as_json: bool) -> None:
@@ -164,8 +249,8 @@ def plan(archive: Any, number: str, text: str | None, path: str | None, as_json:
     Example:
       archivist --as lin matter plan 2026-MS-0001 --text "一、證據收集；二、發律師函；三、起訴"
     """
-    from archivist import matters
-    from archivist.errors import InvalidInput
+    from archivist.core.errors import InvalidInput
+    from archivist.matters import service as matters
 
     if (text is None) == (path is None):
         raise click.UsageError("give exactly one of --text and --file")
@@ -181,12 +266,12 @@ def plan(archive: Any, number: str, text: str | None, path: str | None, as_json:
 @matter.command("progress")
 @click.argument("number")
 @click.option("--note", required=True, help="What was done, or what the client was told.")
-@click.option("--reported-to-client", is_flag=True,
-              help="This is a progress report given to the client.")
+@click.option(
+    "--reported-to-client", is_flag=True, help="This is a progress report given to the client."
+)
 @json_option
 @pass_archive
-def progress(archive: Any, number: str, note: str, reported_to_client: bool,
-             as_json: bool) -> None:
+def progress(archive: Any, number: str, note: str, reported_to_client: bool, as_json: bool) -> None:
     """Record a lawyer work record or a progress report to the client.
 
     Only the matter's assigned lawyers (and the archivist or head) may; a closed matter takes
@@ -197,23 +282,27 @@ def progress(archive: Any, number: str, note: str, reported_to_client: bool,
       archivist --as lin matter progress 2026-MS-0001 --note "已向法院遞交起訴狀" \\
         --reported-to-client
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
     what = "progress report" if reported_to_client else "work record"
-    _event_out(matters.record_progress(archive, number, note, reported_to_client), as_json,
-               what)
+    _event_out(matters.record_progress(archive, number, note, reported_to_client), as_json, what)
 
 
 @matter.command("close")
 @click.argument("number")
 @click.option("--outcome", required=True, help="The result reported to the client.")
-@click.option("--satisfied/--dissatisfied", "satisfied", default=None,
-              help="The client's satisfaction (required). Dissatisfied opens a follow-up.")
+@click.option(
+    "--satisfied/--dissatisfied",
+    "satisfied",
+    default=None,
+    help="The client's satisfaction (required). Dissatisfied opens a follow-up.",
+)
 @click.option("--note", help="What the client said.")
 @json_option
 @pass_archive
-def close(archive: Any, number: str, outcome: str, satisfied: bool | None, note: str | None,
-          as_json: bool) -> None:
+def close(
+    archive: Any, number: str, outcome: str, satisfied: bool | None, note: str | None, as_json: bool
+) -> None:
     """Close a matter with its outcome and the client's satisfaction.
 
     A dissatisfied client opens a follow-up item that stays open until
@@ -223,11 +312,10 @@ def close(archive: Any, number: str, outcome: str, satisfied: bool | None, note:
     Example:
       archivist --as lin matter close 2026-MS-0001 --outcome "調解結案，對方賠付20萬" --satisfied
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
     if satisfied is None:
-        raise click.UsageError("say whether the client is satisfied: --satisfied or "
-                               "--dissatisfied")
+        raise click.UsageError("say whether the client is satisfied: --satisfied or --dissatisfied")
     m = matters.close(archive, number, outcome, satisfied, note)
     _matter_out(m, as_json, "closed" + ("" if satisfied else "; follow-up opened"))
     try:
@@ -237,8 +325,10 @@ def close(archive: Any, number: str, outcome: str, satisfied: bool | None, note:
     if warn_open_deliverables is not None:
         warn_open_deliverables(archive, m.number)
     if not satisfied and not as_json:
-        warn(f"the client is dissatisfied: follow up with `archivist matter follow-up "
-             f"{m.number} --note ...`")
+        warn(
+            f"the client is dissatisfied: follow up with `archivist matter follow-up "
+            f"{m.number} --note ...`"
+        )
 
 
 @matter.command("follow-up")
@@ -254,7 +344,7 @@ def follow_up(archive: Any, number: str, note: str, resolved: bool, as_json: boo
     Example:
       archivist --as lin matter follow-up 2026-MS-0001 --resolved --note "已面談並減免部分費用"
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
     m = matters.follow_up(archive, number, note, resolved)
     _matter_out(m, as_json, "follow-up resolved" if resolved else "follow-up noted")
@@ -272,7 +362,7 @@ def reopen(archive: Any, number: str, note: str, as_json: bool) -> None:
     Example:
       archivist matter reopen 2026-MS-0001 --note "對方上訴"
     """
-    from archivist import matters
+    from archivist.matters import service as matters
 
     _matter_out(matters.reopen(archive, number, note), as_json, "reopened")
 
@@ -281,14 +371,27 @@ def reopen(archive: Any, number: str, note: str, as_json: bool) -> None:
 @click.option("--client", metavar="NUMBER", help="Only this client's matters.")
 @click.option("--lawyer", metavar="USER", help="Only matters this lawyer is assigned to.")
 @click.option("--status", type=click.Choice(["open", "closed"]))
-@click.option("--overdue", is_flag=True,
-              help="Only open matters whose contact deadline passed without contact.")
-@click.option("--unpaid", is_flag=True,
-              help="Instead: fee instalments past due and not paid (as `matter unpaid`).")
+@click.option(
+    "--overdue",
+    is_flag=True,
+    help="Only open matters whose contact deadline passed without contact.",
+)
+@click.option(
+    "--unpaid",
+    is_flag=True,
+    help="Instead: fee instalments past due and not paid (as `matter unpaid`).",
+)
 @json_option
 @pass_archive
-def list_(archive: Any, client: str | None, lawyer: str | None, status: str | None,
-          overdue: bool, as_json: bool, unpaid: bool = False) -> None:
+def list_(
+    archive: Any,
+    client: str | None,
+    lawyer: str | None,
+    status: str | None,
+    overdue: bool,
+    as_json: bool,
+    unpaid: bool = False,
+) -> None:
     """List the matters you may see.
 
     \b
@@ -301,14 +404,19 @@ def list_(archive: Any, client: str | None, lawyer: str | None, status: str | No
 
         show_unpaid(archive, client, lawyer, as_json)
         return
-    from archivist import matter_views
+    from archivist.matters import views as matter_views
 
     rows = matter_views.list_matters(archive, client, lawyer, status, overdue)
     if as_json:
         emit(rows, True)
         return
-    emit([_row(m) for m in rows], False, columns=LIST_COLUMNS, headers=LIST_HEADERS,
-         empty="No overdue matters." if overdue else "No matters match.")
+    emit(
+        [_row(m) for m in rows],
+        False,
+        columns=LIST_COLUMNS,
+        headers=LIST_HEADERS,
+        empty="No overdue matters." if overdue else "No matters match.",
+    )
 
 
 @matter.command("show")
@@ -322,29 +430,43 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     Example:
       archivist matter show 2026-MS-0001
     """
-    from archivist import matter_views
+    from archivist.matters import views as matter_views
 
     d = matter_views.show(archive, number)
     if as_json:
         emit(d, True)
         return
     m = d.matter
-    emit({"number": m.number, "title": m.title, "type": f"{m.type.value} ({m.code})",
-          "client": f"{m.client_number} {d.client_name}", "status": m.status,
-          "lawyers": ", ".join(m.lawyers), "accepted": m.accepted_at.isoformat(sep=" "),
-          "contact by": m.contact_deadline.isoformat()
-          + (" OVERDUE" if m.contact_overdue else ""),
-          "contacted": m.contacted_at.isoformat(sep=" ") if m.contacted_at else "",
-          "outcome": m.outcome or "", "waiver": m.conflict_waiver or "",
-          "follow-up": "open" if m.follow_up_open else ""}, False)
+    emit(
+        {
+            "number": m.number,
+            "title": m.title,
+            "type": f"{m.type.value} ({m.code})",
+            "client": f"{m.client_number} {d.client_name}",
+            "status": m.status,
+            "lawyers": ", ".join(m.lawyers),
+            "accepted": m.accepted_at.isoformat(sep=" "),
+            "contact by": m.contact_deadline.isoformat()
+            + (" OVERDUE" if m.contact_overdue else ""),
+            "contacted": m.contacted_at.isoformat(sep=" ") if m.contacted_at else "",
+            "outcome": m.outcome or "",
+            "waiver": m.conflict_waiver or "",
+            "follow-up": "open" if m.follow_up_open else "",
+        },
+        False,
+    )
     click.echo("parties:")
     for p in d.parties:
-        click.echo(f"  {p.role.value:<9} {p.name}"
-                   + "".join(f"  {x}" for x in (p.id_number, p.client_number) if x))
+        click.echo(
+            f"  {p.role.value:<9} {p.name}"
+            + "".join(f"  {x}" for x in (p.id_number, p.client_number) if x)
+        )
     click.echo("conflict checks:")
     for c in d.conflict_checks:
-        click.echo(f"  {c.checked_at.isoformat(sep=' ')}  {c.result}  {len(c.hits)} hits  "
-                   f"by {c.checked_by}")
+        click.echo(
+            f"  {c.checked_at.isoformat(sep=' ')}  {c.result}  {len(c.hits)} hits  "
+            f"by {c.checked_by}"
+        )
         for h in c.hits:
             click.echo(f"    {h.searched}: {h.detail}")
     if m.plan:
@@ -354,8 +476,10 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     click.echo("timeline:")
     for e in d.events:
         told = "  [reported to client]" if e.reported_to_client else ""
-        click.echo(f"  {e.at.isoformat(sep=' ')}  {e.actor:<8} {e.kind:<18} "
-                   f"{' '.join(e.text.split())}{told}")
+        click.echo(
+            f"  {e.at.isoformat(sep=' ')}  {e.actor:<8} {e.kind:<18} "
+            f"{' '.join(e.text.split())}{told}"
+        )
 
 
 # Reassignment, declines, deliverables, payments, evaluations (rights and duties).

@@ -11,10 +11,28 @@ import click
 from archivist.cli.common import emit, json_option, pass_archive, warn
 
 DELIVERABLE_COLUMNS = ["matter", "id", "title", "due", "status", "lawyers", "document"]
-INSTALMENT_COLUMNS = ["matter", "client", "seq", "due", "amount", "paid", "outstanding", "status",
-                      "description"]
-TYPES = click.Choice(["criminal", "civil", "administrative", "arbitration", "retainer",
-                      "non-litigation", "consultation"])
+INSTALMENT_COLUMNS = [
+    "matter",
+    "client",
+    "seq",
+    "due",
+    "amount",
+    "paid",
+    "outstanding",
+    "status",
+    "description",
+]
+TYPES = click.Choice(
+    [
+        "criminal",
+        "civil",
+        "administrative",
+        "arbitration",
+        "retainer",
+        "non-litigation",
+        "consultation",
+    ]
+)
 
 
 @click.command("reassign")
@@ -25,8 +43,15 @@ TYPES = click.Choice(["criminal", "civil", "administrative", "arbitration", "ret
 @click.option("--client-request", is_flag=True, help="The client asked for the change (選擇權).")
 @json_option
 @pass_archive
-def reassign(archive: Any, matter: str, from_user: str, to_user: str, reason: str,
-             client_request: bool, as_json: bool) -> None:
+def reassign(
+    archive: Any,
+    matter: str,
+    from_user: str,
+    to_user: str,
+    reason: str,
+    client_request: bool,
+    as_json: bool,
+) -> None:
     """Replace a matter's lawyer (archivist or head). The old lawyer loses write and read access
     to the matter, the new one gains it; recorded on the matter and in the client's archive.
 
@@ -34,14 +59,16 @@ def reassign(archive: Any, matter: str, from_user: str, to_user: str, reason: st
     Example:
       archivist matter reassign 2026-MS-0001 --from lin --to zhao --reason "客戶要求更換" --client-request
     """
-    from archivist.duties import reassign as lib
+    from archivist.matters.duties import reassign as lib
 
     result = lib.reassign(archive, matter, from_user, to_user, reason, client_request)
     if as_json:
         emit({"number": result.matter, **result.model_dump(mode="json")}, True)
     else:
-        click.echo(f"{result.matter}  lawyer {result.from_lawyer} -> {result.to_lawyer}  "
-                   f"(now: {', '.join(result.lawyers)})")
+        click.echo(
+            f"{result.matter}  lawyer {result.from_lawyer} -> {result.to_lawyer}  "
+            f"(now: {', '.join(result.lawyers)})"
+        )
 
 
 @click.command("decline")
@@ -52,8 +79,15 @@ def reassign(archive: Any, matter: str, from_user: str, to_user: str, reason: st
 @click.option("--title", help="What the client asked the firm to take on.")
 @json_option
 @pass_archive
-def decline(archive: Any, client: str, reason: str, consultation: str | None,
-            matter_type: str | None, title: str | None, as_json: bool) -> None:
+def decline(
+    archive: Any,
+    client: str,
+    reason: str,
+    consultation: str | None,
+    matter_type: str | None,
+    title: str | None,
+    as_json: bool,
+) -> None:
     """Record an engagement declined at intake (拒絕代理): what was refused and why. No matter
     number is used up.
 
@@ -61,15 +95,17 @@ def decline(archive: Any, client: str, reason: str, consultation: str | None,
     Example:
       archivist --as lin matter decline C0001 --type civil --title "借款糾紛" --reason "與現有客戶利益衝突"
     """
-    from archivist.duties import decline as lib
+    from archivist.matters.duties import decline as lib
 
-    result = lib.decline(archive, client, reason, consultation=consultation, type=matter_type,
-                         title=title)
+    result = lib.decline(
+        archive, client, reason, consultation=consultation, type=matter_type, title=title
+    )
     if as_json:
         emit(result, True)
     else:
-        click.echo(f"{result.client}  engagement declined (record {result.id}; no matter "
-                   "number used)")
+        click.echo(
+            f"{result.client}  engagement declined (record {result.id}; no matter number used)"
+        )
 
 
 @click.command("declined")
@@ -83,11 +119,23 @@ def declined(archive: Any, client: str | None, as_json: bool) -> None:
     Example:
       archivist matter declined --client C0001
     """
-    from archivist.duties import decline as lib
+    from archivist.matters.duties import decline as lib
 
-    emit(lib.list_declined(archive, client), as_json,
-         columns=["id", "client", "client_name", "declined_at", "declined_by", "type", "title",
-                  "reason"], empty="No declined engagements.")
+    emit(
+        lib.list_declined(archive, client),
+        as_json,
+        columns=[
+            "id",
+            "client",
+            "client_name",
+            "declined_at",
+            "declined_by",
+            "type",
+            "title",
+            "reason",
+        ],
+        empty="No declined engagements.",
+    )
 
 
 # ------------------------------------------------------------------------------ deliverables
@@ -109,7 +157,7 @@ def deliverable_add(archive: Any, matter: str, title: str, due: str, as_json: bo
     Example:
       archivist --as lin matter deliverable add 2026-MS-0001 --title 起訴狀 --due 2026-03-20
     """
-    from archivist.duties import deliverables as lib
+    from archivist.matters.duties import deliverables as lib
 
     item = lib.add(archive, matter, title, due)
     if as_json:
@@ -125,15 +173,21 @@ def deliverable_add(archive: Any, matter: str, title: str, due: str, as_json: bo
 @click.option("--note")
 @json_option
 @pass_archive
-def deliverable_done(archive: Any, matter: str, deliverable_id: int, document: str | None,
-                     note: str | None, as_json: bool) -> None:
+def deliverable_done(
+    archive: Any,
+    matter: str,
+    deliverable_id: int,
+    document: str | None,
+    note: str | None,
+    as_json: bool,
+) -> None:
     """Mark a deliverable done, linking the filed document.
 
     \b
     Example:
       archivist --as lin matter deliverable done 2026-MS-0001 1 --document C0001-0003
     """
-    from archivist.duties import deliverables as lib
+    from archivist.matters.duties import deliverables as lib
 
     item = lib.done(archive, matter, deliverable_id, document, note)
     if as_json:
@@ -151,20 +205,31 @@ def deliverable_done(archive: Any, matter: str, deliverable_id: int, document: s
 @click.option("--all", "include_done", is_flag=True, help="Include those already done.")
 @json_option
 @pass_archive
-def deliverable_list(archive: Any, matter: str | None, overdue: bool, lawyer: str | None,
-                     include_done: bool, as_json: bool) -> None:
+def deliverable_list(
+    archive: Any,
+    matter: str | None,
+    overdue: bool,
+    lawyer: str | None,
+    include_done: bool,
+    as_json: bool,
+) -> None:
     """List open deliverables you may see, soonest due first.
 
     \b
     Example:
       archivist matter deliverable list --overdue --lawyer lin
     """
-    from archivist.duties import deliverables as lib
+    from archivist.matters.duties import deliverables as lib
 
-    rows = lib.list_deliverables(archive, matter=matter, overdue=overdue, lawyer=lawyer,
-                                 include_done=include_done)
-    emit(rows, as_json, columns=DELIVERABLE_COLUMNS,
-         empty="No overdue deliverables." if overdue else "No deliverables.")
+    rows = lib.list_deliverables(
+        archive, matter=matter, overdue=overdue, lawyer=lawyer, include_done=include_done
+    )
+    emit(
+        rows,
+        as_json,
+        columns=DELIVERABLE_COLUMNS,
+        empty="No overdue deliverables." if overdue else "No deliverables.",
+    )
 
 
 # ------------------------------------------------------------------------------ evaluations
@@ -178,9 +243,17 @@ def deliverable_list(archive: Any, matter: str | None, overdue: bool, lawyer: st
 @click.option("--to", "until", metavar="DATE", help="With --summary: up to this date.")
 @json_option
 @pass_archive
-def evaluate(archive: Any, matter: str | None, score: int | None, comment: str | None,
-             lawyer: str | None, summary: bool, since: str | None, until: str | None,
-             as_json: bool) -> None:
+def evaluate(
+    archive: Any,
+    matter: str | None,
+    score: int | None,
+    comment: str | None,
+    lawyer: str | None,
+    summary: bool,
+    since: str | None,
+    until: str | None,
+    as_json: bool,
+) -> None:
     """Record the client's evaluation of the lawyer's service (監督權), at closure or any time;
     --summary shows the evaluations per lawyer for management.
 
@@ -189,7 +262,7 @@ def evaluate(archive: Any, matter: str | None, score: int | None, comment: str |
       archivist matter evaluate 2026-MS-0001 --score 4 --comment "回覆及時"
       archivist matter evaluate --summary --from 2026-01-01
     """
-    from archivist.duties import evaluations as lib
+    from archivist.matters.duties import evaluations as lib
 
     if summary:
         show_service(archive, since, until, as_json)
@@ -200,32 +273,61 @@ def evaluate(archive: Any, matter: str | None, score: int | None, comment: str |
     if as_json:
         emit({"number": rows[0].matter, "evaluations": rows}, True)
     else:
-        click.echo(f"{rows[0].matter}  evaluation {score}/5 recorded for "
-                   f"{', '.join(r.lawyer for r in rows)}")
+        click.echo(
+            f"{rows[0].matter}  evaluation {score}/5 recorded for "
+            f"{', '.join(r.lawyer for r in rows)}"
+        )
 
 
 def show_service(archive: Any, since: str | None, until: str | None, as_json: bool) -> None:
     """Print the evaluations per lawyer (shared with `report service`)."""
-    from archivist.duties import evaluations as lib
+    from archivist.matters.duties import evaluations as lib
 
-    emit(lib.summary(archive, since, until), as_json,
-         columns=["lawyer", "display_name", "evaluations", "average", "lowest", "highest",
-                  "low_scores", "matters"], empty="No evaluations recorded.")
+    emit(
+        lib.summary(archive, since, until),
+        as_json,
+        columns=[
+            "lawyer",
+            "display_name",
+            "evaluations",
+            "average",
+            "lowest",
+            "highest",
+            "low_scores",
+            "matters",
+        ],
+        empty="No evaluations recorded.",
+    )
 
 
 # ------------------------------------------------------------------------------ payments
 @click.command("schedule")
 @click.argument("matter")
-@click.option("--instalment", "instalments", multiple=True, metavar="DATE:AMOUNT[:TEXT]",
-              help="One instalment of the contract's schedule (repeat). Replaces the schedule.")
+@click.option(
+    "--instalment",
+    "instalments",
+    multiple=True,
+    metavar="DATE:AMOUNT[:TEXT]",
+    help="One instalment of the contract's schedule (repeat). Replaces the schedule.",
+)
 @click.option("--document", metavar="DOC", help="The filed contract that sets the schedule.")
-@click.option("--from-contract", "contract", metavar="DOC",
-              help="Take the schedule from a generated service contract (its fee stages or "
-                   "fixed fee, and their payment times).")
+@click.option(
+    "--from-contract",
+    "contract",
+    metavar="DOC",
+    help="Take the schedule from a generated service contract (its fee stages or "
+    "fixed fee, and their payment times).",
+)
 @json_option
 @pass_archive
-def schedule(archive: Any, matter: str, instalments: tuple[str, ...], document: str | None,
-             contract: str | None, as_json: bool) -> None:
+def schedule(
+    archive: Any,
+    matter: str,
+    instalments: tuple[str, ...],
+    document: str | None,
+    contract: str | None,
+    as_json: bool,
+) -> None:
     """Record the payment schedule given in the contract, or show it (without --instalment)
     with what each instalment has received.
 
@@ -234,7 +336,7 @@ def schedule(archive: Any, matter: str, instalments: tuple[str, ...], document: 
       archivist matter schedule 2026-MS-0001 --from-contract C0001-0002
       archivist matter schedule 2026-MS-0001 --instalment 2026-03-10:30000:簽約後 --instalment 2026-06-01:20000
     """
-    from archivist.duties import payments as lib
+    from archivist.matters.duties import payments as lib
 
     if contract:
         if instalments or document:
@@ -247,16 +349,18 @@ def schedule(archive: Any, matter: str, instalments: tuple[str, ...], document: 
             raise click.UsageError("--document goes with --instalment")
         rows = _show_schedule(archive, matter)
     if as_json:
-        emit({"number": rows[0].matter if rows else matter.strip().upper(), "instalments": rows},
-             True)
+        emit(
+            {"number": rows[0].matter if rows else matter.strip().upper(), "instalments": rows},
+            True,
+        )
     else:
         emit(rows, False, columns=INSTALMENT_COLUMNS[2:], empty="No payment schedule recorded.")
 
 
 def _show_schedule(archive: Any, matter: str) -> list[Any]:
-    from archivist import matters
-    from archivist.duties import payments as lib
-    from archivist.errors import Forbidden
+    from archivist.core.errors import Forbidden
+    from archivist.matters import service as matters
+    from archivist.matters.duties import payments as lib
     from archivist.models import Role
 
     user = archive.actor
@@ -270,20 +374,27 @@ def _show_schedule(archive: Any, matter: str) -> list[Any]:
 @click.command("payment")
 @click.argument("matter")
 @click.option("--amount", required=True, help="The amount received, e.g. 30000 or 12500.50.")
-@click.option("--date", "paid_on", default="today", show_default=True, metavar="DATE",
-              help="When it was received (YYYY-MM-DD).")
+@click.option(
+    "--date",
+    "paid_on",
+    default="today",
+    show_default=True,
+    metavar="DATE",
+    help="When it was received (YYYY-MM-DD).",
+)
 @click.option("--reference", help="Receipt or transfer reference.")
 @json_option
 @pass_archive
-def payment(archive: Any, matter: str, amount: str, paid_on: str, reference: str | None,
-            as_json: bool) -> None:
+def payment(
+    archive: Any, matter: str, amount: str, paid_on: str, reference: str | None, as_json: bool
+) -> None:
     """Record a payment received from the client (archivist or head).
 
     \b
     Example:
       archivist matter payment 2026-MS-0001 --amount 30000 --date 2026-03-09 --reference 轉賬001
     """
-    from archivist.duties import payments as lib
+    from archivist.matters.duties import payments as lib
 
     paid = lib.record_payment(archive, matter, amount, paid_on, reference)
     if as_json:
@@ -308,25 +419,30 @@ def unpaid(archive: Any, client: str | None, lawyer: str | None, as_json: bool) 
 
 
 def show_unpaid(archive: Any, client: str | None, lawyer: str | None, as_json: bool) -> None:
-    from archivist.duties import payments as lib
+    from archivist.matters.duties import payments as lib
 
-    emit(lib.unpaid(archive, client=client, lawyer=lawyer), as_json, columns=INSTALMENT_COLUMNS,
-         empty="No unpaid instalments past due.")
+    emit(
+        lib.unpaid(archive, client=client, lawyer=lawyer),
+        as_json,
+        columns=INSTALMENT_COLUMNS,
+        empty="No unpaid instalments past due.",
+    )
 
 
 def warn_open_deliverables(archive: Any, matter_number: str) -> None:
     """At closure: warn (stderr) about deliverables still open on the matter."""
-    from archivist import matters
-    from archivist.duties import deliverables as lib
+    from archivist.matters import service as matters
+    from archivist.matters.duties import deliverables as lib
 
     with archive.ledger.read() as conn:
         items = lib.open_deliverables(conn, matters.get(conn, matter_number).id)
     for d in items:
-        warn(f"deliverable {d.id} of {d.matter} is still open ({d.title}, due {d.due}): "
-             f"`archivist matter deliverable done {d.matter} {d.id} --document DOC`")
+        warn(
+            f"deliverable {d.id} of {d.matter} is still open ({d.title}, due {d.due}): "
+            f"`archivist matter deliverable done {d.matter} {d.id} --document DOC`"
+        )
 
 
 def register(matter_group: click.Group) -> None:
-    for command in (reassign, decline, declined, deliverable, evaluate, schedule, payment,
-                    unpaid):
+    for command in (reassign, decline, declined, deliverable, evaluate, schedule, payment, unpaid):
         matter_group.add_command(command)

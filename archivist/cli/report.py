@@ -20,21 +20,33 @@ def report() -> None:
 def _durations(d: Any) -> str:
     if not d.count:
         return "none yet"
-    return (f"median {d.median_days} ({d.median_hours} h), worst {d.worst_days} "
-            f"({d.worst_hours} h, {d.worst_complaint}), n={d.count}")
+    return (
+        f"median {d.median_days} ({d.median_hours} h), worst {d.worst_days} "
+        f"({d.worst_hours} h, {d.worst_complaint}), n={d.count}"
+    )
 
 
 @report.command("complaints")
-@click.option("--from", "date_from", required=True, metavar="DATE",
-              help="First day of the period (complaints received from this day).")
+@click.option(
+    "--from",
+    "date_from",
+    required=True,
+    metavar="DATE",
+    help="First day of the period (complaints received from this day).",
+)
 @click.option("--to", "date_to", required=True, metavar="DATE", help="Last day of the period.")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), metavar="FILE.docx",
-              help="Write the report as a Word document with charts.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE.docx",
+    help="Write the report as a Word document with charts.",
+)
 @click.option("--force", is_flag=True, help="Replace FILE.docx if it exists.")
 @json_option
 @pass_archive
-def complaints(archive: Any, date_from: str, date_to: str, out: str | None, force: bool,
-               as_json: bool) -> None:
+def complaints(
+    archive: Any, date_from: str, date_to: str, out: str | None, force: bool, as_json: bool
+) -> None:
     """Summarise the complaints received in a period for management.
 
     Counts by category, cause, responsibility, channel and lawyer; time to first response and
@@ -45,30 +57,40 @@ def complaints(archive: Any, date_from: str, date_to: str, out: str | None, forc
     Example:
       archivist report complaints --from 2026-01-01 --to 2026-03-31 --out 投訴報告.docx
     """
+    from archivist.core.output import check_target
     from archivist.reports import complaints as rc
-    from archivist.reports.output import check_target
 
     if out:
         check_target(out, home=archive.home, overwrite=force)
     rep = rc.report(archive, date_from, date_to)
     if out:
-        path = rc.write_docx(rep, out, archive.settings.firm.name, home=archive.home,
-                             overwrite=force)
+        path = rc.write_docx(
+            rep, out, archive.settings.firm.name, home=archive.home, overwrite=force
+        )
         if not as_json:
             click.echo(f"Wrote {path}", err=True)
     if as_json:
         emit(rep, True)
         return
     fr, rs = rep.first_response, rep.resolution
-    emit({"period": f"{rep.period_from} – {rep.period_to}", "received": rep.total,
-          "open": len(rep.open), "overdue": len(rep.overdue), "reopened": len(rep.reopened),
-          "by category": rep.by_category, "by channel": rep.by_channel,
-          "by responsibility": rep.by_responsibility, "by lawyer": rep.by_lawyer,
-          "first response (days)": _durations(fr),
-          "resolution (days)": _durations(rs),
-          "proposals": len(rep.proposals)}, False)
-    for title, rows in (("overdue", rep.overdue), ("reopened", rep.reopened),
-                        ("open", rep.open)):
+    emit(
+        {
+            "period": f"{rep.period_from} – {rep.period_to}",
+            "received": rep.total,
+            "open": len(rep.open),
+            "overdue": len(rep.overdue),
+            "reopened": len(rep.reopened),
+            "by category": rep.by_category,
+            "by channel": rep.by_channel,
+            "by responsibility": rep.by_responsibility,
+            "by lawyer": rep.by_lawyer,
+            "first response (days)": _durations(fr),
+            "resolution (days)": _durations(rs),
+            "proposals": len(rep.proposals),
+        },
+        False,
+    )
+    for title, rows in (("overdue", rep.overdue), ("reopened", rep.reopened), ("open", rep.open)):
         if rows:
             shown = ", ".join(r.number for r in rows[:SHOW])
             more = f" … ({len(rows) - SHOW} more; see --json or --out)" if len(rows) > SHOW else ""

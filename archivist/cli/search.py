@@ -8,8 +8,20 @@ import click
 
 from archivist.cli.common import json_option, pass_archive, print_json
 
-JSON_KEYS = ("client", "client_name", "document", "title", "original_name", "section", "date",
-             "score", "snippet", "highlights", "matter", "filetype")
+JSON_KEYS = (
+    "client",
+    "client_name",
+    "document",
+    "title",
+    "original_name",
+    "section",
+    "date",
+    "score",
+    "snippet",
+    "highlights",
+    "matter",
+    "filetype",
+)
 
 
 @click.command("search")
@@ -22,13 +34,25 @@ JSON_KEYS = ("client", "client_name", "document", "title", "original_name", "sec
 @click.option("--to", "date_to", metavar="DATE", help="Filed on or before (YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True)
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
-              show_default=True)
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
+)
 @json_option
 @pass_archive
-def search(archive: Any, query: tuple[str, ...], client: str | None, matter: str | None,
-           section: str | None, filetype: str | None, date_from: str | None,
-           date_to: str | None, limit: int, page: int, sort: str, as_json: bool) -> None:
+def search(
+    archive: Any,
+    query: tuple[str, ...],
+    client: str | None,
+    matter: str | None,
+    section: str | None,
+    filetype: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    limit: int,
+    page: int,
+    sort: str,
+    as_json: bool,
+) -> None:
     """Search filed documents by their words, in either Chinese script or English.
 
     \b
@@ -55,23 +79,43 @@ def search(archive: Any, query: tuple[str, ...], client: str | None, matter: str
     """
     import sys
 
-    from archivist import index
+    from archivist import search as index
 
-    result = index.search(archive, " ".join(query), client=client, matter=matter,
-                          section=section, filetype=filetype, date_from=date_from,
-                          date_to=date_to, limit=limit, page=page, sort=sort)
+    result = index.search(
+        archive,
+        " ".join(query),
+        client=client,
+        matter=matter,
+        section=section,
+        filetype=filetype,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+        page=page,
+        sort=sort,
+    )
     if as_json:
-        print_json({"total": result.total, "page": result.page, "limit": result.limit,
-                    "hits": [{k: getattr(h, k) for k in JSON_KEYS} for h in result.hits]})
+        print_json(
+            {
+                "total": result.total,
+                "page": result.page,
+                "limit": result.limit,
+                "hits": [{k: getattr(h, k) for k in JSON_KEYS} for h in result.hits],
+            }
+        )
         return
     if not result.hits:
-        click.echo("No documents match." if not result.total else
-                   f"{result.total} documents match; page {result.page} is past the last.",
-                   err=True)
+        click.echo(
+            "No documents match."
+            if not result.total
+            else f"{result.total} documents match; page {result.page} is past the last.",
+            err=True,
+        )
         return
     first = (result.page - 1) * result.limit + 1
-    click.echo(f"{result.total} documents match; showing {first}-{first + len(result.hits) - 1}",
-               err=True)
+    click.echo(
+        f"{result.total} documents match; showing {first}-{first + len(result.hits) - 1}", err=True
+    )
     for h in result.hits:
         click.echo(click.style(f"{h.document}", bold=True) + f"  {h.title}  ({h.original_name})")
         click.echo(f"  {h.client} {h.client_name} · {h.section} · {h.date}")

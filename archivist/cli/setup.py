@@ -8,17 +8,29 @@ from archivist.cli.common import emit, json_option
 
 
 @click.command()
-@click.option("--home", "home_dir", metavar="DIR",
-              help="Where to create the home (default: ARCHIVIST_HOME, else here).")
+@click.option(
+    "--home",
+    "home_dir",
+    metavar="DIR",
+    help="Where to create the home (default: ARCHIVIST_HOME, else here).",
+)
 @click.option("--firm", required=True, help="The firm's name, printed on letters and contracts.")
 @click.option("--user", "username", required=True, help="The first user's username.")
 @click.option("--name", "display_name", required=True, help="The first user's full name.")
-@click.option("--force", is_flag=True,
-              help="Create the home in a folder that already holds other files.")
+@click.option(
+    "--force", is_flag=True, help="Create the home in a folder that already holds other files."
+)
 @json_option
 @click.pass_context
-def init(ctx: click.Context, home_dir: str | None, firm: str, username: str, display_name: str,
-         force: bool, as_json: bool) -> None:
+def init(
+    ctx: click.Context,
+    home_dir: str | None,
+    firm: str,
+    username: str,
+    display_name: str,
+    force: bool,
+    as_json: bool,
+) -> None:
     """Create an archivist home: archivist.toml, archive_store/ (with the ledger) and index/.
 
     The first user gets the roles archivist and head. A folder that already holds other
@@ -28,13 +40,19 @@ def init(ctx: click.Context, home_dir: str | None, firm: str, username: str, dis
     Example:
       archivist init --home ~/firm --firm "陳林律師事務所" --user mei --name "王美"
     """
-    from archivist import home as homes
+    from archivist.core import home as homes
 
     target = home_dir or ctx.find_root().obj.get("home")
     home = homes.create(target, firm, username, display_name, force=force)
-    data = {"home": str(home.root), "config": str(home.config_path),
-            "store": str(home.store_dir), "index": str(home.index_dir),
-            "ledger": str(home.ledger_path), "user": username, "roles": ["archivist", "head"]}
+    data = {
+        "home": str(home.root),
+        "config": str(home.config_path),
+        "store": str(home.store_dir),
+        "index": str(home.index_dir),
+        "ledger": str(home.ledger_path),
+        "user": username,
+        "roles": ["archivist", "head"],
+    }
     if as_json:
         emit(data, True)
         return
@@ -57,7 +75,7 @@ def upgrade(ctx: click.Context, as_json: bool) -> None:
     Example:
       archivist backup /mnt/backup && archivist upgrade
     """
-    from archivist.context import open_context
+    from archivist.core.context import open_context
     from archivist.ledger import migrations
 
     archive = open_context(ctx.find_root().obj.get("home"), check_version=False)
@@ -68,7 +86,9 @@ def upgrade(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         emit({"applied": applied, "version": migrations.HEAD}, True)
     elif applied:
-        click.echo(f"Upgraded the ledger to schema version {migrations.HEAD} "
-                   f"(applied {', '.join(map(str, applied))}).")
+        click.echo(
+            f"Upgraded the ledger to schema version {migrations.HEAD} "
+            f"(applied {', '.join(map(str, applied))})."
+        )
     else:
         click.echo(f"The ledger is up to date (schema version {migrations.HEAD}).")

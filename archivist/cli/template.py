@@ -35,8 +35,11 @@ def list_(click_ctx: click.Context, as_json: bool) -> None:
 
 @template.command("fields")
 @click.argument("name")
-@click.option("--skeleton", is_flag=True,
-              help="Print a JSON data file with the fields you supply (defaults filled in).")
+@click.option(
+    "--skeleton",
+    is_flag=True,
+    help="Print a JSON data file with the fields you supply (defaults filled in).",
+)
 @json_option
 @click.pass_context
 def fields_(click_ctx: click.Context, name: str, skeleton: bool, as_json: bool) -> None:
@@ -57,8 +60,14 @@ def fields_(click_ctx: click.Context, name: str, skeleton: bool, as_json: bool) 
 
     home = _home_or_none(click_ctx)
     if skeleton:
-        click.echo(json.dumps(fieldspec.skeleton(catalog.get(name, home).schema),
-                              ensure_ascii=False, indent=2, default=str))
+        click.echo(
+            json.dumps(
+                fieldspec.skeleton(catalog.get(name, home).schema),
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
         return
     rows = documents.fields(name, home)
     emit(rows, as_json, columns=["name", "type", "required", "source", "description"])
@@ -66,15 +75,28 @@ def fields_(click_ctx: click.Context, name: str, skeleton: bool, as_json: bool) 
 
 @template.command("add")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--name", required=True, help="ASCII name for the command line, e.g. retainer-contract.")
+@click.option(
+    "--name", required=True, help="ASCII name for the command line, e.g. retainer-contract."
+)
 @click.option("--title", help="Display name, e.g. 常年法律顧問合同.")
-@click.option("--schema", "schema_file", type=click.Path(dir_okay=False),
-              help="Field list as JSON (like `template fields --json`); generated if omitted.")
+@click.option(
+    "--schema",
+    "schema_file",
+    type=click.Path(dir_okay=False),
+    help="Field list as JSON (like `template fields --json`); generated if omitted.",
+)
 @click.option("--replace", is_flag=True, help="Add a new version of an existing template.")
 @json_option
 @pass_archive
-def add(archive: Any, path: str, name: str, title: str | None, schema_file: str | None,
-        replace: bool, as_json: bool) -> None:
+def add(
+    archive: Any,
+    path: str,
+    name: str,
+    title: str | None,
+    schema_file: str | None,
+    replace: bool,
+    as_json: bool,
+) -> None:
     """Add a staff-written .docx template to this home, after checking it.
 
     The template must parse, every variable it uses is listed, a schema is generated for it
@@ -88,8 +110,7 @@ def add(archive: Any, path: str, name: str, title: str | None, schema_file: str 
     from archivist import documents
 
     tpl, used = documents.add_template(archive, path, name, title, schema_file, replace)
-    data = {**documents.info(tpl).model_dump(mode="json"), "number": tpl.name,
-            "variables": used}
+    data = {**documents.info(tpl).model_dump(mode="json"), "number": tpl.name, "variables": used}
     if as_json:
         emit(data, True)
     else:
@@ -99,17 +120,31 @@ def add(archive: Any, path: str, name: str, title: str | None, schema_file: str 
 
 @template.command("render")
 @click.argument("name")
-@click.option("--data", "data_file", type=click.Path(dir_okay=False),
-              help="Values as JSON or TOML (.toml).")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="A value (dotted keys; lists as a,b,c or JSON). Repeatable.")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the .docx.")
+@click.option(
+    "--data", "data_file", type=click.Path(dir_okay=False), help="Values as JSON or TOML (.toml)."
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A value (dotted keys; lists as a,b,c or JSON). Repeatable.",
+)
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False), help="Where to write the .docx."
+)
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @json_option
 @click.pass_context
-def render(click_ctx: click.Context, name: str, data_file: str | None, sets: tuple[str, ...],
-           out: str, force: bool, as_json: bool) -> None:
+def render(
+    click_ctx: click.Context,
+    name: str,
+    data_file: str | None,
+    sets: tuple[str, ...],
+    out: str,
+    force: bool,
+    as_json: bool,
+) -> None:
     """Render a template to a .docx file, without touching any archive.
 
     Every missing or invalid field is reported at once, and nothing is written then.
@@ -121,8 +156,8 @@ def render(click_ctx: click.Context, name: str, data_file: str | None, sets: tup
     """
 
     from archivist import documents
+    from archivist.core.output import check_target, write_atomic
     from archivist.documents import catalog, fieldspec
-    from archivist.reports.output import check_target, write_atomic
 
     home = _home_or_none(click_ctx)
     target = check_target(out, home=home, overwrite=force)
@@ -136,16 +171,24 @@ def render(click_ctx: click.Context, name: str, data_file: str | None, sets: tup
     write_atomic(target, docx, home=home, overwrite=force)
     tpl = catalog.get(name, home)
     if as_json:
-        emit({"number": str(target), "path": str(target.resolve()), "template": tpl.name,
-              "template_version": tpl.version, "size": len(docx)}, True)
+        emit(
+            {
+                "number": str(target),
+                "path": str(target.resolve()),
+                "template": tpl.name,
+                "template_version": tpl.version,
+                "size": len(docx),
+            },
+            True,
+        )
     else:
         click.echo(str(target))
 
 
 def _home_or_none(click_ctx: click.Context) -> Any:
     """The home when there is one (for added templates and the firm's name), else None."""
-    from archivist.errors import HomeNotFound
-    from archivist.home import locate
+    from archivist.core.errors import HomeNotFound
+    from archivist.core.home import locate
 
     root = click_ctx.find_root()
     root.ensure_object(dict)

@@ -30,10 +30,9 @@ def add(archive, username, display_name, roles, licence_number, practice_area, a
     Example:
       archivist user add lin --name 林志明 --role lawyer --licence 13101200910123456
     """
-    from archivist import users
+    from archivist.core import users
 
-    created = users.add(archive, username, display_name, list(roles), licence_number,
-                        practice_area)
+    created = users.add(archive, username, display_name, list(roles), licence_number, practice_area)
     if as_json:
         emit(created, True)
     else:
@@ -51,7 +50,7 @@ def list_(archive, active_only, as_json):
     Example:
       archivist user list --json
     """
-    from archivist import users
+    from archivist.core import users
 
     archive.actor  # noqa: B018 - only known users may look
     with archive.ledger.read() as conn:
@@ -70,7 +69,7 @@ def deactivate(archive, username, as_json):
     Example:
       archivist user deactivate lin
     """
-    from archivist import users
+    from archivist.core import users
 
     changed = users.set_active(archive, username, False)
     emit(changed, True) if as_json else click.echo(f"Deactivated {username}.")
@@ -87,7 +86,7 @@ def activate(archive, username, as_json):
     Example:
       archivist user activate lin
     """
-    from archivist import users
+    from archivist.core import users
 
     changed = users.set_active(archive, username, True)
     emit(changed, True) if as_json else click.echo(f"Activated {username}.")
@@ -108,9 +107,14 @@ def edit(archive, username, display_name, roles, licence_number, practice_area, 
     Example:
       archivist user edit lin --licence 13101200910123456 --practice-area 民商事訴訟
     """
-    from archivist import users
+    from archivist.core import users
 
-    changed = users.edit(archive, username, display_name=display_name,
-                         licence_number=licence_number, practice_area=practice_area,
-                         roles=list(roles) or None)
+    changed = users.edit(
+        archive,
+        username,
+        display_name=display_name,
+        licence_number=licence_number,
+        practice_area=practice_area,
+        roles=list(roles) or None,
+    )
     emit(changed, True) if as_json else click.echo(f"Updated {username}.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from archivist.context import Context
+    from archivist.core.context import Context
     from archivist.models import TemplateField
 
 # date fields that default to today when not supplied
@@ -46,7 +46,7 @@ def with_firm(template: Any, data: dict[str, Any], settings: Any) -> dict[str, A
 def prepare(ctx: Context, template_name: str, data: dict[str, Any]) -> tuple[Any, Any]:
     """(template, validated model) for `data`, with the firm and today's dates filled in when
     absent. Raises TemplateError naming every missing or invalid field."""
-    from archivist import clock
+    from archivist.core import clock
     from archivist.documents import catalog
     from archivist.documents import fieldspec as fieldmod
 
@@ -76,11 +76,12 @@ def fields(template_name: str, home: Any = None) -> list[TemplateField]:
     return [TemplateField(**s) for s in fieldmod.field_specs(template.schema)]
 
 
-def render_standalone(template_name: str, data: dict[str, Any], home: Any = None,
-                      settings: Any = None) -> bytes:
+def render_standalone(
+    template_name: str, data: dict[str, Any], home: Any = None, settings: Any = None
+) -> bytes:
     """Render without touching any archive (`archivist template render`): the firm comes from
     `settings` when given, today's date fills the date fields left out."""
-    from archivist import clock
+    from archivist.core import clock
     from archivist.documents import catalog
     from archivist.documents import fieldspec as fieldmod
     from archivist.documents.render import render_docx
@@ -93,15 +94,21 @@ def render_standalone(template_name: str, data: dict[str, Any], home: Any = None
     return render_docx(template.path, fieldmod.display_context(model), template.name)
 
 
-def add_template(ctx: Context, path: Any, name: str, title: str | None = None,
-                 schema_file: Any = None, replace: bool = False) -> tuple[Any, list[str]]:
+def add_template(
+    ctx: Context,
+    path: Any,
+    name: str,
+    title: str | None = None,
+    schema_file: Any = None,
+    replace: bool = False,
+) -> tuple[Any, list[str]]:
     """`template add`: validate a staff template, store it in the home, audit it."""
     import json
     from pathlib import Path
 
-    from archivist import audit, clock
+    from archivist.core import audit, clock
+    from archivist.core.errors import InvalidInput
     from archivist.documents import catalog
-    from archivist.errors import InvalidInput
     from archivist.models import Role
 
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="add templates")
@@ -110,20 +117,39 @@ def add_template(ctx: Context, path: Any, name: str, title: str | None = None,
         try:
             raw = json.loads(Path(schema_file).read_text(encoding="utf-8-sig"))
         except (OSError, ValueError) as exc:
-            raise InvalidInput(f"schema file {schema_file} cannot be read as JSON: {exc}",
-                               "Write it like the output of `archivist template fields NAME "
-                               "--json`.") from None
+            raise InvalidInput(
+                f"schema file {schema_file} cannot be read as JSON: {exc}",
+                "Write it like the output of `archivist template fields NAME --json`.",
+            ) from None
         schema = raw.get("fields") if isinstance(raw, dict) else raw
         if not isinstance(schema, list) or not all(isinstance(s, dict) for s in schema):
-            raise InvalidInput(f"schema file {schema_file} must be a list of fields "
-                               "(name, type, required, description)")
+            raise InvalidInput(
+                f"schema file {schema_file} must be a list of fields "
+                "(name, type, required, description)"
+            )
     with ctx.ledger.write() as conn:
-        template, used = catalog.add(ctx.home, actor.username, Path(path), name, title, schema,
-                                     replace, clock.now().isoformat())
-        audit.record(conn, actor.username, "template.add", "template", template.name,
-                     version=template.version, title=template.title, variables=len(used),
-                     schema="supplied" if schema is not None else "generated",
-                     replace=replace)
+        template, used = catalog.add(
+            ctx.home,
+            actor.username,
+            Path(path),
+            name,
+            title,
+            schema,
+            replace,
+            clock.now().isoformat(),
+        )
+        audit.record(
+            conn,
+            actor.username,
+            "template.add",
+            "template",
+            template.name,
+            version=template.version,
+            title=template.title,
+            variables=len(used),
+            schema="supplied" if schema is not None else "generated",
+            replace=replace,
+        )
     return template, used
 
 
@@ -131,7 +157,13 @@ def info(template: Any) -> Any:
     from archivist.documents import fieldspec as fieldmod
     from archivist.models import TemplateInfo
 
-    return TemplateInfo(name=template.name, title=template.title, source=template.source,
-                        version=template.version, path=str(template.path),
-                        fields=len(fieldmod.field_specs(template.schema)),
-                        added_by=template.added_by, added_at=template.added_at)
+    return TemplateInfo(
+        name=template.name,
+        title=template.title,
+        source=template.source,
+        version=template.version,
+        path=str(template.path),
+        fields=len(fieldmod.field_specs(template.schema)),
+        added_by=template.added_by,
+        added_at=template.added_at,
+    )

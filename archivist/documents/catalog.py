@@ -18,12 +18,13 @@ from typing import Any, Literal
 
 from pydantic import Field, create_model
 
+from archivist.core.errors import Conflict, InvalidInput, NotFound, TemplateError
+from archivist.core.home import TEMPLATES_DIR
 from archivist.documents import fieldspec as fieldmod
 from archivist.documents.schemas import SCHEMAS, TITLES, Day, DocModel, Money, Percent
-from archivist.errors import Conflict, InvalidInput, NotFound, TemplateError
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "contract_templates"
-HOME_DIR = "templates"
+HOME_DIR = TEMPLATES_DIR
 META = "template.json"
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -72,10 +73,18 @@ def get(name: str, home: Any = None) -> Template:
     if key in SCHEMAS:
         path = shipped_dir() / f"{key}.docx"
         if not path.is_file():
-            raise TemplateError(f"the shipped template {path} is missing",
-                                "Rebuild it with `python contract_templates/build_templates.py`.")
-        return Template(name=key, title=TITLES[key], source="shipped", path=path,
-                        version=_version(path), schema=SCHEMAS[key])
+            raise TemplateError(
+                f"the shipped template {path} is missing",
+                "Rebuild it with `python contract_templates/build_templates.py`.",
+            )
+        return Template(
+            name=key,
+            title=TITLES[key],
+            source="shipped",
+            path=path,
+            version=_version(path),
+            schema=SCHEMAS[key],
+        )
     root = _home_root(home)
     meta_path = root / key / META if root is not None and NAME_RE.match(key) else None
     if meta_path is None or not meta_path.is_file():
@@ -85,10 +94,17 @@ def get(name: str, home: Any = None) -> Template:
     except (OSError, ValueError) as exc:
         raise TemplateError(f"template {key!r}: {meta_path} cannot be read ({exc})") from None
     specs = tuple(meta.get("fields") or ())
-    return Template(name=key, title=meta.get("title") or key, source="added",
-                    path=meta_path.parent / f"{meta['version']}.docx", version=meta["version"],
-                    schema=model_from_specs(key, list(specs)), specs=specs,
-                    added_by=meta.get("added_by"), added_at=meta.get("added_at"))
+    return Template(
+        name=key,
+        title=meta.get("title") or key,
+        source="added",
+        path=meta_path.parent / f"{meta['version']}.docx",
+        version=meta["version"],
+        schema=model_from_specs(key, list(specs)),
+        specs=specs,
+        added_by=meta.get("added_by"),
+        added_at=meta.get("added_at"),
+    )
 
 
 def list_templates(home: Any = None) -> list[Template]:
@@ -106,8 +122,13 @@ def list_templates(home: Any = None) -> list[Template]:
 
 # ----------------------------------------------------------------------------- schemas
 _LEAF_TYPES: dict[str, Any] = {
-    "text": str, "integer": int, "decimal": Decimal, "money": Money, "percent": Percent,
-    "date": Day, "boolean": bool,
+    "text": str,
+    "integer": int,
+    "decimal": Decimal,
+    "money": Money,
+    "percent": Percent,
+    "date": Day,
+    "boolean": bool,
 }
 
 
@@ -123,8 +144,10 @@ def _leaf(spec: dict[str, Any]) -> Any:
     if kind == "list":
         return list[dict[str, Any]]
     if kind not in _LEAF_TYPES:
-        raise TemplateError(f"field {spec.get('name')!r} has unknown type {kind!r}",
-                            "Types: " + ", ".join([*_LEAF_TYPES, "list[text]", "choice(a|b)"]))
+        raise TemplateError(
+            f"field {spec.get('name')!r} has unknown type {kind!r}",
+            "Types: " + ", ".join([*_LEAF_TYPES, "list[text]", "choice(a|b)"]),
+        )
     return _LEAF_TYPES[kind]
 
 
@@ -134,10 +157,15 @@ def model_from_specs(name: str, specs: list[dict[str, Any]]) -> type[DocModel]:
     tree: dict[str, Any] = {}
     for spec in specs:
         raw = str(spec.get("name") or "")
-        if not raw or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_]*"
-                                       r"(\[\])?)*", raw):
-            raise TemplateError(f"template {name!r}: field name {raw[:60]!r} is not valid",
-                                "Use letters, digits and _, dots for parts, [] for lists.")
+        if not raw or not re.fullmatch(
+            r"[A-Za-z_][A-Za-z0-9_]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_]*"
+            r"(\[\])?)*",
+            raw,
+        ):
+            raise TemplateError(
+                f"template {name!r}: field name {raw[:60]!r} is not valid",
+                "Use letters, digits and _, dots for parts, [] for lists.",
+            )
         node = tree
         parts = raw.split(".")
         for i, part in enumerate(parts):
@@ -167,8 +195,10 @@ def _build(name: str, tree: dict[str, Any]) -> type[DocModel]:
                 defs[key] = (ann, Field(..., description=desc, json_schema_extra=extra))
             else:
                 factory = list if entry["list"] else sub
-                defs[key] = (ann, Field(default_factory=factory, description=desc,
-                                        json_schema_extra=extra))
+                defs[key] = (
+                    ann,
+                    Field(default_factory=factory, description=desc, json_schema_extra=extra),
+                )
             continue
         ann = _leaf(spec)
         if ann is str:
@@ -179,15 +209,15 @@ def _build(name: str, tree: dict[str, Any]) -> type[DocModel]:
         else:
             constraints = {}
         if required:
-            defs[key] = (ann, Field(..., description=desc, json_schema_extra=extra,
-                                    **constraints))
+            defs[key] = (ann, Field(..., description=desc, json_schema_extra=extra, **constraints))
         else:
             default = spec.get("default")
             if default is None and ann is str:
                 default = ""
-            defs[key] = (ann | None if default is None else ann,
-                         Field(default=default, description=desc, json_schema_extra=extra,
-                               **constraints))
+            defs[key] = (
+                ann | None if default is None else ann,
+                Field(default=default, description=desc, json_schema_extra=extra, **constraints),
+            )
     safe = re.sub(r"\W", "_", name)
     return create_model(f"Template_{safe}", __base__=DocModel, **defs)
 
@@ -203,16 +233,24 @@ def specs_from_variables(used: set[str]) -> list[dict[str, Any]]:
     """A schema for a template nobody wrote one for: every variable a required text field
     (a list of texts for `x[]`), marked `ledger` where archivist fills it."""
     ledger_paths = _ledger_paths()
-    leaves = [u for u in sorted(used)
-              if not any(o != u and (o.startswith(u + ".") or o.startswith(u + "[]"))
-                         for o in used)]
+    leaves = [
+        u
+        for u in sorted(used)
+        if not any(o != u and (o.startswith(u + ".") or o.startswith(u + "[]")) for o in used)
+    ]
     specs = []
     for path in leaves:
         is_list = path.endswith("[]")
         name = path.removesuffix("[]") if is_list else path
-        specs.append({"name": name, "type": "list[text]" if is_list else "text",
-                      "required": True, "description": "",
-                      "source": "ledger" if name in ledger_paths else "user"})
+        specs.append(
+            {
+                "name": name,
+                "type": "list[text]" if is_list else "text",
+                "required": True,
+                "description": "",
+                "source": "ledger" if name in ledger_paths else "user",
+            }
+        )
     return specs
 
 
@@ -253,22 +291,31 @@ def _example(annotation: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------- adding
-def add(home: Any, actor: str, source: Path, name: str, title: str | None = None,
-        schema: list[dict[str, Any]] | None = None, replace: bool = False,
-        now: str | None = None) -> tuple[Template, list[str]]:
+def add(
+    home: Any,
+    actor: str,
+    source: Path,
+    name: str,
+    title: str | None = None,
+    schema: list[dict[str, Any]] | None = None,
+    replace: bool = False,
+    now: str | None = None,
+) -> tuple[Template, list[str]]:
     """Validate and store a staff template. Returns it and the variables it uses.
     Refused (nothing stored) when it does not parse, breaks the sandbox in a trial render, or
     uses a variable the supplied schema does not declare."""
+    from archivist.core.safenames import is_reserved
+    from archivist.core.store import FILE_MODE
     from archivist.documents import render
     from archivist.documents.discover import undeclared
-    from archivist.safenames import is_reserved
-    from archivist.store import FILE_MODE
 
     key = (name or "").strip().lower()
     if not NAME_RE.match(key) or len(key) > 40 or is_reserved(key):
-        raise InvalidInput(f"template name {name[:60]!r} is not allowed",
-                           "Use 2-40 lower-case ASCII letters, digits and '-' (not a "
-                           "device name such as CON or NUL), e.g. 'retainer-contract'.")
+        raise InvalidInput(
+            f"template name {name[:60]!r} is not allowed",
+            "Use 2-40 lower-case ASCII letters, digits and '-' (not a "
+            "device name such as CON or NUL), e.g. 'retainer-contract'.",
+        )
     if key in SCHEMAS:
         raise Conflict(f"{key!r} is a shipped template", "Choose another --name.")
     path = Path(source)
@@ -277,18 +324,24 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
     data = path.read_bytes()
     render.check_docx(data, str(path.name))
     used = render.variables(data, key)
-    odd = sorted(u for u in used if any(part.startswith("_") or not part.strip("[]")
-                                        for part in u.split(".")))
+    odd = sorted(
+        u
+        for u in used
+        if any(part.startswith("_") or not part.strip("[]") for part in u.split("."))
+    )
     if odd:
-        raise TemplateError(f"template {key!r} uses names that cannot be fields: "
-                            + ", ".join(odd[:5]),
-                            "Field names start with a letter (no leading '_').")
+        raise TemplateError(
+            f"template {key!r} uses names that cannot be fields: " + ", ".join(odd[:5]),
+            "Field names start with a letter (no leading '_').",
+        )
     specs = specs_from_variables(used) if schema is None else schema
     model = model_from_specs(key, specs)
     missing = undeclared(used, fieldmod.declared_paths(model))
     if missing:
-        raise TemplateError(f"template {key!r} uses variables its schema does not declare: "
-                            + ", ".join(missing), "Add them to the --schema file.")
+        raise TemplateError(
+            f"template {key!r} uses variables its schema does not declare: " + ", ".join(missing),
+            "Add them to the --schema file.",
+        )
     # a trial render with sample values: catches sandbox violations and runtime errors now
     sample = fieldmod.validate(key, model, example_data(model))
     render.render_docx(data, fieldmod.display_context(sample), key)
@@ -299,8 +352,10 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
     folder = root / key
     meta_path = folder / META
     if meta_path.exists() and not replace:
-        raise Conflict(f"template {key!r} already exists",
-                       "Pass --replace to add a new version (older versions are kept).")
+        raise Conflict(
+            f"template {key!r} already exists",
+            "Pass --replace to add a new version (older versions are kept).",
+        )
     version = version_of(data)
     for d in (root, folder):  # templates/: owner and group at most, whatever the umask
         d.mkdir(exist_ok=True, mode=0o750)
@@ -311,13 +366,21 @@ def add(home: Any, actor: str, source: Path, name: str, title: str | None = None
         tmp.write_bytes(data)
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
-    meta = {"name": key, "title": (title or key).strip()[:200], "version": version,
-            "sha256": hashlib.sha256(data).hexdigest(), "fields": specs,
-            "variables": sorted(used), "added_by": actor, "added_at": now,
-            "original_name": path.name}
+    meta = {
+        "name": key,
+        "title": (title or key).strip()[:200],
+        "version": version,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "fields": specs,
+        "variables": sorted(used),
+        "added_by": actor,
+        "added_at": now,
+        "original_name": path.name,
+    }
     tmp = folder / f".tmp-{os.getpid()}-{META}"
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str) + "\n",
-                   encoding="utf-8")
+    tmp.write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
     os.chmod(tmp, FILE_MODE)
     os.replace(tmp, meta_path)
     return get(key, home), sorted(used)

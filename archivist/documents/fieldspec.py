@@ -14,9 +14,9 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from archivist import clock
+from archivist.core import clock
+from archivist.core.errors import InvalidInput, TemplateError
 from archivist.documents.schemas import CONDITIONAL, RULES, DocModel
-from archivist.errors import InvalidInput, TemplateError
 
 TYPE_NAMES = {str: "text", int: "integer", bool: "boolean", date: "date", Decimal: "decimal"}
 
@@ -80,21 +80,42 @@ def field_specs(model: type[BaseModel], prefix: str = "") -> list[dict[str, Any]
         item = _item_model(annotation)
         if item is not None:
             if isinstance(item, type) and issubclass(item, BaseModel):
-                out.append({"name": path, "type": "list", "required": required,
-                            "source": extra.get("source", "user"), "default": default,
-                            "description": info.description or ""})
+                out.append(
+                    {
+                        "name": path,
+                        "type": "list",
+                        "required": required,
+                        "source": extra.get("source", "user"),
+                        "default": default,
+                        "description": info.description or "",
+                    }
+                )
                 out.extend(field_specs(item, path + "[]."))
                 continue
             type_name = "list[" + _type_name(item, []) + "]"
         else:
             type_name = _type_name(annotation, list(info.metadata))
-        out.append({"name": path, "type": type_name, "required": required,
-                    "source": extra.get("source", "user"), "default": default,
-                    "description": info.description or ""})
+        out.append(
+            {
+                "name": path,
+                "type": type_name,
+                "required": required,
+                "source": extra.get("source", "user"),
+                "default": default,
+                "description": info.description or "",
+            }
+        )
     for name, cinfo in model.model_computed_fields.items():
-        out.append({"name": prefix + name, "type": "text", "required": False,
-                    "source": "computed", "default": None,
-                    "description": cinfo.description or ""})
+        out.append(
+            {
+                "name": prefix + name,
+                "type": "text",
+                "required": False,
+                "source": "computed",
+                "default": None,
+                "description": cinfo.description or "",
+            }
+        )
     return out
 
 
@@ -131,8 +152,13 @@ def skeleton(model: type[BaseModel], only_user: bool = True) -> dict[str, Any]:
             out[name] = str(value) if isinstance(value, Decimal | date) else value
             continue
         kind = _type_name(info.annotation, list(info.metadata))
-        out[name] = {"integer": 1, "money": "0.00", "percent": "10", "boolean": False,
-                     "date": clock.today().isoformat()}.get(kind, "")
+        out[name] = {
+            "integer": 1,
+            "money": "0.00",
+            "percent": "10",
+            "boolean": False,
+            "date": clock.today().isoformat(),
+        }.get(kind, "")
         if kind.startswith("choice("):
             out[name] = kind[7:-1].split("|")[0]
     return out
@@ -167,8 +193,9 @@ def _required_leaves(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         inner, _ = _unwrap(current)
         if isinstance(part, int):
             current = _item_model(inner)
-        elif isinstance(inner, type) and issubclass(inner, BaseModel) \
-                and part in inner.model_fields:
+        elif (
+            isinstance(inner, type) and issubclass(inner, BaseModel) and part in inner.model_fields
+        ):
             current = inner.model_fields[part].annotation
         else:
             return []
@@ -176,8 +203,11 @@ def _required_leaves(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
         return []
     prefix = _where(loc)
-    return [f"{prefix}.{s['name']}" for s in field_specs(inner)
-            if s["required"] and "[]" not in s["name"] and s["type"] != "list"] or [prefix]
+    return [
+        f"{prefix}.{s['name']}"
+        for s in field_specs(inner)
+        if s["required"] and "[]" not in s["name"] and s["type"] != "list"
+    ] or [prefix]
 
 
 def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel:
@@ -208,7 +238,8 @@ def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel
             f"template {name!r}: {len(problems)} field(s) missing or invalid: "
             + "; ".join(problems),
             f"Supply them with --data FILE or --set key=value; "
-            f"`archivist template fields {name}` lists every field.")
+            f"`archivist template fields {name}` lists every field.",
+        )
     return result
 
 
@@ -226,8 +257,11 @@ def prune(data: Any, model: Any) -> Any:
     """Keep only what `model` declares (for ledger-built data shared by many templates)."""
     inner, _ = _unwrap(model)
     if isinstance(inner, type) and issubclass(inner, BaseModel) and isinstance(data, dict):
-        return {k: prune(v, inner.model_fields[k].annotation) for k, v in data.items()
-                if k in inner.model_fields}
+        return {
+            k: prune(v, inner.model_fields[k].annotation)
+            for k, v in data.items()
+            if k in inner.model_fields
+        }
     item = _item_model(model)
     if item is not None and isinstance(data, list):
         return [prune(v, item) for v in data]
@@ -303,8 +337,11 @@ def _is_list_field(model: type[BaseModel] | None, path: list[str]) -> bool:
     return _item_model(current) is not None
 
 
-def apply_sets(data: dict[str, Any], assignments: list[str] | tuple[str, ...],
-               model: type[BaseModel] | None = None) -> dict[str, Any]:
+def apply_sets(
+    data: dict[str, Any],
+    assignments: list[str] | tuple[str, ...],
+    model: type[BaseModel] | None = None,
+) -> dict[str, Any]:
     """Apply `key=value` (dotted keys, list indexes as numbers: `lawyers.0.phone=...`). A list
     field takes a JSON array or a comma-separated list (`stages=一審,二審`)."""
     out = json.loads(json.dumps(data, default=str))
@@ -312,8 +349,9 @@ def apply_sets(data: dict[str, Any], assignments: list[str] | tuple[str, ...],
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise InvalidInput(f"--set {item[:60]!r} is not key=value",
-                               "Write e.g. --set fee_amount=50000.")
+            raise InvalidInput(
+                f"--set {item[:60]!r} is not key=value", "Write e.g. --set fee_amount=50000."
+            )
         parts = key.split(".")
         parsed: Any = value
         if value.strip().startswith(("[", "{")):

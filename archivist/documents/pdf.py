@@ -18,18 +18,23 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from archivist.errors import TemplateError
+from archivist.core.errors import TemplateError
 
-INSTALL_HINT = ("install LibreOffice for --pdf: `sudo apt-get install --no-install-recommends "
-                "libreoffice-writer-nogui fonts-noto-cjk` (or put `soffice` on PATH)")
+INSTALL_HINT = (
+    "install LibreOffice for --pdf: `sudo apt-get install --no-install-recommends "
+    "libreoffice-writer-nogui fonts-noto-cjk` (or put `soffice` on PATH)"
+)
 DEFAULT_TIMEOUT = 120.0
 _thread_lock = threading.Lock()
 
 
 def soffice() -> str | None:
     """The LibreOffice executable, or None when it is not installed."""
-    found = os.environ.get("ARCHIVIST_SOFFICE") or shutil.which("soffice") \
+    found = (
+        os.environ.get("ARCHIVIST_SOFFICE")
+        or shutil.which("soffice")
         or shutil.which("libreoffice")
+    )
     return found if found and Path(found).exists() else None
 
 
@@ -48,14 +53,17 @@ def _one_at_a_time() -> Iterator[None]:
             os.close(fd)
 
 
-def convert_many(docs: list[tuple[str, bytes]], timeout: float = DEFAULT_TIMEOUT
-                 ) -> dict[str, bytes]:
+def convert_many(
+    docs: list[tuple[str, bytes]], timeout: float = DEFAULT_TIMEOUT
+) -> dict[str, bytes]:
     """Convert several .docx at once (one soffice start): {name: pdf bytes}. Names must be
     distinct file stems. Raises TemplateError when soffice is missing, fails or times out."""
     exe = soffice()
     if exe is None:
-        raise TemplateError("LibreOffice (soffice) is not installed", INSTALL_HINT[0].upper()
-                            + INSTALL_HINT[1:] + ".")
+        raise TemplateError(
+            "LibreOffice (soffice) is not installed",
+            INSTALL_HINT[0].upper() + INSTALL_HINT[1:] + ".",
+        )
     if not docs:
         return {}
     with _one_at_a_time(), tempfile.TemporaryDirectory(prefix="archivist-pdf-") as tmp:
@@ -68,21 +76,41 @@ def convert_many(docs: list[tuple[str, bytes]], timeout: float = DEFAULT_TIMEOUT
             p = src_dir / f"doc{i:05d}.docx"
             p.write_bytes(data)
             inputs.append(str(p))
-        cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
-               "--nologo", "--norestore", "--nolockcheck", "--nodefault",
-               "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir), *inputs]
+        cmd = [
+            exe,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(out_dir),
+            *inputs,
+        ]
         env = {**os.environ, "HOME": str(work), "SAL_USE_VCLPLUGIN": "svp"}
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL, env=env, cwd=work,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=work,
+            start_new_session=True,
+        )
         try:
             _out, err = proc.communicate(timeout=timeout * max(1, len(docs) ** 0.5))
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-            raise TemplateError(f"LibreOffice took longer than {timeout:.0f} s to convert to PDF "
-                                "and was stopped", "The .docx was still produced.") from None
+            raise TemplateError(
+                f"LibreOffice took longer than {timeout:.0f} s to convert to PDF and was stopped",
+                "The .docx was still produced.",
+            ) from None
         finally:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGKILL)  # leftovers of soffice's process tree
@@ -91,9 +119,11 @@ def convert_many(docs: list[tuple[str, bytes]], timeout: float = DEFAULT_TIMEOUT
             pdf = out_dir / f"doc{i:05d}.pdf"
             if not pdf.is_file() or pdf.stat().st_size == 0:
                 detail = " ".join(err.decode("utf-8", "replace").split())[:200]
-                raise TemplateError(f"LibreOffice did not produce a PDF for {name}"
-                                    + (f" ({detail})" if detail else ""),
-                                    "The .docx was still produced.")
+                raise TemplateError(
+                    f"LibreOffice did not produce a PDF for {name}"
+                    + (f" ({detail})" if detail else ""),
+                    "The .docx was still produced.",
+                )
             result[name] = pdf.read_bytes()
         return result
 

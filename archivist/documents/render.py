@@ -19,15 +19,29 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from archivist import clock
-from archivist.errors import TemplateError
+from archivist.core import clock
+from archivist.core.errors import TemplateError
 
 # Quote-like characters Word or an input method may put inside {{ }} / {% %}.
-_TAG_FIXES = str.maketrans({
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\uff02": '"',
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\uff07": "'",
-    "\u00a0": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
-})
+_TAG_FIXES = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\uff02": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\uff07": "'",
+        "\u00a0": " ",
+        "\u3000": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+    }
+)
 _TAG_RE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
@@ -69,8 +83,9 @@ def _template_class() -> type:
         def patch_xml(self, src_xml: str) -> str:
             return _patched(src_xml)
 
-        def render_xml_part(self, src_xml: str, part: Any, context: Any,
-                            jinja_env: Any = None) -> str:
+        def render_xml_part(
+            self, src_xml: str, part: Any, context: Any, jinja_env: Any = None
+        ) -> str:
             xml = super().render_xml_part(src_xml, part, context, jinja_env)
             try:
                 etree.fromstring(xml.encode("utf-8"))
@@ -101,8 +116,9 @@ def _patched(src_xml: str) -> str:
     try:  # raw tags are looked for in the text as Word shows it (a tag may span runs)
         refuse_raw_markup(_XML_TAG_RE.sub("", src_xml))
     except SecurityError as exc:
-        raise TemplateError(f"the template is refused: it uses {exc}",
-                            "Use a plain {{ value }} tag instead.") from None
+        raise TemplateError(
+            f"the template is refused: it uses {exc}", "Use a plain {{ value }} tag instead."
+        ) from None
     xml = DocxTemplate.patch_xml(None, src_xml)  # uses no instance state
     return _TAG_RE.sub(lambda m: m.group(0).translate(_TAG_FIXES), xml)
 
@@ -116,11 +132,15 @@ def check_docx(data: bytes, what: str) -> None:
             names = zf.namelist()
             total = sum(i.file_size for i in zf.infolist())
     except zipfile.BadZipFile:
-        raise TemplateError(f"{what} is not a .docx file (not a zip archive)",
-                            "Save it from Word as 'Word Document (*.docx)'.") from None
+        raise TemplateError(
+            f"{what} is not a .docx file (not a zip archive)",
+            "Save it from Word as 'Word Document (*.docx)'.",
+        ) from None
     if "word/document.xml" not in names:
-        raise TemplateError(f"{what} is not a .docx file (no word/document.xml)",
-                            "Save it from Word as 'Word Document (*.docx)'.")
+        raise TemplateError(
+            f"{what} is not a .docx file (no word/document.xml)",
+            "Save it from Word as 'Word Document (*.docx)'.",
+        )
     if total > MAX_TEMPLATE_INFLATED:
         raise TemplateError(f"{what} inflates to more than {MAX_TEMPLATE_INFLATED // 2**20} MB")
 
@@ -132,11 +152,13 @@ def _jinja_error(exc: Exception, name: str) -> TemplateError:
     if isinstance(exc, SecurityError):
         return TemplateError(
             f"template {name!r} tried something the sandbox forbids ({msg})",
-            "Templates may only show their fields; remove the offending tag.")
+            "Templates may only show their fields; remove the offending tag.",
+        )
     if isinstance(exc, UndefinedError):
         return TemplateError(
             f"template {name!r} uses a value that was not supplied ({msg})",
-            f"Declare it in the template's schema; see `archivist template fields {name}`.")
+            f"Declare it in the template's schema; see `archivist template fields {name}`.",
+        )
     if isinstance(exc, TemplateSyntaxError):
         near = ""
         ctx = getattr(exc, "docx_context", None)
@@ -144,12 +166,14 @@ def _jinja_error(exc: Exception, name: str) -> TemplateError:
             near = " near: " + " ".join("".join(ctx).split())[:120]
         return TemplateError(
             f"template {name!r} has a malformed tag: {msg}{near}",
-            "Open it in Word and fix the {{ }} / {% %} tags.")
+            "Open it in Word and fix the {{ }} / {% %} tags.",
+        )
     return TemplateError(f"template {name!r} could not be rendered: {msg}")
 
 
-def render_docx(source: Path | IO[bytes] | bytes, context: dict[str, Any],
-                name: str = "template") -> bytes:
+def render_docx(
+    source: Path | IO[bytes] | bytes, context: dict[str, Any], name: str = "template"
+) -> bytes:
     """Render `source` (a .docx path, bytes or stream) with `context`; returns the .docx bytes.
     `context` must already hold display values (see archivist.documents.schemas)."""
     from jinja2.exceptions import TemplateError as JinjaError
@@ -174,17 +198,22 @@ def render_docx(source: Path | IO[bytes] | bytes, context: dict[str, Any],
     except JinjaError as exc:
         raise _jinja_error(exc, name) from None
     except RenderLimit as exc:
-        raise TemplateError(f"template {name!r} was stopped: {exc}",
-                            "Simplify the template's loops and filters.") from None
+        raise TemplateError(
+            f"template {name!r} was stopped: {exc}", "Simplify the template's loops and filters."
+        ) from None
     except MemoryError:
-        raise TemplateError(f"template {name!r} was stopped: it needed too much memory",
-                            "Simplify the template's loops and filters.") from None
+        raise TemplateError(
+            f"template {name!r} was stopped: it needed too much memory",
+            "Simplify the template's loops and filters.",
+        ) from None
     except RecursionError:
         raise TemplateError(f"template {name!r} was stopped: it nests too deeply") from None
     except Exception as exc:  # noqa: BLE001 - a template is untrusted code: any failure is its own
         msg = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-        raise TemplateError(f"template {name!r} could not be rendered ({msg})",
-                            "Check the template's tags and the values given.") from None
+        raise TemplateError(
+            f"template {name!r} could not be rendered ({msg})",
+            "Check the template's tags and the values given.",
+        ) from None
     return out.getvalue()
 
 
@@ -222,8 +251,10 @@ def template_sources(source: Path | bytes) -> dict[str, str]:
     except TemplateError:
         raise
     except Exception as exc:  # noqa: BLE001 - python-docx/lxml raise many kinds on bad files
-        raise TemplateError(f"the template could not be opened: {' '.join(str(exc).split())[:200]}",
-                            "Save it from Word as 'Word Document (*.docx)'.") from None
+        raise TemplateError(
+            f"the template could not be opened: {' '.join(str(exc).split())[:200]}",
+            "Save it from Word as 'Word Document (*.docx)'.",
+        ) from None
     return parts
 
 
@@ -243,6 +274,7 @@ def variables(source: Path | bytes, name: str = "template") -> set[str]:
             raise TemplateError(
                 f"template {name!r} has a malformed tag in the {part.split(':')[0]}: "
                 f"{exc.message} (line {exc.lineno} of the part)",
-                "Open it in Word and fix the {{ }} / {% %} tags.") from None
+                "Open it in Word and fix the {{ }} / {% %} tags.",
+            ) from None
         found |= paths_in(tree)
     return found

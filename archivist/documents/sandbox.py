@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from archivist.errors import TemplateError
+from archivist.core.errors import TemplateError
 
 MAX_VALUE_CHARS = 2_000_000  # one string built inside a template
 MAX_PART_CHARS = 20_000_000  # one rendered part (body, header, footer) of XML
@@ -73,6 +73,7 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
     main = threading.current_thread() is threading.main_thread()
     old: Any = None
     if main:
+
         def _fire(_sig: int, _frame: object) -> None:
             raise RenderLimit(f"rendering took longer than {seconds:g} s")
 
@@ -109,8 +110,22 @@ def _bounded_filter(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-BOUNDED_FILTERS = ("center", "indent", "wordwrap", "truncate", "format", "replace", "join",
-                   "string", "batch", "slice", "urlize", "xmlattr", "tojson", "pprint")
+BOUNDED_FILTERS = (
+    "center",
+    "indent",
+    "wordwrap",
+    "truncate",
+    "format",
+    "replace",
+    "join",
+    "string",
+    "batch",
+    "slice",
+    "urlize",
+    "xmlattr",
+    "tojson",
+    "pprint",
+)
 
 
 @lru_cache(maxsize=1)
@@ -152,8 +167,10 @@ def environment() -> Any:
             for piece in parts:
                 size += len(piece)
                 if size > MAX_PART_CHARS:
-                    raise RenderLimit(f"the rendered document is larger than "
-                                      f"{MAX_PART_CHARS // 1_000_000} million characters")
+                    raise RenderLimit(
+                        f"the rendered document is larger than "
+                        f"{MAX_PART_CHARS // 1_000_000} million characters"
+                    )
                 _Clock.check()
                 out.append(piece)
             return "".join(out)
@@ -163,12 +180,18 @@ def environment() -> Any:
                 raise SecurityError("exponent too large in a template")
             if operator == "*":
                 for seq, n in ((left, right), (right, left)):
-                    if isinstance(seq, str | list | tuple) and isinstance(n, int) \
-                            and len(seq) * n > MAX_REPEAT:
+                    if (
+                        isinstance(seq, str | list | tuple)
+                        and isinstance(n, int)
+                        and len(seq) * n > MAX_REPEAT
+                    ):
                         raise SecurityError("repetition too large in a template")
-            if operator == "+" and isinstance(left, str | list | tuple) \
-                    and isinstance(right, str | list | tuple) \
-                    and len(left) + len(right) > MAX_VALUE_CHARS:
+            if (
+                operator == "+"
+                and isinstance(left, str | list | tuple)
+                and isinstance(right, str | list | tuple)
+                and len(left) + len(right) > MAX_VALUE_CHARS
+            ):
                 raise SecurityError("a value the template builds is too long")
             if operator == "%" and isinstance(left, str) and WIDE_FORMAT_RE.search(left):
                 raise SecurityError("a format width is too large in a template")
@@ -187,8 +210,12 @@ def environment() -> Any:
 
             return bounded
 
-        def from_string(self, source: Any, globals: Any = None,  # noqa: A002
-                        template_class: Any = None) -> Any:
+        def from_string(
+            self,
+            source: Any,
+            globals: Any = None,  # noqa: A002
+            template_class: Any = None,
+        ) -> Any:
             if globals is not None or template_class is not None or not isinstance(source, str):
                 return super().from_string(source, globals, template_class)
             found = self.compiled.get(source)
@@ -215,8 +242,10 @@ def refuse_raw_markup(source: str) -> None:
     put a value's text into the document as Word markup."""
     from jinja2.exceptions import SecurityError
 
-    for rx, what in ((SAFE_FILTER_RE, "the 'safe' filter"),
-                     (RAW_TAG_RE, "a raw docxtpl tag ({{r ...}}, {{p ...}}, {{tr ...}})")):
+    for rx, what in (
+        (SAFE_FILTER_RE, "the 'safe' filter"),
+        (RAW_TAG_RE, "a raw docxtpl tag ({{r ...}}, {{p ...}}, {{tr ...}})"),
+    ):
         found = rx.search(source)
         if found:
             raise SecurityError(f"{what}, which would insert a value as Word markup")
@@ -227,9 +256,11 @@ def check_values(value: Any, path: str = "") -> None:
     template code or markup. Raises TemplateError naming the field."""
     if isinstance(value, str):
         if VALUE_TAG_RE.search(value):
-            raise TemplateError(f"the value of {path or 'a field'} holds a template tag "
-                                f"({VALUE_TAG_RE.search(value).group(0).strip()!r})",  # type: ignore[union-attr]
-                                "Values are plain text: remove the {{ / {% tag.")
+            raise TemplateError(
+                f"the value of {path or 'a field'} holds a template tag "
+                f"({VALUE_TAG_RE.search(value).group(0).strip()!r})",  # type: ignore[union-attr]
+                "Values are plain text: remove the {{ / {% tag.",
+            )
     elif isinstance(value, dict):
         for k, v in value.items():
             check_values(v, f"{path}.{k}" if path else str(k))

@@ -130,8 +130,12 @@ class MatterInfo(DocModel):
 
 # ----------------------------------------------------------------------------- 法律服務合同
 FeeType = Literal["fixed", "hourly", "contingency", "staged"]
-FEE_LABELS = {"fixed": "固定收費", "hourly": "計時收費", "contingency": "風險代理收費",
-              "staged": "分階段收費"}
+FEE_LABELS = {
+    "fixed": "固定收費",
+    "hourly": "計時收費",
+    "contingency": "風險代理收費",
+    "staged": "分階段收費",
+}
 
 
 class FeeStage(DocModel):
@@ -151,23 +155,29 @@ class ServiceContract(DocModel):
     scope: Text = user("委託事項的內容和範圍")
     stages: list[Line] = user("代理階段 (如 一審、二審、執行)", min_length=1)
     authority: Literal["general", "special"] = user("授權 (general 一般授權 / special 特別授權)")
-    authority_items: list[Line] = user("特別授權事項 (authority=special 時必填)",
-                                       default_factory=list)
-    fee_type: FeeType = user("收費方式: fixed 固定 / hourly 計時 / contingency 風險代理 / staged 分階段")
-    fee_amount: Money | None = user("律師費總額 (fixed)；風險代理的基礎費用 (contingency)",
-                                    default=None)
+    authority_items: list[Line] = user(
+        "特別授權事項 (authority=special 時必填)", default_factory=list
+    )
+    fee_type: FeeType = user(
+        "收費方式: fixed 固定 / hourly 計時 / contingency 風險代理 / staged 分階段"
+    )
+    fee_amount: Money | None = user(
+        "律師費總額 (fixed)；風險代理的基礎費用 (contingency)", default=None
+    )
     hourly_rate: Money | None = user("每小時費率 (hourly)", default=None)
     hourly_cap: Money | None = user("計時收費上限 (hourly，可選)", default=None)
     contingency_percent: Percent | None = user("風險代理比例 % (contingency)", default=None)
     fee_stages: list[FeeStage] = user("分階段收費明細 (staged)", default_factory=list)
     currency: Line = user("幣種", default="人民幣")
     payment_method: Line = user("付款方式 (如 銀行轉賬至本所賬戶)")
-    costs_by_client: Text = user("由委託人另行承擔的費用",
-                                 default="案件受理費、鑑定費、評估費、公告費、保全費、"
-                                         "翻譯費及異地辦案差旅費等")
+    costs_by_client: Text = user(
+        "由委託人另行承擔的費用",
+        default="案件受理費、鑑定費、評估費、公告費、保全費、翻譯費及異地辦案差旅費等",
+    )
     term: Text = user("合同期限", default="自本合同簽訂之日起至上述代理階段的法律事務辦結之日止")
     dispute_resolution: Literal["court", "arbitration"] = user(
-        "爭議解決 (court 訴訟 / arbitration 仲裁)", default="court")
+        "爭議解決 (court 訴訟 / arbitration 仲裁)", default="court"
+    )
     dispute_venue: Line = user("管轄法院或仲裁機構名稱")
     copies: int = user("合同份數", default=2, ge=2, le=10)
     sign_date: Day = user("簽訂日期 (YYYY-MM-DD)")
@@ -233,8 +243,10 @@ def _contract_rules(data: dict[str, Any]) -> list[str]:
         except ArithmeticError:
             percent = None
         if percent is not None and percent > 30:
-            problems.append("contingency_percent: a contingency fee may be at most 30% "
-                            "(風險代理收費最高不得超過30%)")
+            problems.append(
+                "contingency_percent: a contingency fee may be at most 30% "
+                "(風險代理收費最高不得超過30%)"
+            )
         raw = data.get("matter")
         kind = str(raw.get("type") or "") if isinstance(raw, dict) else ""
         if kind in ("刑事", "行政"):
@@ -261,10 +273,10 @@ class ClosureLetter(DocModel):
     lawyers: list[LetterLawyer] = ledger("承辦律師", min_length=1)
     closed_date: Day = ledger("結案日期")
     outcome: Text = ledger("辦理結果 (matter close --outcome)")
-    documents_returned: list[HandedDocument] = user("移交給客戶的文件 (表格，至少一行)",
-                                                    min_length=1)
-    next_steps: list[Line] = user("客戶仍需注意的期限或後續事項 (可為空)",
-                                  default_factory=list)
+    documents_returned: list[HandedDocument] = user(
+        "移交給客戶的文件 (表格，至少一行)", min_length=1
+    )
+    next_steps: list[Line] = user("客戶仍需注意的期限或後續事項 (可為空)", default_factory=list)
     retention_years: int = ledger("檔案保管年限 (archivist.toml retention)", ge=1, le=200)
     feedback_contact: Line = ledger("意見及投訴聯繫方式 (預設為事務所電話/電郵)")
     letter_date: Day = user("發函日期 (預設今日)")

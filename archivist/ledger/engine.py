@@ -1,9 +1,9 @@
 """The Ledger: an engine plus the transaction discipline every module uses.
 
-    with ledger.write() as conn:   # one transaction: the change and its audit record
-        ...
-    with ledger.read() as conn:
-        ...
+with ledger.write() as conn:   # one transaction: the change and its audit record
+    ...
+with ledger.read() as conn:
+    ...
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from archivist.errors import Busy, StorageError
+from archivist.core.errors import Busy, StorageError
 from archivist.ledger import witness
 
 RETRIES = 8
@@ -60,8 +60,10 @@ class Ledger:
         Lock waits are handled by the database's busy timeout; a lock that outlasts it becomes
         `Busy`. Use `retrying()` around a whole unit of work to retry it from the start."""
         try:
-            with self.engine.connect().execution_options(archivist_write=True) as conn, \
-                    conn.begin():
+            with (
+                self.engine.connect().execution_options(archivist_write=True) as conn,
+                conn.begin(),
+            ):
                 witness.take(conn.info)
                 yield conn
                 self._witness(conn)
@@ -80,9 +82,10 @@ class Ledger:
                 return  # the chain no longer reaches the witness: keep it for `check`
             witness.write(self.witness, span)
         except OSError as exc:
-            raise StorageError(f"the audit witness {self.witness} could not be written: "
-                               f"{exc.strerror or exc}", "Check that archive_store/ is "
-                               "writable and not full.") from None
+            raise StorageError(
+                f"the audit witness {self.witness} could not be written: {exc.strerror or exc}",
+                "Check that archive_store/ is writable and not full.",
+            ) from None
 
     def retrying(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run `fn(*args, **kwargs)` (which opens its own write()), retrying on Busy."""
@@ -107,8 +110,10 @@ class Ledger:
         if "disk" in text.lower() and "full" in text.lower():
             return StorageError("the disk holding the ledger is full", "Free space and retry.")
         if "unable to open database file" in text.lower():
-            return StorageError("the ledger could not be opened: its folder is read-only or "
-                                "missing", "Check that archive_store/ is mounted read-write.")
+            return StorageError(
+                "the ledger could not be opened: its folder is read-only or missing",
+                "Check that archive_store/ is mounted read-write.",
+            )
         if "readonly" in text.lower() or "read-only" in text.lower():
             return StorageError("the ledger is read-only", "Check the store's permissions.")
         return StorageError(f"the ledger could not be used: {text}")

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Connection
 
-from archivist import __version__, clock
-from archivist.errors import LedgerVersionError
+from archivist import __version__
+from archivist.core import clock
+from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
 HEAD = 2
@@ -90,16 +91,20 @@ def check(ledger: Ledger) -> None:
         )
 
 
-def upgrade(ledger: Ledger, steps: dict[int, Callable[[Connection], None]] | None = None,
-            head: int | None = None) -> list[int]:
+def upgrade(
+    ledger: Ledger,
+    steps: dict[int, Callable[[Connection], None]] | None = None,
+    head: int | None = None,
+) -> list[int]:
     """Apply every step from the ledger's version up to HEAD. Returns the versions applied."""
     steps = STEPS if steps is None else steps
     head = HEAD if head is None else head
     with ledger.read() as conn:
         version = current_version(conn)
     if version is None:
-        raise LedgerVersionError("the archive store has no archivist ledger",
-                                 "Create one with `archivist init`.")
+        raise LedgerVersionError(
+            "the archive store has no archivist ledger", "Create one with `archivist init`."
+        )
     if version > head:
         raise LedgerVersionError(
             f"the ledger has schema version {version}, newer than this archivist ({head})",

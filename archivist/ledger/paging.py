@@ -12,8 +12,9 @@ from archivist.ledger.engine import Ledger
 CHUNK = 1000
 
 
-def chunks(source: Ledger | Connection, stmt: Select[Any], key: Any,
-           size: int = CHUNK) -> Iterator[Sequence[Row[Any]]]:
+def chunks(
+    source: Ledger | Connection, stmt: Select[Any], key: Any, size: int = CHUNK
+) -> Iterator[Sequence[Row[Any]]]:
     """The rows of `stmt` in chunks of `size`, in the order of `key` (a unique column that
     `stmt` selects), each chunk one query after the last key seen (keyset paging: no OFFSET,
     no row read twice). From a Ledger each chunk is its own short read transaction, so writers

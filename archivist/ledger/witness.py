@@ -63,16 +63,19 @@ def follows(conn: Any, path: Path, span: list[Any]) -> bool:
     if prev in ((w.head.seq, w.head.hash), (w.previous.seq, w.previous.hash)):
         return True
     if span[0] > w.head.seq:  # the witness lags (a write it missed): the chain must reach it
-        there = conn.execute(select(audit_events.c.hash)
-                             .where(audit_events.c.seq == w.head.seq)).scalar()
+        there = conn.execute(
+            select(audit_events.c.hash).where(audit_events.c.seq == w.head.seq)
+        ).scalar()
         return bool(there == w.head.hash)
     return False
 
 
 def write(path: Path, span: list[Any]) -> None:
     """Atomically replace the witness with the span's heads."""
-    data = {"head": {"seq": span[2], "hash": span[3]},
-            "previous": {"seq": span[0], "hash": span[1]}}
+    data = {
+        "head": {"seq": span[2], "hash": span[3]},
+        "previous": {"seq": span[0], "hash": span[1]},
+    }
     tmp = path.parent / f"{TMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)

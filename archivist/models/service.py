@@ -12,8 +12,8 @@ from archivist.models.matters import Matter
 
 
 # --------------------------------------------------------------------------- client service
-# (consultations, conflict checks, matter parties and timelines: archivist.consultations,
-# archivist.conflicts, archivist.matters)
+# (consultations, conflict checks, matter parties and timelines: archivist.matters.consultations,
+# archivist.matters.conflicts, archivist.matters.service)
 class Channel(StrEnum):
     PHONE = "phone"
     EMAIL = "email"

@@ -8,9 +8,19 @@ import io
 from functools import lru_cache
 from typing import Any
 
-CJK_FAMILIES = ("Noto Sans CJK TC", "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK TC",
-                "Source Han Sans TW", "Source Han Sans CN", "WenQuanYi Zen Hei",
-                "WenQuanYi Micro Hei", "AR PL UMing TW", "Microsoft JhengHei", "PingFang TC")
+CJK_FAMILIES = (
+    "Noto Sans CJK TC",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK TC",
+    "Source Han Sans TW",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "AR PL UMing TW",
+    "Microsoft JhengHei",
+    "PingFang TC",
+)
 
 
 @lru_cache(maxsize=1)
@@ -41,8 +51,9 @@ def label(key: str, zh: dict[str, str] | None, english: dict[str, str] | None = 
     return text
 
 
-def bar_chart(values: dict[str, int], title: str, *, horizontal: bool = True,
-              xlabel: str = "") -> bytes:
+def bar_chart(
+    values: dict[str, int], title: str, *, horizontal: bool = True, xlabel: str = ""
+) -> bytes:
     """A bar chart of counts as PNG bytes. Labels and title must already be chosen with
     `label()` (Chinese only when a CJK font exists)."""
     import matplotlib
@@ -52,8 +63,10 @@ def bar_chart(values: dict[str, int], title: str, *, horizontal: bool = True,
     from matplotlib.ticker import MaxNLocator
 
     font = cjk_font()
-    rc: dict[str, Any] = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
-                          "axes.unicode_minus": False}
+    rc: dict[str, Any] = {
+        "font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
+        "axes.unicode_minus": False,
+    }
     with matplotlib.rc_context(rc):  # type: ignore[arg-type]
         names = list(values.keys()) or ["-"]
         counts = list(values.values()) or [0]

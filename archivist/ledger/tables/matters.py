@@ -12,7 +12,9 @@ matters = Table(
     Column("id", Integer, primary_key=True),
     Column("number", String(32), nullable=False, unique=True),
     Column("client_id", ForeignKey("clients.id"), nullable=False, index=True),
-    Column("type", String(32), nullable=False),  # civil, criminal, ... (see archivist.matters)
+    Column(
+        "type", String(32), nullable=False
+    ),  # civil, criminal, ... (see archivist.matters.service)
     Column("code", String(8), nullable=False),  # MS, XS, ...
     Column("year", Integer, nullable=False),
     Column("title", String(500), nullable=False),

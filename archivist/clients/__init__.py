@@ -1,0 +1,2 @@
+"""Clients: the numbered client registry and the derived files (manifest, registers) kept in each
+client's archive folder."""

@@ -1,0 +1,243 @@
+"""Who may read what (policy 總則 三 保密 and 客戶檔案管理 三 檔案查閱).
+
+- `archivist` and `head` see every archive.
+- A `lawyer` sees the whole archive of every client on whose matters they are actively assigned.
+- Anyone sees what they hold on a loan that is checked out (status 'out'): the whole archive, one
+  matter, or listed documents, and nothing more (of a client lent in part: the client's name and
+  number, and the lent matter or documents). An overdue loan stops giving access unless
+  `deadlines.overdue_loan_ends_access = false`.
+- Nobody else sees anything.
+
+Every read path asks a `Scope` (`may_read_archive`, `may_read_matter`, `may_read_document`,
+`may_read_event`, `touches_client`), and answers a record the user may not read exactly as one
+that does not exist (`not_found`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import PrivateAttr
+from sqlalchemy import and_, or_, select
+from sqlalchemy.engine import Connection
+
+from archivist.core import clock
+from archivist.core.errors import NotFound
+from archivist.ledger.tables.documents import documents
+from archivist.ledger.tables.loans import loan_documents, loans
+from archivist.ledger.tables.matters import matter_lawyers, matters
+from archivist.models import Role, User
+from archivist.models import Scope as _ScopeData
+
+HINTS = {
+    "client": "See `archivist client list`.",
+    "matter": "See `archivist matter list`.",
+    "document": "See `archivist file list CLIENT`.",
+    "loan": "See `archivist loan list`.",
+    "complaint": "See `archivist complaint list`.",
+    "consultation": "See `archivist consult list`.",
+}
+
+
+def not_found(kind: str, ref: str) -> NotFound:
+    """The one answer for a record that does not exist and for one the user may not read: the
+    same words and the same exit, so an error never tells who or what exists."""
+    return NotFound(
+        f"no {kind} {str(ref)[:40]!r} that you may read",
+        HINTS.get(
+            kind,
+            "Lawyers read their own matters; others request a loan (`archivist loan request`).",
+        ),
+    )
+
+
+# Keys of audit details that hold a client's confidential content (consultation summaries,
+# work notes, identity numbers, search terms, document text...), at any depth.
+CONFIDENTIAL_KEYS = frozenset(
+    {
+        "summary",
+        "note",
+        "notes",
+        "id_number",
+        "id_numbers",
+        "query",
+        "text",
+        "content",
+        "plan",
+        "names",
+        "purpose",
+        "reason",
+        "outcome",
+        "resolution",
+        "approval_note",
+        "said",
+        "reply",
+        "address",
+        "phone",
+        "email",
+        "title",
+        "original_name",
+        "clients",
+        "documents",
+        "parties",
+        "client",
+        "matter",
+        "path",
+        "moved_to",
+    }
+)
+REDACTED = "[redacted]"
+# Objects whose id is itself confidential (a search's object is its query; a quarantined
+# file's is its path, which names the client).
+CONFIDENTIAL_OBJECTS = frozenset({"search", "conflict_check", "file"})
+
+
+class Scope(_ScopeData):
+    """What a user may read, with the decisions. `client_ids` are whole archives;
+    `matter_ids` and `document_ids` are single matters and documents (from loans)."""
+
+    _parts: dict[int, tuple[set[str], set[str]]] = PrivateAttr(default_factory=dict)
+
+    def may_read_archive(self, client_id: int | None) -> bool:
+        """The whole archive: identity, consultations, loans, complaints, every document."""
+        return self.everything or (client_id is not None and client_id in self.client_ids)
+
+    def may_read_matter(self, client_id: int, matter_id: int) -> bool:
+        return self.may_read_archive(client_id) or matter_id in self.matter_ids
+
+    def may_read_document(self, client_id: int, matter_id: int | None, document_id: int) -> bool:
+        return (
+            self.may_read_archive(client_id)
+            or (matter_id is not None and matter_id in self.matter_ids)
+            or document_id in self.document_ids
+        )
+
+    def touches_client(self, conn: Connection, client_id: int) -> bool:
+        """True if the scope reaches any part of the client's archive (its name and number)."""
+        if self.may_read_archive(client_id):
+            return True
+        docs, mats = self.parts_of(conn, client_id)
+        return bool(docs or mats)
+
+    def parts_of(self, conn: Connection, client_id: int) -> tuple[set[str], set[str]]:
+        """(document numbers, matter numbers) the scope reaches in a client's archive lent in
+        part (empty for a whole archive: ask `may_read_archive` first)."""
+        if client_id in self._parts:
+            return self._parts[client_id]
+        docs: set[str] = set()
+        mats: set[str] = set()
+        if self.matter_ids:
+            mats.update(
+                conn.execute(
+                    select(matters.c.number).where(
+                        matters.c.client_id == client_id, matters.c.id.in_(self.matter_ids)
+                    )
+                ).scalars()
+            )
+        if self.matter_ids or self.document_ids:
+            conds = []
+            if self.matter_ids:
+                conds.append(documents.c.matter_id.in_(self.matter_ids))
+            if self.document_ids:
+                conds.append(documents.c.id.in_(self.document_ids))
+            docs.update(
+                conn.execute(
+                    select(documents.c.number).where(
+                        documents.c.client_id == client_id, or_(*conds)
+                    )
+                ).scalars()
+            )
+        self._parts[client_id] = (docs, mats)
+        return docs, mats
+
+    def may_read_event(self, conn: Connection, event: Any) -> bool:
+        """An audit event is read through the same rules as what it is about: events of a whole
+        archive the user reads, of a lent matter or document, and events about no client."""
+        if event.client_id is None or self.may_read_archive(event.client_id):
+            return True
+        docs, mats = self.parts_of(conn, event.client_id)
+        if event.object_type == "document":
+            return event.object_id in docs
+        if event.object_type == "matter":
+            return event.object_id in mats
+        return False
+
+    def may_read_content(self, event: Any, reader: User) -> bool:
+        """Whether the confidential values of a readable event may be shown: to whoever reads
+        what the event is about, and to the user who did it."""
+        if self.everything or event.actor == reader.username:
+            return True
+        return event.client_id is not None
+
+
+def redact(value: Any) -> Any:
+    """`value` with every confidential field replaced by REDACTED (at any depth)."""
+    if isinstance(value, dict):
+        return {
+            k: (REDACTED if k in CONFIDENTIAL_KEYS and v not in (None, "", [], {}) else redact(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
+def scope_for(conn: Connection, user: User, overdue_ends_access: bool = True) -> Scope:
+    if user.has(Role.ARCHIVIST, Role.HEAD):
+        return Scope(everything=True)
+    scope = Scope()
+    if user.has(Role.LAWYER):
+        rows = conn.execute(
+            select(matters.c.client_id)
+            .distinct()
+            .select_from(matter_lawyers.join(matters, matters.c.id == matter_lawyers.c.matter_id))
+            .where(matter_lawyers.c.user_id == user.id, matter_lawyers.c.removed_at.is_(None))
+        )
+        scope.client_ids.update(r.client_id for r in rows)
+    cond = [loans.c.borrower_id == user.id, loans.c.status == "out"]
+    if overdue_ends_access:
+        cond.append(or_(loans.c.due_at.is_(None), loans.c.due_at >= clock.now()))
+    for loan in conn.execute(
+        select(loans.c.id, loans.c.scope, loans.c.client_id, loans.c.matter_id).where(and_(*cond))
+    ):
+        if loan.scope == "archive":
+            scope.client_ids.add(loan.client_id)
+        elif loan.scope == "matter" and loan.matter_id is not None:
+            scope.matter_ids.add(loan.matter_id)
+        else:
+            scope.document_ids.update(
+                r.document_id
+                for r in conn.execute(
+                    select(loan_documents.c.document_id).where(loan_documents.c.loan_id == loan.id)
+                )
+            )
+    return scope
+
+
+def touches_client(conn: Connection, scope: _ScopeData, client_id: int) -> bool:
+    """True if the scope reaches any part of the client's archive."""
+    return _as_scope(scope).touches_client(conn, client_id)
+
+
+def can_read_document(
+    scope: _ScopeData, client_id: int, matter_id: int | None, document_id: int
+) -> bool:
+    return _as_scope(scope).may_read_document(client_id, matter_id, document_id)
+
+
+def _as_scope(scope: _ScopeData) -> Scope:
+    return scope if isinstance(scope, Scope) else Scope.model_validate(scope.model_dump())
+
+
+def require_client(
+    conn: Connection,
+    user: User,
+    client_id: int,
+    client_number: str,
+    overdue_ends_access: bool = True,
+) -> Scope:
+    """The user's scope, if it reaches the client's whole archive; otherwise the not-found
+    answer (a client lent in part does not open its consultations, loans or complaints)."""
+    scope = scope_for(conn, user, overdue_ends_access)
+    if not scope.may_read_archive(client_id):
+        raise not_found("client", client_number)
+    return scope

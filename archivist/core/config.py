@@ -1,0 +1,231 @@
+"""`archivist.toml`: the firm's settings. Read with tomllib, validated with pydantic."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from archivist.core.errors import InvalidInput
+
+CONFIG_NAME = "archivist.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FirmSettings(_Section):
+    name: str = Field(min_length=1)
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    timezone: str = "Asia/Taipei"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(
+                f"unknown time zone {value[:60]!r} (use an IANA name such as 'Asia/Taipei')"
+            ) from None
+        return value
+
+
+# sample values each numbering format is tried with
+_NUMBER_SAMPLES: dict[str, dict[str, object]] = {
+    "client": {"cls": "C", "seq": 1},
+    "matter": {"year": 2026, "code": "MS", "seq": 1},
+    "document": {"client": "C0001", "seq": 1},
+    "consultation": {"year": 2026, "seq": 1},
+    "loan": {"year": 2026, "seq": 1},
+    "complaint": {"year": 2026, "seq": 1},
+}
+
+
+class NumberingSettings(_Section):
+    # {cls}: class letter from the client's name; {seq}: sequence within the class
+    client: str = "{cls}{seq:04d}"
+    # {year}, {code} (XS, MS, ...), {seq}: sequence per year and type
+    matter: str = "{year}-{code}-{seq:04d}"
+    # {client}: the client's number; {seq}: sequence within the client
+    document: str = "{client}-{seq:04d}"
+    consultation: str = "ZX{year}-{seq:04d}"
+    loan: str = "JY{year}-{seq:04d}"
+    complaint: str = "TS{year}-{seq:04d}"
+
+    @field_validator("*")
+    @classmethod
+    def _formats(cls, value: str, info: object) -> str:
+        name = getattr(info, "field_name", "")
+        try:
+            made = value.format(**_NUMBER_SAMPLES.get(name, {}))
+        except (KeyError, ValueError, IndexError, AttributeError) as exc:
+            raise ValueError(f"the format {value[:60]!r} cannot be filled in ({exc})") from None
+        if not made.strip() or len(made) > 40:
+            raise ValueError(
+                f"the format {value[:60]!r} makes {made[:60]!r}: numbers must be 1-40 characters"
+            )
+        return value
+
+
+class DeadlineSettings(_Section):
+    contact_days: int = Field(
+        default=3, ge=0, le=365
+    )  # lawyer must contact the client after acceptance
+    loan_days: int = Field(default=7, ge=1, le=365)  # default borrowing period
+    loan_max_days: int = Field(default=30, ge=1, le=3650)
+    overdue_loan_ends_access: bool = True
+    complaint_days: int = Field(default=15, ge=1, le=365)  # default complaint handling time
+    complaint_first_response_days: int = Field(default=2, ge=0, le=365)
+
+
+class RetentionSettings(_Section):
+    years_after_closure: int = Field(default=30, ge=1, le=200)
+
+
+class SearchSettings(_Section):
+    synonyms: list[list[str]] = Field(
+        default_factory=lambda: [["合同", "合約", "契約"], ["律師", "律师"], ["訴訟", "诉讼"]]
+    )
+
+
+class LimitSettings(_Section):
+    max_file_mb: int = Field(default=512, ge=1)
+    max_extract_chars: int = Field(default=5_000_000, ge=1000)
+    max_inflated_mb: int = Field(default=200, ge=1)
+    extract_timeout_s: int = Field(default=60, ge=1)
+
+
+class TestingSettings(_Section):
+    # Honour ARCHIVIST_NOW (a fixed clock) in this home: for test and demo homes only.
+    clock_override: bool = False
+
+
+class IndexSettings(_Section):
+    # the full-text engine; None (a home from before the setting) keeps the engine its index
+    # was built with, Whoosh when it has none. `archivist index rebuild --engine` switches.
+    engine: Literal["tantivy", "whoosh"] | None = None
+    # the text indexed per document stops at either limit (the document is flagged): the
+    # index's memory and time grow with the distinct terms one document brings
+    max_index_mb: int = Field(default=10, ge=1, le=1024)
+    max_index_terms: int = Field(default=100_000, ge=1000, le=10_000_000)
+
+
+class Settings(_Section):
+    firm: FirmSettings
+    numbering: NumberingSettings = Field(default_factory=lambda: NumberingSettings())
+    deadlines: DeadlineSettings = Field(default_factory=lambda: DeadlineSettings())
+    retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings())
+    search: SearchSettings = Field(default_factory=lambda: SearchSettings())
+    limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
+    testing: TestingSettings = Field(default_factory=lambda: TestingSettings())
+    index: IndexSettings = Field(default_factory=lambda: IndexSettings())
+
+
+def load(path: Path) -> Settings:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        where = _key_at(path, str(exc))
+        raise InvalidInput(
+            f"{path} is not valid TOML{where}: {exc}", "Fix the file and try again."
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path} is not UTF-8 text", "Save it as UTF-8.") from None
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidInput(
+            f"{path}: setting {where!r}: {first['msg'].removeprefix('Value error, ')}",
+            "Fix archivist.toml and try again.",
+        ) from None
+
+
+def _key_at(path: Path, message: str) -> str:
+    """' (setting 'section.key')' for the line a TOML error points at, when it has a key."""
+    import re
+
+    found = re.search(r"line (\d+)", message)
+    if not found:
+        return ""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    number = int(found.group(1))
+    section = ""
+    for line in lines[: number - 1]:
+        head = re.match(r"\s*\[([^\]]+)\]", line)
+        if head:
+            section = head.group(1).strip() + "."
+    if number > len(lines):
+        return ""
+    key = re.match(r"\s*([A-Za-z0-9_.-]+)\s*=", lines[number - 1])
+    return f" (setting '{section}{key.group(1)}')" if key else ""
+
+
+def _toml_str(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(c if ord(c) >= 0x20 else f"\\u{ord(c):04x}" for c in escaped)
+    return f'"{escaped}"'
+
+
+def default_text(firm_name: str) -> str:
+    """The archivist.toml written by `archivist init`, commented for the people who edit it."""
+    d = DeadlineSettings()
+    n = NumberingSettings()
+    return f"""# archivist settings. Edit with care; `archivist init` wrote the defaults.
+
+[firm]
+name = {_toml_str(firm_name)}
+address = ""
+phone = ""
+email = ""
+timezone = "Asia/Taipei"        # the zone of every date and time in the ledger
+
+[numbering]
+# Client archives are classified and numbered by the client's name (policy 客戶檔案管理 一):
+# {{cls}} is the first letter of the name's romanisation (pinyin for Chinese), {{seq}} the number
+# within that class. Numbers are never reused.
+client = {_toml_str(n.client)}
+matter = {_toml_str(n.matter)}          # {{year}}, {{code}} (MS, XS, ...), {{seq}} per year and type
+document = {_toml_str(n.document)}      # {{client}}, {{seq}} per client
+consultation = {_toml_str(n.consultation)}
+loan = {_toml_str(n.loan)}
+complaint = {_toml_str(n.complaint)}
+
+[deadlines]
+contact_days = {d.contact_days}                # lawyer contacts the client within N days of acceptance
+loan_days = {d.loan_days}                   # default borrowing period
+loan_max_days = {d.loan_max_days}
+overdue_loan_ends_access = true
+complaint_days = {d.complaint_days}             # handling time for a complaint
+complaint_first_response_days = {d.complaint_first_response_days}
+
+[retention]
+years_after_closure = 30        # how long a closed matter's file is kept
+
+[search]
+# Words that find each other in full-text search (after Traditional→Simplified folding).
+synonyms = [["合同", "合約", "契約"], ["律師", "律师"], ["訴訟", "诉讼"]]
+
+[limits]
+max_file_mb = 512               # larger files are refused at filing
+max_extract_chars = 5000000     # text extraction stops here and flags the document
+max_inflated_mb = 200           # a .docx inflating beyond this is a zip bomb
+extract_timeout_s = 60
+
+[index]
+engine = "tantivy"              # or "whoosh"; `archivist index rebuild --engine` switches
+max_index_mb = 10               # text indexed per document; the rest is not searchable (flagged)
+max_index_terms = 100000        # ... and at most this many distinct words/character pairs
+"""

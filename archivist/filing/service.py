@@ -1,0 +1,678 @@
+"""Filing documents into client archives: numbered, written atomically, checksummed, extracted,
+indexed, audited.
+
+The ledger is the truth. A document is filed once its row and audit record commit; indexing
+and the manifest come after, and a failure there leaves a warning on the returned Document (the
+index can always be repaired with `archivist index rebuild`), never a lost document."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from archivist.clients import registry
+from archivist.core import access, audit, clock, numbering
+from archivist.core.context import Context
+from archivist.core.errors import (
+    AlreadyFiled,
+    ArchivistError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+)
+from archivist.core.safenames import lossless, safe_filename
+from archivist.filing.extract import Limits, extract_bytes, extract_file
+from archivist.ledger.tables.core import clients, users
+from archivist.ledger.tables.documents import document_texts, documents
+from archivist.ledger.tables.matters import matters
+from archivist.models import Client, Document, Extraction, Role, Section, User
+
+SOURCES = ("filed", "generated", "adopted", "imported")
+
+
+# --------------------------------------------------------------------------- reading rows
+def _select() -> Any:
+    return select(
+        documents,
+        clients.c.number.label("client_number"),
+        clients.c.name.label("client_name"),
+        matters.c.number.label("matter_number"),
+        users.c.username.label("filed_by_name"),
+    ).select_from(
+        documents.join(clients, clients.c.id == documents.c.client_id)
+        .outerjoin(matters, matters.c.id == documents.c.matter_id)
+        .join(users, users.c.id == documents.c.filed_by)
+    )
+
+
+def to_model(row: Any) -> Document:
+    data = None
+    if row.template_data:
+        try:
+            data = json.loads(row.template_data)
+        except ValueError:
+            data = None
+    return Document(
+        id=row.id,
+        number=row.number,
+        client_id=row.client_id,
+        client_number=row.client_number,
+        client_name=row.client_name,
+        matter_id=row.matter_id,
+        matter_number=row.matter_number,
+        section=Section(row.section),
+        title=row.title,
+        original_name=row.original_name,
+        path=row.path,
+        size=row.size,
+        checksum=row.checksum,
+        checksum_algo=row.checksum_algo,
+        filetype=row.filetype,
+        pages=row.pages,
+        text_status=row.text_status,
+        flag=row.flag,
+        flag_reason=row.flag_reason,
+        text_chars=row.text_chars,
+        encoding=row.encoding,
+        source=row.source,
+        version_of=row.version_of,
+        copy_of=row.copy_of,
+        template=row.template,
+        template_version=row.template_version,
+        template_data=data,
+        filed_at=row.filed_at,
+        filed_by=row.filed_by_name,
+    )
+
+
+def by_id(conn: Connection, document_id: int) -> Document:
+    row = conn.execute(_select().where(documents.c.id == document_id)).first()
+    if row is None:
+        raise NotFound(f"no document with id {document_id}")
+    return to_model(row)
+
+
+def get(conn: Connection, number: str) -> Document:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", (number or "").strip())
+    row = conn.execute(_select().where(documents.c.number == text)).first()
+    if row is None:
+        row = conn.execute(_select().where(documents.c.number == text.upper())).first()
+    if row is None:
+        raise access.not_found("document", number)
+    return to_model(row)
+
+
+# --------------------------------------------------------------------------- filing
+def _check_may_file(ctx: Context, conn: Connection, user: User, client: Client) -> None:
+    if user.has(Role.ARCHIVIST, Role.HEAD):
+        return
+    if user.has(Role.LAWYER):
+        scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+        if client.id in scope.client_ids:
+            return
+    raise Forbidden(
+        f"{user.username} may not file documents for client {client.number}: it "
+        "needs the role 'archivist' or 'head' (or 'lawyer' on one of its matters)"
+    )
+
+
+def _section(section: Section | str) -> Section:
+    try:
+        return Section(section)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown section {section!r}", "Use one of: " + ", ".join(s.value for s in Section)
+        ) from None
+
+
+def _clean_name(original_name: str) -> str:
+    name = lossless(Path(original_name or "").name.strip())  # a backslash is part of it
+    if not name or "\x00" in name:
+        raise InvalidInput("the document has no usable file name")
+    return name[:500]
+
+
+def _record(
+    ctx: Context,
+    *,
+    client_number: str,
+    section: Section,
+    opener: Callable[[], BinaryIO],
+    original_name: str,
+    extraction: Extraction,
+    title: str | None,
+    matter_number: str | None,
+    source: str,
+    template: str | None,
+    template_version: str | None,
+    template_data: dict[str, Any] | None,
+    version_of: int | None,
+    again: bool = False,
+) -> Document:
+    """The ledger part of filing: number, write the file, insert the row, audit. One transaction;
+    the file is removed again if the transaction does not commit.
+
+    A file whose SHA-256 the client already has is refused (AlreadyFiled) unless `again` (or it
+    is generated: a rendered document may repeat); then it is recorded as a copy. The check is
+    made inside the write transaction (BEGIN IMMEDIATE), so two concurrent filings of the same
+    file cannot both pass it."""
+    user = ctx.actor
+    max_bytes = ctx.settings.limits.max_file_mb * 2**20
+
+    def once() -> Document:
+        written: Path | None = None
+        try:
+            with ctx.ledger.write() as conn:
+                client = registry.get(conn, client_number)
+                _check_may_file(ctx, conn, user, client)
+                matter_id = None
+                if matter_number:
+                    from archivist.matters import service as matters_mod
+
+                    matter = matters_mod.get(conn, matter_number)
+                    if matter.client_id != client.id:
+                        raise InvalidInput(
+                            f"matter {matter.number} belongs to client "
+                            f"{matter.client_number}, not {client.number}"
+                        )
+                    matter_id = matter.id
+                if version_of is not None:
+                    prev = conn.execute(
+                        select(documents.c.client_id).where(documents.c.id == version_of)
+                    ).first()
+                    if prev is None or prev.client_id != client.id:
+                        raise InvalidInput(
+                            f"version_of={version_of} is not a document of client {client.number}"
+                        )
+                seq = numbering.next_value(conn, f"doc:{client.number}")
+                number = numbering.render(
+                    ctx.settings.numbering.document, "document", client=client.number, seq=seq
+                )
+                directory = ctx.store.section_dir(client.folder, section)
+                target = ctx.store.unique_target(
+                    directory, safe_filename(f"{number} {original_name}")
+                )
+                with opener() as src:
+                    size, digest = ctx.store.write_stream(target, src, max_bytes)
+                written = target
+                copy_of = _earlier_copy(
+                    conn, client, digest, original_name, again or source in ("generated", "adopted")
+                )
+                flag = extraction.flag
+                if size == 0:
+                    flag = "empty"
+                now = clock.now()
+                title_text = (title or Path(original_name).stem or original_name)[:500]
+                doc_id = conn.execute(
+                    documents.insert().values(
+                        number=number,
+                        client_id=client.id,
+                        matter_id=matter_id,
+                        section=section.value,
+                        title=title_text,
+                        original_name=original_name,
+                        path=ctx.store.relative(target),
+                        size=size,
+                        checksum=digest,
+                        checksum_algo="sha256",
+                        filetype=extraction.filetype,
+                        pages=extraction.pages,
+                        text_status="flagged" if flag else "ok",
+                        flag=flag,
+                        flag_reason=(extraction.reason or "the file is empty") if flag else None,
+                        text_chars=len(extraction.text),
+                        encoding=extraction.encoding,
+                        source=source,
+                        version_of=version_of,
+                        copy_of=copy_of,
+                        template=template,
+                        template_version=template_version,
+                        template_data=(
+                            json.dumps(template_data, ensure_ascii=False, default=str)
+                            if template_data is not None
+                            else None
+                        ),
+                        filed_at=now,
+                        filed_by=user.id,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+                audit.record(
+                    conn,
+                    user.username,
+                    "document.file",
+                    "document",
+                    number,
+                    client.id,
+                    section=section.value,
+                    original_name=original_name,
+                    size=size,
+                    checksum=digest,
+                    filetype=extraction.filetype,
+                    path=ctx.store.relative(target),
+                    title=title_text,
+                    matter=matter_number,
+                    source=source,
+                    flag=flag,
+                    template=template,
+                    version_of=version_of,
+                    **({"copy_of": copy_of} if copy_of else {}),
+                )
+                doc = by_id(conn, doc_id)
+        except BaseException:
+            if written is not None:
+                with contextlib.suppress(OSError):
+                    written.unlink()
+            raise
+        return doc
+
+    return ctx.ledger.retrying(once)
+
+
+def _earlier_copy(
+    conn: Connection, client: Client, digest: str, name: str, allowed: bool
+) -> int | None:
+    """The id of the client's earlier document with this checksum (None if there is none);
+    refuses the filing when one exists and a copy is not `allowed`."""
+    row = conn.execute(
+        select(documents.c.id, documents.c.number)
+        .where(documents.c.client_id == client.id, documents.c.checksum == digest)
+        .order_by(documents.c.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    if not allowed:
+        raise AlreadyFiled(
+            f"{name} is already filed as {row.number} (the same SHA-256, "
+            f"client {client.number}); nothing was filed",
+            "Pass --again to file a second copy.",
+            document=row.number,
+        )
+    return int(row.id)
+
+
+def _after(
+    ctx: Context, items: Sequence[tuple[Document, str]], refresh: bool = True, new: bool = True
+) -> None:
+    """Index the filed documents and refresh their clients' manifests; failures become warnings
+    on the documents (the ledger already holds them)."""
+    if not items:
+        return
+    try:
+        from archivist import search as index
+
+        index.add_documents(ctx, items, new=new)
+        for doc, _text in items:
+            doc.indexed = True
+    except Exception as exc:  # the index is derived: repair later, never lose the filing
+        msg = (
+            f"the document was filed but not indexed ({exc}); "
+            "run `archivist index rebuild` or `archivist check --repair`"
+        )
+        for doc, _text in items:
+            doc.indexed = False
+            doc.warnings.append(msg)
+    if refresh:
+        for client_id in sorted({d.client_id for d, _ in items}):
+            try:
+                registry.refresh_manifest(ctx, client_id)
+            except ArchivistError as exc:
+                for doc, _t in items:
+                    if doc.client_id == client_id:
+                        doc.warnings.append(f"the manifest could not be refreshed: {exc}")
+
+
+def _warn_flag(doc: Document) -> None:
+    if doc.flag:
+        doc.warnings.append(f"{doc.number} is flagged ({doc.flag}): {doc.flag_reason}")
+
+
+def file_bytes(
+    ctx: Context,
+    client_number: str,
+    section: str,
+    data: bytes,
+    original_name: str,
+    *,
+    title: str | None = None,
+    matter_number: str | None = None,
+    source: str = "generated",
+    template: str | None = None,
+    template_version: str | None = None,
+    template_data: dict[str, Any] | None = None,
+    version_of: int | None = None,
+) -> Document:
+    """File `data` as a new document of the client (e.g. a generated contract)."""
+    sec = _section(section)
+    name = _clean_name(original_name)
+    if source not in SOURCES:
+        raise InvalidInput(f"unknown source {source!r}", "Use one of: " + ", ".join(SOURCES))
+    ctx.actor  # noqa: B018  (refuse unknown users before doing any work)
+    extraction = extract_bytes(data, name, Limits.from_settings(ctx.settings))
+    doc = _record(
+        ctx,
+        client_number=client_number,
+        section=sec,
+        opener=lambda: io.BytesIO(data),
+        original_name=name,
+        extraction=extraction,
+        title=title,
+        matter_number=matter_number,
+        source=source,
+        template=template,
+        template_version=template_version,
+        template_data=template_data,
+        version_of=version_of,
+    )
+    _warn_flag(doc)
+    _after(ctx, [(doc, extraction.text)])
+    return doc
+
+
+def file_path(
+    ctx: Context,
+    client_number: str,
+    path: Path | str,
+    section: str,
+    *,
+    title: str | None = None,
+    matter_number: str | None = None,
+    source: str = "filed",
+    password: str | None = None,
+    extraction: Extraction | None = None,
+    index: bool = True,
+    refresh: bool = True,
+    texts: list[tuple[Document, str]] | None = None,
+    again: bool = False,
+) -> Document:
+    """File one file from disk (the original is only read). With index=False the (document,
+    text) pair is appended to `texts` for the caller to index in a batch."""
+    sec = _section(section)
+    src = Path(path)
+    if not src.is_file():
+        raise NotFound(f"no file {str(path)[:200]!r}", "Check the path.")
+    name = _clean_name(src.name)
+    ctx.actor  # noqa: B018
+    limits = Limits.from_settings(ctx.settings)
+    if src.stat().st_size > ctx.settings.limits.max_file_mb * 2**20:
+        raise InvalidInput(
+            f"{name} is larger than {ctx.settings.limits.max_file_mb} MB",
+            "Raise limits.max_file_mb in archivist.toml.",
+        )
+    if extraction is None:
+        extraction = extract_file(src, name, limits, password)
+    doc = _record(
+        ctx,
+        client_number=client_number,
+        section=sec,
+        opener=lambda: open(src, "rb"),  # noqa: SIM115
+        original_name=name,
+        extraction=extraction,
+        title=title,
+        matter_number=matter_number,
+        source=source,
+        template=None,
+        template_version=None,
+        template_data=None,
+        version_of=None,
+        again=again,
+    )
+    _warn_flag(doc)
+    if password and extraction.text and not extraction.flag:
+        _keep_text(ctx, doc.id, extraction.text)
+    if index:
+        _after(ctx, [(doc, extraction.text)], refresh=refresh)
+    elif texts is not None:
+        texts.append((doc, extraction.text))
+    return doc
+
+
+def file_paths(
+    ctx: Context,
+    client_number: str,
+    paths: Iterable[Path | str],
+    section: str,
+    *,
+    title: str | None = None,
+    matter_number: str | None = None,
+    password: str | None = None,
+    again: bool = False,
+) -> list[Document]:
+    """`file add`: file each path; all are checked to exist (and, unless `again`, not to be
+    filed already) before any is filed."""
+    items = [Path(p) for p in paths]
+    for p in items:
+        if not p.is_file():
+            raise NotFound(f"no file {str(p)[:200]!r}", "Check the path; nothing was filed.")
+    if not again:
+        _refuse_filed(ctx, client_number, items)
+    texts: list[tuple[Document, str]] = []
+    docs: list[Document] = []
+    try:
+        for p in items:
+            docs.append(
+                file_path(
+                    ctx,
+                    client_number,
+                    p,
+                    section,
+                    title=title,
+                    matter_number=matter_number,
+                    password=password,
+                    index=False,
+                    texts=texts,
+                    again=again,
+                )
+            )
+    finally:  # what was filed before a failure is indexed and in the manifest all the same
+        _after(ctx, texts)
+    return docs
+
+
+def _refuse_filed(ctx: Context, client_number: str, items: list[Path]) -> None:
+    """Refuse (before anything is filed) a file the client already has, or one given twice.
+    Only an early answer: the decision that counts is made again inside each filing's
+    transaction."""
+    from archivist.core.store import sha256_file
+
+    seen: dict[str, Path] = {}
+    with ctx.ledger.read() as conn:
+        client = registry.get(conn, client_number)
+        for p in items:
+            try:
+                digest = sha256_file(p)
+            except OSError:
+                continue  # filing reports it
+            if digest in seen:
+                raise AlreadyFiled(
+                    f"{p.name} is the same file as {seen[digest].name}; nothing was filed",
+                    "Pass --again to file both.",
+                )
+            seen[digest] = p
+            _earlier_copy(conn, client, digest, _clean_name(p.name), False)
+
+
+def _keep_text(ctx: Context, document_id: int, text: str) -> None:
+    with ctx.ledger.write() as conn:
+        conn.execute(document_texts.delete().where(document_texts.c.document_id == document_id))
+        conn.execute(
+            document_texts.insert().values(document_id=document_id, text=text, reason="password")
+        )
+
+
+def kept_text(conn: Connection, document_id: int) -> str | None:
+    return conn.execute(
+        select(document_texts.c.text).where(document_texts.c.document_id == document_id)
+    ).scalar()
+
+
+# --------------------------------------------------------------------------- reading
+def _readable(ctx: Context, conn: Connection, number: str) -> Document:
+    doc = get(conn, number)
+    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+    if not scope.may_read_document(doc.client_id, doc.matter_id, doc.id):
+        raise access.not_found("document", number)
+    return doc
+
+
+def list_documents(
+    ctx: Context,
+    client_number: str | None = None,
+    *,
+    section: str | None = None,
+    matter_number: str | None = None,
+    flagged: bool = False,
+) -> list[Document]:
+    """The documents of one client (or, with flagged=True, flagged ones of every client the user
+    may read). Audited as a read of the archive."""
+    user = ctx.actor
+    with ctx.ledger.write() as conn:
+        scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+        stmt = _select().order_by(documents.c.id)
+        client = None
+        if client_number:
+            client, scope = registry.get_readable(ctx, conn, client_number)
+            stmt = stmt.where(documents.c.client_id == client.id)
+        elif not flagged:
+            raise InvalidInput("name a client", "Run `archivist file list CLIENT`.")
+        if section:
+            stmt = stmt.where(documents.c.section == _section(section).value)
+        if matter_number:
+            from archivist.matters import service as matters_mod
+
+            stmt = stmt.where(documents.c.matter_id == matters_mod.get(conn, matter_number).id)
+        if flagged:
+            stmt = stmt.where(documents.c.text_status == "flagged")
+        out = [
+            to_model(r)
+            for r in conn.execute(stmt)
+            if access.can_read_document(scope, r.client_id, r.matter_id, r.id)
+        ]
+        audit.record(
+            conn,
+            user.username,
+            "document.list",
+            "client",
+            client.number if client else "*",
+            client.id if client else None,
+            section=section,
+            matter=matter_number,
+            flagged=flagged,
+            shown=len(out),
+        )
+    return out
+
+
+def show(ctx: Context, number: str) -> Document:
+    user = ctx.actor
+    with ctx.ledger.write() as conn:
+        doc = _readable(ctx, conn, number)
+        audit.record(conn, user.username, "document.show", "document", doc.number, doc.client_id)
+    return doc
+
+
+def export(ctx: Context, number: str, to: Path | str) -> Path:
+    """Copy a document out of the archive (a read: needs access, audited). `to` is a folder or a
+    new file's path; nothing is overwritten. The copy is verified against the checksum."""
+    import hashlib
+
+    user = ctx.actor
+    dest = Path(to)
+    with ctx.ledger.write() as conn:
+        doc = _readable(ctx, conn, number)
+        if dest.is_dir():
+            dest = dest / safe_filename(doc.original_name)
+        from archivist.core.output import refuse_home_data
+
+        refuse_home_data(dest, ctx.home)
+        if dest.exists():
+            raise Conflict(f"{dest} already exists", "Choose another --to; nothing was written.")
+        src = ctx.store.resolve(doc.path)
+        if not src.is_file():
+            raise NotFound(
+                f"the stored file of {doc.number} is missing ({doc.path})",
+                "Run `archivist check` and restore it from a backup.",
+            )
+        digest = hashlib.sha256()
+        tmp = dest.with_name(f".{dest.name}.part")
+        try:
+            with open(src, "rb") as fin, open(tmp, "xb") as fout:
+                while chunk := fin.read(1 << 20):
+                    digest.update(chunk)
+                    fout.write(chunk)
+            if digest.hexdigest() != doc.checksum:
+                raise Conflict(
+                    f"the stored file of {doc.number} does not match its checksum",
+                    "Run `archivist check`; it was not exported.",
+                )
+            shutil.copystat(src, tmp)
+            tmp.rename(dest)
+        except OSError as exc:
+            raise InvalidInput(f"could not write {dest}: {exc.strerror or exc}") from None
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        audit.record(
+            conn,
+            user.username,
+            "document.export",
+            "document",
+            doc.number,
+            doc.client_id,
+            to=str(dest),
+        )
+    return dest
+
+
+def reextract(ctx: Context, number: str, password: str | None = None) -> Document:
+    """Extract a filed document's text again (e.g. an encrypted PDF with its password) and
+    re-index it. The password is not stored; the text it unlocked is, so rebuilds keep it."""
+    user = ctx.require(Role.ARCHIVIST, Role.HEAD, action="re-extract documents")
+    with ctx.ledger.read() as conn:
+        doc = get(conn, number)
+    ext = extract_file(
+        ctx.store.resolve(doc.path), doc.original_name, Limits.from_settings(ctx.settings), password
+    )
+    with ctx.ledger.write() as conn:
+        conn.execute(
+            documents.update()
+            .where(documents.c.id == doc.id)
+            .values(
+                text_status="flagged" if ext.flag else "ok",
+                flag=ext.flag,
+                flag_reason=ext.reason,
+                pages=ext.pages if ext.pages is not None else doc.pages,
+                text_chars=len(ext.text),
+                encoding=ext.encoding,
+            )
+        )
+        if password and ext.text and not ext.flag:
+            conn.execute(document_texts.delete().where(document_texts.c.document_id == doc.id))
+            conn.execute(
+                document_texts.insert().values(document_id=doc.id, text=ext.text, reason="password")
+            )
+        audit.record(
+            conn,
+            user.username,
+            "document.extract",
+            "document",
+            doc.number,
+            doc.client_id,
+            flag=ext.flag,
+            with_password=bool(password),
+        )
+        doc = by_id(conn, doc.id)
+    _warn_flag(doc)
+    _after(ctx, [(doc, ext.text)], refresh=False, new=False)
+    return doc
