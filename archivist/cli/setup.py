@@ -15,10 +15,13 @@ from archivist.cli.common import emit, json_option
 @click.option("--name", "display_name", required=True, help="The first user's full name.")
 @click.option("--force", is_flag=True,
               help="Create the home in a folder that already holds other files.")
+@click.option("--database", metavar="URL", envvar="ARCHIVIST_DATABASE_URL",
+              help="Put the ledger on PostgreSQL (postgresql+psycopg://USER@HOST/DB, an empty "
+                   "database; default: ARCHIVIST_DATABASE_URL, else SQLite in archive_store/).")
 @json_option
 @click.pass_context
 def init(ctx: click.Context, home_dir: str | None, firm: str, username: str, display_name: str,
-         force: bool, as_json: bool) -> None:
+         force: bool, database: str | None, as_json: bool) -> None:
     """Create an archivist home: archivist.toml, archive_store/ (with the ledger) and index/.
 
     The first user gets the roles archivist and head. A folder that already holds other
@@ -31,10 +34,14 @@ def init(ctx: click.Context, home_dir: str | None, firm: str, username: str, dis
     from archivist import home as homes
 
     target = home_dir or ctx.find_root().obj.get("home")
-    home = homes.create(target, firm, username, display_name, force=force)
+    from archivist.ledger.engine import safe_url
+
+    home = homes.create(target, firm, username, display_name, force=force,
+                        database=database or None)
+    ledger = safe_url(home.ledger_url) if database else str(home.ledger_path)
     data = {"home": str(home.root), "config": str(home.config_path),
             "store": str(home.store_dir), "index": str(home.index_dir),
-            "ledger": str(home.ledger_path), "user": username, "roles": ["archivist", "head"]}
+            "ledger": ledger, "user": username, "roles": ["archivist", "head"]}
     if as_json:
         emit(data, True)
         return
@@ -42,6 +49,7 @@ def init(ctx: click.Context, home_dir: str | None, firm: str, username: str, dis
     click.echo(f"  settings  {home.config_path}")
     click.echo(f"  store     {home.store_dir}")
     click.echo(f"  index     {home.index_dir}")
+    click.echo(f"  ledger    {ledger}")
     click.echo(f"User {username} has the roles archivist and head. Next:")
     click.echo(f"  export ARCHIVIST_HOME={home.root} ARCHIVIST_USER={username}")
     click.echo("  archivist client add --name 陳大文 --kind person")

@@ -43,6 +43,8 @@ class Ledger:
         self.url = url
         # archive_store/audit-head.json: written before each commit that appends audit events
         self.witness = witness
+        # refuse writes to a ledger `archivist ledger move` has moved away (open_context sets it)
+        self.guard_moved = False
         self.is_sqlite = url.startswith("sqlite")
         self.is_postgresql = postgresql.is_postgresql(url)
         if not (self.is_sqlite or self.is_postgresql):
@@ -92,10 +94,26 @@ class Ledger:
             with self.engine.connect().execution_options(archivist_write=True) as conn, \
                     conn.begin():
                 witness.take(conn.info)
+                if self.guard_moved:
+                    self._refuse_moved(conn)
                 yield conn
                 self._witness(conn)
         except OperationalError as exc:
             raise self._translate(exc) from None
+
+    @staticmethod
+    def _refuse_moved(conn: Connection) -> None:
+        """A process that opened this ledger before `ledger move` switched the home to a new
+        one waited for the move's lock: its write would land where no one reads it."""
+        from sqlalchemy import select
+
+        from archivist.errors import Conflict
+        from archivist.ledger.tables.core import meta
+
+        moved = conn.execute(select(meta.c.value).where(meta.c.key == "moved_to")).scalar()
+        if moved is not None:
+            raise Conflict(f"the ledger was moved to {moved}; nothing was changed",
+                           "Run the command again (it uses the new ledger).")
 
     def _witness(self, conn: Connection) -> None:
         """Still inside the transaction (holding the write lock): record the new head outside

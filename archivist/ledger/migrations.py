@@ -95,12 +95,20 @@ def create(ledger: Ledger) -> None:
 
 def check(ledger: Ledger) -> None:
     """Refuse a ledger that is newer than this program or older than HEAD."""
+    from archivist.ledger.tables import metadata
+
+    meta = metadata.tables["meta"]
     with ledger.read() as conn:
         version = current_version(conn)
+        moved = conn.execute(select(meta.c.value).where(meta.c.key == "moved_to")).scalar() \
+            if version is not None else None
     if version is None:
         raise LedgerVersionError(
             "the archive store has no archivist ledger", "Create one with `archivist init`."
         )
+    if moved is not None:
+        raise LedgerVersionError(f"this ledger was moved to {moved} by `archivist ledger "
+                                 "move`", "Point [ledger] url in archivist.toml at it.")
     if version > HEAD:
         raise LedgerVersionError(
             f"the ledger has schema version {version}, newer than this archivist ({HEAD})",

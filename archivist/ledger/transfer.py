@@ -49,8 +49,8 @@ def copy(source: Connection, dest: Ledger) -> dict[str, int]:
         metadata.create_all(out)
         for table in tables:
             order = list(table.primary_key.columns) or list(table.columns)
-            result = source.execution_options(stream_results=True, yield_per=CHUNK).execute(
-                select(table).order_by(*order))
+            result = source.execute(select(table).order_by(*order).execution_options(
+                stream_results=True, yield_per=CHUNK))
             n = 0
             for part in result.partitions():
                 rows = [dict(r._mapping) for r in part]
