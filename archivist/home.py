@@ -95,22 +95,6 @@ def locate(explicit: str | os.PathLike[str] | None = None) -> Home:
     return home
 
 
-def _drop_new_tables(url: str) -> None:
-    """Undo a failed init's tables, which it made in a database that held none (best
-    effort)."""
-    import contextlib
-
-    from archivist.errors import ArchivistError
-    from archivist.ledger import Ledger, migrations
-
-    with contextlib.suppress(ArchivistError, Exception):
-        ledger = Ledger(url)
-        try:
-            migrations.drop(ledger)
-        finally:
-            ledger.dispose()
-
-
 def prepare_new(path: str | os.PathLike[str] | None) -> Home:
     raw = path or os.environ.get("ARCHIVIST_HOME") or Path.cwd()
     if "\x00" in str(raw):
@@ -122,22 +106,6 @@ def prepare_new(path: str | os.PathLike[str] | None) -> Home:
     if home.root.exists() and not home.root.is_dir():
         raise InvalidInput(f"{home.root} exists and is not a folder")
     return home
-
-
-def _drop_new_tables(url: str) -> None:
-    """Undo a failed init's tables, which it made in a database that held none (best
-    effort)."""
-    import contextlib
-
-    from archivist.errors import ArchivistError
-    from archivist.ledger import Ledger, migrations
-
-    with contextlib.suppress(ArchivistError, Exception):
-        ledger = Ledger(url)
-        try:
-            migrations.drop(ledger)
-        finally:
-            ledger.dispose()
 
 
 # What a folder may hold before `init` makes it a home (besides OS litter and empty folders).

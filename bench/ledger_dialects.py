@@ -73,10 +73,11 @@ def measure(root: Path, database: str | None, procs: int, clients: int,
     home.create(root, "Bench", "mei", "M", database=database)
     t_clients, numbers = _parallel(root, ADD_CLIENTS, procs, clients)
     t_files, doc_numbers = _parallel(root, FILE_DOCS, procs, docs)
+    from sqlalchemy import func, select
+
     from archivist.context import open_context
     from archivist.ledger.tables.core import clients as clients_t
     from archivist.ledger.tables.documents import documents
-    from sqlalchemy import func, select
 
     ctx = open_context(root, "mei")
     with ctx.ledger.read() as conn:
