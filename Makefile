@@ -34,6 +34,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.run
 	$(PY) -m bench.search_engines --docs 2000 --out bench/results-search-engines.json
+	$(PY) -m bench.ledger_dialects --out bench/results-ledger-dialects.json
 
 bench-large: $(STAMP)
 	$(PY) -m bench.run --size large

@@ -211,3 +211,52 @@ def use_engine(root: Path, engine: str) -> None:
     import re
 
     cfg.write_text(re.sub(r'(?m)^engine = "\w+"', f'engine = "{engine}"', text), encoding="utf-8")
+
+
+# ------------------------------------------------------------------ PostgreSQL (issue 19)
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """One throw-away PostgreSQL server for the session (tests/pgserver.py); skips the test
+    when PostgreSQL's binaries (initdb, pg_ctl) are not installed."""
+    from tests import pgserver
+
+    with pgserver.running() as server:
+        if server is None:
+            pytest.skip(
+                "PostgreSQL is not installed (no initdb/pg_ctl on PATH or in "
+                "/usr/lib/postgresql/*/bin): apt-get install postgresql"
+            )
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server: Any) -> Iterator[str]:
+    """The URL of a new, empty database on the test server, dropped after the test."""
+    name = pg_server.create_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> str | None:
+    """Run a test on both ledgers: None for SQLite (the home's file), else a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return None
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
+@pytest.fixture
+def any_home(tmp_path: Path, database: str | None) -> Path:
+    """A home like `home_dir` (mei, lin, wu, ...) on the ledger `database` chooses."""
+    root = tmp_path / "home"
+    home.create(root, "陳林律師事務所", "mei", "王美", database=database)
+    ctx = open_context(root, "mei")
+    try:
+        with ctx.ledger.write() as conn:
+            users.insert_user(conn, "mei", "lin", "林志明", [Role.LAWYER])
+            users.insert_user(conn, "mei", "wu", "吳大同", [Role.STAFF])
+            users.insert_user(conn, "mei", "head2", "何主任", [Role.HEAD])
+    finally:
+        ctx.close()
+    return root

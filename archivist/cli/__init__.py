@@ -16,6 +16,7 @@ from archivist.cli.errors import ErrorMappingGroup
 LAZY: dict[str, tuple[str, str, str]] = {
     "init": ("archivist.cli.setup", "init", "Create an archivist home (settings, store, ledger)."),
     "upgrade": ("archivist.cli.setup", "upgrade", "Bring an older ledger up to this version."),
+    "ledger": ("archivist.cli.ledger", "ledger", "The ledger's database: move it."),
     "user": ("archivist.cli.user", "user", "Users and their roles."),
     "client": ("archivist.cli.client", "client", "Register clients and read their archives."),
     "audit": ("archivist.cli.audit", "audit", "The audit trail: log and verify."),

@@ -62,9 +62,17 @@ def backup(archive: Any, dest: str, as_json: bool) -> None:
     metavar="NEW_HOME",
     help="Where to create the restored home (must not exist, or be empty).",
 )
+@click.option(
+    "--database",
+    metavar="URL",
+    help="Put the restored ledger on this empty PostgreSQL database "
+    "(default: SQLite in the new home's archive_store/).",
+)
 @json_option
 @click.pass_context
-def restore(ctx: click.Context, src: str, new_home: str, as_json: bool) -> None:
+def restore(
+    ctx: click.Context, src: str, new_home: str, database: str | None, as_json: bool
+) -> None:
     """Rebuild a home from the backup in SRC at NEW_HOME.
 
     Verifies every file's checksum, rebuilds manifests and the full-text index, and ends with
@@ -76,12 +84,14 @@ def restore(ctx: click.Context, src: str, new_home: str, as_json: bool) -> None:
     \b
     Example:
       archivist --as mei restore /mnt/backup/archivist --home ~/firm-restored
+      archivist --as mei restore /mnt/backup/archivist --home ~/firm2 \\
+          --database postgresql+psycopg://archivist@db/firm2
     """
     from archivist.integrity import backup as backups
 
     with progress_callback("Restoring files") as on_progress:
         result = backups.restore(
-            src, new_home, ctx.find_root().obj.get("user"), progress=on_progress
+            src, new_home, ctx.find_root().obj.get("user"), progress=on_progress, database=database
         )
     if as_json:
         emit({"number": result.home, **result.model_dump(mode="json")}, True)

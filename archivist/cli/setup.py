@@ -20,6 +20,13 @@ from archivist.cli.common import emit, json_option
 @click.option(
     "--force", is_flag=True, help="Create the home in a folder that already holds other files."
 )
+@click.option(
+    "--database",
+    metavar="URL",
+    envvar="ARCHIVIST_DATABASE_URL",
+    help="Put the ledger on PostgreSQL (postgresql+psycopg://USER@HOST/DB, an empty "
+    "database; default: ARCHIVIST_DATABASE_URL, else SQLite in archive_store/).",
+)
 @json_option
 @click.pass_context
 def init(
@@ -29,6 +36,7 @@ def init(
     username: str,
     display_name: str,
     force: bool,
+    database: str | None,
     as_json: bool,
 ) -> None:
     """Create an archivist home: archivist.toml, archive_store/ (with the ledger) and index/.
@@ -43,13 +51,18 @@ def init(
     from archivist.core import home as homes
 
     target = home_dir or ctx.find_root().obj.get("home")
-    home = homes.create(target, firm, username, display_name, force=force)
+    from archivist.ledger.engine import safe_url
+
+    home = homes.create(
+        target, firm, username, display_name, force=force, database=database or None
+    )
+    ledger = safe_url(home.ledger_url) if database else str(home.ledger_path)
     data = {
         "home": str(home.root),
         "config": str(home.config_path),
         "store": str(home.store_dir),
         "index": str(home.index_dir),
-        "ledger": str(home.ledger_path),
+        "ledger": ledger,
         "user": username,
         "roles": ["archivist", "head"],
     }
@@ -60,6 +73,7 @@ def init(
     click.echo(f"  settings  {home.config_path}")
     click.echo(f"  store     {home.store_dir}")
     click.echo(f"  index     {home.index_dir}")
+    click.echo(f"  ledger    {ledger}")
     click.echo(f"User {username} has the roles archivist and head. Next:")
     click.echo(f"  export ARCHIVIST_HOME={home.root} ARCHIVIST_USER={username}")
     click.echo("  archivist client add --name 陳大文 --kind person")

@@ -118,6 +118,22 @@ class IndexSettings(_Section):
     max_index_terms: int = Field(default=100_000, ge=1000, le=10_000_000)
 
 
+class LedgerSettings(_Section):
+    # where the ledger lives: None = archive_store/ledger.sqlite3; or a PostgreSQL URL
+    # (postgresql+psycopg://USER@HOST/DB). `archivist ledger move` changes it.
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("sqlite:///", "postgresql", "postgres://")):
+            raise ValueError(
+                "the ledger URL must start with postgresql+psycopg:// (or be left "
+                "out for the SQLite file in archive_store/)"
+            )
+        return value
+
+
 class Settings(_Section):
     firm: FirmSettings
     numbering: NumberingSettings = Field(default_factory=lambda: NumberingSettings())
@@ -127,6 +143,7 @@ class Settings(_Section):
     limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
     testing: TestingSettings = Field(default_factory=lambda: TestingSettings())
     index: IndexSettings = Field(default_factory=lambda: IndexSettings())
+    ledger: LedgerSettings = Field(default_factory=lambda: LedgerSettings())
 
 
 def load(path: Path) -> Settings:
@@ -177,6 +194,53 @@ def _toml_str(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     escaped = "".join(c if ord(c) >= 0x20 else f"\\u{ord(c):04x}" for c in escaped)
     return f'"{escaped}"'
+
+
+def ledger_section(url: str | None) -> str:
+    if url is None:
+        return ""
+    return (
+        "\n[ledger]\n# the ledger's database (issue 19); store and index stay in this folder\n"
+        f"url = {_toml_str(url)}\n"
+    )
+
+
+def read_ledger_url(path: Path) -> str | None:
+    """[ledger] url of the home's settings, without validating the rest (None: SQLite)."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None  # `config.load` reports the problem where the settings are used
+    section = raw.get("ledger")
+    url = section.get("url") if isinstance(section, dict) else None
+    return url if isinstance(url, str) and url else None
+
+
+def write_ledger_url(path: Path, url: str | None) -> None:
+    """Point the settings at another ledger: the [ledger] section is replaced (or removed for
+    the SQLite file), the rest of the file kept as it is; written atomically, owner only."""
+    import os
+    import re
+
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept: list[str] = []
+    inside = False
+    for line in lines:
+        head = re.match(r"\s*\[([^\]]+)\]", line)
+        if head:
+            inside = head.group(1).strip() == "ledger"
+        if not inside:
+            kept.append(line)
+    text = "".join(kept).rstrip("\n") + "\n" + ledger_section(url)
+    Settings.model_validate(tomllib.loads(text))
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def default_text(firm_name: str) -> str:

@@ -45,8 +45,22 @@ class Home:
         return self.store_dir / "audit-head.json"
 
     @property
+    def sqlite_url(self) -> str:
+        return f"sqlite:///{self.ledger_path}"
+
+    @property
     def ledger_url(self) -> str:
-        return os.environ.get("ARCHIVIST_DATABASE_URL") or f"sqlite:///{self.ledger_path}"
+        """The ledger this home's settings name ([ledger] url), else the SQLite file. Read
+        from archivist.toml each time, so `archivist ledger move` switches every later
+        command. (ARCHIVIST_DATABASE_URL is only the default of `init --database`: a variable
+        left in an environment never redirects an existing home.)"""
+        from archivist.core.config import read_ledger_url
+
+        return read_ledger_url(self.config_path) or self.sqlite_url
+
+    @property
+    def on_sqlite(self) -> bool:
+        return self.ledger_url.startswith("sqlite")
 
     def exists(self) -> bool:
         return self.config_path.is_file()
@@ -149,11 +163,13 @@ def create(
     username: str,
     display_name: str,
     force: bool = False,
+    database: str | None = None,
 ) -> Home:
     """Create a home: archivist.toml, archive_store/ with the ledger, index/, and the first user
     (roles archivist and head). Nothing is left behind if any step fails. A folder holding
     files the home would not own is refused unless `force` (they would sit beside client
-    files, and a backup holds only the home's own)."""
+    files, and a backup holds only the home's own). `database` (default
+    ARCHIVIST_DATABASE_URL) puts the ledger on PostgreSQL; that database must be empty."""
     import shutil
 
     from archivist.core import clock, config, users
@@ -179,7 +195,11 @@ def create(
             f"{home.ledger_path} already exists without an archivist.toml",
             "Move it away or choose another --home.",
         )
+    database = database or os.environ.get("ARCHIVIST_DATABASE_URL") or None
+    if database is not None and "\x00" in database:
+        raise InvalidInput("the database URL contains a NUL character")
     made: list[Path] = []
+    tables_made = False
     try:
         for d in (home.root, home.store_dir, home.index_dir):
             if not d.exists():
@@ -190,12 +210,15 @@ def create(
             for f in d.iterdir():  # e.g. the repository's README.md in the default store
                 if f.is_file() and not f.is_symlink():
                     os.chmod(f, 0o640)
-        text = config.default_text(firm)
+        text = config.default_text(firm) + config.ledger_section(database)
         settings = config.Settings.model_validate(__import__("tomllib").loads(text))
         clock.set_zone(settings.firm.timezone)
-        ledger = Ledger(home.ledger_url, witness=home.witness_path)
+        ledger = Ledger(database or home.sqlite_url, witness=home.witness_path)
         try:
-            migrations.create(ledger)
+            if not ledger.is_sqlite:
+                migrations.require_empty(ledger)
+            migrations.create(ledger)  # one transaction, DDL included on PostgreSQL
+            tables_made = database is not None
             if home.ledger_path.exists():  # SQLite gives -wal/-shm the same mode
                 os.chmod(home.ledger_path, 0o640)
             with ledger.write() as conn:
@@ -217,6 +240,8 @@ def create(
         os.chmod(tmp, 0o600)
         os.replace(tmp, home.config_path)  # last: a home exists only once it is complete
     except BaseException:
+        if tables_made and database is not None:
+            _drop_new_tables(database)
         for leftover in (
             home.ledger_path,
             Path(str(home.ledger_path) + "-wal"),
@@ -228,3 +253,19 @@ def create(
             shutil.rmtree(d, ignore_errors=True)
         raise
     return home
+
+
+def _drop_new_tables(url: str) -> None:
+    """Undo a failed init's tables, which it made in a database that held none (best
+    effort)."""
+    import contextlib
+
+    from archivist.core.errors import ArchivistError
+    from archivist.ledger import Ledger, migrations
+
+    with contextlib.suppress(ArchivistError, Exception):
+        ledger = Ledger(url)
+        try:
+            migrations.drop(ledger)
+        finally:
+            ledger.dispose()

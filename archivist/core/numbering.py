@@ -8,7 +8,6 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from archivist.core.errors import InvalidInput
@@ -16,13 +15,18 @@ from archivist.ledger.tables.core import counters
 
 
 def next_value(conn: Connection, key: str) -> int:
-    updated = conn.execute(
-        counters.update().where(counters.c.key == key).values(value=counters.c.value + 1)
-    ).rowcount
-    if not updated:
+    """The next value of counter `key`: one UPDATE ... RETURNING (a row lock on PostgreSQL, the
+    write lock on SQLite), so two transactions never read the same value."""
+    value = conn.execute(
+        counters.update()
+        .where(counters.c.key == key)
+        .values(value=counters.c.value + 1)
+        .returning(counters.c.value)
+    ).scalar()
+    if value is None:
         conn.execute(counters.insert().values(key=key, value=1))
         return 1
-    return int(conn.execute(select(counters.c.value).where(counters.c.key == key)).scalar_one())
+    return int(value)
 
 
 def render(fmt: str, what: str, **values: Any) -> str:

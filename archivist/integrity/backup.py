@@ -56,16 +56,16 @@ def snapshot_ledger(ledger: Ledger, target: Path) -> None:
     """Write a consistent copy of the live ledger to `target` while other processes write.
 
     SQLite: the online backup API (`sqlite3.Connection.backup`) copies every page in one step
-    under a read transaction; in WAL mode writers carry on meanwhile. For a PostgreSQL ledger
-    the equivalent is `pg_dump --format=custom --serializable-deferrable` (a consistent
-    snapshot without blocking writers) stored beside the files, restored with `pg_restore`;
-    that is not wired up here, so a PostgreSQL home is refused with that advice."""
-    if not ledger.is_sqlite:
-        raise StorageError(
-            "online backup is implemented for the SQLite ledger only",
-            "Back up a PostgreSQL ledger with `pg_dump --format=custom "
-            "--serializable-deferrable`, then copy archive_store/.",
-        )
+    under a read transaction; in WAL mode writers carry on meanwhile.
+    PostgreSQL: a logical export through SQLAlchemy (`archivist.ledger.transfer`) from one
+    REPEATABLE READ transaction (one snapshot; writers carry on) into a SQLite file, verified
+    row for row and by its audit chain. Chosen over `pg_dump` because the backup then holds the
+    same self-contained ledger file whatever the database: restore, check and the manifest's
+    checksums treat it alike, no pg_dump of the server's exact major version has to be
+    installed beside archivist, and a backup restores onto either database."""
+    if ledger.is_postgresql:
+        _export_ledger(ledger, target)
+        return
     import sqlite3
 
     with ledger.engine.connect() as conn:
@@ -79,6 +79,25 @@ def snapshot_ledger(ledger: Ledger, target: Path) -> None:
             dest.close()
     if ok != "ok":
         raise IntegrityError(f"the ledger snapshot failed its integrity check: {ok}")
+    os.chmod(target, FILE_MODE)
+
+
+def _export_ledger(ledger: Ledger, target: Path) -> None:
+    from archivist.ledger import transfer
+
+    dest = Ledger.for_path(target)
+    try:
+        with ledger.read() as conn:  # REPEATABLE READ: one snapshot for every table
+            transfer.copy(conn, dest)
+            transfer.verify(conn, dest)
+    except BaseException:
+        dest.dispose()
+        for side in ("", "-wal", "-shm", "-journal"):
+            Path(f"{target}{side}").unlink(missing_ok=True)
+        raise
+    dest.dispose()  # the last connection folds the WAL into the file
+    for side in ("-wal", "-shm"):
+        Path(f"{target}{side}").unlink(missing_ok=True)
     os.chmod(target, FILE_MODE)
 
 
@@ -582,8 +601,9 @@ def restore(
     new_home: str | os.PathLike[str],
     username: str | None,
     progress: Progress | None = None,
+    database: str | None = None,
 ) -> RestoreResult:
     """Rebuild a home from a backup: see `archivist.integrity.restore.restore`."""
     from archivist.integrity import restore as restoring
 
-    return restoring.restore(source, new_home, username, progress)
+    return restoring.restore(source, new_home, username, progress, database=database)

@@ -41,13 +41,19 @@ def restore(
     new_home: str | os.PathLike[str],
     username: str | None,
     progress: Progress | None = None,
+    database: str | None = None,
 ) -> RestoreResult:
     """Rebuild a home at `new_home` from the backup at `source`: every file is verified against
     the backup manifest and the ledger, the ledger's audit chain must reach the head the
     manifest recorded, derived records and the index are rebuilt, and the result is checked.
     Refuses an existing home or a non-empty folder (except one an interrupted restore left,
     which is started over); removes what it made on failure. While it runs the new home carries
-    a mark (`.restore-unfinished`) that makes every command refuse it."""
+    a mark (`.restore-unfinished`) that makes every command refuse it.
+
+    A backup's ledger is a SQLite file whatever database the home used (backup.snapshot_ledger):
+    the restored home starts on it, never on the backed-up home's live database ([ledger] url
+    is dropped from the restored settings); `database` then moves it, verified, onto that
+    (empty) PostgreSQL database with `archivist.ledger.move`."""
     for text in (str(source), str(new_home)):
         if "\x00" in text:
             raise InvalidInput("a path contains a NUL character")
@@ -79,7 +85,10 @@ def restore(
             verified = _copy_back(
                 src, root, files, progress, int((manifest.get("file_list") or {}).get("files") or 0)
             )
+            _forget_database(root)
             result = _finish(src, root, manifest, files, username, verified)
+            if database:
+                _onto_database(root, database, username)
         finally:
             files.close()
         total = time.monotonic() - started
@@ -92,6 +101,21 @@ def restore(
         else:
             _clear(root)
         raise
+
+
+def _forget_database(root: Path) -> None:
+    from archivist.core import config
+
+    path = root / "archivist.toml"
+    if path.is_file() and config.read_ledger_url(path):
+        config.write_ledger_url(path, None)
+
+
+def _onto_database(root: Path, database: str, username: str | None) -> None:
+    from archivist.core.home import Home
+    from archivist.ledger.move import move
+
+    move(Home(root), database, username or "")
 
 
 def _clear(root: Path) -> None:

@@ -17,28 +17,61 @@ from typing import Any
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
-from archivist.core.errors import Busy, StorageError
+from archivist.core.errors import Busy, InvalidInput, StorageError
 from archivist.ledger import witness
 
 RETRIES = 8
 
 
+def safe_url(url: str) -> str:
+    """A database URL with its password masked."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1]
+
+
 class Ledger:
     def __init__(self, url: str, witness: Path | None = None) -> None:
+        from archivist.ledger import postgresql
+
+        url = postgresql.normalise_url(url)
         self.url = url
         # archive_store/audit-head.json: written before each commit that appends audit events
         self.witness = witness
+        # refuse writes to a ledger `archivist ledger move` has moved away (open_context sets it)
+        self.guard_moved = False
         self.is_sqlite = url.startswith("sqlite")
+        self.is_postgresql = postgresql.is_postgresql(url)
+        if not (self.is_sqlite or self.is_postgresql):
+            raise InvalidInput(
+                f"unsupported ledger database {safe_url(url)!r}",
+                "Use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB.",
+            )
         kwargs: dict[str, Any] = {}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
-        self.engine: Engine = create_engine(url, **kwargs)
+        else:
+            kwargs.update(postgresql.engine_kwargs())
+        try:
+            self.engine: Engine = create_engine(url, **kwargs)
+        except (ArgumentError, ValueError) as exc:
+            raise InvalidInput(f"the ledger URL {safe_url(url)!r} is invalid ({exc})") from None
         if self.is_sqlite:
             from archivist.ledger import sqlite
 
             sqlite.configure(self.engine)
+        else:
+            postgresql.configure(self.engine)
+
+    @property
+    def display_url(self) -> str:
+        """The URL without its password, for messages and reports."""
+        return safe_url(self.url)
 
     @classmethod
     def for_path(cls, path: Path) -> Ledger:
@@ -65,10 +98,28 @@ class Ledger:
                 conn.begin(),
             ):
                 witness.take(conn.info)
+                if self.guard_moved:
+                    self._refuse_moved(conn)
                 yield conn
                 self._witness(conn)
         except OperationalError as exc:
             raise self._translate(exc) from None
+
+    @staticmethod
+    def _refuse_moved(conn: Connection) -> None:
+        """A process that opened this ledger before `ledger move` switched the home to a new
+        one waited for the move's lock: its write would land where no one reads it."""
+        from sqlalchemy import select
+
+        from archivist.core.errors import Conflict
+        from archivist.ledger.tables.core import meta
+
+        moved = conn.execute(select(meta.c.value).where(meta.c.key == "moved_to")).scalar()
+        if moved is not None:
+            raise Conflict(
+                f"the ledger was moved to {moved}; nothing was changed",
+                "Run the command again (it uses the new ledger).",
+            )
 
     def _witness(self, conn: Connection) -> None:
         """Still inside the transaction (holding the write lock): record the new head outside
@@ -99,6 +150,7 @@ class Ledger:
         raise AssertionError("unreachable")
 
     def _translate(self, exc: OperationalError) -> Exception:
+        from archivist.ledger import postgresql
         from archivist.ledger.sqlite import is_busy_error
 
         text = str(exc.orig) if exc.orig is not None else str(exc)
@@ -107,6 +159,19 @@ class Ledger:
                 "the ledger stayed locked by another archivist process",
                 "Wait a moment and run the command again.",
             )
+        if self.is_postgresql:
+            if postgresql.is_retryable_error(exc):
+                return Busy(
+                    "the ledger's transaction collided with another one (a "
+                    "serialization failure or deadlock)",
+                    "Wait a moment and run the command again.",
+                )
+            if postgresql.is_unreachable(exc):
+                return StorageError(
+                    f"the PostgreSQL ledger {self.display_url} could not be "
+                    f"reached: {text.strip().splitlines()[0][:200]}",
+                    "Check that the server runs and the URL is right.",
+                )
         if "disk" in text.lower() and "full" in text.lower():
             return StorageError("the disk holding the ledger is full", "Free space and retry.")
         if "unable to open database file" in text.lower():

@@ -53,6 +53,31 @@ def _set_version(conn: Connection, version: int) -> None:
         conn.execute(meta.insert().values(key="schema_version", value=str(version)))
 
 
+def require_empty(ledger: Ledger) -> None:
+    """A new ledger goes only into a database that holds none of archivist's tables (never
+    over another home's ledger)."""
+    from archivist.core.errors import Conflict
+    from archivist.ledger.tables import metadata
+
+    with ledger.read() as conn:
+        present = set(inspect(conn).get_table_names())
+    clash = sorted(present & set(metadata.tables))
+    if clash:
+        raise Conflict(
+            f"the database {ledger.display_url} already holds archivist tables "
+            f"({', '.join(clash[:4])}{' ...' if len(clash) > 4 else ''})",
+            "Use an empty database (createdb NAME) for each home.",
+        )
+
+
+def drop(ledger: Ledger) -> None:
+    """Remove archivist's tables (an init or move that failed into a database that was empty)."""
+    from archivist.ledger.tables import metadata
+
+    with ledger.write() as conn:
+        metadata.drop_all(conn)
+
+
 def create(ledger: Ledger) -> None:
     from archivist.ledger.tables import metadata
 
@@ -73,11 +98,24 @@ def create(ledger: Ledger) -> None:
 
 def check(ledger: Ledger) -> None:
     """Refuse a ledger that is newer than this program or older than HEAD."""
+    from archivist.ledger.tables import metadata
+
+    meta = metadata.tables["meta"]
     with ledger.read() as conn:
         version = current_version(conn)
+        moved = (
+            conn.execute(select(meta.c.value).where(meta.c.key == "moved_to")).scalar()
+            if version is not None
+            else None
+        )
     if version is None:
         raise LedgerVersionError(
             "the archive store has no archivist ledger", "Create one with `archivist init`."
+        )
+    if moved is not None:
+        raise LedgerVersionError(
+            f"this ledger was moved to {moved} by `archivist ledger move`",
+            "Point [ledger] url in archivist.toml at it.",
         )
     if version > HEAD:
         raise LedgerVersionError(
@@ -123,5 +161,7 @@ def upgrade(
 
 
 def add_column(conn: Connection, table: str, column_sql: str) -> None:
-    """A portable ALTER TABLE ... ADD COLUMN for migration steps."""
+    """A portable ALTER TABLE ... ADD COLUMN for migration steps (SQLite and PostgreSQL both
+    take a column definition with a REFERENCES clause; keep to types both know: INTEGER,
+    VARCHAR, TEXT, BOOLEAN, DATE, TIMESTAMP)."""
     conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column_sql}")

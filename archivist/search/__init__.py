@@ -130,8 +130,10 @@ def _ledger_states(ctx: Context) -> Iterator[tuple[str, str]]:
     from archivist.ledger.tables.documents import documents as t
 
     key = t.c.number.concat(literal("|"))
-    if not ctx.ledger.is_sqlite:
-        key = key.collate("C")  # byte order, as SQLite's default BINARY collation
+    if ctx.ledger.is_postgresql:
+        from archivist.ledger.postgresql import byte_order
+
+        key = byte_order(key)  # byte order, as SQLite's default BINARY collation
     stmt = select(t.c.number, t.c.checksum, t.c.flag, t.c.section, t.c.matter_id).order_by(key)
     with ctx.ledger.read() as conn:
         result = conn.execution_options(stream_results=True, yield_per=CHUNK).execute(stmt)

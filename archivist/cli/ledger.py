@@ -1,0 +1,54 @@
+"""`archivist ledger move`"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archivist.cli.common import emit, json_option, pass_archive
+
+
+@click.group()
+def ledger() -> None:
+    """The ledger's database (SQLite in archive_store/, or PostgreSQL)."""
+
+
+@ledger.command()
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    metavar="URL",
+    help="postgresql+psycopg://USER@HOST/DB (an empty database), or `sqlite` for "
+    "archive_store/ledger.sqlite3.",
+)
+@json_option
+@pass_archive
+def move(archive: Any, to: str, as_json: bool) -> None:
+    """Move the ledger to another database, verified before the home switches to it.
+
+    Every table is copied while writes wait; the copy must hold the same rows and an audit
+    chain that verifies and ends where the old one does. Only then does archivist.toml name
+    the new ledger. The old one is kept, marked as moved. Needs the archivist or head role.
+
+    \b
+    Example:
+      archivist ledger move --to postgresql+psycopg://archivist@db.firm.local/archivist
+      archivist ledger move --to sqlite
+    """
+    from archivist.ledger.move import move as do_move
+    from archivist.models import Role
+
+    actor = archive.require(Role.ARCHIVIST, Role.HEAD, action="move the ledger")
+    archive.close()  # the move opens the ledgers itself
+    result = do_move(archive.home, to, actor.username)
+    if as_json:
+        emit(result, True)
+        return
+    click.echo(
+        f"Moved the ledger from {result['from']} to {result['to']} "
+        f"({sum(result['rows'].values())} rows in {len(result['rows'])} tables, "
+        "counts and audit chain verified)."
+    )
+    click.echo("archivist.toml now names the new ledger; the old one is kept, marked as moved.")
