@@ -196,7 +196,7 @@ def test_loan_request_and_head_approval_through_pages(app: Any, world: Any) -> N
     r = head.post(f"/loans/{number}/approve", data={"csrf": csrf_of(home.text)},
                   follow_redirects=False)
     assert r.status_code == 303
-    assert "approved" in head.get("/loans").text
+    assert "已核准" in head.get("/loans").text
 
 
 def test_reports_for_management_only(app: Any, world: Any) -> None:

@@ -52,6 +52,18 @@ EN: dict[str, str] = {
     "all_sections": "All sections", "bad_login": "Wrong user name or password, or locked.",
 }
 
+FIELDS_ZH = {"kind": "類別", "id_number": "證件號碼", "phone": "電話", "email": "電子郵件",
+             "address": "地址", "status": "狀態", "by_status": "依狀態", "by_category": "依類別",
+             "by_channel": "依管道", "by_lawyer": "依律師"}
+FIELDS_EN = {"id_number": "ID number", "by_status": "By status", "by_category": "By category",
+             "by_channel": "By channel", "by_lawyer": "By lawyer"}
+VALUES_ZH = {"person": "自然人", "company": "法人", "organization": "其他組織", "active": "使用中",
+             "inactive": "停用", "closed": "已結案", "open": "進行中", "accepted": "已受理",
+             "pending": "待核准", "approved": "已核准", "out": "借出中", "returned": "已歸還",
+             "rejected": "已駁回", "cancelled": "已取消", "overdue": "逾期",
+             "received": "已收件", "classified": "已分類", "assigned": "已指派",
+             "resolved": "已處理", "filed": "已歸檔"}
+
 SECTIONS_ZH = {"basic": "基本資料卷", "contract": "合同卷", "case": "案件卷", "work": "工作卷",
                "complaint": "投訴卷"}
 
@@ -62,3 +74,14 @@ def strings(lang: str | None) -> dict[str, str]:
 
 def section_name(section: str, lang: str | None) -> str:
     return section if lang == "en" else SECTIONS_ZH.get(section, section)
+
+
+def field_name(key: str, lang: str | None) -> str:
+    if lang == "en":
+        return FIELDS_EN.get(key, key.replace("_", " ").capitalize())
+    return FIELDS_ZH.get(key, key)
+
+
+def value_name(value: object, lang: str | None) -> str:
+    text = str(getattr(value, "value", value))
+    return text if lang == "en" else VALUES_ZH.get(text, text)

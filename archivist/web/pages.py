@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from archivist import accounts
 from archivist.index.snippets import MARK_OFF, MARK_ON
 from archivist.web import deps
-from archivist.web.i18n import section_name, strings
+from archivist.web.i18n import field_name, section_name, strings, value_name
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -38,7 +38,9 @@ def render(request: Request, name: str, actor: deps.Actor | None, code: int = 20
     lang = actor.lang if actor else deps.lang_of(request)
     context = {"t": strings(lang), "lang": lang, "actor": actor,
                "user": actor.user if actor else None, "csrf": actor.csrf if actor else "",
-               "section_name": lambda s: section_name(s, lang), **data}
+               "section_name": lambda s: section_name(s, lang),
+               "field": lambda k: field_name(k, lang), "val": lambda v: value_name(v, lang),
+               **data}
     return templates.TemplateResponse(request, name, context, status_code=code)
 
 
