@@ -12,6 +12,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -52,7 +53,7 @@ class SessionUser:
     must_change: bool
 
 
-def _hasher():  # type: ignore[no-untyped-def]
+def _hasher() -> Any:
     from argon2 import PasswordHasher
 
     return PasswordHasher()
@@ -169,7 +170,7 @@ def _check(conn: Connection, user: User, password: str, now: datetime, source: s
         conn.execute(credentials.update().where(credentials.c.user_id == user.id)
                      .values(failures=0, locked_until=None))
         return "ok"
-    details: dict[str, object] = {"reason": reason, "source": source}
+    details: dict[str, Any] = {"reason": reason, "source": source}
     if row is not None and reason == "wrong password":
         failures = row.failures + 1
         values: dict[str, object] = {"failures": failures}

@@ -109,7 +109,10 @@ async def password_change(request: Request) -> Response:
 
 @router.get("/lang/{code}")
 def set_lang(request: Request, code: str) -> Response:
-    response = see_other(request.headers.get("referer") or "/")
+    from urllib.parse import urlparse
+
+    back = urlparse(request.headers.get("referer") or "/")  # a path here, never another site
+    response = see_other((back.path or "/") + (f"?{back.query}" if back.query else ""))
     response.set_cookie("lang", "en" if code == "en" else "zh", samesite="lax", httponly=True)
     return response
 
