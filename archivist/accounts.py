@@ -191,23 +191,25 @@ def session_user(ctx: Context, token: str | None,
     if not token:
         return None
     now = clock.now()
-    with ctx.ledger.write() as conn:
+    with ctx.ledger.read() as conn:  # most requests only read; the idle clock moves rarely
         row = conn.execute(select(sessions).where(sessions.c.id_hash == _digest(token),
                                                   sessions.c.ended_at.is_(None))).first()
         if row is None:
             return None
-        if now - row.last_seen > timedelta(minutes=idle_minutes):
-            conn.execute(sessions.update().where(sessions.c.id_hash == row.id_hash)
-                         .values(ended_at=now))
-            return None
         user = users.by_id(conn, row.user_id)
-        if not user.active:
-            return None
-        if now - row.last_seen >= timedelta(seconds=30):  # keep writes rare under load
-            conn.execute(sessions.update().where(sessions.c.id_hash == row.id_hash)
-                         .values(last_seen=now))
         must = bool(conn.execute(select(credentials.c.must_change).where(
             credentials.c.user_id == user.id)).scalar())
+    idle = now - row.last_seen
+    if idle > timedelta(minutes=idle_minutes) or idle >= timedelta(seconds=30):
+        with ctx.ledger.write() as conn:
+            values = {"ended_at": now} if idle > timedelta(minutes=idle_minutes) else \
+                {"last_seen": now}
+            conn.execute(sessions.update().where(sessions.c.id_hash == row.id_hash)
+                         .values(**values))
+        if "ended_at" in values:
+            return None
+    if not user.active:
+        return None
     return SessionUser(user=user, csrf=row.csrf, must_change=must)
 
 

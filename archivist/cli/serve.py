@@ -34,3 +34,6 @@ def serve(click_ctx: click.Context, host: str, port: int, workers: int) -> None:
     click.echo(f"Serving {home.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     uvicorn.run("archivist.web.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning")
+
+
+serve.no_json = True  # type: ignore[attr-defined]  # a server, not a data command

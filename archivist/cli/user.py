@@ -145,6 +145,9 @@ def password(archive, username, from_stdin, no_change):
                + ("." if no_change else "; they must change it at first sign-in."), err=True)
 
 
+password.no_json = True  # type: ignore[attr-defined]  # prints nothing but a confirmation
+
+
 @user.command("token")
 @click.argument("username")
 @click.option("--name", "label", default="api", show_default=True, help="A label for the token.")
