@@ -34,7 +34,14 @@ class Demo:
         self.failures: list[str] = []
         self.matter = ""
 
-    def run(self, *args: str, user: str = "mei", show: bool = True, check: bool = True) -> str:
+    def run(
+        self,
+        *args: str,
+        user: str = "mei",
+        show: bool = True,
+        check: bool = True,
+        stdin: str | None = None,
+    ) -> str:
         env = {**self.env, "ARCHIVIST_USER": user}
         line = " ".join(shlex.quote(a) for a in args)
         if show:
@@ -45,6 +52,7 @@ class Demo:
             capture_output=True,
             text=True,
             encoding="utf-8",
+            input=stdin,
         )
         out = (proc.stdout + proc.stderr).rstrip()
         if show and out:
@@ -89,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="archivist-demo-") as tmp:
         demo = Demo(home, Path(tmp))
         run_steps(demo)
+        web_passwords(demo)
         ok = not demo.failures
     print("\n" + "=" * 72)
     if ok:
@@ -108,7 +117,24 @@ def main(argv: list[str] | None = None) -> int:
         "archivist check",
     ):
         print(f"  {hint}")
+    print("The web front end (issue 18):")
+    print(f"  archivist --home {home} serve --port 8000")
+    print(
+        "  then open http://127.0.0.1:8000/ and sign in as lin (lawyer) or mei (archivist, "
+        f"head), password {DEMO_PASSWORD}"
+    )
     return 0 if ok else 1
+
+
+DEMO_PASSWORD = "demo-password-2026"
+
+
+def web_passwords(demo: Demo) -> None:
+    """Demo users get a known password for the web front end (a real home sets each user's
+    with `archivist user password USER`, changed at first sign-in)."""
+    print("\n== Web sign-in for the demo users")
+    for user in ("mei", "lin"):
+        demo.run("user", "password", user, "--stdin", "--no-change", stdin=DEMO_PASSWORD + "\n")
 
 
 def run_steps(demo: Demo) -> None:

@@ -33,6 +33,7 @@ MOVES: dict[str, str] = {
     "archivist.home": "archivist.core.home",
     "archivist.context": "archivist.core.context",
     "archivist.users": "archivist.core.users",
+    "archivist.accounts": "archivist.core.accounts",
     # clients
     "archivist.registry": "archivist.clients.registry",
     "archivist.records": "archivist.clients.records",

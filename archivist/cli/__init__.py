@@ -35,6 +35,7 @@ LAZY: dict[str, tuple[str, str, str]] = {
     "check": ("archivist.cli.check", "check", "Verify files, checksums, manifests, index, audit."),
     "backup": ("archivist.cli.backup", "backup", "Back up the home to a folder."),
     "restore": ("archivist.cli.backup", "restore", "Restore a home from a backup."),
+    "serve": ("archivist.cli.serve", "serve", "Serve the web front end and JSON API."),
 }
 
 

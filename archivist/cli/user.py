@@ -118,3 +118,80 @@ def edit(archive, username, display_name, roles, licence_number, practice_area, 
         roles=list(roles) or None,
     )
     emit(changed, True) if as_json else click.echo(f"Updated {username}.")
+
+
+@user.command("password")
+@click.argument("username")
+@click.option(
+    "--stdin",
+    "from_stdin",
+    is_flag=True,
+    help="Read the password from standard input (one line) instead of prompting.",
+)
+@click.option(
+    "--no-change",
+    is_flag=True,
+    help="Do not make the user change it at first sign-in (demo homes only).",
+)
+@pass_archive
+def password(archive, username, from_stdin, no_change):
+    """Set a user's password for the web front end; they must change it at first sign-in.
+
+    \b
+    Example:
+      archivist user password lin
+      printf '%s\\n' "$PW" | archivist user password lin --stdin
+    """
+    import sys
+
+    from archivist.core import accounts
+
+    if from_stdin:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    else:
+        secret = click.prompt("New password", hide_input=True, confirmation_prompt=True, err=True)
+    accounts.set_password(archive, username, secret, must_change=not no_change)
+    click.echo(
+        f"Password set for {username}"
+        + ("." if no_change else "; they must change it at first sign-in."),
+        err=True,
+    )
+
+
+password.no_json = True  # type: ignore[attr-defined]  # prints nothing but a confirmation
+
+
+@user.command("token")
+@click.argument("username")
+@click.option("--name", "label", default="api", show_default=True, help="A label for the token.")
+@click.option("--revoke", "revoke_id", type=int, metavar="ID", help="Revoke token ID instead.")
+@click.option("--list", "list_them", is_flag=True, help="List the user's tokens instead.")
+@json_option
+@pass_archive
+def token(archive, username, label, revoke_id, list_them, as_json):
+    """Make an API token for scripts (printed once; only its hash is kept), list or revoke one.
+
+    \b
+    Example:
+      archivist user token lin --name nightly-report
+      curl -H "Authorization: Bearer TOKEN" http://127.0.0.1:8000/api/v1/search?q=合同
+    """
+    from archivist.core import accounts
+
+    if revoke_id is not None:
+        accounts.revoke_token(archive, revoke_id)
+        click.echo(f"Revoked API token {revoke_id}.", err=True)
+        return
+    if list_them:
+        emit(
+            accounts.list_tokens(archive, username),
+            as_json,
+            columns=["id", "name", "created_at", "last_used", "revoked"],
+        )
+        return
+    tid, secret = accounts.create_token(archive, username, label)
+    if as_json:
+        emit({"id": tid, "name": label, "token": secret}, True)
+    else:
+        click.echo(secret)
+        click.echo(f"API token {tid} for {username}: shown once, keep it safe.", err=True)

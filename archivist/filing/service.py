@@ -582,6 +582,24 @@ def show(ctx: Context, number: str) -> Document:
     return doc
 
 
+def open_content(ctx: Context, number: str, purpose: str = "view") -> tuple[Document, Path]:
+    """The stored file of a document the actor may read, for a front end to send (a read:
+    audited as `document.<purpose>`). The path comes from the ledger only."""
+    user = ctx.actor
+    with ctx.ledger.write() as conn:
+        doc = _readable(ctx, conn, number)
+        src = ctx.store.resolve(doc.path)
+        if not src.is_file():
+            raise NotFound(
+                f"the stored file of {doc.number} is missing ({doc.path})",
+                "Run `archivist check` and restore it from a backup.",
+            )
+        audit.record(
+            conn, user.username, f"document.{purpose}", "document", doc.number, doc.client_id
+        )
+    return doc, src
+
+
 def export(ctx: Context, number: str, to: Path | str) -> Path:
     """Copy a document out of the archive (a read: needs access, audited). `to` is a folder or a
     new file's path; nothing is overwritten. The copy is verified against the checksum."""

@@ -21,7 +21,7 @@ from archivist.core import clock
 from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 2
+HEAD = 3
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -29,7 +29,15 @@ def _step2_copy_of(conn: Connection) -> None:
     add_column(conn, "documents", "copy_of INTEGER REFERENCES documents(id)")
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {2: _step2_copy_of}
+def _step3_accounts(conn: Connection) -> None:
+    """Sign-in for the web front end (issue 18): credentials, sessions, API tokens."""
+    from archivist.ledger.tables import accounts
+
+    for table in (accounts.credentials, accounts.sessions, accounts.api_tokens):
+        table.create(conn, checkfirst=True)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {2: _step2_copy_of, 3: _step3_accounts}
 
 
 def current_version(conn: Connection) -> int | None:

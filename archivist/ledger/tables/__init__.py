@@ -2,6 +2,7 @@
 importing this package registers them all."""
 
 from archivist.ledger.tables import (
+    accounts,  # noqa: F401
     complaints,  # noqa: F401
     core,  # noqa: F401  (registers tables)
     documents,  # noqa: F401
