@@ -114,6 +114,13 @@ class IndexSettings(_Section):
     max_index_terms: int = Field(default=100_000, ge=1000, le=10_000_000)
 
 
+class OcrSettings(_Section):
+    # Tesseract languages for scanned pages and images (issue 24), joined with "+"
+    languages: str = Field(default="chi_tra+chi_sim+eng", pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$")
+    timeout_s: int = Field(default=600, ge=5)  # one document's OCR
+    convert_timeout_s: int = Field(default=300, ge=5)  # one LibreOffice batch
+
+
 class Settings(_Section):
     firm: FirmSettings
     numbering: NumberingSettings = Field(default_factory=lambda: NumberingSettings())
@@ -123,6 +130,7 @@ class Settings(_Section):
     limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
     testing: TestingSettings = Field(default_factory=lambda: TestingSettings())
     index: IndexSettings = Field(default_factory=lambda: IndexSettings())
+    ocr: OcrSettings = Field(default_factory=lambda: OcrSettings())
 
 
 def load(path: Path) -> Settings:

@@ -33,6 +33,7 @@ from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.documents import document_texts, documents
 from archivist.ledger.tables.matters import matters
 from archivist.models import Client, Document, Extraction, Role, Section, User
+from archivist.ocr_queue import enqueue, queued_reason
 from archivist.safenames import lossless, safe_filename
 
 SOURCES = ("filed", "generated", "adopted", "imported")
@@ -173,7 +174,8 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
                     original_name=original_name, path=ctx.store.relative(target), size=size,
                     checksum=digest, checksum_algo="sha256", filetype=extraction.filetype,
                     pages=extraction.pages, text_status="flagged" if flag else "ok", flag=flag,
-                    flag_reason=(extraction.reason or "the file is empty") if flag else None,
+                    flag_reason=(queued_reason(extraction) or "the file is empty")
+                    if flag else None,
                     text_chars=len(extraction.text), encoding=extraction.encoding,
                     source=source, version_of=version_of, copy_of=copy_of, template=template,
                     template_version=template_version,
@@ -181,6 +183,8 @@ def _record(ctx: Context, *, client_number: str, section: Section, opener: Calla
                                    if template_data is not None else None),
                     filed_at=now, filed_by=user.id,
                 )).inserted_primary_key[0]  # type: ignore[index]
+                if extraction.needs_ocr and size:  # OCR later, never during filing (issue 24)
+                    enqueue(conn, doc_id, ctx.settings.ocr.languages)
                 audit.record(conn, user.username, "document.file", "document", number,
                              client.id, section=section.value, original_name=original_name,
                              size=size, checksum=digest, filetype=extraction.filetype,
@@ -405,6 +409,9 @@ def show(ctx: Context, number: str) -> Document:
     user = ctx.actor
     with ctx.ledger.write() as conn:
         doc = _readable(ctx, conn, number)
+        from archivist.ocr_queue import annotate
+
+        annotate(conn, doc)
         audit.record(conn, user.username, "document.show", "document", doc.number, doc.client_id)
     return doc
 

@@ -293,6 +293,10 @@ class _Checker:
             for i in range(0, len(keys), LOOKUP_CHUNK):
                 found.update(rel[k] for k in conn.execute(select(documents.c.path).where(
                     documents.c.path.in_(keys[i:i + LOOKUP_CHUNK]))).scalars())
+                # searchable copies made by OCR (issue 24)
+                from archivist.ocr_queue import derived_paths
+
+                found.update(rel[k] for k in derived_paths(conn, keys[i:i + LOOKUP_CHUNK]))
         return found
 
     def _walk(self, base: Path, owner: str | None, derived: set[Path],

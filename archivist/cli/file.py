@@ -183,11 +183,19 @@ def show(archive: Any, document: str, as_json: bool) -> None:
         return
     data = _short(doc)
     data["extraction"] = f"flagged ({doc.flag}): {doc.flag_reason}" if doc.flag else \
-        f"ok, {doc.text_chars or 0} characters"
+        f"ok, {doc.text_chars or 0} characters" + (f" ({doc.text_method})"
+                                                   if doc.text_method else "")
+    if doc.ocr:
+        data["ocr"] = doc.ocr["status"] + (f": {doc.ocr['reason']}" if doc.ocr["reason"] else "")
+        data["ocr_copy"] = doc.ocr["derived_path"]
+    data["attached_to"] = doc.parent
+    data["attachments"] = ", ".join(doc.attachments) or None
     emit(data, False, columns=["number", "client_number", "client_name", "matter_number",
                                "section", "title", "original_name", "filetype", "pages",
                                "size", "checksum_algo", "checksum", "path", "source",
-                               "template", "filed_at", "filed_by", "extraction"])
+                               "template", "filed_at", "filed_by", "extraction",
+                               *(k for k in ("ocr", "ocr_copy", "attached_to", "attachments")
+                                 if data.get(k))])
 
 
 @file.command("export")

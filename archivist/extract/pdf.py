@@ -89,9 +89,11 @@ def extract_pdf(path: Path, limits: Limits, password: str | None = None) -> Extr
         return Extraction(filetype="pdf", pages=n, flag="corrupt",
                           reason="no page of the PDF could be read")
     if not text.strip():
-        return Extraction(filetype="pdf", pages=n, flag="no_text",
+        return Extraction(filetype="pdf", pages=n, flag="no_text", needs_ocr=True,
                           reason="the PDF has no text layer (scanned?)")
     if failed_pages:
         return Extraction(filetype="pdf", pages=n, text=text, flag="corrupt",
                           reason=f"{failed_pages} of {n} pages could not be read")
-    return Extraction(filetype="pdf", pages=n, text=text)
+    # a mixed PDF: OCR reads the pages without text (issue 24)
+    return Extraction(filetype="pdf", pages=n, text=text,
+                      needs_ocr=any(not p.strip() for p in parts))

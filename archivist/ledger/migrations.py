@@ -20,7 +20,7 @@ from archivist import __version__, clock
 from archivist.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 2
+HEAD = 4
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -28,7 +28,23 @@ def _step2_copy_of(conn: Connection) -> None:
     add_column(conn, "documents", "copy_of INTEGER REFERENCES documents(id)")
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {2: _step2_copy_of}
+def _step3_placeholder(conn: Connection) -> None:
+    """Version 3 belongs to another branch (issue 18); the OCR branch only needs it to exist.
+    When both are merged, the other branch's step replaces this one."""
+
+
+def _step4_ocr(conn: Connection) -> None:
+    """ocr_jobs (the OCR queue and derived searchable PDFs) and document_links (an e-mail's
+    attachments filed as its child documents), issue 24. Created from the table definitions,
+    so the DDL is the dialect's own."""
+    from archivist.ledger.tables.ocr import document_links, ocr_jobs
+
+    ocr_jobs.create(conn, checkfirst=True)
+    document_links.create(conn, checkfirst=True)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {2: _step2_copy_of, 3: _step3_placeholder,
+                                                  4: _step4_ocr}
 
 
 def current_version(conn: Connection) -> int | None:
