@@ -118,6 +118,9 @@ class OcrSettings(_Section):
     # Tesseract languages for scanned pages and images (issue 24), joined with "+"
     languages: str = Field(default="chi_tra+chi_sim+eng", pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$")
     timeout_s: int = Field(default=600, ge=5)  # one document's OCR
+    # Tesseract's orientation confidence needed to turn a page; OCRmyPDF's default (14) leaves
+    # Chinese pages sideways (their confidence is 2-4), so it is lower here
+    rotate_threshold: float = Field(default=1.5, ge=0)
     convert_timeout_s: int = Field(default=300, ge=5)  # one LibreOffice batch
 
 

@@ -186,7 +186,7 @@ def run(ctx: Context, workers: int = 1, retry: bool = False,
             languages = row.languages or settings.languages
             futures.append((row, pool.submit(ocr_to_pdf, ctx.store.resolve(row.path),
                                              row.filetype, Path(tmp) / f"job{i}", languages,
-                                             settings.timeout_s)))
+                                             settings.timeout_s, settings.rotate_threshold)))
         for done, (row, fut) in enumerate(futures, 1):
             try:
                 result = fut.result()

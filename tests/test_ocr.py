@@ -132,7 +132,7 @@ def test_rotated_simplified_tiff_and_mixed_pdf(ctx: Any, make_client: Any, tmp_p
     from pypdf import PdfReader, PdfWriter
 
     client = make_client()
-    rotated = image_pdf(tmp_path / "rotated.pdf", page(SIMP).rotate(90, expand=True))
+    rotated = image_pdf(tmp_path / "rotated.pdf", page(SIMP * 3).rotate(90, expand=True))
     tif = tmp_path / "pages.tiff"
     page(TRAD[2:]).save(tif, save_all=True, append_images=[page(ENG)], dpi=(300, 300))
     # mixed: page 1 has a text layer (made by OCR), page 2 is a bare scan

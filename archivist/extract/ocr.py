@@ -3,7 +3,8 @@
 `ocr_to_pdf` turns a scanned PDF, or a PNG/JPEG/TIFF (every frame of a multi-page TIFF), into a
 searchable PDF (a text layer over the page images) and its text. Pages that already carry text
 are left alone (`--skip-text`), pages are turned upright (`--rotate-pages`) and straightened
-(`--deskew`). OCRmyPDF runs as a subprocess in its own process group with a timeout; every
+(`--deskew`). `--optimize 0`: OCRmyPDF 14's optimizer re-encodes the JPEG pages of a PDF
+it made itself into an invalid PDF (exit 4) when such a file is OCRed again. OCRmyPDF runs as a subprocess in its own process group with a timeout; every
 failure is an `OcrError` with a one-line reason, and nothing is written outside `workdir`."""
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def pdf_text(pdf: Path, timeout_s: float = 120) -> str:
 
 
 def ocr_to_pdf(src: Path, filetype: str, workdir: Path, languages: str,
-               timeout_s: float = 600) -> OcrResult:
+               timeout_s: float = 600, rotate_threshold: float = 1.5) -> OcrResult:
     """OCR `src` (a PDF or an image) into workdir/ocr.pdf and return it with its text."""
     why = missing_tools()
     if why:
@@ -156,8 +157,10 @@ def ocr_to_pdf(src: Path, filetype: str, workdir: Path, languages: str,
         source = workdir / "image.pdf"
         image_to_pdf(src, source)
     out = workdir / "ocr.pdf"
-    cmd = ["ocrmypdf", "--skip-text", "--rotate-pages", "--deskew", "-l", languages,
-           "--output-type", "pdf", "--jobs", "1", "--quiet", str(source), str(out)]
+    cmd = ["ocrmypdf", "--skip-text", "--rotate-pages", "--rotate-pages-threshold",
+           f"{rotate_threshold:g}", "--deskew", "-l", languages,
+           "--output-type", "pdf", "--optimize", "0", "--jobs", "1", "--quiet", str(source),
+           str(out)]
     res = _run(cmd, timeout_s)
     if res.returncode != 0 or not out.is_file():
         reason = _EXIT_REASONS.get(res.returncode, f"OCRmyPDF failed (exit {res.returncode})")
