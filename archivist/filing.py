@@ -302,6 +302,10 @@ def file_path(ctx: Context, client_number: str, path: Path | str, section: str, 
     _warn_flag(doc)
     if password and extraction.text and not extraction.flag:
         _keep_text(ctx, doc.id, extraction.text)
+    if doc.filetype == "eml":  # its attachments become child documents (issue 24)
+        from archivist.filing_attachments import file_attachments
+
+        file_attachments(ctx, doc)
     if index:
         _after(ctx, [(doc, extraction.text)], refresh=refresh)
     elif texts is not None:
@@ -322,11 +326,15 @@ def file_paths(ctx: Context, client_number: str, paths: Iterable[Path | str], se
         _refuse_filed(ctx, client_number, items)
     texts: list[tuple[Document, str]] = []
     docs: list[Document] = []
+    from archivist.extract.convert import convert_paths
+
+    converted = convert_paths(items, Limits.from_settings(ctx.settings),
+                              ctx.settings.ocr.convert_timeout_s)  # one LibreOffice for all
     try:
         for p in items:
             docs.append(file_path(ctx, client_number, p, section, title=title,
                                   matter_number=matter_number, password=password, index=False,
-                                  texts=texts, again=again))
+                                  texts=texts, again=again, extraction=converted.get(p)))
     finally:  # what was filed before a failure is indexed and in the manifest all the same
         _after(ctx, texts)
     return docs

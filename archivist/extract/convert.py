@@ -120,6 +120,29 @@ def _collect(outdir: Path, stem: str, ftype: str, sheets: bool, failed: str | No
     return cap(text, limits, ftype, pages=len(outs) if sheets else None)
 
 
+def convert_paths(paths: Sequence[Path], limits: Limits | None = None,
+                  timeout_s: float = 300) -> dict[Path, Extraction]:
+    """The Extractions of the files among `paths` that LibreOffice converts, in one batch
+    (when there are at least two; a single file is converted by the ordinary extraction)."""
+    from archivist.extract import detect_type
+
+    todo = []
+    for p in paths:
+        try:
+            with open(p, "rb") as fh:
+                head = fh.read(8)
+            if p.stat().st_size == 0:
+                continue
+        except OSError:
+            continue
+        ftype = detect_type(p.name, head)
+        if ftype in CONVERT_TYPES:
+            todo.append((p, ftype))
+    if len(todo) < 2:
+        return {}
+    return dict(zip([p for p, _t in todo], convert_batch(todo, limits, timeout_s), strict=True))
+
+
 def convert_file(path: Path, ftype: str, limits: Limits | None = None,
                  timeout_s: float = 300) -> Extraction:
     return convert_batch([(path, ftype)], limits, timeout_s)[0]
