@@ -44,6 +44,7 @@ def old_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             for ext in ("doc", "rtf", "odt", "wps", "xls")}
 
 
+@pytest.mark.slow
 def test_one_batch_converts_every_format_and_flags_a_bad_file(old_files: dict[str, Path],
                                                               tmp_path: Path) -> None:
     bad = tmp_path / "壞.doc"
@@ -56,6 +57,7 @@ def test_one_batch_converts_every_format_and_flags_a_bad_file(old_files: dict[st
     assert results[5].flag == "corrupt" and "LibreOffice" in (results[5].reason or "")
 
 
+@pytest.mark.slow
 def test_a_single_doc_is_extracted_when_filed(old_files: dict[str, Path]) -> None:
     ext = extract_file(old_files["doc"])
     assert ext.filetype == "doc" and "違約金條款" in ext.text
