@@ -34,6 +34,8 @@ MOVES: dict[str, str] = {
     "archivist.context": "archivist.core.context",
     "archivist.users": "archivist.core.users",
     "archivist.accounts": "archivist.core.accounts",
+    "archivist.ocr_queue": "archivist.filing.ocr_queue",
+    "archivist.filing_attachments": "archivist.filing.attachments",
     # clients
     "archivist.registry": "archivist.clients.registry",
     "archivist.records": "archivist.clients.records",

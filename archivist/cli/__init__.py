@@ -29,6 +29,7 @@ LAZY: dict[str, tuple[str, str, str]] = {
     "file": ("archivist.cli.file", "file", "File documents into client archives."),
     "search": ("archivist.cli.search", "search", "Full-text search of the archives."),
     "index": ("archivist.cli.index", "index", "The full-text index: status and rebuild."),
+    "ocr": ("archivist.cli.ocr", "ocr", "OCR of scanned documents: run, status, queue."),
     "loan": ("archivist.cli.loan", "loan", "Borrowing archives: request, approve, check out."),
     "complaint": ("archivist.cli.complaint", "complaint", "Client complaints to resolution."),
     "report": ("archivist.cli.report", "report", "Reports for management."),

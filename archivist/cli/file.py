@@ -265,7 +265,13 @@ def show(archive: Any, document: str, as_json: bool) -> None:
         f"flagged ({doc.flag}): {doc.flag_reason}"
         if doc.flag
         else f"ok, {doc.text_chars or 0} characters"
+        + (f" ({doc.text_method})" if doc.text_method else "")
     )
+    if doc.ocr:
+        data["ocr"] = doc.ocr["status"] + (f": {doc.ocr['reason']}" if doc.ocr["reason"] else "")
+        data["ocr_copy"] = doc.ocr["derived_path"]
+    data["attached_to"] = doc.parent
+    data["attachments"] = ", ".join(doc.attachments) or None
     emit(
         data,
         False,
@@ -288,6 +294,7 @@ def show(archive: Any, document: str, as_json: bool) -> None:
             "filed_at",
             "filed_by",
             "extraction",
+            *(k for k in ("ocr", "ocr_copy", "attached_to", "attachments") if data.get(k)),
         ],
     )
 

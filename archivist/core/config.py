@@ -134,6 +134,16 @@ class LedgerSettings(_Section):
         return value
 
 
+class OcrSettings(_Section):
+    # Tesseract languages for scanned pages and images (issue 24), joined with "+"
+    languages: str = Field(default="chi_tra+chi_sim+eng", pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$")
+    timeout_s: int = Field(default=600, ge=5)  # one document's OCR
+    # Tesseract's orientation confidence needed to turn a page; OCRmyPDF's default (14) leaves
+    # Chinese pages sideways (their confidence is 2-4), so it is lower here
+    rotate_threshold: float = Field(default=1.5, ge=0)
+    convert_timeout_s: int = Field(default=300, ge=5)  # one LibreOffice batch
+
+
 class Settings(_Section):
     firm: FirmSettings
     numbering: NumberingSettings = Field(default_factory=lambda: NumberingSettings())
@@ -144,6 +154,7 @@ class Settings(_Section):
     testing: TestingSettings = Field(default_factory=lambda: TestingSettings())
     index: IndexSettings = Field(default_factory=lambda: IndexSettings())
     ledger: LedgerSettings = Field(default_factory=lambda: LedgerSettings())
+    ocr: OcrSettings = Field(default_factory=lambda: OcrSettings())
 
 
 def load(path: Path) -> Settings:

@@ -31,6 +31,7 @@ from archivist.core.errors import (
 )
 from archivist.core.safenames import lossless, safe_filename
 from archivist.filing.extract import Limits, extract_bytes, extract_file
+from archivist.filing.ocr_queue import enqueue, queued_reason
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.documents import document_texts, documents
 from archivist.ledger.tables.matters import matters
@@ -230,7 +231,9 @@ def _record(
                         pages=extraction.pages,
                         text_status="flagged" if flag else "ok",
                         flag=flag,
-                        flag_reason=(extraction.reason or "the file is empty") if flag else None,
+                        flag_reason=(queued_reason(extraction) or "the file is empty")
+                        if flag
+                        else None,
                         text_chars=len(extraction.text),
                         encoding=extraction.encoding,
                         source=source,
@@ -247,6 +250,8 @@ def _record(
                         filed_by=user.id,
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
+                if extraction.needs_ocr and size:  # OCR later, never during filing (issue 24)
+                    enqueue(conn, doc_id, ctx.settings.ocr.languages)
                 audit.record(
                     conn,
                     user.username,
@@ -431,6 +436,10 @@ def file_path(
     _warn_flag(doc)
     if password and extraction.text and not extraction.flag:
         _keep_text(ctx, doc.id, extraction.text)
+    if doc.filetype == "eml":  # its attachments become child documents (issue 24)
+        from archivist.filing.attachments import file_attachments
+
+        file_attachments(ctx, doc)
     if index:
         _after(ctx, [(doc, extraction.text)], refresh=refresh)
     elif texts is not None:
@@ -459,6 +468,11 @@ def file_paths(
         _refuse_filed(ctx, client_number, items)
     texts: list[tuple[Document, str]] = []
     docs: list[Document] = []
+    from archivist.filing.extract.convert import convert_paths
+
+    converted = convert_paths(
+        items, Limits.from_settings(ctx.settings), ctx.settings.ocr.convert_timeout_s
+    )  # one LibreOffice for all
     try:
         for p in items:
             docs.append(
@@ -473,6 +487,7 @@ def file_paths(
                     index=False,
                     texts=texts,
                     again=again,
+                    extraction=converted.get(p),
                 )
             )
     finally:  # what was filed before a failure is indexed and in the manifest all the same
@@ -578,6 +593,9 @@ def show(ctx: Context, number: str) -> Document:
     user = ctx.actor
     with ctx.ledger.write() as conn:
         doc = _readable(ctx, conn, number)
+        from archivist.filing.ocr_queue import annotate
+
+        annotate(conn, doc)
         audit.record(conn, user.username, "document.show", "document", doc.number, doc.client_id)
     return doc
 

@@ -349,6 +349,10 @@ class _Checker:
                         )
                     ).scalars()
                 )
+                # searchable copies made by OCR (issue 24)
+                from archivist.filing.ocr_queue import derived_paths
+
+                found.update(rel[k] for k in derived_paths(conn, keys[i : i + LOOKUP_CHUNK]))
         return found
 
     def _walk(

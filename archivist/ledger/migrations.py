@@ -21,7 +21,7 @@ from archivist.core import clock
 from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 3
+HEAD = 4
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -37,7 +37,21 @@ def _step3_accounts(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {2: _step2_copy_of, 3: _step3_accounts}
+def _step4_ocr(conn: Connection) -> None:
+    """ocr_jobs (the OCR queue and derived searchable PDFs) and document_links (an e-mail's
+    attachments filed as its child documents), issue 24. Created from the table definitions,
+    so the DDL is the dialect's own."""
+    from archivist.ledger.tables.ocr import document_links, ocr_jobs
+
+    ocr_jobs.create(conn, checkfirst=True)
+    document_links.create(conn, checkfirst=True)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {
+    2: _step2_copy_of,
+    3: _step3_accounts,
+    4: _step4_ocr,
+}
 
 
 def current_version(conn: Connection) -> int | None:

@@ -21,6 +21,8 @@ class Extraction(Model):
     #                          zip_bomb|timeout|encoding
     reason: str | None = None
     encoding: str | None = None
+    # a scan (or a PDF with pages without text) that OCR should read (issue 24)
+    needs_ocr: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -59,6 +61,12 @@ class Document(Model):
     filed_by: str
     indexed: bool | None = None
     warnings: list[str] = Field(default_factory=list)
+    # issue 24, filled by `file show`: how the text was produced (native | ocr | conversion),
+    # the OCR job, the e-mail a document was attached to and the attachments filed from it
+    text_method: str | None = None
+    ocr: dict[str, Any] | None = None
+    parent: str | None = None
+    attachments: list[str] = Field(default_factory=list)
 
 
 class ImportItem(Model):

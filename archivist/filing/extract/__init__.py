@@ -1,4 +1,5 @@
-"""Text out of filed documents: .docx, .pdf, .txt/.md/.csv and .eml.
+"""Text out of filed documents: .docx, .pdf, .txt/.md/.csv, .eml, older office formats through
+LibreOffice (archivist.filing.extract.convert); scans are marked for OCR (archivist.filing.extract.ocr).
 
 `extract_file(path, name)` never raises for a bad file: it returns an `Extraction` whose `flag`
 says why there is no (or only partial) text. Memory and time are bounded by `Limits`
@@ -129,6 +130,20 @@ def _extract(path: Path, name: str | None, limits: Limits, password: str | None)
                 from archivist.filing.extract.text import extract_text
 
                 return extract_text(path, ftype, limits)
+            from archivist.filing.extract.convert import CONVERT_TYPES
+            from archivist.filing.extract.ocr import IMAGE_TYPES
+
+            if ftype in CONVERT_TYPES:
+                from archivist.filing.extract.convert import convert_file
+
+                return convert_file(path, ftype, limits, limits.timeout_s)
+            if ftype in IMAGE_TYPES:
+                return Extraction(
+                    filetype=ftype,
+                    flag="no_text",
+                    needs_ocr=True,
+                    reason="a scanned image: its text needs OCR",
+                )
     except ExtractTimeout:
         return Extraction(
             filetype=ftype,

@@ -114,7 +114,11 @@ def extract_pdf(path: Path, limits: Limits, password: str | None = None) -> Extr
         )
     if not text.strip():
         return Extraction(
-            filetype="pdf", pages=n, flag="no_text", reason="the PDF has no text layer (scanned?)"
+            filetype="pdf",
+            pages=n,
+            flag="no_text",
+            needs_ocr=True,
+            reason="the PDF has no text layer (scanned?)",
         )
     if failed_pages:
         return Extraction(
@@ -124,4 +128,7 @@ def extract_pdf(path: Path, limits: Limits, password: str | None = None) -> Extr
             flag="corrupt",
             reason=f"{failed_pages} of {n} pages could not be read",
         )
-    return Extraction(filetype="pdf", pages=n, text=text)
+    # a mixed PDF: OCR reads the pages without text (issue 24)
+    return Extraction(
+        filetype="pdf", pages=n, text=text, needs_ocr=any(not p.strip() for p in parts)
+    )

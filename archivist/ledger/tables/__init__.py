@@ -8,6 +8,7 @@ from archivist.ledger.tables import (
     documents,  # noqa: F401
     loans,  # noqa: F401
     matters,  # noqa: F401
+    ocr,  # noqa: F401
     rights,  # noqa: F401
 )
 from archivist.ledger.tables.base import metadata
