@@ -7,8 +7,6 @@ import pytest
 from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archivist.integrity import checker as integrity
 
-pytest.importorskip("archivist.filing.service")
-
 
 @pytest.fixture
 def client(make_client):

@@ -91,7 +91,6 @@ def test_failure_of_the_ledger_commit_removes_the_file(ctx, client, monkeypatch)
 
 
 def test_cli_reports_a_full_disk_in_one_line(ctx, client, invoke, tmp_path, monkeypatch):
-    pytest.importorskip("archivist.cli.file")
     import archivist.core.store as store_mod
 
     src = tmp_path / "證據.txt"

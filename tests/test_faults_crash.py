@@ -21,7 +21,6 @@ def _bench():
 
 @pytest.fixture
 def bench():
-    pytest.importorskip("archivist.filing.importer")
     return _bench()
 
 

@@ -12,8 +12,6 @@ from tests.test_faults_crash import _bench
 
 @pytest.fixture
 def bench():
-    pytest.importorskip("archivist.filing.importer")
-    pytest.importorskip("archivist.search")
     return _bench()
 
 

@@ -41,7 +41,6 @@ def test_due_from_contract_wording(text: str, due: date | None) -> None:
 def test_schedule_from_a_generated_contract(
     ctx: Any, make_client: Any, make_matter: Any, invoke: Any
 ) -> None:
-    pytest.importorskip("archivist.documents.generate")
     from archivist.documents import generate as gen
 
     clock.set_now("2026-03-01T09:00:00")

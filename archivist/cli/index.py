@@ -27,9 +27,9 @@ def status(archive: Any, as_json: bool) -> None:
       archivist index status
     """
     from archivist import search as ix
-    from archivist.models import Role
+    from archivist.core import access
 
-    archive.require(Role.ARCHIVIST, Role.HEAD, action="inspect the index")
+    access.require_index_admin(archive, "inspect the index")
     st = ix.status(archive)
     if as_json:
         emit(st, True)
@@ -73,9 +73,9 @@ def rebuild(archive: Any, engine: str | None, as_json: bool) -> None:
     """
 
     from archivist import search as ix
-    from archivist.models import Role
+    from archivist.core import access
 
-    archive.require(Role.ARCHIVIST, Role.HEAD, action="rebuild the index")
+    access.require_index_admin(archive, "rebuild the index")
     with progress_callback("Indexing") as on_progress:
         n = ix.rebuild(archive, progress=on_progress, engine=engine)
     from archivist.search.engine import configured

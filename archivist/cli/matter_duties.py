@@ -358,17 +358,9 @@ def schedule(
 
 
 def _show_schedule(archive: Any, matter: str) -> list[Any]:
-    from archivist.core.errors import Forbidden
-    from archivist.matters import service as matters
     from archivist.matters.duties import payments as lib
-    from archivist.models import Role
 
-    user = archive.actor
-    with archive.ledger.read() as conn:
-        m = matters.get(conn, matter)
-        if not (user.has(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT) or user.username in m.lawyers):
-            raise Forbidden(f"{user.username} may not see the fees of matter {m.number}")
-        return lib.schedule(conn, m.id)
+    return lib.read_schedule(archive, matter)
 
 
 @click.command("payment")

@@ -7,6 +7,10 @@
   number, and the lent matter or documents). An overdue loan stops giving access unless
   `deadlines.overdue_loan_ends_access = false`.
 - Nobody else sees anything.
+- Management oversees every matter's duties (overdue payments and deliverables) with the
+  archivist and head (`oversees_all_matters`); a matter's fees are seen by them and by the
+  matter's own lawyers (`require_fees`). The index is inspected and rebuilt by the archivist and
+  head (`require_index_admin`).
 
 Every read path asks a `Scope` (`may_read_archive`, `may_read_matter`, `may_read_document`,
 `may_read_event`, `touches_client`), and answers a record the user may not read exactly as one
@@ -21,12 +25,43 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
 
 from archivist.core import clock
-from archivist.core.errors import NotFound
+from archivist.core.errors import Forbidden, NotFound
 from archivist.ledger.tables.documents import documents
 from archivist.ledger.tables.loans import loan_documents, loans
 from archivist.ledger.tables.matters import matter_lawyers, matters
 from archivist.models import Role, User
 from archivist.models import Scope as _ScopeData
+
+# Who oversees every matter's duties and fees; who looks after the search index.
+OVERSEERS = (Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT)
+INDEX_KEEPERS = (Role.ARCHIVIST, Role.HEAD)
+# Who reads and verifies the audit trail (what each may read of it: Scope.may_read_event).
+AUDIT_READERS = (Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT)
+
+
+def oversees_all_matters(user: User) -> bool:
+    """Whether the user sees every matter's payments and deliverables (management's view)."""
+    return user.has(*OVERSEERS)
+
+
+def require_fees(user: User, matter_number: str, lawyers: list[str]) -> None:
+    """Forbidden unless the user may see the fees of this matter: an overseer or one of its
+    lawyers."""
+    if not (oversees_all_matters(user) or user.username in lawyers):
+        raise Forbidden(f"{user.username} may not see the fees of matter {matter_number}")
+
+
+def require_index_admin(ctx: Any, action: str) -> User:
+    """The acting user of `ctx` (a Context), if they may inspect or rebuild the index."""
+    user: User = ctx.require(*INDEX_KEEPERS, action=action)
+    return user
+
+
+def require_audit_reader(ctx: Any, action: str) -> User:
+    """The acting user of `ctx` (a Context), if they may read or verify the audit trail."""
+    user: User = ctx.require(*AUDIT_READERS, action=action)
+    return user
+
 
 HINTS = {
     "client": "See `archivist client list`.",

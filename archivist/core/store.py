@@ -230,7 +230,12 @@ class Store:
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
+    return hash_file(path, "sha256")
+
+
+def hash_file(path: Path, algo: str = "sha256") -> str:
+    """The hex digest of a file, read in chunks: the one file hasher (checks, backups, filing)."""
+    digest = hashlib.new(algo)
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from archivist.core import access, audit
 from archivist.core.context import Context
 from archivist.ledger.tables.core import audit_events
-from archivist.models import AuditEvent, Role
+from archivist.models import AuditEvent
 
 
 def read_log(
@@ -29,7 +29,7 @@ def read_log(
     """Audit events, oldest first, as the actor may read them (audited as `audit.read`)."""
     from archivist.clients import registry
 
-    reader = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT, action="read the audit trail")
+    reader = access.require_audit_reader(ctx, "read the audit trail")
     out: list[AuditEvent] = []
     with ctx.ledger.write() as conn:
         scope = access.scope_for(conn, reader, ctx.settings.deadlines.overdue_loan_ends_access)

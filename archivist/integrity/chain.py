@@ -102,9 +102,10 @@ def check_witness(ctx: Context) -> tuple[list[tuple[str, bool]], dict[str, Any]]
 
 def verify_trail(ctx: Context) -> tuple[int, str | None, dict[str, Any]]:
     """`audit verify`: the chain's hashes, then its head against the witness. Returns (events,
-    the first problem or None, the head and witness)."""
-    from archivist.core import audit
+    the first problem or None, the head and witness). Needs a reader of the audit trail."""
+    from archivist.core import access, audit
 
+    access.require_audit_reader(ctx, "verify the audit trail")
     with ctx.ledger.read() as conn:
         count, problem = audit.verify(conn)
     problems, info = check_witness(ctx)

@@ -32,7 +32,7 @@ from sqlalchemy import select
 from archivist.core import audit
 from archivist.core.context import Context
 from archivist.core.errors import ArchivistError
-from archivist.core.store import CHUNK, TMP_PREFIX, is_litter
+from archivist.core.store import TMP_PREFIX, hash_file, is_litter
 from archivist.ledger.paging import chunks
 from archivist.ledger.tables.core import clients as clients_table
 from archivist.ledger.tables.documents import documents
@@ -72,14 +72,6 @@ def _number_pattern(fmt: str) -> re.Pattern[str]:
         elif field:
             out.append(r"\d+")
     return re.compile(r"(?P<number>" + "".join(out) + r") ")
-
-
-def hash_file(path: Path, algo: str = "sha256") -> str:
-    digest = hashlib.new(algo)
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _pid_alive(pid: int) -> bool:

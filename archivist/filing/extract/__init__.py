@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from archivist.models import Extraction
 
@@ -176,7 +177,7 @@ def extract_bytes(
         return extract_file(Path(tmp.name), name, limits, password)
 
 
-def cap(text: str, limits: Limits, ftype: str, **kw: object) -> Extraction:
+def cap(text: str, limits: Limits, ftype: str, **kw: Any) -> Extraction:
     """An Extraction, truncated and flagged if the text is over the limit."""
     if len(text) > limits.max_chars:
         return Extraction(
@@ -185,5 +186,5 @@ def cap(text: str, limits: Limits, ftype: str, **kw: object) -> Extraction:
             flag="too_large",
             reason=f"text stopped at the limit of {limits.max_chars} characters",
             **kw,
-        )  # type: ignore[arg-type]
-    return Extraction(filetype=ftype, text=text, **kw)  # type: ignore[arg-type]
+        )
+    return Extraction(filetype=ftype, text=text, **kw)

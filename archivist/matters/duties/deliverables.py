@@ -27,7 +27,7 @@ from archivist.matters.duties.common import (
     require_writer,
     usernames,
 )
-from archivist.models import Deliverable, Matter, Role, User
+from archivist.models import Deliverable, Matter, User
 
 
 def _status(row: Any, today: date) -> str:
@@ -266,7 +266,7 @@ def list_deliverables(
                     )
                 )
             )
-        if not user.has(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT):
+        if not access.oversees_all_matters(user):
             scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
             stmt = stmt.where(
                 (matters_t.c.client_id.in_(scope.client_ids or {-1}))

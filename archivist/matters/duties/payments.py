@@ -295,7 +295,7 @@ def unpaid(
                     )
                 )
             )
-        if not user.has(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT):
+        if not access.oversees_all_matters(user):
             scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
             stmt = stmt.where(
                 matters_t.c.client_id.in_(scope.client_ids or {-1})
@@ -303,6 +303,14 @@ def unpaid(
             )
         out = [i for i in schedules(conn, stmt.scalar_subquery()) if i.status == "overdue"]
     return sorted(out, key=lambda i: (i.due, i.matter, i.seq))
+
+
+def read_schedule(ctx: Context, number: str) -> list[Instalment]:
+    """A matter's payment schedule, for a user who may see its fees (access.require_fees)."""
+    with ctx.ledger.read() as conn:
+        m = matters.get(conn, number)
+        access.require_fees(ctx.actor, m.number, m.lawyers)
+        return schedule(conn, m.id)
 
 
 # ------------------------------------------------------------------------------ from a contract
