@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -221,6 +222,8 @@ def pg_server() -> Iterator[Any]:
     from tests import pgserver
 
     with pgserver.running() as server:
+        if server is None and os.environ.get("ARCHIVIST_REQUIRE_POSTGRESQL"):
+            pytest.fail("ARCHIVIST_REQUIRE_POSTGRESQL is set but PostgreSQL is not installed")
         if server is None:
             pytest.skip(
                 "PostgreSQL is not installed (no initdb/pg_ctl on PATH or in "

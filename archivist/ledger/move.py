@@ -50,7 +50,9 @@ def move(home: Home, to: str, actor: str) -> dict[str, Any]:
 
     source_url = home.ledger_url
     dest_url = target_url(home, to)
-    if Ledger(dest_url).url == Ledger(source_url).url:
+    from archivist.ledger.postgresql import normalise_url
+
+    if normalise_url(dest_url) == normalise_url(source_url):
         raise Conflict(f"the ledger is already on {safe_url(dest_url)}")
     source = Ledger(source_url, witness=home.witness_path)
     tmp_file = home.store_dir / f".tmp-ledger-move-{os.getpid()}.sqlite3"
