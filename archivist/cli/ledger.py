@@ -37,10 +37,10 @@ def move(archive: Any, to: str, as_json: bool) -> None:
       archivist ledger move --to postgresql+psycopg://archivist@db.firm.local/archivist
       archivist ledger move --to sqlite
     """
+    from archivist.core import access
     from archivist.ledger.move import move as do_move
-    from archivist.models import Role
 
-    actor = archive.require(Role.ARCHIVIST, Role.HEAD, action="move the ledger")
+    actor = access.require_ledger_keeper(archive, "move the ledger")
     archive.close()  # the move opens the ledgers itself
     result = do_move(archive.home, to, actor.username)
     if as_json:

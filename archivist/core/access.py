@@ -35,6 +35,7 @@ from archivist.models import Scope as _ScopeData
 # Who oversees every matter's duties and fees; who looks after the search index.
 OVERSEERS = (Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT)
 INDEX_KEEPERS = (Role.ARCHIVIST, Role.HEAD)
+LEDGER_KEEPERS = (Role.ARCHIVIST, Role.HEAD)  # who may move the ledger (ledger move)
 # Who reads and verifies the audit trail (what each may read of it: Scope.may_read_event).
 AUDIT_READERS = (Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT)
 
@@ -54,6 +55,12 @@ def require_fees(user: User, matter_number: str, lawyers: list[str]) -> None:
 def require_index_admin(ctx: Any, action: str) -> User:
     """The acting user of `ctx` (a Context), if they may inspect or rebuild the index."""
     user: User = ctx.require(*INDEX_KEEPERS, action=action)
+    return user
+
+
+def require_ledger_keeper(ctx: Any, action: str) -> User:
+    """The acting user of `ctx` (a Context), if they may move the ledger to another database."""
+    user: User = ctx.require(*LEDGER_KEEPERS, action=action)
     return user
 
 
