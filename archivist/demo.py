@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("Demo finished with failures:\n  " + "\n  ".join(demo.failures))
     print("Try next (the same home):")
-    print(f"  export ARCHIVIST_HOME={home} ARCHIVIST_USER=mei")
+    bindir = Path(sys.executable).parent
+    print(f'  export PATH="{bindir}:$PATH" ARCHIVIST_HOME={home} ARCHIVIST_USER=mei')
     for hint in (
         "archivist client list",
         "archivist client show C0001",
