@@ -8,21 +8,6 @@ import click
 
 from archivist.cli.common import json_option, pass_archive, print_json
 
-JSON_KEYS = (
-    "client",
-    "client_name",
-    "document",
-    "title",
-    "original_name",
-    "section",
-    "date",
-    "score",
-    "snippet",
-    "highlights",
-    "matter",
-    "filetype",
-)
-
 
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
@@ -95,14 +80,7 @@ def search(
         sort=sort,
     )
     if as_json:
-        print_json(
-            {
-                "total": result.total,
-                "page": result.page,
-                "limit": result.limit,
-                "hits": [{k: getattr(h, k) for k in JSON_KEYS} for h in result.hits],
-            }
-        )
+        print_json(result.public())
         return
     if not result.hits:
         click.echo(

@@ -102,11 +102,37 @@ class SearchHit(Model):
     highlights: list[list[int]] = Field(default_factory=list)  # [start, end) in snippet
 
 
+# The stable, language-neutral keys of a hit in `search --json` and /api/v1/search.
+SEARCH_HIT_KEYS = (
+    "client",
+    "client_name",
+    "document",
+    "title",
+    "original_name",
+    "section",
+    "date",
+    "score",
+    "snippet",
+    "highlights",
+    "matter",
+    "filetype",
+)
+
+
 class SearchResult(Model):
     total: int
     page: int
     limit: int
     hits: list[SearchHit] = Field(default_factory=list)
+
+    def public(self) -> dict[str, object]:
+        """The shape every front end gives scripts: {total, page, limit, hits[...]}."""
+        return {
+            "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "hits": [{k: getattr(h, k) for k in SEARCH_HIT_KEYS} for h in self.hits],
+        }
 
 
 class IndexStatus(Model):

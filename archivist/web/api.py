@@ -13,21 +13,6 @@ from archivist.web import deps
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
-SEARCH_KEYS = (
-    "client",
-    "client_name",
-    "document",
-    "title",
-    "original_name",
-    "section",
-    "date",
-    "score",
-    "snippet",
-    "highlights",
-    "matter",
-    "filetype",
-)
-
 
 def _json(data: Any) -> Any:
     if hasattr(data, "model_dump"):
@@ -64,12 +49,7 @@ def search(
         page=page,
         sort=sort,
     )
-    return {
-        "total": result.total,
-        "page": result.page,
-        "limit": result.limit,
-        "hits": [{k: getattr(h, k) for k in SEARCH_KEYS} for h in result.hits],
-    }
+    return result.public()
 
 
 @router.get("/clients")
