@@ -27,6 +27,8 @@ uvicorn = pytest.importorskip("uvicorn")
 
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from archivist.core import accounts  # noqa: E402
 from archivist.filing import service as filing  # noqa: E402
@@ -91,12 +93,23 @@ def shot(browser: Any, folder: Path, name: str) -> None:
     assert browser.save_screenshot(str(folder / f"{name}.png"))
 
 
+def click_and_wait(browser: Any, by: str, selector: str, within: Any = None) -> None:
+    """Click something that submits a form or follows a link, and wait until the next page has
+    replaced this one (a click returns before the navigation finishes)."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    (within or browser).find_element(by, selector).click()
+    WebDriverWait(browser, 15).until(EC.staleness_of(page))
+    WebDriverWait(browser, 15).until(
+        lambda b: b.execute_script("return document.readyState") == "complete"
+    )
+
+
 def sign_in(browser: Any, url: str, user: str) -> None:
     browser.delete_all_cookies()
     browser.get(url + "/signin")
     browser.find_element(By.ID, "username").send_keys(user)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.ID, "signin").click()
+    click_and_wait(browser, By.ID, "signin")
     assert user in browser.find_element(By.ID, "who").text
 
 
@@ -113,16 +126,16 @@ def test_lawyer_signs_in_searches_in_chinese_and_opens_a_hit(
     browser.get(url + "/search")
     box = browser.find_element(By.ID, "q")
     box.send_keys("違約金")
-    browser.find_element(By.ID, "search-button").click()
+    click_and_wait(browser, By.ID, "search-button")
     assert browser.find_element(By.ID, "total").text.startswith("1")
     marks = browser.find_elements(By.CSS_SELECTOR, ".snippet mark")
     assert marks and marks[0].text == "違約金"
     shot(browser, shots, "search")
-    browser.find_element(By.CSS_SELECTOR, "a.hit-title").click()
+    click_and_wait(browser, By.CSS_SELECTOR, "a.hit-title")
     assert browser.find_element(By.ID, "doc-title").text == "起訴狀"
     assert "十萬元" in browser.find_element(By.ID, "doc-text").text
     shot(browser, shots, "document")
-    browser.find_element(By.ID, "signout").click()
+    click_and_wait(browser, By.ID, "signout")
     assert browser.current_url.endswith("/signin")
 
 
@@ -135,12 +148,12 @@ def test_lawyer_requests_a_loan_and_the_head_approves_it(
     browser.get(url + "/loans")
     browser.find_element(By.ID, "loan-client").send_keys(server["client"])
     browser.find_element(By.ID, "loan-purpose").send_keys("準備開庭")
-    browser.find_element(By.ID, "loan-submit").click()
+    click_and_wait(browser, By.ID, "loan-submit")
     number = browser.current_url.split("#")[1]
     assert "待核准" in browser.find_element(By.ID, number).text
     shot(browser, shots, "loans-lawyer")
     sign_in(browser, url, "head2")
     row = browser.find_element(By.ID, number)
-    row.find_element(By.CSS_SELECTOR, "button.approve").click()
+    click_and_wait(browser, By.CSS_SELECTOR, "button.approve", within=row)
     assert "已核准" in browser.find_element(By.ID, number).text
     shot(browser, shots, "loans-head")
