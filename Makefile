@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 DEMO_HOME ?= .
 
-.PHONY: install demo test test-all lint bench bench-large clean
+.PHONY: install demo test test-all lint bench bench-large clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check archivist tests bench scripts
 	$(VENV)/bin/mypy archivist
 	$(VENV)/bin/lint-imports
+
+# The translation catalogs (docs/i18n.md): extract every message from the source, merge it into
+# each language's .po, then compile the .mo files that are committed with them.
+LOCALE := archivist/locale
+messages: $(STAMP)
+	PYTHONPATH=. $(VENV)/bin/pybabel -q extract -F babel.cfg --no-location --sort-output \
+	  --project archivist --version 0.1.0 -o $(LOCALE)/archivist.pot .
+	$(VENV)/bin/pybabel -q update -i $(LOCALE)/archivist.pot -d $(LOCALE) -D archivist -l zh_Hant \
+	  --init-missing --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
+	$(VENV)/bin/pybabel compile -d $(LOCALE) -D archivist --statistics
 
 bench: $(STAMP)
 	$(PY) -m bench.run

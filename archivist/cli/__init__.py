@@ -6,13 +6,19 @@ start fast."""
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
 from archivist import __version__
+from archivist.cli import localize
 from archivist.cli.errors import ErrorMappingGroup
+from archivist.core.i18n import _
 
-# name -> (module, attribute, one-line help shown by `archivist --help`)
+localize.translate_click()
+
+# name -> (module, attribute, one-line help shown by `archivist --help`; translated where shown,
+# extracted by scripts/babel_cli.py)
 LAZY: dict[str, tuple[str, str, str]] = {
     "init": ("archivist.cli.setup", "init", "Create an archivist home (settings, store, ledger)."),
     "upgrade": ("archivist.cli.setup", "upgrade", "Bring an older ledger up to this version."),
@@ -41,6 +47,17 @@ LAZY: dict[str, tuple[str, str, str]] = {
 
 
 class LazyGroup(ErrorMappingGroup):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line; the language it set is undone afterwards (tests run many
+        command lines in one process), once the error, if any, has been shown in it."""
+        from archivist.core import i18n
+
+        token = i18n.set_language(i18n.current())
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            i18n.reset_language(token)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(LAZY)
 
@@ -48,13 +65,19 @@ class LazyGroup(ErrorMappingGroup):
         spec = LAZY.get(cmd_name)
         if spec is None:
             return None
+        localize.apply(ctx)
         # a listed command whose module is missing fails loudly (exit 70), never disappears
-        return getattr(importlib.import_module(spec[0]), spec[1])
+        return localize.localize(getattr(importlib.import_module(spec[0]), spec[1]))
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        localize.apply(ctx)
+        localize.localize(self)
+        super().format_help(ctx, formatter)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, LAZY[name][2]) for name in self.list_commands(ctx)]
+        rows = [(name, _(LAZY[name][2])) for name in self.list_commands(ctx)]
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(_("Commands")):
                 formatter.write_dl(rows)
 
 
@@ -86,8 +109,18 @@ def _module_exists(module: str) -> bool:
     envvar="ARCHIVIST_USER",
     help="The acting user (default: ARCHIVIST_USER).",
 )
+@click.option(
+    "--lang",
+    "lang",
+    metavar="LANG",
+    is_eager=True,
+    expose_value=True,
+    callback=localize.check_lang,
+    help="The language of messages and help: zh_Hant (中文) or en (default: ARCHIVIST_LANG, "
+    "else your setting, else the firm's, else the locale).",
+)
 @click.pass_context
-def main(ctx: click.Context, home: str | None, as_user: str | None) -> None:
+def main(ctx: click.Context, home: str | None, as_user: str | None, lang: str | None) -> None:
     """archivist: the client archives of a law firm's client-service department.
 
     Registers clients with numbered archive folders, opens matters, files and searches
@@ -102,6 +135,8 @@ def main(ctx: click.Context, home: str | None, as_user: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj.setdefault("home", home)
     ctx.obj.setdefault("user", as_user)
+    ctx.obj.setdefault("lang", lang)
+    localize.apply(ctx)
     from archivist.cli.common import clock_warning
 
     ctx.call_on_close(lambda: clock_warning(ctx))  # commands that open no archive

@@ -42,11 +42,28 @@ def get_context(click_ctx: click.Context) -> Any:
         from archivist.core.context import open_context
 
         archive = open_context(obj.get("home"), obj.get("user"))
+        _user_language(root, archive)
         clock_warning(root)
         resume_gc()
         obj["archive"] = archive
         root.call_on_close(archive.close)
     return obj["archive"]
+
+
+def _user_language(root: click.Context, archive: Any) -> None:
+    """The acting user's own language, unless --lang or ARCHIVIST_LANG chose one."""
+    from archivist.core import i18n
+
+    if not archive.username or i18n.explicit(root.params.get("lang")):
+        return
+    from archivist.core.errors import ArchivistError
+
+    try:
+        mine = archive.actor.language
+    except ArchivistError:
+        return  # an unknown user is refused where the command needs one
+    if mine:
+        i18n.set_language(mine)
 
 
 def clock_warning(click_ctx: click.Context) -> None:

@@ -27,6 +27,12 @@ from archivist.cli.common import emit, json_option
     help="Put the ledger on PostgreSQL (postgresql+psycopg://USER@HOST/DB, an empty "
     "database; default: ARCHIVIST_DATABASE_URL, else SQLite in archive_store/).",
 )
+@click.option(
+    "--lang",
+    "language",
+    metavar="LANG",
+    help="The firm's language for messages and registers: zh_Hant (中文, the default) or en.",
+)
 @json_option
 @click.pass_context
 def init(
@@ -38,6 +44,7 @@ def init(
     force: bool,
     database: str | None,
     as_json: bool,
+    language: str | None,
 ) -> None:
     """Create an archivist home: archivist.toml, archive_store/ (with the ledger) and index/.
 
@@ -54,9 +61,19 @@ def init(
     from archivist.ledger.engine import safe_url
 
     home = homes.create(
-        target, firm, username, display_name, force=force, database=database or None
+        target,
+        firm,
+        username,
+        display_name,
+        force=force,
+        database=database or None,
+        language=language,
     )
     ledger = safe_url(home.ledger_url) if database else str(home.ledger_path)
+    from archivist.core import i18n
+
+    if not i18n.explicit(ctx.find_root().params.get("lang")):
+        i18n.set_language(i18n.firm_language(home.root) or i18n.current())
     data = {
         "home": str(home.root),
         "config": str(home.config_path),

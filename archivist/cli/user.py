@@ -195,3 +195,33 @@ def token(archive, username, label, revoke_id, list_them, as_json):
     else:
         click.echo(secret)
         click.echo(f"API token {tid} for {username}: shown once, keep it safe.", err=True)
+
+
+@user.command("lang")
+@click.argument("language")
+@click.option("--user", "username", metavar="USER", help="Another user's (archivists and heads).")
+@json_option
+@pass_archive
+def lang(archive, language, username, as_json):
+    """Set your interface language: zh_Hant (中文), en, or firm (the firm's language).
+
+    --lang and ARCHIVIST_LANG still win for one command; without them, your setting wins over
+    the firm's.
+
+    \b
+    Example:
+      archivist user lang zh_Hant
+      archivist user lang en --user lin
+    """
+    from archivist.core import users
+    from archivist.core.i18n import _
+
+    changed = users.set_language(archive, username, language)
+    if as_json:
+        emit(changed, True)
+    else:
+        click.echo(
+            _("Language of {user}: {language}.").format(
+                user=changed.username, language=changed.language or _("the firm's")
+            )
+        )

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 
 CONFIG_NAME = "archivist.toml"
 
@@ -23,6 +24,24 @@ class FirmSettings(_Section):
     phone: str = ""
     email: str = ""
     timezone: str = "Asia/Taipei"
+    # the interface's language for this home (zh_Hant or en); None: the locale's (archivist.core.i18n)
+    language: str | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        from archivist.core.i18n import LANGUAGES, normalize
+
+        if value is None:
+            return None
+        found = normalize(value)
+        if found is None:
+            raise ValueError(
+                _("unknown language {value!r} (use one of: {known})").format(
+                    value=value[:40], known=", ".join(LANGUAGES)
+                )
+            )
+        return found
 
     @field_validator("timezone")
     @classmethod
@@ -254,7 +273,7 @@ def write_ledger_url(path: Path, url: str | None) -> None:
     os.replace(tmp, path)
 
 
-def default_text(firm_name: str) -> str:
+def default_text(firm_name: str, language: str = "zh_Hant") -> str:
     """The archivist.toml written by `archivist init`, commented for the people who edit it."""
     d = DeadlineSettings()
     n = NumberingSettings()
@@ -266,6 +285,7 @@ address = ""
 phone = ""
 email = ""
 timezone = "Asia/Taipei"        # the zone of every date and time in the ledger
+language = {_toml_str(language)}           # zh_Hant (Traditional Chinese) or en: messages, help, registers
 
 [numbering]
 # Client archives are classified and numbered by the client's name (policy 客戶檔案管理 一):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from archivist.core.config import CONFIG_NAME
 from archivist.core.errors import Conflict, HomeNotFound, InvalidInput
+from archivist.core.i18n import _
 
 STORE_DIR = "archive_store"
 INDEX_DIR = "index"
@@ -164,6 +165,7 @@ def create(
     display_name: str,
     force: bool = False,
     database: str | None = None,
+    language: str | None = None,
 ) -> Home:
     """Create a home: archivist.toml, archive_store/ with the ledger, index/, and the first user
     (roles archivist and head). Nothing is left behind if any step fails. A folder holding
@@ -173,6 +175,14 @@ def create(
     import shutil
 
     from archivist.core import clock, config, users
+    from archivist.core.i18n import LANGUAGES, NEW_HOME_LANGUAGE, normalize
+
+    if language is not None and normalize(language) is None:
+        raise InvalidInput(
+            _("unknown language {value!r}").format(value=language[:40]),
+            _("Use one of: {known}.").format(known=", ".join(LANGUAGES)),
+        )
+    language = normalize(language) or NEW_HOME_LANGUAGE
     from archivist.ledger import Ledger, migrations
     from archivist.models import Role
 
@@ -210,7 +220,8 @@ def create(
             for f in d.iterdir():  # e.g. the repository's README.md in the default store
                 if f.is_file() and not f.is_symlink():
                     os.chmod(f, 0o640)
-        text = config.default_text(firm) + config.ledger_section(database)
+        text = config.default_text(firm, language)
+        text += config.ledger_section(database)
         settings = config.Settings.model_validate(__import__("tomllib").loads(text))
         clock.set_zone(settings.firm.timezone)
         ledger = Ledger(database or home.sqlite_url, witness=home.witness_path)

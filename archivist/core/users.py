@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import user_roles, users
 from archivist.models import Role, User
 
@@ -40,6 +41,7 @@ def _model(row: Any, roles: list[Role]) -> User:
         licence_number=row.licence_number,
         practice_area=row.practice_area,
         created_at=row.created_at,
+        language=getattr(row, "language", None),
     )
 
 
@@ -177,6 +179,40 @@ def set_active(ctx: Context, username: str, active: bool) -> User:
             new=active,
         )
         return get(conn, username)
+
+
+def set_language(ctx: Context, username: str | None, language: str | None) -> User:
+    """Set a user's interface language (None: back to the firm's). Each user may set their
+    own; an archivist or head may set anyone's. Audited."""
+    from archivist.core.i18n import LANGUAGES, normalize
+
+    actor = ctx.actor
+    target = username or actor.username
+    if target.lower() != actor.username.lower():
+        ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("set another user's language"))
+    code = None
+    if language is not None and language.strip().lower() not in ("", "none", "firm"):
+        code = normalize(language)
+        if code is None:
+            raise InvalidInput(
+                _("unknown language {value!r}").format(value=language[:40]),
+                _("Use one of: {known}, or 'firm' for the firm's language.").format(
+                    known=", ".join(LANGUAGES)
+                ),
+            )
+    with ctx.ledger.write() as conn:
+        user = get(conn, target)
+        if user.language != code:
+            conn.execute(users.update().where(users.c.id == user.id).values(language=code))
+            audit.record(
+                conn,
+                actor.username,
+                "user.language",
+                "user",
+                user.username,
+                changes={"language": {"old": user.language, "new": code}},
+            )
+        return get(conn, user.username)
 
 
 def edit(

@@ -21,7 +21,7 @@ from archivist.core import clock
 from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 4
+HEAD = 5
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -47,10 +47,16 @@ def _step4_ocr(conn: Connection) -> None:
     document_links.create(conn, checkfirst=True)
 
 
+def _step5_user_language(conn: Connection) -> None:
+    """users.language: each user's interface language (issue 20); None keeps the firm's."""
+    add_column(conn, "users", "language VARCHAR(16)")
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _step2_copy_of,
     3: _step3_accounts,
     4: _step4_ocr,
+    5: _step5_user_language,
 }
 
 

@@ -32,6 +32,7 @@ class User(Model):
     licence_number: str | None = None
     practice_area: str | None = None
     created_at: datetime
+    language: str | None = None  # zh_Hant or en; None: the firm's language
 
     def has(self, *roles: Role | str) -> bool:
         return any(Role(r) in self.roles for r in roles)

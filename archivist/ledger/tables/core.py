@@ -41,6 +41,7 @@ users = Table(
     Column("licence_number", String(64)),
     Column("practice_area", String(200)),
     Column("created_at", DateTime, nullable=False),
+    Column("language", String(16)),  # the user's interface language (zh_Hant, en); None: the firm's
 )
 
 user_roles = Table(
