@@ -27,7 +27,9 @@ def main(argv: list[str]) -> int:
         key = message.id[0] if isinstance(message.id, tuple) else message.id
         if key in given:
             value = given[key]
-            message.string = tuple(value) if isinstance(message.id, tuple) else value  # type: ignore[assignment]
+            if isinstance(message.id, tuple):
+                value = (value,) if isinstance(value, str) else tuple(value)  # type: ignore[arg-type]
+            message.string = value  # type: ignore[assignment]
             message.flags.discard("fuzzy")
     with path.open("wb") as fh:
         write_po(fh, catalog)

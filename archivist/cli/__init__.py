@@ -65,14 +65,19 @@ class LazyGroup(ErrorMappingGroup):
         spec = LAZY.get(cmd_name)
         if spec is None:
             return None
-        localize.apply(ctx)
+        from archivist.core import i18n
+
         # a listed command whose module is missing fails loudly (exit 70), never disappears
-        return localize.localize(getattr(importlib.import_module(spec[0]), spec[1]))
+        command = getattr(importlib.import_module(spec[0]), spec[1])
+        with i18n.using(localize.language_for(ctx)):
+            return localize.localize(command)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        localize.apply(ctx)
-        localize.localize(self)
-        super().format_help(ctx, formatter)
+        from archivist.core import i18n
+
+        with i18n.using(localize.language_for(ctx)):
+            localize.localize(self)
+            super().format_help(ctx, formatter)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, _(LAZY[name][2])) for name in self.list_commands(ctx)]

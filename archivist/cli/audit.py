@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive
+from archivist.core.i18n import _
 
 
 @click.group()
@@ -69,7 +70,7 @@ def log(
         rows,
         False,
         columns=["seq", "at", "actor", "action", "object", "details"],
-        empty="No audit events match.",
+        empty=_("No audit events match."),
     )
 
 
@@ -92,9 +93,11 @@ def verify(archive: Any, as_json: bool) -> None:
         emit({"events": count, "ok": problem is None, "problem": problem, "head": head}, True)
     elif problem is None:
         click.echo(
-            f"The audit trail is intact: {count} events (head {head['hash'][:16]}, witnessed)."
+            _("The audit trail is intact: {count} events (head {hash}, witnessed).").format(
+                count=count, hash=head["hash"][:16]
+            )
         )
     else:
-        click.echo(f"The audit trail is broken: {problem}.")
+        click.echo(_("The audit trail is broken: {problem}.").format(problem=problem))
     if problem is not None:
         raise click.exceptions.Exit(1)

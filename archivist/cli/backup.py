@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive, progress_callback, warn
+from archivist.core.i18n import _
 
 
 @click.command()
@@ -37,17 +38,27 @@ def backup(archive: Any, dest: str, as_json: bool) -> None:
     else:
         rate = result.bytes_copied / 2**20 / result.seconds if result.seconds else 0.0
         click.echo(
-            f"Backed up {result.documents} documents of {result.clients} clients to {result.dest}"
+            _("Backed up {documents} documents of {clients} clients to {dest}").format(
+                documents=result.documents, clients=result.clients, dest=result.dest
+            )
         )
         click.echo(
-            f"  copied {result.files_copied} files ({result.bytes_copied / 2**20:.1f} MB, "
-            f"{rate:.1f} MB/s), {result.files_skipped} already there; "
-            f"{result.audit_events} audit events"
+            _(
+                "  copied {files_copied} files ({value:.1f} MB, {rate:.1f} MB/s), {files_skipped} already there; {audit_events} audit events"
+            ).format(
+                files_copied=result.files_copied,
+                value=result.bytes_copied / 2**20,
+                rate=rate,
+                files_skipped=result.files_skipped,
+                audit_events=result.audit_events,
+            )
         )
-        click.echo(f"  manifest {result.manifest}")
+        click.echo(_("  manifest {manifest}").format(manifest=result.manifest))
     if result.problems:
         click.echo(
-            f"{len(result.problems)} documents could not be backed up; run `archivist check`.",
+            _("{count} documents could not be backed up; run `archivist check`.").format(
+                count=len(result.problems)
+            ),
             err=True,
         )
         raise click.exceptions.Exit(1)
@@ -97,13 +108,19 @@ def restore(
         emit({"number": result.home, **result.model_dump(mode="json")}, True)
     else:
         click.echo(
-            f"Restored {result.documents} documents into {result.home} "
-            f"({result.files_verified} files verified, {result.indexed} indexed)."
+            _(
+                "Restored {documents} documents into {home} ({files_verified} files verified, {indexed} indexed)."
+            ).format(
+                documents=result.documents,
+                home=result.home,
+                files_verified=result.files_verified,
+                indexed=result.indexed,
+            )
         )
         if result.check.ok:
-            click.echo("Check: everything agrees.")
+            click.echo(_("Check: everything agrees."))
         else:
-            click.echo("Check found problems:")
+            click.echo(_("Check found problems:"))
             for p in result.check.problems:
                 click.echo(f"  {p.kind:<14} {p.path or ''}  {p.detail}")
     if not result.check.ok:

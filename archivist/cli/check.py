@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive
+from archivist.core.i18n import _
 
 KIND_LABELS = {
     "missing": "missing files",
@@ -56,7 +57,7 @@ def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) 
         if not sys.stderr.isatty() or total < 200:
             return
         if "bar" not in bar:
-            bar["bar"] = click.progressbar(length=total, label="Checking files", file=sys.stderr)
+            bar["bar"] = click.progressbar(length=total, label=_("Checking files"), file=sys.stderr)
             bar["bar"].__enter__()
         bar["bar"].update(1)
         if done == total:
@@ -67,7 +68,7 @@ def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) 
         emit(report, True)
     else:
         for line in report.repaired:
-            click.echo(f"repaired: {line}")
+            click.echo(_("repaired: {line}").format(line=line))
         if report.problems:
             rows = [
                 {
@@ -88,16 +89,29 @@ def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) 
             head = report.audit_head
             seen = head.get("witness")
             click.echo(
-                f"Audit head: event {head['seq']} {head['hash'][:16]}; witness: "
-                + (f"event {seen['seq']} {seen['hash'][:16]}" if seen else "none")
+                _("Audit head: event {seq} {hash}; witness: {value}").format(
+                    seq=head["seq"],
+                    hash=head["hash"][:16],
+                    value=f"event {seen['seq']} {seen['hash'][:16]}" if seen else "none",
+                )
             )
         if report.ok:
-            click.echo(f"OK: everything agrees ({counts}; {report.seconds:.1f} s).")
+            click.echo(
+                _("OK: everything agrees ({counts}; {seconds:.1f} s).").format(
+                    counts=counts, seconds=report.seconds
+                )
+            )
         else:
             parts = ", ".join(f"{n} {KIND_LABELS.get(k, k)}" for k, n in report.summary.items())
             fixable = sum(1 for p in report.problems if p.repairable)
-            click.echo(f"PROBLEMS: {parts} (checked {counts}).")
+            click.echo(
+                _("PROBLEMS: {parts} (checked {counts}).").format(parts=parts, counts=counts)
+            )
             if fixable and not repair:
-                click.echo(f"{fixable} of them can be fixed with `archivist check --repair`.")
+                click.echo(
+                    _("{fixable} of them can be fixed with `archivist check --repair`.").format(
+                        fixable=fixable
+                    )
+                )
     if not report.ok:
         raise click.exceptions.Exit(1)

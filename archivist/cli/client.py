@@ -6,9 +6,10 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.cli.common import Vocabulary, emit, json_option, pass_archive, warn
+from archivist.core.i18n import _
 
-KINDS = click.Choice(["person", "company", "organization"])
+KINDS = Vocabulary("client_kind")
 LIST_COLUMNS = ["number", "name", "kind", "id_number", "phone", "status"]
 
 
@@ -57,7 +58,7 @@ def add(archive: Any, as_json: bool, **fields: Any) -> None:
         )
     else:
         click.echo(f"{result.client.number}  {result.client.name}")
-        click.echo(f"folder: {result.folder_path}")
+        click.echo(_("folder: {folder_path}").format(folder_path=result.folder_path))
 
 
 @client.command("list")
@@ -75,7 +76,7 @@ def list_(archive: Any, query: str | None, limit: int | None, as_json: bool) -> 
     from archivist.clients import registry
 
     rows = registry.list_clients(archive, query, limit)
-    emit(rows, as_json, columns=LIST_COLUMNS, empty="No clients match.")
+    emit(rows, as_json, columns=LIST_COLUMNS, empty=_("No clients match."))
 
 
 @client.command("show")
@@ -116,10 +117,12 @@ def show(archive: Any, number: str, as_json: bool) -> None:
         False,
     )
     click.echo(
-        "documents: " + ", ".join(f"{k} {v}" for k, v in data["documents_per_section"].items())
+        _("documents: {value}").format(
+            value=", ".join(f"{k} {v}" for k, v in data["documents_per_section"].items())
+        )
     )
     if data.get("part"):
-        click.echo("(only what your loan lends is shown)")
+        click.echo(_("(only what your loan lends is shown)"))
     for key in ("matters", "documents", "consultations", "loans", "complaints"):
         items = data.get(key)
         if items:
@@ -152,7 +155,9 @@ def edit(archive: Any, number: str, as_json: bool, **changes: Any) -> None:
     from archivist.clients import registry
 
     updated = registry.edit(archive, number, **changes)
-    emit(updated, True) if as_json else click.echo(f"Updated client {updated.number}.")
+    emit(updated, True) if as_json else click.echo(
+        _("Updated client {number}.").format(number=updated.number)
+    )
 
 
 @client.command("timeline")
@@ -180,7 +185,7 @@ def timeline(archive: Any, number: str, as_json: bool) -> None:
         ],
         False,
         columns=["at", "actor", "action", "reference", "text"],
-        empty="No events.",
+        empty=_("No events."),
     )
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.cli.common import Vocabulary, emit, json_option, pass_archive, warn
+from archivist.core.i18n import _
 
 CONSENT_COLUMNS = [
     "id",
@@ -54,37 +55,45 @@ def consent(
 
     if revoke:
         if scope or document:
-            raise click.UsageError("--revoke does not take --scope or --document")
+            raise click.UsageError(_("--revoke does not take --scope or --document"))
         rows = lib.revoke(archive, client, consent_id)
         if as_json:
             emit({"number": rows[0].client, "revoked": rows}, True)
         else:
-            click.echo(f"{rows[0].client}  consent {', '.join(str(r.id) for r in rows)} revoked")
+            click.echo(
+                _("{client}  consent {value} revoked").format(
+                    client=rows[0].client, value=", ".join(str(r.id) for r in rows)
+                )
+            )
         return
     if consent_id is not None:
-        raise click.UsageError("--id goes with --revoke")
+        raise click.UsageError(_("--id goes with --revoke"))
     if scope is None and document is None:
         emit(
             lib.show(archive, client),
             as_json,
             columns=CONSENT_COLUMNS,
-            empty="No consent recorded: this client's information is used for their matters only.",
+            empty=_(
+                "No consent recorded: this client's information is used for their matters only."
+            ),
         )
         return
     if not scope:
-        raise click.UsageError("--scope is required to record a consent")
+        raise click.UsageError(_("--scope is required to record a consent"))
     granted = lib.grant(archive, client, scope, document or "")
     if not granted.purposes:
         warn(
-            "no export purpose (statistics, marketing, all) is named in the scope: no export "
-            "will include this client"
+            _(
+                "no export purpose (statistics, marketing, all) is named in the scope: no export will include this client"
+            )
         )
     if as_json:
         emit({"number": granted.client, **granted.model_dump(mode="json")}, True)
     else:
         click.echo(
-            f"{granted.client}  consent {granted.id} recorded "
-            f"(purposes: {', '.join(granted.purposes) or 'none'})"
+            _("{client}  consent {id} recorded (purposes: {value})").format(
+                client=granted.client, id=granted.id, value=", ".join(granted.purposes) or "none"
+            )
         )
 
 
@@ -111,9 +120,14 @@ def report(archive: Any, client: str, out: str, force: bool, as_json: bool) -> N
     else:
         click.echo(f"{result.path}")
         click.echo(
-            f"{len(result.matters)} matter(s), {result.progress_records} progress "
-            f"record(s) for the client, {result.deliverables} deliverable(s); "
-            f"{result.internal_left_out} internal record(s) left out"
+            _(
+                "{count} matter(s), {progress_records} progress record(s) for the client, {deliverables} deliverable(s); {internal_left_out} internal record(s) left out"
+            ).format(
+                count=len(result.matters),
+                progress_records=result.progress_records,
+                deliverables=result.deliverables,
+                internal_left_out=result.internal_left_out,
+            )
         )
 
 
@@ -121,7 +135,7 @@ def report(archive: Any, client: str, out: str, force: bool, as_json: bool) -> N
 @click.option(
     "--purpose",
     required=True,
-    type=click.Choice(["statistics", "marketing"]),
+    type=Vocabulary("consent_purpose"),
     help="What the list is for; only clients who consented to it are included.",
 )
 @click.option("--out", required=True, metavar="FILE.csv", help="Where to write the CSV.")
@@ -143,8 +157,14 @@ def export(archive: Any, purpose: str, out: str, force: bool, as_json: bool) -> 
         emit(result, True)
         return
     click.echo(
-        f"Exported {result.exported} client(s) to {result.path}; left out "
-        f"{result.left_out} without written consent for {result.purpose}."
+        _(
+            "Exported {exported} client(s) to {path}; left out {left_out} without written consent for {purpose}."
+        ).format(
+            exported=result.exported,
+            path=result.path,
+            left_out=result.left_out,
+            purpose=result.purpose,
+        )
     )
 
 

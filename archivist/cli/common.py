@@ -14,13 +14,17 @@ from typing import Any, TypeVar
 import click
 
 from archivist.cli.errors import visible
+from archivist.core.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def json_option(f: F) -> F:
     return click.option(
-        "--json", "as_json", is_flag=True, help="Print JSON (stable keys) instead of a table."
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print JSON (stable keys and codes, the same in every language) instead of a table.",
     )(f)
 
 
@@ -114,7 +118,7 @@ def _cell(value: Any, limit: int = 60) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list | tuple | set):
         value = ", ".join(str(v) for v in value)
     text = visible(" ".join(str(value).split()))
@@ -133,13 +137,17 @@ def print_table(
     rows: Sequence[dict[str, Any]],
     columns: Sequence[str],
     headers: Sequence[str] | None = None,
-    empty: str = "Nothing to show.",
+    empty: str | None = None,
 ) -> None:
+    """Rows as a table aligned for CJK (East Asian width); headings and coded values (a
+    client's kind, a loan's status) in the language in effect (core.vocabulary)."""
+    from archivist.core.vocabulary import cell_label, header
+
     if not rows:
-        click.echo(empty, err=True)
+        click.echo(empty or _("Nothing to show."), err=True)
         return
-    headers = list(headers or columns)
-    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    headers = list(headers or [header(c) for c in columns])
+    cells = [[_cell(cell_label(c, r.get(c))) for c in columns] for r in rows]
     widths = [max([width(h)] + [width(row[i]) for row in cells]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
@@ -152,13 +160,17 @@ def print_table(
 
 
 def print_record(data: dict[str, Any], keys: Sequence[str] | None = None) -> None:
+    from archivist.core.vocabulary import cell_label, header
+
     keys = list(keys or data.keys())
-    pad = max((width(k) for k in keys), default=0)
+    names = {k: header(k) for k in keys}
+    pad = max((width(n) for n in names.values()), default=0)
     for k in keys:
-        v = data.get(k)
+        v = cell_label(k, data.get(k))
         if isinstance(v, dict):
             v = ", ".join(f"{a}: {b}" for a, b in v.items())
-        click.echo(f"{k}{' ' * (pad - width(k))}  {_cell(v, 200)}")
+        name = names[k]
+        click.echo(f"{name}{' ' * (pad - width(name))}  {_cell(v, 200)}")
 
 
 def emit(
@@ -167,7 +179,7 @@ def emit(
     *,
     columns: Sequence[str] | None = None,
     headers: Sequence[str] | None = None,
-    empty: str = "Nothing to show.",
+    empty: str | None = None,
 ) -> None:
     """Print `data` as JSON or as a table (lists) / key-value lines (objects)."""
     if as_json:
@@ -183,7 +195,7 @@ def emit(
 
 
 def warn(message: str) -> None:
-    click.echo(f"Warning: {visible(message)}", err=True)
+    click.echo(_("Warning: {visible}").format(visible=visible(message)), err=True)
 
 
 def progress(items: Iterable[Any], length: int | None = None, label: str = "") -> Any:
@@ -224,3 +236,41 @@ class _Quiet:
 
     def __exit__(self, *exc: Any) -> None:
         return None
+
+
+class Vocabulary(click.Choice):
+    """A coded option (--kind, --type, --section, --status, ...) that also takes the value in
+    Chinese or in the policy's wording (the mapping is the library's: core.vocabulary); its
+    help lists both forms, `person|自然人`."""
+
+    def __init__(self, vocabulary: str, codes: Sequence[str] | None = None) -> None:
+        from archivist.core import vocabulary as words
+
+        self.vocabulary = vocabulary
+        super().__init__(list(codes or words.codes(vocabulary)))
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from archivist.core import vocabulary as words
+        from archivist.core.errors import InvalidInput
+
+        if isinstance(value, str):
+            try:
+                value = words.parse(self.vocabulary, value)
+            except InvalidInput as exc:
+                self.fail(str(exc), param, ctx)
+            if value not in self.choices:
+                self.fail(
+                    _("{value!r} is not one of {choices}").format(
+                        value=value, choices=", ".join(map(str, self.choices))
+                    ),
+                    param,
+                    ctx,
+                )
+            return value
+        return super().convert(value, param, ctx)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        from archivist.core import vocabulary as words
+
+        forms = [f"{c}|{words.chinese(self.vocabulary, str(c))}" for c in self.choices]
+        return "[" + "|".join(forms) + "]"

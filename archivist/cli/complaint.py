@@ -6,13 +6,14 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.cli.common import Vocabulary, emit, json_option, pass_archive, warn
+from archivist.core.i18n import _
 
-CHANNELS = click.Choice(["phone", "email", "fax", "in-person", "mailbox"])
-CATEGORIES = click.Choice(["service", "fee", "conduct", "delay", "confidentiality", "other"])
-RESPONSIBILITIES = click.Choice(["firm", "lawyer", "client", "none", "undetermined"])
-OPINIONS = click.Choice(["satisfied", "unsatisfied", "no-reply"])
-STATUSES = click.Choice(["received", "classified", "assigned", "resolved", "reopened", "closed"])
+CHANNELS = Vocabulary("channel")
+CATEGORIES = Vocabulary("complaint_category")
+RESPONSIBILITIES = Vocabulary("responsibility")
+OPINIONS = Vocabulary("opinion")
+STATUSES = Vocabulary("complaint_status")
 LIST_COLUMNS = [
     "number",
     "client_number",
@@ -40,9 +41,9 @@ LIST_HEADERS = [
 def _row(c: Any) -> dict[str, Any]:
     late = []
     if c.overdue:
-        late.append("handling")
+        late.append(_("handling"))
     if c.first_response_overdue:
-        late.append("first response")
+        late.append(_("first response"))
     return {
         **c.model_dump(mode="json", exclude={"history", "content"}),
         "received_at": c.received_at.isoformat(sep=" ", timespec="minutes"),
@@ -54,7 +55,11 @@ def _done(c: Any, as_json: bool, what: str) -> None:
     if as_json:
         emit(c, True)
     else:
-        click.echo(f"{c.number}  {what}  (status: {c.status.value})")
+        click.echo(
+            _("{number}  {what}  (status: {value})").format(
+                number=c.number, what=what, value=c.status.value
+            )
+        )
 
 
 @click.group()
@@ -101,12 +106,21 @@ def file_(
     if as_json:
         emit(c, True)
         return
-    click.echo(f"{c.number}  received from {c.client_number} {c.client_name}")
-    click.echo(f"first response due {c.first_response_due}; handling due {c.due_date}")
+    click.echo(
+        _("{number}  received from {client_number} {client_name}").format(
+            number=c.number, client_number=c.client_number, client_name=c.client_name
+        )
+    )
+    click.echo(
+        _("first response due {first_response_due}; handling due {due_date}").format(
+            first_response_due=c.first_response_due, due_date=c.due_date
+        )
+    )
     if c.first_response_at is None:
         warn(
-            f"tell the client by {c.first_response_due}: "
-            f"archivist complaint notify {c.number} --text ..."
+            _(
+                "tell the client by {first_response_due}: archivist complaint notify {number} --text ..."
+            ).format(first_response_due=c.first_response_due, number=c.number)
         )
 
 
@@ -291,7 +305,7 @@ def list_(
             False,
             columns=LIST_COLUMNS,
             headers=LIST_HEADERS,
-            empty="No complaints match.",
+            empty=_("No complaints match."),
         )
 
 
@@ -367,4 +381,4 @@ def reply(
     if as_json:
         emit({"number": c.number, "path": str(path), "bytes": len(blob)}, True)
     else:
-        click.echo(f"{c.number}  reply letter written to {path}")
+        click.echo(_("{number}  reply letter written to {path}").format(number=c.number, path=path))

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive
+from archivist.core.i18n import _
 
 HIT_COLUMNS = ["searched", "found", "match", "where", "reference", "detail"]
 
@@ -45,10 +46,19 @@ def check(archive: Any, names: tuple[str, ...], id_numbers: tuple[str, ...], as_
         return
     searched = ", ".join(result.names + result.id_numbers)
     if not result.hits:
-        click.echo(f"No conflicts found for {searched} (check {result.id}).")
+        click.echo(
+            _("No conflicts found for {searched} (check {id}).").format(
+                searched=searched, id=result.id
+            )
+        )
         return
     emit(result.hits, False, columns=HIT_COLUMNS)
-    click.echo(f"{len(result.hits)} hits for {searched} (check {result.id}).", err=True)
+    click.echo(
+        _("{count} hits for {searched} (check {id}).").format(
+            count=len(result.hits), searched=searched, id=result.id
+        ),
+        err=True,
+    )
 
 
 @conflict.command("list")
@@ -84,5 +94,5 @@ def list_(archive: Any, limit: int, as_json: bool) -> None:
             for c in rows
         ],
         False,
-        empty="No conflict checks yet.",
+        empty=_("No conflict checks yet."),
     )

@@ -6,9 +6,10 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive
+from archivist.cli.common import Vocabulary, emit, json_option, pass_archive
+from archivist.core.i18n import _
 
-CHANNELS = click.Choice(["phone", "email", "fax", "in-person"])
+CHANNELS = Vocabulary("channel", ["phone", "email", "fax", "in-person"])
 LIST_COLUMNS = [
     "number",
     "client_number",
@@ -140,4 +141,4 @@ def done(archive: Any, number: str, note: str, as_json: bool) -> None:
     from archivist.matters import consultations
 
     c = consultations.done(archive, number, note)
-    emit(c, True) if as_json else click.echo(f"{c.number}  followed up")
+    emit(c, True) if as_json else click.echo(_("{number}  followed up").format(number=c.number))

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive, progress, warn
+from archivist.core.i18n import _
 
 DATA_OPTION = click.option(
     "--data",
@@ -46,9 +47,9 @@ def show_generated(doc: Any, as_json: bool) -> None:
     if doc.version_of:
         line += f"  (new version of {doc.version_of}, which is kept)"
     click.echo(line)
-    click.echo(f"path: {doc.path}")
+    click.echo(_("path: {path}").format(path=doc.path))
     if doc.pdf:
-        click.echo(f"pdf:  {doc.pdf}  {doc.pdf_path}")
+        click.echo(_("pdf:  {pdf}  {pdf_path}").format(pdf=doc.pdf, pdf_path=doc.pdf_path))
 
 
 @contract.command("generate")
@@ -142,13 +143,18 @@ def batch(
 
     rows = gen.read_csv(csv_file)
     data = gen.data_from_options(data_file)
-    with progress(range(len(rows)), length=len(rows), label="contracts") as bar:
+    with progress(range(len(rows)), length=len(rows), label=_("contracts")) as bar:
 
         def tick(row: Any) -> None:
             if hasattr(bar, "update"):
                 bar.update(1)
             if not row.ok:
-                click.echo(f"line {row.line} ({row.matter or 'no matter'}): {row.error}", err=True)
+                click.echo(
+                    _("line {line} ({value}): {error}").format(
+                        line=row.line, value=row.matter or "no matter", error=row.error
+                    ),
+                    err=True,
+                )
 
         result = gen.batch(archive, rows, template_name, data=data, pdf=pdf, tick=tick)
     if as_json:
@@ -159,8 +165,13 @@ def batch(
             ok,
             False,
             columns=["line", "matter", "document", "path"],
-            empty="No contract was generated.",
+            empty=_("No contract was generated."),
         )
-        click.echo(f"{result.generated} generated, {result.failed} failed", err=True)
+        click.echo(
+            _("{generated} generated, {failed} failed").format(
+                generated=result.generated, failed=result.failed
+            ),
+            err=True,
+        )
     if result.failed:
         raise SystemExit(1)

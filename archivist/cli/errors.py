@@ -16,6 +16,8 @@ from typing import Any
 
 import click
 
+from archivist.core.i18n import _
+
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_BUG = 70
@@ -54,17 +56,19 @@ def translate(exc: BaseException) -> click.ClickException | None:
         for err in exc.errors():  # type: ignore[attr-defined]
             where = ".".join(str(p) for p in err.get("loc", ())) or "value"
             lines.append(f"{where}: {err.get('msg')}")
-        return ArchivistClickException("invalid input: " + "; ".join(lines))
+        return ArchivistClickException(_("invalid input: {lines}").format(lines="; ".join(lines)))
     if isinstance(exc, ValueError) and "null byte" in str(exc):
         return ArchivistClickException(
-            "a path or value contains a NUL character; remove it and try again"
+            _("a path or value contains a NUL character; remove it and try again")
         )
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         return ArchivistClickException(_one_line(f"could not use{where}: {exc.strerror or exc}"))
     if mod.startswith("sqlalchemy") and "locked" in str(exc).lower():
         return ArchivistClickException(
-            "the ledger stayed locked by another process. Wait a moment and run the command again."
+            _(
+                "the ledger stayed locked by another process. Wait a moment and run the command again."
+            )
         )
     return None
 
@@ -101,8 +105,9 @@ class ErrorMappingGroup(click.Group):
         if bad is not None:
             name, shown = bad
             raise click.UsageError(
-                f"the value of {name} is not valid UTF-8 text "
-                f"({_one_line(shown)[:80]}); pass it as UTF-8",
+                _(
+                    "the value of {name} is not valid UTF-8 text ({one_line}); pass it as UTF-8"
+                ).format(name=name, one_line=_one_line(shown)[:80]),
                 ctx,
             )
         return super().parse_args(ctx, args)

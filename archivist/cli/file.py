@@ -7,10 +7,18 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive, progress_callback, warn
+from archivist.cli.common import (
+    Vocabulary,
+    emit,
+    json_option,
+    pass_archive,
+    progress_callback,
+    warn,
+)
 from archivist.cli.errors import visible
+from archivist.core.i18n import _
 
-SECTIONS = click.Choice(["basic", "contract", "case", "work", "complaint"])
+SECTIONS = Vocabulary("section")
 LIST_COLUMNS = [
     "number",
     "section",
@@ -179,8 +187,13 @@ def import_(
         emit(rows, False, columns=["outcome", "path", "client", "document", "reason"])
     word = "would file" if dry_run else "filed"
     click.echo(
-        f"{word} {summary.filed}, skipped {summary.skipped}, flagged {summary.flagged}, "
-        f"failed {summary.failed}"
+        _("{word} {filed}, skipped {skipped}, flagged {flagged}, failed {failed}").format(
+            word=word,
+            filed=summary.filed,
+            skipped=summary.skipped,
+            flagged=summary.flagged,
+            failed=summary.failed,
+        )
     )
 
 
@@ -239,7 +252,7 @@ def list_(
         False,
         columns=columns,
         headers=LIST_HEADERS if not flagged else None,
-        empty="No documents.",
+        empty=_("No documents."),
     )
 
 
@@ -342,9 +355,17 @@ def extract(archive: Any, document: str, password: str | None, as_json: bool) ->
     if as_json:
         emit(doc, True)
     elif doc.flag:
-        click.echo(f"{doc.number}: still flagged ({doc.flag}): {doc.flag_reason}")
+        click.echo(
+            _("{number}: still flagged ({flag}): {flag_reason}").format(
+                number=doc.number, flag=doc.flag, flag_reason=doc.flag_reason
+            )
+        )
     else:
-        click.echo(f"{doc.number}: text extracted ({doc.text_chars} characters) and indexed")
+        click.echo(
+            _("{number}: text extracted ({text_chars} characters) and indexed").format(
+                number=doc.number, text_chars=doc.text_chars
+            )
+        )
 
 
 # ------------------------------------------------------------ adopt (integrity issue)
@@ -377,4 +398,4 @@ def adopt(
         emit(doc, True)
     else:
         click.echo(f"{doc.number}  {doc.original_name}")
-        click.echo(f"filed as {archive.store.resolve(doc.path)}")
+        click.echo(_("filed as {resolve}").format(resolve=archive.store.resolve(doc.path)))

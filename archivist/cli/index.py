@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive, progress_callback
+from archivist.core.i18n import _
 
 
 @click.group("index")
@@ -37,8 +38,9 @@ def status(archive: Any, as_json: bool) -> None:
         from archivist.search.engine import configured
 
         click.echo(
-            f"documents in the ledger: {st.documents}; in the index: {st.indexed} "
-            f"(engine: {configured(archive)})"
+            _(
+                "documents in the ledger: {documents}; in the index: {indexed} (engine: {configured})"
+            ).format(documents=st.documents, indexed=st.indexed, configured=configured(archive))
         )
         if st.message:
             click.echo(st.message)
@@ -47,7 +49,7 @@ def status(archive: Any, as_json: bool) -> None:
                 more = f" … (+{len(items) - 20})" if len(items) > 20 else ""
                 click.echo(f"{label} ({len(items)}): " + ", ".join(items[:20]) + more)
         if not (st.missing or st.stale or st.extra) and st.version_ok:
-            click.echo("The index agrees with the ledger.")
+            click.echo(_("The index agrees with the ledger."))
     if st.missing or st.stale or st.extra or not st.version_ok:
         raise SystemExit(1)
 
@@ -83,4 +85,6 @@ def rebuild(archive: Any, engine: str | None, as_json: bool) -> None:
     if as_json:
         emit({"indexed": n, "engine": configured(archive)}, True)
     else:
-        click.echo(f"Indexed {n} documents ({configured(archive)}).")
+        click.echo(
+            _("Indexed {n} documents ({configured}).").format(n=n, configured=configured(archive))
+        )

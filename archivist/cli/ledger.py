@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive
+from archivist.core.i18n import _
 
 
 @click.group()
@@ -47,8 +48,13 @@ def move(archive: Any, to: str, as_json: bool) -> None:
         emit(result, True)
         return
     click.echo(
-        f"Moved the ledger from {result['from']} to {result['to']} "
-        f"({sum(result['rows'].values())} rows in {len(result['rows'])} tables, "
-        "counts and audit chain verified)."
+        _(
+            "Moved the ledger from {from_} to {to} ({sum} rows in {count} tables, counts and audit chain verified)."
+        ).format(
+            from_=result["from"],
+            to=result["to"],
+            sum=sum(result["rows"].values()),
+            count=len(result["rows"]),
+        )
     )
-    click.echo("archivist.toml now names the new ledger; the old one is kept, marked as moved.")
+    click.echo(_("archivist.toml now names the new ledger; the old one is kept, marked as moved."))

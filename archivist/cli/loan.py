@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.cli.common import Vocabulary, emit, json_option, pass_archive, warn
+from archivist.core.i18n import _
 
 LIST_COLUMNS = [
     "number",
@@ -19,8 +20,8 @@ LIST_COLUMNS = [
     "days_overdue",
 ]
 LIST_HEADERS = ["number", "client", "lent", "borrower", "state", "requested", "due", "days overdue"]
-STATUSES = click.Choice(
-    ["pending", "approved", "out", "overdue", "returned", "rejected", "cancelled"]
+STATUSES = Vocabulary(
+    "loan_status", ["pending", "approved", "out", "overdue", "returned", "rejected", "cancelled"]
 )
 
 
@@ -277,7 +278,7 @@ def list_(
         False,
         columns=LIST_COLUMNS,
         headers=LIST_HEADERS,
-        empty="No loans match.",
+        empty=_("No loans match."),
     )
 
 
@@ -302,7 +303,7 @@ def overdue(archive: Any, as_json: bool) -> None:
         False,
         columns=["number", "client_number", "scope_text", "borrower", "due_date", "days_overdue"],
         headers=["number", "client", "lent", "borrower", "due", "days overdue"],
-        empty="No loans are overdue.",
+        empty=_("No loans are overdue."),
     )
 
 
@@ -358,7 +359,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
         "condition",
     ]
     emit({k: data[k] for k in keys if data.get(k) not in (None, "")}, False)
-    click.echo("history:")
+    click.echo(_("history:"))
     for step in detail.history:
         click.echo(f"  {step.at.isoformat(sep=' ')}  {step.actor}  {step.action}")
 
@@ -401,7 +402,11 @@ def register(
         emit(result, True)
     else:
         n = result["count"]
-        click.echo(f"Wrote {n} loan{'' if n == 1 else 's'} to {result['path']}")
+        click.echo(
+            _("Wrote {n} loan{value} to {path}").format(
+                n=n, value="" if n == 1 else "s", path=result["path"]
+            )
+        )
 
 
 @loan.command("form")
@@ -435,4 +440,8 @@ def form(archive: Any, number: str, out: str, force: bool, as_json: bool) -> Non
     if as_json:
         emit(result, True)
     else:
-        click.echo(f"Wrote the form of {result['number']} to {result['path']}")
+        click.echo(
+            _("Wrote the form of {number} to {path}").format(
+                number=result["number"], path=result["path"]
+            )
+        )

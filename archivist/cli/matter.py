@@ -6,19 +6,10 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.cli.common import Vocabulary, emit, json_option, pass_archive, warn
+from archivist.core.i18n import _
 
-TYPES = click.Choice(
-    [
-        "criminal",
-        "civil",
-        "administrative",
-        "arbitration",
-        "retainer",
-        "non-litigation",
-        "consultation",
-    ]
-)
+TYPES = Vocabulary("matter_type")
 LIST_COLUMNS = [
     "number",
     "client_number",
@@ -46,11 +37,11 @@ LIST_HEADERS = [
 def _row(m: Any) -> dict[str, Any]:
     notes = []
     if m.contact_overdue:
-        notes.append("CONTACT OVERDUE")
+        notes.append(_("CONTACT OVERDUE"))
     if m.follow_up_open:
-        notes.append("follow-up open")
+        notes.append(_("follow-up open"))
     if m.conflict_waiver:
-        notes.append(f"waiver {m.conflict_waiver}")
+        notes.append(_("waiver {conflict_waiver}").format(conflict_waiver=m.conflict_waiver))
     return {
         **m.model_dump(mode="json"),
         "contacted": m.contacted_at.date().isoformat() if m.contacted_at else "",
@@ -63,7 +54,12 @@ def _event_out(event: Any, as_json: bool, what: str) -> None:
         emit({"number": event.matter_number, "event": event.model_dump(mode="json")}, True)
     else:
         click.echo(
-            f"{event.matter_number}  {what} recorded ({event.at.isoformat(sep=' ')}, {event.actor})"
+            _("{matter_number}  {what} recorded ({isoformat}, {actor})").format(
+                matter_number=event.matter_number,
+                what=what,
+                isoformat=event.at.isoformat(sep=" "),
+                actor=event.actor,
+            )
         )
 
 
@@ -71,7 +67,11 @@ def _matter_out(m: Any, as_json: bool, what: str) -> None:
     if as_json:
         emit(m, True)
     else:
-        click.echo(f"{m.number}  {what}  (status: {m.status})")
+        click.echo(
+            _("{number}  {what}  (status: {status})").format(
+                number=m.number, what=what, status=m.status
+            )
+        )
 
 
 @click.group()
@@ -158,13 +158,21 @@ def open_(
             True,
         )
         return
-    click.echo(f"{m.number}  {m.title}  (client {m.client_number})")
     click.echo(
-        f"lawyers: {', '.join(m.lawyers)}; contact the client by {m.contact_deadline.isoformat()}"
+        _("{number}  {title}  (client {client_number})").format(
+            number=m.number, title=m.title, client_number=m.client_number
+        )
     )
     click.echo(
-        f"conflict check: {result.conflict_check.result}"
-        + (f" (waiver {m.conflict_waiver})" if m.conflict_waiver else "")
+        _("lawyers: {lawyers}; contact the client by {isoformat}").format(
+            lawyers=", ".join(m.lawyers), isoformat=m.contact_deadline.isoformat()
+        )
+    )
+    click.echo(
+        _("conflict check: {result}{value}").format(
+            result=result.conflict_check.result,
+            value=f" (waiver {m.conflict_waiver})" if m.conflict_waiver else "",
+        )
     )
 
 
@@ -209,7 +217,11 @@ def party(
     if as_json:
         emit({"number": check.matter_number, "conflict_check": check.model_dump(mode="json")}, True)
         return
-    click.echo(f"{check.matter_number}  parties added; conflict check: {check.result}")
+    click.echo(
+        _("{matter_number}  parties added; conflict check: {result}").format(
+            matter_number=check.matter_number, result=check.result
+        )
+    )
     for h in check.hits:
         warn(f"{h.searched}: {h.detail}")
 
@@ -253,13 +265,15 @@ def plan(archive: Any, number: str, text: str | None, path: str | None, as_json:
     from archivist.matters import service as matters
 
     if (text is None) == (path is None):
-        raise click.UsageError("give exactly one of --text and --file")
+        raise click.UsageError(_("give exactly one of --text and --file"))
     if path is not None:
         try:
             with open(path, encoding="utf-8") as fh:
                 text = fh.read(1_000_000)
         except UnicodeDecodeError:
-            raise InvalidInput(f"{path} is not UTF-8 text", "Save it as UTF-8.") from None
+            raise InvalidInput(
+                _("{path} is not UTF-8 text").format(path=path), _("Save it as UTF-8.")
+            ) from None
     _event_out(matters.record_plan(archive, number, text or ""), as_json, "service plan")
 
 
@@ -315,7 +329,9 @@ def close(
     from archivist.matters import service as matters
 
     if satisfied is None:
-        raise click.UsageError("say whether the client is satisfied: --satisfied or --dissatisfied")
+        raise click.UsageError(
+            _("say whether the client is satisfied: --satisfied or --dissatisfied")
+        )
     m = matters.close(archive, number, outcome, satisfied, note)
     _matter_out(m, as_json, "closed" + ("" if satisfied else "; follow-up opened"))
     try:
@@ -326,8 +342,9 @@ def close(
         warn_open_deliverables(archive, m.number)
     if not satisfied and not as_json:
         warn(
-            f"the client is dissatisfied: follow up with `archivist matter follow-up "
-            f"{m.number} --note ...`"
+            _(
+                "the client is dissatisfied: follow up with `archivist matter follow-up {number} --note ...`"
+            ).format(number=m.number)
         )
 
 
@@ -370,7 +387,7 @@ def reopen(archive: Any, number: str, note: str, as_json: bool) -> None:
 @matter.command("list")
 @click.option("--client", metavar="NUMBER", help="Only this client's matters.")
 @click.option("--lawyer", metavar="USER", help="Only matters this lawyer is assigned to.")
-@click.option("--status", type=click.Choice(["open", "closed"]))
+@click.option("--status", type=Vocabulary("matter_status"))
 @click.option(
     "--overdue",
     is_flag=True,
@@ -455,25 +472,29 @@ def show(archive: Any, number: str, as_json: bool) -> None:
         },
         False,
     )
-    click.echo("parties:")
+    click.echo(_("parties:"))
     for p in d.parties:
         click.echo(
             f"  {p.role.value:<9} {p.name}"
             + "".join(f"  {x}" for x in (p.id_number, p.client_number) if x)
         )
-    click.echo("conflict checks:")
+    click.echo(_("conflict checks:"))
     for c in d.conflict_checks:
         click.echo(
-            f"  {c.checked_at.isoformat(sep=' ')}  {c.result}  {len(c.hits)} hits  "
-            f"by {c.checked_by}"
+            _("  {isoformat}  {result}  {count} hits  by {checked_by}").format(
+                isoformat=c.checked_at.isoformat(sep=" "),
+                result=c.result,
+                count=len(c.hits),
+                checked_by=c.checked_by,
+            )
         )
         for h in c.hits:
             click.echo(f"    {h.searched}: {h.detail}")
     if m.plan:
-        click.echo("plan:")
+        click.echo(_("plan:"))
         for line in m.plan.splitlines():
             click.echo(f"  {line}")
-    click.echo("timeline:")
+    click.echo(_("timeline:"))
     for e in d.events:
         told = "  [reported to client]" if e.reported_to_client else ""
         click.echo(

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.cli.common import Vocabulary, emit, json_option, pass_archive, warn
+from archivist.core.i18n import _
 
 DELIVERABLE_COLUMNS = ["matter", "id", "title", "due", "status", "lawyers", "document"]
 INSTALMENT_COLUMNS = [
@@ -22,17 +23,7 @@ INSTALMENT_COLUMNS = [
     "status",
     "description",
 ]
-TYPES = click.Choice(
-    [
-        "criminal",
-        "civil",
-        "administrative",
-        "arbitration",
-        "retainer",
-        "non-litigation",
-        "consultation",
-    ]
-)
+TYPES = Vocabulary("matter_type")
 
 
 @click.command("reassign")
@@ -66,8 +57,12 @@ def reassign(
         emit({"number": result.matter, **result.model_dump(mode="json")}, True)
     else:
         click.echo(
-            f"{result.matter}  lawyer {result.from_lawyer} -> {result.to_lawyer}  "
-            f"(now: {', '.join(result.lawyers)})"
+            _("{matter}  lawyer {from_lawyer} -> {to_lawyer}  (now: {lawyers})").format(
+                matter=result.matter,
+                from_lawyer=result.from_lawyer,
+                to_lawyer=result.to_lawyer,
+                lawyers=", ".join(result.lawyers),
+            )
         )
 
 
@@ -104,7 +99,9 @@ def decline(
         emit(result, True)
     else:
         click.echo(
-            f"{result.client}  engagement declined (record {result.id}; no matter number used)"
+            _("{client}  engagement declined (record {id}; no matter number used)").format(
+                client=result.client, id=result.id
+            )
         )
 
 
@@ -134,7 +131,7 @@ def declined(archive: Any, client: str | None, as_json: bool) -> None:
             "title",
             "reason",
         ],
-        empty="No declined engagements.",
+        empty=_("No declined engagements."),
     )
 
 
@@ -163,7 +160,11 @@ def deliverable_add(archive: Any, matter: str, title: str, due: str, as_json: bo
     if as_json:
         emit({"number": item.matter, **item.model_dump(mode="json")}, True)
     else:
-        click.echo(f"{item.matter}  deliverable {item.id} due {item.due}: {item.title}")
+        click.echo(
+            _("{matter}  deliverable {id} due {due}: {title}").format(
+                matter=item.matter, id=item.id, due=item.due, title=item.title
+            )
+        )
 
 
 @deliverable.command("done")
@@ -193,9 +194,17 @@ def deliverable_done(
     if as_json:
         emit({"number": item.matter, **item.model_dump(mode="json")}, True)
     else:
-        click.echo(f"{item.matter}  deliverable {item.id} done: {item.title}")
+        click.echo(
+            _("{matter}  deliverable {id} done: {title}").format(
+                matter=item.matter, id=item.id, title=item.title
+            )
+        )
         if item.done_at and item.done_at.date() > item.due:
-            warn(f"delivered {(item.done_at.date() - item.due).days} day(s) after its due date")
+            warn(
+                _("delivered {days} day(s) after its due date").format(
+                    days=(item.done_at.date() - item.due).days
+                )
+            )
 
 
 @deliverable.command("list")
@@ -268,14 +277,15 @@ def evaluate(
         show_service(archive, since, until, as_json)
         return
     if not matter or score is None:
-        raise click.UsageError("give MATTER and --score 1-5 (or --summary)")
+        raise click.UsageError(_("give MATTER and --score 1-5 (or --summary)"))
     rows = lib.evaluate(archive, matter, score, comment, lawyer)
     if as_json:
         emit({"number": rows[0].matter, "evaluations": rows}, True)
     else:
         click.echo(
-            f"{rows[0].matter}  evaluation {score}/5 recorded for "
-            f"{', '.join(r.lawyer for r in rows)}"
+            _("{matter}  evaluation {score}/5 recorded for {value}").format(
+                matter=rows[0].matter, score=score, value=", ".join(r.lawyer for r in rows)
+            )
         )
 
 
@@ -296,7 +306,7 @@ def show_service(archive: Any, since: str | None, until: str | None, as_json: bo
             "low_scores",
             "matters",
         ],
-        empty="No evaluations recorded.",
+        empty=_("No evaluations recorded."),
     )
 
 
@@ -340,13 +350,13 @@ def schedule(
 
     if contract:
         if instalments or document:
-            raise click.UsageError("--from-contract does not take --instalment or --document")
+            raise click.UsageError(_("--from-contract does not take --instalment or --document"))
         rows = lib.set_schedule_from_contract(archive, matter, contract)
     elif instalments:
         rows = lib.set_schedule(archive, matter, list(instalments), document=document)
     else:
         if document:
-            raise click.UsageError("--document goes with --instalment")
+            raise click.UsageError(_("--document goes with --instalment"))
         rows = _show_schedule(archive, matter)
     if as_json:
         emit(
@@ -354,7 +364,7 @@ def schedule(
             True,
         )
     else:
-        emit(rows, False, columns=INSTALMENT_COLUMNS[2:], empty="No payment schedule recorded.")
+        emit(rows, False, columns=INSTALMENT_COLUMNS[2:], empty=_("No payment schedule recorded."))
 
 
 def _show_schedule(archive: Any, matter: str) -> list[Any]:
@@ -392,7 +402,11 @@ def payment(
     if as_json:
         emit({"number": paid.matter, **paid.model_dump(mode="json")}, True)
     else:
-        click.echo(f"{paid.matter}  payment {paid.amount} received {paid.paid_on}")
+        click.echo(
+            _("{matter}  payment {amount} received {paid_on}").format(
+                matter=paid.matter, amount=paid.amount, paid_on=paid.paid_on
+            )
+        )
 
 
 @click.command("unpaid")
@@ -417,7 +431,7 @@ def show_unpaid(archive: Any, client: str | None, lawyer: str | None, as_json: b
         lib.unpaid(archive, client=client, lawyer=lawyer),
         as_json,
         columns=INSTALMENT_COLUMNS,
-        empty="No unpaid instalments past due.",
+        empty=_("No unpaid instalments past due."),
     )
 
 
@@ -430,8 +444,9 @@ def warn_open_deliverables(archive: Any, matter_number: str) -> None:
         items = lib.open_deliverables(conn, matters.get(conn, matter_number).id)
     for d in items:
         warn(
-            f"deliverable {d.id} of {d.matter} is still open ({d.title}, due {d.due}): "
-            f"`archivist matter deliverable done {d.matter} {d.id} --document DOC`"
+            _(
+                "deliverable {id} of {matter} is still open ({title}, due {due}): `archivist matter deliverable done {matter} {id} --document DOC`"
+            ).format(id=d.id, matter=d.matter, title=d.title, due=d.due)
         )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive, progress_callback, warn
+from archivist.core.i18n import _
 
 
 @click.group()
@@ -45,8 +46,14 @@ def run(archive: Any, workers: int, retry: bool, as_json: bool) -> None:
         return
     for item in summary.items:
         if item.status == "failed":
-            warn(f"{item.document} {item.original_name}: OCR failed: {item.reason}")
-    click.echo(f"OCR done {summary.done}, failed {summary.failed}")
+            warn(
+                _("{document} {original_name}: OCR failed: {reason}").format(
+                    document=item.document, original_name=item.original_name, reason=item.reason
+                )
+            )
+    click.echo(
+        _("OCR done {done}, failed {failed}").format(done=summary.done, failed=summary.failed)
+    )
 
 
 @ocr.command("status")
@@ -65,7 +72,11 @@ def status(archive: Any, as_json: bool) -> None:
     if as_json:
         emit(st, True)
         return
-    click.echo(f"queued {st.queued}, failed {st.failed}, done {st.done}")
+    click.echo(
+        _("queued {queued}, failed {failed}, done {done}").format(
+            queued=st.queued, failed=st.failed, done=st.done
+        )
+    )
     if st.message:
         warn(st.message)
     if st.jobs:
@@ -98,4 +109,4 @@ def queue(archive: Any, flagged: bool, as_json: bool) -> None:
     if as_json:
         emit({"queued": n}, True)
     else:
-        click.echo(f"queued {n} document(s); run `archivist ocr run`")
+        click.echo(_("queued {n} document(s); run `archivist ocr run`").format(n=n))

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive
+from archivist.core.i18n import _
 
 SHOW = 12  # complaint numbers listed per line in the human summary
 
@@ -68,7 +69,7 @@ def complaints(
             rep, out, archive.settings.firm.name, home=archive.home, overwrite=force
         )
         if not as_json:
-            click.echo(f"Wrote {path}", err=True)
+            click.echo(_("Wrote {path}").format(path=path), err=True)
     if as_json:
         emit(rep, True)
         return

@@ -6,14 +6,15 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import json_option, pass_archive, print_json
+from archivist.cli.common import Vocabulary, json_option, pass_archive, print_json
+from archivist.core.i18n import _
 
 
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
 @click.option("--client", help="Only this client's archive.")
 @click.option("--matter", help="Only this matter's documents.")
-@click.option("--section", type=click.Choice(["basic", "contract", "case", "work", "complaint"]))
+@click.option("--section", type=Vocabulary("section"))
 @click.option("--type", "filetype", metavar="TYPE", help="pdf, docx, txt, eml, ...")
 @click.option("--from", "date_from", metavar="DATE", help="Filed on or after (YYYY-MM-DD).")
 @click.option("--to", "date_to", metavar="DATE", help="Filed on or before (YYYY-MM-DD).")
@@ -92,7 +93,10 @@ def search(
         return
     first = (result.page - 1) * result.limit + 1
     click.echo(
-        f"{result.total} documents match; showing {first}-{first + len(result.hits) - 1}", err=True
+        _("{total} documents match; showing {first}-{value}").format(
+            total=result.total, first=first, value=first + len(result.hits) - 1
+        ),
+        err=True,
     )
     for h in result.hits:
         click.echo(click.style(f"{h.document}", bold=True) + f"  {h.title}  ({h.original_name})")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from archivist.core.i18n import _
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -32,7 +34,12 @@ def serve(click_ctx: click.Context, host: str, port: int, workers: int) -> None:
     home = locate(click_ctx.find_root().obj.get("home"))
     create_app(home.root)  # fail here, with a one-line error, if the home is unusable
     os.environ["ARCHIVIST_WEB_HOME"] = str(home.root)
-    click.echo(f"Serving {home.root} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    click.echo(
+        _("Serving {root} on http://{host}:{port}/ (Ctrl-C stops)").format(
+            root=home.root, host=host, port=port
+        ),
+        err=True,
+    )
     uvicorn.run(
         "archivist.web.app:app_from_env",
         factory=True,

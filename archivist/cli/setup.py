@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from archivist.cli.common import emit, json_option
+from archivist.core.i18n import _
 
 
 @click.command()
@@ -86,14 +87,20 @@ def init(
     if as_json:
         emit(data, True)
         return
-    click.echo(f"Created an archivist home at {home.root}")
-    click.echo(f"  settings  {home.config_path}")
-    click.echo(f"  store     {home.store_dir}")
-    click.echo(f"  index     {home.index_dir}")
-    click.echo(f"  ledger    {ledger}")
-    click.echo(f"User {username} has the roles archivist and head. Next:")
-    click.echo(f"  export ARCHIVIST_HOME={home.root} ARCHIVIST_USER={username}")
-    click.echo("  archivist client add --name 陳大文 --kind person")
+    click.echo(_("Created an archivist home at {root}").format(root=home.root))
+    click.echo(_("  settings  {config_path}").format(config_path=home.config_path))
+    click.echo(_("  store     {store_dir}").format(store_dir=home.store_dir))
+    click.echo(_("  index     {index_dir}").format(index_dir=home.index_dir))
+    click.echo(_("  ledger    {ledger}").format(ledger=ledger))
+    click.echo(
+        _("User {username} has the roles archivist and head. Next:").format(username=username)
+    )
+    click.echo(
+        _("  export ARCHIVIST_HOME={root} ARCHIVIST_USER={username}").format(
+            root=home.root, username=username
+        )
+    )
+    click.echo(_("  archivist client add --name 陳大文 --kind person"))
 
 
 @click.command()
@@ -118,8 +125,11 @@ def upgrade(ctx: click.Context, as_json: bool) -> None:
         emit({"applied": applied, "version": migrations.HEAD}, True)
     elif applied:
         click.echo(
-            f"Upgraded the ledger to schema version {migrations.HEAD} "
-            f"(applied {', '.join(map(str, applied))})."
+            _("Upgraded the ledger to schema version {HEAD} (applied {map}).").format(
+                HEAD=migrations.HEAD, map=", ".join(map(str, applied))
+            )
         )
     else:
-        click.echo(f"The ledger is up to date (schema version {migrations.HEAD}).")
+        click.echo(
+            _("The ledger is up to date (schema version {HEAD}).").format(HEAD=migrations.HEAD)
+        )

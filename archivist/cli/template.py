@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, get_context, json_option, pass_archive
+from archivist.core.i18n import _
 
 
 @click.group()
@@ -114,8 +115,12 @@ def add(
     if as_json:
         emit(data, True)
     else:
-        click.echo(f"added {tpl.name} ({tpl.title}) version {tpl.version}")
-        click.echo("variables: " + (", ".join(used) or "none"))
+        click.echo(
+            _("added {name} ({title}) version {version}").format(
+                name=tpl.name, title=tpl.title, version=tpl.version
+            )
+        )
+        click.echo(_("variables: {value}").format(value=", ".join(used) or "none"))
 
 
 @template.command("render")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive
+from archivist.core.i18n import _
 
-ROLE_HELP = "archivist, head, lawyer, staff or management (repeat for several)"
+ROLE_HELP = "archivist (檔案管理員), head (主管), lawyer (律師), staff (行政) or management (管理層); repeat for several"
 COLUMNS = ["username", "display_name", "roles", "active", "licence_number", "practice_area"]
 
 
@@ -36,7 +37,11 @@ def add(archive, username, display_name, roles, licence_number, practice_area, a
     if as_json:
         emit(created, True)
     else:
-        click.echo(f"Added user {created.username} ({', '.join(r.value for r in created.roles)}).")
+        click.echo(
+            _("Added user {username} ({value}).").format(
+                username=created.username, value=", ".join(r.value for r in created.roles)
+            )
+        )
 
 
 @user.command("list")
@@ -72,7 +77,9 @@ def deactivate(archive, username, as_json):
     from archivist.core import users
 
     changed = users.set_active(archive, username, False)
-    emit(changed, True) if as_json else click.echo(f"Deactivated {username}.")
+    emit(changed, True) if as_json else click.echo(
+        _("Deactivated {username}.").format(username=username)
+    )
 
 
 @user.command("activate")
@@ -89,13 +96,15 @@ def activate(archive, username, as_json):
     from archivist.core import users
 
     changed = users.set_active(archive, username, True)
-    emit(changed, True) if as_json else click.echo(f"Activated {username}.")
+    emit(changed, True) if as_json else click.echo(
+        _("Activated {username}.").format(username=username)
+    )
 
 
 @user.command("edit")
 @click.argument("username")
 @click.option("--name", "display_name", help="Full name.")
-@click.option("--role", "roles", multiple=True, help="Replace the roles: " + ROLE_HELP)
+@click.option("--role", "roles", multiple=True, help="Replace the roles (repeat for several).")
 @click.option("--licence", "licence_number", help="Lawyer's licence number.")
 @click.option("--practice-area", help="Lawyer's practice area.")
 @json_option
@@ -117,7 +126,9 @@ def edit(archive, username, display_name, roles, licence_number, practice_area, 
         practice_area=practice_area,
         roles=list(roles) or None,
     )
-    emit(changed, True) if as_json else click.echo(f"Updated {username}.")
+    emit(changed, True) if as_json else click.echo(
+        _("Updated {username}.").format(username=username)
+    )
 
 
 @user.command("password")
@@ -149,11 +160,14 @@ def password(archive, username, from_stdin, no_change):
     if from_stdin:
         secret = sys.stdin.readline().rstrip("\r\n")
     else:
-        secret = click.prompt("New password", hide_input=True, confirmation_prompt=True, err=True)
+        secret = click.prompt(
+            _("New password"), hide_input=True, confirmation_prompt=True, err=True
+        )
     accounts.set_password(archive, username, secret, must_change=not no_change)
     click.echo(
-        f"Password set for {username}"
-        + ("." if no_change else "; they must change it at first sign-in."),
+        _("Password set for {username}{value}").format(
+            username=username, value="." if no_change else "; they must change it at first sign-in."
+        ),
         err=True,
     )
 
@@ -180,7 +194,7 @@ def token(archive, username, label, revoke_id, list_them, as_json):
 
     if revoke_id is not None:
         accounts.revoke_token(archive, revoke_id)
-        click.echo(f"Revoked API token {revoke_id}.", err=True)
+        click.echo(_("Revoked API token {revoke_id}.").format(revoke_id=revoke_id), err=True)
         return
     if list_them:
         emit(
@@ -194,7 +208,12 @@ def token(archive, username, label, revoke_id, list_them, as_json):
         emit({"id": tid, "name": label, "token": secret}, True)
     else:
         click.echo(secret)
-        click.echo(f"API token {tid} for {username}: shown once, keep it safe.", err=True)
+        click.echo(
+            _("API token {tid} for {username}: shown once, keep it safe.").format(
+                tid=tid, username=username
+            ),
+            err=True,
+        )
 
 
 @user.command("lang")

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock, numbering, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.core.safenames import safe_component
 from archivist.ledger.tables.core import clients
 from archivist.models import Client, ClientAdded, ClientInput, ClientKind, Role, Scope
@@ -42,11 +43,13 @@ def _model(row: Any) -> Client:
 def clean_name(name: str) -> str:
     text = unicodedata.normalize("NFC", name or "").strip()
     if not text or not any(c.isalnum() for c in text):
-        raise InvalidInput("the client's name is empty", "Pass --name with the client's name.")
+        raise InvalidInput(
+            _("the client's name is empty"), _("Pass --name with the client's name.")
+        )
     if "\x00" in text:
-        raise InvalidInput("the client's name contains a NUL character")
+        raise InvalidInput(_("the client's name contains a NUL character"))
     if len(text) > 500:
-        raise InvalidInput("the client's name is longer than 500 characters")
+        raise InvalidInput(_("the client's name is longer than 500 characters"))
     return text
 
 
@@ -58,8 +61,8 @@ def clean_id_number(value: str | None) -> str | None:
         return None
     if not re.fullmatch(r"[0-9A-Z()（）\-/.]{2,64}", text):
         raise InvalidInput(
-            f"identity number {value[:40]!r} has characters it cannot have",
-            "Use letters, digits and '-' only.",
+            _("identity number {value!r} has characters it cannot have").format(value=value[:40]),
+            _("Use letters, digits and '-' only."),
         )
     return text
 
@@ -69,9 +72,11 @@ def _clean_optional(value: str | None, what: str, limit: int) -> str | None:
         return None
     text = value.strip()
     if "\x00" in text:
-        raise InvalidInput(f"{what} contains a NUL character")
+        raise InvalidInput(_("{what} contains a NUL character").format(what=what))
     if len(text) > limit:
-        raise InvalidInput(f"{what} is longer than {limit} characters")
+        raise InvalidInput(
+            _("{what} is longer than {limit} characters").format(what=what, limit=limit)
+        )
     return text or None
 
 
@@ -79,7 +84,8 @@ def _normalise_input(data: ClientInput) -> dict[str, Any]:
     email = _clean_optional(data.email, "the e-mail address", 254)
     if email and not EMAIL_RE.match(email):
         raise InvalidInput(
-            f"e-mail address {email[:60]!r} is not valid", "Write it as name@domain."
+            _("e-mail address {email!r} is not valid").format(email=email[:60]),
+            _("Write it as name@domain."),
         )
     return {
         "name": clean_name(data.name),
@@ -107,7 +113,7 @@ def get(conn: Connection, number: str) -> Client:
 def by_id(conn: Connection, client_id: int) -> Client:
     row = conn.execute(select(clients).where(clients.c.id == client_id)).first()
     if row is None:
-        raise NotFound(f"no client with id {client_id}")
+        raise NotFound(_("no client with id {client_id}").format(client_id=client_id))
     return _model(row)
 
 
@@ -159,7 +165,7 @@ def similar_names(conn: Connection, name: str, exclude_id: int | None = None) ->
 
 
 def add(ctx: Context, data: ClientInput) -> ClientAdded:
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="register clients")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("register clients"))
     values = _normalise_input(data)
     return ctx.ledger.retrying(_add, ctx, actor.username, actor.id, values)
 
@@ -180,9 +186,10 @@ def _add(ctx: Context, username: str, user_id: int, values: dict[str, Any]) -> C
                     select(clients.c.number).where(clients.c.id_number == values["id_number"])
                 ).scalar_one()
                 raise Conflict(
-                    f"identity number {values['id_number']} is already registered "
-                    f"to client {other}",
-                    f"See `archivist client show {other}`.",
+                    _("identity number {id_number} is already registered to client {other}").format(
+                        id_number=values["id_number"], other=other
+                    ),
+                    _("See `archivist client show {other}`.").format(other=other),
                 )
             warnings = [
                 f"a client with a very similar name exists: {c.number} {c.name}"
@@ -380,13 +387,14 @@ def edit(ctx: Context, number: str, **changes: Any) -> Client:
     """Change a client's details. Every change is audited with old and new values. The folder
     keeps the name it was created with (the number is the archive's identity, and paths in
     backups and records stay valid); the manifest and `client show` carry the current name."""
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="edit clients")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("edit clients"))
     given = {k: v for k, v in changes.items() if v is not None and k in EDITABLE}
     if not given:
         raise InvalidInput(
-            "nothing to change",
-            "Pass at least one of --name, --kind, "
-            "--id-number, --phone, --email, --address, --note.",
+            _("nothing to change"),
+            _(
+                "Pass at least one of --name, --kind, --id-number, --phone, --email, --address, --note."
+            ),
         )
     with ctx.ledger.write() as conn:
         client = get(conn, number)
@@ -407,7 +415,7 @@ def edit(ctx: Context, number: str, **changes: Any) -> Client:
             if v != (getattr(client, k) if k != "kind" else client.kind.value)
         }
         if not diff:
-            raise InvalidInput("nothing to change: the values given are the current ones")
+            raise InvalidInput(_("nothing to change: the values given are the current ones"))
         if "id_number" in diff and values["id_number"]:
             other = conn.execute(
                 select(clients.c.number).where(
@@ -416,8 +424,9 @@ def edit(ctx: Context, number: str, **changes: Any) -> Client:
             ).first()
             if other:
                 raise Conflict(
-                    f"identity number {values['id_number']} is already registered "
-                    f"to client {other[0]}"
+                    _("identity number {id_number} is already registered to client {other}").format(
+                        id_number=values["id_number"], other=other[0]
+                    )
                 )
         update = {k: values[k] for k in diff}
         if "name" in update:

@@ -35,6 +35,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock, numbering, users
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.complaints import complaint_events, complaints
 from archivist.ledger.tables.core import clients
 from archivist.ledger.tables.core import users as users_table
@@ -126,20 +127,27 @@ NEXT_HINT = {
 def _text(value: str | None, what: str, limit: int = 20000, required: bool = True) -> str | None:
     text = unicodedata.normalize("NFC", value or "").strip()
     if "\x00" in text:
-        raise InvalidInput(f"{what} contains a NUL character")
+        raise InvalidInput(_("{what} contains a NUL character").format(what=what))
     if not text:
         if required:
-            raise InvalidInput(f"{what} is empty", f"Give the {what}.")
+            raise InvalidInput(
+                _("{what} is empty").format(what=what), _("Give the {what}.").format(what=what)
+            )
         return None
     if len(text) > limit:
-        raise InvalidInput(f"{what} is longer than {limit} characters")
+        raise InvalidInput(
+            _("{what} is longer than {limit} characters").format(what=what, limit=limit)
+        )
     return text
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     v = (value or "").strip().lower()
     if v not in allowed:
-        raise InvalidInput(f"unknown {what} {value[:30]!r}", f"Use one of: {', '.join(allowed)}.")
+        raise InvalidInput(
+            _("unknown {what} {value!r}").format(what=what, value=value[:30]),
+            _("Use one of: {allowed}.").format(allowed=", ".join(allowed)),
+        )
     return v
 
 
@@ -160,9 +168,13 @@ def _check_state(row: Any, step: str) -> None:
     status = S(row.status)
     if status not in allowed:
         raise Conflict(
-            f"complaint {row.number} is '{status.value}': cannot {VERBS[step]} "
-            f"(only when {' or '.join(s.value for s in allowed)})",
-            f"Next step: {NEXT_HINT[status]}.",
+            _("complaint {number} is '{value}': cannot {VERBS} (only when {value2})").format(
+                number=row.number,
+                value=status.value,
+                VERBS=VERBS[step],
+                value2=" or ".join(s.value for s in allowed),
+            ),
+            _("Next step: {NEXT_HINT}.").format(NEXT_HINT=NEXT_HINT[status]),
         )
 
 
@@ -332,8 +344,10 @@ def file(
             m = matters_mod.get(conn, matter)
             if m.client_id != client.id:
                 raise InvalidInput(
-                    f"matter {m.number} belongs to client {m.client_number}, not {client.number}",
-                    "Give one of the client's matters.",
+                    _("matter {number} belongs to client {client_number}, not {number2}").format(
+                        number=m.number, client_number=m.client_number, number2=client.number
+                    ),
+                    _("Give one of the client's matters."),
                 )
             matter_id, matter_number = m.id, m.number
         receiver = users.get(conn, received_by) if received_by else actor
@@ -444,19 +458,23 @@ def _assignee(conn: Connection, to: str) -> tuple[int | None, str | None]:
         name = _text(text[5:], "department name", 100)
         return None, name
     if not text:
-        raise InvalidInput("--to is empty", "Give a username or a department name.")
+        raise InvalidInput(_("--to is empty"), _("Give a username or a department name."))
     try:
         user = users.get(conn, text)
     except NotFound:
         if users.USERNAME_RE.match(text):
             raise NotFound(
-                f"no user {text!r}",
-                "See `archivist user list`; for a department write its name, "
-                f"e.g. 客戶服務部, or 'dept:{text}'.",
+                _("no user {text!r}").format(text=text),
+                _(
+                    "See `archivist user list`; for a department write its name, e.g. 客戶服務部, or 'dept:{text}'."
+                ).format(text=text),
             ) from None
         return None, _text(text, "department name", 100)
     if not user.active:
-        raise Conflict(f"user {user.username!r} is deactivated", "Assign someone active.")
+        raise Conflict(
+            _("user {username!r} is deactivated").format(username=user.username),
+            _("Assign someone active."),
+        )
     return user.id, None
 
 
@@ -469,7 +487,9 @@ def assign(ctx: Context, number: str, to: str, due: str | date | None = None) ->
         new_due = due_date or row.due_date
         if due_date is not None and due_date < row.received_at.date():
             raise InvalidInput(
-                f"--due {due_date} is before the complaint was received ({row.received_at.date()})"
+                _("--due {due_date} is before the complaint was received ({date})").format(
+                    due_date=due_date, date=row.received_at.date()
+                )
             )
         old = (
             _usernames(conn, {row.assignee_id}).get(row.assignee_id)
@@ -500,16 +520,22 @@ def resolve(ctx: Context, number: str, finding: str, action: str) -> Complaint:
             if actor.id != row.assignee_id:
                 who = _usernames(conn, {row.assignee_id}).get(row.assignee_id)
                 raise Forbidden(
-                    f"{actor.username} may not resolve complaint {row.number}: "
-                    f"it is assigned to {who}",
-                    "Only the assignee resolves it; client-service staff can "
-                    "reassign it with `complaint assign`.",
+                    _(
+                        "{username} may not resolve complaint {number}: it is assigned to {who}"
+                    ).format(username=actor.username, number=row.number, who=who),
+                    _(
+                        "Only the assignee resolves it; client-service staff can reassign it with `complaint assign`."
+                    ),
                 )
         elif not actor.has(Role.ARCHIVIST, Role.HEAD):
             raise Forbidden(
-                f"{actor.username} may not resolve complaint {row.number}: it is "
-                f"assigned to the department {row.assignee_department!r}, for which "
-                "the client-service staff (archivist or head) act"
+                _(
+                    "{username} may not resolve complaint {number}: it is assigned to the department {assignee_department!r}, for which the client-service staff (archivist or head) act"
+                ).format(
+                    username=actor.username,
+                    number=row.number,
+                    assignee_department=row.assignee_department,
+                )
             )
         now = clock.now()
         values = {"status": S.RESOLVED.value, "finding": found, "action": done, "resolved_at": now}
@@ -557,15 +583,16 @@ def feedback(
 def close(ctx: Context, number: str, note: str) -> Complaint:
     """The head closes a disputed complaint (reopened, or resolved again after a reopening)
     without the client's agreement; the decision is recorded."""
-    ctx.require(Role.HEAD, action="close a disputed complaint")
+    ctx.require(Role.HEAD, action=_("close a disputed complaint"))
     why = _text(note, "note", 5000)
 
     def apply(conn: Connection, row: Any, actor: Any) -> Any:
         if row.status == S.RESOLVED and not row.reopen_count:
             raise Conflict(
-                f"complaint {row.number} is 'resolved' and not disputed",
-                "Record the client's feedback (`complaint feedback`); the head "
-                "closes only complaints the client was unsatisfied with.",
+                _("complaint {number} is 'resolved' and not disputed").format(number=row.number),
+                _(
+                    "Record the client's feedback (`complaint feedback`); the head closes only complaints the client was unsatisfied with."
+                ),
             )
         return (
             {"status": S.CLOSED.value, "closed_at": clock.now()},
@@ -584,9 +611,9 @@ def propose(ctx: Context, number: str, text: str) -> Complaint:
     def apply(conn: Connection, row: Any, actor: Any) -> Any:
         if not (actor.has(Role.ARCHIVIST, Role.HEAD) or actor.id == row.assignee_id):
             raise Forbidden(
-                f"{actor.username} may not add proposals to complaint "
-                f"{row.number}: it needs the role 'archivist' or 'head', or being "
-                "its assignee"
+                _(
+                    "{username} may not add proposals to complaint {number}: it needs the role 'archivist' or 'head', or being its assignee"
+                ).format(username=actor.username, number=row.number)
             )
         return {}, "propose", said, {}
 
@@ -768,9 +795,10 @@ def reply_data(
 
     if c.status not in (S.RESOLVED, S.CLOSED) or not c.finding:
         raise Conflict(
-            f"complaint {c.number} is '{c.status.value}': a reply letter needs a "
-            "resolved complaint",
-            f"Next step: {NEXT_HINT[c.status]}.",
+            _("complaint {number} is '{value}': a reply letter needs a resolved complaint").format(
+                number=c.number, value=c.status.value
+            ),
+            _("Next step: {NEXT_HINT}.").format(NEXT_HINT=NEXT_HINT[c.status]),
         )
     client = registry.by_id(conn, c.client_id)
     handler = c.assignee or ""

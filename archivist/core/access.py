@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 
 from archivist.core import clock
 from archivist.core.errors import Forbidden, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.documents import documents
 from archivist.ledger.tables.loans import loan_documents, loans
 from archivist.ledger.tables.matters import matter_lawyers, matters
@@ -49,7 +50,11 @@ def require_fees(user: User, matter_number: str, lawyers: list[str]) -> None:
     """Forbidden unless the user may see the fees of this matter: an overseer or one of its
     lawyers."""
     if not (oversees_all_matters(user) or user.username in lawyers):
-        raise Forbidden(f"{user.username} may not see the fees of matter {matter_number}")
+        raise Forbidden(
+            _("{username} may not see the fees of matter {matter_number}").format(
+                username=user.username, matter_number=matter_number
+            )
+        )
 
 
 def require_index_admin(ctx: Any, action: str) -> User:
@@ -84,7 +89,7 @@ def not_found(kind: str, ref: str) -> NotFound:
     """The one answer for a record that does not exist and for one the user may not read: the
     same words and the same exit, so an error never tells who or what exists."""
     return NotFound(
-        f"no {kind} {str(ref)[:40]!r} that you may read",
+        _("no {kind} {ref!r} that you may read").format(kind=kind, ref=str(ref)[:40]),
         HINTS.get(
             kind,
             "Lawyers read their own matters; others request a loan (`archivist loan request`).",

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import ArchivistError, Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.accounts import api_tokens, credentials, sessions
 from archivist.models import Role, User
 
@@ -65,9 +66,13 @@ def _digest(token: str) -> str:
 
 def check_password_rule(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+        raise InvalidInput(
+            _("a password needs at least {MIN_PASSWORD} characters").format(
+                MIN_PASSWORD=MIN_PASSWORD
+            )
+        )
     if len(password) > 512:
-        raise InvalidInput("a password may have at most 512 characters")
+        raise InvalidInput(_("a password may have at most 512 characters"))
     return password
 
 
@@ -76,7 +81,7 @@ def set_password(ctx: Context, username: str, password: str, *, must_change: boo
     sign-in (unless must_change=False, e.g. for the demo)."""
     from archivist.core import users
 
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="set passwords")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("set passwords"))
     check_password_rule(password)
     hashed = _hasher().hash(password)
     with ctx.ledger.write() as conn:
@@ -292,16 +297,16 @@ def change_password(ctx: Context, username: str, old: str, new: str) -> None:
 
     check_password_rule(new)
     if old == new:
-        raise InvalidInput("the new password must differ from the old one")
+        raise InvalidInput(_("the new password must differ from the old one"))
     with ctx.ledger.write() as conn:
         user = users.get(conn, username)
         row = conn.execute(select(credentials).where(credentials.c.user_id == user.id)).first()
         if row is None:
-            raise Forbidden("no password is set for you", "Ask the archivist.")
+            raise Forbidden(_("no password is set for you"), _("Ask the archivist."))
         try:
             _hasher().verify(row.password_hash, old)
         except (Argon2Error, ValueError):
-            raise InvalidInput("the current password is wrong") from None
+            raise InvalidInput(_("the current password is wrong")) from None
         _store_hash(conn, user.id, _hasher().hash(new), False)
         audit.record(conn, user.username, "user.password.change", "user", user.username)
 
@@ -314,7 +319,7 @@ def create_token(ctx: Context, username: str, name: str = "") -> tuple[int, str]
 
     actor = ctx.actor
     if actor.username.lower() != username.lower():
-        ctx.require(Role.ARCHIVIST, Role.HEAD, action="make tokens for others")
+        ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("make tokens for others"))
     name = (name or "api").strip()[:200] or "api"
     token = "arch_" + secrets.token_urlsafe(32)
     with ctx.ledger.write() as conn:
@@ -337,12 +342,12 @@ def revoke_token(ctx: Context, token_id: int) -> None:
     with ctx.ledger.write() as conn:
         row = conn.execute(select(api_tokens).where(api_tokens.c.id == token_id)).first()
         if row is None:
-            raise NotFound(f"no API token {token_id}")
+            raise NotFound(_("no API token {token_id}").format(token_id=token_id))
         owner = users.by_id(conn, row.user_id)
         if owner.username != actor.username:
-            ctx.require(Role.ARCHIVIST, Role.HEAD, action="revoke others' tokens")
+            ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("revoke others' tokens"))
         if row.revoked_at is not None:
-            raise Conflict(f"API token {token_id} is already revoked")
+            raise Conflict(_("API token {token_id} is already revoked").format(token_id=token_id))
         conn.execute(
             api_tokens.update().where(api_tokens.c.id == token_id).values(revoked_at=clock.now())
         )
@@ -356,7 +361,7 @@ def list_tokens(ctx: Context, username: str) -> list[dict[str, object]]:
 
     actor = ctx.actor
     if actor.username.lower() != username.lower():
-        ctx.require(Role.ARCHIVIST, Role.HEAD, action="list others' tokens")
+        ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("list others' tokens"))
     with ctx.ledger.read() as conn:
         user = users.get(conn, username)
         rows = conn.execute(

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from archivist.core.errors import Conflict
+from archivist.core.i18n import _
 
 BACKUP_MARK = ".backup-unfinished"
 RESTORE_MARK = ".restore-unfinished"
@@ -48,7 +49,10 @@ def refuse_unfinished_restore(root: Path) -> None:
         return
     source = data.get("source") or "SRC"
     raise Conflict(
-        f"the home {root} is an unfinished restore (from {source}); it is incomplete",
-        f"Finish it with `archivist --as USER restore {source} --home "
-        f"{root}` (it starts over), or delete the folder {root}.",
+        _("the home {root} is an unfinished restore (from {source}); it is incomplete").format(
+            root=root, source=source
+        ),
+        _(
+            "Finish it with `archivist --as USER restore {source} --home {root}` (it starts over), or delete the folder {root}."
+        ).format(source=source, root=root),
     )

@@ -13,6 +13,7 @@ import os
 from datetime import date, datetime, timedelta
 
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 
 _fixed: datetime | None = None
 _zone: str | None = None
@@ -88,7 +89,8 @@ def parse_date(value: str | date, what: str = "date") -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(
-            f"{what} {text[:40]!r} is not a date", "Write it as YYYY-MM-DD, e.g. 2026-03-31."
+            _("{what} {text!r} is not a date").format(what=what, text=text[:40]),
+            _("Write it as YYYY-MM-DD, e.g. 2026-03-31."),
         ) from None
 
 
@@ -100,7 +102,7 @@ def parse_datetime(value: str | datetime, what: str = "time") -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(
-            f"{what} {text[:40]!r} is not a date/time",
-            "Write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.",
+            _("{what} {text!r} is not a date/time").format(what=what, text=text[:40]),
+            _("Write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS."),
         ) from None
     return parsed.replace(tzinfo=None)

@@ -182,18 +182,23 @@ def load(path: Path) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         where = _key_at(path, str(exc))
         raise InvalidInput(
-            f"{path} is not valid TOML{where}: {exc}", "Fix the file and try again."
+            _("{path} is not valid TOML{where}: {exc}").format(path=path, where=where, exc=exc),
+            _("Fix the file and try again."),
         ) from None
     except UnicodeDecodeError:
-        raise InvalidInput(f"{path} is not UTF-8 text", "Save it as UTF-8.") from None
+        raise InvalidInput(
+            _("{path} is not UTF-8 text").format(path=path), _("Save it as UTF-8.")
+        ) from None
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise InvalidInput(
-            f"{path}: setting {where!r}: {first['msg'].removeprefix('Value error, ')}",
-            "Fix archivist.toml and try again.",
+            _("{path}: setting {where!r}: {removeprefix}").format(
+                path=path, where=where, removeprefix=first["msg"].removeprefix("Value error, ")
+            ),
+            _("Fix archivist.toml and try again."),
         ) from None
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from archivist.core import clock, config
 from archivist.core.errors import Forbidden, NotFound
 from archivist.core.home import Home, locate
+from archivist.core.i18n import _
 from archivist.ledger import Ledger
 from archivist.models import Role, User
 
@@ -37,8 +38,8 @@ class Context:
         if self._actor is None:
             if not self.username:
                 raise Forbidden(
-                    "no acting user was given",
-                    "Pass --as USERNAME or set ARCHIVIST_USER.",
+                    _("no acting user was given"),
+                    _("Pass --as USERNAME or set ARCHIVIST_USER."),
                 )
             from archivist.core import users
 
@@ -47,12 +48,13 @@ class Context:
                     user = users.get(conn, self.username)
                 except NotFound:
                     raise Forbidden(
-                        f"user {self.username!r} is not known here",
-                        "Ask an archivist to add you with `archivist user add`.",
+                        _("user {username!r} is not known here").format(username=self.username),
+                        _("Ask an archivist to add you with `archivist user add`."),
                     ) from None
             if not user.active:
                 raise Forbidden(
-                    f"user {self.username!r} is deactivated", "Ask an archivist to reactivate you."
+                    _("user {username!r} is deactivated").format(username=self.username),
+                    _("Ask an archivist to reactivate you."),
                 )
             self._actor = user
         return self._actor
@@ -64,7 +66,9 @@ class Context:
             needed = " or ".join(f"'{Role(r).value}'" for r in roles)
             have = ", ".join(r.value for r in user.roles) or "none"
             raise Forbidden(
-                f"{user.username} may not {action}: it needs the role {needed} (has: {have})"
+                _("{username} may not {action}: it needs the role {needed} (has: {have})").format(
+                    username=user.username, action=action, needed=needed, have=have
+                )
             )
         return user
 

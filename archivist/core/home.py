@@ -86,13 +86,14 @@ def locate(explicit: str | os.PathLike[str] | None = None) -> Home:
         raw = Path.cwd()
         source = "the current directory"
     if "\x00" in str(raw):
-        raise InvalidInput("the home path contains a NUL character")
+        raise InvalidInput(_("the home path contains a NUL character"))
     home = Home(_expand(raw))
     if not home.exists():
         raise HomeNotFound(
-            f"no archivist home at {home.root} (from {source})",
-            f"Create one with `archivist init --home {home.root} --firm NAME --user USERNAME "
-            f"--name DISPLAY_NAME`, or point --home / ARCHIVIST_HOME at an existing one.",
+            _("no archivist home at {root} (from {source})").format(root=home.root, source=source),
+            _(
+                "Create one with `archivist init --home {root} --firm NAME --user USERNAME --name DISPLAY_NAME`, or point --home / ARCHIVIST_HOME at an existing one."
+            ).format(root=home.root),
         )
     return home
 
@@ -100,15 +101,15 @@ def locate(explicit: str | os.PathLike[str] | None = None) -> Home:
 def prepare_new(path: str | os.PathLike[str] | None) -> Home:
     raw = path or os.environ.get("ARCHIVIST_HOME") or Path.cwd()
     if "\x00" in str(raw):
-        raise InvalidInput("the home path contains a NUL character")
+        raise InvalidInput(_("the home path contains a NUL character"))
     home = Home(_expand(raw))
     if home.exists():
         raise Conflict(
-            f"an archivist home already exists at {home.root}",
-            "Use it as it is, or choose another --home.",
+            _("an archivist home already exists at {root}").format(root=home.root),
+            _("Use it as it is, or choose another --home."),
         )
     if home.root.exists() and not home.root.is_dir():
-        raise InvalidInput(f"{home.root} exists and is not a folder")
+        raise InvalidInput(_("{root} exists and is not a folder").format(root=home.root))
     return home
 
 
@@ -188,7 +189,7 @@ def create(
 
     firm = (firm or "").strip()
     if not firm or "\x00" in firm or len(firm) > 200:
-        raise InvalidInput("the firm's name must be 1-200 characters", "Pass --firm NAME.")
+        raise InvalidInput(_("the firm's name must be 1-200 characters"), _("Pass --firm NAME."))
     users.validate_username(username)
     home = prepare_new(path)
     strangers = [] if force else unknown_entries(home.root)
@@ -197,17 +198,21 @@ def create(
             f" and {len(strangers) - 5} more" if len(strangers) > 5 else ""
         )
         raise Conflict(
-            f"{home.root} already holds files that are not an archivist home's ({shown})",
-            "Choose an empty folder, or pass --force to use it anyway.",
+            _("{root} already holds files that are not an archivist home's ({shown})").format(
+                root=home.root, shown=shown
+            ),
+            _("Choose an empty folder, or pass --force to use it anyway."),
         )
     if home.ledger_path.exists():
         raise Conflict(
-            f"{home.ledger_path} already exists without an archivist.toml",
-            "Move it away or choose another --home.",
+            _("{ledger_path} already exists without an archivist.toml").format(
+                ledger_path=home.ledger_path
+            ),
+            _("Move it away or choose another --home."),
         )
     database = database or os.environ.get("ARCHIVIST_DATABASE_URL") or None
     if database is not None and "\x00" in database:
-        raise InvalidInput("the database URL contains a NUL character")
+        raise InvalidInput(_("the database URL contains a NUL character"))
     made: list[Path] = []
     tables_made = False
     try:

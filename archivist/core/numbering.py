@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import counters
 
 
@@ -34,8 +35,10 @@ def render(fmt: str, what: str, **values: Any) -> str:
         return fmt.format(**values)
     except (KeyError, ValueError, IndexError) as exc:
         raise InvalidInput(
-            f"the {what} number format {fmt!r} is invalid ({exc})",
-            "Fix [numbering] in archivist.toml.",
+            _("the {what} number format {fmt!r} is invalid ({exc})").format(
+                what=what, fmt=fmt, exc=exc
+            ),
+            _("Fix [numbering] in archivist.toml."),
         ) from None
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from archivist.core.errors import Conflict, InvalidInput, StorageError
 from archivist.core.home import TEMPLATES_DIR
+from archivist.core.i18n import _
 
 if TYPE_CHECKING:
     from archivist.core.home import Home
@@ -42,9 +43,12 @@ def refuse_home_data(target: str | Path, home: Home | None) -> None:
         real = _real(area)
         if path == real or real in path.parents:
             raise InvalidInput(
-                f"{target} is inside the archive's own data ({area.name})",
-                "Write it outside archive_store/, index/, templates/ and "
-                "archivist.toml; nothing was written.",
+                _("{target} is inside the archive's own data ({name})").format(
+                    target=target, name=area.name
+                ),
+                _(
+                    "Write it outside archive_store/, index/, templates/ and archivist.toml; nothing was written."
+                ),
             )
 
 
@@ -56,12 +60,18 @@ def check_target(target: str | Path, *, home: Home | None, overwrite: bool = Fal
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InvalidInput(
-            f"folder {directory} does not exist", "Create it or choose another --out path."
+            _("folder {directory} does not exist").format(directory=directory),
+            _("Create it or choose another --out path."),
         )
     if path.is_dir():
-        raise InvalidInput(f"{path} is a folder", "Give a file name, e.g. report.docx.")
+        raise InvalidInput(
+            _("{path} is a folder").format(path=path), _("Give a file name, e.g. report.docx.")
+        )
     if path.exists() and not overwrite:
-        raise Conflict(f"{path} already exists", "Choose another --out path or pass --force.")
+        raise Conflict(
+            _("{path} already exists").format(path=path),
+            _("Choose another --out path or pass --force."),
+        )
     return path
 
 
@@ -73,7 +83,11 @@ def write_atomic(
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=directory)
     except OSError as exc:
-        raise StorageError(f"could not write in {directory}: {exc.strerror or exc}") from None
+        raise StorageError(
+            _("could not write in {directory}: {value}").format(
+                directory=directory, value=exc.strerror or exc
+            )
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -85,7 +99,9 @@ def write_atomic(
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise StorageError(f"could not write {path}: {exc.strerror or exc}") from None
+        raise StorageError(
+            _("could not write {path}: {value}").format(path=path, value=exc.strerror or exc)
+        ) from None
     return path
 
 

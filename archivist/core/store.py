@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from archivist.core.errors import Conflict, InvalidInput, StorageError
+from archivist.core.i18n import _
 from archivist.models import SECTION_FOLDERS, Section
 
 DIR_MODE = 0o750
@@ -40,13 +41,17 @@ def is_litter(name: str) -> bool:
 
 def _os_error(exc: OSError, what: str) -> StorageError:
     if exc.errno == errno.ENOSPC:
-        return StorageError(f"the disk is full while writing {what}", "Free space and retry.")
+        return StorageError(
+            _("the disk is full while writing {what}").format(what=what), _("Free space and retry.")
+        )
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return StorageError(
-            f"the archive store is not writable ({what})",
-            "Check that archive_store/ is mounted read-write and owned by you.",
+            _("the archive store is not writable ({what})").format(what=what),
+            _("Check that archive_store/ is mounted read-write and owned by you."),
         )
-    return StorageError(f"could not write {what}: {exc.strerror or exc}")
+    return StorageError(
+        _("could not write {what}: {value}").format(what=what, value=exc.strerror or exc)
+    )
 
 
 def _fsync_dir(path: Path) -> None:
@@ -66,11 +71,13 @@ class Store:
     def resolve(self, relative: str) -> Path:
         """The absolute path of a stored relative path; refuses anything outside the store."""
         if "\x00" in relative:
-            raise InvalidInput("a stored path contains a NUL character")
+            raise InvalidInput(_("a stored path contains a NUL character"))
         path = (self.root / relative).resolve()
         root = self.root.resolve()
         if path != root and root not in path.parents:
-            raise InvalidInput(f"path {relative[:80]!r} is outside the archive store")
+            raise InvalidInput(
+                _("path {relative!r} is outside the archive store").format(relative=relative[:80])
+            )
         return path
 
     def relative(self, path: Path) -> str:
@@ -83,8 +90,8 @@ class Store:
         for p in (path.parent, path):
             if p.is_symlink():
                 raise StorageError(
-                    f"{p} is a symbolic link; nothing was filed",
-                    "The store holds only real folders: see `archivist check`.",
+                    _("{p} is a symbolic link; nothing was filed").format(p=p),
+                    _("The store holds only real folders: see `archivist check`."),
                 )
         return self.resolve(folder) / SECTION_FOLDERS[Section(section)]
 
@@ -102,8 +109,8 @@ class Store:
                 ]
                 if leftovers:
                     raise Conflict(
-                        f"folder {path} already exists and holds files",
-                        "Run `archivist check` to see what it is.",
+                        _("folder {path} already exists and holds files").format(path=path),
+                        _("Run `archivist check` to see what it is."),
                     )
             path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             path.mkdir(mode=DIR_MODE, exist_ok=True)
@@ -141,8 +148,10 @@ class Store:
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
                         raise InvalidInput(
-                            f"the file is larger than {max_bytes // 2**20} MB",
-                            "Raise limits.max_file_mb in archivist.toml.",
+                            _("the file is larger than {value} MB").format(
+                                value=max_bytes // 2**20
+                            ),
+                            _("Raise limits.max_file_mb in archivist.toml."),
                         )
                     digest.update(chunk)
                     out.write(chunk)
@@ -152,12 +161,18 @@ class Store:
             try:
                 os.link(tmp, target)  # fails if target exists: nothing is ever overwritten
             except FileExistsError:
-                raise Conflict(f"{target} already exists", "Nothing was overwritten.") from None
+                raise Conflict(
+                    _("{target} already exists").format(target=target),
+                    _("Nothing was overwritten."),
+                ) from None
             except OSError as exc:
                 if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
                     raise
                 if target.exists():
-                    raise Conflict(f"{target} already exists", "Nothing was overwritten.") from None
+                    raise Conflict(
+                        _("{target} already exists").format(target=target),
+                        _("Nothing was overwritten."),
+                    ) from None
                 os.rename(tmp, target)
             _fsync_dir(target.parent)
         except OSError as exc:
@@ -216,7 +231,11 @@ class Store:
             candidate = directory / (f"{stem} ({i}).{ext}" if ext else f"{stem} ({i})")
             if not candidate.exists():
                 return candidate
-        raise Conflict(f"too many files named {filename} in {directory}")
+        raise Conflict(
+            _("too many files named {filename} in {directory}").format(
+                filename=filename, directory=directory
+            )
+        )
 
     def iter_files(self, folder: str | None = None) -> Iterator[Path]:
         """Every regular file under the store (or one client folder), litter and temp skipped."""

@@ -54,14 +54,16 @@ def get(conn: Connection, username: str) -> User:
         ).all()
         row = rows[0] if len(rows) == 1 else None
     if row is None:
-        raise NotFound(f"no user {username!r}", "See `archivist user list`.")
+        raise NotFound(
+            _("no user {username!r}").format(username=username), _("See `archivist user list`.")
+        )
     return _model(row, _roles_of(conn, [row.id])[row.id])
 
 
 def by_id(conn: Connection, user_id: int) -> User:
     row = conn.execute(select(users).where(users.c.id == user_id)).first()
     if row is None:
-        raise NotFound(f"no user with id {user_id}")
+        raise NotFound(_("no user with id {user_id}").format(user_id=user_id))
     return _model(row, _roles_of(conn, [row.id])[row.id])
 
 
@@ -77,23 +79,19 @@ def list_users(conn: Connection, include_inactive: bool = True) -> list[User]:
 def validate_username(username: str) -> str:
     if not USERNAME_RE.match(username or ""):
         raise InvalidInput(
-            f"username {username[:40]!r} is not allowed",
-            "Use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.",
+            _("username {username!r} is not allowed").format(username=username[:40]),
+            _("Use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit."),
         )
     return username
 
 
 def parse_roles(values: list[str] | tuple[str, ...]) -> list[Role]:
-    roles = []
-    for v in values:
-        try:
-            roles.append(Role(v.strip().lower()))
-        except ValueError:
-            raise InvalidInput(
-                f"unknown role {v[:30]!r}", "Roles: " + ", ".join(r.value for r in Role) + "."
-            ) from None
+    """Roles by code or in Chinese (`lawyer`, `律師`; core.vocabulary)."""
+    from archivist.core.vocabulary import parse
+
+    roles = [Role(parse("role", v)) for v in values]
     if not roles:
-        raise InvalidInput("a user needs at least one role", "Pass --role ROLE.")
+        raise InvalidInput(_("a user needs at least one role"), _("Pass --role ROLE."))
     return sorted(set(roles), key=lambda r: r.value)
 
 
@@ -109,7 +107,7 @@ def insert_user(
     validate_username(username)
     display_name = (display_name or "").strip()
     if not display_name or len(display_name) > 200:
-        raise InvalidInput("a user's display name must be 1-200 characters", "Pass --name.")
+        raise InvalidInput(_("a user's display name must be 1-200 characters"), _("Pass --name."))
     same = conn.execute(
         select(users.c.username).where(func.lower(users.c.username) == username.lower())
     ).scalar()
@@ -119,7 +117,7 @@ def insert_user(
             if same == username
             else f"user {same!r} already exists (user names do not differ by case)"
         )
-        raise Conflict(what, "Choose another username.")
+        raise Conflict(what, _("Choose another username."))
     uid = conn.execute(
         users.insert().values(
             username=username,
@@ -152,7 +150,7 @@ def add(
     licence_number: str | None = None,
     practice_area: str | None = None,
 ) -> User:
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="manage users")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("manage users"))
     parsed = parse_roles([str(r.value if isinstance(r, Role) else r) for r in roles])
     with ctx.ledger.write() as conn:
         return insert_user(
@@ -161,13 +159,19 @@ def add(
 
 
 def set_active(ctx: Context, username: str, active: bool) -> User:
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="manage users")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("manage users"))
     with ctx.ledger.write() as conn:
         user = get(conn, username)
         if user.active == active:
-            raise Conflict(f"user {username!r} is already {'active' if active else 'inactive'}")
+            raise Conflict(
+                _("user {username!r} is already {value}").format(
+                    username=username, value="active" if active else "inactive"
+                )
+            )
         if not active and user.username == actor.username:
-            raise Conflict("you cannot deactivate yourself", "Ask another archivist or the head.")
+            raise Conflict(
+                _("you cannot deactivate yourself"), _("Ask another archivist or the head.")
+            )
         conn.execute(users.update().where(users.c.id == user.id).values(active=active))
         audit.record(
             conn,
@@ -224,7 +228,7 @@ def edit(
     practice_area: str | None = None,
     roles: list[str] | None = None,
 ) -> User:
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="manage users")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("manage users"))
     with ctx.ledger.write() as conn:
         user = get(conn, username)
         changes: dict[str, dict[str, object]] = {}
@@ -251,6 +255,6 @@ def edit(
                     "new": [r.value for r in parsed],
                 }
         if not changes:
-            raise InvalidInput("nothing to change", "Pass at least one new value.")
+            raise InvalidInput(_("nothing to change"), _("Pass at least one new value."))
         audit.record(conn, actor.username, "user.edit", "user", username, changes=changes)
         return get(conn, username)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from archivist.core.i18n import _
+
 if TYPE_CHECKING:
     from archivist.core.context import Context
     from archivist.models import TemplateField
@@ -111,21 +113,24 @@ def add_template(
     from archivist.documents import catalog
     from archivist.models import Role
 
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="add templates")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("add templates"))
     schema = None
     if schema_file is not None:
         try:
             raw = json.loads(Path(schema_file).read_text(encoding="utf-8-sig"))
         except (OSError, ValueError) as exc:
             raise InvalidInput(
-                f"schema file {schema_file} cannot be read as JSON: {exc}",
-                "Write it like the output of `archivist template fields NAME --json`.",
+                _("schema file {schema_file} cannot be read as JSON: {exc}").format(
+                    schema_file=schema_file, exc=exc
+                ),
+                _("Write it like the output of `archivist template fields NAME --json`."),
             ) from None
         schema = raw.get("fields") if isinstance(raw, dict) else raw
         if not isinstance(schema, list) or not all(isinstance(s, dict) for s in schema):
             raise InvalidInput(
-                f"schema file {schema_file} must be a list of fields "
-                "(name, type, required, description)"
+                _(
+                    "schema file {schema_file} must be a list of fields (name, type, required, description)"
+                ).format(schema_file=schema_file)
             )
     with ctx.ledger.write() as conn:
         template, used = catalog.add(

@@ -20,6 +20,7 @@ from pydantic import Field, create_model
 
 from archivist.core.errors import Conflict, InvalidInput, NotFound, TemplateError
 from archivist.core.home import TEMPLATES_DIR
+from archivist.core.i18n import _
 from archivist.documents import fieldspec as fieldmod
 from archivist.documents.schemas import SCHEMAS, TITLES, Day, DocModel, Money, Percent
 
@@ -74,8 +75,8 @@ def get(name: str, home: Any = None) -> Template:
         path = shipped_dir() / f"{key}.docx"
         if not path.is_file():
             raise TemplateError(
-                f"the shipped template {path} is missing",
-                "Rebuild it with `python contract_templates/build_templates.py`.",
+                _("the shipped template {path} is missing").format(path=path),
+                _("Rebuild it with `python contract_templates/build_templates.py`."),
             )
         return Template(
             name=key,
@@ -88,11 +89,17 @@ def get(name: str, home: Any = None) -> Template:
     root = _home_root(home)
     meta_path = root / key / META if root is not None and NAME_RE.match(key) else None
     if meta_path is None or not meta_path.is_file():
-        raise NotFound(f"no template {name[:60]!r}", "See `archivist template list`.")
+        raise NotFound(
+            _("no template {name!r}").format(name=name[:60]), _("See `archivist template list`.")
+        )
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise TemplateError(f"template {key!r}: {meta_path} cannot be read ({exc})") from None
+        raise TemplateError(
+            _("template {key!r}: {meta_path} cannot be read ({exc})").format(
+                key=key, meta_path=meta_path, exc=exc
+            )
+        ) from None
     specs = tuple(meta.get("fields") or ())
     return Template(
         name=key,
@@ -139,14 +146,16 @@ def _leaf(spec: dict[str, Any]) -> Any:
     if kind.startswith("choice(") and kind.endswith(")"):
         options = tuple(o for o in kind[7:-1].split("|") if o)
         if not options:
-            raise TemplateError("a choice field needs at least one option: choice(a|b)")
+            raise TemplateError(_("a choice field needs at least one option: choice(a|b)"))
         return Literal[options]
     if kind == "list":
         return list[dict[str, Any]]
     if kind not in _LEAF_TYPES:
         raise TemplateError(
-            f"field {spec.get('name')!r} has unknown type {kind!r}",
-            "Types: " + ", ".join([*_LEAF_TYPES, "list[text]", "choice(a|b)"]),
+            _("field {get!r} has unknown type {kind!r}").format(get=spec.get("name"), kind=kind),
+            _("Types: {value}").format(
+                value=", ".join([*_LEAF_TYPES, "list[text]", "choice(a|b)"])
+            ),
         )
     return _LEAF_TYPES[kind]
 
@@ -163,8 +172,10 @@ def model_from_specs(name: str, specs: list[dict[str, Any]]) -> type[DocModel]:
             raw,
         ):
             raise TemplateError(
-                f"template {name!r}: field name {raw[:60]!r} is not valid",
-                "Use letters, digits and _, dots for parts, [] for lists.",
+                _("template {name!r}: field name {raw!r} is not valid").format(
+                    name=name, raw=raw[:60]
+                ),
+                _("Use letters, digits and _, dots for parts, [] for lists."),
             )
         node = tree
         parts = raw.split(".")
@@ -312,15 +323,18 @@ def add(
     key = (name or "").strip().lower()
     if not NAME_RE.match(key) or len(key) > 40 or is_reserved(key):
         raise InvalidInput(
-            f"template name {name[:60]!r} is not allowed",
-            "Use 2-40 lower-case ASCII letters, digits and '-' (not a "
-            "device name such as CON or NUL), e.g. 'retainer-contract'.",
+            _("template name {name!r} is not allowed").format(name=name[:60]),
+            _(
+                "Use 2-40 lower-case ASCII letters, digits and '-' (not a device name such as CON or NUL), e.g. 'retainer-contract'."
+            ),
         )
     if key in SCHEMAS:
-        raise Conflict(f"{key!r} is a shipped template", "Choose another --name.")
+        raise Conflict(
+            _("{key!r} is a shipped template").format(key=key), _("Choose another --name.")
+        )
     path = Path(source)
     if not path.is_file():
-        raise NotFound(f"no file {str(source)[:200]!r}")
+        raise NotFound(_("no file {source!r}").format(source=str(source)[:200]))
     data = path.read_bytes()
     render.check_docx(data, str(path.name))
     used = render.variables(data, key)
@@ -331,16 +345,20 @@ def add(
     )
     if odd:
         raise TemplateError(
-            f"template {key!r} uses names that cannot be fields: " + ", ".join(odd[:5]),
-            "Field names start with a letter (no leading '_').",
+            _("template {key!r} uses names that cannot be fields: {odd}").format(
+                key=key, odd=", ".join(odd[:5])
+            ),
+            _("Field names start with a letter (no leading '_')."),
         )
     specs = specs_from_variables(used) if schema is None else schema
     model = model_from_specs(key, specs)
     missing = undeclared(used, fieldmod.declared_paths(model))
     if missing:
         raise TemplateError(
-            f"template {key!r} uses variables its schema does not declare: " + ", ".join(missing),
-            "Add them to the --schema file.",
+            _("template {key!r} uses variables its schema does not declare: {missing}").format(
+                key=key, missing=", ".join(missing)
+            ),
+            _("Add them to the --schema file."),
         )
     # a trial render with sample values: catches sandbox violations and runtime errors now
     sample = fieldmod.validate(key, model, example_data(model))
@@ -348,13 +366,13 @@ def add(
 
     root = _home_root(home)
     if root is None:
-        raise InvalidInput("adding a template needs an archivist home", "Pass --home DIR.")
+        raise InvalidInput(_("adding a template needs an archivist home"), _("Pass --home DIR."))
     folder = root / key
     meta_path = folder / META
     if meta_path.exists() and not replace:
         raise Conflict(
-            f"template {key!r} already exists",
-            "Pass --replace to add a new version (older versions are kept).",
+            _("template {key!r} already exists").format(key=key),
+            _("Pass --replace to add a new version (older versions are kept)."),
         )
     version = version_of(data)
     for d in (root, folder):  # templates/: owner and group at most, whatever the umask

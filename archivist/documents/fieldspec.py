@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from archivist.core import clock
 from archivist.core.errors import InvalidInput, TemplateError
+from archivist.core.i18n import _
 from archivist.documents.schemas import CONDITIONAL, RULES, DocModel
 
 TYPE_NAMES = {str: "text", int: "integer", bool: "boolean", date: "date", Decimal: "decimal"}
@@ -182,7 +183,11 @@ def _conditional_problems(model: type[DocModel], data: dict[str, Any]) -> list[s
             continue
         for name in needed:
             if data.get(name) in (None, "", [], {}):
-                problems.append(f"{name}: required when {field} is {value!r}")
+                problems.append(
+                    _("{name}: required when {field} is {value!r}").format(
+                        name=name, field=field, value=value
+                    )
+                )
     return problems
 
 
@@ -235,10 +240,12 @@ def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel
         problems += rule(data)
     if problems or result is None:
         raise TemplateError(
-            f"template {name!r}: {len(problems)} field(s) missing or invalid: "
-            + "; ".join(problems),
-            f"Supply them with --data FILE or --set key=value; "
-            f"`archivist template fields {name}` lists every field.",
+            _("template {name!r}: {count} field(s) missing or invalid: {problems}").format(
+                name=name, count=len(problems), problems="; ".join(problems)
+            ),
+            _(
+                "Supply them with --data FILE or --set key=value; `archivist template fields {name}` lists every field."
+            ).format(name=name),
         )
     return result
 
@@ -278,7 +285,11 @@ def _shallow(data: Any, what: str) -> Any:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise InvalidInput(f"{what} nests deeper than {MAX_DEPTH} levels")
+            raise InvalidInput(
+                _("{what} nests deeper than {MAX_DEPTH} levels").format(
+                    what=what, MAX_DEPTH=MAX_DEPTH
+                )
+            )
         if isinstance(value, dict):
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
@@ -290,9 +301,13 @@ def _json(text: str, what: str, hint: str | None = None) -> Any:
     try:
         return _shallow(json.loads(text), what)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{what} is not valid JSON: {exc}", hint) from None
+        raise InvalidInput(
+            _("{what} is not valid JSON: {exc}").format(what=what, exc=exc), hint
+        ) from None
     except RecursionError:
-        raise InvalidInput(f"{what} nests deeper than {MAX_DEPTH} levels") from None
+        raise InvalidInput(
+            _("{what} nests deeper than {MAX_DEPTH} levels").format(what=what, MAX_DEPTH=MAX_DEPTH)
+        ) from None
 
 
 def load_data_file(path: str | Path) -> dict[str, Any]:
@@ -300,24 +315,34 @@ def load_data_file(path: str | Path) -> dict[str, Any]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InvalidInput(f"data file {p} does not exist") from None
+        raise InvalidInput(_("data file {p} does not exist").format(p=p)) from None
     except UnicodeDecodeError:
-        raise InvalidInput(f"data file {p} is not UTF-8 text", "Save it as UTF-8.") from None
+        raise InvalidInput(
+            _("data file {p} is not UTF-8 text").format(p=p), _("Save it as UTF-8.")
+        ) from None
     except OSError as exc:
-        raise InvalidInput(f"data file {p} cannot be read: {exc.strerror}") from None
+        raise InvalidInput(
+            _("data file {p} cannot be read: {strerror}").format(p=p, strerror=exc.strerror)
+        ) from None
     if p.suffix.lower() == ".toml":
         import tomllib
 
         try:
             data: Any = _shallow(tomllib.loads(text), f"data file {p}")
         except tomllib.TOMLDecodeError as exc:
-            raise InvalidInput(f"data file {p} is not valid TOML: {exc}") from None
+            raise InvalidInput(
+                _("data file {p} is not valid TOML: {exc}").format(p=p, exc=exc)
+            ) from None
         except RecursionError:
-            raise InvalidInput(f"data file {p} nests deeper than {MAX_DEPTH} levels") from None
+            raise InvalidInput(
+                _("data file {p} nests deeper than {MAX_DEPTH} levels").format(
+                    p=p, MAX_DEPTH=MAX_DEPTH
+                )
+            ) from None
     else:
         data = _json(text, f"data file {p}", "Use a .toml file for TOML.")
     if not isinstance(data, dict):
-        raise InvalidInput(f"data file {p} must hold an object (key: value pairs)")
+        raise InvalidInput(_("data file {p} must hold an object (key: value pairs)").format(p=p))
     return data
 
 
@@ -350,7 +375,8 @@ def apply_sets(
         key = key.strip()
         if not sep or not key:
             raise InvalidInput(
-                f"--set {item[:60]!r} is not key=value", "Write e.g. --set fee_amount=50000."
+                _("--set {item!r} is not key=value").format(item=item[:60]),
+                _("Write e.g. --set fee_amount=50000."),
             )
         parts = key.split(".")
         parsed: Any = value
@@ -365,7 +391,11 @@ def apply_sets(
             if isinstance(target, list):
                 idx = int(part) if part.isdigit() else -1
                 if not 0 <= idx < len(target):
-                    raise InvalidInput(f"--set {key}: there is no item {part} in that list")
+                    raise InvalidInput(
+                        _("--set {key}: there is no item {part} in that list").format(
+                            key=key, part=part
+                        )
+                    )
                 target = target[idx]
                 continue
             if part not in target or not isinstance(target[part], dict | list):
@@ -379,11 +409,19 @@ def apply_sets(
             elif 0 <= idx < len(target):
                 target[idx] = parsed
             else:
-                raise InvalidInput(f"--set {key}: there is no item {last} in that list")
+                raise InvalidInput(
+                    _("--set {key}: there is no item {last} in that list").format(
+                        key=key, last=last
+                    )
+                )
         elif isinstance(target, dict):
             target[last] = parsed
         else:
-            raise InvalidInput(f"--set {key}: {'.'.join(parts[:-1])} is not an object")
+            raise InvalidInput(
+                _("--set {key}: {parts} is not an object").format(
+                    key=key, parts=".".join(parts[:-1])
+                )
+            )
     return out
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from archivist.core.context import Context
 from archivist.core.errors import ArchivistError, Conflict, Forbidden, InvalidInput
+from archivist.core.i18n import _
 from archivist.documents import TODAY_FIELDS, firm_data
 from archivist.documents import fieldspec as fieldmod
 from archivist.models import (
@@ -142,12 +143,12 @@ def _previous(
 
 
 def _check_actor(ctx: Context, matter: Matter) -> None:
-    user = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action="generate documents")
+    user = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action=_("generate documents"))
     if not user.has(Role.ARCHIVIST, Role.HEAD) and user.username not in matter.lawyers:
         raise Forbidden(
-            f"{user.username} may not generate documents for matter "
-            f"{matter.number}: it needs the role 'archivist' or 'head', or to be "
-            "one of its lawyers"
+            _(
+                "{username} may not generate documents for matter {number}: it needs the role 'archivist' or 'head', or to be one of its lawyers"
+            ).format(username=user.username, number=matter.number)
         )
 
 
@@ -241,9 +242,12 @@ def generate(
         _check_actor(ctx, matter)
         if require_closed and matter.status != "closed":
             raise Conflict(
-                f"matter {matter.number} is {matter.status!r}",
-                f"A closure letter needs a closed matter: `archivist matter close "
-                f"{matter.number} --outcome TEXT` first.",
+                _("matter {number} is {status!r}").format(
+                    number=matter.number, status=matter.status
+                ),
+                _(
+                    "A closure letter needs a closed matter: `archivist matter close {number} --outcome TEXT` first."
+                ).format(number=matter.number),
             )
         base = ledger_data(ctx, conn, matter)
         prev_id, prev_number, count, used = _previous(conn, matter.id, template.name, "docx")
@@ -305,12 +309,16 @@ def _add_pdf(
     from archivist.documents import pdf as pdfmod
 
     if pdfmod.soffice() is None:
-        result.warnings.append(f"no PDF was made: {pdfmod.INSTALL_HINT}; the .docx was filed")
+        result.warnings.append(
+            _("no PDF was made: {INSTALL_HINT}; the .docx was filed").format(
+                INSTALL_HINT=pdfmod.INSTALL_HINT
+            )
+        )
         return
     try:
         pdf_bytes = pdfmod.convert(docx_bytes, stem)
     except ArchivistError as exc:
-        result.warnings.append(f"no PDF was made: {exc}")
+        result.warnings.append(_("no PDF was made: {exc}").format(exc=exc))
         return
     doc = _file(
         ctx,
@@ -341,22 +349,26 @@ def read_csv(path: str | Path) -> list[tuple[int, str, list[str]]]:
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise InvalidInput(f"CSV file {p} does not exist") from None
+        raise InvalidInput(_("CSV file {p} does not exist").format(p=p)) from None
     except OSError as exc:
-        raise InvalidInput(f"CSV file {p} cannot be read: {exc.strerror}") from None
+        raise InvalidInput(
+            _("CSV file {p} cannot be read: {strerror}").format(p=p, strerror=exc.strerror)
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput(f"CSV file {p} is not UTF-8", "Save it as 'CSV UTF-8'.") from None
+        raise InvalidInput(
+            _("CSV file {p} is not UTF-8").format(p=p), _("Save it as 'CSV UTF-8'.")
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise InvalidInput(f"CSV file {p} is empty") from None
+        raise InvalidInput(_("CSV file {p} is empty").format(p=p)) from None
     if "matter" not in header:
         raise InvalidInput(
-            f"CSV file {p} has no 'matter' column",
-            "The first line names the columns: matter,fee_type,fee_amount,...",
+            _("CSV file {p} has no 'matter' column").format(p=p),
+            _("The first line names the columns: matter,fee_type,fee_amount,..."),
         )
     rows = []
     for record in reader:
@@ -387,9 +399,9 @@ def batch(
         for line, matter, sets in rows:
             try:
                 if not matter:
-                    raise InvalidInput("the 'matter' cell is empty")
+                    raise InvalidInput(_("the 'matter' cell is empty"))
                 if "\x00extra" in sets:
-                    raise InvalidInput("the row has more cells than the header has columns")
+                    raise InvalidInput(_("the row has more cells than the header has columns"))
                 doc = generate(
                     ctx, matter, template_name, data=data, sets=sets, pdf=pdf, pending=pending
                 )

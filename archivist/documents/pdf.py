@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from archivist.core.errors import TemplateError
+from archivist.core.i18n import _
 
 INSTALL_HINT = (
     "install LibreOffice for --pdf: `sudo apt-get install --no-install-recommends "
@@ -61,7 +62,7 @@ def convert_many(
     exe = soffice()
     if exe is None:
         raise TemplateError(
-            "LibreOffice (soffice) is not installed",
+            _("LibreOffice (soffice) is not installed"),
             INSTALL_HINT[0].upper() + INSTALL_HINT[1:] + ".",
         )
     if not docs:
@@ -108,8 +109,10 @@ def convert_many(
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             raise TemplateError(
-                f"LibreOffice took longer than {timeout:.0f} s to convert to PDF and was stopped",
-                "The .docx was still produced.",
+                _(
+                    "LibreOffice took longer than {timeout:.0f} s to convert to PDF and was stopped"
+                ).format(timeout=timeout),
+                _("The .docx was still produced."),
             ) from None
         finally:
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -120,9 +123,10 @@ def convert_many(
             if not pdf.is_file() or pdf.stat().st_size == 0:
                 detail = " ".join(err.decode("utf-8", "replace").split())[:200]
                 raise TemplateError(
-                    f"LibreOffice did not produce a PDF for {name}"
-                    + (f" ({detail})" if detail else ""),
-                    "The .docx was still produced.",
+                    _("LibreOffice did not produce a PDF for {name}{value}").format(
+                        name=name, value=f" ({detail})" if detail else ""
+                    ),
+                    _("The .docx was still produced."),
                 )
             result[name] = pdf.read_bytes()
         return result

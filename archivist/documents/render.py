@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from archivist.core import clock
 from archivist.core.errors import TemplateError
+from archivist.core.i18n import _
 
 # Quote-like characters Word or an input method may put inside {{ }} / {% %}.
 _TAG_FIXES = str.maketrans(
@@ -91,9 +92,10 @@ def _template_class() -> type:
                 etree.fromstring(xml.encode("utf-8"))
             except etree.XMLSyntaxError as exc:
                 raise TemplateError(
-                    f"the rendered document is not valid Word XML ({exc.msg})",
-                    "A tag in the template splits a Word element; retype the {{ }} tags "
-                    "in one go, without formatting changes inside them.",
+                    _("the rendered document is not valid Word XML ({msg})").format(msg=exc.msg),
+                    _(
+                        "A tag in the template splits a Word element; retype the {{ }} tags in one go, without formatting changes inside them."
+                    ),
                 ) from None
             return xml
 
@@ -117,7 +119,8 @@ def _patched(src_xml: str) -> str:
         refuse_raw_markup(_XML_TAG_RE.sub("", src_xml))
     except SecurityError as exc:
         raise TemplateError(
-            f"the template is refused: it uses {exc}", "Use a plain {{ value }} tag instead."
+            _("the template is refused: it uses {exc}").format(exc=exc),
+            _("Use a plain {{ value }} tag instead."),
         ) from None
     xml = DocxTemplate.patch_xml(None, src_xml)  # uses no instance state
     return _TAG_RE.sub(lambda m: m.group(0).translate(_TAG_FIXES), xml)
@@ -126,23 +129,31 @@ def _patched(src_xml: str) -> str:
 def check_docx(data: bytes, what: str) -> None:
     """Refuse what is not a Word file, or a zip that inflates beyond reason."""
     if len(data) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"{what} is larger than {MAX_TEMPLATE_BYTES // 2**20} MB")
+        raise TemplateError(
+            _("{what} is larger than {value} MB").format(
+                what=what, value=MAX_TEMPLATE_BYTES // 2**20
+            )
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
             total = sum(i.file_size for i in zf.infolist())
     except zipfile.BadZipFile:
         raise TemplateError(
-            f"{what} is not a .docx file (not a zip archive)",
-            "Save it from Word as 'Word Document (*.docx)'.",
+            _("{what} is not a .docx file (not a zip archive)").format(what=what),
+            _("Save it from Word as 'Word Document (*.docx)'."),
         ) from None
     if "word/document.xml" not in names:
         raise TemplateError(
-            f"{what} is not a .docx file (no word/document.xml)",
-            "Save it from Word as 'Word Document (*.docx)'.",
+            _("{what} is not a .docx file (no word/document.xml)").format(what=what),
+            _("Save it from Word as 'Word Document (*.docx)'."),
         )
     if total > MAX_TEMPLATE_INFLATED:
-        raise TemplateError(f"{what} inflates to more than {MAX_TEMPLATE_INFLATED // 2**20} MB")
+        raise TemplateError(
+            _("{what} inflates to more than {value} MB").format(
+                what=what, value=MAX_TEMPLATE_INFLATED // 2**20
+            )
+        )
 
 
 def _jinja_error(exc: Exception, name: str) -> TemplateError:
@@ -151,13 +162,19 @@ def _jinja_error(exc: Exception, name: str) -> TemplateError:
     msg = " ".join(str(exc).split())[:200]
     if isinstance(exc, SecurityError):
         return TemplateError(
-            f"template {name!r} tried something the sandbox forbids ({msg})",
-            "Templates may only show their fields; remove the offending tag.",
+            _("template {name!r} tried something the sandbox forbids ({msg})").format(
+                name=name, msg=msg
+            ),
+            _("Templates may only show their fields; remove the offending tag."),
         )
     if isinstance(exc, UndefinedError):
         return TemplateError(
-            f"template {name!r} uses a value that was not supplied ({msg})",
-            f"Declare it in the template's schema; see `archivist template fields {name}`.",
+            _("template {name!r} uses a value that was not supplied ({msg})").format(
+                name=name, msg=msg
+            ),
+            _(
+                "Declare it in the template's schema; see `archivist template fields {name}`."
+            ).format(name=name),
         )
     if isinstance(exc, TemplateSyntaxError):
         near = ""
@@ -165,10 +182,14 @@ def _jinja_error(exc: Exception, name: str) -> TemplateError:
         if ctx:
             near = " near: " + " ".join("".join(ctx).split())[:120]
         return TemplateError(
-            f"template {name!r} has a malformed tag: {msg}{near}",
-            "Open it in Word and fix the {{ }} / {% %} tags.",
+            _("template {name!r} has a malformed tag: {msg}{near}").format(
+                name=name, msg=msg, near=near
+            ),
+            _("Open it in Word and fix the {{ }} / {% %} tags."),
         )
-    return TemplateError(f"template {name!r} could not be rendered: {msg}")
+    return TemplateError(
+        _("template {name!r} could not be rendered: {msg}").format(name=name, msg=msg)
+    )
 
 
 def render_docx(
@@ -199,20 +220,23 @@ def render_docx(
         raise _jinja_error(exc, name) from None
     except RenderLimit as exc:
         raise TemplateError(
-            f"template {name!r} was stopped: {exc}", "Simplify the template's loops and filters."
+            _("template {name!r} was stopped: {exc}").format(name=name, exc=exc),
+            _("Simplify the template's loops and filters."),
         ) from None
     except MemoryError:
         raise TemplateError(
-            f"template {name!r} was stopped: it needed too much memory",
-            "Simplify the template's loops and filters.",
+            _("template {name!r} was stopped: it needed too much memory").format(name=name),
+            _("Simplify the template's loops and filters."),
         ) from None
     except RecursionError:
-        raise TemplateError(f"template {name!r} was stopped: it nests too deeply") from None
+        raise TemplateError(
+            _("template {name!r} was stopped: it nests too deeply").format(name=name)
+        ) from None
     except Exception as exc:  # noqa: BLE001 - a template is untrusted code: any failure is its own
         msg = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
         raise TemplateError(
-            f"template {name!r} could not be rendered ({msg})",
-            "Check the template's tags and the values given.",
+            _("template {name!r} could not be rendered ({msg})").format(name=name, msg=msg),
+            _("Check the template's tags and the values given."),
         ) from None
     return out.getvalue()
 
@@ -252,8 +276,10 @@ def template_sources(source: Path | bytes) -> dict[str, str]:
         raise
     except Exception as exc:  # noqa: BLE001 - python-docx/lxml raise many kinds on bad files
         raise TemplateError(
-            f"the template could not be opened: {' '.join(str(exc).split())[:200]}",
-            "Save it from Word as 'Word Document (*.docx)'.",
+            _("the template could not be opened: {split}").format(
+                split=" ".join(str(exc).split())[:200]
+            ),
+            _("Save it from Word as 'Word Document (*.docx)'."),
         ) from None
     return parts
 
@@ -272,9 +298,12 @@ def variables(source: Path | bytes, name: str = "template") -> set[str]:
             tree = env.parse(xml)
         except TemplateSyntaxError as exc:
             raise TemplateError(
-                f"template {name!r} has a malformed tag in the {part.split(':')[0]}: "
-                f"{exc.message} (line {exc.lineno} of the part)",
-                "Open it in Word and fix the {{ }} / {% %} tags.",
+                _(
+                    "template {name!r} has a malformed tag in the {split}: {message} (line {lineno} of the part)"
+                ).format(
+                    name=name, split=part.split(":")[0], message=exc.message, lineno=exc.lineno
+                ),
+                _("Open it in Word and fix the {{ }} / {% %} tags."),
             ) from None
         found |= paths_in(tree)
     return found

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from archivist.core.errors import TemplateError
+from archivist.core.i18n import _
 
 MAX_VALUE_CHARS = 2_000_000  # one string built inside a template
 MAX_PART_CHARS = 20_000_000  # one rendered part (body, header, footer) of XML
@@ -257,9 +258,10 @@ def check_values(value: Any, path: str = "") -> None:
     if isinstance(value, str):
         if VALUE_TAG_RE.search(value):
             raise TemplateError(
-                f"the value of {path or 'a field'} holds a template tag "
-                f"({VALUE_TAG_RE.search(value).group(0).strip()!r})",  # type: ignore[union-attr]
-                "Values are plain text: remove the {{ / {% tag.",
+                _("the value of {value} holds a template tag ({strip!r})").format(
+                    value=path or "a field", strip=VALUE_TAG_RE.search(value).group(0).strip()
+                ),  # type: ignore[union-attr]
+                _("Values are plain text: remove the {{ / {% tag."),
             )
     elif isinstance(value, dict):
         for k, v in value.items():

@@ -23,6 +23,7 @@ from pydantic import (
     computed_field,
 )
 
+from archivist.core.i18n import _
 from archivist.documents.numerals import capital_amount
 
 
@@ -244,13 +245,16 @@ def _contract_rules(data: dict[str, Any]) -> list[str]:
             percent = None
         if percent is not None and percent > 30:
             problems.append(
-                "contingency_percent: a contingency fee may be at most 30% "
-                "(風險代理收費最高不得超過30%)"
+                _(
+                    "contingency_percent: a contingency fee may be at most 30% (風險代理收費最高不得超過30%)"
+                )
             )
         raw = data.get("matter")
         kind = str(raw.get("type") or "") if isinstance(raw, dict) else ""
         if kind in ("刑事", "行政"):
-            problems.append(f"fee_type: contingency fees are not allowed for {kind} matters")
+            problems.append(
+                _("fee_type: contingency fees are not allowed for {kind} matters").format(kind=kind)
+            )
     return problems
 
 

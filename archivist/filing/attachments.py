@@ -13,6 +13,7 @@ from pathlib import Path
 
 from archivist.core.context import Context
 from archivist.core.errors import AlreadyFiled, ArchivistError
+from archivist.core.i18n import _
 from archivist.ledger.tables.ocr import document_links
 from archivist.models import Document
 
@@ -49,7 +50,9 @@ def file_attachments(ctx: Context, message: Document) -> list[Document]:
         )
     except (OSError, ValueError, LookupError) as exc:
         message.warnings.append(
-            f"the attachments of {message.number} could not be read ({type(exc).__name__})"
+            _("the attachments of {number} could not be read ({name__})").format(
+                number=message.number, name__=type(exc).__name__
+            )
         )
         return []
     filed: list[Document] = []
@@ -68,7 +71,11 @@ def file_attachments(ctx: Context, message: Document) -> list[Document]:
             _link_existing(ctx, message, exc.document)
             continue
         except ArchivistError as exc:
-            message.warnings.append(f"attachment {name} of {message.number} was not filed: {exc}")
+            message.warnings.append(
+                _("attachment {name} of {number} was not filed: {exc}").format(
+                    name=name, number=message.number, exc=exc
+                )
+            )
             continue
         with ctx.ledger.write() as conn:
             conn.execute(

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from archivist.clients import registry
 from archivist.core.context import Context
 from archivist.core.errors import AlreadyFiled, ArchivistError, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.core.safenames import lossless
 from archivist.core.store import TMP_PREFIX, is_litter, sha256_file
 from archivist.filing import service as filing
@@ -65,7 +66,11 @@ def read_map(root: Path, map_csv: Path) -> Iterator[Planned | ImportItem]:
     try:
         raw = map_csv.read_bytes()
     except OSError as exc:
-        raise NotFound(f"cannot read the map {map_csv}: {exc.strerror or exc}") from None
+        raise NotFound(
+            _("cannot read the map {map_csv}: {value}").format(
+                map_csv=map_csv, value=exc.strerror or exc
+            )
+        ) from None
     text, _enc, _clean = decode(raw)
     del raw
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -73,8 +78,8 @@ def read_map(root: Path, map_csv: Path) -> Iterator[Planned | ImportItem]:
     for need in ("path", "client", "section"):
         if need not in cols:
             raise InvalidInput(
-                f"the map {map_csv.name} has no {need!r} column",
-                "Its header must be: path,client,section[,matter][,title].",
+                _("the map {name} has no {need!r} column").format(name=map_csv.name, need=need),
+                _("Its header must be: path,client,section[,matter][,title]."),
             )
     return _map_rows(root, reader, cols)
 
@@ -166,12 +171,15 @@ def import_tree(
     item as it is decided; `keep_filed=False` leaves the filed files out of `items` (the counts
     still have them). A file the client already has is skipped, unless `again`: then it is
     filed as a second copy."""
-    ctx.require(Role.ARCHIVIST, Role.HEAD, action="import documents")
+    ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("import documents"))
     root = Path(directory)
     if not root.is_dir():
-        raise NotFound(f"no folder {str(directory)[:200]!r}", "Give the folder to import.")
+        raise NotFound(
+            _("no folder {directory!r}").format(directory=str(directory)[:200]),
+            _("Give the folder to import."),
+        )
     if map_csv is None and not (client and section):
-        raise InvalidInput("say where the files go", "Pass --client and --section, or --map.")
+        raise InvalidInput(_("say where the files go"), _("Pass --client and --section, or --map."))
 
     def plan() -> Iterator[Planned | ImportItem]:
         if map_csv is not None:

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 from archivist.filing.extract.ocr import OCR_TYPES, OcrError, OcrResult, missing_tools, ocr_to_pdf
 from archivist.ledger.tables.documents import document_texts, documents
 from archivist.ledger.tables.ocr import ocr_jobs
@@ -97,7 +98,7 @@ def enqueue(conn: Connection, document_id: int, languages: str | None = None) ->
 def queue_flagged(ctx: Context) -> int:
     """Queue every document flagged for having no text whose type OCR reads (scans filed
     before OCR existed). Returns how many were queued."""
-    user = ctx.require(Role.ARCHIVIST, Role.HEAD, action="queue documents for OCR")
+    user = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("queue documents for OCR"))
     n = 0
     with ctx.ledger.write() as conn:
         rows = conn.execute(
@@ -113,7 +114,7 @@ def queue_flagged(ctx: Context) -> int:
 
 
 def status(ctx: Context) -> OcrQueueStatus:
-    ctx.require(Role.ARCHIVIST, Role.HEAD, action="see the OCR queue")
+    ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("see the OCR queue"))
     out = OcrQueueStatus()
     with ctx.ledger.read() as conn:
         for st, n in conn.execute(
@@ -216,9 +217,9 @@ def run(
 ) -> OcrRunSummary:
     """OCR the queued documents (and, with `retry`, the failed ones); each becomes searchable
     as soon as its OCR is recorded."""
-    user = ctx.require(Role.ARCHIVIST, Role.HEAD, action="run OCR")
+    user = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("run OCR"))
     if workers < 1:
-        raise InvalidInput("--workers must be at least 1")
+        raise InvalidInput(_("--workers must be at least 1"))
     states = ("queued", "failed") if retry else ("queued",)
     with ctx.ledger.read() as conn:
         rows = conn.execute(_jobs_query(states)).all()

@@ -29,6 +29,7 @@ from archivist.core.errors import (
     InvalidInput,
     NotFound,
 )
+from archivist.core.i18n import _
 from archivist.core.safenames import lossless, safe_filename
 from archivist.filing.extract import Limits, extract_bytes, extract_file
 from archivist.filing.ocr_queue import enqueue, queued_reason
@@ -98,7 +99,7 @@ def to_model(row: Any) -> Document:
 def by_id(conn: Connection, document_id: int) -> Document:
     row = conn.execute(_select().where(documents.c.id == document_id)).first()
     if row is None:
-        raise NotFound(f"no document with id {document_id}")
+        raise NotFound(_("no document with id {document_id}").format(document_id=document_id))
     return to_model(row)
 
 
@@ -123,8 +124,9 @@ def _check_may_file(ctx: Context, conn: Connection, user: User, client: Client) 
         if client.id in scope.client_ids:
             return
     raise Forbidden(
-        f"{user.username} may not file documents for client {client.number}: it "
-        "needs the role 'archivist' or 'head' (or 'lawyer' on one of its matters)"
+        _(
+            "{username} may not file documents for client {number}: it needs the role 'archivist' or 'head' (or 'lawyer' on one of its matters)"
+        ).format(username=user.username, number=client.number)
     )
 
 
@@ -133,14 +135,15 @@ def _section(section: Section | str) -> Section:
         return Section(section)
     except ValueError:
         raise InvalidInput(
-            f"unknown section {section!r}", "Use one of: " + ", ".join(s.value for s in Section)
+            _("unknown section {section!r}").format(section=section),
+            _("Use one of: {value}").format(value=", ".join(s.value for s in Section)),
         ) from None
 
 
 def _clean_name(original_name: str) -> str:
     name = lossless(Path(original_name or "").name.strip())  # a backslash is part of it
     if not name or "\x00" in name:
-        raise InvalidInput("the document has no usable file name")
+        raise InvalidInput(_("the document has no usable file name"))
     return name[:500]
 
 
@@ -184,8 +187,13 @@ def _record(
                     matter = matters_mod.get(conn, matter_number)
                     if matter.client_id != client.id:
                         raise InvalidInput(
-                            f"matter {matter.number} belongs to client "
-                            f"{matter.client_number}, not {client.number}"
+                            _(
+                                "matter {number} belongs to client {client_number}, not {number2}"
+                            ).format(
+                                number=matter.number,
+                                client_number=matter.client_number,
+                                number2=client.number,
+                            )
                         )
                     matter_id = matter.id
                 if version_of is not None:
@@ -194,7 +202,9 @@ def _record(
                     ).first()
                     if prev is None or prev.client_id != client.id:
                         raise InvalidInput(
-                            f"version_of={version_of} is not a document of client {client.number}"
+                            _(
+                                "version_of={version_of} is not a document of client {number}"
+                            ).format(version_of=version_of, number=client.number)
                         )
                 seq = numbering.next_value(conn, f"doc:{client.number}")
                 number = numbering.render(
@@ -299,9 +309,10 @@ def _earlier_copy(
         return None
     if not allowed:
         raise AlreadyFiled(
-            f"{name} is already filed as {row.number} (the same SHA-256, "
-            f"client {client.number}); nothing was filed",
-            "Pass --again to file a second copy.",
+            _(
+                "{name} is already filed as {number} (the same SHA-256, client {number2}); nothing was filed"
+            ).format(name=name, number=row.number, number2=client.number),
+            _("Pass --again to file a second copy."),
             document=row.number,
         )
     return int(row.id)
@@ -335,12 +346,18 @@ def _after(
             except ArchivistError as exc:
                 for doc, _t in items:
                     if doc.client_id == client_id:
-                        doc.warnings.append(f"the manifest could not be refreshed: {exc}")
+                        doc.warnings.append(
+                            _("the manifest could not be refreshed: {exc}").format(exc=exc)
+                        )
 
 
 def _warn_flag(doc: Document) -> None:
     if doc.flag:
-        doc.warnings.append(f"{doc.number} is flagged ({doc.flag}): {doc.flag_reason}")
+        doc.warnings.append(
+            _("{number} is flagged ({flag}): {flag_reason}").format(
+                number=doc.number, flag=doc.flag, flag_reason=doc.flag_reason
+            )
+        )
 
 
 def file_bytes(
@@ -362,7 +379,10 @@ def file_bytes(
     sec = _section(section)
     name = _clean_name(original_name)
     if source not in SOURCES:
-        raise InvalidInput(f"unknown source {source!r}", "Use one of: " + ", ".join(SOURCES))
+        raise InvalidInput(
+            _("unknown source {source!r}").format(source=source),
+            _("Use one of: {SOURCES}").format(SOURCES=", ".join(SOURCES)),
+        )
     ctx.actor  # noqa: B018  (refuse unknown users before doing any work)
     extraction = extract_bytes(data, name, Limits.from_settings(ctx.settings))
     doc = _record(
@@ -406,14 +426,16 @@ def file_path(
     sec = _section(section)
     src = Path(path)
     if not src.is_file():
-        raise NotFound(f"no file {str(path)[:200]!r}", "Check the path.")
+        raise NotFound(_("no file {path!r}").format(path=str(path)[:200]), _("Check the path."))
     name = _clean_name(src.name)
     ctx.actor  # noqa: B018
     limits = Limits.from_settings(ctx.settings)
     if src.stat().st_size > ctx.settings.limits.max_file_mb * 2**20:
         raise InvalidInput(
-            f"{name} is larger than {ctx.settings.limits.max_file_mb} MB",
-            "Raise limits.max_file_mb in archivist.toml.",
+            _("{name} is larger than {max_file_mb} MB").format(
+                name=name, max_file_mb=ctx.settings.limits.max_file_mb
+            ),
+            _("Raise limits.max_file_mb in archivist.toml."),
         )
     if extraction is None:
         extraction = extract_file(src, name, limits, password)
@@ -463,7 +485,9 @@ def file_paths(
     items = [Path(p) for p in paths]
     for p in items:
         if not p.is_file():
-            raise NotFound(f"no file {str(p)[:200]!r}", "Check the path; nothing was filed.")
+            raise NotFound(
+                _("no file {p!r}").format(p=str(p)[:200]), _("Check the path; nothing was filed.")
+            )
     if not again:
         _refuse_filed(ctx, client_number, items)
     texts: list[tuple[Document, str]] = []
@@ -511,8 +535,10 @@ def _refuse_filed(ctx: Context, client_number: str, items: list[Path]) -> None:
                 continue  # filing reports it
             if digest in seen:
                 raise AlreadyFiled(
-                    f"{p.name} is the same file as {seen[digest].name}; nothing was filed",
-                    "Pass --again to file both.",
+                    _("{name} is the same file as {name2}; nothing was filed").format(
+                        name=p.name, name2=seen[digest].name
+                    ),
+                    _("Pass --again to file both."),
                 )
             seen[digest] = p
             _earlier_copy(conn, client, digest, _clean_name(p.name), False)
@@ -560,7 +586,7 @@ def list_documents(
             client, scope = registry.get_readable(ctx, conn, client_number)
             stmt = stmt.where(documents.c.client_id == client.id)
         elif not flagged:
-            raise InvalidInput("name a client", "Run `archivist file list CLIENT`.")
+            raise InvalidInput(_("name a client"), _("Run `archivist file list CLIENT`."))
         if section:
             stmt = stmt.where(documents.c.section == _section(section).value)
         if matter_number:
@@ -609,8 +635,10 @@ def open_content(ctx: Context, number: str, purpose: str = "view") -> tuple[Docu
         src = ctx.store.resolve(doc.path)
         if not src.is_file():
             raise NotFound(
-                f"the stored file of {doc.number} is missing ({doc.path})",
-                "Run `archivist check` and restore it from a backup.",
+                _("the stored file of {number} is missing ({path})").format(
+                    number=doc.number, path=doc.path
+                ),
+                _("Run `archivist check` and restore it from a backup."),
             )
         audit.record(
             conn, user.username, f"document.{purpose}", "document", doc.number, doc.client_id
@@ -633,12 +661,17 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
 
         refuse_home_data(dest, ctx.home)
         if dest.exists():
-            raise Conflict(f"{dest} already exists", "Choose another --to; nothing was written.")
+            raise Conflict(
+                _("{dest} already exists").format(dest=dest),
+                _("Choose another --to; nothing was written."),
+            )
         src = ctx.store.resolve(doc.path)
         if not src.is_file():
             raise NotFound(
-                f"the stored file of {doc.number} is missing ({doc.path})",
-                "Run `archivist check` and restore it from a backup.",
+                _("the stored file of {number} is missing ({path})").format(
+                    number=doc.number, path=doc.path
+                ),
+                _("Run `archivist check` and restore it from a backup."),
             )
         digest = hashlib.sha256()
         tmp = dest.with_name(f".{dest.name}.part")
@@ -649,13 +682,17 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
                     fout.write(chunk)
             if digest.hexdigest() != doc.checksum:
                 raise Conflict(
-                    f"the stored file of {doc.number} does not match its checksum",
-                    "Run `archivist check`; it was not exported.",
+                    _("the stored file of {number} does not match its checksum").format(
+                        number=doc.number
+                    ),
+                    _("Run `archivist check`; it was not exported."),
                 )
             shutil.copystat(src, tmp)
             tmp.rename(dest)
         except OSError as exc:
-            raise InvalidInput(f"could not write {dest}: {exc.strerror or exc}") from None
+            raise InvalidInput(
+                _("could not write {dest}: {value}").format(dest=dest, value=exc.strerror or exc)
+            ) from None
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
@@ -674,7 +711,7 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
 def reextract(ctx: Context, number: str, password: str | None = None) -> Document:
     """Extract a filed document's text again (e.g. an encrypted PDF with its password) and
     re-index it. The password is not stored; the text it unlocked is, so rebuilds keep it."""
-    user = ctx.require(Role.ARCHIVIST, Role.HEAD, action="re-extract documents")
+    user = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("re-extract documents"))
     with ctx.ledger.read() as conn:
         doc = get(conn, number)
     ext = extract_file(

@@ -35,6 +35,7 @@ from archivist.core import backup_marks as marks
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, IntegrityError, InvalidInput, StorageError
 from archivist.core.home import LEDGER_FILE, STORE_DIR, Home
+from archivist.core.i18n import _
 from archivist.core.store import CHUNK, DIR_MODE, FILE_MODE, TMP_PREFIX, is_litter
 from archivist.integrity.backup_files import FileList, LegacyFileList
 from archivist.ledger import Ledger
@@ -78,7 +79,9 @@ def snapshot_ledger(ledger: Ledger, target: Path) -> None:
         finally:
             dest.close()
     if ok != "ok":
-        raise IntegrityError(f"the ledger snapshot failed its integrity check: {ok}")
+        raise IntegrityError(
+            _("the ledger snapshot failed its integrity check: {ok}").format(ok=ok)
+        )
     os.chmod(target, FILE_MODE)
 
 
@@ -170,9 +173,11 @@ def read_manifest(dest: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IntegrityError(f"{path} is not a readable backup manifest ({exc})") from None
+        raise IntegrityError(
+            _("{path} is not a readable backup manifest ({exc})").format(path=path, exc=exc)
+        ) from None
     if not isinstance(data, dict) or data.get("format") not in FORMATS:
-        raise IntegrityError(f"{path} is not an archivist backup manifest")
+        raise IntegrityError(_("{path} is not an archivist backup manifest").format(path=path))
     return data
 
 
@@ -185,19 +190,25 @@ def open_file_list(dest: Path, manifest: dict[str, Any]) -> FileList | LegacyFil
     info = manifest.get("file_list") or {}
     name = str(info.get("path", ""))
     if not name.startswith(LIST_PREFIX) or "/" in name or "\\" in name:
-        raise IntegrityError(f"the backup manifest in {dest} names no file list")
+        raise IntegrityError(
+            _("the backup manifest in {dest} names no file list").format(dest=dest)
+        )
     path = dest / name
     try:
         digest = sha256_file(path)
     except OSError as exc:
         raise IntegrityError(
-            f"the backup's file list {path} cannot be read: {exc.strerror or exc}",
-            "The backup is damaged; use an older one.",
+            _("the backup's file list {path} cannot be read: {value}").format(
+                path=path, value=exc.strerror or exc
+            ),
+            _("The backup is damaged; use an older one."),
         ) from None
     if digest != info.get("sha256"):
         raise IntegrityError(
-            f"the backup's file list {path} does not match its checksum in the manifest",
-            "The backup is damaged; use an older one.",
+            _("the backup's file list {path} does not match its checksum in the manifest").format(
+                path=path
+            ),
+            _("The backup is damaged; use an older one."),
         )
     return FileList.open(path)
 
@@ -212,7 +223,8 @@ def _locked(dest: Path) -> Any:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise Conflict(
-                f"another backup to {dest} is running", "Wait for it to finish."
+                _("another backup to {dest} is running").format(dest=dest),
+                _("Wait for it to finish."),
             ) from None
         yield
     finally:
@@ -226,31 +238,37 @@ def backup(
     """Back up the home to `dest` (created if needed; a previous backup of the same home there
     is brought up to date, copying only what is new; an interrupted one is resumed).
     `progress(done, total)` is called as documents are copied."""
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="back up the archive")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("back up the archive"))
     if "\x00" in str(dest):
-        raise InvalidInput("the backup path contains a NUL character")
+        raise InvalidInput(_("the backup path contains a NUL character"))
     target = _path(dest)
     home = ctx.home.root
     if _inside(target, home) or _inside(home, target):
         raise InvalidInput(
-            f"the backup folder {target} must be outside the home {home}",
-            "Choose a folder on another disk.",
+            _("the backup folder {target} must be outside the home {home}").format(
+                target=target, home=home
+            ),
+            _("Choose a folder on another disk."),
         )
     if target.exists() and not target.is_dir():
-        raise InvalidInput(f"{target} exists and is not a folder")
+        raise InvalidInput(_("{target} exists and is not a folder").format(target=target))
     try:
         target.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(
-            f"cannot create the backup folder {target}: {exc.strerror or exc}"
+            _("cannot create the backup folder {target}: {value}").format(
+                target=target, value=exc.strerror or exc
+            )
         ) from None
     try:
         unfinished = (target / marks.BACKUP_MARK).exists()
         other = (marks.read(target / marks.BACKUP_MARK) or {}).get("home")
         if unfinished and other and other != str(home):
             raise Conflict(
-                f"{target} holds an unfinished backup of another home ({other})",
-                "Choose another folder, or finish that backup from its home.",
+                _("{target} holds an unfinished backup of another home ({other})").format(
+                    target=target, other=other
+                ),
+                _("Choose another folder, or finish that backup from its home."),
             )
         try:
             previous = read_manifest(target)
@@ -264,8 +282,8 @@ def backup(
             and any(p.name not in (LOCK,) for p in target.iterdir())
         ):
             raise Conflict(
-                f"{target} is not empty and holds no archivist backup",
-                "Choose an empty folder or a previous backup of this home.",
+                _("{target} is not empty and holds no archivist backup").format(target=target),
+                _("Choose an empty folder or a previous backup of this home."),
             )
         with _locked(target):
             marks.mark(target / marks.BACKUP_MARK, home=str(home))
@@ -276,8 +294,9 @@ def backup(
                     leftover.unlink(missing_ok=True)
     except OSError as exc:
         raise StorageError(
-            f"the backup to {target} failed: {exc.strerror or exc} "
-            f"({getattr(exc, 'filename', '') or ''})"
+            _("the backup to {target} failed: {value} ({value2})").format(
+                target=target, value=exc.strerror or exc, value2=getattr(exc, "filename", "") or ""
+            )
         ) from None
     with ctx.ledger.write() as conn:
         audit.record(
@@ -468,8 +487,10 @@ def _backup(
             hid = home_id(conn)
             if previous and previous.get("home_id") and previous["home_id"] != hid:
                 raise Conflict(
-                    f"{target} holds a backup of another home ({previous.get('home', '?')})",
-                    "Choose another folder.",
+                    _("{target} holds a backup of another home ({get})").format(
+                        target=target, get=previous.get("home", "?")
+                    ),
+                    _("Choose another folder."),
                 )
             n_clients = conn.execute(select(func.count()).select_from(clients)).scalar_one()
             head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from archivist.core.errors import IntegrityError
+from archivist.core.i18n import _
 
 COLUMNS = ("path", "size", "sha256", "kind", "number", "mtime")
 SCHEMA = """
@@ -61,8 +62,8 @@ class FileList:
             con.execute("SELECT count(*) FROM files").fetchone()
         except sqlite3.Error as exc:
             raise IntegrityError(
-                f"{path} is not a readable backup file list ({exc})",
-                "The backup is damaged; use an older one.",
+                _("{path} is not a readable backup file list ({exc})").format(path=path, exc=exc),
+                _("The backup is damaged; use an older one."),
             ) from None
         return cls(con, path)
 

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from archivist.core import audit
 from archivist.core.context import Context
 from archivist.core.errors import ArchivistError
+from archivist.core.i18n import _
 from archivist.core.store import TMP_PREFIX, hash_file, is_litter
 from archivist.ledger.paging import chunks
 from archivist.ledger.tables.core import clients as clients_table
@@ -212,7 +213,7 @@ class _Checker:
                     if problem == "missing":
                         self.add(
                             "missing",
-                            f"document {row.number} has no file",
+                            _("document {number} has no file").format(number=row.number),
                             path,
                             row.owner,
                             row.number,
@@ -220,9 +221,13 @@ class _Checker:
                     elif problem == "checksum":
                         self.add(
                             "checksum",
-                            f"document {row.number}: the file's checksum "
-                            f"does not match the ledger ({row.checksum_algo} "
-                            f"{row.checksum[:12]}…)",
+                            _(
+                                "document {number}: the file's checksum does not match the ledger ({checksum_algo} {checksum}…)"
+                            ).format(
+                                number=row.number,
+                                checksum_algo=row.checksum_algo,
+                                checksum=row.checksum[:12],
+                            ),
                             path,
                             row.owner,
                             row.number,
@@ -230,7 +235,9 @@ class _Checker:
                     else:
                         self.add(
                             "missing" if path is None else "checksum",
-                            f"document {row.number}: {problem}",
+                            _("document {number}: {problem}").format(
+                                number=row.number, problem=problem
+                            ),
                             path,
                             row.owner,
                             row.number,
@@ -268,25 +275,31 @@ class _Checker:
         from archivist.core.safenames import safe_component
 
         base = self.store.resolve(c.folder)
-        first, _, last = c.folder.partition("/")
+        first, _sep, last = c.folder.partition("/")
         if first != safe_component(c.class_letter) or not (
             last == safe_component(c.number) or last.startswith(c.number + " ")
         ):
             self.add(
                 "folder",
-                f"folder {c.folder!r} is not named after client {c.number} "
-                f"(expected {c.class_letter}/{c.number} …)",
+                _(
+                    "folder {folder!r} is not named after client {number} (expected {class_letter}/{number} …)"
+                ).format(folder=c.folder, number=c.number, class_letter=c.class_letter),
                 base,
                 c.number,
             )
         if not base.is_dir():
-            self.add("folder", f"the folder of client {c.number} is missing", base, c.number)
+            self.add(
+                "folder",
+                _("the folder of client {number} is missing").format(number=c.number),
+                base,
+                c.number,
+            )
             return None
         for name in SECTION_FOLDERS.values():
             if not (base / name).is_dir():
                 self.add(
                     "folder",
-                    f"section folder {name!r} is missing",
+                    _("section folder {name!r} is missing").format(name=name),
                     base / name,
                     c.number,
                     repairable=True,
@@ -390,8 +403,9 @@ class _Checker:
                 stale = temp_is_stale(path)
                 self.add(
                     "temp",
-                    "a temporary file left by an interrupted write (never "
-                    "registered)" + ("" if stale else "; its writer may still be running"),
+                    _(
+                        "a temporary file left by an interrupted write (never registered){value}"
+                    ).format(value="" if stale else "; its writer may still be running"),
                     path,
                     owner,
                     repairable=stale,
@@ -399,20 +413,20 @@ class _Checker:
             elif (number := self._unfinished(path, owner)) is not None:
                 self.add(
                     "unfinished",
-                    f"a file written by a filing that never "
-                    f"committed (number {number} is not registered to it); "
-                    f"--repair moves it to {self.ctx.home.root / LOST_FOUND}",
+                    _(
+                        "a file written by a filing that never committed (number {number} is not registered to it); --repair moves it to {value}"
+                    ).format(number=number, value=self.ctx.home.root / LOST_FOUND),
                     path,
                     owner,
                     number,
                     repairable=True,
                 )
             elif os.path.islink(path):
-                self.add("orphan", "a symbolic link the ledger does not know", path, owner)
+                self.add("orphan", _("a symbolic link the ledger does not know"), path, owner)
             else:
                 self.add(
                     "orphan",
-                    "a file the ledger does not know; file it with `archivist file adopt`",
+                    _("a file the ledger does not know; file it with `archivist file adopt`"),
                     path,
                     owner,
                 )
@@ -442,8 +456,9 @@ class _Checker:
             if self._loose <= PERMISSION_LINES:
                 self.add(
                     "permissions",
-                    f"readable by others (mode {stat.S_IMODE(mode):o}); "
-                    "the store is for owner and group only",
+                    _(
+                        "readable by others (mode {S_IMODE:o}); the store is for owner and group only"
+                    ).format(S_IMODE=stat.S_IMODE(mode)),
                     p,
                     owner,
                     repairable=True,
@@ -454,7 +469,9 @@ class _Checker:
         if self._loose > PERMISSION_LINES:
             self.add(
                 "permissions",
-                f"{self._loose - PERMISSION_LINES} more files or folders are readable by others",
+                _("{value} more files or folders are readable by others").format(
+                    value=self._loose - PERMISSION_LINES
+                ),
                 self.root,
                 repairable=True,
             )
@@ -473,7 +490,7 @@ class _Checker:
         except ArchivistError as exc:
             self.add(
                 "index-missing",
-                f"the index cannot be read: {exc}",
+                _("the index cannot be read: {exc}").format(exc=exc),
                 self.ctx.home.index_dir,
                 repairable=True,
             )
@@ -482,8 +499,9 @@ class _Checker:
         if not getattr(st, "version_ok", True) and (st.missing or st.documents):
             self.add(
                 "index-missing",
-                f"the index must be rebuilt: {st.message} "
-                f"({len(st.missing)} documents are not in it)",
+                _("the index must be rebuilt: {message} ({count} documents are not in it)").format(
+                    message=st.message, count=len(st.missing)
+                ),
                 index_dir,
                 repairable=True,
             )
@@ -510,12 +528,18 @@ class _Checker:
                 self.index_totals[kind] = len(numbers)  # the summary counts documents
             for number in numbers[:INDEX_LINES]:
                 self.add(
-                    kind, f"document {number} {text}", index_dir, document=number, repairable=True
+                    kind,
+                    _("document {number} {text}").format(number=number, text=text),
+                    index_dir,
+                    document=number,
+                    repairable=True,
                 )
             if len(numbers) > INDEX_LINES:
                 self.add(
                     kind,
-                    f"{len(numbers) - INDEX_LINES} more documents {text}",
+                    _("{value} more documents {text}").format(
+                        value=len(numbers) - INDEX_LINES, text=text
+                    ),
                     index_dir,
                     repairable=True,
                 )
@@ -527,7 +551,9 @@ class _Checker:
         if self.audit_problem:
             self.add(
                 "audit",
-                f"the audit chain is broken: {self.audit_problem}",
+                _("the audit chain is broken: {audit_problem}").format(
+                    audit_problem=self.audit_problem
+                ),
                 self.ctx.home.ledger_path,
             )
         from archivist.integrity import chain
@@ -555,14 +581,15 @@ class _Checker:
             if n > chain.TAMPER_LINES:
                 self.add(
                     "tampered",
-                    f"ledger disagrees with the audit trail: "
-                    f"{n - chain.TAMPER_LINES} more {kind} records",
+                    _("ledger disagrees with the audit trail: {value} more {kind} records").format(
+                        value=n - chain.TAMPER_LINES, kind=kind
+                    ),
                     self.ctx.home.ledger_path,
                 )
         for path in chain.rebuild_leftovers(self.ctx):
             self.add(
                 "index-leftover",
-                "a folder left by an interrupted `index rebuild`",
+                _("a folder left by an interrupted `index rebuild`"),
                 path,
                 repairable=True,
             )
@@ -578,9 +605,11 @@ def check(
     """Run every check (one client's folder with `client_number`) and, with `repair`, fix what
     is derived. Returns the report; `ok` is True when nothing is left to fix."""
     if repair:
-        actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="repair the archive")
+        actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("repair the archive"))
     else:
-        actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT, action="check the archive")
+        actor = ctx.require(
+            Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT, action=_("check the archive")
+        )
     started = time.monotonic()
     checker = _run(ctx, client_number, progress)
     repaired: list[str] = []
@@ -657,23 +686,31 @@ def _repair(ctx: Context, checker: _Checker) -> list[str]:
         elif p.kind == "audit" and not checker.chain_broken and not tampered:
             seq, digest = chain.head_of(ctx)
             witness.write_head(ctx.home.witness_path, seq, digest)
-            done.append(f"wrote the audit witness {ctx.home.witness_path} (event {seq})")
+            done.append(
+                _("wrote the audit witness {witness_path} (event {seq})").format(
+                    witness_path=ctx.home.witness_path, seq=seq
+                )
+            )
         elif p.kind == "index-leftover" and p.path:
             line = chain.remove_leftover(Path(p.path))
             if line:
                 done.append(line)
         elif p.kind == "folder" and p.path:
             Path(p.path).mkdir(mode=DIR_MODE, exist_ok=True)
-            done.append(f"created the missing folder {p.path}")
+            done.append(_("created the missing folder {path}").format(path=p.path))
         elif p.kind == "temp" and p.path:
             path = Path(p.path)
             if path.name.startswith(TMP_PREFIX) and temp_is_stale(path):
                 path.unlink(missing_ok=True)
-                done.append(f"removed the stale temporary file {p.path}")
+                done.append(_("removed the stale temporary file {path}").format(path=p.path))
         elif p.kind == "unfinished" and p.path:
             moved = _quarantine(ctx, Path(p.path))
             if moved:
-                done.append(f"moved the unfinished filing's file {p.path} to {moved}")
+                done.append(
+                    _("moved the unfinished filing's file {path} to {moved}").format(
+                        path=p.path, moved=moved
+                    )
+                )
         elif p.kind == "permissions" and p.path:
             done.extend(_tighten(Path(p.path) if p.path != str(ctx.store.root) else ctx.store.root))
     for client_id, folder in sorted(refresh.items()):
@@ -683,11 +720,11 @@ def _repair(ctx: Context, checker: _Checker) -> list[str]:
         )
     for number in sorted(held):
         done.append(
-            f"left the manifest and registers of client {number} alone: "
-            + (
-                "the audit trail is cut or broken"
+            _("left the manifest and registers of client {number} alone: {value}").format(
+                number=number,
+                value="the audit trail is cut or broken"
                 if checker.chain_broken
-                else "ledger disagrees with the audit trail"
+                else "ledger disagrees with the audit trail",
             )
         )
     done.extend(_repair_index(ctx, checker))
@@ -737,7 +774,7 @@ def _tighten(path: Path) -> list[str]:
             if stat.S_ISLNK(mode) or not mode & 0o007:
                 continue
             os.chmod(t, stat.S_IMODE(mode) & ~0o007)
-            out.append(f"made {t} readable by owner and group only")
+            out.append(_("made {t} readable by owner and group only").format(t=t))
         except OSError:
             continue
     return out
@@ -804,25 +841,31 @@ def adopt(
     from archivist.core.errors import Conflict, InvalidInput, NotFound
     from archivist.filing import service as filing
 
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="adopt orphan files")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("adopt orphan files"))
     raw = os.fspath(path)
     if "\x00" in raw:
-        raise InvalidInput("the path contains a NUL character")
+        raise InvalidInput(_("the path contains a NUL character"))
     given = Path(raw)  # the shell expands ~; '~x' here is a name
     if not given.is_absolute():
         # relative to the current folder if it exists there, else to archive_store/
         given = given.absolute() if given.exists() else ctx.store.root / given
     if given.is_symlink():
-        raise InvalidInput(f"{given} is a symbolic link", "Adopt the file it points to.")
+        raise InvalidInput(
+            _("{given} is a symbolic link").format(given=given), _("Adopt the file it points to.")
+        )
     store_root = ctx.store.root.resolve()
     orphan = given.resolve()
     if store_root not in orphan.parents:
         raise InvalidInput(
-            f"{given} is not inside the archive store {store_root}",
-            "File documents from elsewhere with `archivist file add`.",
+            _("{given} is not inside the archive store {store_root}").format(
+                given=given, store_root=store_root
+            ),
+            _("File documents from elsewhere with `archivist file add`."),
         )
     if not orphan.is_file():
-        raise NotFound(f"no file {given}", "See `archivist check` for the orphans.")
+        raise NotFound(
+            _("no file {given}").format(given=given), _("See `archivist check` for the orphans.")
+        )
     rel = ctx.store.relative(orphan)
     name = orphan.name
     if (
@@ -831,12 +874,18 @@ def adopt(
         or (orphan.parent == store_root and name in LEDGER_FILES)
     ):
         raise InvalidInput(
-            f"{orphan} is not a document (operating-system litter, a temp file or the ledger)"
+            _(
+                "{orphan} is not a document (operating-system litter, a temp file or the ledger)"
+            ).format(orphan=orphan)
         )
     with ctx.ledger.read() as conn:
         known = conn.execute(select(documents.c.number).where(documents.c.path == rel)).first()
         if known:
-            raise Conflict(f"{orphan} is already filed as document {known[0]}")
+            raise Conflict(
+                _("{orphan} is already filed as document {known}").format(
+                    orphan=orphan, known=known[0]
+                )
+            )
         client = registry.get(conn, client_number)
         from archivist.clients import records
 
@@ -846,17 +895,18 @@ def adopt(
         }
     if rel in derived:
         raise InvalidInput(
-            f"{orphan} is a derived record, not a document",
-            "Run `archivist check --repair` to rewrite it.",
+            _("{orphan} is a derived record, not a document").format(orphan=orphan),
+            _("Run `archivist check --repair` to rewrite it."),
         )
     digest = hash_file(orphan)
     doc = filing.file_path(ctx, client.number, orphan, section, title=title, source="adopted")
     filed_path = ctx.store.resolve(doc.path)
     if hash_file(filed_path) != digest or doc.checksum != digest:
         raise Conflict(
-            f"{orphan} changed while it was being adopted; it was filed as "
-            f"{doc.number} and left where it was",
-            "Compare the two and run `archivist check`.",
+            _(
+                "{orphan} changed while it was being adopted; it was filed as {number} and left where it was"
+            ).format(orphan=orphan, number=doc.number),
+            _("Compare the two and run `archivist check`."),
         )
     if filed_path != orphan:
         orphan.unlink()

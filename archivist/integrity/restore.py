@@ -19,6 +19,7 @@ from archivist.core import backup_marks as marks
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, Forbidden, IntegrityError, InvalidInput
 from archivist.core.home import INDEX_DIR, STORE_DIR
+from archivist.core.i18n import _
 from archivist.core.store import DIR_MODE
 from archivist.integrity.backup import (
     DATA,
@@ -56,25 +57,29 @@ def restore(
     (empty) PostgreSQL database with `archivist.ledger.move`."""
     for text in (str(source), str(new_home)):
         if "\x00" in text:
-            raise InvalidInput("a path contains a NUL character")
+            raise InvalidInput(_("a path contains a NUL character"))
     src = _path(source)
     manifest = read_manifest(src)
     if manifest is None:
         raise InvalidInput(
-            f"{src} holds no {MANIFEST_NAME}", "Pass the folder given to `archivist backup`."
+            _("{src} holds no {MANIFEST_NAME}").format(src=src, MANIFEST_NAME=MANIFEST_NAME),
+            _("Pass the folder given to `archivist backup`."),
         )
     root = _path(new_home)
     if (root / marks.RESTORE_MARK).is_file() and not (root / marks.RESTORE_MARK).is_symlink():
         _clear(root)  # an interrupted restore: start over
     if (root / "archivist.toml").exists():
         raise Conflict(
-            f"an archivist home already exists at {root}",
-            "Restore into a new folder; nothing is restored over a home.",
+            _("an archivist home already exists at {root}").format(root=root),
+            _("Restore into a new folder; nothing is restored over a home."),
         )
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise Conflict(f"{root} exists and is not an empty folder", "Restore into a new folder.")
+        raise Conflict(
+            _("{root} exists and is not an empty folder").format(root=root),
+            _("Restore into a new folder."),
+        )
     if _inside(root, src) or _inside(src, root):
-        raise InvalidInput("the new home and the backup must not be inside each other")
+        raise InvalidInput(_("the new home and the backup must not be inside each other"))
     made = not root.exists()
     try:
         root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
@@ -146,18 +151,24 @@ def _copy_back(
             continue  # regenerated from the ledger below
         parts = Path(rel).parts
         if Path(rel).is_absolute() or ".." in parts or not parts:
-            raise IntegrityError(f"the backup manifest names an unsafe path {rel[:80]!r}")
+            raise IntegrityError(
+                _("the backup manifest names an unsafe path {rel!r}").format(rel=rel[:80])
+            )
         origin = src / DATA / rel
         if not origin.is_file():
-            raise IntegrityError(f"the backup is incomplete: {origin} is missing")
+            raise IntegrityError(
+                _("the backup is incomplete: {origin} is missing").format(origin=origin)
+            )
         for d in reversed((root / rel).parents):
             if root in d.parents and not d.exists():
                 d.mkdir(mode=DIR_MODE)
         size, digest = copy_verified(origin, root / rel, fsync=False)
         if digest != entry.get("sha256") or size != entry.get("size"):
             raise IntegrityError(
-                f"{origin} does not match its checksum in the backup manifest",
-                "The backup is damaged; use an older one.",
+                _("{origin} does not match its checksum in the backup manifest").format(
+                    origin=origin
+                ),
+                _("The backup is damaged; use an older one."),
             )
         count += 1
     os.sync()
@@ -184,14 +195,16 @@ def _finish(
     try:
         if not username:
             raise Forbidden(
-                "no acting user was given",
-                "Pass --as USERNAME (an archivist or head in the backed-up home).",
+                _("no acting user was given"),
+                _("Pass --as USERNAME (an archivist or head in the backed-up home)."),
             )
-        actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="restore the archive")
+        actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("restore the archive"))
         with ctx.ledger.read() as conn:
             count, problem = audit.verify(conn)
             if problem:
-                raise IntegrityError(f"the backed-up audit chain is broken: {problem}")
+                raise IntegrityError(
+                    _("the backed-up audit chain is broken: {problem}").format(problem=problem)
+                )
             _against_manifest(conn, manifest, count)
             n_docs = 0
             stmt = select(
@@ -206,9 +219,10 @@ def _finish(
                     # checksum is damage
                     if entry is not None and entry.get("sha256") != row.checksum:
                         raise IntegrityError(
-                            f"document {row.number} ({row.path}) is in the "
-                            "backup with another checksum than the ledger's",
-                            "The backup is damaged; use an older one.",
+                            _(
+                                "document {number} ({path}) is in the backup with another checksum than the ledger's"
+                            ).format(number=row.number, path=row.path),
+                            _("The backup is damaged; use an older one."),
                         )
         from archivist.integrity.chain import head_of
         from archivist.ledger import witness
@@ -265,9 +279,9 @@ def _against_manifest(conn: Any, manifest: dict[str, Any], events: int) -> None:
         ).scalar()
         if events != head["seq"] or (head["seq"] and last != head.get("hash")):
             raise IntegrityError(
-                f"the backup's audit chain was cut or rewritten: its ledger "
-                f"holds {events} events but the manifest recorded "
-                f"{head['seq']} ending in {str(head.get('hash'))[:16]}",
+                _(
+                    "the backup's audit chain was cut or rewritten: its ledger holds {events} events but the manifest recorded {seq} ending in {get}"
+                ).format(events=events, seq=head["seq"], get=str(head.get("hash"))[:16]),
                 damaged,
             )
     for what, table in (("documents", documents), ("clients", clients)):
@@ -275,8 +289,9 @@ def _against_manifest(conn: Any, manifest: dict[str, Any], events: int) -> None:
             have = conn.execute(select(func.count()).select_from(table)).scalar_one()
             if have != counts[what]:
                 raise IntegrityError(
-                    f"the backup's ledger holds {have} {what} but its "
-                    f"manifest recorded {counts[what]}",
+                    _(
+                        "the backup's ledger holds {have} {what} but its manifest recorded {counts}"
+                    ).format(have=have, what=what, counts=counts[what]),
                     damaged,
                 )
 

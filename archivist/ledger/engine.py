@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from archivist.core.errors import Busy, InvalidInput, StorageError
+from archivist.core.i18n import _
 from archivist.ledger import witness
 
 RETRIES = 8
@@ -49,8 +50,8 @@ class Ledger:
         self.is_postgresql = postgresql.is_postgresql(url)
         if not (self.is_sqlite or self.is_postgresql):
             raise InvalidInput(
-                f"unsupported ledger database {safe_url(url)!r}",
-                "Use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB.",
+                _("unsupported ledger database {safe_url!r}").format(safe_url=safe_url(url)),
+                _("Use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB."),
             )
         kwargs: dict[str, Any] = {}
         if self.is_sqlite:
@@ -60,7 +61,11 @@ class Ledger:
         try:
             self.engine: Engine = create_engine(url, **kwargs)
         except (ArgumentError, ValueError) as exc:
-            raise InvalidInput(f"the ledger URL {safe_url(url)!r} is invalid ({exc})") from None
+            raise InvalidInput(
+                _("the ledger URL {safe_url!r} is invalid ({exc})").format(
+                    safe_url=safe_url(url), exc=exc
+                )
+            ) from None
         if self.is_sqlite:
             from archivist.ledger import sqlite
 
@@ -117,8 +122,8 @@ class Ledger:
         moved = conn.execute(select(meta.c.value).where(meta.c.key == "moved_to")).scalar()
         if moved is not None:
             raise Conflict(
-                f"the ledger was moved to {moved}; nothing was changed",
-                "Run the command again (it uses the new ledger).",
+                _("the ledger was moved to {moved}; nothing was changed").format(moved=moved),
+                _("Run the command again (it uses the new ledger)."),
             )
 
     def _witness(self, conn: Connection) -> None:
@@ -134,8 +139,10 @@ class Ledger:
             witness.write(self.witness, span)
         except OSError as exc:
             raise StorageError(
-                f"the audit witness {self.witness} could not be written: {exc.strerror or exc}",
-                "Check that archive_store/ is writable and not full.",
+                _("the audit witness {witness} could not be written: {value}").format(
+                    witness=self.witness, value=exc.strerror or exc
+                ),
+                _("Check that archive_store/ is writable and not full."),
             ) from None
 
     def retrying(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -156,32 +163,38 @@ class Ledger:
         text = str(exc.orig) if exc.orig is not None else str(exc)
         if self.is_sqlite and is_busy_error(exc):
             return Busy(
-                "the ledger stayed locked by another archivist process",
-                "Wait a moment and run the command again.",
+                _("the ledger stayed locked by another archivist process"),
+                _("Wait a moment and run the command again."),
             )
         if self.is_postgresql:
             if postgresql.is_retryable_error(exc):
                 return Busy(
-                    "the ledger's transaction collided with another one (a "
-                    "serialization failure or deadlock)",
-                    "Wait a moment and run the command again.",
+                    _(
+                        "the ledger's transaction collided with another one (a serialization failure or deadlock)"
+                    ),
+                    _("Wait a moment and run the command again."),
                 )
             if postgresql.is_unreachable(exc):
                 return StorageError(
-                    f"the PostgreSQL ledger {self.display_url} could not be "
-                    f"reached: {text.strip().splitlines()[0][:200]}",
-                    "Check that the server runs and the URL is right.",
+                    _(
+                        "the PostgreSQL ledger {display_url} could not be reached: {splitlines}"
+                    ).format(
+                        display_url=self.display_url, splitlines=text.strip().splitlines()[0][:200]
+                    ),
+                    _("Check that the server runs and the URL is right."),
                 )
         if "disk" in text.lower() and "full" in text.lower():
-            return StorageError("the disk holding the ledger is full", "Free space and retry.")
+            return StorageError(
+                _("the disk holding the ledger is full"), _("Free space and retry.")
+            )
         if "unable to open database file" in text.lower():
             return StorageError(
-                "the ledger could not be opened: its folder is read-only or missing",
-                "Check that archive_store/ is mounted read-write.",
+                _("the ledger could not be opened: its folder is read-only or missing"),
+                _("Check that archive_store/ is mounted read-write."),
             )
         if "readonly" in text.lower() or "read-only" in text.lower():
-            return StorageError("the ledger is read-only", "Check the store's permissions.")
-        return StorageError(f"the ledger could not be used: {text}")
+            return StorageError(_("the ledger is read-only"), _("Check the store's permissions."))
+        return StorageError(_("the ledger could not be used: {text}").format(text=text))
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from archivist import __version__
 from archivist.core import clock
 from archivist.core.errors import LedgerVersionError
+from archivist.core.i18n import _
 from archivist.ledger.engine import Ledger
 
 HEAD = 5
@@ -92,9 +93,12 @@ def require_empty(ledger: Ledger) -> None:
     clash = sorted(present & set(metadata.tables))
     if clash:
         raise Conflict(
-            f"the database {ledger.display_url} already holds archivist tables "
-            f"({', '.join(clash[:4])}{' ...' if len(clash) > 4 else ''})",
-            "Use an empty database (createdb NAME) for each home.",
+            _("the database {display_url} already holds archivist tables ({clash}{value})").format(
+                display_url=ledger.display_url,
+                clash=", ".join(clash[:4]),
+                value=" ..." if len(clash) > 4 else "",
+            ),
+            _("Use an empty database (createdb NAME) for each home."),
         )
 
 
@@ -138,22 +142,26 @@ def check(ledger: Ledger) -> None:
         )
     if version is None:
         raise LedgerVersionError(
-            "the archive store has no archivist ledger", "Create one with `archivist init`."
+            _("the archive store has no archivist ledger"), _("Create one with `archivist init`.")
         )
     if moved is not None:
         raise LedgerVersionError(
-            f"this ledger was moved to {moved} by `archivist ledger move`",
-            "Point [ledger] url in archivist.toml at it.",
+            _("this ledger was moved to {moved} by `archivist ledger move`").format(moved=moved),
+            _("Point [ledger] url in archivist.toml at it."),
         )
     if version > HEAD:
         raise LedgerVersionError(
-            f"the ledger has schema version {version}, newer than this archivist ({HEAD})",
-            "Install the newer archivist that wrote it.",
+            _("the ledger has schema version {version}, newer than this archivist ({HEAD})").format(
+                version=version, HEAD=HEAD
+            ),
+            _("Install the newer archivist that wrote it."),
         )
     if version < HEAD:
         raise LedgerVersionError(
-            f"the ledger has schema version {version}; this archivist needs {HEAD}",
-            "Back it up, then run `archivist upgrade`.",
+            _("the ledger has schema version {version}; this archivist needs {HEAD}").format(
+                version=version, HEAD=HEAD
+            ),
+            _("Back it up, then run `archivist upgrade`."),
         )
 
 
@@ -169,18 +177,22 @@ def upgrade(
         version = current_version(conn)
     if version is None:
         raise LedgerVersionError(
-            "the archive store has no archivist ledger", "Create one with `archivist init`."
+            _("the archive store has no archivist ledger"), _("Create one with `archivist init`.")
         )
     if version > head:
         raise LedgerVersionError(
-            f"the ledger has schema version {version}, newer than this archivist ({head})",
-            "Install the newer archivist that wrote it.",
+            _("the ledger has schema version {version}, newer than this archivist ({head})").format(
+                version=version, head=head
+            ),
+            _("Install the newer archivist that wrote it."),
         )
     applied = []
     for target in range(version + 1, head + 1):
         step = steps.get(target)
         if step is None:
-            raise LedgerVersionError(f"no migration to schema version {target}")
+            raise LedgerVersionError(
+                _("no migration to schema version {target}").format(target=target)
+            )
         with ledger.write() as conn:
             step(conn)
             _set_version(conn, target)

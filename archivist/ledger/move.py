@@ -23,6 +23,7 @@ from typing import Any
 from archivist.core import clock
 from archivist.core.errors import Conflict, InvalidInput
 from archivist.core.home import Home
+from archivist.core.i18n import _
 from archivist.ledger.engine import Ledger, safe_url
 
 MOVED_KEY = "moved_to"
@@ -32,13 +33,13 @@ def target_url(home: Home, to: str) -> str:
     if to in ("sqlite", home.sqlite_url) or to.startswith("sqlite:"):
         if to not in ("sqlite", home.sqlite_url):
             raise InvalidInput(
-                "a SQLite ledger lives in the home's archive_store/", "Pass --to sqlite."
+                _("a SQLite ledger lives in the home's archive_store/"), _("Pass --to sqlite.")
             )
         return home.sqlite_url
     if not to.startswith(("postgresql", "postgres://")):
         raise InvalidInput(
-            f"cannot move the ledger to {safe_url(to)!r}",
-            "Pass --to postgresql+psycopg://USER@HOST/DB or --to sqlite.",
+            _("cannot move the ledger to {safe_url!r}").format(safe_url=safe_url(to)),
+            _("Pass --to postgresql+psycopg://USER@HOST/DB or --to sqlite."),
         )
     return to
 
@@ -53,7 +54,7 @@ def move(home: Home, to: str, actor: str) -> dict[str, Any]:
     from archivist.ledger.postgresql import normalise_url
 
     if normalise_url(dest_url) == normalise_url(source_url):
-        raise Conflict(f"the ledger is already on {safe_url(dest_url)}")
+        raise Conflict(_("the ledger is already on {safe_url}").format(safe_url=safe_url(dest_url)))
     source = Ledger(source_url, witness=home.witness_path)
     tmp_file = home.store_dir / f".tmp-ledger-move-{os.getpid()}.sqlite3"
     to_sqlite = dest_url.startswith("sqlite")

@@ -14,6 +14,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
 
 from archivist.core.errors import IntegrityError
+from archivist.core.i18n import _
 from archivist.ledger.engine import Ledger
 
 CHUNK = 1000
@@ -86,13 +87,18 @@ def verify(source: Connection, dest: Ledger) -> dict[str, int]:
     ]
     if wrong:
         raise IntegrityError(
-            "the copied ledger does not hold the same rows: " + "; ".join(wrong[:5])
+            _("the copied ledger does not hold the same rows: {wrong}").format(
+                wrong="; ".join(wrong[:5])
+            )
         )
     if problem:
-        raise IntegrityError(f"the copied ledger's audit chain does not verify: {problem}")
+        raise IntegrityError(
+            _("the copied ledger's audit chain does not verify: {problem}").format(problem=problem)
+        )
     if (head.seq, head.hash) != (src_head.seq, src_head.hash) or checked != src_head.seq:
         raise IntegrityError(
-            "the copied ledger's audit chain ends elsewhere than the source's "
-            f"(event {head.seq}, source {src_head.seq})"
+            _(
+                "the copied ledger's audit chain ends elsewhere than the source's (event {seq}, source {seq2})"
+            ).format(seq=head.seq, seq2=src_head.seq)
         )
     return have

@@ -10,6 +10,7 @@ from typing import Any
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 from archivist.loans.service import STATUS_ZH, _scope_text, list_loans
 from archivist.models import Loan, Role
 
@@ -62,7 +63,7 @@ def register_row(loan: Loan) -> list[str]:
 def register_loans(ctx: Context, start: date | None, end: date | None) -> list[Loan]:
     """The loans requested between `start` and `end` (inclusive), oldest first."""
     if start and end and start > end:
-        raise InvalidInput(f"--from {start} is after --to {end}")
+        raise InvalidInput(_("--from {start} is after --to {end}").format(start=start, end=end))
     rows = list_loans(ctx, requested_from=start, requested_to=end)
     return sorted(rows, key=lambda loan: (loan.requested_at, loan.number))
 
@@ -129,10 +130,10 @@ def write_register(
     force: bool = False,
 ) -> dict[str, Any]:
     """Write the register of loans requested in [start, end] to FILE.csv or FILE.docx."""
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="export the loan register")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("export the loan register"))
     kind = path.suffix.lower().lstrip(".")
     if kind not in ("csv", "docx"):
-        raise InvalidInput(f"--out {path.name!r} must end in .csv or .docx")
+        raise InvalidInput(_("--out {name!r} must end in .csv or .docx").format(name=path.name))
     loans = register_loans(ctx, start, end)
     data = csv_bytes(loans) if kind == "csv" else docx_bytes(ctx, loans, start, end)
     write_file(ctx, path, data, force)
@@ -241,7 +242,7 @@ def write_form(ctx: Context, number: str, path: Path, force: bool = False) -> di
     from archivist.core.output import check_target
 
     if path.suffix.lower() != ".docx":
-        raise InvalidInput(f"--out {path.name!r} must end in .docx")
+        raise InvalidInput(_("--out {name!r} must end in .docx").format(name=path.name))
     check_target(path, home=ctx.home, overwrite=force)
     data = form_data(ctx, number)
     blob = documents.render_to_bytes(ctx, "loan-form", data)

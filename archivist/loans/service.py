@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock, numbering
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import audit_events, clients, users
 from archivist.ledger.tables.documents import documents
 from archivist.ledger.tables.loans import loan_documents, loans
@@ -61,11 +62,16 @@ MAX_TEXT = 2000
 def _clean_text(value: str | None, what: str, required: bool = False) -> str | None:
     text = unicodedata.normalize("NFC", value or "").strip()
     if "\x00" in text:
-        raise InvalidInput(f"{what} contains a NUL character")
+        raise InvalidInput(_("{what} contains a NUL character").format(what=what))
     if len(text) > MAX_TEXT:
-        raise InvalidInput(f"{what} is longer than {MAX_TEXT} characters")
+        raise InvalidInput(
+            _("{what} is longer than {MAX_TEXT} characters").format(what=what, MAX_TEXT=MAX_TEXT)
+        )
     if required and not text:
-        raise InvalidInput(f"{what} is empty", f"Say {what} in a few words.")
+        raise InvalidInput(
+            _("{what} is empty").format(what=what),
+            _("Say {what} in a few words.").format(what=what),
+        )
     return text or None
 
 
@@ -74,11 +80,12 @@ def _days(ctx: Context, days: int | None, warnings: list[str]) -> int:
     if days is None:
         return limits.loan_days
     if days < 1:
-        raise InvalidInput(f"--days must be at least 1 (got {days})")
+        raise InvalidInput(_("--days must be at least 1 (got {days})").format(days=days))
     if days > limits.loan_max_days:
         warnings.append(
-            f"{days} days is more than the maximum of {limits.loan_max_days}; "
-            f"the loan is for {limits.loan_max_days} days"
+            _(
+                "{days} days is more than the maximum of {loan_max_days}; the loan is for {loan_max_days} days"
+            ).format(days=days, loan_max_days=limits.loan_max_days)
         )
         return limits.loan_max_days
     return days
@@ -205,7 +212,12 @@ def _refused(row: Any, wanted: str) -> Conflict:
     state = row.status
     if row.status == LoanStatus.OUT and row.due_at is not None and row.due_at < clock.now():
         state = "out (overdue)"
-    return Conflict(f"loan {row.number} is '{state}'; {wanted}", _next_step(row))
+    return Conflict(
+        _("loan {number} is '{state}'; {wanted}").format(
+            number=row.number, state=state, wanted=wanted
+        ),
+        _next_step(row),
+    )
 
 
 def _next_step(row: Any) -> str:
@@ -295,14 +307,15 @@ def request(
 
     actor = ctx.actor
     warnings: list[str] = []
-    text = _clean_text(purpose, "the purpose", required=True)
+    text = _clean_text(purpose, _("the purpose"), required=True)
     period = _days(ctx, days, warnings)
     wanted = [n.strip() for n in (document_numbers or []) if n.strip()]
     if document_numbers is not None and not wanted:
         raise InvalidInput(
-            "--documents names no document",
-            "List document numbers, "
-            "comma-separated, or leave --documents out to borrow the archive.",
+            _("--documents names no document"),
+            _(
+                "List document numbers, comma-separated, or leave --documents out to borrow the archive."
+            ),
         )
     wanted = list(dict.fromkeys(unicodedata.normalize("NFKC", n) for n in wanted))
     with ctx.ledger.write() as conn:
@@ -313,8 +326,10 @@ def request(
             m = matter_lib.get(conn, matter)
             if m.client_id != client.id:
                 raise InvalidInput(
-                    f"matter {m.number} is not a matter of client {client.number}",
-                    f"See `archivist client show {client.number}`.",
+                    _("matter {number} is not a matter of client {number2}").format(
+                        number=m.number, number2=client.number
+                    ),
+                    _("See `archivist client show {number}`.").format(number=client.number),
                 )
             matter_id, matter_number = m.id, m.number
         doc_ids: list[int] = []
@@ -333,11 +348,17 @@ def request(
             )
             if doc is None or doc.client_id != client.id:
                 raise NotFound(
-                    f"no document {number[:48]!r} in the archive of client {client.number}",
-                    "Use the document numbers the archive lists.",
+                    _("no document {number!r} in the archive of client {number2}").format(
+                        number=number[:48], number2=client.number
+                    ),
+                    _("Use the document numbers the archive lists."),
                 )
             if matter_id is not None and doc.matter_id != matter_id:
-                raise InvalidInput(f"document {number} is not filed under matter {matter}")
+                raise InvalidInput(
+                    _("document {number} is not filed under matter {matter}").format(
+                        number=number, matter=matter
+                    )
+                )
             doc_ids.append(doc.id)
             found.append(doc.number)
         scope = (
@@ -387,8 +408,9 @@ def request(
         row = _row(conn, number)
         for other in originals_out(conn, row):
             warnings.append(
-                f"the originals are out on loan {other.number} until "
-                f"{other.due_at.date()}; checkout must wait for their return"
+                _(
+                    "the originals are out on loan {number} until {date}; checkout must wait for their return"
+                ).format(number=other.number, date=other.due_at.date())
             )
         loan = _model(conn, row)
     _refresh(ctx, client.id)
@@ -397,11 +419,13 @@ def request(
 
 # ------------------------------------------------------------------------------ decisions
 def _require_head(ctx: Context, row: Any, action: str) -> User:
-    actor = ctx.require(Role.HEAD, action=f"{action} loans")
+    actor = ctx.require(Role.HEAD, action=_("{action} loans").format(action=action))
     if row.borrower_id == actor.id:
         raise Forbidden(
-            f"{actor.username} may not {action} loan {row.number}: it is their own request",
-            "Another department head must decide it.",
+            _("{username} may not {action} loan {number}: it is their own request").format(
+                username=actor.username, action=action, number=row.number
+            ),
+            _("Another department head must decide it."),
         )
     return actor
 
@@ -411,7 +435,7 @@ def approve(
 ) -> LoanResult:
     """The head approves a pending loan (optionally changing its days), or a pending renewal."""
     warnings: list[str] = []
-    note = _clean_text(note, "the note")
+    note = _clean_text(note, _("the note"))
     with ctx.ledger.write() as conn:
         row = _row(conn, number)
         actor = _require_head(ctx, row, "approve")
@@ -468,8 +492,9 @@ def approve(
             raise _refused(row, "only a pending loan or a renewal request can be approved")
         for other in originals_out(conn, row) if row.status == LoanStatus.PENDING else []:
             warnings.append(
-                f"the originals are out on loan {other.number} until "
-                f"{other.due_at.date()}; checkout must wait for their return"
+                _(
+                    "the originals are out on loan {number} until {date}; checkout must wait for their return"
+                ).format(number=other.number, date=other.due_at.date())
             )
         loan = _model(conn, _row(conn, number))
     _refresh(ctx, row.client_id)
@@ -478,7 +503,7 @@ def approve(
 
 def reject(ctx: Context, number: str, reason: str) -> LoanResult:
     """The head rejects a pending loan, or a pending renewal (the loan then stays out)."""
-    text = _clean_text(reason, "the reason", required=True)
+    text = _clean_text(reason, _("the reason"), required=True)
     with ctx.ledger.write() as conn:
         row = _row(conn, number)
         actor = _require_head(ctx, row, "reject")
@@ -518,23 +543,24 @@ def reject(ctx: Context, number: str, reason: str) -> LoanResult:
 def checkout(ctx: Context, number: str, ack_confidentiality: bool) -> LoanResult:
     """Hand an approved loan to its borrower: records the confidentiality acknowledgement and
     sets the due date (today + the loan's days, to the end of that day)."""
-    actor = ctx.require(Role.ARCHIVIST, action="check out loans")
+    actor = ctx.require(Role.ARCHIVIST, action=_("check out loans"))
     with ctx.ledger.write() as conn:
         row = _row(conn, number)
         if row.status != LoanStatus.APPROVED:
             if row.status == LoanStatus.PENDING:
                 raise Conflict(
-                    f"loan {row.number} is 'pending'; it needs the department "
-                    "head's approval before checkout",
+                    _(
+                        "loan {number} is 'pending'; it needs the department head's approval before checkout"
+                    ).format(number=row.number),
                     _next_step(row),
                 )
             raise _refused(row, "only an approved loan can be checked out")
         if not ack_confidentiality:
             raise InvalidInput(
-                f"loan {row.number} cannot be checked out without the borrower's "
-                "confidentiality acknowledgement (policy 檔案查閱: readers must keep the "
-                "archive confidential)",
-                "Have the borrower acknowledge it, then pass --ack-confidentiality.",
+                _(
+                    "loan {number} cannot be checked out without the borrower's confidentiality acknowledgement (policy 檔案查閱: readers must keep the archive confidential)"
+                ).format(number=row.number),
+                _("Have the borrower acknowledge it, then pass --ack-confidentiality."),
             )
         # Serialise checkouts of one client's material (a row lock on PostgreSQL; SQLite's
         # write transaction already holds the database lock).
@@ -546,9 +572,12 @@ def checkout(ctx: Context, number: str, ack_confidentiality: bool) -> LoanResult
                 select(users.c.username).where(users.c.id == other.borrower_id)
             ).scalar_one()
             raise Conflict(
-                f"the originals of loan {row.number} are already out to {holder} on "
-                f"loan {other.number} (due {other.due_at.date()})",
-                "Wait for their return, or lend copies (a new request with --copy).",
+                _(
+                    "the originals of loan {number} are already out to {holder} on loan {number2} (due {date})"
+                ).format(
+                    number=row.number, holder=holder, number2=other.number, date=other.due_at.date()
+                ),
+                _("Wait for their return, or lend copies (a new request with --copy)."),
             )
         now = clock.now()
         due = _end_of(now.date() + timedelta(days=row.days))
@@ -581,8 +610,8 @@ def checkout(ctx: Context, number: str, ack_confidentiality: bool) -> LoanResult
 
 def return_(ctx: Context, number: str, condition: str | None = None) -> LoanResult:
     """Take a loan back: records the time and the state of the material. Access ends here."""
-    actor = ctx.require(Role.ARCHIVIST, action="take back loans")
-    text = _clean_text(condition, "the condition")
+    actor = ctx.require(Role.ARCHIVIST, action=_("take back loans"))
+    text = _clean_text(condition, _("the condition"))
     with ctx.ledger.write() as conn:
         row = _row(conn, number)
         if row.status != LoanStatus.OUT:
@@ -626,16 +655,19 @@ def renew(ctx: Context, number: str, days: int) -> LoanResult:
             raise access.not_found("loan", number)
         if row.borrower_id != actor.id and not actor.has(Role.ARCHIVIST):
             raise Forbidden(
-                f"{actor.username} may not renew loan {row.number}",
-                "Only its borrower or an archivist asks for a renewal.",
+                _("{username} may not renew loan {number}").format(
+                    username=actor.username, number=row.number
+                ),
+                _("Only its borrower or an archivist asks for a renewal."),
             )
         if row.status != LoanStatus.OUT:
             raise _refused(row, "only a loan that is out can be renewed")
         if row.renewal_days:
             raise Conflict(
-                f"loan {row.number} already has a renewal of {row.renewal_days} days "
-                "waiting for approval",
-                "The department head decides it with `archivist loan approve` or `loan reject`.",
+                _(
+                    "loan {number} already has a renewal of {renewal_days} days waiting for approval"
+                ).format(number=row.number, renewal_days=row.renewal_days),
+                _("The department head decides it with `archivist loan approve` or `loan reject`."),
             )
         _update(conn, row, renewal_days=extra, renewal_requested_at=clock.now())
         audit.record(
@@ -662,8 +694,10 @@ def cancel(ctx: Context, number: str) -> LoanResult:
             raise access.not_found("loan", number)
         if row.borrower_id != actor.id:
             raise Forbidden(
-                f"{actor.username} may not cancel loan {row.number}",
-                "Only the person who requested it can cancel it.",
+                _("{username} may not cancel loan {number}").format(
+                    username=actor.username, number=row.number
+                ),
+                _("Only the person who requested it can cancel it."),
             )
         if row.status not in (LoanStatus.PENDING, LoanStatus.APPROVED):
             raise _refused(row, "only a pending or approved loan can be cancelled")
@@ -717,7 +751,8 @@ def list_loans(
     user = ctx.actor
     if status is not None and status not in STATUS_FILTERS:
         raise InvalidInput(
-            f"unknown loan status {status[:20]!r}", "Use one of: " + ", ".join(STATUS_FILTERS) + "."
+            _("unknown loan status {status!r}").format(status=status[:20]),
+            _("Use one of: {STATUS_FILTERS}.").format(STATUS_FILTERS=", ".join(STATUS_FILTERS)),
         )
     with ctx.ledger.read() as conn:
         stmt = select(loans).order_by(loans.c.requested_at.desc(), loans.c.id.desc())

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import audit, clock, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import (
     conflict_checks,
@@ -40,7 +41,8 @@ def clean_party_name(name: str) -> str:
         return clean_name(name)
     except InvalidInput:
         raise InvalidInput(
-            f"party name {name[:40]!r} is empty or not a name", "Give the party's full name."
+            _("party name {name!r} is empty or not a name").format(name=name[:40]),
+            _("Give the party's full name."),
         ) from None
 
 
@@ -395,7 +397,7 @@ def checks_for_matter(conn: Connection, matter_id: int) -> list[ConflictCheck]:
 
 def list_checks(ctx: Context, limit: int = 50) -> list[ConflictCheck]:
     """The most recent checks, newest first (archivist/head)."""
-    ctx.require(Role.ARCHIVIST, Role.HEAD, action="list conflict checks")
+    ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("list conflict checks"))
     with ctx.ledger.read() as conn:
         return [
             _check_model(conn, r)
@@ -407,15 +409,18 @@ def list_checks(ctx: Context, limit: int = 50) -> list[ConflictCheck]:
 
 def check(ctx: Context, names: Sequence[str], id_numbers: Sequence[str] = ()) -> ConflictCheck:
     """A standalone check: search, keep the check and its result, audit it."""
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action="run conflict checks")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action=_("run conflict checks"))
     from archivist.clients.registry import clean_id_number
 
     clean_names = [clean_party_name(n) for n in names]
     idents = [i for i in (clean_id_number(x) for x in id_numbers) if i]
     if not clean_names and not idents:
-        raise InvalidInput("nothing to check", "Give at least one NAME or --id-number.")
+        raise InvalidInput(_("nothing to check"), _("Give at least one NAME or --id-number."))
     if len(clean_names) + len(idents) > MAX_NAMES:
-        raise InvalidInput(f"at most {MAX_NAMES} names and numbers per check", "Split the check.")
+        raise InvalidInput(
+            _("at most {MAX_NAMES} names and numbers per check").format(MAX_NAMES=MAX_NAMES),
+            _("Split the check."),
+        )
     with ctx.ledger.write() as conn:
         hits = search(conn, clean_names, idents)
         result = "hits" if hits else "clear"

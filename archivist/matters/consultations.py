@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock, numbering, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import consultation_parties, consultations
 from archivist.models import SECTION_FOLDERS, Channel, Client, Consultation, Role, Section
@@ -30,8 +31,8 @@ def parse_channel(value: str) -> Channel:
         return Channel(text)
     except ValueError:
         raise InvalidInput(
-            f"unknown channel {value[:30]!r}",
-            "Channels: " + ", ".join(c.value for c in Channel) + ".",
+            _("unknown channel {value!r}").format(value=value[:30]),
+            _("Channels: {value}.").format(value=", ".join(c.value for c in Channel)),
         ) from None
 
 
@@ -111,14 +112,16 @@ def log(
     from archivist.matters import conflicts
     from archivist.matters.service import clean_text, inserted_id
 
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action="log consultations")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action=_("log consultations"))
     chan = parse_channel(channel)
-    summary = clean_text(summary, "the consultation's summary")
+    summary = clean_text(summary, _("the consultation's summary"))
     due = clock.parse_date(follow_up, "--follow-up") if follow_up else None
     if due is not None and due < clock.today():
         raise InvalidInput(
-            f"the follow-up date {due.isoformat()} is in the past",
-            f"Give today ({clock.today().isoformat()}) or a later date.",
+            _("the follow-up date {isoformat} is in the past").format(isoformat=due.isoformat()),
+            _("Give today ({isoformat}) or a later date.").format(
+                isoformat=clock.today().isoformat()
+            ),
         )
     named = [conflicts.parse_party(p) for p in parties]
 
@@ -129,8 +132,8 @@ def log(
             handler = users_mod.get(conn, handled_by) if handled_by else actor
             if not handler.active:
                 raise InvalidInput(
-                    f"user {handler.username!r} is deactivated",
-                    "Name an active user with --handled-by.",
+                    _("user {username!r} is deactivated").format(username=handler.username),
+                    _("Name an active user with --handled-by."),
                 )
             now = clock.now()
             seq = numbering.next_value(conn, f"consultation:{now.year}")
@@ -141,8 +144,8 @@ def log(
                 select(consultations.c.id).where(consultations.c.number == number)
             ).first():
                 raise Conflict(
-                    f"consultation number {number} is already taken",
-                    "The [numbering] consultation format must contain {seq}.",
+                    _("consultation number {number} is already taken").format(number=number),
+                    _("The [numbering] consultation format must contain {seq}."),
                 )
             cid = inserted_id(
                 conn.execute(
@@ -230,8 +233,8 @@ def done(ctx: Context, number: str, note: str) -> Consultation:
     """Record that the consultation was followed up (it leaves the --due list)."""
     from archivist.matters.service import clean_text
 
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action="follow up consultations")
-    note = clean_text(note, "a note on the follow-up")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action=_("follow up consultations"))
+    note = clean_text(note, _("a note on the follow-up"))
 
     def work() -> tuple[Consultation, int]:
         with ctx.ledger.write() as conn:
@@ -246,8 +249,9 @@ def done(ctx: Context, number: str, note: str) -> Consultation:
                     raise access.not_found("consultation", number) from None
             if c.followed_up_at is not None:
                 raise Conflict(
-                    f"consultation {c.number} was already followed up on "
-                    f"{c.followed_up_at.date().isoformat()}"
+                    _("consultation {number} was already followed up on {isoformat}").format(
+                        number=c.number, isoformat=c.followed_up_at.date().isoformat()
+                    )
                 )
             conn.execute(
                 consultations.update()

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import audit, clock, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput
+from archivist.core.i18n import _
 from archivist.ledger.tables.matters import matter_parties, matters
 from archivist.matters import conflicts
 from archivist.matters.service import _require_open, add_event, clean_text, get, require_writer
@@ -31,10 +32,10 @@ def add_parties(
     opp = [conflicts.parse_party(p) for p in opposing]
     rel = [conflicts.parse_party(p) for p in related]
     if not opp and not rel:
-        raise InvalidInput("no party given", "Pass --opposing NAME or --related NAME.")
-    relation = clean_text(relation, "the relation", 200) if relation is not None else None
+        raise InvalidInput(_("no party given"), _("Pass --opposing NAME or --related NAME."))
+    relation = clean_text(relation, _("the relation"), 200) if relation is not None else None
     waiver = (
-        clean_text(conflict_waiver, "the waiver reference", 200)
+        clean_text(conflict_waiver, _("the waiver reference"), 200)
         if conflict_waiver is not None
         else None
     )
@@ -52,8 +53,9 @@ def add_parties(
     if "refusal" in outcome:
         raise Conflict(
             str(outcome["refusal"]),
-            "Resolve the conflict, or record the client's written waiver with "
-            "--conflict-waiver REFERENCE.",
+            _(
+                "Resolve the conflict, or record the client's written waiver with --conflict-waiver REFERENCE."
+            ),
         )
     from archivist.clients import registry
 

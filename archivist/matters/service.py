@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock, numbering, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import (
     matter_events,
@@ -112,7 +113,7 @@ def get(conn: Connection, number: str) -> Matter:
 def by_id(conn: Connection, matter_id: int) -> Matter:
     row = conn.execute(select(matters).where(matters.c.id == matter_id)).first()
     if row is None:
-        raise NotFound(f"no matter with id {matter_id}")
+        raise NotFound(_("no matter with id {matter_id}").format(matter_id=matter_id))
     return _model(conn, row)
 
 
@@ -122,19 +123,23 @@ def parse_type(value: str) -> MatterType:
         if text in (t.value, t.code.lower()):
             return t
     raise InvalidInput(
-        f"unknown matter type {value[:30]!r}",
-        "Types: " + ", ".join(f"{t.value} ({t.code})" for t in MatterType) + ".",
+        _("unknown matter type {value!r}").format(value=value[:30]),
+        _("Types: {value}.").format(value=", ".join(f"{t.value} ({t.code})" for t in MatterType)),
     )
 
 
 def clean_text(value: str | None, what: str, limit: int = MAX_TEXT) -> str:
     text = unicodedata.normalize("NFC", value or "").strip()
     if not text:
-        raise InvalidInput(f"{what} is empty", f"Give {what}.")
+        raise InvalidInput(
+            _("{what} is empty").format(what=what), _("Give {what}.").format(what=what)
+        )
     if "\x00" in text:
-        raise InvalidInput(f"{what} contains a NUL character")
+        raise InvalidInput(_("{what} contains a NUL character").format(what=what))
     if len(text) > limit:
-        raise InvalidInput(f"{what} is longer than {limit} characters")
+        raise InvalidInput(
+            _("{what} is longer than {limit} characters").format(what=what, limit=limit)
+        )
     return text
 
 
@@ -151,9 +156,10 @@ def require_writer(conn: Connection, user: User, matter: Matter, ref: str | None
         raise access.not_found("matter", ref or matter.number)  # names no lawyer to an outsider
     who = ", ".join(assigned) if assigned else "no lawyer is assigned"
     raise Forbidden(
-        f"{user.username} may not record work on matter {matter.number}: only its assigned "
-        f"lawyers ({who}) and the archivist or head may",
-        "Ask the department head to assign you to the matter.",
+        _(
+            "{username} may not record work on matter {number}: only its assigned lawyers ({who}) and the archivist or head may"
+        ).format(username=user.username, number=matter.number, who=who),
+        _("Ask the department head to assign you to the matter."),
     )
 
 
@@ -169,7 +175,7 @@ def _actor_id(conn: Connection, actor: User | str) -> tuple[int, str]:
         return actor.id, actor.username
     uid = conn.execute(select(users.c.id).where(users.c.username == actor)).scalar_one_or_none()
     if uid is None:
-        raise NotFound(f"no user {actor!r}", "See `archivist user list`.")
+        raise NotFound(_("no user {actor!r}").format(actor=actor), _("See `archivist user list`."))
     return int(uid), actor
 
 
@@ -212,8 +218,12 @@ def add_event(
 def _require_open(matter: Matter, what: str) -> None:
     if matter.status != "open":
         raise Conflict(
-            f"matter {matter.number} is '{matter.status}': it cannot take {what}",
-            f"Reopen it first with `archivist matter reopen {matter.number} --note ...`.",
+            _("matter {number} is '{status}': it cannot take {what}").format(
+                number=matter.number, status=matter.status, what=what
+            ),
+            _("Reopen it first with `archivist matter reopen {number} --note ...`.").format(
+                number=matter.number
+            ),
         )
 
 
@@ -224,14 +234,16 @@ def assignable_lawyer(conn: Connection, username: str) -> User:
     user = users_mod.get(conn, username)
     if not user.active:
         raise InvalidInput(
-            f"user {username!r} is deactivated and cannot be assigned",
-            "Choose an active lawyer (see `archivist user list`).",
+            _("user {username!r} is deactivated and cannot be assigned").format(username=username),
+            _("Choose an active lawyer (see `archivist user list`)."),
         )
     if not user.has(Role.LAWYER):
         have = ", ".join(r.value for r in user.roles) or "none"
         raise InvalidInput(
-            f"user {username!r} is not a lawyer (roles: {have})",
-            "Assign users with the role 'lawyer'.",
+            _("user {username!r} is not a lawyer (roles: {have})").format(
+                username=username, have=have
+            ),
+            _("Assign users with the role 'lawyer'."),
         )
     return user
 
@@ -252,15 +264,15 @@ def open_matter(
     unless `conflict_waiver` names the written waiver; the check is kept either way."""
     from archivist.matters import conflicts
 
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="open matters")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("open matters"))
     mtype = parse_type(matter_type)
-    title = clean_text(title, "the matter's title", 500)
+    title = clean_text(title, _("the matter's title"), 500)
     if not lawyers:
-        raise InvalidInput("a matter needs an assigned lawyer", "Pass --lawyer USER.")
+        raise InvalidInput(_("a matter needs an assigned lawyer"), _("Pass --lawyer USER."))
     opp = [conflicts.parse_party(p) for p in opposing]
     rel = [conflicts.parse_party(p) for p in related]
     waiver = (
-        clean_text(conflict_waiver, "the waiver reference", 200)
+        clean_text(conflict_waiver, _("the waiver reference"), 200)
         if conflict_waiver is not None
         else None
     )
@@ -283,8 +295,9 @@ def open_matter(
     if refusal is not None:
         raise Conflict(
             refusal,
-            "Resolve the conflict, or record the client's written waiver "
-            "with --conflict-waiver REFERENCE.",
+            _(
+                "Resolve the conflict, or record the client's written waiver with --conflict-waiver REFERENCE."
+            ),
         )
     assert result is not None
     from archivist.clients import registry
@@ -356,8 +369,8 @@ def _open_in(
     )
     if conn.execute(select(matters.c.id).where(matters.c.number == number)).first():
         raise Conflict(
-            f"matter number {number} is already taken",
-            "The [numbering] matter format must contain {seq}; fix archivist.toml.",
+            _("matter number {number} is already taken").format(number=number),
+            _("The [numbering] matter format must contain {seq}; fix archivist.toml."),
         )
     deadline = now.date() + timedelta(days=ctx.settings.deadlines.contact_days)
     mid = inserted_id(
@@ -454,7 +467,9 @@ def _open_in(
     warnings += [f"opposing party {h.searched}: {h.detail}" for h in hits if not h.blocking]
     if waiver and not blocking:
         warnings.append(
-            f"no conflict was found; the waiver {waiver} was not needed and is not recorded"
+            _(
+                "no conflict was found; the waiver {waiver} was not needed and is not recorded"
+            ).format(waiver=waiver)
         )
     return MatterOpened(
         matter=matter, conflict_check=conflicts.get_check(conn, check_id), warnings=warnings
@@ -482,7 +497,7 @@ def _change(ctx: Context, number: str, action: str, fn: Any) -> Any:
 
 def record_contact(ctx: Context, number: str, note: str) -> MatterEvent:
     """The lawyer contacted the client (the first contact meets the contact deadline)."""
-    note = clean_text(note, "a note on the contact")
+    note = clean_text(note, _("a note on the contact"))
 
     def fn(conn: Connection, actor: User, matter: Matter) -> MatterEvent:
         _require_open(matter, "a contact record")
@@ -509,7 +524,7 @@ def record_contact(ctx: Context, number: str, note: str) -> MatterEvent:
 
 def record_plan(ctx: Context, number: str, text: str) -> MatterEvent:
     """Record (or revise) the service plan."""
-    text = clean_text(text, "the service plan", 200_000)
+    text = clean_text(text, _("the service plan"), 200_000)
 
     def fn(conn: Connection, actor: User, matter: Matter) -> MatterEvent:
         _require_open(matter, "a service plan")
@@ -535,7 +550,7 @@ def record_progress(
     ctx: Context, number: str, note: str, reported_to_client: bool = False
 ) -> MatterEvent:
     """A lawyer work record, or a progress report to the client when `reported_to_client`."""
-    note = clean_text(note, "the work record")
+    note = clean_text(note, _("the work record"))
 
     def fn(conn: Connection, actor: User, matter: Matter) -> MatterEvent:
         _require_open(matter, "new progress records")
@@ -560,8 +575,8 @@ def close(
 ) -> Matter:
     """Close the matter with its outcome and the client's satisfaction. A dissatisfied client
     opens a follow-up item that stays open until resolved."""
-    outcome = clean_text(outcome, "the outcome", 5000)
-    note = clean_text(note, "the note") if note is not None else None
+    outcome = clean_text(outcome, _("the outcome"), 5000)
+    note = clean_text(note, _("the note")) if note is not None else None
 
     def fn(conn: Connection, actor: User, matter: Matter) -> Matter:
         _require_open(matter, "a closure")
@@ -611,7 +626,7 @@ def close(
 
 def follow_up(ctx: Context, number: str, note: str, resolved: bool = False) -> Matter:
     """A note on the open follow-up item of a dissatisfied closure; `resolved` closes it."""
-    note = clean_text(note, "a note on the follow-up")
+    note = clean_text(note, _("a note on the follow-up"))
 
     def fn(conn: Connection, actor: User, matter: Matter) -> Matter:
         row = conn.execute(
@@ -624,8 +639,8 @@ def follow_up(ctx: Context, number: str, note: str, resolved: bool = False) -> M
         ).first()
         if row is None:
             raise Conflict(
-                f"matter {matter.number} has no open follow-up item",
-                "Follow-ups open when a matter is closed with --dissatisfied.",
+                _("matter {number} has no open follow-up item").format(number=matter.number),
+                _("Follow-ups open when a matter is closed with --dissatisfied."),
             )
         if resolved:
             conn.execute(
@@ -658,13 +673,15 @@ def follow_up(ctx: Context, number: str, note: str, resolved: bool = False) -> M
 
 def reopen(ctx: Context, number: str, note: str) -> Matter:
     """Reopen a closed matter so that it can take new records again (audited)."""
-    note = clean_text(note, "the reason for reopening")
+    note = clean_text(note, _("the reason for reopening"))
 
     def fn(conn: Connection, actor: User, matter: Matter) -> Matter:
         if matter.status != "closed":
             raise Conflict(
-                f"matter {matter.number} is '{matter.status}', not closed",
-                "Only closed matters can be reopened.",
+                _("matter {number} is '{status}', not closed").format(
+                    number=matter.number, status=matter.status
+                ),
+                _("Only closed matters can be reopened."),
             )
         conn.execute(
             matters.update()

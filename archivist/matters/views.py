@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 from archivist.core.safenames import safe_filename
 from archivist.ledger.tables.core import audit_events, clients, users
 from archivist.ledger.tables.matters import (
@@ -67,7 +68,9 @@ def list_matters(
     from archivist.core import users
 
     if status is not None and status not in STATUSES:
-        raise InvalidInput(f"unknown status {status!r}", "Use open or closed.")
+        raise InvalidInput(
+            _("unknown status {status!r}").format(status=status), _("Use open or closed.")
+        )
     with ctx.ledger.write() as conn:
         scope = _scope(ctx, conn)
         stmt = select(matters).order_by(matters.c.id)

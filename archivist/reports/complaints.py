@@ -38,6 +38,7 @@ from archivist.complaints.service import LABELS_ZH, OPEN
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 from archivist.ledger.tables.complaints import complaint_events, complaints
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import matter_lawyers
@@ -79,8 +80,10 @@ def _sorted_counts(counter: Counter[str]) -> dict[str, int]:
 def compute(conn: Connection, date_from: date, date_to: date) -> ComplaintReport:
     if date_to < date_from:
         raise InvalidInput(
-            f"--to {date_to} is before --from {date_from}",
-            "Give the period's first day with --from and its last with --to.",
+            _("--to {date_to} is before --from {date_from}").format(
+                date_to=date_to, date_from=date_from
+            ),
+            _("Give the period's first day with --from and its last with --to."),
         )
     as_of = clock.now()
     start = datetime.combine(date_from, time.min)
@@ -193,7 +196,7 @@ def compute(conn: Connection, date_from: date, date_to: date) -> ComplaintReport
 def report(ctx: Context, date_from: str | date, date_to: str | date) -> ComplaintReport:
     """The figures for a period (head, archivist or management); audited."""
     actor = ctx.require(
-        Role.HEAD, Role.ARCHIVIST, Role.MANAGEMENT, action="read the complaint report"
+        Role.HEAD, Role.ARCHIVIST, Role.MANAGEMENT, action=_("read the complaint report")
     )
     start = clock.parse_date(date_from, "--from")
     end = clock.parse_date(date_to, "--to")

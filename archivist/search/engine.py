@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from archivist.core.errors import Conflict
+from archivist.core.i18n import _
 
 if TYPE_CHECKING:
     from archivist.core.context import Context
@@ -93,7 +94,9 @@ def get(name: str) -> Engine:
         from archivist.search.whoosh_engine import WhooshEngine
 
         return WhooshEngine()
-    raise Conflict(f"unknown index engine {name!r}", "Use tantivy or whoosh.")
+    raise Conflict(
+        _("unknown index engine {name!r}").format(name=name), _("Use tantivy or whoosh.")
+    )
 
 
 def read_version(path: Path) -> dict[str, Any] | None:
@@ -158,4 +161,6 @@ def mismatch(path: Path, engine: Engine) -> str | None:
 
 
 def unusable(problem: str) -> Conflict:
-    return Conflict(f"the full-text index cannot be used: {problem}", REBUILD)
+    return Conflict(
+        _("the full-text index cannot be used: {problem}").format(problem=problem), REBUILD
+    )

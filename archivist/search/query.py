@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 from archivist.search.analysis import fold_query_text, query_tokens, title_key
 
 MAX_QUERY = 1000
@@ -72,7 +73,7 @@ class Query:
 
 
 def _bad(what: str) -> InvalidInput:
-    return InvalidInput(f"the search query could not be read: {what}", HINT)
+    return InvalidInput(_("the search query could not be read: {what}").format(what=what), HINT)
 
 
 def _month_or_day(text: str, end: bool) -> date:
@@ -130,9 +131,11 @@ def parse(text: str, synonyms: list[list[str]] | None = None) -> Query:
     """Read a query string (see the module docstring)."""
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("the search query is empty", "Give some words to search for.")
+        raise InvalidInput(_("the search query is empty"), _("Give some words to search for."))
     if len(text) > MAX_QUERY:
-        raise InvalidInput(f"the search query is longer than {MAX_QUERY} characters")
+        raise InvalidInput(
+            _("the search query is longer than {MAX_QUERY} characters").format(MAX_QUERY=MAX_QUERY)
+        )
     if text.count('"') % 2:
         raise _bad("a quotation mark is not closed")
     q = Query()

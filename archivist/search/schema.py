@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from archivist.core.errors import Conflict
+from archivist.core.i18n import _
 from archivist.search.analysis import ANALYSIS_VERSION, analyzer
 
 SCHEMA_VERSION = 2  # 2: title_exact (a title equal to the query ranks first)
@@ -98,7 +99,8 @@ def open_index(path: Path, create_missing: bool = True) -> Any:
     problem = mismatch(path)
     if problem:
         raise Conflict(
-            f"the full-text index cannot be used: {problem}", "Run `archivist index rebuild`."
+            _("the full-text index cannot be used: {problem}").format(problem=problem),
+            _("Run `archivist index rebuild`."),
         )
     if not (path.is_dir() and windex.exists_in(str(path), INDEX_NAME)):
         if not create_missing:

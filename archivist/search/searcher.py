@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from archivist.core import access, audit
 from archivist.core.errors import InvalidInput
-from archivist.models import SearchHit, SearchResult, Section
+from archivist.core.i18n import _
+from archivist.models import SearchHit, SearchResult
 from archivist.search.snippets import MARK_OFF, MARK_ON
 
 if TYPE_CHECKING:
@@ -72,11 +73,13 @@ def search(
 
     user = ctx.actor
     if not 1 <= limit <= 1000:
-        raise InvalidInput("--limit must be between 1 and 1000")
+        raise InvalidInput(_("--limit must be between 1 and 1000"))
     if page < 1:
-        raise InvalidInput("--page must be 1 or more")
+        raise InvalidInput(_("--page must be 1 or more"))
     if sort not in ("relevance", "date"):
-        raise InvalidInput(f"unknown sort {sort!r}", "Use relevance or date.")
+        raise InvalidInput(
+            _("unknown sort {sort!r}").format(sort=sort), _("Use relevance or date.")
+        )
     parsed = parse(query, ctx.settings.search.synonyms)
     start = _later(_day(date_from, "--from"), parsed.filed_from)
     end = _earlier(_day(date_to, "--to"), parsed.filed_to)
@@ -92,12 +95,9 @@ def search(
     client, matter = client or parsed.client, matter or parsed.matter
     section, filetype = section or parsed.section, filetype or parsed.filetype
     if section:
-        try:
-            section = Section(section.strip().lower()).value
-        except ValueError:
-            raise InvalidInput(
-                f"unknown section {section!r}", "Use one of: " + ", ".join(s.value for s in Section)
-            ) from None
+        from archivist.core.vocabulary import parse
+
+        section = parse("section", section)  # a code, the Chinese name or the policy's
     eng = engines.for_home(ctx)
     path = ctx.home.index_dir
     flt = engines.Filters(
@@ -243,7 +243,8 @@ def read_whoosh(
                 from archivist.core.errors import Busy
 
                 raise Busy(
-                    "the full-text index kept changing while it was read", "Run the search again."
+                    _("the full-text index kept changing while it was read"),
+                    _("Run the search again."),
                 ) from None
             _sleep(0.05 * (attempt + 1))
     return 0, []
@@ -283,7 +284,8 @@ def _searcher(path: Any) -> Any:
         from archivist.core.errors import Conflict
 
         raise Conflict(
-            f"the full-text index cannot be used: {problem}", "Run `archivist index rebuild`."
+            _("the full-text index cannot be used: {problem}").format(problem=problem),
+            _("Run `archivist index rebuild`."),
         )
     try:
         key = (str(path), path.stat().st_ino)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from archivist.core.errors import Busy
+from archivist.core.i18n import _
 from archivist.search.analysis import analyse, title_key
 from archivist.search.engine import EXACT_TITLE_BOOST, TITLE_BOOST, Filters, Hit, unusable
 
@@ -135,9 +136,10 @@ class TantivyEngine:
                     raise unusable(f"it cannot be written ({str(exc)[:120]})") from None
                 if time.monotonic() >= deadline:
                     raise Busy(
-                        "the full-text index stayed locked by another process",
-                        "Wait and retry; the ledger holds the filing, so "
-                        "`archivist index rebuild` can catch up later.",
+                        _("the full-text index stayed locked by another process"),
+                        _(
+                            "Wait and retry; the ledger holds the filing, so `archivist index rebuild` can catch up later."
+                        ),
                     ) from None
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 0.25)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from archivist.core.errors import Busy
+from archivist.core.i18n import _
 from archivist.search.schema import open_index
 
 LOCK_WAIT_S = 120.0
@@ -317,9 +318,10 @@ def writer(path: Path, wait_s: float = LOCK_WAIT_S, **kwargs: Any) -> Iterator[A
         except LockError:
             if time.monotonic() >= deadline:
                 raise Busy(
-                    "the full-text index stayed locked by another process",
-                    "Wait and retry; the ledger holds the filing, so "
-                    "`archivist index rebuild` can catch up later.",
+                    _("the full-text index stayed locked by another process"),
+                    _(
+                        "Wait and retry; the ledger holds the filing, so `archivist index rebuild` can catch up later."
+                    ),
                 ) from None
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.25)

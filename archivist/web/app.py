@@ -49,6 +49,11 @@ def create_app(
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Any) -> Response:
+        # the language of this request (cookie, else the firm's): the handlers, run in copies
+        # of this context, translate their messages in it
+        from archivist.core import i18n
+
+        i18n.set_language(deps.lang_of(request))
         try:
             response: Response = await call_next(request)
         except Exception as exc:  # noqa: BLE001 - a bug: a reference number, no traceback

@@ -47,8 +47,20 @@ def for_user(request: Request, user: User) -> Context:
     )
 
 
-def lang_of(request: Request) -> str:
-    return "en" if request.cookies.get("lang") == "en" else "zh"
+def lang_of(request: Request, user: User | None = None) -> str:
+    """The page language: the `lang` cookie (the switch on every page), else the user's own
+    setting, else the firm's, else Traditional Chinese. Returns zh or en."""
+    from archivist.core import i18n
+
+    if request.url.path.startswith("/api/"):
+        # scripts: English unless the request asks for Traditional Chinese (Accept-Language)
+        wanted = request.headers.get("accept-language", "").split(",")[0].split(";")[0]
+        return "zh" if i18n.from_locale({"LANG": wanted}) == i18n.ZH else "en"
+    cookie = request.cookies.get("lang")
+    if cookie in ("zh", "en"):
+        return cookie
+    chosen = (user.language if user else None) or base(request).settings.firm.language
+    return "en" if i18n.normalize(chosen) == i18n.EN else "zh"
 
 
 def page_actor(request: Request, allow_must_change: bool = False) -> Actor:
@@ -59,7 +71,11 @@ def page_actor(request: Request, allow_must_change: bool = False) -> Actor:
         raise NotSignedIn()
     if found.must_change and not allow_must_change:
         raise MustChangePassword()
-    return Actor(for_user(request, found.user), found.user, found.csrf, lang_of(request))
+    lang = lang_of(request, found.user)
+    from archivist.core import i18n
+
+    i18n.set_language(lang)
+    return Actor(for_user(request, found.user), found.user, found.csrf, lang)
 
 
 async def form_actor(request: Request, allow_must_change: bool = False) -> tuple[Actor, dict]:

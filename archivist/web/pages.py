@@ -42,6 +42,9 @@ def render(
     request: Request, name: str, actor: deps.Actor | None, code: int = 200, **data: Any
 ) -> HTMLResponse:
     lang = actor.lang if actor else deps.lang_of(request)
+    from archivist.core import i18n
+
+    i18n.set_language(lang)
     context = {
         "t": strings(lang),
         "lang": lang,

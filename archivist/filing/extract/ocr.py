@@ -18,6 +18,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from archivist.core.i18n import _
+
 IMAGE_TYPES = frozenset({"png", "jpg", "jpeg", "tif", "tiff"})
 OCR_TYPES = IMAGE_TYPES | {"pdf"}
 MAX_PIXELS = 200_000_000  # per frame: a 300 dpi A0 page is ~140 Mpx
@@ -81,12 +83,17 @@ def image_to_pdf(src: Path, dest: Path, dpi: int = 300) -> int:
                 frames = []
                 for i, frame in enumerate(ImageSequence.Iterator(img)):
                     if i >= MAX_FRAMES:
-                        raise OcrError(f"the image has more than {MAX_FRAMES} frames")
+                        raise OcrError(
+                            _("the image has more than {MAX_FRAMES} frames").format(
+                                MAX_FRAMES=MAX_FRAMES
+                            )
+                        )
                     w, h = frame.size
                     if w * h > MAX_PIXELS:
                         raise OcrError(
-                            f"the image is too large to OCR ({w}x{h} pixels; the "
-                            f"limit is {MAX_PIXELS // 1_000_000} million)"
+                            _(
+                                "the image is too large to OCR ({w}x{h} pixels; the limit is {value} million)"
+                            ).format(w=w, h=h, value=MAX_PIXELS // 1_000_000)
                         )
                     res = frame.info.get("dpi", (dpi, dpi))
                     page_dpi = float(res[0]) if res and float(res[0] or 0) >= 70 else dpi
@@ -97,15 +104,19 @@ def image_to_pdf(src: Path, dest: Path, dpi: int = 300) -> int:
                         )
                     )
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise OcrError(f"the image is too large to OCR ({str(exc)[:80]})") from None
+            raise OcrError(
+                _("the image is too large to OCR ({exc})").format(exc=str(exc)[:80])
+            ) from None
         except UnidentifiedImageError:
-            raise OcrError("the image is damaged or not an image") from None
+            raise OcrError(_("the image is damaged or not an image")) from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise OcrError(
-                f"the image is damaged ({type(exc).__name__}: {str(exc)[:80]})"
+                _("the image is damaged ({name__}: {exc})").format(
+                    name__=type(exc).__name__, exc=str(exc)[:80]
+                )
             ) from None
     if not frames:
-        raise OcrError("the image has no frames")
+        raise OcrError(_("the image has no frames"))
     first, first_dpi = frames[0]
     first.save(
         dest, "PDF", resolution=first_dpi, save_all=True, append_images=[f for f, _ in frames[1:]]
@@ -126,7 +137,9 @@ def _run(cmd: list[str], timeout_s: float) -> subprocess.CompletedProcess[bytes]
         out, err = proc.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         _kill(proc)
-        raise OcrError(f"OCR took longer than {timeout_s:g} s and was stopped") from None
+        raise OcrError(
+            _("OCR took longer than {timeout_s:g} s and was stopped").format(timeout_s=timeout_s)
+        ) from None
     except BaseException:  # the caller's own deadline or Ctrl-C: leave no process behind
         _kill(proc)
         raise
@@ -171,7 +184,7 @@ def ocr_to_pdf(
     if why:
         raise OcrError(why)
     if filetype not in OCR_TYPES:
-        raise OcrError(f"no OCR for .{filetype} files")
+        raise OcrError(_("no OCR for .{filetype} files").format(filetype=filetype))
     workdir.mkdir(parents=True, exist_ok=True)
     source = src
     if filetype in IMAGE_TYPES:
@@ -209,5 +222,7 @@ def ocr_to_pdf(
     try:
         pages = len(PdfReader(str(out)).pages)
     except Exception as exc:  # an output we cannot read is a failed OCR
-        raise OcrError(f"OCRmyPDF produced an unreadable PDF ({type(exc).__name__})") from None
+        raise OcrError(
+            _("OCRmyPDF produced an unreadable PDF ({name__})").format(name__=type(exc).__name__)
+        ) from None
     return OcrResult(pdf=out, text=tidy(pdf_text(out)), pages=pages)

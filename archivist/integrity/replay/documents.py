@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from archivist.core.i18n import _
 from archivist.integrity.replay.model import Finding
 from archivist.ledger.paging import chunks
 from archivist.ledger.tables.core import clients
@@ -122,8 +123,12 @@ class DocumentMerge:
         diffs = []
         if row.client_id != ev.client_id:
             diffs.append(
-                f"belongs to client {row.owner or row.client_id} in the ledger but was "
-                f"filed for {self._client_number(ev.client_id)}"
+                _(
+                    "belongs to client {value} in the ledger but was filed for {client_number}"
+                ).format(
+                    value=row.owner or row.client_id,
+                    client_number=self._client_number(ev.client_id),
+                )
             )
         for key, have in (
             ("section", row.section),
@@ -140,13 +145,21 @@ class DocumentMerge:
             if key in d and want != have:
                 shown = (lambda v: str(v)[:16]) if key == "checksum" else str
                 diffs.append(
-                    f"{key.replace('_', ' ')} is {shown(have)!r} in the ledger but "
-                    f"{shown(want)!r} in filing event {ev.seq}"
+                    _(
+                        "{replace} is {shown!r} in the ledger but {shown2!r} in filing event {seq}"
+                    ).format(
+                        replace=key.replace("_", " "),
+                        shown=shown(have),
+                        shown2=shown(want),
+                        seq=ev.seq,
+                    )
                 )
         if "path" in d:
             if d["path"] != row.path:
                 diffs.append(
-                    f"path is {row.path!r} in the ledger but {d['path']!r} in filing event {ev.seq}"
+                    _("path is {path!r} in the ledger but {path2!r} in filing event {seq}").format(
+                        path=row.path, path2=d["path"], seq=ev.seq
+                    )
                 )
         elif row.folder is not None:
             try:
@@ -155,7 +168,11 @@ class DocumentMerge:
                 section_dir = ""
             parent = PurePosixPath(row.path).parent.as_posix()
             if parent != f"{row.folder}/{section_dir}":
-                diffs.append(f"path {row.path!r} is not in its client's {row.section} folder")
+                diffs.append(
+                    _("path {path!r} is not in its client's {section} folder").format(
+                        path=row.path, section=row.section
+                    )
+                )
         for diff in diffs:
             self._add(
                 row.number, diff, row.client_id if row.client_id is not None else ev.client_id

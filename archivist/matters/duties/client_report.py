@@ -16,6 +16,7 @@ from archivist.clients import registry
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 from archivist.ledger.tables.base import metadata
 from archivist.ledger.tables.core import users
 from archivist.ledger.tables.matters import matter_lawyers, matters
@@ -163,7 +164,9 @@ def report(
 ) -> ClientReportResult:
     """Write the status letter for one client (audited as a read of the archive)."""
     if not (out or "").lower().endswith(".docx"):
-        raise InvalidInput(f"--out {(out or '')[:60]!r} is not a .docx file name")
+        raise InvalidInput(
+            _("--out {value!r} is not a .docx file name").format(value=(out or "")[:60])
+        )
     with ctx.ledger.write() as conn:
         client, _scope = registry.get_archive(ctx, conn, client_number)
         items = collect(conn, client.id)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from archivist.core.errors import Forbidden, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import users
 from archivist.ledger.tables.documents import documents
 from archivist.matters import service as matters_mod
@@ -30,8 +31,9 @@ def require_writer(conn: Connection, user: User, matter: Matter) -> None:
         return
     who = ", ".join(matter.lawyers) or "nobody"
     raise Forbidden(
-        f"{user.username} may not record work on matter {matter.number}: only its "
-        f"assigned lawyers ({who}), an archivist or the head may"
+        _(
+            "{username} may not record work on matter {number}: only its assigned lawyers ({who}), an archivist or the head may"
+        ).format(username=user.username, number=matter.number, who=who)
     )
 
 
@@ -54,13 +56,17 @@ def clean_text(
 ) -> str | None:
     text = (value or "").strip()
     if "\x00" in text:
-        raise InvalidInput(f"{what} contains a NUL character")
+        raise InvalidInput(_("{what} contains a NUL character").format(what=what))
     if not text:
         if required:
-            raise InvalidInput(f"{what} is empty", f"Give {what}.")
+            raise InvalidInput(
+                _("{what} is empty").format(what=what), _("Give {what}.").format(what=what)
+            )
         return None
     if len(text) > limit:
-        raise InvalidInput(f"{what} is longer than {limit} characters")
+        raise InvalidInput(
+            _("{what} is longer than {limit} characters").format(what=what, limit=limit)
+        )
     return text
 
 
@@ -70,14 +76,19 @@ def parse_amount(value: str | Decimal | int | float, what: str = "--amount") -> 
         amount = Decimal(text)
     except InvalidOperation:
         raise InvalidInput(
-            f"{what} {text[:30]!r} is not an amount", "Write it as digits, e.g. 15000 or 15000.50."
+            _("{what} {text!r} is not an amount").format(what=what, text=text[:30]),
+            _("Write it as digits, e.g. 15000 or 15000.50."),
         ) from None
     if not amount.is_finite() or amount <= 0:
-        raise InvalidInput(f"{what} {text[:30]!r} must be more than 0")
+        raise InvalidInput(
+            _("{what} {text!r} must be more than 0").format(what=what, text=text[:30])
+        )
     if amount != amount.quantize(CENT):
-        raise InvalidInput(f"{what} {text[:30]!r} has more than 2 decimal places")
+        raise InvalidInput(
+            _("{what} {text!r} has more than 2 decimal places").format(what=what, text=text[:30])
+        )
     if amount >= Decimal("1e12"):
-        raise InvalidInput(f"{what} {text[:30]!r} is too large")
+        raise InvalidInput(_("{what} {text!r} is too large").format(what=what, text=text[:30]))
     return amount.quantize(CENT)
 
 
@@ -91,13 +102,13 @@ def lawyer(conn: Connection, username: str, what: str = "lawyer") -> User:
     user = users_mod.get(conn, (username or "").strip())
     if not user.active:
         raise InvalidInput(
-            f"user {user.username!r} is deactivated",
-            "Choose an active lawyer (see `archivist user list`).",
+            _("user {username!r} is deactivated").format(username=user.username),
+            _("Choose an active lawyer (see `archivist user list`)."),
         )
     if not user.has(Role.LAWYER):
         raise InvalidInput(
-            f"{what} {user.username!r} is not a lawyer",
-            "Choose a user with the role 'lawyer' (see `archivist user list`).",
+            _("{what} {username!r} is not a lawyer").format(what=what, username=user.username),
+            _("Choose a user with the role 'lawyer' (see `archivist user list`)."),
         )
     return user
 
@@ -118,11 +129,15 @@ def document_id(conn: Connection, number: str, client_id: int, what: str = "--do
         ).first()
     if row is None:
         raise NotFound(
-            f"{what}: no filed document {text[:48]!r}",
-            "File the signed document first (`archivist file add`) and pass its number.",
+            _("{what}: no filed document {text!r}").format(what=what, text=text[:48]),
+            _("File the signed document first (`archivist file add`) and pass its number."),
         )
     if row.client_id != client_id:
-        raise InvalidInput(f"{what}: document {text[:48]} belongs to another client's archive")
+        raise InvalidInput(
+            _("{what}: document {text} belongs to another client's archive").format(
+                what=what, text=text[:48]
+            )
+        )
     return int(row.id)
 
 

@@ -20,6 +20,7 @@ from archivist.clients import registry
 from archivist.core import audit, clock, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import client_consents, clients
 from archivist.ledger.tables.matters import matters as matters_t
 from archivist.matters.duties.common import (
@@ -82,12 +83,12 @@ def for_client(conn: Connection, client: Client) -> list[Consent]:
 
 
 def grant(ctx: Context, client_number: str, scope: str, document: str) -> Consent:
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="record a client's consent")
-    text = clean_text(scope, "the scope (--scope)", limit=2000)
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("record a client's consent"))
+    text = clean_text(scope, _("the scope (--scope)"), limit=2000)
     if not (document or "").strip():
         raise InvalidInput(
-            "a consent must be written: --document is missing",
-            "File the signed consent (`archivist file add`) and pass its number.",
+            _("a consent must be written: --document is missing"),
+            _("File the signed consent (`archivist file add`) and pass its number."),
         )
     with ctx.ledger.write() as conn:
         client = registry.get(conn, client_number)
@@ -123,7 +124,7 @@ def grant(ctx: Context, client_number: str, scope: str, document: str) -> Consen
 
 def revoke(ctx: Context, client_number: str, consent_id: int | None = None) -> list[Consent]:
     """Revoke one consent (by id) or every active one of the client."""
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="revoke a client's consent")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("revoke a client's consent"))
     with ctx.ledger.write() as conn:
         client = registry.get(conn, client_number)
         active = [c for c in for_client(conn, client) if c.revoked_at is None]
@@ -131,11 +132,15 @@ def revoke(ctx: Context, client_number: str, consent_id: int | None = None) -> l
             active = [c for c in active if c.id == consent_id]
             if not active:
                 raise NotFound(
-                    f"client {client.number} has no active consent {consent_id}",
-                    f"See `archivist client consent {client.number}`.",
+                    _("client {number} has no active consent {consent_id}").format(
+                        number=client.number, consent_id=consent_id
+                    ),
+                    _("See `archivist client consent {number}`.").format(number=client.number),
                 )
         if not active:
-            raise Conflict(f"client {client.number} has no active consent to revoke")
+            raise Conflict(
+                _("client {number} has no active consent to revoke").format(number=client.number)
+            )
         now = clock.now()
         ids = [c.id for c in active]
         conn.execute(
@@ -218,14 +223,15 @@ def _rows(conn: Connection, purpose: str, ids: set[int]) -> list[dict[str, Any]]
 def export(ctx: Context, purpose: str, out: str, *, overwrite: bool = False) -> ExportResult:
     """Write the clients who gave written consent for `purpose` to a CSV file; the others are
     left out and counted."""
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT, action="export client lists")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT, action=_("export client lists"))
     key = (purpose or "").strip().lower()
     if key not in PURPOSES:
         raise InvalidInput(
-            f"unknown purpose {purpose[:30]!r}", "Purposes: " + ", ".join(PURPOSES) + "."
+            _("unknown purpose {purpose!r}").format(purpose=purpose[:30]),
+            _("Purposes: {PURPOSES}.").format(PURPOSES=", ".join(PURPOSES)),
         )
     if not (out or "").lower().endswith(".csv"):
-        raise InvalidInput(f"--out {out[:60]!r} is not a .csv file name")
+        raise InvalidInput(_("--out {out!r} is not a .csv file name").format(out=out[:60]))
     with ctx.ledger.write() as conn:
         total = conn.execute(select(func.count()).select_from(clients)).scalar_one()
         ids = consenting_ids(conn, key)

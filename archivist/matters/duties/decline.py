@@ -10,6 +10,7 @@ from archivist.clients import registry
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.base import metadata
 from archivist.ledger.tables.core import clients
 from archivist.ledger.tables.rights import declined_engagements
@@ -24,9 +25,11 @@ def _consultation(conn: Connection, number: str, client_id: int) -> str:
         return text
     row = conn.execute(select(table.c.client_id).where(table.c.number == text)).first()
     if row is None:
-        raise NotFound(f"no consultation {text[:32]!r}", "See `archivist consult list`.")
+        raise NotFound(
+            _("no consultation {text!r}").format(text=text[:32]), _("See `archivist consult list`.")
+        )
     if row.client_id != client_id:
-        raise InvalidInput(f"consultation {text} was with another client")
+        raise InvalidInput(_("consultation {text} was with another client").format(text=text))
     return text
 
 
@@ -39,18 +42,14 @@ def decline(
     type: str | None = None,
     title: str | None = None,
 ) -> DeclinedEngagement:  # noqa: A002
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action="decline an engagement")
-    why = clean_text(reason, "the reason (--reason)")
-    what = clean_text(title, "the title (--title)", required=False, limit=500)
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, Role.LAWYER, action=_("decline an engagement"))
+    why = clean_text(reason, _("the reason (--reason)"))
+    what = clean_text(title, _("the title (--title)"), required=False, limit=500)
     kind = None
     if type:
-        try:
-            kind = MatterType(type.strip().lower()).value
-        except ValueError:
-            raise InvalidInput(
-                f"unknown matter type {type[:30]!r}",
-                "Types: " + ", ".join(t.value for t in MatterType) + ".",
-            ) from None
+        from archivist.core.vocabulary import parse
+
+        kind = MatterType(parse("matter_type", type)).value
     with ctx.ledger.write() as conn:
         client = registry.get(conn, client_number)
         consult = _consultation(conn, consultation, client.id) if consultation else None
@@ -99,7 +98,7 @@ def for_client(conn: Connection, client_id: int) -> list[DeclinedEngagement]:
 
 
 def list_declined(ctx: Context, client_number: str | None = None) -> list[DeclinedEngagement]:
-    ctx.require(Role.ARCHIVIST, Role.HEAD, action="list declined engagements")
+    ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("list declined engagements"))
     with ctx.ledger.read() as conn:
         if client_number:
             return for_client(conn, registry.get(conn, client_number).id)

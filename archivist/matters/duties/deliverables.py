@@ -14,6 +14,7 @@ from archivist.clients import registry
 from archivist.core import access, audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import clients
 from archivist.ledger.tables.matters import matter_lawyers
 from archivist.ledger.tables.matters import matters as matters_t
@@ -99,17 +100,19 @@ def add_in(
 ) -> Deliverable:
     """Add a deliverable inside the caller's write transaction (contract generation calls this
     with source='contract'). Audited."""
-    what = clean_text(title, "the title (--title)", limit=500)
+    what = clean_text(title, _("the title (--title)"), limit=500)
     when = clock.parse_date(due, "--due")
     if when < clock.today():
         raise InvalidInput(
-            f"--due {when.isoformat()} is in the past", "Give today or a later date."
+            _("--due {isoformat} is in the past").format(isoformat=when.isoformat()),
+            _("Give today or a later date."),
         )
     if source not in ("added", "contract"):
-        raise InvalidInput(f"unknown deliverable source {source!r}")
+        raise InvalidInput(_("unknown deliverable source {source!r}").format(source=source))
     if matter.status == "closed":
         raise Conflict(
-            f"matter {matter.number} is 'closed'", "Reopen it first (`archivist matter reopen`)."
+            _("matter {number} is 'closed'").format(number=matter.number),
+            _("Reopen it first (`archivist matter reopen`)."),
         )
     seq = (
         int(
@@ -154,8 +157,8 @@ def _one(conn: Connection, matter_id: int, seq: int) -> Deliverable:
     ).all()
     if not rows:
         raise NotFound(
-            f"no deliverable {seq} on this matter",
-            "See `archivist matter deliverable list --matter MATTER`.",
+            _("no deliverable {seq} on this matter").format(seq=seq),
+            _("See `archivist matter deliverable list --matter MATTER`."),
         )
     return _models(conn, rows)[0]
 
@@ -174,7 +177,7 @@ def done(
     ctx: Context, matter_number: str, seq: int, document: str | None = None, note: str | None = None
 ) -> Deliverable:
     actor = ctx.actor
-    remark = clean_text(note, "the note (--note)", required=False)
+    remark = clean_text(note, _("the note (--note)"), required=False)
     with ctx.ledger.write() as conn:
         matter = matters.get(conn, matter_number)
         require_writer(conn, actor, matter)
@@ -185,13 +188,16 @@ def done(
         ).first()
         if row is None:
             raise NotFound(
-                f"no deliverable {seq} on matter {matter.number}",
-                f"See `archivist matter deliverable list --matter {matter.number}`.",
+                _("no deliverable {seq} on matter {number}").format(seq=seq, number=matter.number),
+                _("See `archivist matter deliverable list --matter {number}`.").format(
+                    number=matter.number
+                ),
             )
         if row.done_at is not None:
             raise Conflict(
-                f"deliverable {seq} of matter {matter.number} is already done "
-                f"({row.done_at:%Y-%m-%d})"
+                _(
+                    "deliverable {seq} of matter {number} is already done ({done_at:%Y-%m-%d})"
+                ).format(seq=seq, number=matter.number, done_at=row.done_at)
             )
         doc_id = document_id(conn, document, matter.client_id) if document else None
         now = clock.now()

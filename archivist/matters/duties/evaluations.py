@@ -14,6 +14,7 @@ from archivist.clients import registry
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import matter_lawyers
 from archivist.ledger.tables.matters import matters as matters_t
@@ -66,10 +67,13 @@ def evaluate(
 ) -> list[Evaluation]:
     """Record the client's score (1-5) for the matter's lawyer(s): the named one, else every
     lawyer actively assigned. At closure when the matter is closed."""
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="record a client's evaluation")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("record a client's evaluation"))
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
-        raise InvalidInput(f"--score {score!r} is not 1-5", "Give a whole number from 1 to 5.")
-    text = clean_text(comment, "the comment (--comment)", required=False)
+        raise InvalidInput(
+            _("--score {score!r} is not 1-5").format(score=score),
+            _("Give a whole number from 1 to 5."),
+        )
+    text = clean_text(comment, _("the comment (--comment)"), required=False)
     with ctx.ledger.write() as conn:
         matter = matters.get(conn, matter_number)
         if lawyer:
@@ -83,8 +87,10 @@ def evaluate(
             ).first()
             if ever is None:
                 raise InvalidInput(
-                    f"{who.username} never worked on matter {matter.number}",
-                    "Name one of its lawyers in --lawyer.",
+                    _("{username} never worked on matter {number}").format(
+                        username=who.username, number=matter.number
+                    ),
+                    _("Name one of its lawyers in --lawyer."),
                 )
             ids = [who.id]
         else:
@@ -100,8 +106,8 @@ def evaluate(
             )
             if not ids:
                 raise InvalidInput(
-                    f"matter {matter.number} has no assigned lawyer",
-                    "Name the lawyer with --lawyer.",
+                    _("matter {number} has no assigned lawyer").format(number=matter.number),
+                    _("Name the lawyer with --lawyer."),
                 )
         at_closure = matter.status == "closed"
         now = clock.now()
@@ -157,12 +163,12 @@ def summary(
     """Evaluations per lawyer (count, average, lowest, highest, scores of 1-2, matters),
     lowest average first so that the lawyers who need attention come first."""
     actor = ctx.require(
-        Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT, action="see the service evaluations"
+        Role.ARCHIVIST, Role.HEAD, Role.MANAGEMENT, action=_("see the service evaluations")
     )
     start = clock.parse_date(since, "--from") if since else None
     end = clock.parse_date(until, "--to") if until else None
     if start and end and start > end:
-        raise InvalidInput("--from is after --to")
+        raise InvalidInput(_("--from is after --to"))
     with ctx.ledger.write() as conn:
         stmt = select(
             evaluations.c.lawyer_id,

@@ -14,6 +14,7 @@ from archivist.clients import registry
 from archivist.core import access, audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import clients
 from archivist.ledger.tables.matters import matter_lawyers
 from archivist.ledger.tables.matters import matters as matters_t
@@ -37,14 +38,14 @@ def parse_instalment(text: str) -> tuple[date, Decimal, str | None]:
     parts = (text or "").strip().split(":", 2)
     if len(parts) < 2:
         raise InvalidInput(
-            f"instalment {text[:40]!r} is not DATE:AMOUNT",
-            "Write e.g. --instalment 2026-04-01:30000[:description].",
+            _("instalment {text!r} is not DATE:AMOUNT").format(text=text[:40]),
+            _("Write e.g. --instalment 2026-04-01:30000[:description]."),
         )
     due = clock.parse_date(parts[0], "instalment date")
     amount = parse_amount(parts[1], "instalment amount")
     desc = clean_text(
         parts[2] if len(parts) > 2 else None,
-        "the instalment's description",
+        _("the instalment's description"),
         required=False,
         limit=200,
     )
@@ -64,11 +65,13 @@ def set_schedule_in(
     A new schedule replaces the active one; the old rows stay on file, inactive."""
     if not instalments:
         raise InvalidInput(
-            "a payment schedule needs at least one instalment",
-            "Pass --instalment DATE:AMOUNT (repeat for several).",
+            _("a payment schedule needs at least one instalment"),
+            _("Pass --instalment DATE:AMOUNT (repeat for several)."),
         )
     if len(instalments) > MAX_INSTALMENTS:
-        raise InvalidInput(f"more than {MAX_INSTALMENTS} instalments")
+        raise InvalidInput(
+            _("more than {MAX_INSTALMENTS} instalments").format(MAX_INSTALMENTS=MAX_INSTALMENTS)
+        )
     ordered = sorted(instalments, key=lambda i: i[0])
     old = conn.execute(
         select(func.count()).where(
@@ -116,7 +119,7 @@ def set_schedule_in(
 def set_schedule(
     ctx: Context, matter_number: str, instalments: list[str], *, document: str | None = None
 ) -> list[Instalment]:
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="record a payment schedule")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("record a payment schedule"))
     parsed = [parse_instalment(t) for t in instalments]
     with ctx.ledger.write() as conn:
         matter = matters.get(conn, matter_number)
@@ -130,14 +133,15 @@ def set_schedule(
 def record_payment(
     ctx: Context, matter_number: str, amount: str, paid_on: str | date, reference: str | None = None
 ) -> Payment:
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="record payments")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("record payments"))
     value = parse_amount(amount)
     when = clock.parse_date(paid_on, "--date")
     if when > clock.today():
         raise InvalidInput(
-            f"--date {when.isoformat()} is in the future", "Record a payment once it is received."
+            _("--date {isoformat} is in the future").format(isoformat=when.isoformat()),
+            _("Record a payment once it is received."),
         )
-    ref = clean_text(reference, "the reference (--reference)", required=False, limit=200)
+    ref = clean_text(reference, _("the reference (--reference)"), required=False, limit=200)
     with ctx.ledger.write() as conn:
         matter = matters.get(conn, matter_number)
         now = clock.now()
@@ -397,9 +401,10 @@ def schedule_from_contract(
     ).one()
     if row.template != "service-contract" or not row.template_data:
         raise InvalidInput(
-            f"document {number.strip()} is not a generated service contract",
-            "Pass the number `archivist contract generate` printed, or give "
-            "--instalment DATE:AMOUNT.",
+            _("document {strip} is not a generated service contract").format(strip=number.strip()),
+            _(
+                "Pass the number `archivist contract generate` printed, or give --instalment DATE:AMOUNT."
+            ),
         )
     data = (
         json.loads(row.template_data) if isinstance(row.template_data, str) else row.template_data
@@ -412,9 +417,10 @@ def schedule_from_contract(
             due = due_from_text(str(stage.get("due", "")), signed)
             if due is None:
                 raise InvalidInput(
-                    f"the contract's stage {stage.get('stage')!r} is paid "
-                    f"{stage.get('due')!r}, which gives no date",
-                    "Record the schedule with --instalment DATE:AMOUNT[:TEXT] instead.",
+                    _("the contract's stage {get!r} is paid {get2!r}, which gives no date").format(
+                        get=stage.get("stage"), get2=stage.get("due")
+                    ),
+                    _("Record the schedule with --instalment DATE:AMOUNT[:TEXT] instead."),
                 )
             out.append(
                 (
@@ -427,13 +433,15 @@ def schedule_from_contract(
     if fee_type == "fixed" and data.get("fee_amount"):
         return [(signed, parse_amount(data["fee_amount"], "fee_amount"), "律師費")], doc_id
     raise InvalidInput(
-        f"the contract's fees are {fee_type!r}: no fixed instalments to record",
-        "Record what is due with --instalment DATE:AMOUNT[:TEXT].",
+        _("the contract's fees are {fee_type!r}: no fixed instalments to record").format(
+            fee_type=fee_type
+        ),
+        _("Record what is due with --instalment DATE:AMOUNT[:TEXT]."),
     )
 
 
 def set_schedule_from_contract(ctx: Context, matter_number: str, contract: str) -> list[Instalment]:
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="record a payment schedule")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("record a payment schedule"))
     with ctx.ledger.write() as conn:
         matter = matters.get(conn, matter_number)
         parsed, doc = schedule_from_contract(conn, contract, matter.client_id)

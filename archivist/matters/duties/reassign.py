@@ -13,6 +13,7 @@ from archivist.clients import registry
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput
+from archivist.core.i18n import _
 from archivist.ledger.tables.matters import matter_lawyers
 from archivist.ledger.tables.rights import matter_reassignments
 from archivist.matters import service as matters
@@ -28,28 +29,37 @@ def reassign(
     reason: str,
     client_request: bool = False,
 ) -> Reassignment:
-    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="change a matter's lawyer")
-    why = clean_text(reason, "the reason (--reason)")
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action=_("change a matter's lawyer"))
+    why = clean_text(reason, _("the reason (--reason)"))
     if (from_user or "").strip() == (to_user or "").strip():
-        raise InvalidInput("--from and --to name the same lawyer", "Name the new lawyer in --to.")
+        raise InvalidInput(
+            _("--from and --to name the same lawyer"), _("Name the new lawyer in --to.")
+        )
     with ctx.ledger.write() as conn:
         matter = matters.get(conn, matter_number)
         if matter.status == "closed":
             raise Conflict(
-                f"matter {matter.number} is 'closed'",
-                "Reopen it first (`archivist matter reopen`).",
+                _("matter {number} is 'closed'").format(number=matter.number),
+                _("Reopen it first (`archivist matter reopen`)."),
             )
         from archivist.core import users as users_mod
 
         old = users_mod.get(conn, (from_user or "").strip())
         if old.username not in matter.lawyers:
             raise Conflict(
-                f"{old.username} is not assigned to matter {matter.number} "
-                f"(assigned: {', '.join(matter.lawyers) or 'nobody'})"
+                _("{username} is not assigned to matter {number} (assigned: {value})").format(
+                    username=old.username,
+                    number=matter.number,
+                    value=", ".join(matter.lawyers) or "nobody",
+                )
             )
         new = lawyer(conn, to_user, "--to")
         if new.username in matter.lawyers:
-            raise Conflict(f"{new.username} is already assigned to matter {matter.number}")
+            raise Conflict(
+                _("{username} is already assigned to matter {number}").format(
+                    username=new.username, number=matter.number
+                )
+            )
         now = clock.now()
         conn.execute(
             matter_lawyers.update()
