@@ -8,6 +8,7 @@ import click
 
 from archivist.cli.common import Vocabulary, emit, json_option, pass_archive, warn
 from archivist.core.i18n import _
+from archivist.core.vocabulary import cell_label, header, label
 
 KINDS = Vocabulary("client_kind")
 LIST_COLUMNS = ["number", "name", "kind", "id_number", "phone", "status"]
@@ -118,7 +119,9 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     )
     click.echo(
         _("documents: {value}").format(
-            value=", ".join(f"{k} {v}" for k, v in data["documents_per_section"].items())
+            value=", ".join(
+                f"{label('section', k)} {v}" for k, v in data["documents_per_section"].items()
+            )
         )
     )
     if data.get("part"):
@@ -126,9 +129,10 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     for key in ("matters", "documents", "consultations", "loans", "complaints"):
         items = data.get(key)
         if items:
-            click.echo(f"{key}:")
+            click.echo(_("{heading}:").format(heading=header(key)))
             for item in items:
-                click.echo("  " + "  ".join(str(v) for v in item.values() if v is not None))
+                cells = [str(cell_label(k, v)) for k, v in item.items() if v is not None]
+                click.echo("  " + "  ".join(cells))
 
 
 @client.command("edit")

@@ -146,7 +146,7 @@ def print_table(
     if not rows:
         click.echo(empty or _("Nothing to show."), err=True)
         return
-    headers = list(headers or [header(c) for c in columns])
+    headers = [header(h.replace(" ", "_")) for h in (headers or columns)]
     cells = [[_cell(cell_label(c, r.get(c))) for c in columns] for r in rows]
     widths = [max([width(h)] + [width(row[i]) for row in cells]) for i, h in enumerate(headers)]
 

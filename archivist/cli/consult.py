@@ -35,7 +35,15 @@ LIST_HEADERS = [
 
 
 def _row(c: Any) -> dict[str, Any]:
-    state = "done" if c.followed_up_at else "DUE" if c.due else "waiting" if c.follow_up else ""
+    state = (
+        _("done")
+        if c.followed_up_at
+        else _("DUE")
+        if c.due
+        else _("waiting")
+        if c.follow_up
+        else ""
+    )
     return {
         **c.model_dump(mode="json"),
         "consulted_at": c.consulted_at.isoformat(sep=" ", timespec="minutes"),

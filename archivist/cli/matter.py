@@ -8,6 +8,7 @@ import click
 
 from archivist.cli.common import Vocabulary, emit, json_option, pass_archive, warn
 from archivist.core.i18n import _
+from archivist.core.vocabulary import label
 
 TYPES = Vocabulary("matter_type")
 LIST_COLUMNS = [
@@ -45,6 +46,7 @@ def _row(m: Any) -> dict[str, Any]:
     return {
         **m.model_dump(mode="json"),
         "contacted": m.contacted_at.date().isoformat() if m.contacted_at else "",
+        "lawyers": ", ".join(m.lawyer_names or m.lawyers),
         "notes": ", ".join(notes),
     }
 
@@ -165,12 +167,12 @@ def open_(
     )
     click.echo(
         _("lawyers: {lawyers}; contact the client by {isoformat}").format(
-            lawyers=", ".join(m.lawyers), isoformat=m.contact_deadline.isoformat()
+            lawyers=", ".join(m.lawyer_names or m.lawyers), isoformat=m.contact_deadline.isoformat()
         )
     )
     click.echo(
         _("conflict check: {result}{value}").format(
-            result=result.conflict_check.result,
+            result=label("conflict_result", result.conflict_check.result),
             value=f" (waiver {m.conflict_waiver})" if m.conflict_waiver else "",
         )
     )
@@ -219,7 +221,7 @@ def party(
         return
     click.echo(
         _("{matter_number}  parties added; conflict check: {result}").format(
-            matter_number=check.matter_number, result=check.result
+            matter_number=check.matter_number, result=label("conflict_result", check.result)
         )
     )
     for h in check.hits:

@@ -6,6 +6,7 @@ import click
 
 from archivist.cli.common import emit, json_option, pass_archive
 from archivist.core.i18n import _
+from archivist.core.vocabulary import label
 
 ROLE_HELP = "archivist (檔案管理員), head (主管), lawyer (律師), staff (行政) or management (管理層); repeat for several"
 COLUMNS = ["username", "display_name", "roles", "active", "licence_number", "practice_area"]
@@ -39,7 +40,7 @@ def add(archive, username, display_name, roles, licence_number, practice_area, a
     else:
         click.echo(
             _("Added user {username} ({value}).").format(
-                username=created.username, value=", ".join(r.value for r in created.roles)
+                username=created.username, value=", ".join(label("role", r) for r in created.roles)
             )
         )
 

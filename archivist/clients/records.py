@@ -48,8 +48,17 @@ def _providers() -> list[Provider]:
     return out
 
 
-def expected(conn: Connection, client: Client) -> dict[str, str]:
-    """Every derived file of the client's folder and its exact content."""
+def expected(conn: Connection, client: Client, language: str | None = None) -> dict[str, str]:
+    """Every derived file of the client's folder and its exact content, its registers in
+    `language` (the firm's `[firm] language`; Traditional Chinese when the home has none):
+    never the language of whoever runs the command, so `check` finds the same text."""
+    from archivist.core import i18n
+
+    with i18n.using(i18n.normalize(language) or i18n.ZH):
+        return _expected(conn, client)
+
+
+def _expected(conn: Connection, client: Client) -> dict[str, str]:
     import json
 
     from archivist.clients.registry import build_manifest
@@ -73,7 +82,7 @@ def refresh(ctx: Context, client_id: int) -> list[str]:
 
     with ctx.ledger.read() as conn:
         client = by_id(conn, client_id)
-        files = expected(conn, client)
+        files = expected(conn, client, ctx.settings.firm.language)
     base = ctx.store.resolve(client.folder)
     written = []
     for rel, text in files.items():

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from archivist.core import clock
 from archivist.core.errors import Forbidden, NotFound
-from archivist.core.i18n import _
+from archivist.core.i18n import N_, _
 from archivist.ledger.tables.documents import documents
 from archivist.ledger.tables.loans import loan_documents, loans
 from archivist.ledger.tables.matters import matter_lawyers, matters
@@ -76,12 +76,21 @@ def require_audit_reader(ctx: Any, action: str) -> User:
 
 
 HINTS = {
-    "client": "See `archivist client list`.",
-    "matter": "See `archivist matter list`.",
-    "document": "See `archivist file list CLIENT`.",
-    "loan": "See `archivist loan list`.",
-    "complaint": "See `archivist complaint list`.",
-    "consultation": "See `archivist consult list`.",
+    "client": N_("See `archivist client list`."),
+    "matter": N_("See `archivist matter list`."),
+    "document": N_("See `archivist file list CLIENT`."),
+    "loan": N_("See `archivist loan list`."),
+    "complaint": N_("See `archivist complaint list`."),
+    "consultation": N_("See `archivist consult list`."),
+}
+# what each kind of record is called in the refusal
+KIND_NAMES = {
+    "client": N_("client"),
+    "matter": N_("matter"),
+    "document": N_("document"),
+    "loan": N_("loan"),
+    "complaint": N_("complaint"),
+    "consultation": N_("consultation"),
 }
 
 
@@ -89,10 +98,17 @@ def not_found(kind: str, ref: str) -> NotFound:
     """The one answer for a record that does not exist and for one the user may not read: the
     same words and the same exit, so an error never tells who or what exists."""
     return NotFound(
-        _("no {kind} {ref!r} that you may read").format(kind=kind, ref=str(ref)[:40]),
-        HINTS.get(
-            kind,
-            "Lawyers read their own matters; others request a loan (`archivist loan request`).",
+        _("no {kind} {ref!r} that you may read").format(
+            kind=_(KIND_NAMES.get(kind, kind)), ref=str(ref)[:40]
+        ),
+        _(
+            HINTS.get(
+                kind,
+                N_(
+                    "Lawyers read their own matters; others request a loan "
+                    "(`archivist loan request`)."
+                ),
+            )
         ),
     )
 

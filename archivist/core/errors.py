@@ -15,13 +15,15 @@ class ArchivistError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        if self.hint:
-            return (
-                f"{self.message}. {self.hint}"
-                if not self.message.endswith(".")
-                else f"{self.message} {self.hint}"
-            )
-        return self.message
+        if not self.hint:
+            return self.message
+        from archivist.core.i18n import is_chinese
+
+        if is_chinese():  # 句號 between the message and the hint, no space
+            return self.message.rstrip("。.") + "。" + self.hint
+        if self.message.endswith("."):
+            return f"{self.message} {self.hint}"
+        return f"{self.message}. {self.hint}"
 
 
 class NotFound(ArchivistError):

@@ -418,7 +418,8 @@ class _Run:
         for rows in chunks(conn, select(clients.c.id), clients.c.id, DOC_CHUNK):
             for cid in (r.id for r in rows):
                 client = registry.by_id(conn, cid)
-                for rel, text in records.expected(conn, client).items():
+                language = self.ctx.settings.firm.language
+                for rel, text in records.expected(conn, client, language).items():
                     path = f"{STORE_DIR}/{client.folder}/{rel}"
                     raw = text.encode("utf-8")
                     files.add(path, {"size": len(raw), "sha256": _sha(raw), "kind": "derived"})

@@ -254,7 +254,7 @@ class _Checker:
         for cid in _client_ids(self.ctx, self.client_number):
             with self.ctx.ledger.read() as conn:
                 c = by_id(conn, cid)
-                expected = records.expected(conn, c)
+                expected = records.expected(conn, c, self.ctx.settings.firm.language)
             self.counts["clients"] += 1
             base = self._client_folder(c)
             if base is None:
@@ -263,7 +263,7 @@ class _Checker:
             if drift:  # maybe a change committed since we read: compare with the ledger now
                 with self.ctx.ledger.read() as conn:
                     c = by_id(conn, c.id)
-                    expected = records.expected(conn, c)
+                    expected = records.expected(conn, c, self.ctx.settings.firm.language)
                 drift = self._drift(c, expected)
             for path, rel, what in drift:
                 self.add("derived", f"{rel} {what}", path, c.number, repairable=True)

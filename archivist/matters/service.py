@@ -57,6 +57,18 @@ def _lawyers(conn: Connection, matter_id: int) -> list[str]:
     )
 
 
+def _lawyer_names(conn: Connection, matter_id: int) -> list[str]:
+    """The assigned lawyers' names (display names), in the order of `_lawyers`."""
+    return list(
+        conn.execute(
+            select(users.c.display_name)
+            .select_from(matter_lawyers.join(users, users.c.id == matter_lawyers.c.user_id))
+            .where(matter_lawyers.c.matter_id == matter_id, matter_lawyers.c.removed_at.is_(None))
+            .order_by(matter_lawyers.c.id)
+        ).scalars()
+    )
+
+
 def _follow_up_open(conn: Connection, matter_id: int) -> bool:
     return (
         conn.execute(
@@ -97,6 +109,7 @@ def _model(conn: Connection, row: Any) -> Matter:
         satisfied=row.satisfied,
         conflict_waiver=row.conflict_waiver,
         lawyers=_lawyers(conn, row.id),
+        lawyer_names=_lawyer_names(conn, row.id),
         follow_up_open=_follow_up_open(conn, row.id),
         contact_overdue=overdue,
     )

@@ -55,5 +55,6 @@ class Matter(Model):
     satisfied: bool | None = None
     conflict_waiver: str | None = None
     lawyers: list[str] = Field(default_factory=list)  # usernames, active assignments
+    lawyer_names: list[str] = Field(default_factory=list)  # their names, in the same order
     follow_up_open: bool = False  # a dissatisfied closure's follow-up item is unresolved
     contact_overdue: bool = False  # open, not contacted, contact deadline passed
