@@ -25,8 +25,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for var in ("ARCHIVIST_HOME", "ARCHIVIST_USER", "ARCHIVIST_NOW", "ARCHIVIST_DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
     # the tests assert English text unless they are about Chinese (they set the language
-    # themselves: --lang, ARCHIVIST_LANG or i18n.using)
-    monkeypatch.setenv("ARCHIVIST_LANG", "en")
+    # themselves: --lang, ARCHIVIST_LANG or i18n.using); set outside monkeypatch, so a test's
+    # monkeypatch.undo() keeps it
+    os.environ["ARCHIVIST_LANG"] = "en"
     clock.set_now(None)
     clock.allow_override(False)
     yield

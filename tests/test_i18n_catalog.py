@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PO = i18n.LOCALE_DIR / "zh_Hant" / "LC_MESSAGES" / "archivist.po"
 
 # Characters standard in Taiwan (教育部常用字) that OpenCC's s2t still maps to an older variant
-# (核准 -> 覈準, 群組 -> 羣組, 占用 -> 佔用, 續借 -> 續藉): not Simplified, so not flagged.
-TAIWAN_STANDARD = set("核准群占借")
+# (核准 -> 覈準, 群組 -> 羣組, 占用 -> 佔用, 續借 -> 續藉, 分布 -> 分佈): not Simplified, so not
+# flagged.
+TAIWAN_STANDARD = set("核准群占借布")
 
 
 def _catalog() -> dict[str, tuple[str, ...]]:

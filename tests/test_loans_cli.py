@@ -111,7 +111,16 @@ def test_register_lists_exactly_the_loans_in_the_period(
     _make(invoke, client_no, "2026-04-01T08:00:00")
     out = tmp_path / "register.csv"
     res = invoke.json(
-        "loan", "register", "--from", "2026-03-01", "--to", "2026-03-31", "--out", str(out)
+        "--lang",
+        "zh_Hant",
+        "loan",
+        "register",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--out",
+        str(out),
     )
     assert res["count"] == 2 and res["numbers"] == [first, second]
     raw = out.read_bytes()
@@ -119,7 +128,9 @@ def test_register_lists_exactly_the_loans_in_the_period(
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0][:3] == ["借閱編號", "客戶編號", "客戶名稱"]
     assert [r[0] for r in rows[1:]] == [first, second]
-    assert rows[1][5] == "林志明（lin）" and rows[1][8] == "mei" and rows[1][12] == "完好"
+    # people by their names (issue 20): the borrower 林志明 (lin), approved by 王美 (mei)
+    assert rows[1][5] == "林志明" and rows[1][8] == "王美" and rows[1][12] == "完好"
+    assert rows[1][13] == "已歸還"
     assert rows[2][9] == ""  # approved, never checked out
     invoke("loan", "register", "--out", str(out), code=1)  # exists: refuses
     everything = invoke.json("loan", "register", "--out", str(out), "--force")

@@ -114,21 +114,26 @@ def test_period_bounds_are_inclusive_days(ctx: Any, known_set: list[str]) -> Non
 def test_docx_opens_and_contains_the_chart(ctx: Any, known_set: list[str], tmp_path: Path) -> None:
     from docx import Document
 
-    out = rc.write_docx(
-        rc.report(ctx, "2026-03-01", "2026-03-31"),
-        tmp_path / "r.docx",
-        "陳林律師事務所",
-        home=ctx.home,
-    )
+    from archivist.core import i18n
+
+    with i18n.using("zh_Hant"):  # the report is written in the reader's language
+        out = rc.write_docx(
+            rc.report(ctx, "2026-03-01", "2026-03-31"),
+            tmp_path / "r.docx",
+            "陳林律師事務所",
+            home=ctx.home,
+        )
     doc = Document(str(out))
     assert len(doc.inline_shapes) >= 1
     images = [r for r in doc.part.rels.values() if r.reltype.endswith("/image")]
     assert images and images[0].target_part.blob.startswith(b"\x89PNG")
     text = "\n".join(p.text for p in doc.paragraphs)
     cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
-    assert "客戶投訴匯總分析報告" in text
+    assert "客戶申訴彙整分析報告" in text and "Complaints" not in text
     assert "報價單列明各項費用" in text  # the proposals section
     assert known_set[2] in cells and "9.50" in cells and "17.00" in cells
+    assert "林志明" in cells and "趙小雲" in cells  # lawyers by name, not username
+    assert "延誤" in cells and "未分類" in cells  # categories in words
 
 
 def test_cli_json_and_docx(invoke: Any, known_set: list[str], tmp_path: Path) -> None:
@@ -142,7 +147,7 @@ def test_cli_json_and_docx(invoke: Any, known_set: list[str], tmp_path: Path) ->
     assert [r["number"] for r in data["overdue"]] == [known_set[0], known_set[2]]
     human = invoke("report", "complaints", "--from", "2026-03-01", "--to", "2026-03-31").output
     assert "median 9.5" in human
-    assert f"overdue: {known_set[0]}, {known_set[2]}" in human
+    assert f"Overdue: {known_set[0]}, {known_set[2]}" in human
     invoke("report", "complaints", "--from", "2026-03-01", "--to", "junk", code=1)
     invoke("report", "complaints", "--from", "2026-03-01", code=2)
     r = invoke(

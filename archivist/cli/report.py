@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive
+from archivist.cli.common import emit, json_option, pass_archive, warn
 from archivist.core.i18n import _
 
 SHOW = 12  # complaint numbers listed per line in the human summary
@@ -69,11 +69,20 @@ def complaints(
             rep, out, archive.settings.firm.name, home=archive.home, overwrite=force
         )
         if not as_json:
+            from archivist.reports.charts import NOTES, font_note
+
+            for note in [*NOTES, font_note()]:
+                if note:
+                    warn(note)
             click.echo(_("Wrote {path}").format(path=path), err=True)
     if as_json:
         emit(rep, True)
         return
     fr, rs = rep.first_response, rep.resolution
+
+    def words(counts: dict[str, int]) -> dict[str, int]:
+        return {rc.label_of(k, rep.people): n for k, n in counts.items()}
+
     emit(
         {
             "period": f"{rep.period_from} – {rep.period_to}",
@@ -81,21 +90,29 @@ def complaints(
             "open": len(rep.open),
             "overdue": len(rep.overdue),
             "reopened": len(rep.reopened),
-            "by category": rep.by_category,
-            "by channel": rep.by_channel,
-            "by responsibility": rep.by_responsibility,
-            "by lawyer": rep.by_lawyer,
-            "first response (days)": _durations(fr),
-            "resolution (days)": _durations(rs),
+            "by_category": words(rep.by_category),
+            "by_channel": words(rep.by_channel),
+            "by_responsibility": words(rep.by_responsibility),
+            "by_lawyer": words(rep.by_lawyer),
+            "first_response_days": _durations(fr),
+            "resolution_days": _durations(rs),
             "proposals": len(rep.proposals),
         },
         False,
     )
-    for title, rows in (("overdue", rep.overdue), ("reopened", rep.reopened), ("open", rep.open)):
+    for title, rows in (
+        (_("Overdue"), rep.overdue),
+        (_("Reopened"), rep.reopened),
+        (_("Open"), rep.open),
+    ):
         if rows:
             shown = ", ".join(r.number for r in rows[:SHOW])
-            more = f" … ({len(rows) - SHOW} more; see --json or --out)" if len(rows) > SHOW else ""
-            click.echo(f"{title}: {shown}{more}")
+            more = (
+                _(" … ({count} more; see --json or --out)").format(count=len(rows) - SHOW)
+                if len(rows) > SHOW
+                else ""
+            )
+            click.echo(_("{heading}:").format(heading=title) + f" {shown}{more}")
 
 
 @report.command("service")

@@ -337,6 +337,13 @@ HEADERS: dict[str, str] = {
     "by_category": N_("By category"),
     "by_channel": N_("By channel"),
     "by_lawyer": N_("By lawyer"),
+    "by_responsibility": N_("By responsibility"),
+    "period": N_("Period"),
+    "open": N_("Open"),
+    "reopened": N_("Reopened"),
+    "proposals": N_("Proposals"),
+    "first_response_days": N_("First response (days)"),
+    "resolution_days": N_("Resolution (days)"),
 }
 
 # columns whose cells are codes of a vocabulary (shown as labels in tables, never in JSON); the
@@ -361,6 +368,7 @@ CODED_COLUMNS: dict[str, tuple[str, ...]] = {
 
 def header(key: str) -> str:
     """The heading of column `key` in the language in effect."""
+    key = key.replace(" ", "_")
     known = HEADERS.get(key)
     if known is not None:
         return _(known)

@@ -10,26 +10,31 @@ from typing import Any
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput
-from archivist.core.i18n import _
-from archivist.loans.service import STATUS_ZH, _scope_text, list_loans
+from archivist.core.i18n import N_, _
+from archivist.loans.service import _scope_text, list_loans
 from archivist.models import Loan, Role
 
+# the register's columns (in the language in effect when it is written)
 REGISTER_HEADERS = [
-    "借閱編號",
-    "客戶編號",
-    "客戶名稱",
-    "借閱範圍",
-    "原件/複印件",
-    "借閱人",
-    "用途",
-    "申請日期",
-    "批准人",
-    "借出日期",
-    "應還日期",
-    "歸還日期",
-    "歸還狀況",
-    "狀態",
+    N_("Loan number"),
+    N_("Client number"),
+    N_("Client name"),
+    N_("Lent"),
+    N_("Originals/copies"),
+    N_("Borrower"),
+    N_("Purpose"),
+    N_("Requested"),
+    N_("Approved by"),
+    N_("Checked out"),
+    N_("Due"),
+    N_("Returned"),
+    N_("Condition"),
+    N_("State"),
 ]
+
+
+def headers() -> list[str]:
+    return [_(h) for h in REGISTER_HEADERS]
 
 
 def _d(value: datetime | date | None) -> str:
@@ -39,19 +44,23 @@ def _d(value: datetime | date | None) -> str:
 
 
 def register_row(loan: Loan) -> list[str]:
-    state = STATUS_ZH[loan.status.value] + (
-        f"（逾期 {loan.days_overdue} 天）" if loan.overdue else ""
-    )
+    """One loan as the register shows it, naming people by their names."""
+    from archivist.core.vocabulary import label
+
+    state = label("loan_status", loan.status)
+    if loan.overdue:
+        state += _(" (overdue {days} days)").format(days=loan.days_overdue)
+    names = loan.people
     return [
         loan.number,
         loan.client_number,
         loan.client_name,
         _scope_text(loan),
-        "複印件" if loan.copies else "原件",
-        f"{loan.borrower_name}（{loan.borrower}）",
+        _("copies") if loan.copies else _("originals"),
+        loan.borrower_name,
         loan.purpose,
         _d(loan.requested_at),
-        loan.approved_by or "",
+        names.get(loan.approved_by, loan.approved_by) if loan.approved_by else "",
         _d(loan.checked_out_at),
         _d(loan.due_date),
         _d(loan.returned_at),
@@ -72,7 +81,7 @@ def csv_bytes(loans: list[Loan]) -> bytes:
     """The register as CSV; a purpose like '=HYPERLINK(...)' stays text in a spreadsheet."""
     from archivist.core.output import csv_bytes as spreadsheet_csv
 
-    return spreadsheet_csv(REGISTER_HEADERS, (register_row(loan) for loan in loans))
+    return spreadsheet_csv(headers(), (register_row(loan) for loan in loans))
 
 
 def docx_bytes(ctx: Context, loans: list[Loan], start: date | None, end: date | None) -> bytes:
@@ -86,18 +95,21 @@ def docx_bytes(ctx: Context, loans: list[Loan], start: date | None, end: date | 
     section.page_width, section.page_height = section.page_height, section.page_width
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
-    doc.add_heading(f"{ctx.settings.firm.name} 客戶檔案借閱登記簿", level=1)
-    period = f"{start or '最早'} 至 {end or clock.today()}"
+    doc.add_heading(_("{firm} Borrowing register").format(firm=ctx.settings.firm.name), level=1)
+    period = _("{start} to {end}").format(
+        start=start or _("the first loan"), end=end or clock.today()
+    )
     doc.add_paragraph(
-        f"期間（申請日期）：{period}    共 {len(loans)} 筆    "
-        f"製表：{clock.now().strftime('%Y-%m-%d %H:%M')}"
+        _("Period (date requested): {period}    {count} loans    made {when}").format(
+            period=period, count=len(loans), when=clock.now().strftime("%Y-%m-%d %H:%M")
+        )
     )
     doc.styles["Normal"].font.size = Pt(8)
     table = doc.add_table(rows=len(loans) + 1, cols=len(REGISTER_HEADERS))
     table.style = "Table Grid"
     rows = table.rows
     _repeat_as_header(rows[0])
-    for row, values in zip(rows, [REGISTER_HEADERS, *map(register_row, loans)], strict=True):
+    for row, values in zip(rows, [headers(), *map(register_row, loans)], strict=True):
         for cell, text in zip(row.cells, values, strict=True):
             cell.text = text
     buf = io.BytesIO()

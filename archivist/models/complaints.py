@@ -110,3 +110,5 @@ class ComplaintReport(Model):
     reopened: list[ComplaintReportRow]
     open: list[ComplaintReportRow]
     proposals: list[ComplaintProposal]
+    # the name of each user named above (username -> name), for tables read by people
+    people: dict[str, str] = Field(default_factory=dict)

@@ -60,6 +60,8 @@ class Loan(Model):
     condition: str | None = None
     renewal_days: int | None = None  # a renewal waiting for approval
     renewals: int = 0
+    # the name of each user named above (username -> name), for registers read by people
+    people: dict[str, str] = Field(default_factory=dict)
 
 
 class LoanStep(Model):

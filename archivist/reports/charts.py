@@ -1,6 +1,11 @@
 """Charts as PNG bytes for .docx reports. matplotlib is imported inside the functions, with the
 Agg backend (no display). Chinese labels are used only when a CJK font is installed (e.g.
-fonts-noto-cjk); otherwise the caller's ASCII labels, so a chart never shows empty boxes."""
+fonts-noto-cjk); otherwise the caller's ASCII labels, so a chart never shows empty boxes.
+
+The font is found at run time: matplotlib's font cache can predate a font installed since (the
+charts then silently lost their Chinese), so when the cache knows no CJK font but the system
+has one, the cache is rebuilt once (`NOTES` says so); `font_note()` tells the user when no
+CJK font exists at all."""
 
 from __future__ import annotations
 
@@ -23,21 +28,66 @@ CJK_FAMILIES = (
 )
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The family name of an installed font that draws Chinese, or None."""
-    import matplotlib
+# file names of fonts that draw Chinese (the system's, before matplotlib knows them)
+CJK_FILES = ("cjk", "wqy", "uming", "ukai", "sourcehan", "notosanstc", "notoseriftc", "msjh")
+NOTES: list[str] = []  # what finding the font did (a rebuilt cache), for the front end to say
 
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
+def _pick(names: set[str]) -> str | None:
     for family in CJK_FAMILIES:
         if family in names:
             return family
     for name in sorted(names):
         if "CJK" in name or "Hei" in name or "Ming" in name:
             return name
+    return None
+
+
+def _unknown_cjk_files(font_manager: Any) -> list[str]:
+    """CJK font files on the system that matplotlib's font cache does not list."""
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    try:
+        found = font_manager.findSystemFonts()
+    except (OSError, RuntimeError):
+        return []
+    return [
+        p
+        for p in found
+        if p not in known and any(k in p.lower().replace("-", "") for k in CJK_FILES)
+    ]
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The family name of an installed font that draws Chinese, or None. A stale matplotlib
+    font cache (a CJK font installed after it was built) is rebuilt once."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+
+    found = _pick({f.name for f in font_manager.fontManager.ttflist})
+    if found is None and _unknown_cjk_files(font_manager):
+        from archivist.core.i18n import _
+
+        fresh = font_manager._load_fontmanager(try_read_cache=False)  # writes a new cache
+        font_manager.fontManager = fresh
+        found = _pick({f.name for f in fresh.ttflist})
+        NOTES.append(
+            _("matplotlib's font cache did not know the CJK fonts installed since; rebuilt it")
+        )
+    return found
+
+
+def font_note() -> str | None:
+    """What a Chinese reader should be told about the charts' font, or None."""
+    from archivist.core.i18n import _, is_chinese
+
+    if cjk_font() is None and is_chinese():
+        return _(
+            "no CJK font is installed: the charts are labelled in English "
+            "(install fonts-noto-cjk to have them in Chinese)"
+        )
     return None
 
 

@@ -34,11 +34,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from archivist.complaints.service import LABELS_ZH, OPEN
+from archivist.complaints.service import OPEN
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput
-from archivist.core.i18n import _
+from archivist.core.i18n import N_, _
 from archivist.ledger.tables.complaints import complaint_events, complaints
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import matter_lawyers
@@ -95,7 +95,9 @@ def compute(conn: Connection, date_from: date, date_to: date) -> ComplaintReport
         .order_by(complaints.c.received_at, complaints.c.id)
     ).all()
     ids = [r.id for r in rows]
-    names = {u.id: u.username for u in conn.execute(select(users.c.id, users.c.username))}
+    people_rows = conn.execute(select(users.c.id, users.c.username, users.c.display_name)).all()
+    names = {u.id: u.username for u in people_rows}
+    people = {u.username: u.display_name for u in people_rows}
 
     lawyers: dict[int, list[str]] = {}
     matter_ids = {r.matter_id for r in rows if r.matter_id}
@@ -190,6 +192,15 @@ def compute(conn: Connection, date_from: date, date_to: date) -> ComplaintReport
         reopened=reopened,
         open=open_,
         proposals=proposals,
+        people={
+            u: people[u]
+            for u in sorted(
+                set(counters["lawyer"])
+                | {r.assignee for r in overdue + reopened + open_ if r.assignee}
+                | {p.by for p in proposals}
+            )
+            if u in people
+        },
     )
 
 
@@ -217,11 +228,24 @@ def report(ctx: Context, date_from: str | date, date_to: str | date) -> Complain
 
 
 # ------------------------------------------------------------------------------- .docx
-LABELS = {**LABELS_ZH, UNCLASSIFIED: "未分類", NO_LAWYER: "未指定"}
+# The .docx is written in the language in effect (the reader's), naming people by name.
+SPECIAL = {UNCLASSIFIED: N_("unclassified"), NO_LAWYER: N_("(none)")}
 
 
-def _zh(key: str) -> str:
-    return f"{LABELS[key]} ({key})" if key in LABELS else key
+def _label(key: str, people: dict[str, str] | None = None) -> str:
+    """A coded key (category, channel, responsibility, status) as words; a username as the
+    person's name; anything else (a cause in the firm's words) as it is."""
+    from archivist.core.vocabulary import VOCABULARIES, label
+
+    if key in SPECIAL:
+        return _(SPECIAL[key])
+    for vocabulary in ("complaint_category", "channel", "responsibility", "complaint_status"):
+        if key in VOCABULARIES[vocabulary]:
+            return label(vocabulary, key)
+    return (people or {}).get(key, key)
+
+
+label_of = _label  # for the command line's summary
 
 
 def _table(doc: Any, headers: list[str], rows: list[list[Any]]) -> None:
@@ -237,50 +261,58 @@ def _table(doc: Any, headers: list[str], rows: list[list[Any]]) -> None:
             cell.text = "" if value is None else str(value)
 
 
-def _counts(doc: Any, title: str, data: dict[str, int], total: int) -> None:
+def _counts(doc: Any, title: str, data: dict[str, int], total: int, people: dict[str, str]) -> None:
+    from archivist.core.formats import number, percent
+
     doc.add_heading(title, level=2)
     if not data:
-        doc.add_paragraph("無 (none)")
+        doc.add_paragraph(_("(none)"))
         return
     _table(
         doc,
-        ["項目 Item", "件數 Count", "比例 Share"],
-        [[_zh(k), v, f"{v / total:.0%}" if total else "-"] for k, v in data.items()],
+        [_("Item"), _("Count"), _("Share")],
+        [
+            [_label(k, people), number(v), percent(v / total) if total else "-"]
+            for k, v in data.items()
+        ],
     )
 
 
-def _rows(doc: Any, title: str, rows: list[ComplaintReportRow], empty: str = "無 (none)") -> None:
+def _rows(doc: Any, title: str, rows: list[ComplaintReportRow], people: dict[str, str]) -> None:
+    from archivist.core.formats import day
+
     doc.add_heading(title, level=2)
     if not rows:
-        doc.add_paragraph(empty)
+        doc.add_paragraph(_("(none)"))
         return
     if len(rows) > DOCX_ROWS:
         doc.add_paragraph(
-            f"共 {len(rows)} 件，列出最早的 {DOCX_ROWS} 件 ({len(rows)} in all; the "
-            f"{DOCX_ROWS} oldest are listed, `--json` gives every one)."
+            _("{count} in all; the {shown} oldest are listed (`--json` gives every one).").format(
+                count=len(rows), shown=DOCX_ROWS
+            )
         )
         rows = rows[:DOCX_ROWS]
     _table(
         doc,
         [
-            "編號 No.",
-            "客戶 Client",
-            "收到 Received",
-            "類別 Category",
-            "狀態 Status",
-            "承辦 Assignee",
-            "期限 Due",
-            "重開 Reopened",
+            _("Number"),
+            _("Client"),
+            _("Received"),
+            _("Category"),
+            _("Status"),
+            _("Assignee"),
+            _("Due"),
+            _("Reopened"),
         ],
         [
             [
                 r.number,
                 r.client_number,
-                r.received_at.strftime("%Y-%m-%d"),
-                _zh(r.category) if r.category else "-",
-                _zh(r.status.value),
-                r.assignee or "-",
-                r.due_date,
+                day(r.received_at.date()),
+                _label(r.category) if r.category else "-",
+                _label(r.status.value),
+                _label(r.assignee, people) if r.assignee else "-",
+                day(r.due_date),
                 r.reopen_count,
             ]
             for r in rows
@@ -288,96 +320,120 @@ def _rows(doc: Any, title: str, rows: list[ComplaintReportRow], empty: str = "�
     )
 
 
-def _chart_values(data: dict[str, int]) -> dict[str, int]:
-    from archivist.reports.charts import label
-
-    return {label(k, LABELS): v for k, v in data.items()}
-
-
 def write_docx(
     rep: ComplaintReport, path: str | Path, firm: str = "", *, home: Any, overwrite: bool = False
 ) -> Path:
-    """The report as a Word document with charts (category, channel, lawyer)."""
+    """The report as a Word document with charts (category, channel, lawyer), in the language
+    in effect; the charts fall back to English when no CJK font is installed."""
     import io
 
     from docx import Document
     from docx.shared import Cm
 
+    from archivist.core import i18n
+    from archivist.core.formats import day, moment, number
     from archivist.core.output import write_atomic
-    from archivist.reports.charts import bar_chart, cjk_font
+    from archivist.reports.charts import bar_chart, cjk_font, label
 
-    zh = cjk_font() is not None
+    people = rep.people
     doc = Document()
-    doc.add_heading(f"{firm} 客戶投訴匯總分析報告".strip(), level=0)
+    doc.add_heading(_("{firm} Complaints report").format(firm=firm).strip(), level=0)
     doc.add_paragraph(
-        f"Complaint report for management · 期間 Period: {rep.period_from} – "
-        f"{rep.period_to} · 截至 As of: {rep.as_of:%Y-%m-%d %H:%M}"
+        _("Period: {start} – {end} · as of {as_of}").format(
+            start=day(rep.period_from), end=day(rep.period_to), as_of=moment(rep.as_of)
+        )
     )
-    doc.add_heading("摘要 Summary", level=1)
+    doc.add_heading(_("Summary"), level=1)
     fr, rs = rep.first_response, rep.resolution
     lines = [
-        f"收到投訴 Complaints received: {rep.total}",
-        f"未結案 Open: {len(rep.open)}  ·  逾期 Overdue: {len(rep.overdue)}  ·  "
-        f"重新處理 Reopened: {len(rep.reopened)}",
-        f"首次答覆時間 Time to first response: median {_d(fr.median_days)} days, worst "
-        f"{_d(fr.worst_days)} days ({fr.worst_complaint or '-'}), over {fr.count} complaints",
-        f"處理時間 Time to resolution: median {_d(rs.median_days)} days, worst "
-        f"{_d(rs.worst_days)} days ({rs.worst_complaint or '-'}), over {rs.count} complaints",
+        _("Complaints received: {count}").format(count=number(rep.total)),
+        _("Open: {open} · Overdue: {overdue} · Reopened: {reopened}").format(
+            open=number(len(rep.open)),
+            overdue=number(len(rep.overdue)),
+            reopened=number(len(rep.reopened)),
+        ),
+        _(
+            "Time to first response: median {median} days, worst {worst} days ({which}), "
+            "over {count} complaints"
+        ).format(
+            median=_d(fr.median_days),
+            worst=_d(fr.worst_days),
+            which=fr.worst_complaint or "-",
+            count=number(fr.count),
+        ),
+        _(
+            "Time to resolution: median {median} days, worst {worst} days ({which}), "
+            "over {count} complaints"
+        ).format(
+            median=_d(rs.median_days),
+            worst=_d(rs.worst_days),
+            which=rs.worst_complaint or "-",
+            count=number(rs.count),
+        ),
     ]
     for line in lines:
         doc.add_paragraph(line, style="List Bullet")
 
-    doc.add_heading("分類統計 Breakdown", level=1)
+    doc.add_heading(_("Breakdown"), level=1)
     charts = [
-        ("投訴類別分佈", "Complaints by category", rep.by_category),
-        ("投訴渠道分佈", "Complaints by channel", rep.by_channel),
-        ("各律師涉及投訴件數", "Complaints by lawyer", rep.by_lawyer),
+        (N_("Complaints by category"), rep.by_category),
+        (N_("Complaints by channel"), rep.by_channel),
+        (N_("Complaints by lawyer"), rep.by_lawyer),
     ]
-    for zh_title, en_title, data in charts:
+    # Chinese labels need a CJK font; without one the charts are drawn in English
+    chart_language = i18n.current() if cjk_font() else i18n.EN
+    for title, data in charts:
         if data:
-            png = bar_chart(
-                _chart_values(data),
-                zh_title if zh else en_title,
-                xlabel="件數" if zh else "complaints",
-            )
+            with i18n.using(chart_language):
+                # without a CJK font even a client's or lawyer's name is shown in ASCII
+                values = {label(_label(k, people), None): v for k, v in data.items()}
+                png = bar_chart(values, label(_(title), None), xlabel=_("complaints"))
             doc.add_picture(io.BytesIO(png), width=Cm(15))
-    _counts(doc, "按類別 By category", rep.by_category, rep.total)
-    _counts(doc, "按原因 By cause", rep.by_cause, rep.total)
-    _counts(doc, "按責任 By responsibility", rep.by_responsibility, rep.total)
-    _counts(doc, "按渠道 By channel", rep.by_channel, rep.total)
-    _counts(doc, "按律師 By lawyer", rep.by_lawyer, rep.total)
-    _counts(doc, "按狀態 By status", rep.by_status, rep.total)
+    _counts(doc, _("By category"), rep.by_category, rep.total, people)
+    _counts(doc, _("By cause"), rep.by_cause, rep.total, people)
+    _counts(doc, _("By responsibility"), rep.by_responsibility, rep.total, people)
+    _counts(doc, _("By channel"), rep.by_channel, rep.total, people)
+    _counts(doc, _("By lawyer"), rep.by_lawyer, rep.total, people)
+    _counts(doc, _("By status"), rep.by_status, rep.total, people)
 
-    doc.add_heading("時效 Timeliness", level=1)
+    doc.add_heading(_("Timeliness"), level=1)
     _table(
         doc,
-        ["", "件數 Count", "中位數 Median (days)", "最長 Worst (days)", "最長者 Worst"],
+        ["", _("Count"), _("Median (days)"), _("Worst (days)"), _("Worst")],
         [
             [
-                "首次答覆 First response",
-                fr.count,
+                _("First response"),
+                number(fr.count),
                 _d(fr.median_days),
                 _d(fr.worst_days),
                 fr.worst_complaint or "-",
             ],
             [
-                "處理完成 Resolution",
-                rs.count,
+                _("Resolution"),
+                number(rs.count),
                 _d(rs.median_days),
                 _d(rs.worst_days),
                 rs.worst_complaint or "-",
             ],
         ],
     )
-    _rows(doc, "逾期 Overdue", rep.overdue)
-    _rows(doc, "重新處理 Reopened", rep.reopened)
-    _rows(doc, "未結案 Open", rep.open)
+    _rows(doc, _("Overdue"), rep.overdue, people)
+    _rows(doc, _("Reopened"), rep.reopened, people)
+    _rows(doc, _("Open"), rep.open, people)
 
-    doc.add_heading("改進建議 Improvement proposals", level=1)
+    doc.add_heading(_("Improvement proposals"), level=1)
     if not rep.proposals:
-        doc.add_paragraph("本期無 (none this period)")
+        doc.add_paragraph(_("(none this period)"))
     for p in rep.proposals:
-        doc.add_paragraph(f"{p.complaint} ({p.at:%Y-%m-%d}, {p.by}): {p.text}", style="List Bullet")
+        doc.add_paragraph(
+            _("{complaint} ({date}, {who}): {text}").format(
+                complaint=p.complaint,
+                date=day(p.at.date()),
+                who=people.get(p.by, p.by),
+                text=p.text,
+            ),
+            style="List Bullet",
+        )
 
     buf = io.BytesIO()
     doc.save(buf)
@@ -385,4 +441,6 @@ def write_docx(
 
 
 def _d(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+    from archivist.core.formats import decimal
+
+    return "-" if value is None else decimal(value, 2)
