@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from archivist.core.i18n import _
 from archivist.demo_steps import MARK, STEPS
 
 
@@ -91,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--home", default=".", help="the demo home (default: this folder)")
     args = parser.parse_args(argv)
+    from archivist.core import i18n
+
+    # the demo speaks the language its commands will: ARCHIVIST_LANG, else a new home's
+    i18n.set_language(i18n.resolve(None, firm=i18n.NEW_HOME_LANGUAGE))
     home = Path(args.home).absolute()
     home.mkdir(parents=True, exist_ok=True)
     reset_home(home)
@@ -102,11 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + "=" * 72)
     if ok:
         print(
-            f"Demo finished. The home is {home} (settings archivist.toml, archive_store/, index/)."
+            _(
+                "Demo finished. The home is {home} (settings archivist.toml, archive_store/, index/)."
+            ).format(home=home)
         )
     else:
-        print("Demo finished with failures:\n  " + "\n  ".join(demo.failures))
-    print("Try next (the same home):")
+        print(
+            _("Demo finished with failures:\n  {failures}").format(
+                failures="\n  ".join(demo.failures)
+            )
+        )
+    print(_("Try next (the same home):"))
     bindir = Path(sys.executable).parent
     print(f'  export PATH="{bindir}:$PATH" ARCHIVIST_HOME={home} ARCHIVIST_USER=mei')
     for hint in (
@@ -118,11 +129,12 @@ def main(argv: list[str] | None = None) -> int:
         "archivist check",
     ):
         print(f"  {hint}")
-    print("The web front end (issue 18):")
+    print(_("The web front end (issue 18):"))
     print(f"  archivist --home {home} serve --port 8000")
     print(
-        "  then open http://127.0.0.1:8000/ and sign in as lin (lawyer) or mei (archivist, "
-        f"head), password {DEMO_PASSWORD}"
+        _(
+            "  then open http://127.0.0.1:8000/ and sign in as lin (lawyer) or mei (archivist, head), password {DEMO_PASSWORD}"
+        ).format(DEMO_PASSWORD=DEMO_PASSWORD)
     )
     return 0 if ok else 1
 
@@ -133,7 +145,7 @@ DEMO_PASSWORD = "demo-password-2026"
 def web_passwords(demo: Demo) -> None:
     """Demo users get a known password for the web front end (a real home sets each user's
     with `archivist user password USER`, changed at first sign-in)."""
-    print("\n== Web sign-in for the demo users")
+    print(_("\n== Web sign-in for the demo users"))
     for user in ("mei", "lin"):
         demo.run("user", "password", user, "--stdin", "--no-change", stdin=DEMO_PASSWORD + "\n")
 

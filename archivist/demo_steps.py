@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from archivist.core.i18n import _
+
 if TYPE_CHECKING:
     from archivist.demo import Demo
 
@@ -62,7 +64,7 @@ def sample_files(folder: Path) -> list[Path]:
 
 
 def setup(demo: Demo) -> None:
-    print("== 1. A home for the firm, its users and roles")
+    print(_("== 1. A home for the firm, its users and roles"))
     demo.run(
         "init", "--home", str(demo.home), "--firm", DEMO_FIRM, "--user", "mei", "--name", "王美"
     )
@@ -96,7 +98,7 @@ def setup(demo: Demo) -> None:
 
 
 def clients(demo: Demo) -> None:
-    print("\n== 2. Clients get numbered archive folders with the policy's five sections")
+    print(_("\n== 2. Clients get numbered archive folders with the policy's five sections"))
     demo.run(
         "client",
         "add",
@@ -125,13 +127,13 @@ def clients(demo: Demo) -> None:
 
 
 def audit_verify(demo: Demo) -> None:
-    print("\n== Audit trail: every change and every read, hash-chained")
+    print(_("\n== Audit trail: every change and every read, hash-chained"))
     demo.run("audit", "log", "--client", "C0001")
     demo.run("audit", "verify")
 
 
 def intake(demo: Demo) -> None:
-    print("\n== 3. Consultation, conflict check, acceptance of the matter")
+    print(_("\n== 3. Consultation, conflict check, acceptance of the matter"))
     demo.run(
         "consult",
         "log",
@@ -206,7 +208,7 @@ def intake(demo: Demo) -> None:
 
 
 def contract(demo: Demo) -> None:
-    print("\n== 4. The legal-service contract from the Word template, every clause checked")
+    print(_("\n== 4. The legal-service contract from the Word template, every clause checked"))
     data = {
         "scope": "代理委託人與宏達貿易有限公司買賣合同糾紛一案的一審訴訟",
         "stages": ["一審"],
@@ -231,14 +233,14 @@ def contract(demo: Demo) -> None:
 
 
 def filing(demo: Demo) -> None:
-    print("\n== 5. Filing documents (Traditional, Simplified, English, Big5, Word)")
+    print(_("\n== 5. Filing documents (Traditional, Simplified, English, Big5, Word)"))
     paths = [str(p) for p in sample_files(demo.work / "incoming")]
     demo.run("file", "add", "C0001", *paths, "--section", "case", "--matter", demo.matter)
     demo.run("file", "list", "C0001")
 
 
 def searching(demo: Demo) -> None:
-    print("\n== 6. Full-text search in either Chinese script and English, access-controlled")
+    print(_("\n== 6. Full-text search in either Chinese script and English, access-controlled"))
     demo.run("search", "違約", user="lin")
     demo.run("search", "违约 AND 合同", user="lin")
     demo.run("search", "breached", user="lin")
@@ -246,7 +248,7 @@ def searching(demo: Demo) -> None:
 
 
 def borrowing(demo: Demo) -> None:
-    print("\n== 7. Borrowing: request, the head's approval, check-out, return")
+    print(_("\n== 7. Borrowing: request, the head's approval, check-out, return"))
     loan = json.loads(
         demo.run(
             "loan",
@@ -269,7 +271,7 @@ def borrowing(demo: Demo) -> None:
 
 
 def complaint(demo: Demo) -> None:
-    print("\n== 8. A complaint, from intake to the client's feedback")
+    print(_("\n== 8. A complaint, from intake to the client's feedback"))
     number = json.loads(
         demo.run(
             "complaint",
@@ -319,7 +321,7 @@ def complaint(demo: Demo) -> None:
 
 
 def closure(demo: Demo) -> None:
-    print("\n== 9. Progress, closure and the closure letter")
+    print(_("\n== 9. Progress, closure and the closure letter"))
     demo.run(
         "matter",
         "progress",
@@ -352,7 +354,7 @@ def closure(demo: Demo) -> None:
 
 
 def reports(demo: Demo) -> None:
-    print("\n== 10. Reports for management")
+    print(_("\n== 10. Reports for management"))
     out = demo.home / "demo_output"
     out.mkdir(exist_ok=True)
     demo.run(
@@ -381,7 +383,7 @@ def reports(demo: Demo) -> None:
 
 
 def safety(demo: Demo) -> None:
-    print("\n== 11. Integrity check and backup")
+    print(_("\n== 11. Integrity check and backup"))
     demo.run("check")
     demo.run("index", "status")
     backup = demo.work / "backup"
