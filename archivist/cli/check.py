@@ -7,22 +7,29 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive
-from archivist.core.i18n import _
+from archivist.core.i18n import N_, _
 
 KIND_LABELS = {
-    "missing": "missing files",
-    "checksum": "checksum mismatches",
-    "orphan": "orphans",
-    "temp": "leftover temp files",
-    "derived": "manifest/register drift",
-    "folder": "folder problems",
-    "permissions": "loose permissions",
-    "index-missing": "not in the index",
-    "index-stale": "stale in the index",
-    "index-extra": "extra in the index",
-    "audit": "audit chain breaks",
-    "tampered": "records that disagree with the audit trail",
-    "index-leftover": "leftovers of an interrupted index rebuild",
+    "missing": N_("missing files"),
+    "checksum": N_("checksum mismatches"),
+    "orphan": N_("orphans"),
+    "temp": N_("leftover temp files"),
+    "derived": N_("manifest/register drift"),
+    "folder": N_("folder problems"),
+    "permissions": N_("loose permissions"),
+    "index-missing": N_("not in the index"),
+    "index-stale": N_("stale in the index"),
+    "index-extra": N_("extra in the index"),
+    "audit": N_("audit chain breaks"),
+    "tampered": N_("records that disagree with the audit trail"),
+    "index-leftover": N_("leftovers of an interrupted index rebuild"),
+}
+# what `check` counted
+COUNT_LABELS = {
+    "clients": N_("{n} clients"),
+    "documents": N_("{n} documents"),
+    "files": N_("{n} files"),
+    "audit_events": N_("{n} audit events"),
 }
 
 
@@ -82,9 +89,12 @@ def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) 
             for r in rows:
                 click.echo(
                     f"{r['kind']:<14} {r['path']}\n{'':<14} {r['problem']}"
-                    f"{'  (check --repair fixes this)' if r['repair'] == 'yes' else ''}"
+                    + (_("  (check --repair fixes this)") if r["repair"] == "yes" else "")
                 )
-        counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())
+        counts = ", ".join(
+            _(COUNT_LABELS[k]).format(n=v) if k in COUNT_LABELS else f"{v} {k.replace('_', ' ')}"
+            for k, v in report.counts.items()
+        )
         if report.audit_head is not None:
             head = report.audit_head
             seen = head.get("witness")
@@ -92,7 +102,9 @@ def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) 
                 _("Audit head: event {seq} {hash}; witness: {value}").format(
                     seq=head["seq"],
                     hash=head["hash"][:16],
-                    value=f"event {seen['seq']} {seen['hash'][:16]}" if seen else "none",
+                    value=_("event {seq} {hash}").format(seq=seen["seq"], hash=seen["hash"][:16])
+                    if seen
+                    else _("none"),
                 )
             )
         if report.ok:
@@ -102,7 +114,10 @@ def check(archive: Any, client_number: str | None, repair: bool, as_json: bool) 
                 )
             )
         else:
-            parts = ", ".join(f"{n} {KIND_LABELS.get(k, k)}" for k, n in report.summary.items())
+            parts = ", ".join(
+                f"{n} {_(KIND_LABELS[k]) if k in KIND_LABELS else k}"
+                for k, n in report.summary.items()
+            )
             fixable = sum(1 for p in report.problems if p.repairable)
             click.echo(
                 _("PROBLEMS: {parts} (checked {counts}).").format(parts=parts, counts=counts)

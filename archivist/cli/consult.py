@@ -101,9 +101,12 @@ def log(
     if as_json:
         emit(c, True)
     else:
+        from archivist.core.vocabulary import label
+
         click.echo(
-            f"{c.number}  {c.client_number} {c.client_name}  ({c.channel.value}, "
-            f"{c.handled_by})" + (f"  follow up by {c.follow_up}" if c.follow_up else "")
+            f"{c.number}  {c.client_number} {c.client_name}  "
+            f"({label('channel', c.channel)}, {c.handled_by})"
+            + (_("  follow up by {date}").format(date=c.follow_up) if c.follow_up else "")
         )
 
 

@@ -37,18 +37,19 @@ def loan() -> None:
 
 def _scope_text(data: dict[str, Any]) -> str:
     if data["scope"] == "archive":
-        text = "archive"
+        text = _("archive")
     elif data["scope"] == "matter":
-        text = f"matter {data['matter_number']}"
+        text = _("matter {number}").format(number=data["matter_number"])
     else:
-        text = "docs " + ",".join(data["documents"])
-    return text + (" (copies)" if data.get("copies") else "")
+        text = _("docs {numbers}").format(numbers=",".join(data["documents"]))
+    return text + (_(" (copies)") if data.get("copies") else "")
 
 
 def _row(loan_obj: Any) -> dict[str, Any]:
     data = loan_obj.model_dump(mode="json")
     data["scope_text"] = _scope_text(data)
     data["requested"] = data["requested_at"][:10]
+    data["borrower"] = data["borrower_name"]  # people by name in tables
     if not data["days_overdue"]:
         data["days_overdue"] = None
     return data
@@ -106,9 +107,13 @@ def request(
     _done(
         result,
         as_json,
-        f"{loan_obj.number}  requested ({loan_obj.days} days, "
-        f"{_scope_text(loan_obj.model_dump(mode='json'))}); "
-        "waiting for the department head's approval",
+        _(
+            "{number}  requested ({days} days, {scope}); waiting for the department head's approval"
+        ).format(
+            number=loan_obj.number,
+            days=loan_obj.days,
+            scope=_scope_text(loan_obj.model_dump(mode="json")),
+        ),
     )
 
 
@@ -130,9 +135,9 @@ def approve(archive: Any, number: str, days: int | None, note: str | None, as_js
     result = loans.approve(archive, number, days=days, note=note)
     lo = result.loan
     msg = (
-        f"{lo.number}  renewal approved: due {lo.due_date}"
+        _("{number}  renewal approved: due {due}").format(number=lo.number, due=lo.due_date)
         if lo.status.value == "out"
-        else f"{lo.number}  approved for {lo.days} days"
+        else _("{number}  approved for {days} days").format(number=lo.number, days=lo.days)
     )
     _done(result, as_json, msg)
 
@@ -154,9 +159,9 @@ def reject(archive: Any, number: str, reason: str, as_json: bool) -> None:
     result = loans.reject(archive, number, reason)
     lo = result.loan
     msg = (
-        f"{lo.number}  renewal rejected; still due {lo.due_date}"
+        _("{number}  renewal rejected; still due {due}").format(number=lo.number, due=lo.due_date)
         if lo.status.value == "out"
-        else f"{lo.number}  rejected"
+        else _("{number}  rejected").format(number=lo.number)
     )
     _done(result, as_json, msg)
 
@@ -184,7 +189,13 @@ def checkout(archive: Any, number: str, ack: bool, as_json: bool) -> None:
 
     result = loans.checkout(archive, number, ack)
     lo = result.loan
-    _done(result, as_json, f"{lo.number}  out to {lo.borrower} until {lo.due_date}")
+    _done(
+        result,
+        as_json,
+        _("{number}  out to {borrower} until {due}").format(
+            number=lo.number, borrower=lo.borrower_name, due=lo.due_date
+        ),
+    )
 
 
 @loan.command("return")
@@ -204,11 +215,11 @@ def return_(archive: Any, number: str, condition: str | None, as_json: bool) -> 
     result = loans.return_(archive, number, condition)
     lo = result.loan
     late = (
-        f" ({(lo.returned_at.date() - lo.due_date).days} days late)"
+        _(" ({days} days late)").format(days=(lo.returned_at.date() - lo.due_date).days)
         if lo.returned_at and lo.due_date and lo.returned_at.date() > lo.due_date
         else ""
     )
-    _done(result, as_json, f"{lo.number}  returned{late}")
+    _done(result, as_json, _("{number}  returned{late}").format(number=lo.number, late=late))
 
 
 @loan.command("renew")
@@ -230,8 +241,10 @@ def renew(archive: Any, number: str, days: int, as_json: bool) -> None:
     _done(
         result,
         as_json,
-        f"{lo.number}  renewal of {lo.renewal_days} days requested; "
-        f"still due {lo.due_date} until the department head approves",
+        _(
+            "{number}  renewal of {days} days requested; still due {due} until the department "
+            "head approves"
+        ).format(number=lo.number, days=lo.renewal_days, due=lo.due_date),
     )
 
 
@@ -249,7 +262,7 @@ def cancel(archive: Any, number: str, as_json: bool) -> None:
     from archivist.loans import service as loans
 
     result = loans.cancel(archive, number)
-    _done(result, as_json, f"{result.loan.number}  cancelled")
+    _done(result, as_json, _("{number}  cancelled").format(number=result.loan.number))
 
 
 @loan.command("list")

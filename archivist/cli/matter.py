@@ -242,7 +242,7 @@ def contact(archive: Any, number: str, note: str, as_json: bool) -> None:
     """
     from archivist.matters import service as matters
 
-    _event_out(matters.record_contact(archive, number, note), as_json, "contact")
+    _event_out(matters.record_contact(archive, number, note), as_json, _("contact"))
 
 
 @matter.command("plan")
@@ -276,7 +276,7 @@ def plan(archive: Any, number: str, text: str | None, path: str | None, as_json:
             raise InvalidInput(
                 _("{path} is not UTF-8 text").format(path=path), _("Save it as UTF-8.")
             ) from None
-    _event_out(matters.record_plan(archive, number, text or ""), as_json, "service plan")
+    _event_out(matters.record_plan(archive, number, text or ""), as_json, _("service plan"))
 
 
 @matter.command("progress")
@@ -300,7 +300,7 @@ def progress(archive: Any, number: str, note: str, reported_to_client: bool, as_
     """
     from archivist.matters import service as matters
 
-    what = "progress report" if reported_to_client else "work record"
+    what = _("progress report") if reported_to_client else _("work record")
     _event_out(matters.record_progress(archive, number, note, reported_to_client), as_json, what)
 
 

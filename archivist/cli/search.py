@@ -8,6 +8,7 @@ import click
 
 from archivist.cli.common import Vocabulary, json_option, pass_archive, print_json
 from archivist.core.i18n import _
+from archivist.core.vocabulary import label
 
 
 @click.command("search")
@@ -100,7 +101,7 @@ def search(
     )
     for h in result.hits:
         click.echo(click.style(f"{h.document}", bold=True) + f"  {h.title}  ({h.original_name})")
-        click.echo(f"  {h.client} {h.client_name} · {h.section} · {h.date}")
+        click.echo(f"  {h.client} {h.client_name} · {label('section', h.section)} · {h.date}")
         marked = h.highlighted or h.snippet
         if sys.stdout.isatty():
             snippet = marked.replace("\x02", "\x1b[1;31m").replace("\x03", "\x1b[0m")

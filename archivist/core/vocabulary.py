@@ -63,6 +63,19 @@ VOCABULARIES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "conflict_result": {
         "clear": (N_("clear"), ("無衝突", "無")),
         "hits": (N_("possible conflict"), ("可能衝突", "有符合")),
+        "waived": (N_("waived"), ("已豁免", "豁免")),
+    },
+    "conflict_match": {
+        "name": (N_("name"), ("名稱",)),
+        "id_number": (N_("ID number"), ("證件號碼",)),
+    },
+    "conflict_where": {
+        "client": (N_("client"), ("客戶",)),
+        "client-party": (N_("client's party"), ("客戶方當事人",)),
+        "opposing": (N_("opposing party"), ("對造",)),
+        "related": (N_("related party"), ("關係人",)),
+        "consultation": (N_("consultation"), ("諮詢",)),
+        "consultation-mention": (N_("named in a consultation"), ("諮詢中提及",)),
     },
     "matter_status": {
         "open": (N_("open"), ("進行中", "承辦中", "辦理中")),
@@ -146,6 +159,8 @@ _NAMES = {
     "consent_purpose": N_("purpose"),
     "client_status": N_("client status"),
     "conflict_result": N_("conflict check result"),
+    "conflict_match": N_("match"),
+    "conflict_where": N_("where"),
 }
 
 
@@ -308,6 +323,11 @@ HEADERS: dict[str, str] = {
     "topic": N_("Topic"),
     "language": N_("Language"),
     "folder_path": N_("Folder path"),
+    "searched": N_("Searched"),
+    "found": N_("Found"),
+    "match": N_("Match"),
+    "where": N_("Where"),
+    "reference": N_("Reference"),
     "contact_by": N_("Contact by"),
     "contacted": N_("Contacted"),
     "original_name": N_("Original name"),
@@ -356,6 +376,8 @@ CODED_COLUMNS: dict[str, tuple[str, ...]] = {
     "status": ("matter_status", "loan_status", "complaint_status", "client_status"),
     "state": ("matter_status", "loan_status", "complaint_status", "client_status"),
     "result": ("conflict_result",),
+    "match": ("conflict_match",),
+    "where": ("conflict_where",),
     "roles": ("role",),
     "role": ("role", "party_role"),
     "channel": ("channel",),

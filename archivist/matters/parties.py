@@ -111,8 +111,10 @@ def _add_in(
         )
         first = blocking[0]
         return {
-            "refusal": f"conflict of interest: opposing party {first.searched} is "
-            f"{first.detail}; no party was added to {matter.number}"
+            "refusal": _(
+                "conflict of interest: opposing party {party} is {detail}; no party was added "
+                "to {number}"
+            ).format(party=first.searched, detail=first.detail, number=matter.number)
         }
     now = clock.now()
     for role, items in (("opposing", opp), ("related", rel)):

@@ -370,11 +370,11 @@ def _open_in(
             hits=[h.detail for h in blocking],
         )
         first = blocking[0]
-        more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
-        return None, (
-            f"conflict of interest: opposing party {first.searched} is "
-            f"{first.detail}{more}; the matter was not opened"
-        )
+        more = _(" (and {count} more)").format(count=len(blocking) - 1) if len(blocking) > 1 else ""
+        return None, _(
+            "conflict of interest: opposing party {party} is {detail}{more}; the matter was "
+            "not opened"
+        ).format(party=first.searched, detail=first.detail, more=more)
     now = clock.now()
     seq = numbering.next_value(conn, f"matter:{now.year}:{mtype.code}")
     number = numbering.render(

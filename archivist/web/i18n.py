@@ -33,7 +33,7 @@ PAGE_STRINGS: dict[str, str] = {
     "section": N_("Section"),
     "title": N_("Title"),
     "date": N_("Date"),
-    "filetype": N_("Type"),
+    "filetype": N_("File type"),
     "open": N_("Open"),
     "download": N_("Download"),
     "view": N_("View"),
