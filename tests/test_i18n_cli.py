@@ -148,3 +148,34 @@ def test_registers_in_the_archive_folder_are_in_the_firms_language(
     assert "| 電話 |" in log and "Consultations" not in log
     # the language of whoever runs the command does not change them: check finds no drift
     assert invoke("--lang", "en", "check", "--client", "C0001").exit_code == 0
+
+
+def test_tables_align_chinese_by_display_width(invoke: Any) -> None:
+    """Columns line up on a terminal: a CJK character takes two cells (East Asian width)."""
+    from archivist.cli.common import width
+
+    invoke("client", "add", "--name", "陳大文", "--kind", "person")
+    invoke("client", "add", "--name", "Acme Trading", "--kind", "company")
+    lines = zh(invoke, "client", "list").output.splitlines()
+    head, rule, *rows = lines
+    column = width(head[: head.index("類別")])
+    assert width(rule[:column].rstrip()) == width(rule.split("  ")[0]) + 2 + width(
+        rule.split("  ")[1]
+    )
+    for row in rows:
+        kind = "自然人" if "陳大文" in row else "法人"
+        assert width(row[: row.index(kind)]) == column, lines
+
+
+def test_amounts_and_dates_follow_the_language() -> None:
+    from datetime import date
+
+    from archivist.core import formats
+
+    with i18n.using("zh_Hant"):
+        assert formats.day(date(2026, 3, 5)) == "2026年3月5日"
+        assert formats.number(1234567) == "1,234,567"
+        assert "12,500.50" in formats.amount("12500.5")
+    with i18n.using("en"):
+        assert formats.day(date(2026, 3, 5)) == "Mar 5, 2026"
+        assert formats.amount("12500.5") == "NT$12,500.50"

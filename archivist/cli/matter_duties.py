@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import Vocabulary, emit, json_option, pass_archive, warn
+from archivist.core import formats
 from archivist.core.i18n import _
 
 DELIVERABLE_COLUMNS = ["matter", "id", "title", "due", "status", "lawyers", "document"]
@@ -404,7 +405,9 @@ def payment(
     else:
         click.echo(
             _("{matter}  payment {amount} received {paid_on}").format(
-                matter=paid.matter, amount=paid.amount, paid_on=paid.paid_on
+                matter=paid.matter,
+                amount=formats.amount(paid.amount),
+                paid_on=formats.day(paid.paid_on),
             )
         )
 
