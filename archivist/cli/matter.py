@@ -9,6 +9,7 @@ import click
 from archivist.cli.common import Vocabulary, emit, json_option, pass_archive, warn
 from archivist.core.i18n import _
 from archivist.core.vocabulary import label
+from archivist.matters.views import KIND_LABELS
 
 TYPES = Vocabulary("matter_type")
 LIST_COLUMNS = [
@@ -460,24 +461,24 @@ def show(archive: Any, number: str, as_json: bool) -> None:
         {
             "number": m.number,
             "title": m.title,
-            "type": f"{m.type.value} ({m.code})",
+            "type": f"{label('matter_type', m.type)} ({m.code})",
             "client": f"{m.client_number} {d.client_name}",
             "status": m.status,
-            "lawyers": ", ".join(m.lawyers),
+            "lawyers": ", ".join(m.lawyer_names or m.lawyers),
             "accepted": m.accepted_at.isoformat(sep=" "),
             "contact by": m.contact_deadline.isoformat()
-            + (" OVERDUE" if m.contact_overdue else ""),
+            + (_(" OVERDUE") if m.contact_overdue else ""),
             "contacted": m.contacted_at.isoformat(sep=" ") if m.contacted_at else "",
             "outcome": m.outcome or "",
             "waiver": m.conflict_waiver or "",
-            "follow-up": "open" if m.follow_up_open else "",
+            "follow-up": _("open") if m.follow_up_open else "",
         },
         False,
     )
     click.echo(_("parties:"))
     for p in d.parties:
         click.echo(
-            f"  {p.role.value:<9} {p.name}"
+            f"  {label('party_role', p.role)}  {p.name}"
             + "".join(f"  {x}" for x in (p.id_number, p.client_number) if x)
         )
     click.echo(_("conflict checks:"))
@@ -485,7 +486,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
         click.echo(
             _("  {isoformat}  {result}  {count} hits  by {checked_by}").format(
                 isoformat=c.checked_at.isoformat(sep=" "),
-                result=c.result,
+                result=label("conflict_result", c.result),
                 count=len(c.hits),
                 checked_by=c.checked_by,
             )
@@ -498,10 +499,10 @@ def show(archive: Any, number: str, as_json: bool) -> None:
             click.echo(f"  {line}")
     click.echo(_("timeline:"))
     for e in d.events:
-        told = "  [reported to client]" if e.reported_to_client else ""
+        told = _("  [reported to client]") if e.reported_to_client else ""
+        kind = _(KIND_LABELS[e.kind]) if e.kind in KIND_LABELS else e.kind
         click.echo(
-            f"  {e.at.isoformat(sep=' ')}  {e.actor:<8} {e.kind:<18} "
-            f"{' '.join(e.text.split())}{told}"
+            f"  {e.at.isoformat(sep=' ')}  {e.actor}  {kind}  {' '.join(e.text.split())}{told}"
         )
 
 

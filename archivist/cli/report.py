@@ -20,10 +20,17 @@ def report() -> None:
 
 def _durations(d: Any) -> str:
     if not d.count:
-        return "none yet"
-    return (
-        f"median {d.median_days} ({d.median_hours} h), worst {d.worst_days} "
-        f"({d.worst_hours} h, {d.worst_complaint}), n={d.count}"
+        return _("none yet")
+    return _(
+        "median {median_days} ({median_hours} h), worst {worst_days} ({worst_hours} h, "
+        "{worst_complaint}), n={count}"
+    ).format(
+        median_days=d.median_days,
+        median_hours=d.median_hours,
+        worst_days=d.worst_days,
+        worst_hours=d.worst_hours,
+        worst_complaint=d.worst_complaint,
+        count=d.count,
     )
 
 

@@ -256,11 +256,12 @@ def check_values(value: Any, path: str = "") -> None:
     """Refuse a value holding a docxtpl tag (`{{r `, `{%p `, ...): values are text, never
     template code or markup. Raises TemplateError naming the field."""
     if isinstance(value, str):
-        if VALUE_TAG_RE.search(value):
+        found = VALUE_TAG_RE.search(value)
+        if found:
             raise TemplateError(
                 _("the value of {value} holds a template tag ({strip!r})").format(
-                    value=path or "a field", strip=VALUE_TAG_RE.search(value).group(0).strip()
-                ),  # type: ignore[union-attr]
+                    value=path or _("a field"), strip=found.group(0).strip()
+                ),
                 _("Values are plain text: remove the {{ / {% tag."),
             )
     elif isinstance(value, dict):

@@ -70,7 +70,7 @@ def cjk_font() -> str | None:
     if found is None and _unknown_cjk_files(font_manager):
         from archivist.core.i18n import _
 
-        fresh = font_manager._load_fontmanager(try_read_cache=False)  # writes a new cache
+        fresh = font_manager._load_fontmanager(try_read_cache=False)  # type: ignore[attr-defined]
         font_manager.fontManager = fresh
         found = _pick({f.name for f in fresh.ttflist})
         NOTES.append(

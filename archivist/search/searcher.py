@@ -95,9 +95,9 @@ def search(
     client, matter = client or parsed.client, matter or parsed.matter
     section, filetype = section or parsed.section, filetype or parsed.filetype
     if section:
-        from archivist.core.vocabulary import parse
+        from archivist.core import vocabulary
 
-        section = parse("section", section)  # a code, the Chinese name or the policy's
+        section = vocabulary.parse("section", section)  # a code, the Chinese name or the policy's
     eng = engines.for_home(ctx)
     path = ctx.home.index_dir
     flt = engines.Filters(
