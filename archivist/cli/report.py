@@ -110,7 +110,7 @@ def complaints(
     for title, rows in (
         (_("Overdue"), rep.overdue),
         (_("Reopened"), rep.reopened),
-        (_("Open"), rep.open),
+        (_("Not closed"), rep.open),
     ):
         if rows:
             shown = ", ".join(r.number for r in rows[:SHOW])

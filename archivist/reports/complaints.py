@@ -419,7 +419,7 @@ def write_docx(
     )
     _rows(doc, _("Overdue"), rep.overdue, people)
     _rows(doc, _("Reopened"), rep.reopened, people)
-    _rows(doc, _("Open"), rep.open, people)
+    _rows(doc, _("Not closed"), rep.open, people)
 
     doc.add_heading(_("Improvement proposals"), level=1)
     if not rep.proposals:
