@@ -91,7 +91,8 @@ def test_whole_lifecycle_through_the_cli(
     for step in ("file", "notify", "classify", "assign", "resolve", "propose", "feedback", "read"):
         assert f"complaint.{step}" in actions
     text = _record_file(ctx, client, number)
-    assert "已結案 (closed)" in text and "回電時限兩個工作日" in text and "律師兩週未回電" in text
+    assert "狀態      已結案" in text and "回電時限兩個工作日" in text and "律師兩週未回電" in text
+    assert "closed" not in text  # wholly in the firm's language (issue 20)
 
     listed = invoke.json("complaint", "list", "--client", client.number)
     assert [r["number"] for r in listed] == [number]

@@ -53,7 +53,7 @@ def test_adding_parties_checks_and_keeps_the_check(
     register = (
         home_dir / "archive_store" / wong.folder / "04 律師工作記錄" / f"{number} 律師工作記錄.md"
     ).read_text(encoding="utf-8")
-    assert "增加當事人" in register and "refused" in register
+    assert "新增當事人" in register and "已拒絕" in register
 
     # now that 陈大文 is an opposing party here, searching finds it there
     hits = invoke.json("conflict", "check", "陳大文")["hits"]

@@ -73,7 +73,7 @@ def test_reassign_moves_write_and_search_access(ctx: Any, ctx_as: Any, setup: An
     # recorded in the client's archive folder
     folder = ctx.store.resolve(client.folder)
     text = next(folder.glob("04 */*權利義務記錄.txt")).read_text(encoding="utf-8")
-    assert "lin -> zhao (client request)" in text
+    assert "lin -> zhao（客戶要求）" in text  # in the firm's language (issue 20)
 
 
 def test_reassign_refusals_change_nothing(ctx: Any, ctx_as: Any, setup: Any) -> None:
@@ -242,7 +242,7 @@ def test_export_leaves_out_clients_without_consent(
     assert event.details["left_out"] == 2 and event.details["purpose"] == "statistics"
     # the consent register in the folder shows the revocation
     text = next(ctx.store.resolve(c.folder).glob("01 */書面同意記錄.txt")).read_text("utf-8")
-    assert "revoked" in text
+    assert "撤銷" in text
 
 
 def test_consent_refusals(ctx: Any, ctx_as: Any, make_client: Any, tmp_path: Path) -> None:
@@ -276,10 +276,10 @@ def test_folder_registers_do_not_depend_on_the_date(ctx: Any, setup: Any) -> Non
     deliverables.add(ctx, number, "起訴狀", "2026-03-05")
     payments.set_schedule(ctx, number, ["2026-03-10:30000"])
     with ctx.ledger.read() as conn:
-        before = records.expected(conn, registry.by_id(conn, client.id))
+        before = records.expected(conn, registry.by_id(conn, client.id), "en")
     clock.set_now("2026-09-01T09:00:00")
     with ctx.ledger.read() as conn:
-        after = records.expected(conn, registry.by_id(conn, client.id))
+        after = records.expected(conn, registry.by_id(conn, client.id), "en")
     ours = [k for k in before if "權利義務記錄" in k]
     assert ours and all(before[k] == after[k] for k in ours)
     assert "outstanding 30000.00" in before[ours[0]]

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock, numbering, users
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from archivist.core.i18n import _
+from archivist.core.i18n import N_, _
 from archivist.ledger.tables.complaints import complaint_events, complaints
 from archivist.ledger.tables.core import clients
 from archivist.ledger.tables.core import users as users_table
@@ -721,36 +721,88 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+# what each step of a complaint is called in its record
+KIND_NAMES = {
+    "filed": N_("received"),
+    "notify": N_("client told"),
+    "classify": N_("classified"),
+    "assign": N_("assigned"),
+    "resolve": N_("resolved"),
+    "feedback": N_("client's feedback"),
+    "reopen": N_("reopened"),
+    "close": N_("closed"),
+    "propose": N_("improvement proposal"),
+    "reply": N_("reply letter"),
+}
+
+
+def _word(value: str | None) -> str:
+    """A coded value (channel, category, responsibility, opinion) in words."""
+    from archivist.core.vocabulary import VOCABULARIES, label
+
+    if not value:
+        return "—"
+    for vocabulary in ("channel", "complaint_category", "responsibility", "opinion"):
+        if value in VOCABULARIES[vocabulary]:
+            return label(vocabulary, value)
+    return value
+
+
 def record_text(c: Complaint) -> str:
-    """The readable complaint-handling record kept in the client's 05 section."""
-    lines = [
-        f"投訴處理記錄 Complaint record {c.number}",
+    """The readable complaint-handling record kept in the client's 05 section, in the language
+    in effect (the firm's: clients.records.expected sets it)."""
+    from archivist.core.vocabulary import label
+
+    rows = [
+        (_("Client"), f"{c.client_number} {c.client_name}"),
+        (_("Matter"), c.matter or "—"),
+        (
+            _("Received"),
+            _("{when}  {channel}  by {who}").format(
+                when=_fmt(c.received_at), channel=_word(c.channel), who=c.received_by
+            ),
+        ),
+        (
+            _("Status"),
+            label("complaint_status", c.status)
+            + (
+                _("  (reopened {count} times)").format(count=c.reopen_count)
+                if c.reopen_count
+                else ""
+            ),
+        ),
+        (
+            _("First response"),
+            _("due {due}, given {given}").format(
+                due=c.first_response_due, given=_fmt(c.first_response_at)
+            ),
+        ),
+        (_("Deadline"), str(c.due_date)),
+        (_("Category"), _word(c.category)),
+        (_("Cause"), c.cause or "—"),
+        (_("Responsibility"), _word(c.responsibility)),
+        (_("Assignee"), c.assignee or "—"),
+        (_("Finding"), c.finding or "—"),
+        (_("Corrective action"), c.action or "—"),
+        (_("Opinion"), _word(c.client_opinion)),
+        (_("Closed"), _fmt(c.closed_at)),
+    ]
+    from archivist.core.textnorm import display_width
+
+    pad = max(display_width(k) for k, _v in rows)
+    lines = [_("Complaint record {number}").format(number=c.number), ""]
+    lines += [f"{k}{' ' * (pad - display_width(k))}  {v}" for k, v in rows]
+    lines += [
         "",
-        f"客戶 Client:            {c.client_number} {c.client_name}",
-        f"案件 Matter:            {c.matter or '—'}",
-        f"受理 Received:          {_fmt(c.received_at)}  {_zh(c.channel)}  by {c.received_by}",
-        f"狀態 Status:            {_zh(c.status.value)}"
-        + (f"  (重新處理 reopened {c.reopen_count}x)" if c.reopen_count else ""),
-        f"首次答覆 First response: due {c.first_response_due}, given {_fmt(c.first_response_at)}",
-        f"處理期限 Deadline:      {c.due_date}",
-        f"分類 Category:          {_zh(c.category)}",
-        f"原因 Cause:             {c.cause or '—'}",
-        f"責任 Responsibility:    {_zh(c.responsibility)}",
-        f"承辦 Assignee:          {c.assignee or '—'}",
-        f"調查結果 Finding:       {c.finding or '—'}",
-        f"糾正措施 Action:        {c.action or '—'}",
-        f"客戶意見 Opinion:       {_zh(c.client_opinion)}",
-        f"結案 Closed:            {_fmt(c.closed_at)}",
-        "",
-        "投訴內容 Content:",
+        _("Content:"),
         *("  " + line for line in c.content.splitlines()),
         "",
-        "處理經過 History:",
+        _("History:"),
     ]
     for e in c.history:
         extra = {k: v for k, v in e.details.items() if v not in (None, "", {}, [])}
-        head = f"  {_fmt(e.at)}  {KIND_ZH.get(e.kind, e.kind)} ({e.kind})  {e.actor}"
-        lines.append(head)
+        kind = _(KIND_NAMES[e.kind]) if e.kind in KIND_NAMES else e.kind
+        lines.append(f"  {_fmt(e.at)}  {kind}  {e.actor}")
         if e.text:
             lines.extend("      " + t for t in e.text.splitlines())
         if extra:

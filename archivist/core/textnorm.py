@@ -37,3 +37,10 @@ def fold(text: str) -> str:
 def fold_loose(text: str) -> str:
     """Like fold, and also ignores punctuation (for 'very like an existing name' warnings)."""
     return _PUNCT.sub("", fold(text))
+
+
+def display_width(text: str) -> int:
+    """Terminal cells `text` takes: East Asian wide and full-width characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -64,6 +64,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "clear": (N_("clear"), ("無衝突", "無")),
         "hits": (N_("possible conflict"), ("可能衝突", "有符合")),
         "waived": (N_("waived"), ("已豁免", "豁免")),
+        "refused": (N_("refused"), ("已拒絕", "拒絕")),
     },
     "conflict_match": {
         "name": (N_("name"), ("名稱",)),

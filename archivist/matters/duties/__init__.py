@@ -27,7 +27,9 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
     until the ledger changes."""
     from sqlalchemy import select
 
+    from archivist.core.i18n import _
     from archivist.core.safenames import safe_filename
+    from archivist.core.vocabulary import label
     from archivist.ledger.tables.matters import matters
     from archivist.matters.duties import (
         consent,
@@ -44,30 +46,51 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
     work = SECTION_FOLDERS[Section.WORK]
     consents = consent.for_client(conn, client)
     if consents:
-        lines = [f"書面同意記錄 Written consents — {client.number} {client.name}", ""]
+        lines = [
+            _("Written consents — {number} {name}").format(number=client.number, name=client.name),
+            "",
+        ]
         for c in consents:
             state = (
-                f"revoked {c.revoked_at:%Y-%m-%d %H:%M} by {c.revoked_by}"
+                _("revoked {when} by {who}").format(
+                    when=f"{c.revoked_at:%Y-%m-%d %H:%M}", who=c.revoked_by
+                )
                 if c.revoked_at
-                else "active"
+                else _("active")
             )
+            purposes = ", ".join(label("consent_purpose", p) for p in c.purposes)
             lines += [
-                f"[{c.id}] granted {c.granted_at:%Y-%m-%d %H:%M} by {c.granted_by}; {state}",
-                f"    scope: {c.scope}",
-                f"    purposes: {', '.join(c.purposes) or '(none recognised)'}",
-                f"    signed document: {c.document or '-'}",
+                _("[{id}] granted {when} by {who}; {state}").format(
+                    id=c.id, when=f"{c.granted_at:%Y-%m-%d %H:%M}", who=c.granted_by, state=state
+                ),
+                _("    scope: {scope}").format(scope=c.scope),
+                _("    purposes: {purposes}").format(purposes=purposes or _("(none recognised)")),
+                _("    signed document: {document}").format(document=c.document or "-"),
                 "",
             ]
         out[f"{basic}/書面同意記錄.txt"] = "\n".join(lines).rstrip() + "\n"
     declined = decline.for_client(conn, client.id)
     if declined:
-        lines = [f"拒絕代理記錄 Declined engagements — {client.number} {client.name}", ""]
+        lines = [
+            _("Declined engagements — {number} {name}").format(
+                number=client.number, name=client.name
+            ),
+            "",
+        ]
         for d in declined:
             lines += [
-                f"[{d.id}] {d.declined_at:%Y-%m-%d %H:%M} by {d.declined_by}"
-                + (f", consultation {d.consultation}" if d.consultation else ""),
-                f"    matter: {d.type or '-'} {d.title or ''}".rstrip(),
-                f"    reason: {d.reason}",
+                _("[{id}] {when} by {who}").format(
+                    id=d.id, when=f"{d.declined_at:%Y-%m-%d %H:%M}", who=d.declined_by
+                )
+                + (
+                    _(", consultation {number}").format(number=d.consultation)
+                    if d.consultation
+                    else ""
+                ),
+                _("    matter: {type} {title}")
+                .format(type=label("matter_type", d.type) if d.type else "-", title=d.title or "")
+                .rstrip(),
+                _("    reason: {reason}").format(reason=d.reason),
                 "",
             ]
         out[f"{basic}/拒絕代理記錄.txt"] = "\n".join(lines).rstrip() + "\n"
@@ -83,47 +106,65 @@ def derived_records(conn: Connection, client: Client) -> dict[str, str]:
         evals = evaluations.for_matter(conn, m.id)
         if not (changes or items or plan or paid or evals):
             continue
-        lines = [f"權利義務記錄 Rights and duties — matter {m.number} {m.title}", ""]
+        lines = [
+            _("Rights and duties — matter {number} {title}").format(number=m.number, title=m.title),
+            "",
+        ]
         if changes:
-            lines.append("更換律師 Change of lawyer")
+            lines.append(_("Change of lawyer"))
             lines += [
                 f"  {c.at:%Y-%m-%d %H:%M} {c.from_lawyer} -> {c.to_lawyer}"
-                f"{' (client request)' if c.client_request else ''} by {c.by}: {c.reason}"
+                + (_(" (client request)") if c.client_request else "")
+                + _(" by {who}: {reason}").format(who=c.by, reason=c.reason)
                 for c in changes
             ]
             lines.append("")
         if items:
-            lines.append("法律文書 Deliverables")
+            lines.append(_("Deliverables"))
             lines += [
-                f"  {d.id}. due {d.due} [{'done' if d.done_at else 'open'}] {d.title}"
-                + (f" — delivered {d.done_at:%Y-%m-%d}" if d.done_at else "")
-                + (f", document {d.document}" if d.document else "")
+                _("  {id}. due {due} [{state}] {title}").format(
+                    id=d.id, due=d.due, state=_("done") if d.done_at else _("open"), title=d.title
+                )
+                + (
+                    _(" — delivered {date}").format(date=f"{d.done_at:%Y-%m-%d}")
+                    if d.done_at
+                    else ""
+                )
+                + (_(", document {number}").format(number=d.document) if d.document else "")
                 for d in items
             ]
             lines.append("")
         if plan:
-            lines.append("付款安排 Payment schedule")
+            lines.append(_("Payment schedule"))
             lines += [
-                f"  {i.seq}. due {i.due} {i.amount} paid {i.paid}"
-                f" [{'paid' if i.status == 'paid' else 'outstanding ' + i.outstanding}]"
+                _("  {seq}. due {due} {amount} paid {paid}").format(
+                    seq=i.seq, due=i.due, amount=i.amount, paid=i.paid
+                )
+                + " ["
+                + (
+                    _("paid")
+                    if i.status == "paid"
+                    else _("outstanding {amount}").format(amount=i.outstanding)
+                )
+                + "]"
                 + (f" {i.description}" if i.description else "")
                 for i in plan
             ]
             lines.append("")
         if paid:
-            lines.append("已收款項 Payments received")
+            lines.append(_("Payments received"))
             lines += [
                 f"  {p.paid_on} {p.amount}"
-                + (f" ref {p.reference}" if p.reference else "")
-                + f" (recorded by {p.recorded_by})"
+                + (_(" ref {reference}").format(reference=p.reference) if p.reference else "")
+                + _(" (recorded by {who})").format(who=p.recorded_by)
                 for p in paid
             ]
             lines.append("")
         if evals:
-            lines.append("客戶評價 Client evaluations")
+            lines.append(_("Client evaluations"))
             lines += [
                 f"  {e.recorded_at:%Y-%m-%d} {e.lawyer} {e.score}/5"
-                + (" at closure" if e.at_closure else "")
+                + (_(" at closure") if e.at_closure else "")
                 + (f": {e.comment}" if e.comment else "")
                 for e in evals
             ]
