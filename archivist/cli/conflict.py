@@ -52,7 +52,10 @@ def check(archive: Any, names: tuple[str, ...], id_numbers: tuple[str, ...], as_
             )
         )
         return
-    emit(result.hits, False, columns=HIT_COLUMNS)
+    from archivist.matters.conflicts import describe
+
+    rows = [{**h.model_dump(mode="json"), "detail": describe(h)} for h in result.hits]
+    emit(rows, False, columns=HIT_COLUMNS)
     click.echo(
         _("{count} hits for {searched} (check {id}).").format(
             count=len(result.hits), searched=searched, id=result.id

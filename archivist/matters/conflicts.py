@@ -437,3 +437,23 @@ def check(ctx: Context, names: Sequence[str], id_numbers: Sequence[str] = ()) ->
             result=result,
         )
         return get_check(conn, check_id)
+
+
+def describe(hit: ConflictHit) -> str:
+    """Where a hit was found, in the language in effect (the stored `detail` keeps the words of
+    the language it was checked in; this is built from the hit's codes and numbers)."""
+    from archivist.core.vocabulary import label
+
+    if hit.where == "client":
+        return _("client {number} {name}").format(number=hit.reference, name=hit.found)
+    if hit.where in ("client-party", "opposing", "related"):
+        return _("{role} in matter {matter} for client {client}").format(
+            role=label("conflict_where", hit.where),
+            matter=hit.matter_number or hit.reference,
+            client=hit.client_number or "-",
+        )
+    if hit.where in ("consultation", "consultation-mention"):
+        return _("{how} {number} of client {client}").format(
+            how=label("conflict_where", hit.where), number=hit.reference, client=hit.client_number
+        )
+    return hit.detail

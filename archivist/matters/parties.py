@@ -114,7 +114,7 @@ def _add_in(
             "refusal": _(
                 "conflict of interest: opposing party {party} is {detail}; no party was added "
                 "to {number}"
-            ).format(party=first.searched, detail=first.detail, number=matter.number)
+            ).format(party=first.searched, detail=conflicts.describe(first), number=matter.number)
         }
     now = clock.now()
     for role, items in (("opposing", opp), ("related", rel)):

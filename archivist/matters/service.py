@@ -374,7 +374,7 @@ def _open_in(
         return None, _(
             "conflict of interest: opposing party {party} is {detail}{more}; the matter was "
             "not opened"
-        ).format(party=first.searched, detail=first.detail, more=more)
+        ).format(party=first.searched, detail=conflicts.describe(first), more=more)
     now = clock.now()
     seq = numbering.next_value(conn, f"matter:{now.year}:{mtype.code}")
     number = numbering.render(
