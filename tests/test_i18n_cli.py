@@ -179,3 +179,50 @@ def test_amounts_and_dates_follow_the_language() -> None:
     with i18n.using("en"):
         assert formats.day(date(2026, 3, 5)) == "Mar 5, 2026"
         assert formats.amount("12500.5") == "NT$12,500.50"
+
+
+def test_a_stale_matplotlib_font_cache_is_rebuilt_and_a_missing_font_is_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Charts lost their Chinese when the font cache predated the CJK font: the cache is
+    rebuilt once when the system has a CJK font the cache does not list; with none, the user
+    is told (in Chinese) that the charts are labelled in English."""
+    from types import SimpleNamespace
+
+    from matplotlib import font_manager
+
+    from archivist.reports import charts
+
+    def font(name: str, fname: str) -> Any:
+        return SimpleNamespace(name=name, fname=fname)
+
+    stale = SimpleNamespace(ttflist=[font("DejaVu Sans", "/f/DejaVuSans.ttf")])
+    fresh = SimpleNamespace(
+        ttflist=[*stale.ttflist, font("Noto Sans CJK TC", "/f/NotoSansCJK-Regular.ttc")]
+    )
+    rebuilt: list[bool] = []
+    monkeypatch.setattr(font_manager, "fontManager", stale)
+    monkeypatch.setattr(
+        font_manager, "findSystemFonts", lambda: ["/f/DejaVuSans.ttf", "/f/NotoSansCJK-Regular.ttc"]
+    )
+    monkeypatch.setattr(
+        font_manager,
+        "_load_fontmanager",
+        lambda try_read_cache: rebuilt.append(try_read_cache) or fresh,
+    )
+    charts.cjk_font.cache_clear()
+    monkeypatch.setattr(charts, "NOTES", [])
+    try:
+        assert charts.cjk_font() == "Noto Sans CJK TC"
+        assert rebuilt == [False] and len(charts.NOTES) == 1
+        assert charts.font_note() is None
+
+        charts.cjk_font.cache_clear()
+        monkeypatch.setattr(font_manager, "fontManager", stale)
+        monkeypatch.setattr(font_manager, "findSystemFonts", lambda: ["/f/DejaVuSans.ttf"])
+        assert charts.cjk_font() is None and rebuilt == [False]
+        with i18n.using("zh_Hant"):
+            note = charts.font_note()
+        assert note is not None and "fonts-noto-cjk" in note and "英文" in note
+    finally:
+        charts.cjk_font.cache_clear()

@@ -78,6 +78,10 @@ VOCABULARIES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "consultation": (N_("consultation"), ("諮詢",)),
         "consultation-mention": (N_("named in a consultation"), ("諮詢中提及",)),
     },
+    "template_source": {
+        "shipped": (N_("shipped"), ("內建",)),
+        "added": (N_("added"), ("自訂",)),
+    },
     "matter_status": {
         "open": (N_("open"), ("進行中", "承辦中", "辦理中")),
         "closed": (N_("closed"), ("已結案", "結案")),
@@ -162,6 +166,7 @@ _NAMES = {
     "conflict_result": N_("conflict check result"),
     "conflict_match": N_("match"),
     "conflict_where": N_("where"),
+    "template_source": N_("template source"),
 }
 
 
@@ -410,6 +415,7 @@ CODED_COLUMNS: dict[str, tuple[str, ...]] = {
     "result": ("conflict_result",),
     "match": ("conflict_match",),
     "where": ("conflict_where",),
+    "source": ("template_source",),
     "roles": ("role",),
     "role": ("role", "party_role"),
     "channel": ("channel",),

@@ -213,7 +213,7 @@ def _describe(action: str, details: dict[str, Any]) -> str:
         if isinstance(value, dict) and value:
             return ", ".join(f"{k}: {v}" for k, v in list(value.items())[:6])[:300]
     if "changes" in details and isinstance(details["changes"], dict):
-        return "changed " + ", ".join(details["changes"])
+        return _("changed {fields}").format(fields=", ".join(details["changes"]))
     return ""
 
 
