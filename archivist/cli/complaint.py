@@ -8,6 +8,7 @@ import click
 
 from archivist.cli.common import Vocabulary, emit, json_option, pass_archive, warn
 from archivist.core.i18n import _
+from archivist.core.vocabulary import label
 
 CHANNELS = Vocabulary("channel")
 CATEGORIES = Vocabulary("complaint_category")
@@ -57,7 +58,7 @@ def _done(c: Any, as_json: bool, what: str) -> None:
     else:
         click.echo(
             _("{number}  {what}  (status: {value})").format(
-                number=c.number, what=what, value=c.status.value
+                number=c.number, what=what, value=label("complaint_status", c.status)
             )
         )
 
@@ -138,7 +139,7 @@ def notify(archive: Any, number: str, text: str, as_json: bool) -> None:
     """
     from archivist.complaints import service as complaints
 
-    _done(complaints.notify(archive, number, text), as_json, "client notified")
+    _done(complaints.notify(archive, number, text), as_json, _("client notified"))
 
 
 @complaint.command("classify")
@@ -161,7 +162,9 @@ def classify(
     from archivist.complaints import service as complaints
 
     _done(
-        complaints.classify(archive, number, category, cause, responsibility), as_json, "classified"
+        complaints.classify(archive, number, category, cause, responsibility),
+        as_json,
+        _("classified"),
     )
 
 
@@ -191,7 +194,7 @@ def assign(archive: Any, number: str, to: str, due: str | None, as_json: bool) -
     from archivist.complaints import service as complaints
 
     c = complaints.assign(archive, number, to, due)
-    _done(c, as_json, f"assigned to {c.assignee}, due {c.due_date}")
+    _done(c, as_json, _("assigned to {who}, due {due}").format(who=c.assignee, due=c.due_date))
 
 
 @complaint.command("resolve")
@@ -209,7 +212,7 @@ def resolve(archive: Any, number: str, finding: str, action: str, as_json: bool)
     """
     from archivist.complaints import service as complaints
 
-    _done(complaints.resolve(archive, number, finding, action), as_json, "resolved")
+    _done(complaints.resolve(archive, number, finding, action), as_json, _("resolved"))
 
 
 @complaint.command("feedback")
@@ -234,9 +237,9 @@ def feedback(
 
     c = complaints.feedback(archive, number, result, opinion, note)
     what = (
-        f"reopened (x{c.reopen_count}), due {c.due_date}"
+        _("reopened (x{count}), due {due}").format(count=c.reopen_count, due=c.due_date)
         if c.status.value == "reopened"
-        else "closed"
+        else _("closed")
     )
     _done(c, as_json, what)
 
@@ -255,7 +258,7 @@ def close(archive: Any, number: str, note: str, as_json: bool) -> None:
     """
     from archivist.complaints import service as complaints
 
-    _done(complaints.close(archive, number, note), as_json, "closed by the head")
+    _done(complaints.close(archive, number, note), as_json, _("closed by the head"))
 
 
 @complaint.command("propose")
@@ -272,7 +275,7 @@ def propose(archive: Any, number: str, text: str, as_json: bool) -> None:
     """
     from archivist.complaints import service as complaints
 
-    _done(complaints.propose(archive, number, text), as_json, "proposal recorded")
+    _done(complaints.propose(archive, number, text), as_json, _("proposal recorded"))
 
 
 @complaint.command("list")
