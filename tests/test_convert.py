@@ -128,4 +128,4 @@ def test_eml_attachments_become_linked_child_documents(
     assert shown["attachments"] == doc.attachments
     child = invoke.json("file", "show", doc.attachments[0])
     assert child["parent"] == doc.number and child["original_name"] == "草稿.doc"
-    assert "attached_to" in invoke("file", "show", doc.attachments[1]).output
+    assert "Attached to" in invoke("file", "show", doc.attachments[1]).output
