@@ -72,7 +72,7 @@ def _matter_out(m: Any, as_json: bool, what: str) -> None:
     else:
         click.echo(
             _("{number}  {what}  (status: {status})").format(
-                number=m.number, what=what, status=m.status
+                number=m.number, what=what, status=label("matter_status", m.status)
             )
         )
 
@@ -174,7 +174,9 @@ def open_(
     click.echo(
         _("conflict check: {result}{value}").format(
             result=label("conflict_result", result.conflict_check.result),
-            value=f" (waiver {m.conflict_waiver})" if m.conflict_waiver else "",
+            value=_(" (waiver {waiver})").format(waiver=m.conflict_waiver)
+            if m.conflict_waiver
+            else "",
         )
     )
 
@@ -336,7 +338,7 @@ def close(
             _("say whether the client is satisfied: --satisfied or --dissatisfied")
         )
     m = matters.close(archive, number, outcome, satisfied, note)
-    _matter_out(m, as_json, "closed" + ("" if satisfied else "; follow-up opened"))
+    _matter_out(m, as_json, _("closed") + ("" if satisfied else _("; follow-up opened")))
     try:
         from archivist.cli.matter_duties import warn_open_deliverables
     except ModuleNotFoundError:  # pragma: no cover
@@ -367,7 +369,7 @@ def follow_up(archive: Any, number: str, note: str, resolved: bool, as_json: boo
     from archivist.matters import service as matters
 
     m = matters.follow_up(archive, number, note, resolved)
-    _matter_out(m, as_json, "follow-up resolved" if resolved else "follow-up noted")
+    _matter_out(m, as_json, _("follow-up resolved") if resolved else _("follow-up noted"))
 
 
 @matter.command("reopen")
@@ -384,7 +386,7 @@ def reopen(archive: Any, number: str, note: str, as_json: bool) -> None:
     """
     from archivist.matters import service as matters
 
-    _matter_out(matters.reopen(archive, number, note), as_json, "reopened")
+    _matter_out(matters.reopen(archive, number, note), as_json, _("reopened"))
 
 
 @matter.command("list")

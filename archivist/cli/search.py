@@ -86,9 +86,11 @@ def search(
         return
     if not result.hits:
         click.echo(
-            "No documents match."
+            _("No documents match.")
             if not result.total
-            else f"{result.total} documents match; page {result.page} is past the last.",
+            else _("{total} documents match; page {page} is past the last.").format(
+                total=result.total, page=result.page
+            ),
             err=True,
         )
         return
