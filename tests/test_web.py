@@ -337,3 +337,27 @@ def test_unexpected_error_shows_reference_not_traceback(
     r = client.get("/clients")
     assert r.status_code == 500 and "reference" in r.text and "secret internals" not in r.text
     assert datetime  # noqa: B018
+
+
+def test_pages_follow_the_language_switch_and_the_api_accept_language(
+    app: Any, world: Any, ctx: Any
+) -> None:
+    """One set of catalogs for both front ends (issue 20): pages in the firm's language
+    (Traditional Chinese for a new home) until the switch says English; the API's messages in
+    English unless Accept-Language asks for Traditional Chinese; its JSON keys never change."""
+    client = sign_in(app, "lin")
+    page = client.get(f"/clients/{world['mine'].number}").text
+    assert "自然人" in page and "案件資料" in page and "申訴" in page
+    client.get("/lang/en")
+    page = client.get(f"/clients/{world['mine'].number}").text
+    assert "natural person" in page and "case materials" in page and "自然人" not in page
+    _tid, token = accounts.create_token(ctx, "lin", "script")
+    auth = {"Authorization": f"Bearer {token}"}
+    query = {"q": "x" * 2000}
+    plain = TestClient(app).get("/api/v1/search", params=query, headers=auth)
+    zh = TestClient(app).get(
+        "/api/v1/search", params=query, headers={**auth, "Accept-Language": "zh-TW,zh;q=0.9"}
+    )
+    assert plain.status_code == zh.status_code and plain.status_code >= 400
+    assert "longer than" in plain.text and "檢索查詢超過" in zh.text
+    assert set(plain.json()) == set(zh.json())
