@@ -30,6 +30,7 @@ from archivist.core.errors import (
     InvalidInput,
     NotFound,
 )
+from archivist.core.i18n import _
 from archivist.core.safenames import lossless, safe_filename
 from archivist.filing.extract import Limits, extract_bytes, extract_file
 from archivist.filing.ocr_queue import enqueue, queued_reason
@@ -567,7 +568,11 @@ def file_batch(ctx: Context, items: Sequence[BatchItem]) -> list[Document | Arch
         except ArchivistError as exc:
             return exc
         except OSError as exc:
-            return InvalidInput(f"cannot read {item.path.name}: {exc.strerror or exc}")
+            return InvalidInput(
+                _("cannot read {name}: {reason}").format(
+                    name=item.path.name, reason=exc.strerror or exc
+                )
+            )
         return sec, name
 
     prepared = [prepare(item) for item in items]
@@ -641,7 +646,9 @@ def file_batch(ctx: Context, items: Sequence[BatchItem]) -> list[Document | Arch
                 try:
                     file_attachments(ctx, result)
                 except ArchivistError as exc:
-                    result.warnings.append(f"its attachments were not filed: {exc}")
+                    result.warnings.append(
+                        _("its attachments were not filed: {reason}").format(reason=exc)
+                    )
     return results
 
 
