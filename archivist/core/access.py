@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 
 from archivist.core import clock
 from archivist.core.errors import Forbidden, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.documents import documents
 from archivist.ledger.tables.loans import loan_documents, loans
 from archivist.ledger.tables.matters import matter_lawyers, matters
@@ -68,6 +69,19 @@ def require_audit_reader(ctx: Any, action: str) -> User:
     """The acting user of `ctx` (a Context), if they may read or verify the audit trail."""
     user: User = ctx.require(*AUDIT_READERS, action=action)
     return user
+
+
+# Who may search the conflict register by identity number (issue 21): it maps a number to a
+# client and matter, so it is kept to the client-service department.
+ID_NUMBER_SEARCHERS = (Role.ARCHIVIST, Role.HEAD)
+
+
+def require_id_number_search(user: User) -> None:
+    if not user.has(*ID_NUMBER_SEARCHERS):
+        raise Forbidden(
+            _("{user} may not search by identity number").format(user=user.username),
+            _("Identity-number checks are made by the archivist or the head."),
+        )
 
 
 HINTS = {

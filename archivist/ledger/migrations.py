@@ -21,7 +21,7 @@ from archivist.core import clock
 from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 4
+HEAD = 5
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -47,10 +47,24 @@ def _step4_ocr(conn: Connection) -> None:
     document_links.create(conn, checkfirst=True)
 
 
+def _step5_conflicts(conn: Connection) -> None:
+    """Conflicts and separation of duties (issue 21): client_names (aliases, former names,
+    related parties), conflict_waivers, role_grants; conflict_checks.waiver_id,
+    loans.no_copies, complaints.about_lawyers."""
+    from archivist.ledger.tables.conflicts import client_names, conflict_waivers, role_grants
+
+    for table in (client_names, conflict_waivers, role_grants):
+        table.create(conn, checkfirst=True)
+    add_column(conn, "conflict_checks", "waiver_id INTEGER")
+    add_column(conn, "loans", "no_copies BOOLEAN NOT NULL DEFAULT FALSE")
+    add_column(conn, "complaints", "about_lawyers TEXT")
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _step2_copy_of,
     3: _step3_accounts,
     4: _step4_ocr,
+    5: _step5_conflicts,
 }
 
 

@@ -75,6 +75,11 @@ class ClientInput(Model):
     email: str | None = Field(None, max_length=254)
     address: str | None = Field(None, max_length=2000)
     note: str | None = Field(None, max_length=10000)
+    # other names the conflict check searches (issue 21): 'NAME' or 'NAME:ID-NUMBER'
+    aliases: list[str] = Field(default_factory=list, max_length=50)
+    former_names: list[str] = Field(default_factory=list, max_length=50)
+    related: list[str] = Field(default_factory=list, max_length=50)
+    relations: list[str] = Field(default_factory=list, max_length=50)
 
 
 class Client(Model):
