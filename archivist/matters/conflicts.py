@@ -13,15 +13,15 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from archivist.core import access, audit, clock
 from archivist.core.access import REDACTED
-from archivist.core.i18n import _
 from archivist.core.config import ConflictSettings
 from archivist.core.context import Context
 from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 from archivist.ledger.tables.conflicts import client_names
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import (
@@ -285,7 +285,7 @@ def search_name(
         if m is not None:
             crows.append((r, m))
     hits += _consultation_hits(name, crows, "name")
-    if len(key.folded) >= MIN_MENTION_CHARS and names.MENTION >= report:
+    if len(key.folded) >= MIN_MENTION_CHARS and report <= names.MENTION:
         pattern = "%" + key.folded.replace("%", r"\%").replace("_", r"\_") + "%"
         for r in conn.execute(
             select(
@@ -449,9 +449,19 @@ def _check_model(conn: Connection, row: Any) -> ConflictCheck:
         hits=[ConflictHit.model_validate(h) for h in json.loads(row.hits)],
         result=row.result,
         waiver=row.waiver,
+        waiver_id=row.waiver_id,
+        waiver_detail=_waiver_detail(conn, row.waiver_id),
         checked_at=row.checked_at,
         checked_by=checked_by,
     )
+
+
+def _waiver_detail(conn: Connection, waiver_id: int | None) -> str | None:
+    if waiver_id is None:
+        return None
+    from archivist.matters.conflict_waivers import describe  # it builds on this module
+
+    return describe(conn, waiver_id)
 
 
 def get_check(conn: Connection, check_id: int) -> ConflictCheck:
