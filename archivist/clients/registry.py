@@ -117,7 +117,7 @@ def get_readable(ctx: Context, conn: Connection, number: str) -> tuple[Client, a
     """A client the actor may read. For a user without access the answer is the same as for a
     client that does not exist, so nothing is hinted at."""
     client = get(conn, number)
-    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines)
     if not scope.touches_client(conn, client.id):
         raise access.not_found("client", number)
     return client, scope
@@ -248,7 +248,7 @@ def _add(
 def list_clients(ctx: Context, query: str | None = None, limit: int | None = None) -> list[Client]:
     user = ctx.actor
     with ctx.ledger.read() as conn:
-        scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, user, ctx.settings.deadlines)
         stmt = select(clients).order_by(clients.c.number)
         if query:
             q = query.strip()

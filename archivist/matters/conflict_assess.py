@@ -365,3 +365,43 @@ def adverse_lawyer_hits(
             )
         )
     return hits
+
+
+def require_lawyer_clear(
+    ctx: Any,
+    purpose: str,
+    client_id: int,
+    user: User,
+    waiver: str | None = None,
+    matter_id: int | None = None,
+    what: str = "",
+) -> Assessment:
+    """The check for a user about to act for a client (reassignment, loan approval, complaint
+    assignment), kept in its own transaction; raises the refusal when it blocks."""
+    parse_waiver(waiver)
+    actor = ctx.actor
+    with ctx.ledger.write() as conn:
+        a = assess(
+            conn,
+            ctx.settings.conflicts,
+            purpose,
+            client_id=client_id,
+            lawyers=[user],
+            waiver=waiver,
+        )
+        check_id = keep(conn, actor, a, matter_id=matter_id, client_id=client_id)
+        if a.refused:
+            audit.record(
+                conn,
+                actor.username,
+                "conflict.refused",
+                "conflict_check",
+                str(check_id),
+                client_id,
+                purpose=purpose,
+                user=user.username,
+                hits=[h.detail for h in a.blocking],
+            )
+    if a.refused:
+        raise refusal(a, what, check_id)
+    return a

@@ -496,7 +496,7 @@ def visible_hits(conn: Connection, ctx: Context, hits: list[ConflictHit]) -> lis
     """The hits as the acting user may see them: that there is a conflict, of what kind and in
     which of their matters; another client's identity and details only where they may read that
     client (access.Scope)."""
-    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines)
     if scope.everything:
         return hits
     readable = {

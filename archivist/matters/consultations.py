@@ -90,9 +90,7 @@ def get(conn: Connection, number: str) -> Consultation:
 def _require_client_access(ctx: Context, conn: Connection, client: Client) -> None:
     if ctx.actor.has(Role.ARCHIVIST, Role.HEAD):
         return
-    access.require_client(
-        conn, ctx.actor, client.id, client.number, ctx.settings.deadlines.overdue_loan_ends_access
-    )
+    access.require_client(conn, ctx.actor, client.id, client.number, ctx.settings.deadlines)
 
 
 def log(
@@ -198,7 +196,7 @@ def list_consultations(
     from archivist.clients import registry
 
     with ctx.ledger.write() as conn:
-        scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines)
         stmt = _select().order_by(consultations.c.consulted_at, consultations.c.id)
         client_id = None
         if client:
