@@ -1,0 +1,119 @@
+"""Separation of duties and conflicts around lawyers (issue 21): a lawyer who acts for the other
+side is neither assigned nor lent the client's archive unless a head-approved written waiver says
+so; a loan approved read-only forbids copies; a closed matter's access ends after 90 days."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archivist.clients import registry
+from archivist.core import clock
+from archivist.core.errors import Conflict, Forbidden, NotFound
+from archivist.filing import service as filing
+from archivist.loans import service as loans
+from archivist.matters import conflict_waivers, conflicts
+from archivist.matters import service as matters
+
+
+@pytest.fixture
+def sides(ctx: Any, make_client: Any) -> dict[str, Any]:
+    """lin acts for 陳大文 against 宏達科技有限公司; the firm later takes 宏達科技(股)公司 on,
+    with zhao."""
+    clock.set_now("2026-03-02T09:00:00")
+    chan = make_client("陳大文")
+    m1 = matters.open_matter(
+        ctx, chan.number, "civil", "貨款", ["lin"], opposing=["宏達科技有限公司"]
+    ).matter.number
+    hung = make_client("宏達科技(股)公司", kind="company")
+    m2 = matters.open_matter(ctx, hung.number, "non-litigation", "顧問", ["zhao"]).matter.number
+    return {"chan": chan, "hung": hung, "m1": m1, "m2": m2}
+
+
+def _waiver(ctx_as: Any, home_dir: Path, ctx: Any, client: Any, check_id: int) -> str:
+    consent = home_dir / "consent.txt"
+    consent.write_text("雙方書面同意。\n", encoding="utf-8")
+    doc = filing.file_paths(ctx, client.number, [consent], section="basic")
+    number = doc[0].number
+    w = conflict_waivers.request(ctx, check_id, [number], "雙方書面同意")
+    conflict_waivers.decide(ctx_as("head2"), w["number"], True)
+    return str(w["number"])
+
+
+def test_a_lawyer_of_the_other_side_is_not_assigned(
+    ctx: Any, ctx_as: Any, sides: dict[str, Any], invoke: Any
+) -> None:
+    out = invoke(
+        "matter",
+        "reassign",
+        sides["m2"],
+        "--from",
+        "zhao",
+        "--to",
+        "lin",
+        "--reason",
+        "x",
+        code=1,
+    )
+    assert "conflict of interest: lawyer lin" in out.output and sides["m1"] in out.output
+    with ctx.ledger.read() as conn:
+        assert matters.get(conn, sides["m2"]).lawyers == ["zhao"]
+    checks = invoke.json("conflict", "list")
+    assert checks[0]["purpose"] == "reassign" and checks[0]["result"] == "refused"
+    # and not when the matter is opened either
+    with pytest.raises(Conflict, match="lawyer lin"):
+        matters.open_matter(ctx, sides["hung"].number, "civil", "y", ["lin"])
+
+
+def test_a_lawyer_of_the_other_side_borrows_only_on_a_waiver(
+    ctx: Any, ctx_as: Any, sides: dict[str, Any], home_dir: Path
+) -> None:
+    number = loans.request(ctx_as("lin"), sides["hung"].number, purpose="閱覽").loan.number
+    with pytest.raises(Conflict, match="lawyer lin"):
+        loans.approve(ctx_as("head2"), number)
+    with ctx.ledger.read() as conn:
+        assert loans._row(conn, number).status == "pending"
+    check_id = conflicts.list_checks(ctx, 1)[0].id
+    ref = _waiver(ctx_as, home_dir, ctx, sides["hung"], check_id)
+    approved = loans.approve(ctx_as("head2"), number, conflict_waiver=ref)
+    assert approved.loan.status.value == "approved"
+
+
+def test_read_only_loans_refuse_copies(
+    ctx: Any, ctx_as: Any, make_client: Any, tmp_path: Path
+) -> None:
+    client = make_client("王小明")
+    src = tmp_path / "a.txt"
+    src.write_text("合同\n", encoding="utf-8")
+    filed = filing.file_paths(ctx, client.number, [src], section="basic")
+    doc = filed[0].number
+    wu = ctx_as("wu")
+    number = loans.request(wu, client.number, purpose="閱覽").loan.number
+    assert loans.approve(ctx_as("head2"), number, no_copies=True).loan.no_copies
+    loans.checkout(ctx_as("clerk"), number, ack_confidentiality=True)
+    assert filing.show(wu, doc).number == doc  # reading is allowed
+    with pytest.raises(Forbidden, match="no copies"):
+        filing.export(wu, doc, tmp_path)
+    with pytest.raises(Forbidden, match="no copies"):
+        filing.open_content(wu, doc, "download")
+    filing.open_content(wu, doc, "view")
+    assert filing.export(ctx, doc, tmp_path / "mine.txt").is_file()  # the archivist may
+
+
+def test_access_to_a_closed_matter_ends_after_90_days(
+    ctx: Any, ctx_as: Any, make_client: Any
+) -> None:
+    clock.set_now("2026-01-05T09:00:00")
+    client = make_client("李四")
+    number = matters.open_matter(ctx, client.number, "civil", "x", ["lin"]).matter.number
+    matters.close(ctx, number, "done", True)
+    clock.set_now("2026-04-04T09:00:00")  # 89 days later
+    lin = ctx_as("lin")
+    with lin.ledger.read() as conn:
+        registry.get_archive(lin, conn, client.number)
+    clock.set_now((clock.now() + timedelta(days=2)).isoformat())
+    with lin.ledger.read() as conn, pytest.raises(NotFound):
+        registry.get_archive(lin, conn, client.number)
