@@ -17,6 +17,7 @@ from archivist.filing import service as filing
 from archivist.loans import service as loans
 from archivist.matters import conflict_waivers, conflicts
 from archivist.matters import service as matters
+from archivist.matters.duties import reassign
 
 
 @pytest.fixture
@@ -117,3 +118,30 @@ def test_access_to_a_closed_matter_ends_after_90_days(
     clock.set_now((clock.now() + timedelta(days=2)).isoformat())
     with lin.ledger.read() as conn, pytest.raises(NotFound):
         registry.get_archive(lin, conn, client.number)
+
+
+def test_a_complaint_is_not_handled_by_the_lawyer_it_is_about(
+    ctx: Any, ctx_as: Any, make_client: Any
+) -> None:
+    from archivist.complaints import service as complaints
+    from archivist.reports import complaints as report
+
+    clock.set_now("2026-03-02T09:00:00")
+    client = make_client("張三")
+    number = matters.open_matter(ctx, client.number, "civil", "x", ["lin"]).matter.number
+    c = complaints.file(ctx, client.number, "phone", "律師未回電", matter=number)
+    assert c.about_lawyers == ["lin"]
+    complaints.classify(ctx, c.number, "delay", "未回電", "lawyer")
+    with pytest.raises(Forbidden, match="is about lin"):
+        complaints.assign(ctx, c.number, "lin")
+    complaints.assign(ctx, c.number, "zhao")
+    resolved = complaints.resolve(ctx_as("zhao"), c.number, "屬實", "改善")
+    assert resolved.handled_by == "zhao"
+    # the matter moves to zhao afterwards: the complaint still counts for lin, and the reply
+    # letter names zhao, who handled it
+    clock.set_now("2026-03-05T09:00:00")
+    reassign.reassign(ctx, number, "lin", "zhao", "客戶要求")
+    with ctx.ledger.read() as conn:
+        data = complaints.reply_data(conn, complaints.show(ctx, c.number))
+    assert data["handler"] == "趙小雲"
+    assert report.report(ctx, "2026-03-01", "2026-03-31").by_lawyer == {"lin": 1}
