@@ -145,3 +145,28 @@ def test_a_complaint_is_not_handled_by_the_lawyer_it_is_about(
         data = complaints.reply_data(conn, complaints.show(ctx, c.number))
     assert data["handler"] == "趙小雲"
     assert report.report(ctx, "2026-03-01", "2026-03-31").by_lawyer == {"lin": 1}
+
+
+def test_no_one_grants_themselves_a_role(invoke: Any) -> None:
+    boot = invoke.json("user", "roles", "mei")
+    assert {(g["role"], g["bootstrap"], g["by"]) for g in boot} == {
+        ("archivist", True, None),
+        ("head", True, None),
+    }
+    # an archivist may not make themselves head, nor a head who is no archivist anyone
+    out = invoke(
+        "user", "edit", "clerk", "--role", "archivist", "--role", "head", user="clerk", ok=False
+    )
+    assert "their own roles" in out.output
+    out = invoke(
+        "user", "edit", "lin", "--role", "lawyer", "--role", "head", user="clerk", ok=False
+    )
+    assert "needs an existing head" in out.output
+    out = invoke("user", "edit", "lin", "--role", "staff", user="head2", ok=False)
+    assert "archivist role" in out.output
+    invoke("user", "add", "boss2", "--name", "某", "--role", "head", user="clerk", ok=False)
+    # another archivist who is a head may
+    invoke("user", "edit", "clerk", "--role", "archivist", "--role", "head")
+    grants = invoke.json("user", "roles", "clerk")
+    assert grants[-1] == {**grants[-1], "role": "head", "granted": True, "by": "mei"}
+    invoke("user", "roles", "clerk", user="lin", ok=False)

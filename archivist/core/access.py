@@ -72,6 +72,37 @@ def require_audit_reader(ctx: Any, action: str) -> User:
     return user
 
 
+# Who changes users' roles (issue 21): another user with the archivist role; granting or taking
+# away `head` needs a head as well. No one changes their own roles. The first user of a new home
+# is the bootstrap (recorded as such in role_grants).
+ROLE_KEEPERS = (Role.ARCHIVIST,)
+
+
+def require_role_change(actor: User, target: str, old: list[Role], new: list[Role]) -> None:
+    """Forbidden unless `actor` may change `target`'s roles from `old` to `new`."""
+    if set(old) == set(new):
+        return
+    if actor.username == target:
+        raise Forbidden(
+            _("{user} may not change their own roles").format(user=actor.username),
+            _("No one grants themselves a role: another archivist makes the change."),
+        )
+    if not actor.has(*ROLE_KEEPERS):
+        raise Forbidden(
+            _("{user} may not change roles: that needs the archivist role").format(
+                user=actor.username
+            ),
+            _("Ask a user with the archivist role."),
+        )
+    if (Role.HEAD in old) != (Role.HEAD in new) and not actor.has(Role.HEAD):
+        raise Forbidden(
+            _(
+                "{user} may not grant or take away the head role: that needs an existing head"
+            ).format(user=actor.username),
+            _("Ask a head who is also an archivist."),
+        )
+
+
 # Who may search the conflict register by identity number (issue 21): it maps a number to a
 # client and matter, so it is kept to the client-service department.
 ID_NUMBER_SEARCHERS = (Role.ARCHIVIST, Role.HEAD)
