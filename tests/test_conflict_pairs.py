@@ -166,3 +166,38 @@ def test_the_strength_decides_what_blocks(ctx: Any, register: dict[str, Any]) ->
     assert by_name["o'brien"]["surname"] < block  # a surname alone warns
     assert by_name["台積電"]["same-name"] == 90  # an alias
     assert by_name["恒星控股股份有限公司"] == {"same-name": 80}  # a parent company
+
+
+def test_a_consultation_checks_the_names_it_gives_and_warns(invoke: Any, make_client: Any) -> None:
+    make_client("永豐精密工業股份有限公司", kind="company")
+    enquirer = make_client("李小姐")
+    out = invoke(
+        "consult",
+        "log",
+        enquirer.number,
+        "--channel",
+        "phone",
+        "--summary",
+        "想告供應商",
+        "--party",
+        "永豐精密工業有限公司",
+    )
+    assert "Y0001" in out.output and "ZX" in out.output  # warned, and logged
+    checks = invoke.json("conflict", "list")
+    assert checks[0]["purpose"] == "consultation" and checks[0]["result"] == "hits"
+    assert checks[0]["hits"][0]["rule"] == "same-name-normalised"
+
+
+def test_what_blocks_is_configurable(home_dir: Any, invoke: Any, make_client: Any) -> None:
+    make_client("永豐精密工業股份有限公司", kind="company")
+    enquirer = make_client("李小姐")
+    args = ("matter", "open", enquirer.number, "--type", "civil", "--title", "x", "--lawyer", "lin")
+    invoke(*args, "--opposing", "永豐精密", code=1)  # containment blocks by default
+    config = home_dir / "archivist.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\n[conflicts]\nblock_strength = 90\n",
+        encoding="utf-8",
+    )
+    opened = invoke(*args, "--opposing", "永豐精密")  # now it only warns
+    assert "Y0001" in opened.output
+    invoke(*args, "--opposing", "永豐精密工業有限公司", code=1)  # 95 still blocks

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive
+from archivist.cli.common import emit, json_option, pass_archive, warn
 
 CHANNELS = click.Choice(["phone", "email", "fax", "in-person"])
 LIST_COLUMNS = [
@@ -89,6 +89,8 @@ def log(
     from archivist.matters import consultations
 
     c = consultations.log(archive, client, channel, summary, handled_by, follow_up, parties)
+    for w in c.conflict_warnings:
+        warn(w)
     if as_json:
         emit(c, True)
     else:

@@ -114,6 +114,7 @@ class Consultation(Model):
     follow_up_note: str | None = None
     parties: list[str] = Field(default_factory=list)
     due: bool = False  # follow-up date reached and not yet done
+    conflict_warnings: list[str] = Field(default_factory=list)  # from the check when logged
 
 
 class TimelineEntry(Model):
