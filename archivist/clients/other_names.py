@@ -77,9 +77,9 @@ def add(
         for text in items:
             name, ident = _name(text)
             wanted.append((kind, name, ident, None))
-    for text, rel in zip(related, rels, strict=True):
+    for text, relation in zip(related, rels, strict=True):
         name, ident = _name(text)
-        wanted.append(("related", name, ident, rel))
+        wanted.append(("related", name, ident, relation))
     have = {
         (r.kind, r.name_key)
         for r in conn.execute(

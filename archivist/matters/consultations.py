@@ -14,8 +14,8 @@ from sqlalchemy.engine import Connection
 
 from archivist.core import access, audit, clock, numbering, textnorm
 from archivist.core.context import Context
-from archivist.core.i18n import _
 from archivist.core.errors import Conflict, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import consultation_parties, consultations
 from archivist.models import SECTION_FOLDERS, Channel, Client, Consultation, Role, Section
