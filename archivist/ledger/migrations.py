@@ -50,7 +50,7 @@ def _step4_ocr(conn: Connection) -> None:
 def _step5_conflicts(conn: Connection) -> None:
     """Conflicts and separation of duties (issue 21): client_names (aliases, former names,
     related parties), conflict_waivers, role_grants; conflict_checks.waiver_id,
-    loans.no_copies, complaints.about_lawyers."""
+    loans.no_copies, complaints.about_lawyers, client_consents.expires_on."""
     from archivist.ledger.tables.conflicts import client_names, conflict_waivers, role_grants
 
     for table in (client_names, conflict_waivers, role_grants):
@@ -58,6 +58,7 @@ def _step5_conflicts(conn: Connection) -> None:
     add_column(conn, "conflict_checks", "waiver_id INTEGER")
     add_column(conn, "loans", "no_copies BOOLEAN NOT NULL DEFAULT FALSE")
     add_column(conn, "complaints", "about_lawyers TEXT")
+    add_column(conn, "client_consents", "expires_on DATE")
 
 
 STEPS: dict[int, Callable[[Connection], None]] = {
