@@ -201,3 +201,56 @@ def test_what_blocks_is_configurable(home_dir: Any, invoke: Any, make_client: An
     opened = invoke(*args, "--opposing", "永豐精密")  # now it only warns
     assert "Y0001" in opened.output
     invoke(*args, "--opposing", "永豐精密工業有限公司", code=1)  # 95 still blocks
+
+
+def test_other_names_through_the_command_line(invoke: Any) -> None:
+    made = invoke.json(
+        "client",
+        "add",
+        "--name",
+        "永豐精密工業股份有限公司",
+        "--kind",
+        "company",
+        "--alias",
+        "永豐精密",
+        "--related",
+        "永豐控股股份有限公司",
+        "--relation",
+        "parent",
+    )
+    invoke(
+        "client",
+        "add",
+        "--name",
+        "x",
+        "--kind",
+        "person",
+        "--related",
+        "y",
+        "--relation",
+        "cousin",
+        code=1,
+    )
+    invoke("client", "edit", made["number"], "--name", "永豐精密科技股份有限公司")
+    shown = invoke.json("client", "show", made["number"])
+    assert {(o["kind"], o["name"], o["relation"]) for o in shown["other_names"]} == {
+        ("alias", "永豐精密", None),
+        ("related", "永豐控股股份有限公司", "parent"),
+        ("former", "永豐精密工業股份有限公司", None),  # renamed: the old name is still searched
+    }
+    hits = invoke.json("conflict", "check", "永豐控股有限公司")["hits"]
+    assert hits[0]["match"] == "related-party" and "parent of client" in hits[0]["detail"]
+    assert (
+        invoke.json("conflict", "check", "永豐精密工業有限公司")["hits"][0]["match"]
+        == "former-name"
+    )
+
+
+def test_what_a_lawyer_sees_of_a_hit(invoke: Any, make_client: Any, ctx: Any) -> None:
+    make_client("陳大文", id_number="A123456789")
+    seen = invoke.json("conflict", "check", "陈大文", user="lin")["hits"]
+    assert seen[0]["kind"] == "our-client" and seen[0]["found"] == "[redacted]"
+    assert "C0001" not in str(seen) and "陳大文" not in str(seen)
+    assert invoke.json("conflict", "check", "陈大文")["hits"][0]["found"] == "陳大文"  # archivist
+    out = invoke("conflict", "check", "--id-number", "A123456789", user="lin", ok=False)
+    assert "identity number" in out.output

@@ -169,7 +169,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     )
     if data.get("part"):
         click.echo("(only what your loan lends is shown)")
-    for key in ("matters", "documents", "consultations", "loans", "complaints"):
+    for key in ("other_names", "matters", "documents", "consultations", "loans", "complaints"):
         items = data.get(key)
         if items:
             click.echo(f"{key}:")

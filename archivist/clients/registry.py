@@ -350,6 +350,7 @@ def show(ctx: Context, number: str) -> dict[str, Any]:
         from archivist.matters.consultations import client_summaries as consultation_summaries
 
         consultation_rows = consultation_summaries(conn, client.id)
+        known_as = other_names.of_client(conn, client.id)
         audit.record(conn, ctx.actor.username, "client.read", "client", client.number, client.id)
     return {
         **client.model_dump(mode="json"),
@@ -359,6 +360,7 @@ def show(ctx: Context, number: str) -> dict[str, Any]:
         "complaints": complaint_rows,
         "loans": loan_rows,
         "consultations": consultation_rows,
+        "other_names": known_as,
     }
 
 
