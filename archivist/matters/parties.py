@@ -140,4 +140,6 @@ def _add_in(
         waiver=ref,
         note=text,
     )
-    return {"check": conflicts.get_check(conn, check_id), "client_id": matter.client_id}
+    check = conflicts.get_check(conn, check_id)
+    check.hits = conflicts.visible_hits(conn, ctx, check.hits)  # a lawyer adds parties too
+    return {"check": check, "client_id": matter.client_id}
