@@ -63,7 +63,7 @@ def client() -> None:
 
 
 @client.command("add")
-@click.option("--name", required=True, help="The client's name, as on their identity papers.")
+@click.option("--name", help="The client's name, as on their identity papers.")
 @click.option(
     "--kind",
     required=True,
@@ -76,6 +76,11 @@ def client() -> None:
 @click.option("--address")
 @click.option("--note")
 @_name_options
+@click.option(
+    "--from-prospect",
+    metavar="PROSPECT",
+    help="A prospect (P2026-0001) who signed: their name and consultations come over.",
+)
 @json_option
 @pass_archive
 def add(archive: Any, as_json: bool, **fields: Any) -> None:
@@ -90,7 +95,9 @@ def add(archive: Any, as_json: bool, **fields: Any) -> None:
     from archivist.clients import registry
     from archivist.models import ClientInput
 
-    fields = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items()}
+    fields = {
+        k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v is not None
+    }
     result = registry.add(archive, ClientInput(**fields))
     for w in result.warnings:
         warn(w)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
-from archivist.clients import other_names
+from archivist.clients import other_names, prospects
 from archivist.core import access, audit, clock, numbering, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput, NotFound
@@ -162,6 +162,9 @@ def similar_names(conn: Connection, name: str, exclude_id: int | None = None) ->
 
 def add(ctx: Context, data: ClientInput) -> ClientAdded:
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="register clients")
+    if data.from_prospect and not data.name.strip():
+        with ctx.ledger.read() as conn:
+            data = data.model_copy(update={"name": prospects.name_of(conn, data.from_prospect)[1]})
     values = _normalise_input(data)
     other_names.relations_for(data.related, data.relations)  # refused before anything is written
     names = {
@@ -170,7 +173,9 @@ def add(ctx: Context, data: ClientInput) -> ClientAdded:
         "related": data.related,
         "relations": data.relations,
     }
-    return ctx.ledger.retrying(_add, ctx, actor.username, actor.id, values, names)
+    return ctx.ledger.retrying(
+        _add, ctx, actor.username, actor.id, values, names, data.from_prospect
+    )
 
 
 def _add(
@@ -179,6 +184,7 @@ def _add(
     user_id: int,
     values: dict[str, Any],
     names: dict[str, Any] | None = None,
+    from_prospect: str | None = None,
 ) -> ClientAdded:
     store = ctx.store
     folder: str | None = None
@@ -222,6 +228,15 @@ def _add(
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             others = other_names.add(conn, client_id, user_id, **(names or {}))
+            moved: list[str] = []
+            if from_prospect:
+                prospect, _name = prospects.name_of(conn, from_prospect)
+                moved = prospects.convert(ctx, conn, prospect, client_id, user_id)
+                warnings.append(
+                    _(
+                        "prospect {number} is now client {client}; consultations moved: {moved}"
+                    ).format(number=prospect.number, client=number, moved=", ".join(moved) or "-")
+                )
             audit.record(
                 conn,
                 username,
@@ -232,6 +247,11 @@ def _add(
                 new={k: v for k, v in values.items() if v is not None},
                 folder=folder,
                 **({"other_names": others} if others else {}),
+                **(
+                    {"from_prospect": from_prospect, "consultations": moved}
+                    if from_prospect
+                    else {}
+                ),
             )
             store.create_client_folder(folder)
             created = True

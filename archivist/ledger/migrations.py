@@ -49,11 +49,17 @@ def _step4_ocr(conn: Connection) -> None:
 
 def _step5_conflicts(conn: Connection) -> None:
     """Conflicts and separation of duties (issue 21): client_names (aliases, former names,
-    related parties), conflict_waivers, role_grants; conflict_checks.waiver_id,
+    related parties), conflict_waivers, role_grants, prospects and their consultations; conflict_checks.waiver_id,
     loans.no_copies, complaints.about_lawyers, client_consents.expires_on."""
-    from archivist.ledger.tables.conflicts import client_names, conflict_waivers, role_grants
+    from archivist.ledger.tables.conflicts import (
+        client_names,
+        conflict_waivers,
+        prospect_consultations,
+        prospects,
+        role_grants,
+    )
 
-    for table in (client_names, conflict_waivers, role_grants):
+    for table in (client_names, conflict_waivers, role_grants, prospects, prospect_consultations):
         table.create(conn, checkfirst=True)
     add_column(conn, "conflict_checks", "waiver_id INTEGER")
     add_column(conn, "loans", "no_copies BOOLEAN NOT NULL DEFAULT FALSE")

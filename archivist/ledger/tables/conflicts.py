@@ -57,3 +57,37 @@ role_grants = Table(
     Column("bootstrap", Boolean, nullable=False, default=False),
     Column("at", DateTime, nullable=False),
 )
+
+# An enquirer who only consulted (policy: a client is someone who signed a service contract): the
+# name, contact and consultations, and the conflict checks, without an archive number or folder.
+# `client add --from-prospect` makes them a client and moves the consultations into the archive.
+prospects = Table(
+    "prospects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("name", String(500), nullable=False),
+    Column("name_key", String(500), nullable=False, index=True),
+    Column("kind", String(16)),
+    Column("id_number", String(64)),
+    Column("phone", String(64)),
+    Column("email", String(254)),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("client_id", ForeignKey("clients.id")),  # set when the prospect became a client
+    Column("converted_at", DateTime),
+)
+
+prospect_consultations = Table(
+    "prospect_consultations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("prospect_id", ForeignKey("prospects.id"), nullable=False, index=True),
+    Column("channel", String(16), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("parties", Text, nullable=False),  # JSON list of [name, id-number-or-null]
+    Column("handled_by", ForeignKey("users.id"), nullable=False),
+    Column("consulted_at", DateTime, nullable=False),
+    Column("check_id", ForeignKey("conflict_checks.id")),
+    Column("consultation_id", ForeignKey("consultations.id")),  # once moved into the archive
+)
