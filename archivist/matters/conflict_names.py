@@ -81,19 +81,6 @@ def _forms(legal_forms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[s
     )
 
 
-def _strip_cjk(core: str, suffixes: tuple[str, ...]) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for suffix in suffixes:
-            rest = core[: -len(suffix)]
-            if core.endswith(suffix) and len(rest) >= 2 and _CJK.search(rest):
-                core = core[: -len(suffix)]
-                changed = True
-                break
-    return core
-
-
 def _strip_latin(words: list[str], suffixes: tuple[tuple[str, ...], ...]) -> list[str]:
     changed = True
     while changed:
@@ -113,18 +100,40 @@ def key(name: str, rules: Rules = Rules()) -> NameKey:
     simple = textnorm.to_simplified(unicodedata.normalize("NFKC", name or "").casefold())
     simple = _APOSTROPHES.sub("", simple)
     folded = textnorm.fold(name)
-    cjk_forms, latin_forms = _forms(rules.legal_forms)
     if _CJK.search(simple):
-        core = _NOT_ALNUM.sub("", simple)
-        tails = cjk_forms + tuple("".join(w) for w in latin_forms)  # "宏達科技 Co., Ltd."
-        while True:
-            stripped = _strip_cjk(core, tails)
-            if stripped == core:
-                break
-            core = stripped
-        return NameKey(folded=folded, core=core, words=(), cjk=True)
-    words = _strip_latin(_WORD.findall(simple), latin_forms)
+        return _cjk_key(simple, folded, rules)
+    words = _strip_latin(_WORD.findall(simple), _forms(rules.legal_forms)[1])
     return NameKey(folded=folded, core="".join(words), words=tuple(words), cjk=False)
+
+
+@lru_cache(maxsize=64)
+def _cjk_tail(legal_forms: tuple[str, ...]) -> re.Pattern[str]:
+    """One legal form (Chinese, or Latin written after a Chinese name) at the end of a core."""
+    cjk_forms, latin_forms = _forms(legal_forms)
+    tails = set(cjk_forms) | {"".join(w) for w in latin_forms}
+    alternatives = "|".join(re.escape(t) for t in sorted(tails, key=len, reverse=True) if t)
+    return re.compile(f"(?:{alternatives})$" if alternatives else r"(?!)")
+
+
+def _cjk_key(simple: str, folded: str, rules: Rules) -> NameKey:
+    tail = _cjk_tail(rules.legal_forms)
+    core = _NOT_ALNUM.sub("", _APOSTROPHES.sub("", simple))
+    while (m := tail.search(core)) is not None:
+        rest = core[: m.start()]
+        if len(rest) < 2 or not _CJK.search(rest):
+            break
+        core = rest
+    return NameKey(folded=folded, core=core, words=(), cjk=True)
+
+
+@lru_cache(maxsize=65536)
+def stored_key(name: str, folded: str, rules: Rules = Rules()) -> NameKey:
+    """The key of a name on file from its stored `name_key` (textnorm.fold, already in
+    Simplified characters): a Chinese name needs no second OpenCC pass, which is most of the
+    cost of comparing a name with thousands."""
+    if name.isascii() or not _CJK.search(folded):
+        return key(name, rules)
+    return _cjk_key(folded, folded, rules)
 
 
 @dataclass(frozen=True)

@@ -97,19 +97,21 @@ class _Finder:
         self.rules = rules
         self.report = report
 
-    def match(self, key: names.NameKey, name: str) -> names.Match | None:
-        m = names.compare(key, names.key(name, self.rules), self.rules)
+    def match(self, key: names.NameKey, name: str, folded: str) -> names.Match | None:
+        m = names.compare(key, names.stored_key(name, folded, self.rules), self.rules)
         return m if m is not None and m.strength >= self.report else None
 
     def clients(self, searched: str, key: names.NameKey) -> list[ConflictHit]:
         out: list[ConflictHit] = []
         rows = self.conn.execute(
-            select(clients.c.id, clients.c.number, clients.c.name).order_by(clients.c.id)
+            select(clients.c.id, clients.c.number, clients.c.name, clients.c.name_key).order_by(
+                clients.c.id
+            )
         ).all()
         by_id = {r.id: r for r in rows}
         found: dict[int, tuple[names.Match, str, str, str | None]] = {}
         for r in rows:
-            m = self.match(key, r.name)
+            m = self.match(key, r.name, r.name_key)
             if m is not None:
                 found[r.id] = (m, r.name, "name", None)
         for o in self.conn.execute(
@@ -117,10 +119,11 @@ class _Finder:
                 client_names.c.client_id,
                 client_names.c.kind,
                 client_names.c.name,
+                client_names.c.name_key,
                 client_names.c.relation,
             ).order_by(client_names.c.id)
         ):
-            m = self.match(key, o.name)
+            m = self.match(key, o.name, o.name_key)
             if m is None:
                 continue
             what = _KINDS.get(o.kind, o.kind)
@@ -205,6 +208,7 @@ def _party_select() -> Any:
             matter_parties.c.matter_id,
             matter_parties.c.role,
             matter_parties.c.name,
+            matter_parties.c.name_key,
             matter_parties.c.relation,
             matter_parties.c.client_id,
             matters.c.number.label("matter_number"),
@@ -225,6 +229,7 @@ def _consultation_select() -> Any:
     return (
         select(
             consultation_parties.c.name,
+            consultation_parties.c.name_key,
             consultations.c.number,
             clients.c.number.label("client_number"),
             clients.c.name.label("client_name"),
@@ -275,13 +280,13 @@ def search_name(
     hits = finder.clients(name, key)
     prows = []
     for r in conn.execute(_party_select()):
-        m = finder.match(key, r.name)
+        m = finder.match(key, r.name, r.name_key)
         if m is not None:
             prows.append((r, m))
     hits += finder.parties(name, prows, exclude_matter_id, "name")
     crows = []
     for r in conn.execute(_consultation_select()):
-        m = finder.match(key, r.name)
+        m = finder.match(key, r.name, r.name_key)
         if m is not None:
             crows.append((r, m))
     hits += _consultation_hits(name, crows, "name")
