@@ -254,3 +254,18 @@ def test_what_a_lawyer_sees_of_a_hit(invoke: Any, make_client: Any, ctx: Any) ->
     assert invoke.json("conflict", "check", "陈大文")["hits"][0]["found"] == "陳大文"  # archivist
     out = invoke("conflict", "check", "--id-number", "A123456789", user="lin", ok=False)
     assert "identity number" in out.output
+
+
+def test_a_lawyer_refused_a_party_is_not_told_who_the_other_client_is(
+    ctx: Any, invoke: Any, make_client: Any
+) -> None:
+    from archivist.matters import service as matters
+
+    make_client("永豐精密工業股份有限公司", kind="company")
+    mine = make_client("李四")
+    number = matters.open_matter(ctx, mine.number, "civil", "x", ["lin"]).matter.number
+    out = invoke("matter", "party", number, "--opposing", "永豐精密", user="lin", code=1)
+    assert "conflict of interest" in out.output and "the firm's client" in out.output
+    assert "Y0001" not in out.output and "永豐精密工業" not in out.output
+    full = invoke.json("conflict", "list")[0]["hits"][0]  # the kept check holds everything
+    assert full["client_number"] == "Y0001"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -405,3 +405,19 @@ def require_lawyer_clear(
     if a.refused:
         raise refusal(a, what, check_id)
     return a
+
+
+def shown_to(conn: Connection, ctx: Any, a: Assessment) -> Assessment:
+    """The assessment as the acting user may see it: another client's identity only where they
+    may read that client (`conflicts.visible_hits`); the kept check holds everything."""
+    hits = conflicts.visible_hits(conn, ctx, a.hits)
+    if hits == a.hits:
+        return a
+    blocking = conflicts.visible_hits(conn, ctx, a.blocking)
+    shown = replace(a, hits=hits, blocking=blocking)
+    shown.warnings = [
+        _("{who}: {detail}").format(who=h.searched, detail=h.detail)
+        for h in hits
+        if h not in blocking
+    ]
+    return shown

@@ -135,7 +135,9 @@ def log(
                 if check.refused:
                     return (
                         conflict_assess.refusal(
-                            check, _("the consultation was not logged"), check_id
+                            conflict_assess.shown_to(conn, ctx, check),
+                            _("the consultation was not logged"),
+                            check_id,
                         ),
                         client.id,
                     )
@@ -195,7 +197,7 @@ def log(
                 parties=[n for n, _ in named],
             )
             logged = get(conn, number)
-            logged.conflict_warnings = check.warnings
+            logged.conflict_warnings = conflict_assess.shown_to(conn, ctx, check).warnings
             return logged, client.id
 
     result, client_id = ctx.ledger.retrying(work)

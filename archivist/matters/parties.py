@@ -96,7 +96,9 @@ def _add_in(
         )
         return {
             "refusal": conflict_assess.refusal(
-                a, _("no party was added to {matter}").format(matter=matter.number), check_id
+                conflict_assess.shown_to(conn, ctx, a),
+                _("no party was added to {matter}").format(matter=matter.number),
+                check_id,
             )
         }
     now = clock.now()
