@@ -170,3 +170,27 @@ def test_no_one_grants_themselves_a_role(invoke: Any) -> None:
     grants = invoke.json("user", "roles", "clerk")
     assert grants[-1] == {**grants[-1], "role": "head", "granted": True, "by": "mei"}
     invoke("user", "roles", "clerk", user="lin", ok=False)
+
+
+def test_a_version_4_ledger_gains_the_conflict_tables(tmp_path: Path) -> None:
+    """Schema 5 (issue 21): other names, waivers, role grants, prospects; four new columns."""
+    from archivist.ledger import migrations
+    from archivist.ledger.engine import Ledger
+
+    ledger = Ledger.for_path(tmp_path / "old.sqlite3")
+    with ledger.write() as conn:
+        for table in ("conflict_checks", "loans", "complaints", "client_consents"):
+            conn.exec_driver_sql(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("INSERT INTO loans (id) VALUES (1)")
+        migrations.STEPS[5](conn)
+    with ledger.read() as conn:
+
+        def cols(t: str) -> list[str]:
+            return [r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({t})")]
+
+        assert "waiver_id" in cols("conflict_checks") and "no_copies" in cols("loans")
+        assert "about_lawyers" in cols("complaints") and "expires_on" in cols("client_consents")
+        for t in ("client_names", "conflict_waivers", "role_grants", "prospects"):
+            assert cols(t)
+        assert conn.exec_driver_sql("SELECT no_copies FROM loans").scalar() in (0, False)
+    ledger.dispose()
