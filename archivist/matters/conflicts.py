@@ -1,11 +1,10 @@
-"""The conflict-of-interest check.
+"""The conflict-of-interest register search, the kept checks, and what a user may see of them.
 
-Names are compared after `textnorm.fold` (Traditional/Simplified, full-/half-width, case and
-spacing), so 陳大文, 陈大文 and 陳　大文 are one person; a looser comparison that also ignores
-punctuation catches 「某某（香港）有限公司」 against 「某某香港有限公司」. Identity numbers match
-exactly (after removing spaces and upper-casing). The check searches every client, every party of
-every matter (client, opposing, related) and consultations (people named in them and their
-summaries)."""
+Each name is compared with every name on file (clients and their aliases, former names and
+related parties, every party of every matter, the people named in consultations) by the rules of
+`conflict_names` (each hit says its rule and strength); identity numbers, unified business
+numbers and credit codes match exactly; consultation summaries are searched for the name. What
+blocks is decided once, in `conflict_assess`."""
 
 from __future__ import annotations
 
@@ -393,6 +392,8 @@ def search(
             k = (hit.where, hit.reference, hit.found, hit.match)
             if k not in seen:
                 seen.add(k)
+                if hit.blocking and hit.strength < settings.block_strength:
+                    hit = hit.model_copy(update={"blocking": False})  # too weak: it warns
                 hits.append(hit)
     return hits
 
