@@ -194,10 +194,9 @@ def test_what_blocks_is_configurable(home_dir: Any, invoke: Any, make_client: An
     args = ("matter", "open", enquirer.number, "--type", "civil", "--title", "x", "--lawyer", "lin")
     invoke(*args, "--opposing", "永豐精密", code=1)  # containment blocks by default
     config = home_dir / "archivist.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8") + "\n[conflicts]\nblock_strength = 90\n",
-        encoding="utf-8",
-    )
+    text = config.read_text(encoding="utf-8")
+    assert "block_strength = 70" in text  # init writes the setting, commented
+    config.write_text(text.replace("block_strength = 70", "block_strength = 90"), encoding="utf-8")
     opened = invoke(*args, "--opposing", "永豐精密")  # now it only warns
     assert "Y0001" in opened.output
     invoke(*args, "--opposing", "永豐精密工業有限公司", code=1)  # 95 still blocks

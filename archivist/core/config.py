@@ -197,6 +197,22 @@ class ConflictSettings(_Section):
     # loan-approve, complaint-assign)
     warn_only: list[str] = Field(default_factory=lambda: ["consultation"])
 
+    @field_validator("warn_only")
+    @classmethod
+    def _known_checks(cls, value: list[str]) -> list[str]:
+        known = (
+            "consultation",
+            "matter-open",
+            "party-add",
+            "reassign",
+            "loan-approve",
+            "complaint-assign",
+        )
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            raise ValueError(f"unknown check {unknown[0]!r} (known: {', '.join(known)})")
+        return value
+
 
 class Settings(_Section):
     firm: FirmSettings
@@ -340,6 +356,7 @@ loan_max_days = {d.loan_max_days}
 overdue_loan_ends_access = true
 complaint_days = {d.complaint_days}             # handling time for a complaint
 complaint_first_response_days = {d.complaint_first_response_days}
+closed_matter_access_days = {d.closed_matter_access_days}       # a lawyer reads a closed matter's client this long; then a loan
 
 [retention]
 years_after_closure = 30        # how long a closed matter's file is kept
@@ -358,4 +375,14 @@ extract_timeout_s = 60
 engine = "tantivy"              # or "whoosh"; `archivist index rebuild --engine` switches
 max_index_mb = 10               # text indexed per document; the rest is not searchable (flagged)
 max_index_terms = 100000        # ... and at most this many distinct words/character pairs
+
+[conflicts]
+# How names are matched (rules and strengths: archivist/matters/conflict_names.py) and what a
+# conflict blocks. legal_forms (company suffixes removed before comparing) keeps its default
+# list unless you write one here.
+min_cjk_chars = 4               # shortest Chinese name found inside another
+min_latin_words = 2             # ... and Latin name, in whole words
+block_strength = 70             # a hit on someone the firm acts for blocks at this strength
+report_strength = 40            # weaker hits are not shown
+warn_only = ["consultation"]    # checks that warn and never block
 """
