@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.core.i18n import _
 
 CHANNELS = click.Choice(["phone", "email", "fax", "in-person"])
 LIST_COLUMNS = [
@@ -175,7 +176,7 @@ def prospects_(archive: Any, as_json: bool) -> None:
             for r in rows
         ],
         False,
-        empty="No prospects.",
+        empty=_("No prospects."),
     )
 
 

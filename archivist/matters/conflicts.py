@@ -145,12 +145,15 @@ class _Finder:
         relation: str | None = None,
     ) -> ConflictHit:
         nums = _client_matters(self.conn, row.id)
-        detail = f"client {row.number} {row.name}"
+        detail = _("client {number} {name}").format(number=row.number, name=row.name)
         if what == "related-party":
-            detail = f"{relation or 'related party'} of client {row.number} {row.name}"
+            detail = _("{relation} of client {number} {name}").format(
+                relation=relation or _("related party"), number=row.number, name=row.name
+            )
         elif what != "name" and what != "id_number":
             detail += f" ({what} {found})"
-        detail += f" (matters: {', '.join(nums)})" if nums else ""
+        if nums:
+            detail += _(" (matters: {matters})").format(matters=", ".join(nums))
         return ConflictHit(
             searched=searched,
             found=found,
