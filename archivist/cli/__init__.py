@@ -67,8 +67,11 @@ class LazyGroup(ErrorMappingGroup):
             return None
         from archivist.core import i18n
 
-        # a listed command whose module is missing fails loudly (exit 70), never disappears
-        command = getattr(importlib.import_module(spec[0]), spec[1])
+        # a listed command whose module is missing fails loudly (exit 70), never disappears;
+        # imported in English: a `help=_("...")` evaluated at import keeps its English msgid,
+        # which localize() translates each time the help is shown
+        with i18n.using(i18n.EN):
+            command = getattr(importlib.import_module(spec[0]), spec[1])
         with i18n.using(localize.language_for(ctx)):
             return localize.localize(command)
 

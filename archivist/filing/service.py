@@ -121,7 +121,7 @@ def _check_may_file(ctx: Context, conn: Connection, user: User, client: Client) 
     if user.has(Role.ARCHIVIST, Role.HEAD):
         return
     if user.has(Role.LAWYER):
-        scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, user, ctx.settings.deadlines)
         if client.id in scope.client_ids:
             return
     raise Forbidden(
@@ -768,10 +768,22 @@ def kept_text(conn: Connection, document_id: int) -> str | None:
 # --------------------------------------------------------------------------- reading
 def _readable(ctx: Context, conn: Connection, number: str) -> Document:
     doc = get(conn, number)
-    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines)
     if not scope.may_read_document(doc.client_id, doc.matter_id, doc.id):
         raise access.not_found("document", number)
     return doc
+
+
+def _require_copy(ctx: Context, conn: Connection, doc: Document) -> None:
+    access.require_copy_allowed(
+        conn,
+        ctx.actor,
+        doc.client_id,
+        doc.matter_id,
+        doc.id,
+        doc.number,
+        ctx.settings.deadlines.closed_matter_access_days,
+    )
 
 
 def list_documents(
@@ -786,7 +798,7 @@ def list_documents(
     may read). Audited as a read of the archive."""
     user = ctx.actor
     with ctx.ledger.write() as conn:
-        scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, user, ctx.settings.deadlines)
         stmt = _select().order_by(documents.c.id)
         client = None
         if client_number:
@@ -839,6 +851,8 @@ def open_content(ctx: Context, number: str, purpose: str = "view") -> tuple[Docu
     user = ctx.actor
     with ctx.ledger.write() as conn:
         doc = _readable(ctx, conn, number)
+        if purpose == "download":
+            _require_copy(ctx, conn, doc)
         src = ctx.store.resolve(doc.path)
         if not src.is_file():
             raise NotFound(
@@ -862,6 +876,7 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
     dest = Path(to)
     with ctx.ledger.write() as conn:
         doc = _readable(ctx, conn, number)
+        _require_copy(ctx, conn, doc)
         if dest.is_dir():
             dest = dest / safe_filename(doc.original_name)
         from archivist.core.output import refuse_home_data

@@ -112,7 +112,7 @@ def search(
     if start and end and start > end:
         flt.nothing = True
     with ctx.ledger.read() as conn:
-        scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, user, ctx.settings.deadlines)
         if client:
             try:
                 flt.client_id = str(registry.get(conn, client).id)
