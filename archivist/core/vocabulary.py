@@ -77,6 +77,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "related": (N_("related party"), ("關係人",)),
         "consultation": (N_("consultation"), ("諮詢",)),
         "consultation-mention": (N_("named in a consultation"), ("諮詢中提及",)),
+        "lawyer": (N_("lawyer"), ("律師",)),
     },
     "template_source": {
         "shipped": (N_("shipped"), ("內建",)),
@@ -361,6 +362,8 @@ HEADERS: dict[str, str] = {
     "follow-up": N_("Follow-up"),
     "accepted": N_("Accepted"),
     "searched": N_("Searched"),
+    "rule": N_("Rule"),
+    "strength": N_("Strength"),
     "found": N_("Found"),
     "match": N_("Match"),
     "where": N_("Where"),
