@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import ArchivistError, Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.accounts import api_tokens, credentials, sessions
 from archivist.models import Role, User
 
@@ -304,6 +305,57 @@ def change_password(ctx: Context, username: str, old: str, new: str) -> None:
             raise InvalidInput("the current password is wrong") from None
         _store_hash(conn, user.id, _hasher().hash(new), False)
         audit.record(conn, user.username, "user.password.change", "user", user.username)
+
+
+def unlock(ctx: Context, username: str) -> User:
+    """The archivist (or head) lifts a lockout after repeated failed sign-ins before its time
+    is up; the failure count starts again."""
+    from archivist.core import users
+
+    actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="unlock accounts")
+    with ctx.ledger.write() as conn:
+        user = users.get(conn, username)
+        row = conn.execute(select(credentials).where(credentials.c.user_id == user.id)).first()
+        if row is None or row.locked_until is None or row.locked_until <= clock.now():
+            raise Conflict(_("user {user!r} is not locked").format(user=user.username))
+        conn.execute(
+            credentials.update()
+            .where(credentials.c.user_id == user.id)
+            .values(failures=0, locked_until=None)
+        )
+        audit.record(
+            conn, actor.username, "user.unlock", "user", user.username, was=row.locked_until
+        )
+    return user
+
+
+def account_states(ctx: Context) -> dict[str, dict[str, Any]]:
+    """Per username: whether a password is set, must be changed, and until when the account is
+    locked (None when it is not), for the archivist's users page."""
+    from archivist.ledger.tables.core import users as users_table
+
+    ctx.require(Role.ARCHIVIST, Role.HEAD, action="manage users")
+    now = clock.now()
+    with ctx.ledger.read() as conn:
+        rows = conn.execute(
+            select(
+                users_table.c.username,
+                credentials.c.must_change,
+                credentials.c.locked_until,
+            ).select_from(
+                users_table.outerjoin(credentials, credentials.c.user_id == users_table.c.id)
+            )
+        ).all()
+    return {
+        r.username: {
+            "password_set": r.must_change is not None,
+            "must_change": bool(r.must_change),
+            "locked_until": r.locked_until
+            if r.locked_until is not None and r.locked_until > now
+            else None,
+        }
+        for r in rows
+    }
 
 
 # ----------------------------------------------------------------------------- API tokens

@@ -254,12 +254,15 @@ def search_page(request: Request, q: str = "", page: int = 1, section: str = "")
 
 
 @router.get("/loans", response_class=HTMLResponse)
-def loan_list(request: Request, status: str = "") -> Response:
+def loan_list(request: Request, status: str = "", overdue: int = 0) -> Response:
     from archivist.loans import service as loans
 
     actor = deps.page_actor(request)
-    rows = loans.list_loans(actor.ctx, status=status or None)
-    return render(request, "loans.html", actor, loans=rows, status=status)
+    if overdue:
+        rows = loans.overdue(actor.ctx)
+    else:
+        rows = loans.list_loans(actor.ctx, status=status or None)
+    return render(request, "loans.html", actor, loans=rows, status=status, overdue=overdue)
 
 
 @router.post("/loans")
@@ -304,7 +307,11 @@ def complaint_list(request: Request) -> Response:
 
     actor = deps.page_actor(request)
     return render(
-        request, "complaints.html", actor, complaints=complaints.list_complaints(actor.ctx)
+        request,
+        "complaints.html",
+        actor,
+        complaints=complaints.list_complaints(actor.ctx),
+        channels=complaints.CHANNELS,
     )
 
 
