@@ -8,7 +8,9 @@ with ledger.read() as conn:
 
 from __future__ import annotations
 
+import contextlib
 import random
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +48,10 @@ class Ledger:
         # refuse writes to a ledger `archivist ledger move` has moved away (open_context sets it)
         self.guard_moved = False
         self.is_sqlite = url.startswith("sqlite")
+        # SQLite has one writer: threads of this process (the web server's) queue for it here,
+        # woken as soon as it is free, instead of in SQLite's busy handler, which polls with
+        # growing sleeps and lets a writer wait seconds behind luckier ones
+        self._writers: Any = threading.RLock() if self.is_sqlite else contextlib.nullcontext()
         self.is_postgresql = postgresql.is_postgresql(url)
         if not (self.is_sqlite or self.is_postgresql):
             raise InvalidInput(
@@ -94,6 +100,7 @@ class Ledger:
         `Busy`. Use `retrying()` around a whole unit of work to retry it from the start."""
         try:
             with (
+                self._writers,
                 self.engine.connect().execution_options(archivist_write=True) as conn,
                 conn.begin(),
             ):

@@ -19,6 +19,7 @@ from archivist.web.i18n import field_name, section_name, strings, value_name
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.auto_reload = False  # the templates ship with the package: no stat() per page
 INLINE_TYPES = {
     "pdf": "application/pdf",
     "txt": "text/plain; charset=utf-8",
