@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from tests.test_web_browser import (  # noqa: F401  (browser is a fixture)
+from tests.test_web_browser import (
     PASSWORD,
-    browser,
     click_and_wait,
     free_port,
+    new_browser,
     shot,
     sign_in,
 )
@@ -69,6 +69,13 @@ def server(home_dir: Path, ctx: Any, make_client: Any, make_matter: Any) -> Any:
     app.state.base.close()
 
 
+@pytest.fixture
+def browser() -> Any:
+    driver = new_browser()
+    yield driver
+    driver.quit()
+
+
 def wait_for_file(folder: Path, suffix: str) -> Path:
     """The downloaded file, once Chromium has finished writing it."""
 
@@ -113,8 +120,11 @@ def test_lawyer_generates_and_downloads_a_contract(
     browser.find_element(By.CSS_SELECTOR, "fieldset[data-list='fee_stages'] .add-row").click()
     grown = browser.find_elements(By.CSS_SELECTOR, "fieldset[data-list='fee_stages'] tbody tr")
     assert len(grown) == len(rows) + 1  # the list is editable
-    assert grown[-1].find_element(By.TAG_NAME, "input").get_attribute("name").startswith(
-        f"fee_stages[{len(rows)}]."
+    assert (
+        grown[-1]
+        .find_element(By.TAG_NAME, "input")
+        .get_attribute("name")
+        .startswith(f"fee_stages[{len(rows)}].")
     )
     shot(browser, shots, "generate-form")
     click_and_wait(browser, By.ID, "gen-submit")

@@ -289,9 +289,7 @@ def test_checkout_needs_the_acknowledgement_then_return_and_overdue_list(
 
 
 # ------------------------------------------------------------------------------ complaints
-def test_complaint_intake_classify_assign_resolve_feedback(
-    app: Any, world: Any, ctx: Any
-) -> None:
+def test_complaint_intake_classify_assign_resolve_feedback(app: Any, world: Any, ctx: Any) -> None:
     mei = sign_in(app, "mei")
     page = mei.get("/complaints")
     assert 'id="complaint-form"' in page.text
@@ -384,7 +382,11 @@ def test_archivist_adds_resets_deactivates_and_unlocks_users(
     z = TestClient(app)
     r = z.post(
         "/signin",
-        data={"username": "zhao", "password": "reset pass 123", "csrf": csrf_of(z.get("/signin").text)},
+        data={
+            "username": "zhao",
+            "password": "reset pass 123",
+            "csrf": csrf_of(z.get("/signin").text),
+        },
         follow_redirects=False,
     )
     assert r.headers["location"] == "/password"
@@ -394,7 +396,11 @@ def test_archivist_adds_resets_deactivates_and_unlocks_users(
     z2 = TestClient(app)
     r = z2.post(
         "/signin",
-        data={"username": "zhao", "password": "reset pass 123", "csrf": csrf_of(z2.get("/signin").text)},
+        data={
+            "username": "zhao",
+            "password": "reset pass 123",
+            "csrf": csrf_of(z2.get("/signin").text),
+        },
     )
     assert r.status_code == 401
     with ctx.ledger.read() as conn:

@@ -8,9 +8,9 @@ import json
 import re
 import types
 import typing
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 

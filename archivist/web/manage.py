@@ -24,7 +24,9 @@ def _str(form: dict[str, Any], key: str) -> str:
 
 # ------------------------------------------------------------------------------ filing
 @router.get("/filing", response_class=HTMLResponse)
-def filing_form(request: Request, client: str = "", matter: str = "", section: str = "") -> Response:
+def filing_form(
+    request: Request, client: str = "", matter: str = "", section: str = ""
+) -> Response:
     actor = deps.page_actor(request)
     return render(
         request,
@@ -50,7 +52,11 @@ async def filing_upload(request: Request) -> Response:
             form, files = await parse()
             if not accounts.csrf_ok(actor.csrf, form.get("csrf")):
                 raise deps.CsrfRefused()
-            client, matter, section = _str(form, "client"), _str(form, "matter"), form.get("section")
+            client, matter, section = (
+                _str(form, "client"),
+                _str(form, "matter"),
+                form.get("section"),
+            )
             results = filing.file_uploads(
                 actor.ctx,
                 client,
@@ -278,7 +284,5 @@ def report_csv(request: Request, date_from: str = "", date_to: str = "") -> Resp
     return Response(
         complaint_report.to_csv(report),
         media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="complaints-{start}-{end}.csv"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="complaints-{start}-{end}.csv"'},
     )
