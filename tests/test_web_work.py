@@ -436,3 +436,22 @@ def test_complaints_report_downloads_as_csv(app: Any, world: Any, ctx: Any) -> N
     text = r.content.decode("utf-8-sig")
     assert "total,received,1" in text and "by_channel,email,1" in text
     assert re.search(r"\nopen,[^,]+,C0001,", text)  # the open complaint is listed
+
+
+def test_too_many_files_is_a_one_line_refusal(app: Any, world: Any, ctx: Any) -> None:
+    from archivist.web.uploads import MAX_FILES
+
+    mei = sign_in(app, "mei")
+    files = [(f"f{i}.txt", f"file {i}".encode()) for i in range(MAX_FILES + 1)]
+    r = upload(mei, world, files)
+    assert r.status_code == 400 and "could not be read" in r.text and "reference" not in r.text
+    assert filing.list_documents(ctx, world["client"]) == []
+
+
+def test_new_pages_in_english(app: Any, world: Any) -> None:
+    mei = sign_in(app, "mei")
+    mei.cookies.set("lang", "en")
+    assert "Upload and file" in mei.get("/filing").text
+    assert "Reset password" in mei.get("/users").text
+    page = mei.get("/generate", params={"matter": world["matter"], "template": "service-contract"})
+    assert "Generate and file" in page.text and "Fields marked *" in page.text

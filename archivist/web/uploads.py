@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from starlette.formparsers import MultiPartParser
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from archivist.core.errors import InvalidInput
+from archivist.core.i18n import _
 
 MAX_FILES = 50
 
@@ -81,7 +84,13 @@ def receive(request: Request, limit: int) -> Iterator[Any]:
 
     async def parse() -> tuple[dict[str, str], list[Upload]]:
         parser = _DiskParser(request, directory, limit)
-        form = await parser.parse()
+        try:
+            form = await parser.parse()
+        except MultiPartException as exc:  # too many files, a malformed body
+            raise InvalidInput(
+                _("the upload could not be read: {reason}").format(reason=exc.message),
+                _("Send at most {n} files at once.").format(n=MAX_FILES),
+            ) from None
         fields: dict[str, str] = {}
         uploads: list[Upload] = []
         for key, value in form.multi_items():
