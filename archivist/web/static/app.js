@@ -36,6 +36,34 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // filing: the upload is sent in the background so its progress can be shown; the answer
+  // (the page with one result per file) then replaces this page
+  const filingForm = document.getElementById("filing-form");
+  const bar = document.getElementById("filing-progress");
+  if (filingForm && bar && window.FormData) {
+    filingForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", filingForm.action);
+      xhr.upload.addEventListener("progress", (p) => {
+        if (!p.lengthComputable) return;
+        bar.hidden = false;
+        bar.max = p.total;
+        bar.value = p.loaded;
+        bar.textContent = `${Math.round((100 * p.loaded) / p.total)} %`;
+      });
+      xhr.addEventListener("load", () => {
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener("error", () => filingForm.submit());
+      const data = new FormData(filingForm);
+      for (const b of filingForm.querySelectorAll("button")) b.disabled = true;
+      xhr.send(data);
+    });
+  }
+
   // generated forms: "add a row" copies a list's last row with its indexes moved on
   for (const button of document.querySelectorAll("fieldset.rows .add-row")) {
     button.addEventListener("click", () => {
