@@ -242,6 +242,7 @@ def test_screenshots_of_complaint_users_and_report_pages(
     browser.find_element(By.ID, "c-client").send_keys(server["client"])
     Select(browser.find_element(By.ID, "c-channel")).select_by_value("phone")
     browser.find_element(By.ID, "c-content").send_keys("律師未按時回電")
+    shot(browser, shots, "complaints")
     click_and_wait(browser, By.ID, "c-submit")
     assert "已收件" in browser.find_element(By.ID, "complaint-status").text
     shot(browser, shots, "complaint")
