@@ -348,6 +348,8 @@ VALUES_ZH = {
     "head": "部門主任",
     "staff": "職員",
     "management": "管理層",
+    "unclassified": "未分類",
+    "(none)": "（無）",
 }
 
 SECTIONS_ZH = {
