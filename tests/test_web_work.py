@@ -455,3 +455,22 @@ def test_new_pages_in_english(app: Any, world: Any) -> None:
     assert "Reset password" in mei.get("/users").text
     page = mei.get("/generate", params={"matter": world["matter"], "template": "service-contract"})
     assert "Generate and file" in page.text and "Fields marked *" in page.text
+
+
+def test_api_checkout_return_and_overdue(app: Any, world: Any, ctx: Any, ctx_as: Any) -> None:
+    from archivist.loans import service as loans
+
+    _id, mei_token = accounts.create_token(ctx, "mei")
+    api = TestClient(app, headers={"Authorization": f"Bearer {mei_token}"})
+    loan = loans.request(ctx, world["client"], purpose="查閱", days=2).loan
+    loans.approve(ctx_as("head2"), loan.number)
+    r = api.post(f"/api/v1/loans/{loan.number}/checkout", json={})
+    assert r.status_code == 400 and "confidential" in r.json()["error"]
+    r = api.post(f"/api/v1/loans/{loan.number}/checkout", json={"ack_confidentiality": True})
+    assert r.status_code == 200 and r.json()["loan"]["status"] == "out"
+    clock.set_now(clock.now() + timedelta(days=5))
+    overdue = api.get("/api/v1/loans/overdue").json()
+    assert [x["number"] for x in overdue] == [loan.number]
+    r = api.post(f"/api/v1/loans/{loan.number}/return", json={"condition": "完好"})
+    assert r.status_code == 200 and r.json()["loan"]["status"] == "returned"
+    assert api.get("/api/v1/loans/overdue").json() == []
