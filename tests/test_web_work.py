@@ -474,3 +474,26 @@ def test_api_checkout_return_and_overdue(app: Any, world: Any, ctx: Any, ctx_as:
     r = api.post(f"/api/v1/loans/{loan.number}/return", json={"condition": "完好"})
     assert r.status_code == 200 and r.json()["loan"]["status"] == "returned"
     assert api.get("/api/v1/loans/overdue").json() == []
+
+
+def test_a_read_only_loan_lets_the_borrower_view_but_not_download(
+    app: Any, world: Any, ctx: Any
+) -> None:
+    doc = filing.file_bytes(ctx, world["client"], "case", "借閱文件內容".encode(), "c.txt")
+    zhao = sign_in(app, "zhao")
+    r = zhao.post(
+        "/loans",
+        data={"client": world["client"], "purpose": "閱覽", "csrf": csrf_of(zhao.get("/").text)},
+        follow_redirects=False,
+    )
+    number = r.headers["location"].split("#")[1]
+    head = sign_in(app, "head2")
+    page = head.get("/loans").text
+    assert 'name="no_copies"' in page
+    head.post(f"/loans/{number}/approve", data={"csrf": csrf_of(page), "no_copies": "1"})
+    mei = sign_in(app, "mei")
+    mei.post(f"/loans/{number}/checkout", data={"csrf": csrf_of(mei.get("/").text), "ack": "1"})
+    assert zhao.get(f"/documents/{doc.number}").status_code == 200
+    assert zhao.get(f"/documents/{doc.number}/content").status_code == 200
+    refused = zhao.get(f"/documents/{doc.number}/content?download=1")
+    assert refused.status_code == 403 and "no copies" in refused.text

@@ -137,6 +137,7 @@ ZH: dict[str, str] = {
     "must_change_short": "待變更密碼",
     "saved": "已儲存",
     "all": "全部",
+    "no_copies": "限閱覽不得複印",
 }
 
 EN: dict[str, str] = {
@@ -274,6 +275,7 @@ EN: dict[str, str] = {
     "must_change_short": "must change password",
     "saved": "Saved",
     "all": "All",
+    "no_copies": "Read only, no copies",
 }
 
 FIELDS_ZH = {

@@ -288,7 +288,12 @@ async def loan_step(request: Request, number: str, step: str) -> Response:
 
     actor, form = await deps.form_actor(request)
     if step == "approve":
-        loans.approve(actor.ctx, number, note=str(form.get("note") or "") or None)
+        loans.approve(
+            actor.ctx,
+            number,
+            note=str(form.get("note") or "") or None,
+            no_copies=bool(form.get("no_copies")),
+        )
     elif step == "reject":
         loans.reject(actor.ctx, number, str(form.get("reason") or ""))
     elif step == "checkout":
