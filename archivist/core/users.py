@@ -60,6 +60,11 @@ def get(conn: Connection, username: str) -> User:
     return _model(row, _roles_of(conn, [row.id])[row.id])
 
 
+def from_row(conn: Connection, row: Any) -> User:
+    """The User of a row with the users table's columns (read by a caller's own query)."""
+    return _model(row, _roles_of(conn, [row.id])[row.id])
+
+
 def by_id(conn: Connection, user_id: int) -> User:
     row = conn.execute(select(users).where(users.c.id == user_id)).first()
     if row is None:

@@ -29,6 +29,7 @@ from archivist.core.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    StorageError,
 )
 from archivist.core.i18n import _
 from archivist.core.safenames import lossless, safe_filename
@@ -37,7 +38,7 @@ from archivist.filing.ocr_queue import enqueue, queued_reason
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.documents import document_texts, documents
 from archivist.ledger.tables.matters import matters
-from archivist.models import Client, Document, Extraction, Role, Section, User
+from archivist.models import Client, Document, Extraction, ImportItem, Role, Section, User
 
 SOURCES = ("filed", "generated", "adopted", "imported")
 
@@ -416,7 +417,7 @@ def _after(
             doc.indexed = False
             doc.warnings.append(msg)
     if refresh:
-        for client_id in sorted({d.client_id for d, _ in items}):
+        for client_id in sorted({d.client_id for d, _t in items}):
             try:
                 registry.refresh_manifest(ctx, client_id)
             except ArchivistError as exc:
@@ -496,14 +497,16 @@ def file_path(
     refresh: bool = True,
     texts: list[tuple[Document, str]] | None = None,
     again: bool = False,
+    name: str | None = None,
 ) -> Document:
     """File one file from disk (the original is only read). With index=False the (document,
-    text) pair is appended to `texts` for the caller to index in a batch."""
+    text) pair is appended to `texts` for the caller to index in a batch. `name`: the original
+    file name when the file on disk is a temporary copy (an upload)."""
     sec = _section(section)
     src = Path(path)
     if not src.is_file():
         raise NotFound(_("no file {path!r}").format(path=str(path)[:200]), _("Check the path."))
-    name = _clean_name(src.name)
+    name = _clean_name(name or src.name)
     ctx.actor  # noqa: B018
     limits = Limits.from_settings(ctx.settings)
     if src.stat().st_size > ctx.settings.limits.max_file_mb * 2**20:
@@ -724,6 +727,66 @@ def file_paths(
     finally:  # what was filed before a failure is indexed and in the manifest all the same
         _after(ctx, texts)
     return docs
+
+
+def file_uploads(
+    ctx: Context,
+    client_number: str,
+    uploads: Sequence[tuple[Path | str, str]],
+    section: str,
+    *,
+    matter_number: str | None = None,
+) -> list[ImportItem]:
+    """File uploaded files (each a temporary path and its original name) one by one with the
+    checks of `file add`: a file the client already has is refused naming the filed document,
+    a file over the size limit is refused, an unreadable or hostile file is filed and flagged.
+    One outcome per upload, in order (filed | flagged | skipped | failed); that the actor may
+    file for this client and matter is checked once, before anything is filed."""
+    sec = _section(section)
+    user = ctx.actor
+    with ctx.ledger.read() as conn:
+        client = registry.get(conn, client_number)
+        _check_may_file(ctx, conn, user, client)
+        if matter_number:
+            from archivist.matters import service as matters_mod
+
+            matter = matters_mod.get(conn, matter_number)
+            if matter.client_id != client.id:
+                raise InvalidInput(
+                    _("matter {matter} belongs to client {owner}, not {client}").format(
+                        matter=matter.number, owner=matter.client_number, client=client.number
+                    )
+                )
+    if not uploads:
+        raise InvalidInput(_("no file was uploaded"), _("Choose one or more files."))
+    texts: list[tuple[Document, str]] = []
+    out: list[ImportItem] = []
+    try:
+        for path, original in uploads:
+            item = ImportItem(path=original, outcome="filed", client=client.number)
+            try:
+                doc = file_path(
+                    ctx,
+                    client.number,
+                    path,
+                    sec.value,
+                    matter_number=matter_number,
+                    index=False,
+                    texts=texts,
+                    name=original,
+                )
+            except AlreadyFiled as exc:
+                item.outcome, item.document, item.reason = "skipped", exc.document, str(exc)
+            except (InvalidInput, Conflict, StorageError) as exc:
+                item.outcome, item.reason = "failed", str(exc)
+            else:
+                item.document = doc.number
+                if doc.flag:
+                    item.outcome, item.reason = "flagged", doc.flag_reason or doc.flag
+            out.append(item)
+    finally:  # what was filed is indexed and in the manifest even if a later file broke
+        _after(ctx, texts)
+    return out
 
 
 def _refuse_filed(ctx: Context, client_number: str, items: list[Path]) -> None:

@@ -458,3 +458,42 @@ def _d(value: float | None) -> str:
     from archivist.core.formats import decimal
 
     return "-" if value is None else decimal(value, 2)
+
+
+def to_csv(rep: ComplaintReport) -> str:
+    """The report as CSV (UTF-8 with a BOM so spreadsheet programs read the Chinese): one
+    `table,key,value` row per count and duration, then the overdue, reopened and open
+    complaints with their columns."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    out.write("\ufeff")
+    w = csv.writer(out)
+    w.writerow(["table", "key", "value"])
+    w.writerow(["period", "from", rep.period_from.isoformat()])
+    w.writerow(["period", "to", rep.period_to.isoformat()])
+    w.writerow(["total", "received", rep.total])
+    for table in (
+        "by_status",
+        "by_category",
+        "by_cause",
+        "by_responsibility",
+        "by_channel",
+        "by_lawyer",
+    ):
+        for key, value in getattr(rep, table).items():
+            w.writerow([table, key, value])
+    for name in ("first_response", "resolution"):
+        d = getattr(rep, name)
+        w.writerow([name, "count", d.count])
+        w.writerow([name, "median_days", _d(d.median_days)])
+        w.writerow([name, "worst_days", _d(d.worst_days)])
+    w.writerow([])
+    columns = ["list", *ComplaintReportRow.model_fields]
+    w.writerow(columns)
+    for name in ("overdue", "reopened", "open"):
+        for row in getattr(rep, name):
+            data = row.model_dump(mode="json")
+            w.writerow([name, *(data.get(c, "") for c in columns[1:])])
+    return out.getvalue()

@@ -33,7 +33,7 @@ PAGE_STRINGS: dict[str, str] = {
     "section": N_("Section"),
     "title": N_("Title"),
     "date": N_("Date"),
-    "filetype": N_("File type"),
+    "filetype": N_("Type"),
     "open": N_("Open"),
     "download": N_("Download"),
     "view": N_("View"),
@@ -79,6 +79,87 @@ PAGE_STRINGS: dict[str, str] = {
     "matter": N_("Matter"),
     "all_sections": N_("All sections"),
     "bad_login": N_("Wrong user name or password, or locked."),
+    "filing": N_("Filing"),
+    "drop_here": N_("Drop files here, or choose them below (several at once)."),
+    "size_limit": N_("At most {mb} MB a file."),
+    "upload": N_("Upload and file"),
+    "results_per_file": N_("Result per file"),
+    "file": N_("File"),
+    "outcome": N_("Outcome"),
+    "outcome_filed": N_("Filed"),
+    "outcome_flagged": N_("Filed (flagged)"),
+    "outcome_skipped": N_("Not filed: duplicate"),
+    "outcome_failed": N_("Not filed"),
+    "too_large": N_("The upload is too large (at most {mb} MB a file)."),
+    "generate": N_("Contracts and letters"),
+    "template": N_("Template"),
+    "choose": N_("Choose"),
+    "generated": N_("Generated and filed"),
+    "new_version_of": N_("A new version; kept the old one:"),
+    "required_marked": N_(
+        "Fields marked * are required; empty fields take the matter's data or the default."
+    ),
+    "add_row": N_("Add a row"),
+    "one_per_line": N_("One item a line"),
+    "also_pdf": N_("Also make a PDF (needs LibreOffice)"),
+    "generate_button": N_("Generate and file"),
+    "complaint": N_("Complaint"),
+    "complaint_intake": N_("Take a complaint in"),
+    "channel": N_("Channel"),
+    "told": N_("What the client was told"),
+    "told_at": N_("told on"),
+    "first_response_due": N_("First response due"),
+    "category": N_("Category"),
+    "cause": N_("Cause"),
+    "responsibility": N_("Responsibility"),
+    "assignee": N_("Assigned to"),
+    "assign_to": N_("Assign to (user or department)"),
+    "finding": N_("Finding"),
+    "corrective_action": N_("Corrective action"),
+    "opinion": N_("Client's opinion"),
+    "result_told": N_("Result told to the client"),
+    "note": N_("Note"),
+    "classify": N_("Classify"),
+    "assign": N_("Assign"),
+    "notify": N_("Notify"),
+    "resolve": N_("Resolve"),
+    "feedback": N_("Feedback"),
+    "close_disputed": N_("Close (head)"),
+    "history": N_("History"),
+    "actor": N_("By"),
+    "step": N_("Step"),
+    "users": N_("Users and roles"),
+    "add_user": N_("Add a user"),
+    "display_name": N_("Name"),
+    "licence_number": N_("Licence number"),
+    "first_password": N_("First password (changed at first sign-in)"),
+    "roles": N_("Roles"),
+    "deactivate": N_("Deactivate"),
+    "activate": N_("Activate"),
+    "unlock": N_("Unlock"),
+    "reset_password": N_("Reset password"),
+    "locked_until": N_("locked until"),
+    "no_password": N_("no password"),
+    "must_change_short": N_("must change password"),
+    "saved": N_("Saved"),
+    "all": N_("All"),
+    "no_copies": N_("Read only, no copies"),
+}
+
+# values the pages show that are not in a vocabulary (complaint steps, document states)
+EXTRA_VALUES: dict[str, str] = {
+    "accepted": N_("accepted"),
+    "filed": N_("filed"),
+    "notify": N_("client told"),
+    "classify": N_("classified"),
+    "assign": N_("assigned"),
+    "resolve": N_("resolved"),
+    "feedback": N_("client's feedback"),
+    "reopen": N_("reopened"),
+    "close": N_("closed"),
+    "propose": N_("improvement proposal"),
+    "unclassified": N_("unclassified"),
+    "(none)": N_("(none)"),
 }
 
 
@@ -108,7 +189,7 @@ def field_name(key: str, lang: str | None) -> str:
 
 
 def value_name(value: object, lang: str | None) -> str:
-    """A coded value (a kind, a status) as a reader of `lang` says it."""
+    """A coded value (a kind, a status, a complaint's step) as a reader of `lang` says it."""
     from archivist.core.vocabulary import CODED_COLUMNS, VOCABULARIES, label
 
     text = str(getattr(value, "value", value))
@@ -117,4 +198,6 @@ def value_name(value: object, lang: str | None) -> str:
             for name in names:
                 if text in VOCABULARIES[name]:
                     return label(name, text)
+        if text in EXTRA_VALUES:
+            return _(EXTRA_VALUES[text])
     return text
