@@ -86,7 +86,7 @@ def matter() -> None:
     "matter_type",
     required=True,
     type=TYPES,
-    help="criminal (XS), civil (MS), administrative (XZ), arbitration (ZC), "
+    help="criminal (XS), civil (MS), family (JS), administrative (XZ), arbitration (ZC), "
     "retainer (GW), non-litigation (FS), consultation (ZX).",
 )
 @click.option("--title", required=True, help="What the matter is about.")

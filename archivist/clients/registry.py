@@ -81,10 +81,14 @@ def _normalise_input(data: ClientInput) -> dict[str, Any]:
         raise InvalidInput(
             f"e-mail address {email[:60]!r} is not valid", "Write it as name@domain."
         )
+    id_number = clean_id_number(data.id_number)
+    from archivist.jurisdictions import ids
+
+    ids.check(id_number, person=data.kind == ClientKind.PERSON)  # a wrong check digit: refused
     return {
         "name": clean_name(data.name),
         "kind": data.kind.value,
-        "id_number": clean_id_number(data.id_number),
+        "id_number": id_number,
         "phone": _clean_optional(data.phone, "the phone number", 64),
         "email": email,
         "address": _clean_optional(data.address, "the address", 2000),

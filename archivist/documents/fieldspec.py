@@ -176,8 +176,11 @@ def _where(loc: tuple[Any, ...]) -> str:
 
 
 def _conditional_problems(model: type[DocModel], data: dict[str, Any]) -> list[str]:
+    from archivist.documents import paperwork
+
     problems = []
-    for (field, value), needed in CONDITIONAL.get(model, {}).items():
+    conditions = {**CONDITIONAL.get(model, {}), **paperwork.CONDITIONAL.get(model, {})}
+    for (field, value), needed in conditions.items():
         if str(data.get(field)) != value:
             continue
         for name in needed:
@@ -210,8 +213,13 @@ def _required_leaves(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     ] or [prefix]
 
 
-def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel:
-    """The validated model, or one TemplateError naming every missing or invalid field."""
+def validate(
+    name: str, model: type[DocModel], data: dict[str, Any], settings: Any = None
+) -> DocModel:
+    """The validated model, or one TemplateError naming every missing or invalid field
+    (`settings`: the home's, for the jurisdiction's rules; None: Taiwan's defaults)."""
+    from archivist.documents import paperwork
+
     problems: list[str] = []
     result: DocModel | None = None
     try:
@@ -231,8 +239,8 @@ def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel
                 msg = "not a field of this template"
             problems.append(f"{where}: {msg}")
     problems += _conditional_problems(model, data)
-    for rule in RULES.get(model, []):
-        problems += rule(data)
+    for rule in [*RULES.get(model, []), *paperwork.RULES.get(model, [])]:
+        problems += rule(data, settings)
     if problems or result is None:
         raise TemplateError(
             f"template {name!r}: {len(problems)} field(s) missing or invalid: "
@@ -243,9 +251,10 @@ def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel
     return result
 
 
-def display_context(model: BaseModel) -> dict[str, Any]:
-    """Values as the document shows them: money `50,000.00`, dates `2026年3月1日`."""
-    return model.model_dump(mode="json", context={"display": True})
+def display_context(model: BaseModel, roc: bool = False) -> dict[str, Any]:
+    """Values as the document shows them: money `50,000.00`, dates `2026年3月1日` (with
+    `roc`, in the Republic of China calendar: `民國115年3月1日`)."""
+    return model.model_dump(mode="json", context={"display": True, "roc": roc})
 
 
 def stored_data(model: BaseModel) -> dict[str, Any]:

@@ -20,7 +20,13 @@ from sqlalchemy.engine import Connection
 
 from archivist.core.context import Context
 from archivist.core.errors import ArchivistError, Conflict, Forbidden, InvalidInput
-from archivist.documents import TODAY_FIELDS, firm_data
+from archivist.documents import (
+    TODAY_FIELDS,
+    check_contacts,
+    firm_data,
+    jurisdiction,
+    roc_dates,
+)
 from archivist.documents import fieldspec as fieldmod
 from archivist.models import (
     BatchResult,
@@ -31,26 +37,14 @@ from archivist.models import (
     Section,
 )
 
-KIND_LABELS = {
-    "person": ("自然人", "身份證號碼"),
-    "company": ("法人", "統一社會信用代碼"),
-    "organization": ("其他組織", "統一社會信用代碼"),
-}
-TYPE_LABELS = {
-    "criminal": "刑事",
-    "civil": "民事",
-    "administrative": "行政",
-    "arbitration": "仲裁",
-    "retainer": "常年法律顧問",
-    "non-litigation": "非訴訟",
-    "consultation": "法律諮詢",
-}
 # where each template's documents are filed; templates not listed go to the contract section
 SECTIONS = {
     "service-contract": Section.CONTRACT,
     "closure-letter": Section.WORK,
     "acceptance-notice": Section.WORK,
     "complaint-reply": Section.COMPLAINT,
+    "lawyer-letter": Section.WORK,
+    "certified-letter": Section.WORK,
 }
 
 
@@ -67,18 +61,26 @@ def ledger_data(ctx: Context, conn: Connection, matter: Matter) -> dict[str, Any
     from archivist.clients import registry
     from archivist.core import users
 
+    from archivist.jurisdictions import get as profile
+
+    p = profile(jurisdiction(ctx.settings))
     client = registry.by_id(conn, matter.client_id)
-    kind, id_label = KIND_LABELS.get(str(client.kind.value), ("", "證件號碼"))
+    kind = p.kind_labels.get(str(client.kind.value), "")
+    id_label = p.id_label(str(client.kind.value), client.id_number)
     lawyers = []
     for username in matter.lawyers:
         u = users.get(conn, username)
         lawyers.append(_clean({"name": u.display_name, "licence_number": u.licence_number}))
     firm = firm_data(ctx.settings)
+    # how a client complains: the dedicated line and mailbox, else the firm's own; with
+    # neither, the field stays missing and the letter is refused, naming it
+    phone = firm["complaint_phone"] or firm["phone"]
+    email = firm["complaint_email"] or firm["email"]
     contact = "、".join(
         x
         for x in (
-            f"電話 {firm['phone']}" if firm["phone"] else "",
-            f"電郵 {firm['email']}" if firm["email"] else "",
+            f"{p.words['phone']} {phone}" if phone else "",
+            f"{p.words['email']} {email}" if email else "",
         )
         if x
     )
@@ -93,19 +95,24 @@ def ledger_data(ctx: Context, conn: Connection, matter: Matter) -> dict[str, Any
                 "id_label": id_label,
                 "id_number": client.id_number,
                 "phone": client.phone,
+                "email": client.email,
             }
         ),
         "matter": {
             "number": matter.number,
             "title": matter.title,
-            "type": TYPE_LABELS.get(matter.type.value, matter.type.value),
+            "type": p.matter_types.get(matter.type.value, matter.type.value),
         },
         "lawyers": lawyers,
         "accepted_date": matter.accepted_at.date().isoformat(),
+        "conflict_checked": matter.accepted_at.date().isoformat(),
         "contact_deadline": matter.contact_deadline.isoformat(),
         "retention_years": ctx.settings.retention.years_after_closure,
-        "feedback_contact": contact or "本所客戶服務部",
+        "currency": p.currency_word,
+        "received_by": ctx.actor.display_name,
     }
+    if contact:
+        data["feedback_contact"] = contact
     if matter.closed_at is not None:
         data["closed_date"] = matter.closed_at.date().isoformat()
     if matter.outcome:
@@ -175,7 +182,7 @@ def build_data(
 
     for key in TODAY_FIELDS.get(template.name, ()):
         merged.setdefault(key, clock.today().isoformat())
-    return fieldmod.validate(template.name, template.schema, merged)
+    return fieldmod.validate(template.name, template.schema, merged, ctx.settings)
 
 
 def _file(ctx: Context, pending: list[Any] | None, *args: Any, **kwargs: Any) -> Any:
@@ -215,10 +222,15 @@ def flush(ctx: Context, pending: list[Any]) -> None:
         pending.clear()
 
 
+def engagement_template(matter: Matter) -> str:
+    """The engagement contract of a matter's type: `engagement-civil`, `engagement-retainer` ..."""
+    return f"engagement-{matter.type.value}"
+
+
 def generate(
     ctx: Context,
     matter_number: str,
-    template_name: str = "service-contract",
+    template_name: str | None = None,
     *,
     data: dict[str, Any] | None = None,
     sets: Iterable[str] = (),
@@ -230,15 +242,18 @@ def generate(
     """Render `template_name` for a matter and file it; with `pdf`, file a PDF copy too (a
     warning says how to install LibreOffice when it is missing). A new version starts from the
     values of the previous one (unless `fresh`), so `--set fee_amount=...` alone regenerates.
-    With `pending` (a batch), indexing waits for `flush(ctx, pending)`."""
+    With `pending` (a batch), indexing waits for `flush(ctx, pending)`. Without a template
+    name, the engagement contract of the matter's type."""
     from archivist.documents import catalog
     from archivist.documents.render import render_docx
     from archivist.matters import service as matters
 
-    template = catalog.get(template_name, ctx.home)
     with ctx.ledger.read() as conn:
         matter = matters.get(conn, matter_number)
         _check_actor(ctx, matter)
+        template = catalog.get(
+            template_name or engagement_template(matter), ctx.home, jurisdiction(ctx.settings)
+        )
         if require_closed and matter.status != "closed":
             raise Conflict(
                 f"matter {matter.number} is {matter.status!r}",
@@ -249,7 +264,9 @@ def generate(
         prev_id, prev_number, count, used = _previous(conn, matter.id, template.name, "docx")
         prev_pdf_id = _previous(conn, matter.id, template.name, "pdf")[0]
     model = build_data(ctx, template, matter, base, data, sets, None if fresh else used)
-    docx_bytes = render_docx(template.path, fieldmod.display_context(model), template.name)
+    values = fieldmod.display_context(model, roc_dates(ctx.settings))
+    check_contacts(template, values)
+    docx_bytes = render_docx(template.path, values, template.name)
 
     section = SECTIONS.get(template.name, Section.CONTRACT)
     title = f"{template.title} {matter.number}" + (f" 第{count + 1}版" if count else "")
@@ -375,7 +392,7 @@ def read_csv(path: str | Path) -> list[tuple[int, str, list[str]]]:
 def batch(
     ctx: Context,
     rows: list[tuple[int, str, list[str]]],
-    template_name: str,
+    template_name: str | None,
     data: dict[str, Any] | None = None,
     pdf: bool = False,
     tick: Callable[[BatchRowResult], None] | None = None,

@@ -14,6 +14,7 @@ from archivist.models.base import Model
 class MatterType(StrEnum):
     CRIMINAL = "criminal"
     CIVIL = "civil"
+    FAMILY = "family"  # 家事 / 婚姻家事: divorce, custody, inheritance
     ADMINISTRATIVE = "administrative"
     ARBITRATION = "arbitration"
     RETAINER = "retainer"
@@ -28,6 +29,7 @@ class MatterType(StrEnum):
 MATTER_CODES: dict[MatterType, str] = {
     MatterType.CRIMINAL: "XS",
     MatterType.CIVIL: "MS",
+    MatterType.FAMILY: "JS",
     MatterType.ADMINISTRATIVE: "XZ",
     MatterType.ARBITRATION: "ZC",
     MatterType.RETAINER: "GW",
