@@ -219,7 +219,9 @@ def power_of_attorney():
     B.title(doc, W["poa"], "案件編號：{{ matter.number }}")
     B.para(doc, "致：{{ addressed_to }}", indent=False)
     B.fields_block(doc, [
-        f"{W['poa_grantor']}：{{{{ client.name }}}}　{{{{ client.id_label }}}}：{{{{ client.id_number }}}}",
+        f"{W['poa_grantor']}：{{{{ client.name }}}}（{{{{ client.kind }}}}，客戶檔案編號"
+        "{{ client.number }}）",
+        "{{ client.id_label }}：{{ client.id_number }}",
         "{%p if client.representative %}",
         f"{W['representative']}：{{{{ client.representative }}}}",
         "{%p endif %}",
@@ -256,8 +258,8 @@ def risk_notice():
         f"{W['information']}真實：隱瞞事實或提供虛假證據，可能導致敗訴或法律責任。",
     ), start=1):
         B.para(doc, f"{i}. {line}")
-    B.tag(doc, "{%p for r in specific_risks %}")
-    B.para(doc, "本案特別風險：{{ r }}")
+    B.tag(doc, "{%p for risk in specific_risks %}")
+    B.para(doc, "本案特別風險：{{ risk }}")
     B.tag(doc, "{%p endfor %}")
     B.para(doc, f"{W['client_party']}已詳閱並理解上述風險，自願委任。", space_before=6)
     B.sign_off(doc, [f"{W['client_party']}（簽名或{W['seal']}）：＿＿＿＿＿＿＿＿", "{{ sign_date }}"])
@@ -270,6 +272,8 @@ def lawyer_letter():
     B.para(doc, "致：{{ recipient_name }}", indent=False)
     B.para(doc, f"{W['address']}：{{{{ recipient_address }}}}", indent=False)
     B.para(doc, "事由：{{ subject }}", indent=False, bold=True)
+    B.para(doc, "本所檔號：客戶{{ client.number }}，案件{{ matter.number }}（{{ matter.type }}，"
+                "{{ matter.title }}）", indent=False, size=10)
     B.para(doc, "本所受{{ client.name }}委任，指派"
                 "{% for l in lawyers %}{{ l.name }}{% if not loop.last %}、{% endif %}{% endfor %}"
                 "律師，就上述事由致函台端如下：", space_before=6)
@@ -291,7 +295,7 @@ def certified_letter():
     doc = B.new_document("存證信函")
     B.title(doc, "存證信函")
     B.form_table(doc, [
-        ["寄件人", "{{ client.name }}"],
+        ["寄件人", "{{ client.name }}（本所客戶檔案編號 {{ client.number }}）"],
         ["寄件人地址", "{{ client.address }}"],
         ["代理人", "{{ firm.name }} {% for l in lawyers %}{{ l.name }}律師"
                    "{% if not loop.last %}、{% endif %}{% endfor %}"],

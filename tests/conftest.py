@@ -35,7 +35,17 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def home_dir(tmp_path: Path) -> Path:
     """A fresh home with user 'mei' (archivist + head) and lawyers/staff of every role."""
     root = tmp_path / "home"
-    home.create(root, "陳林律師事務所", "mei", "王美")
+    home.create(
+        root,
+        "陳林律師事務所",
+        "mei",
+        "王美",
+        contact={
+            "address": "臺北市中正區重慶南路一段1號",
+            "phone": "02-2345-6789",
+            "email": "office@chenlin.example",
+        },
+    )
     ctx = open_context(root, "mei")
     try:
         with ctx.ledger.write() as conn:

@@ -133,7 +133,12 @@ def generate(
 @json_option
 @pass_archive
 def batch(
-    archive: Any, csv_file: str, template_name: str | None, data_file: str | None, pdf: bool, as_json: bool
+    archive: Any,
+    csv_file: str,
+    template_name: str | None,
+    data_file: str | None,
+    pdf: bool,
+    as_json: bool,
 ) -> None:
     """Generate contracts for many matters from a CSV file (UTF-8, header line first).
 

@@ -12,6 +12,7 @@ TYPES = click.Choice(
     [
         "criminal",
         "civil",
+        "family",
         "administrative",
         "arbitration",
         "retainer",

@@ -352,7 +352,13 @@ max_index_terms = 100000        # ... and at most this many distinct words/chara
 """
 
 
-def write_firm(path: Path, values: dict[str, str]) -> None:
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _toml_str(str(value))
+
+
+def write_firm(path: Path, values: dict[str, object]) -> None:
     """Set keys of [firm] in archivist.toml, keeping the rest of the file (comments included)
     as it is; the result is validated before it replaces the file (atomically, owner only)."""
     import os
@@ -373,7 +379,7 @@ def write_firm(path: Path, values: dict[str, str]) -> None:
             key = re.match(r"\s*([A-Za-z_]+)\s*=", line)
             if key and key.group(1) in values:
                 name = key.group(1)
-                out.append(f"{name} = {_toml_str(values[name])}\n")
+                out.append(f"{name} = {_toml_value(values[name])}\n")
                 done.add(name)
                 continue
         out.append(line)
@@ -385,7 +391,7 @@ def write_firm(path: Path, values: dict[str, str]) -> None:
             raise InvalidInput(f"{path} has no [firm] section")
         while firm_end > 0 and not out[firm_end - 1].strip():
             firm_end -= 1
-        extra = [f"{k} = {_toml_str(values[k])}\n" for k in missing]
+        extra = [f"{k} = {_toml_value(values[k])}\n" for k in missing]
         out[firm_end:firm_end] = extra
     text = "".join(out)
     try:

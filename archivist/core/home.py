@@ -215,9 +215,7 @@ def create(
             for f in d.iterdir():  # e.g. the repository's README.md in the default store
                 if f.is_file() and not f.is_symlink():
                     os.chmod(f, 0o640)
-        text = config.default_text(firm, jurisdiction, contact) + config.ledger_section(
-            database
-        )
+        text = config.default_text(firm, jurisdiction, contact) + config.ledger_section(database)
         settings = config.Settings.model_validate(__import__("tomllib").loads(text))
         clock.set_zone(settings.firm.timezone)
         ledger = Ledger(database or home.sqlite_url, witness=home.witness_path)

@@ -92,6 +92,9 @@ def check_contacts(template: Any, values: dict[str, Any]) -> None:
         if value in (None, ""):
             empty.append((path, how))
     if empty:
+        client = values.get("client") if isinstance(values.get("client"), dict) else {}
+        number = str(client.get("number") or "NUMBER")
+        empty = [(p, h.replace("NUMBER", number)) for p, h in empty]
         raise TemplateError(
             _("template {name!r} shows contact fields that are empty: {fields}").format(
                 name=template.name, fields=", ".join(p for p, _h in empty)

@@ -352,11 +352,36 @@ def apply_sets(
     model: type[BaseModel] | None = None,
 ) -> dict[str, Any]:
     """Apply `key=value` (dotted keys, list indexes as numbers: `lawyers.0.phone=...`). A list
-    field takes a JSON array or a comma-separated list (`stages=一審,二審`)."""
+    field takes a JSON array, or one item per repeated `key[]=value` (the first `key[]` of a
+    command replaces the list, later ones append); a plain value is a list of that one item,
+    never split on 「、」 or 「，」 (代為承認、放棄、變更訴訟請求 is one item)."""
     out = json.loads(json.dumps(data, default=str))
+    appended: set[str] = set()
     for item in assignments:
         key, sep, value = item.partition("=")
         key = key.strip()
+        if key.endswith("[]") and sep:
+            key = key[:-2].strip()
+            if key not in appended:  # the first `key[]=` starts a new list
+                out = apply_sets(out, [f"{key}=[]"], model)
+                appended.add(key)
+            target_list: Any = out
+            for part in key.split("."):
+                target_list = (
+                    target_list[int(part)]
+                    if isinstance(target_list, list)
+                    and part.isdigit()
+                    and int(part) < len(target_list)
+                    else target_list.get(part)
+                    if isinstance(target_list, dict)
+                    else None
+                )
+            if not isinstance(target_list, list):
+                raise InvalidInput(f"--set {key[:60]}[]: {key[:60]} is not a list")
+            target_list.append(
+                _json(value, f"--set {key[:60]}[]") if value.strip().startswith("{") else value
+            )
+            continue
         if not sep or not key:
             raise InvalidInput(
                 f"--set {item[:60]!r} is not key=value", "Write e.g. --set fee_amount=50000."
@@ -366,8 +391,7 @@ def apply_sets(
         if value.strip().startswith(("[", "{")):
             parsed = _json(value, f"--set {key[:60]}: the value")
         elif _is_list_field(model, parts):
-            normal = value.replace("，", ",").replace("、", ",")
-            parsed = [v.strip() for v in normal.split(",") if v.strip()]
+            parsed = [value.strip()] if value.strip() else []
         target: Any = out
         for i, part in enumerate(parts[:-1]):
             nxt_is_index = parts[i + 1].isdigit()

@@ -49,6 +49,10 @@ MATTER_TYPES = (
 LITIGATION = ("civil", "criminal", "family", "administrative", "arbitration")
 
 
+class LawyerName(DocModel):
+    name: Line = ledger("律師姓名")
+
+
 class FirmContract(FirmInfo):
     bank_account: OptLine = ledger("收款帳戶 (archivist firm set --bank-account)", default="")
 
@@ -191,7 +195,7 @@ class RiskNotice(DocModel):
     firm: FirmInfo
     client: ClientRef
     matter: MatterInfo
-    lawyers: list[LawyerInfo] = ledger("承辦律師", min_length=1)
+    lawyers: list[LawyerName] = ledger("承辦律師", min_length=1)
     specific_risks: list[Line] = user("本案特有的風險 (可為空)", default_factory=list)
     sign_date: Day = user("日期 (預設今日)")
 
@@ -200,7 +204,7 @@ class LawyerLetter(DocModel):
     firm: FirmInfo
     client: ClientRef
     matter: MatterInfo
-    lawyers: list[LawyerInfo] = ledger("發函律師", min_length=1)
+    lawyers: list[LawyerName] = ledger("發函律師", min_length=1)
     recipient_name: Line = user("收函人")
     recipient_address: Line = user("收函人地址")
     subject: Line = user("事由 (如 催告給付貨款)")
@@ -215,7 +219,7 @@ class CertifiedLetter(DocModel):
 
     firm: FirmInfo
     client: ClientLetter
-    lawyers: list[LawyerInfo] = ledger("代理律師", min_length=1)
+    lawyers: list[LawyerName] = ledger("代理律師", min_length=1)
     recipient_name: Line = user("收件人")
     recipient_address: Line = user("收件人詳細地址")
     cc_name: OptLine = user("副本收件人 (可空)", default="")

@@ -104,9 +104,9 @@ def check(rules: FeeRules, matter_type: str, data: dict[str, Any]) -> list[str]:
         claim = _decimal(data.get("claim_amount"))
         if claim is None:
             problems.append(
-                _("claim_amount: required for a contingency fee, to check its cap ({source})").format(
-                    source=rules.source
-                )
+                _(
+                    "claim_amount: required for a contingency fee, to check its cap ({source})"
+                ).format(source=rules.source)
             )
         elif percent is not None:
             base = _decimal(data.get("fee_amount")) or Decimal(0)

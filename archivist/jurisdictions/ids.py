@@ -102,9 +102,7 @@ def cn_uscc_valid(number: str) -> bool:
     check character: 31 - (weighted sum mod 31), 31 counting as 0."""
     if not _USCC_RE.match(number):
         return False
-    total = sum(
-        _USCC_CHARS.index(c) * w for c, w in zip(number[:17], _USCC_WEIGHTS, strict=True)
-    )
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(number[:17], _USCC_WEIGHTS, strict=True))
     return _USCC_CHARS[(31 - total % 31) % 31] == number[17]
 
 
