@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.core.i18n import _
 
 KINDS = click.Choice(["person", "company", "organization"])
 LIST_COLUMNS = ["number", "name", "kind", "id_number", "phone", "status"]
@@ -30,6 +31,12 @@ def client() -> None:
 @click.option("--email")
 @click.option("--address")
 @click.option("--note")
+@click.option(
+    "--class",
+    "class_letter",
+    metavar="LETTER",
+    help=_("The archive class (A-Z) when the name's reading is unusual (default: from the name)."),
+)
 @json_option
 @pass_archive
 def add(archive: Any, as_json: bool, **fields: Any) -> None:

@@ -67,9 +67,8 @@ def init(
     from archivist.core import home as homes
 
     target = home_dir or ctx.find_root().obj.get("home")
-    from archivist.ledger.engine import safe_url
-
     from archivist.core import firm as firms
+    from archivist.ledger.engine import safe_url
 
     if not as_json and sys.stdin.isatty():  # asked on a terminal, never in a script
         for key in ("address", "phone", "email"):

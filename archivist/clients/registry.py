@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock, numbering, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.core.safenames import safe_component
 from archivist.ledger.tables.core import clients
 from archivist.models import Client, ClientAdded, ClientInput, ClientKind, Role, Scope
@@ -165,6 +166,14 @@ def similar_names(conn: Connection, name: str, exclude_id: int | None = None) ->
 def add(ctx: Context, data: ClientInput) -> ClientAdded:
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="register clients")
     values = _normalise_input(data)
+    cls = (data.class_letter or "").strip().upper()
+    if data.class_letter is not None and not (len(cls) == 1 and "A" <= cls <= "Z"):
+        raise InvalidInput(
+            _("the class must be one letter A-Z, not {value!r}").format(value=data.class_letter)
+        )
+    values["class_letter"] = cls or numbering.class_letter(
+        values["name"], person=data.kind == ClientKind.PERSON
+    )
     return ctx.ledger.retrying(_add, ctx, actor.username, actor.id, values)
 
 
@@ -192,7 +201,8 @@ def _add(ctx: Context, username: str, user_id: int, values: dict[str, Any]) -> C
                 f"a client with a very similar name exists: {c.number} {c.name}"
                 for c in similar_names(conn, values["name"])
             ]
-            cls = numbering.class_letter(values["name"])
+            values = dict(values)
+            cls = values.pop("class_letter")
             seq = numbering.next_value(conn, f"client:{cls}")
             number = numbering.render(ctx.settings.numbering.client, "client", cls=cls, seq=seq)
             folder = f"{safe_component(cls)}/{safe_component(number + ' ' + values['name'])}"

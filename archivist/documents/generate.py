@@ -60,7 +60,6 @@ def ledger_data(ctx: Context, conn: Connection, matter: Matter) -> dict[str, Any
     """Everything archivist knows for a matter's documents (more than any one template uses)."""
     from archivist.clients import registry
     from archivist.core import users
-
     from archivist.jurisdictions import get as profile
 
     p = profile(jurisdiction(ctx.settings))

@@ -75,6 +75,8 @@ class ClientInput(Model):
     email: str | None = Field(None, max_length=254)
     address: str | None = Field(None, max_length=2000)
     note: str | None = Field(None, max_length=10000)
+    # the archive class (a letter) when the name's reading is unusual; None: from the name
+    class_letter: str | None = Field(None, max_length=1)
 
 
 class Client(Model):
