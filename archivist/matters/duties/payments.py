@@ -395,7 +395,10 @@ def schedule_from_contract(
     row = conn.execute(
         select(documents.c.template, documents.c.template_data).where(documents.c.id == doc_id)
     ).one()
-    if row.template != "service-contract" or not row.template_data:
+    is_contract = row.template == "service-contract" or str(row.template or "").startswith(
+        "engagement-"
+    )
+    if not is_contract or not row.template_data:
         raise InvalidInput(
             f"document {number.strip()} is not a generated service contract",
             "Pass the number `archivist contract generate` printed, or give "
