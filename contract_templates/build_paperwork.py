@@ -175,8 +175,8 @@ def engagement(kind: str):
     if kind in ("civil", "criminal", "family", "administrative", "arbitration"):
         B.para(doc, "2. 委任階段：{% for s in stages %}{{ s }}{% if not loop.last %}、{% endif %}"
                     f"{{% endfor %}}。上述以外之階段（再審、強制執行等）另行簽訂{W['contract_short']}。")
-        for line in KIND_CLAUSES[kind]:
-            B.para(doc, "3. " + line.format(**W))
+        for i, line in enumerate(KIND_CLAUSES[kind], start=3):
+            B.para(doc, f"{i}. " + line.format(**W))
     elif kind == "non-litigation":
         B.para(doc, "2. 乙方交付下列成果：")
         B.tag(doc, "{%p for d in deliverables %}")
