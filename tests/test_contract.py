@@ -19,7 +19,8 @@ from tests.test_templates import NASTY, text_of
 
 TERMS = [
     "scope=代理一審訴訟，包括起草訴狀、出庭",
-    "stages=一審,二審",
+    "stages[]=一審",
+    "stages[]=二審",
     "authority=general",
     "fee_type=fixed",
     "fee_amount=50000",

@@ -421,3 +421,32 @@ def test_built_paperwork_matches_the_builder(tmp_path: Path) -> None:
         rel = path.relative_to(tmp_path)
         a, b = Document(str(path)), Document(str(root / rel))
         assert [p.text for p in a.paragraphs] == [p.text for p in b.paragraphs], rel
+
+
+def test_an_acceptance_notice_past_its_contact_date_is_refused_or_warned(
+    ctx: Any, invoke: Any, make_client: Any, make_matter: Any, home_dir: Path
+) -> None:
+    from archivist.core import clock
+
+    client = make_client("陳大文", id_number="A123456789")
+    number = make_matter(client, lawyers=["lin"])
+    from datetime import timedelta
+
+    from archivist.matters import service as matters
+
+    with ctx.ledger.read() as conn:
+        deadline = matters.get(conn, number).contact_deadline
+    clock.set_now(f"{deadline.isoformat()}T23:00:00")
+    invoke("letter", "acceptance", number)  # on the day itself: fine
+    clock.set_now(f"{(deadline + timedelta(days=1)).isoformat()}T09:00:00")
+    r = invoke("letter", "acceptance", number, code=1)
+    assert "has passed" in r.output and "late_acceptance_notice" in r.output
+    config_path = home_dir / "archivist.toml"
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8").replace(
+            "[deadlines]\n", '[deadlines]\nlate_acceptance_notice = "warn"\n'
+        ),
+        encoding="utf-8",
+    )
+    r = invoke("letter", "acceptance", number)
+    assert "has passed" in r.output

@@ -19,7 +19,8 @@ SET_OPTION = click.option(
     "sets",
     multiple=True,
     metavar="KEY=VALUE",
-    help="A value (dotted keys; lists as a,b,c or JSON). Repeatable.",
+    help="A value (dotted keys; a list item per repeated key[]=VALUE, or a JSON array). "
+    "Repeatable.",
 )
 FRESH_OPTION = click.option(
     "--fresh", is_flag=True, help="Do not start from the values of the previous version."

@@ -93,6 +93,8 @@ class DeadlineSettings(_Section):
     overdue_loan_ends_access: bool = True
     complaint_days: int = Field(default=15, ge=1, le=365)  # default complaint handling time
     complaint_first_response_days: int = Field(default=2, ge=0, le=365)
+    # an acceptance notice promising contact by a date already past: refuse or warn
+    late_acceptance_notice: Literal["refuse", "warn"] = "refuse"
 
 
 class FeeSettings(_Section):

@@ -221,6 +221,30 @@ def flush(ctx: Context, pending: list[Any]) -> None:
         pending.clear()
 
 
+def _late_notice(ctx: Context, template: str, matter: Matter) -> str | None:
+    """An acceptance notice promises contact by the matter's contact deadline: once that date
+    has passed, it is refused, or with `[deadlines]
+    late_acceptance_notice = "warn"` generated with a warning (returned)."""
+    from archivist.core import clock
+    from archivist.core.i18n import _
+
+    if template != "acceptance-notice" or clock.today() <= matter.contact_deadline:
+        return None
+    message = _(
+        "matter {number}'s contact deadline {deadline} has passed: the notice would promise "
+        "contact by a date already gone"
+    ).format(number=matter.number, deadline=matter.contact_deadline.isoformat())
+    if ctx.settings.deadlines.late_acceptance_notice == "warn":
+        return message
+    raise Conflict(
+        message,
+        _(
+            "Tell the client by other means (and record it with `archivist matter contact "
+            '{number}`), or set [deadlines] late_acceptance_notice = "warn" in archivist.toml.'
+        ).format(number=matter.number),
+    )
+
+
 def engagement_template(matter: Matter) -> str:
     """The engagement contract of a matter's type: `engagement-civil`, `engagement-retainer` ..."""
     return f"engagement-{matter.type.value}"
@@ -259,6 +283,7 @@ def generate(
                 f"A closure letter needs a closed matter: `archivist matter close "
                 f"{matter.number} --outcome TEXT` first.",
             )
+        late = _late_notice(ctx, template.name, matter)
         base = ledger_data(ctx, conn, matter)
         prev_id, prev_number, count, used = _previous(conn, matter.id, template.name, "docx")
         prev_pdf_id = _previous(conn, matter.id, template.name, "pdf")[0]
@@ -299,6 +324,8 @@ def generate(
         version_of=prev_number,
         warnings=list(doc.warnings),
     )
+    if late:
+        result.warnings.append(late)
     if pdf:
         _add_pdf(
             ctx, result, docx_bytes, stem, title, section, template, stored, prev_pdf_id, pending
@@ -352,7 +379,8 @@ def _add_pdf(
 def read_csv(path: str | Path) -> list[tuple[int, str, list[str]]]:
     """Rows of a batch file: (line number, matter, ["key=value", ...]). The `matter` column is
     required; every other column is a field (dotted names allowed), empty cells are skipped,
-    a cell holding a JSON array/object is taken as such, list fields also take `a,b,c`."""
+    a cell holding a JSON array/object is taken as such; any other cell of a list field is one
+    item."""
     p = Path(path)
     try:
         raw = p.read_bytes()
