@@ -450,3 +450,27 @@ def test_an_acceptance_notice_past_its_contact_date_is_refused_or_warned(
     )
     r = invoke("letter", "acceptance", number)
     assert "has passed" in r.output
+
+
+def test_engagement_signed_and_returned(
+    ctx: Any, invoke: Any, make_client: Any, make_matter: Any, tmp_path: Path
+) -> None:
+    client = make_client("陳大文", id_number="A123456789", address="臺北市", phone="0912000000")
+    number = make_matter(client, lawyers=["lin"])
+    assert [m["number"] for m in invoke.json("matter", "list", "--unsigned")] == [number]
+    r = invoke("matter", "progress", number, "--note", "閱卷")
+    assert "no signed engagement contract" in r.output
+    draft = gen.generate(ctx, number, sets=TERMS[:-1] + ["scope=代理"])
+    scan = tmp_path / "signed.txt"
+    scan.write_text("委任契約（已簽名）", encoding="utf-8")
+    filed = invoke.json("file", "add", client.number, str(scan), "--section", "contract",
+                        "--matter", number)
+    doc = filed[0]["number"] if isinstance(filed, list) else filed["number"]
+    r = invoke("matter", "signed", number, "--date", "2099-01-01", "--document", doc, code=1)
+    assert "future" in r.output
+    out = invoke.json("matter", "signed", number, "--date", "2026-12-01", "--document", doc)
+    assert out["engagement_document"] == doc and out["engagement_signed_on"] == "2026-12-01"
+    assert invoke.json("matter", "list", "--unsigned") == []
+    assert "no signed engagement" not in invoke("matter", "progress", number, "--note", "x").output
+    log = invoke("audit", "log", "--json").output
+    assert "matter.engagement_signed" in log and draft.number in log

@@ -21,7 +21,7 @@ from archivist.core import clock
 from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 4
+HEAD = 5
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -47,10 +47,18 @@ def _step4_ocr(conn: Connection) -> None:
     document_links.create(conn, checkfirst=True)
 
 
+def _step5_engagement(conn: Connection) -> None:
+    """matters.engagement_signed_on and engagement_document_id: the engagement contract signed
+    and returned, with the filed signed copy (issue 23)."""
+    add_column(conn, "matters", "engagement_signed_on DATE")
+    add_column(conn, "matters", "engagement_document_id INTEGER REFERENCES documents(id)")
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _step2_copy_of,
     3: _step3_accounts,
     4: _step4_ocr,
+    5: _step5_engagement,
 }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -98,7 +98,19 @@ def _model(conn: Connection, row: Any) -> Matter:
         lawyers=_lawyers(conn, row.id),
         follow_up_open=_follow_up_open(conn, row.id),
         contact_overdue=overdue,
+        engagement_signed_on=row.engagement_signed_on,
+        engagement_document=_document_number(conn, row.engagement_document_id),
     )
+
+
+def _document_number(conn: Connection, document_id: int | None) -> str | None:
+    if document_id is None:
+        return None
+    from archivist.ledger.tables.documents import documents
+
+    return conn.execute(
+        select(documents.c.number).where(documents.c.id == document_id)
+    ).scalar_one_or_none()
 
 
 def get(conn: Connection, number: str) -> Matter:
@@ -607,6 +619,79 @@ def close(
         return by_id(conn, matter.id)
 
     return _change(ctx, number, "close", fn)
+
+
+def record_signed(ctx: Context, number: str, signed_on: date, document: str) -> Matter:
+    """The engagement contract came back signed: its date and the filed signed copy (a
+    document of the matter's client). The audit event names the generated draft it answers
+    (the matter's latest engagement contract), when there is one."""
+    from archivist.core.i18n import _
+    from archivist.ledger.tables.documents import documents
+    from archivist.matters.duties.common import document_id
+
+    if signed_on > clock.today():
+        raise InvalidInput(_("the signing date {day} is in the future").format(day=signed_on))
+
+    def fn(conn: Connection, actor: User, matter: Matter) -> Matter:
+        doc_id = document_id(conn, document, matter.client_id)
+        if signed_on < matter.accepted_at.date() - timedelta(days=365):
+            raise InvalidInput(_("the signing date is long before the matter was accepted"))
+        draft = conn.execute(
+            select(documents.c.number)
+            .where(
+                documents.c.matter_id == matter.id,
+                documents.c.template.like("engagement-%")
+                | (documents.c.template == "service-contract"),
+                documents.c.filetype == "docx",
+            )
+            .order_by(documents.c.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        conn.execute(
+            matters.update()
+            .where(matters.c.id == matter.id)
+            .values(engagement_signed_on=signed_on, engagement_document_id=doc_id)
+        )
+        add_event(
+            conn,
+            matter,
+            actor,
+            "engagement-signed",
+            f"委任契約已簽回 / engagement signed {signed_on.isoformat()}: {document.strip()}",
+        )
+        audit.record(
+            conn,
+            actor.username,
+            "matter.engagement_signed",
+            "matter",
+            matter.number,
+            matter.client_id,
+            signed_on=signed_on,
+            document=document.strip(),
+            draft=draft,
+        )
+        return by_id(conn, matter.id)
+
+    return _change(ctx, number, "engagement", fn)
+
+
+def unsigned_warning(matter: Matter) -> str | None:
+    """A warning for work on (or the closing of) a matter whose engagement contract has not
+    come back signed."""
+    from archivist.core.i18n import _
+
+    if matter.engagement_signed_on is not None:
+        return None
+    return _(
+        "matter {number} has no signed engagement contract on record "
+        "(`archivist matter signed {number} --date DATE --document NUMBER`)"
+    ).format(number=matter.number)
+
+
+def unsigned_warning_for(ctx: Context, number: str) -> str | None:
+    """`unsigned_warning` of a matter by its number (after work recorded on it)."""
+    with ctx.ledger.read() as conn:
+        return unsigned_warning(get(conn, number))
 
 
 def follow_up(ctx: Context, number: str, note: str, resolved: bool = False) -> Matter:

@@ -59,3 +59,5 @@ class Matter(Model):
     lawyers: list[str] = Field(default_factory=list)  # usernames, active assignments
     follow_up_open: bool = False  # a dissatisfied closure's follow-up item is unresolved
     contact_overdue: bool = False  # open, not contacted, contact deadline passed
+    engagement_signed_on: date | None = None  # the engagement contract signed and returned
+    engagement_document: str | None = None  # the filed signed copy's number

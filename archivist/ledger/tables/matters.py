@@ -27,6 +27,9 @@ matters = Table(
     Column("outcome", Text),
     Column("satisfied", Boolean),
     Column("conflict_waiver", String(200)),
+    # the engagement contract signed and returned (issue 23): the date and the filed signed copy
+    Column("engagement_signed_on", Date),
+    Column("engagement_document_id", ForeignKey("documents.id")),
     Column("created_by", ForeignKey("users.id"), nullable=False),
 )
 
