@@ -463,8 +463,9 @@ def test_engagement_signed_and_returned(
     draft = gen.generate(ctx, number, sets=TERMS[:-1] + ["scope=代理"])
     scan = tmp_path / "signed.txt"
     scan.write_text("委任契約（已簽名）", encoding="utf-8")
-    filed = invoke.json("file", "add", client.number, str(scan), "--section", "contract",
-                        "--matter", number)
+    filed = invoke.json(
+        "file", "add", client.number, str(scan), "--section", "contract", "--matter", number
+    )
     doc = filed[0]["number"] if isinstance(filed, list) else filed["number"]
     r = invoke("matter", "signed", number, "--date", "2099-01-01", "--document", doc, code=1)
     assert "future" in r.output
@@ -474,3 +475,16 @@ def test_engagement_signed_and_returned(
     assert "no signed engagement" not in invoke("matter", "progress", number, "--note", "x").output
     log = invoke("audit", "log", "--json").output
     assert "matter.engagement_signed" in log and draft.number in log
+
+
+def test_closing_with_unpaid_fees_warns_and_records_it(
+    ctx: Any, invoke: Any, make_client: Any, make_matter: Any
+) -> None:
+    client = make_client("陳大文", id_number="A123456789")
+    number = make_matter(client, lawyers=["lin"])
+    invoke("matter", "schedule", number, "--instalment", "2026-01-10:50000")
+    r = invoke("matter", "close", number, "--outcome", "和解", "--satisfied")
+    assert "50,000.00 of fees unpaid" in r.output
+    assert '"unpaid_balance": "50000.00"' in invoke("audit", "log", "--json").output
+    other = make_matter(client, lawyers=["lin"])
+    assert "unpaid" not in invoke("matter", "close", other, "--outcome", "x", "--satisfied").output

@@ -352,9 +352,9 @@ def close(
         raise click.UsageError("say whether the client is satisfied: --satisfied or --dissatisfied")
     m = matters.close(archive, number, outcome, satisfied, note)
     _matter_out(m, as_json, "closed" + ("" if satisfied else "; follow-up opened"))
-    unsigned = matters.unsigned_warning(m)
-    if unsigned:
-        warn(unsigned)
+    for message in (matters.unsigned_warning(m), matters.unpaid_at_closure(archive, m.number)):
+        if message:
+            warn(message)
     try:
         from archivist.cli.matter_duties import warn_open_deliverables
     except ModuleNotFoundError:  # pragma: no cover

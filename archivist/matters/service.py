@@ -576,8 +576,11 @@ def close(
     note = clean_text(note, "the note") if note is not None else None
 
     def fn(conn: Connection, actor: User, matter: Matter) -> Matter:
+        from archivist.matters.duties.payments import balance
+
         _require_open(matter, "a closure")
         now = clock.now()
+        owed = balance(conn, matter.id)
         conn.execute(
             matters.update()
             .where(matters.c.id == matter.id)
@@ -615,10 +618,40 @@ def close(
             outcome=outcome,
             satisfied=satisfied,
             note=note,
+            unpaid_balance=f"{owed:.2f}" if owed else None,
         )
+        if owed:
+            add_event(
+                conn,
+                matter,
+                actor,
+                "closed-unpaid",
+                f"結案時尚欠律師費 / unpaid at closure: {owed:,.2f}",
+            )
         return by_id(conn, matter.id)
 
     return _change(ctx, number, "close", fn)
+
+
+def unpaid_at_closure(ctx: Context, number: str) -> str | None:
+    """A warning naming the unpaid balance of a matter's fee schedule, for a user who may see
+    its fees (none otherwise)."""
+    from archivist.core import access
+    from archivist.core.i18n import _
+    from archivist.matters.duties.payments import balance
+
+    with ctx.ledger.read() as conn:
+        matter = get(conn, number)
+        try:
+            access.require_fees(ctx.actor, matter.number, matter.lawyers)
+        except Forbidden:  # no right to see fees: no figure shown
+            return None
+        owed = balance(conn, matter.id)
+    if not owed:
+        return None
+    return _("matter {number} was closed with {amount:,.2f} of fees unpaid (recorded)").format(
+        number=matter.number, amount=owed
+    )
 
 
 def record_signed(ctx: Context, number: str, signed_on: date, document: str) -> Matter:

@@ -268,6 +268,11 @@ def schedule(conn: Connection, matter_id: int) -> list[Instalment]:
     return schedules(conn, [matter_id])
 
 
+def balance(conn: Connection, matter_id: int) -> Decimal:
+    """What a matter's active schedule still awaits (due or not)."""
+    return sum((Decimal(i.outstanding) for i in schedule(conn, matter_id)), Decimal(0))
+
+
 def unpaid(
     ctx: Context, *, lawyer: str | None = None, client: str | None = None
 ) -> list[Instalment]:
