@@ -488,3 +488,31 @@ def test_closing_with_unpaid_fees_warns_and_records_it(
     assert '"unpaid_balance": "50000.00"' in invoke("audit", "log", "--json").output
     other = make_matter(client, lawyers=["lin"])
     assert "unpaid" not in invoke("matter", "close", other, "--outcome", "x", "--satisfied").output
+
+
+def test_working_day_deadlines_skip_weekends_and_holidays(
+    ctx: Any, invoke: Any, home_dir: Path, make_client: Any
+) -> None:
+    from datetime import date
+
+    from archivist.core import clock
+    from archivist.jurisdictions.workdays import add_working_days
+
+    # Friday 2026-10-09; Saturday 10 October is 國慶日 (observed Friday 9th in TW's calendar or
+    # not): whatever the package says, weekends are skipped and the result is a weekday
+    out = add_working_days(date(2026, 2, 13), 3, "TW", set())  # into 春節 2026 (Feb 14-22)
+    assert out >= date(2026, 2, 24) and out.weekday() < 5
+    assert add_working_days(date(2026, 3, 6), 1, "TW", {date(2026, 3, 9)}) == date(2026, 3, 10)
+    config_path = home_dir / "archivist.toml"
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8").replace(
+            "[deadlines]\n", '[deadlines]\nworking_days = ["contact"]\n'
+        ),
+        encoding="utf-8",
+    )
+    clock.set_now("2026-02-13T10:00:00")  # a Friday before the Lunar New Year holidays
+    client = make_client("陳大文", id_number="A123456789")
+    out = invoke.json(
+        "matter", "open", client.number, "--type", "civil", "--title", "x", "--lawyer", "lin"
+    )
+    assert out["contact_deadline"] >= "2026-02-24"  # 3 working days, not 2026-02-16

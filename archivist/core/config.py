@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -95,6 +96,10 @@ class DeadlineSettings(_Section):
     complaint_first_response_days: int = Field(default=2, ge=0, le=365)
     # an acceptance notice promising contact by a date already past: refuse or warn
     late_acceptance_notice: Literal["refuse", "warn"] = "refuse"
+    # deadlines counted in working days (weekends, the jurisdiction's public holidays and
+    # extra_holidays skipped): any of "contact", "complaint"
+    working_days: list[Literal["contact", "complaint"]] = Field(default_factory=list)
+    extra_holidays: list[date] = Field(default_factory=list)  # the firm's own closed days
 
 
 class FeeSettings(_Section):
@@ -328,6 +333,9 @@ loan_max_days = {d.loan_max_days}
 overdue_loan_ends_access = true
 complaint_days = {d.complaint_days}             # handling time for a complaint
 complaint_first_response_days = {d.complaint_first_response_days}
+late_acceptance_notice = "refuse"   # or "warn": a notice whose contact date has passed
+working_days = []               # deadlines counted in working days: "contact", "complaint"
+extra_holidays = []             # the firm's own closed days, e.g. [2026-12-24]
 
 [fees]
 # The jurisdiction's fee rules apply (README, "Jurisdiction profiles"); uncomment to override.

@@ -371,7 +371,9 @@ def _open_in(
             f"matter number {number} is already taken",
             "The [numbering] matter format must contain {seq}; fix archivist.toml.",
         )
-    deadline = now.date() + timedelta(days=ctx.settings.deadlines.contact_days)
+    from archivist.jurisdictions.workdays import deadline as count_days
+
+    deadline = count_days(ctx.settings, now.date(), ctx.settings.deadlines.contact_days, "contact")
     mid = inserted_id(
         conn.execute(
             matters.insert().values(
