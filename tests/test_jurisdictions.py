@@ -516,3 +516,12 @@ def test_working_day_deadlines_skip_weekends_and_holidays(
         "matter", "open", client.number, "--type", "civil", "--title", "x", "--lawyer", "lin"
     )
     assert out["contact_deadline"] >= "2026-02-24"  # 3 working days, not 2026-02-16
+
+
+def test_payment_times_in_the_roc_calendar_are_read() -> None:
+    from datetime import date
+
+    from archivist.matters.duties.payments import due_from_text
+
+    assert due_from_text("民國115年9月1日前", date(2026, 3, 1)) == date(2026, 9, 1)
+    assert due_from_text("收到判決書之日起十日內", date(2026, 3, 1)) is None

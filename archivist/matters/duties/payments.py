@@ -362,6 +362,12 @@ def due_from_text(text: str, signed: date) -> date | None:
     import re
     from datetime import timedelta
 
+    roc = re.search(r"民國\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)
+    if roc:  # a Taiwan contract's date in the ROC calendar (民國115年3月1日)
+        try:
+            return date(int(roc[1]) + 1911, int(roc[2]), int(roc[3]))
+        except ValueError:
+            return None
     found = re.search(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})", text)
     if found:
         try:
