@@ -444,7 +444,7 @@ def test_an_acceptance_notice_past_its_contact_date_is_refused_or_warned(
     config_path = home_dir / "archivist.toml"
     config_path.write_text(
         config_path.read_text(encoding="utf-8").replace(
-            "[deadlines]\n", '[deadlines]\nlate_acceptance_notice = "warn"\n'
+            'late_acceptance_notice = "refuse"', 'late_acceptance_notice = "warn"'
         ),
         encoding="utf-8",
     )
@@ -506,7 +506,7 @@ def test_working_day_deadlines_skip_weekends_and_holidays(
     config_path = home_dir / "archivist.toml"
     config_path.write_text(
         config_path.read_text(encoding="utf-8").replace(
-            "[deadlines]\n", '[deadlines]\nworking_days = ["contact"]\n'
+            "working_days = []", 'working_days = ["contact"]'
         ),
         encoding="utf-8",
     )
