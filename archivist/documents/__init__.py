@@ -92,8 +92,10 @@ def check_contacts(template: Any, values: dict[str, Any]) -> None:
         if value in (None, ""):
             empty.append((path, how))
     if empty:
-        client = values.get("client") if isinstance(values.get("client"), dict) else {}
-        number = str(client.get("number") or "NUMBER")
+        client = values.get("client")
+        number = (
+            str((client or {}).get("number") or "NUMBER") if isinstance(client, dict) else "NUMBER"
+        )
         empty = [(p, h.replace("NUMBER", number)) for p, h in empty]
         raise TemplateError(
             _("template {name!r} shows contact fields that are empty: {fields}").format(

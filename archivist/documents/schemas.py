@@ -47,7 +47,7 @@ def _ser_decimal(value: Decimal, info: SerializationInfo) -> str:
 
 def _ser_date(value: date, info: SerializationInfo) -> str:
     if _display(info):
-        if info.context.get("roc"):
+        if (info.context or {}).get("roc"):
             from archivist.jurisdictions import roc_date
 
             return roc_date(value)
