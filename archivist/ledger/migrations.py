@@ -51,7 +51,7 @@ def _step5_engagement(conn: Connection) -> None:
     """matters.engagement_signed_on and engagement_document_id: the engagement contract signed
     and returned, with the filed signed copy (issue 23)."""
     add_column(conn, "matters", "engagement_signed_on DATE")
-    add_column(conn, "matters", "engagement_document_id INTEGER REFERENCES documents(id)")
+    add_column(conn, "matters", "engagement_document_id INTEGER")  # no FK: see tables/matters
 
 
 STEPS: dict[int, Callable[[Connection], None]] = {
