@@ -21,7 +21,7 @@ from archivist.core import clock
 from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 5
+HEAD = 6
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -47,7 +47,27 @@ def _step4_ocr(conn: Connection) -> None:
     document_links.create(conn, checkfirst=True)
 
 
-def _step5_engagement(conn: Connection) -> None:
+def _step5_conflicts(conn: Connection) -> None:
+    """Conflicts and separation of duties (issue 21): client_names (aliases, former names,
+    related parties), conflict_waivers, role_grants, prospects and their consultations; conflict_checks.waiver_id,
+    loans.no_copies, complaints.about_lawyers, client_consents.expires_on."""
+    from archivist.ledger.tables.conflicts import (
+        client_names,
+        conflict_waivers,
+        prospect_consultations,
+        prospects,
+        role_grants,
+    )
+
+    for table in (client_names, conflict_waivers, role_grants, prospects, prospect_consultations):
+        table.create(conn, checkfirst=True)
+    add_column(conn, "conflict_checks", "waiver_id INTEGER")
+    add_column(conn, "loans", "no_copies BOOLEAN NOT NULL DEFAULT FALSE")
+    add_column(conn, "complaints", "about_lawyers TEXT")
+    add_column(conn, "client_consents", "expires_on DATE")
+
+
+def _step6_engagement(conn: Connection) -> None:
     """matters.engagement_signed_on and engagement_document_id: the engagement contract signed
     and returned, with the filed signed copy (issue 23)."""
     add_column(conn, "matters", "engagement_signed_on DATE")
@@ -58,7 +78,8 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     2: _step2_copy_of,
     3: _step3_accounts,
     4: _step4_ocr,
-    5: _step5_engagement,
+    5: _step5_conflicts,
+    6: _step6_engagement,
 }
 
 
