@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.core.i18n import _
 
 KINDS = click.Choice(["person", "company", "organization"])
 
@@ -80,6 +81,12 @@ def client() -> None:
     "--from-prospect",
     metavar="PROSPECT",
     help="A prospect (P2026-0001) who signed: their name and consultations come over.",
+)
+@click.option(
+    "--class",
+    "class_letter",
+    metavar="LETTER",
+    help=_("The archive class (A-Z) when the name's reading is unusual (default: from the name)."),
 )
 @json_option
 @pass_archive

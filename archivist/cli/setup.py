@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from archivist.cli.common import emit, json_option
+from archivist.cli.firm import contact_options
+from archivist.core.i18n import _
 
 
 @click.command()
@@ -27,6 +31,15 @@ from archivist.cli.common import emit, json_option
     help="Put the ledger on PostgreSQL (postgresql+psycopg://USER@HOST/DB, an empty "
     "database; default: ARCHIVIST_DATABASE_URL, else SQLite in archive_store/).",
 )
+@click.option(
+    "--jurisdiction",
+    type=click.Choice(["tw", "cn"]),
+    default="tw",
+    show_default=True,
+    help="tw (Taiwan) or cn (mainland China): currency, identity labels, template wording "
+    "and fee rules.",
+)
+@contact_options
 @json_option
 @click.pass_context
 def init(
@@ -37,7 +50,9 @@ def init(
     display_name: str,
     force: bool,
     database: str | None,
+    jurisdiction: str,
     as_json: bool,
+    **contact: str | None,
 ) -> None:
     """Create an archivist home: archivist.toml, archive_store/ (with the ledger) and index/.
 
@@ -46,15 +61,33 @@ def init(
 
     \b
     Example:
-      archivist init --home ~/firm --firm "陳林律師事務所" --user mei --name "王美"
+      archivist init --home ~/firm --firm "陳林律師事務所" --user mei --name "王美" \\
+        --jurisdiction tw --address "臺北市中正區重慶南路一段1號" --phone 02-2345-6789
     """
     from archivist.core import home as homes
 
     target = home_dir or ctx.find_root().obj.get("home")
+    from archivist.core import firm as firms
     from archivist.ledger.engine import safe_url
 
+    if not as_json and sys.stdin.isatty():  # asked on a terminal, never in a script
+        for key in ("address", "phone", "email"):
+            if contact.get(key) is None:
+                contact[key] = click.prompt(
+                    _("The firm's {key} (Enter to leave empty)").format(key=key),
+                    default="",
+                    show_default=False,
+                    err=True,
+                )
     home = homes.create(
-        target, firm, username, display_name, force=force, database=database or None
+        target,
+        firm,
+        username,
+        display_name,
+        force=force,
+        database=database or None,
+        jurisdiction=jurisdiction,
+        contact=firms.clean({k: v for k, v in contact.items() if v is not None}),
     )
     ledger = safe_url(home.ledger_url) if database else str(home.ledger_path)
     data = {

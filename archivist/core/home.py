@@ -164,6 +164,8 @@ def create(
     display_name: str,
     force: bool = False,
     database: str | None = None,
+    jurisdiction: str = "tw",
+    contact: dict[str, str] | None = None,
 ) -> Home:
     """Create a home: archivist.toml, archive_store/ with the ledger, index/, and the first user
     (roles archivist and head). Nothing is left behind if any step fails. A folder holding
@@ -180,6 +182,9 @@ def create(
     if not firm or "\x00" in firm or len(firm) > 200:
         raise InvalidInput("the firm's name must be 1-200 characters", "Pass --firm NAME.")
     users.validate_username(username)
+    from archivist.jurisdictions import get as profile
+
+    jurisdiction = profile(jurisdiction).code
     home = prepare_new(path)
     strangers = [] if force else unknown_entries(home.root)
     if strangers:
@@ -210,7 +215,7 @@ def create(
             for f in d.iterdir():  # e.g. the repository's README.md in the default store
                 if f.is_file() and not f.is_symlink():
                     os.chmod(f, 0o640)
-        text = config.default_text(firm) + config.ledger_section(database)
+        text = config.default_text(firm, jurisdiction, contact) + config.ledger_section(database)
         settings = config.Settings.model_validate(__import__("tomllib").loads(text))
         clock.set_zone(settings.firm.timezone)
         ledger = Ledger(database or home.sqlite_url, witness=home.witness_path)

@@ -21,7 +21,7 @@ from archivist.core import clock
 from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 5
+HEAD = 6
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -67,11 +67,19 @@ def _step5_conflicts(conn: Connection) -> None:
     add_column(conn, "client_consents", "expires_on DATE")
 
 
+def _step6_engagement(conn: Connection) -> None:
+    """matters.engagement_signed_on and engagement_document_id: the engagement contract signed
+    and returned, with the filed signed copy (issue 23)."""
+    add_column(conn, "matters", "engagement_signed_on DATE")
+    add_column(conn, "matters", "engagement_document_id INTEGER")  # no FK: see tables/matters
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _step2_copy_of,
     3: _step3_accounts,
     4: _step4_ocr,
     5: _step5_conflicts,
+    6: _step6_engagement,
 }
 
 
