@@ -66,7 +66,25 @@ def sample_files(folder: Path) -> list[Path]:
 def setup(demo: Demo) -> None:
     print(_("== 1. A home for the firm, its users and roles"))
     demo.run(
-        "init", "--home", str(demo.home), "--firm", DEMO_FIRM, "--user", "mei", "--name", "王美"
+        "init",
+        "--home",
+        str(demo.home),
+        "--firm",
+        DEMO_FIRM,
+        "--user",
+        "mei",
+        "--name",
+        "王美",
+        "--jurisdiction",
+        "tw",
+        "--address",
+        "臺北市中正區重慶南路一段100號8樓",
+        "--phone",
+        "02-2388-0000",
+        "--email",
+        "service@demo-law.example",
+        "--complaint-phone",
+        "02-2388-0099",
     )
     (demo.home / MARK).write_text("created by `make demo`; the demo may reset this home\n")
     demo.run(
@@ -110,6 +128,8 @@ def clients(demo: Demo) -> None:
         "A123456789",
         "--phone",
         "0912-345-678",
+        "--address",
+        "臺北市大安區和平東路二段1號",
     )
     demo.run("client", "add", "--name", "歐陽志遠", "--kind", "person")
     demo.run(
@@ -120,7 +140,7 @@ def clients(demo: Demo) -> None:
         "--kind",
         "company",
         "--id-number",
-        "12345678",
+        "12345601",
     )
     demo.run("client", "add", "--name", "Acme Trading & Sons <HK>", "--kind", "company")
     demo.run("client", "list")
@@ -261,10 +281,10 @@ def contract(demo: Demo) -> None:
         "authority_items": ["代為承認、放棄、變更訴訟請求", "代為進行和解、調解"],
         "fee_type": "staged",
         "fee_stages": [
-            {"stage": "簽約", "amount": "30000", "due": "本合同簽訂之日起七日內"},
+            {"stage": "簽約", "amount": "30000", "due": "本契約簽訂之日起七日內"},
             {"stage": "一審判決", "amount": "20000", "due": "一審判決送達後七日內"},
         ],
-        "payment_method": "銀行轉賬至本所賬戶",
+        "payment_method": "匯款至本所帳戶",
         "dispute_resolution": "court",
         "dispute_venue": "臺灣臺北地方法院",
         "sign_date": "2026-11-29",

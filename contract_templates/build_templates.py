@@ -571,13 +571,20 @@ BUILDERS: dict[str, Callable[[], DocumentObject]] = {
 
 
 def build(out_dir: Path = HERE) -> list[Path]:
+    """The six letters and forms here, then each jurisdiction's paperwork (and the six in
+    Taiwanese usage) in tw/ and cn/ (build_paperwork.py)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, builder in BUILDERS.items():
         path = out_dir / f"{name}.docx"
         builder().save(str(path))
         written.append(path)
-    return written
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    import build_paperwork
+
+    build_paperwork.B = sys.modules[__name__]  # the helpers of this very module
+    return written + build_paperwork.build(out_dir)
 
 
 if __name__ == "__main__":

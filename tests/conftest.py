@@ -37,8 +37,19 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _build_home(root: Path) -> None:
-    """A home with user 'mei' (archivist + head) and lawyers/staff of every role."""
-    home.create(root, "陳林律師事務所", "mei", "王美")
+    """A home with user 'mei' (archivist + head) and lawyers/staff of every role, and the
+    firm's contact details (letters refuse to show an empty contact line)."""
+    home.create(
+        root,
+        "陳林律師事務所",
+        "mei",
+        "王美",
+        contact={
+            "address": "臺北市中正區重慶南路一段1號",
+            "phone": "02-2345-6789",
+            "email": "office@chenlin.example",
+        },
+    )
     ctx = open_context(root, "mei")
     try:
         with ctx.ledger.write() as conn:

@@ -27,11 +27,11 @@ def test_finds_chan_tai_man_in_either_script_and_with_a_full_width_space(
 
 
 def test_case_width_and_identity_numbers(ctx: Any, make_client: Any) -> None:
-    make_client("Acme Trading Ltd", kind="company", id_number="91310000MA1FL0001X")
+    make_client("Acme Trading Ltd", kind="company", id_number="91310000MA1FL0001R")
     hits = conflicts.check(ctx, ["ＡＣＭＥ  trading ltd"]).hits
     assert [h.reference for h in hits] == ["A0001"]
     assert [h.found for h in hits] == ["Acme Trading Ltd"]
-    by_id = conflicts.check(ctx, [], ["91310000ma1fl0001x"]).hits
+    by_id = conflicts.check(ctx, [], ["91310000ma1fl0001r"]).hits
     assert [(h.match, h.found) for h in by_id] == [("id_number", "Acme Trading Ltd")]
     assert conflicts.check(ctx, [], ["91310000MA1FL0001"]).hits == []  # exact, not a prefix
     assert conflicts.check(ctx, ["Acme"]).hits == []  # a part of a name is not the name

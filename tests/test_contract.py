@@ -19,12 +19,14 @@ from tests.test_templates import NASTY, text_of
 
 TERMS = [
     "scope=代理一審訴訟，包括起草訴狀、出庭",
-    "stages=一審,二審",
+    "stages[]=一審",
+    "stages[]=二審",
     "authority=general",
     "fee_type=fixed",
     "fee_amount=50000",
     "payment_method=銀行轉賬",
     "dispute_venue=上海市浦東新區人民法院",
+    "client.representative=陳大文",
 ]
 
 
@@ -35,6 +37,7 @@ def matter(make_client: Any, make_matter: Any) -> str:
         kind="company",
         id_number="91310101MA1FP0XXXX",
         address="上海市黃浦區南京東路1號",
+        phone="021-6321 0000",
     )
     return make_matter(client, lawyers=["lin"])
 
@@ -67,16 +70,17 @@ def test_generate_fills_ledger_values_and_files_into_the_contract_section(
         "統一社會信用代碼：91310101MA1FP0XXXX",
         "林志明 | 13101200910123456",
         matter,
-        "人民幣50,000.00元",
+        "新臺幣50,000.00元",
         "伍萬元整",
         "陳林律師事務所",
         "一審、二審",
-        "案件類型：民事",
+        "（民事，案件編號",
+        "律師證書字號",
     ):
         assert piece in text, piece
     (row,) = documents_of(ctx, matter)
     assert row.section == "contract" and row.source == "generated"
-    assert row.template == "service-contract" and len(row.template_version) == 12
+    assert row.template == "engagement-civil" and len(row.template_version) == 12
     assert row.checksum and row.checksum_algo == "sha256"
     data = json.loads(row.template_data)
     assert data["fee_amount"] == "50000.00" and data["client"]["id_number"] == "91310101MA1FP0XXXX"
@@ -87,7 +91,7 @@ def test_generated_text_is_searchable(ctx: Any, matter: str) -> None:
     from archivist import search as index
 
     doc = gen.generate(ctx, matter, sets=TERMS)
-    hits = index.search(ctx, "法律服務合同").hits
+    hits = index.search(ctx, "委任契約").hits
     assert doc.number in [h.document for h in hits]
 
 
@@ -171,7 +175,8 @@ def test_contract_generate_cli(invoke: Any, matter: str, tmp_path: Path) -> None
         'scope = "代理一審"\nstages = ["一審"]\nauthority = "special"\n'
         'authority_items = ["代為和解"]\nfee_type = "contingency"\n'
         'contingency_percent = "20"\npayment_method = "銀行轉賬"\n'
-        'dispute_venue = "上海仲裁委員會"\ndispute_resolution = "arbitration"\n',
+        'dispute_venue = "上海仲裁委員會"\ndispute_resolution = "arbitration"\n'
+        '[client]\nrepresentative = "陳大文"\n',
         encoding="utf-8",
     )
     out = invoke.json("contract", "generate", matter, "--data", str(data))
@@ -211,17 +216,24 @@ def test_contract_batch_reports_bad_rows_by_line_and_goes_on(
     invoke: Any, ctx: Any, make_client: Any, make_matter: Any, matter: str, tmp_path: Path
 ) -> None:
     other = make_matter(
-        make_client("北京某某科技有限公司", kind="company", id_number="91110000XXXXXXXX")
+        make_client(
+            "北京某某科技有限公司",
+            kind="company",
+            id_number="91110000XXXXXXXX",
+            address="北京市海淀區",
+            phone="010-1234 5678",
+        )
     )
     csv_path = tmp_path / "c.csv"
     stages = json.dumps(["一審", "二審"], ensure_ascii=False).replace('"', '""')
     csv_path.write_text(
-        "matter,scope,stages,authority,fee_type,fee_amount,payment_method,dispute_venue\n"
-        f'{matter},代理一審,"{stages}",general,fixed,50000,銀行轉賬,浦東法院\n'
-        "2026-MS-9999,代理一審,一審,general,fixed,50000,銀行轉賬,浦東法院\n"
-        f"{other},代理一審,一審,general,fixed,,銀行轉賬,浦東法院\n"
-        f"{other},代理二審,二審,general,hourly,,銀行轉賬,浦東法院\n"
-        f"{other},代理執行,執行,general,fixed,1000,銀行轉賬,浦東法院\n",
+        "matter,scope,stages,authority,fee_type,fee_amount,payment_method,dispute_venue,"
+        "client.representative\n"
+        f'{matter},代理一審,"{stages}",general,fixed,50000,銀行轉賬,浦東法院,陳大文\n'
+        "2026-MS-9999,代理一審,一審,general,fixed,50000,銀行轉賬,浦東法院,陳大文\n"
+        f"{other},代理一審,一審,general,fixed,,銀行轉賬,浦東法院,陳大文\n"
+        f"{other},代理二審,二審,general,hourly,,銀行轉賬,浦東法院,陳大文\n"
+        f"{other},代理執行,執行,general,fixed,1000,銀行轉賬,浦東法院,陳大文\n",
         encoding="utf-8",
     )
     r = invoke("contract", "batch", "--csv", str(csv_path), "--json", code=1)
@@ -238,7 +250,7 @@ def test_contract_batch_reports_bad_rows_by_line_and_goes_on(
     assert "一審、二審" in text_of(Path(ok[0]["path"]).read_bytes())
     from archivist import search as index  # the batch indexes once at the end: both are searchable
 
-    found = {h.document for h in index.search(ctx, "法律服務合同", limit=50).hits}
+    found = {h.document for h in index.search(ctx, "委任契約", limit=50).hits}
     assert {row["document"] for row in ok} <= found
 
 

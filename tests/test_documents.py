@@ -171,7 +171,9 @@ def test_set_values_with_dotted_keys_lists_and_json() -> None:
         [
             "lawyers.0.phone=123",
             "client.representative=陳大文",
-            "stages=一審，二審、執行",
+            "stages=一審，二審、執行",  # one item: never split on 「，」「、」
+            "authority_items[]=代為承認、放棄、變更訴訟請求",
+            "authority_items[]=代為和解",
             'fee_stages=[{"stage": "一審", "amount": "1", "due": "即日"}]',
             "scope=a=b",
         ],
@@ -179,7 +181,10 @@ def test_set_values_with_dotted_keys_lists_and_json() -> None:
     )
     assert out["lawyers"][0] == {"name": "林", "phone": "123"}
     assert out["client"] == {"name": "甲", "representative": "陳大文"}
-    assert out["stages"] == ["一審", "二審", "執行"]
+    assert out["stages"] == ["一審，二審、執行"]
+    assert out["authority_items"] == ["代為承認、放棄、變更訴訟請求", "代為和解"]
+    again = fieldspec.apply_sets(out, ["authority_items[]=代為上訴"], ServiceContract)
+    assert again["authority_items"] == ["代為上訴"]  # a new command's first key[] starts over
     assert out["fee_stages"][0]["stage"] == "一審"
     assert out["scope"] == "a=b"
     assert base["lawyers"][0] == {"name": "林"}  # not modified

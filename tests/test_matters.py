@@ -290,7 +290,9 @@ def test_errors_are_one_line_and_change_nothing(ctx: Any, make_client: Any, invo
     )
     assert "needs the role" in r.output
     invoke("matter", "open", "C9999", "--type", "civil", "--title", "x", "--lawyer", "lin", code=1)
-    invoke("matter", "open", "C0001", "--type", "family", "--title", "x", "--lawyer", "lin", code=2)
+    invoke(
+        "matter", "open", "C0001", "--type", "maritime", "--title", "x", "--lawyer", "lin", code=2
+    )
     invoke("matter", "progress", "2026-MS-9999", "--note", "x", code=1)
     invoke("matter", "close", number, "--outcome", "x", code=2)  # satisfaction is required
     invoke("matter", "plan", number, code=2)

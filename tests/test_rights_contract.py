@@ -44,7 +44,9 @@ def test_schedule_from_a_generated_contract(
     from archivist.documents import generate as gen
 
     clock.set_now("2026-03-01T09:00:00")
-    number = make_matter(make_client("陳大文", id_number="A123456789"), ["lin"])
+    number = make_matter(
+        make_client("陳大文", id_number="A123456789", address="臺北市", phone="0912000000"), ["lin"]
+    )
     stages = [
         {"stage": "一審", "amount": "30000", "due": "本合同簽訂之日起七日內"},
         {"stage": "二審", "amount": "20000", "due": "2026年9月1日前"},

@@ -168,7 +168,7 @@ def text_of(docx: bytes) -> str:
 
 # ----------------------------------------------------------------------------- the six
 def test_six_templates_are_shipped_with_ascii_names_and_chinese_titles() -> None:
-    names = [t.name for t in catalog.list_templates()]
+    names = [t.name for t in catalog.list_templates()][:6]
     assert names == [
         "service-contract",
         "closure-letter",
@@ -177,7 +177,7 @@ def test_six_templates_are_shipped_with_ascii_names_and_chinese_titles() -> None
         "loan-form",
         "contents-list",
     ]
-    assert {t.title for t in catalog.list_templates()} == {
+    assert {t.title for t in catalog.list_templates()[:6]} == {
         "法律服務合同",
         "結案函",
         "案件受理通知書",
@@ -318,11 +318,12 @@ def test_contract_shows_the_wording_of_the_chosen_fee_form(
 
 
 def test_contingency_fee_rules() -> None:
+    """The outdated 30% cap is gone (tests/test_jurisdictions.py has the profiles' rules);
+    a contingency fee in a criminal matter is still refused, citing its source."""
     data = {**full_data("service-contract"), "fee_type": "contingency", "contingency_percent": "35"}
-    with pytest.raises(TemplateError, match="at most 30%"):
-        render("service-contract", data)
+    render("service-contract", data)
     data = {**data, "contingency_percent": "20", "matter": {**data["matter"], "type": "刑事"}}
-    with pytest.raises(TemplateError, match="not allowed for 刑事"):
+    with pytest.raises(TemplateError, match="not allowed in criminal matters.*律師倫理規範"):
         render("service-contract", data)
 
 

@@ -24,6 +24,7 @@ LAZY: dict[str, tuple[str, str, str]] = {
     "upgrade": ("archivist.cli.setup", "upgrade", "Bring an older ledger up to this version."),
     "ledger": ("archivist.cli.ledger", "ledger", "The ledger's database: move it."),
     "user": ("archivist.cli.user", "user", "Users and their roles."),
+    "firm": ("archivist.cli.firm", "firm", "The firm's details: address, phone, complaint line."),
     "client": ("archivist.cli.client", "client", "Register clients and read their archives."),
     "audit": ("archivist.cli.audit", "audit", "The audit trail: log and verify."),
     "consult": ("archivist.cli.consult", "consult", "Client consultations and follow-ups."),

@@ -83,6 +83,12 @@ def client() -> None:
     metavar="PROSPECT",
     help="A prospect (P2026-0001) who signed: their name and consultations come over.",
 )
+@click.option(
+    "--class",
+    "class_letter",
+    metavar="LETTER",
+    help=_("The archive class (A-Z) when the name's reading is unusual (default: from the name)."),
+)
 @json_option
 @pass_archive
 def add(archive: Any, as_json: bool, **fields: Any) -> None:

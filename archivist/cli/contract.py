@@ -20,7 +20,8 @@ SET_OPTION = click.option(
     "sets",
     multiple=True,
     metavar="KEY=VALUE",
-    help="A value (dotted keys; lists as a,b,c or JSON). Repeatable.",
+    help="A value (dotted keys; a list item per repeated key[]=VALUE, or a JSON array). "
+    "Repeatable.",
 )
 FRESH_OPTION = click.option(
     "--fresh", is_flag=True, help="Do not start from the values of the previous version."
@@ -57,9 +58,9 @@ def show_generated(doc: Any, as_json: bool) -> None:
 @click.option(
     "--template",
     "template_name",
-    default="service-contract",
-    show_default=True,
-    help="The template (see `archivist template list`).",
+    default=None,
+    help="The template (see `archivist template list`); default: the engagement contract "
+    "of the matter's type (engagement-civil, engagement-retainer, ...).",
 )
 @DATA_OPTION
 @SET_OPTION
@@ -70,14 +71,18 @@ def show_generated(doc: Any, as_json: bool) -> None:
 def generate(
     archive: Any,
     matter: str,
-    template_name: str,
+    template_name: str | None,
     data_file: str | None,
     sets: tuple[str, ...],
     pdf: bool,
     fresh: bool,
     as_json: bool,
 ) -> None:
-    """Generate a matter's contract and file it in `02 法律服務合同`.
+    """Generate a matter's contract (or another template) and file it in `02 法律服務合同`.
+
+    The engagement contract is chosen by the matter's type (委任契約 / 委託代理合同 in the
+    home's jurisdiction); --template picks another, e.g. power-of-attorney, risk-notice,
+    fee-receipt, lawyer-letter, certified-letter (Taiwan) or service-contract.
 
     The client, matter, lawyers (with licence numbers) and the firm come from the ledger; the
     terms (scope, stages, authority, fees, dispute venue...) from --data / --set. Every missing
@@ -87,7 +92,7 @@ def generate(
 
     \b
     Example:
-      archivist contract generate 2026-MS-0001 --set scope=代理一審訴訟 --set stages=一審 \\
+      archivist contract generate 2026-MS-0001 --set scope=代理一審訴訟 --set 'stages[]=第一審' \\
         --set authority=general --set fee_type=fixed --set fee_amount=50000 \\
         --set payment_method=銀行轉賬 --set dispute_venue=上海市浦東新區人民法院
       archivist contract generate 2026-MS-0001 --set fee_amount=80000   # a new version
@@ -114,7 +119,12 @@ def generate(
     type=click.Path(dir_okay=False),
     help="One row a matter: a `matter` column, then one column per field.",
 )
-@click.option("--template", "template_name", default="service-contract", show_default=True)
+@click.option(
+    "--template",
+    "template_name",
+    default=None,
+    help="The template; default: each matter's engagement contract by its type.",
+)
 @click.option(
     "--data",
     "data_file",
@@ -125,7 +135,12 @@ def generate(
 @json_option
 @pass_archive
 def batch(
-    archive: Any, csv_file: str, template_name: str, data_file: str | None, pdf: bool, as_json: bool
+    archive: Any,
+    csv_file: str,
+    template_name: str | None,
+    data_file: str | None,
+    pdf: bool,
+    as_json: bool,
 ) -> None:
     """Generate contracts for many matters from a CSV file (UTF-8, header line first).
 

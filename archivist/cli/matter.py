@@ -89,7 +89,7 @@ def matter() -> None:
     "matter_type",
     required=True,
     type=TYPES,
-    help="criminal (XS), civil (MS), administrative (XZ), arbitration (ZC), "
+    help="criminal (XS), civil (MS), family (JS), administrative (XZ), arbitration (ZC), "
     "retainer (GW), non-litigation (FS), consultation (ZX).",
 )
 @click.option("--title", required=True, help="What the matter is about.")
@@ -306,6 +306,38 @@ def progress(archive: Any, number: str, note: str, reported_to_client: bool, as_
 
     what = _("progress report") if reported_to_client else _("work record")
     _event_out(matters.record_progress(archive, number, note, reported_to_client), as_json, what)
+    unsigned = matters.unsigned_warning_for(archive, number)
+    if unsigned:
+        warn(unsigned)
+
+
+@matter.command("signed")
+@click.argument("number")
+@click.option(
+    "--date", "signed_on", required=True, metavar="YYYY-MM-DD", help=_("The date it was signed.")
+)
+@click.option(
+    "--document",
+    required=True,
+    metavar="DOCUMENT",
+    help=_("The filed signed copy (`archivist file add ... --section contract`)."),
+)
+@json_option
+@pass_archive
+def signed(archive: Any, number: str, signed_on: str, document: str, as_json: bool) -> None:
+    """Record that the engagement contract came back signed, with its filed signed copy.
+
+    \b
+    Example:
+      archivist file add C0001 簽回委任契約.pdf --section contract --matter 2026-MS-0001
+      archivist matter signed 2026-MS-0001 --date 2026-03-05 --document C0001-0003
+    """
+    from archivist.core import clock
+    from archivist.matters import service as matters
+
+    day = clock.parse_date(signed_on, "--date")
+    m = matters.record_signed(archive, number, day, document)
+    _matter_out(m, as_json, _("engagement signed"))
 
 
 @matter.command("close")
@@ -340,6 +372,9 @@ def close(
         )
     m = matters.close(archive, number, outcome, satisfied, note)
     _matter_out(m, as_json, _("closed") + ("" if satisfied else _("; follow-up opened")))
+    for message in (matters.unsigned_warning(m), matters.unpaid_at_closure(archive, m.number)):
+        if message:
+            warn(message)
     try:
         from archivist.cli.matter_duties import warn_open_deliverables
     except ModuleNotFoundError:  # pragma: no cover
@@ -404,6 +439,11 @@ def reopen(archive: Any, number: str, note: str, as_json: bool) -> None:
     is_flag=True,
     help="Instead: fee instalments past due and not paid (as `matter unpaid`).",
 )
+@click.option(
+    "--unsigned",
+    is_flag=True,
+    help=_("Only open matters whose engagement contract has not come back signed."),
+)
 @json_option
 @pass_archive
 def list_(
@@ -414,12 +454,14 @@ def list_(
     overdue: bool,
     as_json: bool,
     unpaid: bool = False,
+    unsigned: bool = False,
 ) -> None:
     """List the matters you may see.
 
     \b
     Example:
       archivist matter list --overdue
+      archivist matter list --unsigned
       archivist matter list --unpaid
     """
     if unpaid:
@@ -429,7 +471,7 @@ def list_(
         return
     from archivist.matters import views as matter_views
 
-    rows = matter_views.list_matters(archive, client, lawyer, status, overdue)
+    rows = matter_views.list_matters(archive, client, lawyer, status, overdue, unsigned)
     if as_json:
         emit(rows, True)
         return

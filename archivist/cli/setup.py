@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from archivist.cli.common import emit, json_option
+from archivist.cli.firm import contact_options
 from archivist.core.i18n import _
 
 
@@ -34,6 +37,15 @@ from archivist.core.i18n import _
     metavar="LANG",
     help="The firm's language for messages and registers: zh_Hant (中文, the default) or en.",
 )
+@click.option(
+    "--jurisdiction",
+    type=click.Choice(["tw", "cn"]),
+    default="tw",
+    show_default=True,
+    help="tw (Taiwan) or cn (mainland China): currency, identity labels, template wording "
+    "and fee rules.",
+)
+@contact_options
 @json_option
 @click.pass_context
 def init(
@@ -44,8 +56,10 @@ def init(
     display_name: str,
     force: bool,
     database: str | None,
+    jurisdiction: str,
     as_json: bool,
     language: str | None,
+    **contact: str | None,
 ) -> None:
     """Create an archivist home: archivist.toml, archive_store/ (with the ledger) and index/.
 
@@ -54,13 +68,24 @@ def init(
 
     \b
     Example:
-      archivist init --home ~/firm --firm "陳林律師事務所" --user mei --name "王美"
+      archivist init --home ~/firm --firm "陳林律師事務所" --user mei --name "王美" \\
+        --jurisdiction tw --address "臺北市中正區重慶南路一段1號" --phone 02-2345-6789
     """
     from archivist.core import home as homes
 
     target = home_dir or ctx.find_root().obj.get("home")
+    from archivist.core import firm as firms
     from archivist.ledger.engine import safe_url
 
+    if not as_json and sys.stdin.isatty():  # asked on a terminal, never in a script
+        for key in ("address", "phone", "email"):
+            if contact.get(key) is None:
+                contact[key] = click.prompt(
+                    _("The firm's {key} (Enter to leave empty)").format(key=key),
+                    default="",
+                    show_default=False,
+                    err=True,
+                )
     home = homes.create(
         target,
         firm,
@@ -69,6 +94,8 @@ def init(
         force=force,
         database=database or None,
         language=language,
+        jurisdiction=jurisdiction,
+        contact=firms.clean({k: v for k, v in contact.items() if v is not None}),
     )
     ledger = safe_url(home.ledger_url) if database else str(home.ledger_path)
     from archivist.core import i18n

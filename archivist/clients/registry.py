@@ -81,17 +81,24 @@ def _clean_optional(value: str | None, what: str, limit: int) -> str | None:
     return text or None
 
 
-def _normalise_input(data: ClientInput) -> dict[str, Any]:
+def _normalise_input(data: ClientInput, check_id: bool = True) -> dict[str, Any]:
+    """The values to store; `check_id`: refuse an identity number with a wrong check digit
+    (not done on an edit that leaves the number and kind as they were)."""
     email = _clean_optional(data.email, "the e-mail address", 254)
     if email and not EMAIL_RE.match(email):
         raise InvalidInput(
             _("e-mail address {email!r} is not valid").format(email=email[:60]),
             _("Write it as name@domain."),
         )
+    id_number = clean_id_number(data.id_number)
+    from archivist.jurisdictions import ids
+
+    if check_id:  # a known shape with a wrong check digit is refused
+        ids.check(id_number, person=data.kind == ClientKind.PERSON)
     return {
         "name": clean_name(data.name),
         "kind": data.kind.value,
-        "id_number": clean_id_number(data.id_number),
+        "id_number": id_number,
         "phone": _clean_optional(data.phone, "the phone number", 64),
         "email": email,
         "address": _clean_optional(data.address, "the address", 2000),
@@ -171,6 +178,14 @@ def add(ctx: Context, data: ClientInput) -> ClientAdded:
         with ctx.ledger.read() as conn:
             data = data.model_copy(update={"name": prospects.name_of(conn, data.from_prospect)[1]})
     values = _normalise_input(data)
+    cls = (data.class_letter or "").strip().upper()
+    if data.class_letter is not None and not (len(cls) == 1 and "A" <= cls <= "Z"):
+        raise InvalidInput(
+            _("the class must be one letter A-Z, not {value!r}").format(value=data.class_letter)
+        )
+    values["class_letter"] = cls or numbering.class_letter(
+        values["name"], person=data.kind == ClientKind.PERSON
+    )
     other_names.relations_for(data.related, data.relations)  # refused before anything is written
     names = {
         "aliases": data.aliases,
@@ -215,7 +230,8 @@ def _add(
                 f"a client with a very similar name exists: {c.number} {c.name}"
                 for c in similar_names(conn, values["name"])
             ]
-            cls = numbering.class_letter(values["name"])
+            values = dict(values)
+            cls = values.pop("class_letter")
             seq = numbering.next_value(conn, f"client:{cls}")
             number = numbering.render(ctx.settings.numbering.client, "client", cls=cls, seq=seq)
             folder = f"{safe_component(cls)}/{safe_component(number + ' ' + values['name'])}"
@@ -469,9 +485,14 @@ def edit(ctx: Context, number: str, **changes: Any) -> Client:
             email=client.email,
             address=client.address,
             note=client.note,
+            class_letter=None,
         )
         merged = current.model_copy(update=given)
-        values = _normalise_input(ClientInput.model_validate(merged.model_dump()))
+        values = _normalise_input(
+            ClientInput.model_validate(merged.model_dump()),
+            check_id="id_number" in given or "kind" in given,
+        )
+        values.pop("class_letter", None)
         diff = {
             k: {"old": getattr(client, k) if k != "kind" else client.kind.value, "new": v}
             for k, v in values.items()

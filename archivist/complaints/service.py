@@ -367,7 +367,9 @@ def file(
             ctx.settings.numbering.complaint, "complaint", year=now.year, seq=seq
         )
         d = ctx.settings.deadlines
-        due = now.date() + timedelta(days=d.complaint_days)
+        from archivist.jurisdictions.workdays import deadline as count_days
+
+        due = count_days(ctx.settings, now.date(), d.complaint_days, "complaint")
         cid = conn.execute(
             complaints.insert().values(
                 number=number,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -23,7 +24,16 @@ class FirmSettings(_Section):
     address: str = ""
     phone: str = ""
     email: str = ""
+    fax: str = ""
+    bank_account: str = ""
+    tax_id: str = ""
+    complaint_phone: str = ""  # the dedicated line letters and notices give for complaints
+    complaint_email: str = ""
     timezone: str = "Asia/Taipei"
+    # the jurisdiction profile (archivist.jurisdictions): currency, identity labels, template
+    # wording and fee rules; tw = Taiwan, cn = mainland China
+    jurisdiction: Literal["tw", "cn"] = "tw"
+    roc_dates: bool = False  # Taiwan: dates in documents as 民國115年12月1日
     # the interface's language for this home (zh_Hant or en); None: the locale's (archivist.core.i18n)
     language: str | None = None
 
@@ -103,9 +113,26 @@ class DeadlineSettings(_Section):
     overdue_loan_ends_access: bool = True
     complaint_days: int = Field(default=15, ge=1, le=365)  # default complaint handling time
     complaint_first_response_days: int = Field(default=2, ge=0, le=365)
+    # an acceptance notice promising contact by a date already past: refuse or warn
+    late_acceptance_notice: Literal["refuse", "warn"] = "refuse"
+    # deadlines counted in working days (weekends, the jurisdiction's public holidays and
+    # extra_holidays skipped): any of "contact", "complaint"
+    working_days: list[Literal["contact", "complaint"]] = Field(default_factory=list)
+    extra_holidays: list[date] = Field(default_factory=list)  # the firm's own closed days
+
     # a lawyer's access to a closed matter's client archive ends this long after closure;
     # after that, a loan (issue 21)
     closed_matter_access_days: int = Field(default=90, ge=0, le=36500)
+
+
+class FeeSettings(_Section):
+    """Overrides of the jurisdiction's fee rules (None: the profile's, see
+    archivist.jurisdictions.fees)."""
+
+    contingency_forbidden: list[str] | None = None  # matter types with no contingency fee
+    # [[upper bound of the disputed amount or 0 for the rest, percent], ...]
+    contingency_bands: list[list[float]] | None = None
+    source: str | None = None  # what the documents and errors cite
 
 
 class RetentionSettings(_Section):
@@ -238,6 +265,7 @@ class Settings(_Section):
     numbering: NumberingSettings = Field(default_factory=lambda: NumberingSettings())
     deadlines: DeadlineSettings = Field(default_factory=lambda: DeadlineSettings())
     retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings())
+    fees: FeeSettings = Field(default_factory=lambda: FeeSettings())
     search: SearchSettings = Field(default_factory=lambda: SearchSettings())
     limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
     testing: TestingSettings = Field(default_factory=lambda: TestingSettings())
@@ -349,18 +377,42 @@ def write_ledger_url(path: Path, url: str | None) -> None:
     os.replace(tmp, path)
 
 
-def default_text(firm_name: str, language: str = "zh_Hant") -> str:
+FIRM_CONTACT_KEYS = (
+    "address",
+    "phone",
+    "email",
+    "fax",
+    "bank_account",
+    "tax_id",
+    "complaint_phone",
+    "complaint_email",
+)
+
+
+def default_text(
+    firm_name: str,
+    jurisdiction: str = "tw",
+    contact: dict[str, str] | None = None,
+    language: str = "zh_Hant",
+) -> str:
     """The archivist.toml written by `archivist init`, commented for the people who edit it."""
     d = DeadlineSettings()
     n = NumberingSettings()
+    contact = contact or {}
+    zone = "Asia/Shanghai" if jurisdiction == "cn" else "Asia/Taipei"
+    firm_lines = "".join(
+        f"{key} = {_toml_str(contact.get(key) or '')}\n" for key in FIRM_CONTACT_KEYS
+    )
     return f"""# archivist settings. Edit with care; `archivist init` wrote the defaults.
 
 [firm]
 name = {_toml_str(firm_name)}
-address = ""
-phone = ""
-email = ""
-timezone = "Asia/Taipei"        # the zone of every date and time in the ledger
+# contact details printed on letters and contracts (`archivist firm set`); a document whose
+# template shows an empty one is refused, naming it
+{firm_lines}timezone = "{zone}"        # the zone of every date and time in the ledger
+# tw (Taiwan) or cn (mainland China): currency, identity labels, template wording, fee rules
+jurisdiction = "{jurisdiction}"
+roc_dates = false               # Taiwan: dates in documents as 民國115年12月1日
 language = {_toml_str(language)}           # zh_Hant (Traditional Chinese) or en: messages, help, registers
 
 [numbering]
@@ -381,7 +433,16 @@ loan_max_days = {d.loan_max_days}
 overdue_loan_ends_access = true
 complaint_days = {d.complaint_days}             # handling time for a complaint
 complaint_first_response_days = {d.complaint_first_response_days}
+late_acceptance_notice = "refuse"   # or "warn": a notice whose contact date has passed
+working_days = []               # deadlines counted in working days: "contact", "complaint"
+extra_holidays = []             # the firm's own closed days, e.g. [2026-12-24]
+
 closed_matter_access_days = {d.closed_matter_access_days}       # a lawyer reads a closed matter's client this long; then a loan
+
+[fees]
+# The jurisdiction's fee rules apply (README, "Jurisdiction profiles"); uncomment to override.
+# contingency_forbidden = ["criminal", "family"]
+# contingency_bands = [[1000000, 18], [5000000, 15], [0, 6]]   # [upper bound or 0, percent]
 
 [retention]
 years_after_closure = 30        # how long a closed matter's file is kept
@@ -411,3 +472,65 @@ block_strength = 70             # a hit on someone the firm acts for blocks at t
 report_strength = 40            # weaker hits are not shown
 warn_only = ["consultation"]    # checks that warn and never block
 """
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _toml_str(str(value))
+
+
+def write_firm(path: Path, values: dict[str, object]) -> None:
+    """Set keys of [firm] in archivist.toml, keeping the rest of the file (comments included)
+    as it is; the result is validated before it replaces the file (atomically, owner only)."""
+    import os
+    import re
+
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    out: list[str] = []
+    inside = False
+    done: set[str] = set()
+    firm_end = None
+    for line in lines:
+        head = re.match(r"\s*\[([^\]]+)\]", line)
+        if head:
+            if inside:
+                firm_end = len(out)
+            inside = head.group(1).strip() == "firm"
+        if inside:
+            key = re.match(r"\s*([A-Za-z_]+)\s*=", line)
+            if key and key.group(1) in values:
+                name = key.group(1)
+                out.append(f"{name} = {_toml_value(values[name])}\n")
+                done.add(name)
+                continue
+        out.append(line)
+    if inside:
+        firm_end = len(out)
+    missing = [k for k in values if k not in done]
+    if missing:
+        if firm_end is None:
+            raise InvalidInput(_("{path} has no [firm] section").format(path=path))
+        while firm_end > 0 and not out[firm_end - 1].strip():
+            firm_end -= 1
+        extra = [f"{k} = {_toml_value(values[k])}\n" for k in missing]
+        out[firm_end:firm_end] = extra
+    text = "".join(out)
+    try:
+        Settings.model_validate(tomllib.loads(text))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidInput(
+            _("setting {where!r}: {removeprefix}").format(
+                where=where, removeprefix=first["msg"].removeprefix("Value error, ")
+            )
+        ) from None
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

@@ -166,6 +166,8 @@ def create(
     display_name: str,
     force: bool = False,
     database: str | None = None,
+    jurisdiction: str = "tw",
+    contact: dict[str, str] | None = None,
     language: str | None = None,
 ) -> Home:
     """Create a home: archivist.toml, archive_store/ with the ledger, index/, and the first user
@@ -191,6 +193,9 @@ def create(
     if not firm or "\x00" in firm or len(firm) > 200:
         raise InvalidInput(_("the firm's name must be 1-200 characters"), _("Pass --firm NAME."))
     users.validate_username(username)
+    from archivist.jurisdictions import get as profile
+
+    jurisdiction = profile(jurisdiction).code
     home = prepare_new(path)
     strangers = [] if force else unknown_entries(home.root)
     if strangers:
@@ -225,7 +230,7 @@ def create(
             for f in d.iterdir():  # e.g. the repository's README.md in the default store
                 if f.is_file() and not f.is_symlink():
                     os.chmod(f, 0o640)
-        text = config.default_text(firm, language)
+        text = config.default_text(firm, jurisdiction, contact, language)
         text += config.ledger_section(database)
         settings = config.Settings.model_validate(__import__("tomllib").loads(text))
         clock.set_zone(settings.firm.timezone)

@@ -52,10 +52,17 @@ def _pinyin_initial(char: str) -> str | None:
     return None
 
 
-def class_letter(name: str) -> str:
+def class_letter(name: str, person: bool = False) -> str:
     """The archive class of a client's name: the first letter of its romanisation (pinyin for
-    Chinese characters), the first Latin letter otherwise, '#' for anything else."""
+    Chinese characters; for a person, the surname's reading: 曾 Z, 單 S, 尉遲 Y, see
+    core.surnames), the first Latin letter otherwise, '#' for anything else."""
     text = unicodedata.normalize("NFKC", name or "").strip()
+    if person:
+        from archivist.core.surnames import surname_letter
+
+        letter = surname_letter(text)
+        if letter is not None:
+            return letter
     for ch in text:
         if ch.isascii():
             if ch.isalpha():

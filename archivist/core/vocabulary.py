@@ -27,6 +27,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "matter_type": {
         "criminal": (N_("criminal"), ("刑事",)),
         "civil": (N_("civil"), ("民事",)),
+        "family": (N_("family"), ("家事",)),
         "administrative": (N_("administrative"), ("行政",)),
         "arbitration": (N_("arbitration"), ("仲裁",)),
         "retainer": (N_("legal adviser"), ("法律顧問", "常年法律顧問", "法律顾问")),

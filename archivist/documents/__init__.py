@@ -25,12 +25,97 @@ TODAY_FIELDS: dict[str, tuple[str, ...]] = {
     "acceptance-notice": ("notice_date",),
     "complaint-reply": ("reply_date",),
     "contents-list": ("compiled_date",),
+    **{
+        f"engagement-{t}": ("sign_date",)
+        for t in (
+            "civil",
+            "criminal",
+            "family",
+            "administrative",
+            "arbitration",
+            "non-litigation",
+            "retainer",
+            "consultation",
+        )
+    },
+    "power-of-attorney": ("sign_date",),
+    "risk-notice": ("sign_date",),
+    "lawyer-letter": ("letter_date",),
+    "certified-letter": ("letter_date",),
+    "fee-receipt": ("paid_date",),
+}
+
+# contact fields a document may not show empty, and how to fill each
+CONTACT_FIELDS: dict[str, str] = {
+    "firm.address": "archivist firm set --address ...",
+    "firm.phone": "archivist firm set --phone ...",
+    "firm.email": "archivist firm set --email ...",
+    "firm.fax": "archivist firm set --fax ...",
+    "firm.bank_account": "archivist firm set --bank-account ...",
+    "firm.tax_id": "archivist firm set --tax-id ...",
+    "firm.complaint_phone": "archivist firm set --complaint-phone ...",
+    "firm.complaint_email": "archivist firm set --complaint-email ...",
+    "client.address": "archivist client edit NUMBER --address ...",
+    "client.phone": "archivist client edit NUMBER --phone ...",
+    "client.email": "archivist client edit NUMBER --email ...",
 }
 
 
 def firm_data(settings: Any) -> dict[str, str]:
     f = settings.firm
-    return {"name": f.name, "address": f.address, "phone": f.phone, "email": f.email}
+    return {
+        "name": f.name,
+        "address": f.address,
+        "phone": f.phone,
+        "email": f.email,
+        "fax": f.fax,
+        "bank_account": f.bank_account,
+        "tax_id": f.tax_id,
+        "complaint_phone": f.complaint_phone,
+        "complaint_email": f.complaint_email,
+    }
+
+
+def check_contacts(template: Any, values: dict[str, Any]) -> None:
+    """Refuse to render a document whose template shows a firm or client contact field that
+    is empty (「（電話：）」): TemplateError naming each and how to fill it."""
+    from archivist.core.errors import TemplateError
+    from archivist.core.i18n import _
+    from archivist.documents.render import unguarded_paths
+
+    shown = unguarded_paths(template.path, template.version)
+    empty = []
+    for path, how in CONTACT_FIELDS.items():
+        if path not in shown:
+            continue
+        value: Any = values
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value in (None, ""):
+            empty.append((path, how))
+    if empty:
+        client = values.get("client")
+        number = (
+            str((client or {}).get("number") or "NUMBER") if isinstance(client, dict) else "NUMBER"
+        )
+        empty = [(p, h.replace("NUMBER", number)) for p, h in empty]
+        raise TemplateError(
+            _("template {name!r} shows contact fields that are empty: {fields}").format(
+                name=template.name, fields=", ".join(p for p, _h in empty)
+            ),
+            _("Fill them first: {how}.").format(how="; ".join(h for _p, h in empty)),
+        )
+
+
+def roc_dates(settings: Any) -> bool:
+    """Whether documents show dates in the ROC calendar (a Taiwan home that asked for it)."""
+    firm = getattr(settings, "firm", None)
+    return bool(firm is not None and firm.jurisdiction == "tw" and firm.roc_dates)
+
+
+def jurisdiction(settings: Any) -> str | None:
+    firm = getattr(settings, "firm", None)
+    return firm.jurisdiction if firm is not None else None
 
 
 def with_firm(template: Any, data: dict[str, Any], settings: Any) -> dict[str, Any]:
@@ -52,11 +137,11 @@ def prepare(ctx: Context, template_name: str, data: dict[str, Any]) -> tuple[Any
     from archivist.documents import catalog
     from archivist.documents import fieldspec as fieldmod
 
-    template = catalog.get(template_name, ctx.home)
+    template = catalog.get(template_name, ctx.home, jurisdiction(ctx.settings))
     full = with_firm(template, data, ctx.settings)
     for key in TODAY_FIELDS.get(template.name, ()):
         full.setdefault(key, clock.today().isoformat())
-    return template, fieldmod.validate(template.name, template.schema, full)
+    return template, fieldmod.validate(template.name, template.schema, full, ctx.settings)
 
 
 def render_to_bytes(ctx: Context, template_name: str, data: dict[str, Any]) -> bytes:
@@ -65,7 +150,9 @@ def render_to_bytes(ctx: Context, template_name: str, data: dict[str, Any]) -> b
     from archivist.documents.render import render_docx
 
     template, model = prepare(ctx, template_name, data)
-    return render_docx(template.path, fieldmod.display_context(model), template.name)
+    values = fieldmod.display_context(model, roc_dates(ctx.settings))
+    check_contacts(template, values)
+    return render_docx(template.path, values, template.name)
 
 
 def fields(template_name: str, home: Any = None) -> list[TemplateField]:
@@ -88,12 +175,14 @@ def render_standalone(
     from archivist.documents import fieldspec as fieldmod
     from archivist.documents.render import render_docx
 
-    template = catalog.get(template_name, home)
+    template = catalog.get(template_name, home, jurisdiction(settings))
     full = with_firm(template, data, settings)
     for key in TODAY_FIELDS.get(template.name, ()):
         full.setdefault(key, clock.today().isoformat())
-    model = fieldmod.validate(template.name, template.schema, full)
-    return render_docx(template.path, fieldmod.display_context(model), template.name)
+    model = fieldmod.validate(template.name, template.schema, full, settings)
+    values = fieldmod.display_context(model, roc_dates(settings))
+    check_contacts(template, values)
+    return render_docx(template.path, values, template.name)
 
 
 def add_template(

@@ -22,6 +22,8 @@ from archivist.core.errors import Conflict, InvalidInput, NotFound, TemplateErro
 from archivist.core.home import TEMPLATES_DIR
 from archivist.core.i18n import _
 from archivist.documents import fieldspec as fieldmod
+from archivist.documents.paperwork import ONLY_IN, PAPERWORK
+from archivist.documents.paperwork import title as paper_title
 from archivist.documents.schemas import SCHEMAS, TITLES, Day, DocModel, Money, Percent
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "contract_templates"
@@ -68,11 +70,63 @@ def _home_root(home: Any) -> Path | None:
     return Path(root) / HOME_DIR
 
 
-def get(name: str, home: Any = None) -> Template:
-    """The template called `name` (shipped first, then the home's)."""
+def _jurisdiction_of(home: Any) -> str | None:
+    """[firm] jurisdiction of a home's settings (None without a home)."""
+    if home is None or not hasattr(home, "config_path"):
+        return None
+    try:
+        import tomllib
+
+        raw = tomllib.loads(Path(home.config_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    firm = raw.get("firm") if isinstance(raw, dict) else None
+    code = firm.get("jurisdiction") if isinstance(firm, dict) else None
+    return code if isinstance(code, str) else "tw"
+
+
+def shipped_names(jurisdiction: str | None = None) -> list[str]:
+    """The shipped templates: the six letters and forms, then the paperwork a profile has."""
+    code = jurisdiction or "tw"
+    return [*SCHEMAS, *(n for n in PAPERWORK if ONLY_IN.get(n, code) == code)]
+
+
+def get(name: str, home: Any = None, jurisdiction: str | None = None) -> Template:
+    """The template called `name` (shipped first, then the home's). A shipped template is the
+    one of the jurisdiction's profile (`contract_templates/<tw|cn>/`; default the home's
+    [firm] jurisdiction); the six letters and forms without a profile come from the folder
+    itself (mainland wording)."""
     key = (name or "").strip().lower()
+    code = jurisdiction or _jurisdiction_of(home)
+    if key in PAPERWORK:
+        from archivist.jurisdictions import get as profile
+
+        p = profile(code)
+        if ONLY_IN.get(key, p.code) != p.code:
+            raise NotFound(
+                _("template {key!r} exists only for the {ONLY_IN} jurisdiction").format(
+                    key=key, ONLY_IN=ONLY_IN[key]
+                ),
+                _("See `archivist template list`."),
+            )
+        path = shipped_dir() / p.code / f"{key}.docx"
+        if not path.is_file():
+            raise TemplateError(
+                _("the shipped template {path} is missing").format(path=path),
+                _("Rebuild it with `python contract_templates/build_templates.py`."),
+            )
+        return Template(
+            name=key,
+            title=paper_title(key, p.words, p.matter_types),
+            source="shipped",
+            path=path,
+            version=_version(path),
+            schema=PAPERWORK[key],
+        )
     if key in SCHEMAS:
         path = shipped_dir() / f"{key}.docx"
+        if code and (shipped_dir() / code / f"{key}.docx").is_file():
+            path = shipped_dir() / code / f"{key}.docx"
         if not path.is_file():
             raise TemplateError(
                 _("the shipped template {path} is missing").format(path=path),
@@ -115,7 +169,8 @@ def get(name: str, home: Any = None) -> Template:
 
 
 def list_templates(home: Any = None) -> list[Template]:
-    out = [get(name) for name in SCHEMAS]
+    code = _jurisdiction_of(home)
+    out = [get(name, home, code) for name in shipped_names(code)]
     root = _home_root(home)
     if root is not None and root.is_dir():
         for d in sorted(root.iterdir()):
@@ -235,7 +290,7 @@ def _build(name: str, tree: dict[str, Any]) -> type[DocModel]:
 
 def _ledger_paths() -> set[str]:
     out: set[str] = set()
-    for model in SCHEMAS.values():
+    for model in [*SCHEMAS.values(), *PAPERWORK.values()]:
         out |= {s["name"] for s in fieldmod.field_specs(model) if s["source"] == "ledger"}
     return out
 
@@ -328,7 +383,7 @@ def add(
                 "Use 2-40 lower-case ASCII letters, digits and '-' (not a device name such as CON or NUL), e.g. 'retainer-contract'."
             ),
         )
-    if key in SCHEMAS:
+    if key in SCHEMAS or key in PAPERWORK:
         raise Conflict(
             _("{key!r} is a shipped template").format(key=key), _("Choose another --name.")
         )

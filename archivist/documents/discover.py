@@ -115,3 +115,37 @@ def unused(used: set[str], declared: set[str]) -> list[str]:
     """Declared leaves the template never shows."""
     seen = used | {u[:-2] for u in used if u.endswith("[]")}
     return sorted(d for d in declared if d not in seen)
+
+
+def shown_unguarded(tree: nodes.Template) -> set[str]:
+    """Paths a template shows outside any `if` that tests them: `{{ firm.phone }}` on its
+    own, but not `{% if firm.phone %}電話：{{ firm.phone }}{% endif %}` (nor its `else`)."""
+    out: set[str] = set()
+
+    def tested(test: nodes.Node) -> set[str]:
+        found: set[str] = set()
+        _visit(test, {}, found)
+        return found
+
+    def walk(node: nodes.Node, guards: frozenset[str]) -> None:
+        if isinstance(node, nodes.If):
+            inner = guards | tested(node.test)
+            for child in [*node.body, *node.elif_, *node.else_]:
+                walk(child, inner)
+            return
+        if isinstance(node, nodes.CondExpr):
+            inner = guards | tested(node.test)
+            walk(node.expr1, inner)
+            if node.expr2 is not None:
+                walk(node.expr2, inner)
+            return
+        if isinstance(node, nodes.Name | nodes.Getattr | nodes.Getitem):
+            path = _path(node, {})
+            if path and path not in guards:
+                out.add(path)
+            return
+        for child in node.iter_child_nodes():
+            walk(child, guards)
+
+    walk(tree, frozenset())
+    return out

@@ -179,8 +179,11 @@ def _where(loc: tuple[Any, ...]) -> str:
 
 
 def _conditional_problems(model: type[DocModel], data: dict[str, Any]) -> list[str]:
+    from archivist.documents import paperwork
+
     problems = []
-    for (field, value), needed in CONDITIONAL.get(model, {}).items():
+    conditions = {**CONDITIONAL.get(model, {}), **paperwork.CONDITIONAL.get(model, {})}
+    for (field, value), needed in conditions.items():
         if str(data.get(field)) != value:
             continue
         for name in needed:
@@ -217,8 +220,13 @@ def _required_leaves(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     ] or [prefix]
 
 
-def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel:
-    """The validated model, or one TemplateError naming every missing or invalid field."""
+def validate(
+    name: str, model: type[DocModel], data: dict[str, Any], settings: Any = None
+) -> DocModel:
+    """The validated model, or one TemplateError naming every missing or invalid field
+    (`settings`: the home's, for the jurisdiction's rules; None: Taiwan's defaults)."""
+    from archivist.documents import paperwork
+
     problems: list[str] = []
     result: DocModel | None = None
     try:
@@ -238,8 +246,8 @@ def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel
                 msg = "not a field of this template"
             problems.append(f"{where}: {msg}")
     problems += _conditional_problems(model, data)
-    for rule in RULES.get(model, []):
-        problems += rule(data)
+    for rule in [*RULES.get(model, []), *paperwork.RULES.get(model, [])]:
+        problems += rule(data, settings)
     if problems or result is None:
         raise TemplateError(
             _("template {name!r}: {count} field(s) missing or invalid: {problems}").format(
@@ -252,9 +260,10 @@ def validate(name: str, model: type[DocModel], data: dict[str, Any]) -> DocModel
     return result
 
 
-def display_context(model: BaseModel) -> dict[str, Any]:
-    """Values as the document shows them: money `50,000.00`, dates `2026年3月1日`."""
-    return model.model_dump(mode="json", context={"display": True})
+def display_context(model: BaseModel, roc: bool = False) -> dict[str, Any]:
+    """Values as the document shows them: money `50,000.00`, dates `2026年3月1日` (with
+    `roc`, in the Republic of China calendar: `民國115年3月1日`)."""
+    return model.model_dump(mode="json", context={"display": True, "roc": roc})
 
 
 def stored_data(model: BaseModel) -> dict[str, Any]:
@@ -370,11 +379,36 @@ def apply_sets(
     model: type[BaseModel] | None = None,
 ) -> dict[str, Any]:
     """Apply `key=value` (dotted keys, list indexes as numbers: `lawyers.0.phone=...`). A list
-    field takes a JSON array or a comma-separated list (`stages=一審,二審`)."""
+    field takes a JSON array, or one item per repeated `key[]=value` (the first `key[]` of a
+    command replaces the list, later ones append); a plain value is a list of that one item,
+    never split on 「、」 or 「，」 (代為承認、放棄、變更訴訟請求 is one item)."""
     out = json.loads(json.dumps(data, default=str))
+    appended: set[str] = set()
     for item in assignments:
         key, sep, value = item.partition("=")
         key = key.strip()
+        if key.endswith("[]") and sep:
+            key = key[:-2].strip()
+            if key not in appended:  # the first `key[]=` starts a new list
+                out = apply_sets(out, [f"{key}=[]"], model)
+                appended.add(key)
+            target_list: Any = out
+            for part in key.split("."):
+                target_list = (
+                    target_list[int(part)]
+                    if isinstance(target_list, list)
+                    and part.isdigit()
+                    and int(part) < len(target_list)
+                    else target_list.get(part)
+                    if isinstance(target_list, dict)
+                    else None
+                )
+            if not isinstance(target_list, list):
+                raise InvalidInput(_("--set {key}[]: {key} is not a list").format(key=key[:60]))
+            target_list.append(
+                _json(value, f"--set {key[:60]}[]") if value.strip().startswith("{") else value
+            )
+            continue
         if not sep or not key:
             raise InvalidInput(
                 _("--set {item!r} is not key=value").format(item=item[:60]),
@@ -385,8 +419,7 @@ def apply_sets(
         if value.strip().startswith(("[", "{")):
             parsed = _json(value, f"--set {key[:60]}: the value")
         elif _is_list_field(model, parts):
-            normal = value.replace("，", ",").replace("、", ",")
-            parsed = [v.strip() for v in normal.split(",") if v.strip()]
+            parsed = [value.strip()] if value.strip() else []
         target: Any = out
         for i, part in enumerate(parts[:-1]):
             nxt_is_index = parts[i + 1].isdigit()

@@ -307,3 +307,19 @@ def variables(source: Path | bytes, name: str = "template") -> set[str]:
             ) from None
         found |= paths_in(tree)
     return found
+
+
+@lru_cache(maxsize=128)
+def _unguarded(path: str, version: str) -> frozenset[str]:
+    from archivist.documents.discover import shown_unguarded
+
+    env = environment()
+    found: set[str] = set()
+    for xml in template_sources(Path(path)).values():
+        found |= shown_unguarded(env.parse(xml))
+    return frozenset(found)
+
+
+def unguarded_paths(source: Path, version: str) -> frozenset[str]:
+    """The paths a template shows without an `if` around them (cached per version)."""
+    return _unguarded(str(source), version)

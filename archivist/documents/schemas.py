@@ -23,7 +23,6 @@ from pydantic import (
     computed_field,
 )
 
-from archivist.core.i18n import _
 from archivist.documents.numerals import capital_amount
 
 
@@ -48,6 +47,10 @@ def _ser_decimal(value: Decimal, info: SerializationInfo) -> str:
 
 def _ser_date(value: date, info: SerializationInfo) -> str:
     if _display(info):
+        if (info.context or {}).get("roc"):
+            from archivist.jurisdictions import roc_date
+
+            return roc_date(value)
         return f"{value.year}年{value.month}月{value.day}日"
     return value.isoformat()
 
@@ -234,28 +237,18 @@ CONDITIONAL: dict[type[DocModel], dict[tuple[str, str], list[str]]] = {
 }
 
 
-def _contract_rules(data: dict[str, Any]) -> list[str]:
-    """Fee rules of the lawyers' fee regulations (律師服務收費管理辦法): contingency fees at
-    most 30% and not for criminal or administrative matters."""
-    problems = []
-    if data.get("fee_type") == "contingency":
-        try:
-            percent = Decimal(str(data.get("contingency_percent")).rstrip("%").strip())
-        except ArithmeticError:
-            percent = None
-        if percent is not None and percent > 30:
-            problems.append(
-                _(
-                    "contingency_percent: a contingency fee may be at most 30% (風險代理收費最高不得超過30%)"
-                )
-            )
-        raw = data.get("matter")
-        kind = str(raw.get("type") or "") if isinstance(raw, dict) else ""
-        if kind in ("刑事", "行政"):
-            problems.append(
-                _("fee_type: contingency fees are not allowed for {kind} matters").format(kind=kind)
-            )
-    return problems
+def _contract_rules(data: dict[str, Any], settings: Any = None) -> list[str]:
+    """The jurisdiction's fee rules (archivist.jurisdictions.fees): which matter types may
+    not have a contingency fee. (This template has no disputed amount, so the mainland's
+    banded caps are checked on the engagement contracts only.)"""
+    from dataclasses import replace
+
+    from archivist.documents.paperwork import _type_code
+    from archivist.jurisdictions import fees
+
+    code = settings.firm.jurisdiction if settings is not None else "tw"
+    rules = replace(fees.rules_for(code, settings), contingency_bands=())
+    return fees.check(rules, _type_code(data), data)
 
 
 # checks across fields, each returning "field: problem" lines

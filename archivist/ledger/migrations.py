@@ -22,7 +22,7 @@ from archivist.core.errors import LedgerVersionError
 from archivist.core.i18n import _
 from archivist.ledger.engine import Ledger
 
-HEAD = 6
+HEAD = 7
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -68,7 +68,14 @@ def _step5_conflicts(conn: Connection) -> None:
     add_column(conn, "client_consents", "expires_on DATE")
 
 
-def _step6_user_language(conn: Connection) -> None:
+def _step6_engagement(conn: Connection) -> None:
+    """matters.engagement_signed_on and engagement_document_id: the engagement contract signed
+    and returned, with the filed signed copy (issue 23)."""
+    add_column(conn, "matters", "engagement_signed_on DATE")
+    add_column(conn, "matters", "engagement_document_id INTEGER")  # no FK: see tables/matters
+
+
+def _step7_user_language(conn: Connection) -> None:
     """users.language: each user's interface language (issue 20); None keeps the firm's."""
     add_column(conn, "users", "language VARCHAR(16)")
 
@@ -78,7 +85,8 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     3: _step3_accounts,
     4: _step4_ocr,
     5: _step5_conflicts,
-    6: _step6_user_language,
+    6: _step6_engagement,
+    7: _step7_user_language,
 }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -112,7 +112,19 @@ def _model(conn: Connection, row: Any) -> Matter:
         lawyer_names=_lawyer_names(conn, row.id),
         follow_up_open=_follow_up_open(conn, row.id),
         contact_overdue=overdue,
+        engagement_signed_on=row.engagement_signed_on,
+        engagement_document=_document_number(conn, row.engagement_document_id),
     )
+
+
+def _document_number(conn: Connection, document_id: int | None) -> str | None:
+    if document_id is None:
+        return None
+    from archivist.ledger.tables.documents import documents
+
+    return conn.execute(
+        select(documents.c.number).where(documents.c.id == document_id)
+    ).scalar_one_or_none()
 
 
 def get(conn: Connection, number: str) -> Matter:
@@ -366,7 +378,9 @@ def _open_in(
             _("matter number {number} is already taken").format(number=number),
             _("The [numbering] matter format must contain {seq}; fix archivist.toml."),
         )
-    deadline = now.date() + timedelta(days=ctx.settings.deadlines.contact_days)
+    from archivist.jurisdictions.workdays import deadline as count_days
+
+    deadline = count_days(ctx.settings, now.date(), ctx.settings.deadlines.contact_days, "contact")
     mid = inserted_id(
         conn.execute(
             matters.insert().values(
@@ -557,8 +571,11 @@ def close(
     note = clean_text(note, _("the note")) if note is not None else None
 
     def fn(conn: Connection, actor: User, matter: Matter) -> Matter:
+        from archivist.matters.duties.payments import balance
+
         _require_open(matter, "a closure")
         now = clock.now()
+        owed = balance(conn, matter.id)
         conn.execute(
             matters.update()
             .where(matters.c.id == matter.id)
@@ -596,10 +613,113 @@ def close(
             outcome=outcome,
             satisfied=satisfied,
             note=note,
+            unpaid_balance=f"{owed:.2f}" if owed else None,
         )
+        if owed:
+            add_event(
+                conn,
+                matter,
+                actor,
+                "closed-unpaid",
+                f"結案時尚欠律師費 / unpaid at closure: {owed:,.2f}",
+            )
         return by_id(conn, matter.id)
 
     return _change(ctx, number, "close", fn)
+
+
+def unpaid_at_closure(ctx: Context, number: str) -> str | None:
+    """A warning naming the unpaid balance of a matter's fee schedule, for a user who may see
+    its fees (none otherwise)."""
+    from archivist.core import access
+    from archivist.core.i18n import _
+    from archivist.matters.duties.payments import balance
+
+    with ctx.ledger.read() as conn:
+        matter = get(conn, number)
+        try:
+            access.require_fees(ctx.actor, matter.number, matter.lawyers)
+        except Forbidden:  # no right to see fees: no figure shown
+            return None
+        owed = balance(conn, matter.id)
+    if not owed:
+        return None
+    return _("matter {number} was closed with {amount:,.2f} of fees unpaid (recorded)").format(
+        number=matter.number, amount=owed
+    )
+
+
+def record_signed(ctx: Context, number: str, signed_on: date, document: str) -> Matter:
+    """The engagement contract came back signed: its date and the filed signed copy (a
+    document of the matter's client). The audit event names the generated draft it answers
+    (the matter's latest engagement contract), when there is one."""
+    from archivist.core.i18n import _
+    from archivist.ledger.tables.documents import documents
+    from archivist.matters.duties.common import document_id
+
+    if signed_on > clock.today():
+        raise InvalidInput(_("the signing date {day} is in the future").format(day=signed_on))
+
+    def fn(conn: Connection, actor: User, matter: Matter) -> Matter:
+        doc_id = document_id(conn, document, matter.client_id)
+        if signed_on < matter.accepted_at.date() - timedelta(days=365):
+            raise InvalidInput(_("the signing date is long before the matter was accepted"))
+        draft = conn.execute(
+            select(documents.c.number)
+            .where(
+                documents.c.matter_id == matter.id,
+                documents.c.template.like("engagement-%")
+                | (documents.c.template == "service-contract"),
+                documents.c.filetype == "docx",
+            )
+            .order_by(documents.c.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        conn.execute(
+            matters.update()
+            .where(matters.c.id == matter.id)
+            .values(engagement_signed_on=signed_on, engagement_document_id=doc_id)
+        )
+        add_event(
+            conn,
+            matter,
+            actor,
+            "engagement-signed",
+            f"委任契約已簽回 / engagement signed {signed_on.isoformat()}: {document.strip()}",
+        )
+        audit.record(
+            conn,
+            actor.username,
+            "matter.engagement_signed",
+            "matter",
+            matter.number,
+            matter.client_id,
+            signed_on=signed_on,
+            document=document.strip(),
+            draft=draft,
+        )
+        return by_id(conn, matter.id)
+
+    return _change(ctx, number, "engagement", fn)
+
+
+def unsigned_warning(matter: Matter) -> str | None:
+    """A warning for work on (or the closing of) a matter whose engagement contract has not
+    come back signed."""
+    from archivist.core.i18n import _
+
+    if matter.engagement_signed_on is not None:
+        return None
+    return _(
+        "matter {number} has no signed engagement contract on record "
+        "(`archivist matter signed {number} --date DATE --document NUMBER`)"
+    ).format(number=matter.number)
+
+
+def unsigned_warning_for(ctx: Context, number: str) -> str | None:
+    """`unsigned_warning` of a matter by its number (after work recorded on it)."""
+    with ctx.ledger.read() as conn:
+        return unsigned_warning(get(conn, number))
 
 
 def follow_up(ctx: Context, number: str, note: str, resolved: bool = False) -> Matter:

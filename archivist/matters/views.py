@@ -61,8 +61,10 @@ def list_matters(
     lawyer: str | None = None,
     status: str | None = None,
     overdue: bool = False,
+    unsigned: bool = False,
 ) -> list[Matter]:
-    """Matters the actor may see, filtered; `overdue`: open, not contacted, deadline passed.
+    """Matters the actor may see, filtered; `overdue`: open, not contacted, deadline passed;
+    `unsigned`: open, engagement contract not signed and returned.
     Audited as a read (of the one client's archive when filtered by client)."""
     from archivist.clients import registry
     from archivist.core import users
@@ -89,6 +91,8 @@ def list_matters(
             )
         if status:
             stmt = stmt.where(matters.c.status == status)
+        if unsigned:
+            stmt = stmt.where(matters.c.status == "open", matters.c.engagement_signed_on.is_(None))
         if overdue:
             stmt = stmt.where(
                 matters.c.status == "open",

@@ -82,6 +82,8 @@ class ClientInput(Model):
     related: list[str] = Field(default_factory=list, max_length=50)
     relations: list[str] = Field(default_factory=list, max_length=50)
     from_prospect: str | None = None  # a prospect (P2026-0001) who becomes this client
+    # the archive class (a letter) when the name's reading is unusual; None: from the name
+    class_letter: str | None = Field(None, max_length=1)
 
 
 class Client(Model):

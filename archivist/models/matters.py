@@ -14,6 +14,7 @@ from archivist.models.base import Model
 class MatterType(StrEnum):
     CRIMINAL = "criminal"
     CIVIL = "civil"
+    FAMILY = "family"  # 家事 / 婚姻家事: divorce, custody, inheritance
     ADMINISTRATIVE = "administrative"
     ARBITRATION = "arbitration"
     RETAINER = "retainer"
@@ -28,6 +29,7 @@ class MatterType(StrEnum):
 MATTER_CODES: dict[MatterType, str] = {
     MatterType.CRIMINAL: "XS",
     MatterType.CIVIL: "MS",
+    MatterType.FAMILY: "JS",
     MatterType.ADMINISTRATIVE: "XZ",
     MatterType.ARBITRATION: "ZC",
     MatterType.RETAINER: "GW",
@@ -58,3 +60,5 @@ class Matter(Model):
     lawyer_names: list[str] = Field(default_factory=list)  # their names, in the same order
     follow_up_open: bool = False  # a dissatisfied closure's follow-up item is unresolved
     contact_overdue: bool = False  # open, not contacted, contact deadline passed
+    engagement_signed_on: date | None = None  # the engagement contract signed and returned
+    engagement_document: str | None = None  # the filed signed copy's number

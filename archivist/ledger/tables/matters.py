@@ -27,6 +27,11 @@ matters = Table(
     Column("outcome", Text),
     Column("satisfied", Boolean),
     Column("conflict_waiver", String(200)),
+    # the engagement contract signed and returned (issue 23): the date and the filed signed copy
+    # (a documents.id, checked by the library; no foreign key: documents already refer to
+    # matters, and a cycle would break the table order `ledger move` and backups copy in)
+    Column("engagement_signed_on", Date),
+    Column("engagement_document_id", Integer),
     Column("created_by", ForeignKey("users.id"), nullable=False),
 )
 

@@ -272,6 +272,11 @@ def schedule(conn: Connection, matter_id: int) -> list[Instalment]:
     return schedules(conn, [matter_id])
 
 
+def balance(conn: Connection, matter_id: int) -> Decimal:
+    """What a matter's active schedule still awaits (due or not)."""
+    return sum((Decimal(i.outstanding) for i in schedule(conn, matter_id)), Decimal(0))
+
+
 def unpaid(
     ctx: Context, *, lawyer: str | None = None, client: str | None = None
 ) -> list[Instalment]:
@@ -361,6 +366,12 @@ def due_from_text(text: str, signed: date) -> date | None:
     import re
     from datetime import timedelta
 
+    roc = re.search(r"民國\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)
+    if roc:  # a Taiwan contract's date in the ROC calendar (民國115年3月1日)
+        try:
+            return date(int(roc[1]) + 1911, int(roc[2]), int(roc[3]))
+        except ValueError:
+            return None
     found = re.search(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})", text)
     if found:
         try:
@@ -399,7 +410,10 @@ def schedule_from_contract(
     row = conn.execute(
         select(documents.c.template, documents.c.template_data).where(documents.c.id == doc_id)
     ).one()
-    if row.template != "service-contract" or not row.template_data:
+    is_contract = row.template == "service-contract" or str(row.template or "").startswith(
+        "engagement-"
+    )
+    if not is_contract or not row.template_data:
         raise InvalidInput(
             _("document {strip} is not a generated service contract").format(strip=number.strip()),
             _(
