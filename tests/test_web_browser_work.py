@@ -37,7 +37,12 @@ from archivist.web.app import create_app  # noqa: E402
 
 @pytest.fixture
 def server(home_dir: Path, ctx: Any, make_client: Any, make_matter: Any) -> Any:
-    client = make_client("陳大文", id_number="A123456789", address="臺北市中正區重慶南路一段1號")
+    client = make_client(
+        "陳大文",
+        id_number="A123456789",
+        address="臺北市中正區重慶南路一段1號",
+        phone="02-2311-0000",
+    )
     matter = make_matter(client, lawyers=["lin"])
     doc = filing.file_bytes(
         ctx,

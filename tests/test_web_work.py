@@ -35,7 +35,12 @@ TERMS = {
 
 @pytest.fixture
 def world(ctx: Any, make_client: Any, make_matter: Any) -> dict[str, Any]:
-    client = make_client("陳大文", id_number="A123456789", address="臺北市中正區重慶南路一段1號")
+    client = make_client(
+        "陳大文",
+        id_number="A123456789",
+        address="臺北市中正區重慶南路一段1號",
+        phone="02-2311-0000",
+    )
     matter = make_matter(client, lawyers=["lin"])
     for user in ("mei", "lin", "zhao", "head2", "boss", "wu"):
         accounts.set_password(ctx, user, PASSWORD, must_change=False)
