@@ -63,7 +63,11 @@ def translate(exc: BaseException) -> click.ClickException | None:
         )
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        return ArchivistClickException(_one_line(f"could not use{where}: {exc.strerror or exc}"))
+        return ArchivistClickException(
+            _one_line(
+                _("could not use{where}: {reason}").format(where=where, reason=exc.strerror or exc)
+            )
+        )
     if mod.startswith("sqlalchemy") and "locked" in str(exc).lower():
         return ArchivistClickException(
             _(
@@ -126,8 +130,10 @@ class ErrorMappingGroup(click.Group):
             if os.environ.get("ARCHIVIST_DEBUG"):
                 raise
             print(
-                f"Error: internal error ({type(exc).__name__}: {_one_line(str(exc))[:300]}). "
-                "This is a bug; rerun with ARCHIVIST_DEBUG=1 for details and report it.",
+                _(
+                    "Error: internal error ({kind}: {detail}). This is a bug; rerun with "
+                    "ARCHIVIST_DEBUG=1 for details and report it."
+                ).format(kind=type(exc).__name__, detail=_one_line(str(exc))[:300]),
                 file=sys.stderr,
             )
             ctx.exit(EXIT_BUG)

@@ -84,5 +84,4 @@ def show(archive: Any, as_json: bool) -> None:
     if as_json:
         emit(data, True)
         return
-    for key, value in data.items():
-        click.echo(f"{key:16} {value}")
+    emit(data, False)  # headings in words, aligned for CJK (cli.common.print_record)
