@@ -70,6 +70,39 @@ def require_audit_reader(ctx: Any, action: str) -> User:
     return user
 
 
+# Volumes (issue 22): who assembles and seals them, who decides what changes a sealed one or
+# destroys it. A decision is never made by the person who asked for it.
+VOLUME_KEEPERS = (Role.ARCHIVIST, Role.HEAD)
+DECIDERS = (Role.HEAD,)
+
+
+def require_volume_keeper(ctx: Any, action: str) -> User:
+    """The acting user, if they may assemble, seal and locate volumes, propose disposals and
+    correct misfiled documents."""
+    user: User = ctx.require(*VOLUME_KEEPERS, action=action)
+    return user
+
+
+def require_decider(ctx: Any, action: str) -> User:
+    """The acting user, if they may waive checklist items, approve amendments, withdrawals and
+    disposals, and place or release legal holds (the department head)."""
+    user: User = ctx.require(*DECIDERS, action=action)
+    return user
+
+
+def require_not_requester(user: User, requester: str, action: str) -> None:
+    """Separation of duties: nobody approves their own request."""
+    if user.username == requester:
+        from archivist.core.i18n import _
+
+        raise Forbidden(
+            _("{user} may not {action}: they made the request").format(
+                user=user.username, action=action
+            ),
+            _("Another approver must decide."),
+        )
+
+
 HINTS = {
     "client": "See `archivist client list`.",
     "matter": "See `archivist matter list`.",

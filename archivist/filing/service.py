@@ -188,6 +188,9 @@ def _record(
                             f"{matter.client_number}, not {client.number}"
                         )
                     matter_id = matter.id
+                    from archivist.volumes.guard import refuse_sealed
+
+                    refuse_sealed(conn, matter_id, "file a document into it")
                 if version_of is not None:
                     prev = conn.execute(
                         select(documents.c.client_id).where(documents.c.id == version_of)

@@ -21,7 +21,7 @@ from archivist.core import clock
 from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 4
+HEAD = 5
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -47,10 +47,29 @@ def _step4_ocr(conn: Connection) -> None:
     document_links.create(conn, checkfirst=True)
 
 
+def _step5_volumes(conn: Connection) -> None:
+    """Archive volumes, waivers, amendments, legal holds, disposals and their register,
+    document aliases and withdrawals (issue 22), from the table definitions."""
+    from archivist.ledger.tables import volumes as v
+
+    for table in (
+        v.volumes,
+        v.volume_waivers,
+        v.volume_amendments,
+        v.holds,
+        v.disposals,
+        v.disposal_items,
+        v.document_aliases,
+        v.document_withdrawals,
+    ):
+        table.create(conn, checkfirst=True)
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _step2_copy_of,
     3: _step3_accounts,
     4: _step4_ocr,
+    5: _step5_volumes,
 }
 
 
