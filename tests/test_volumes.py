@@ -174,3 +174,53 @@ def test_legal_hold_blocks_amendments_and_is_head_only(
     with ctx.ledger.read() as conn:
         actions = set(conn.execute(select(audit_events.c.action)).scalars())
     assert {"hold.place", "hold.release", "volume.seal", "volume.amend_request"} <= actions
+
+
+def test_contents_cover_and_closing_sheet_are_filed_with_page_ranges(
+    ctx: Any, make_client: Any, make_matter: Any, corpus: Any, invoke: Any
+) -> None:
+    import io
+    import zipfile
+
+    from archivist.documents.pdf import soffice
+
+    client = make_client("林小美")
+    number = make_matter(client)
+    pdf = filing.file_path(
+        ctx, client.number, corpus / "pdf" / "pdflatex-4-pages.pdf", "case", matter_number=number
+    )
+    word = filing.file_path(
+        ctx, client.number, corpus / "docx" / "test.docx", "case", matter_number=number
+    )
+    text = filing.file_bytes(
+        ctx,
+        client.number,
+        "case",
+        "民事判決書 判決如下".encode(),
+        "民事判決書.txt",
+        matter_number=number,
+        source="filed",
+    )
+    matters.close(ctx, number, "判決勝訴", True)
+    out = invoke.json("matter", "volume", number, "--contents")
+    rows = {d["number"]: d for d in out["documents"]}
+    assert (rows[pdf.number]["first_page"], rows[pdf.number]["last_page"]) == (1, 4)
+    if soffice():
+        assert rows[word.number]["pages"] and rows[word.number]["first_page"] == 5
+    else:
+        assert rows[word.number]["pages"] is None and "頁數不詳" in rows[word.number]["remarks"]
+    assert rows[text.number]["pages"] is None and "頁數不詳" in rows[text.number]["remarks"]
+    docs = {d.number: d for d in filing.list_documents(ctx, client.number)}
+    made = [docs[n] for n in out["filed"]]
+    assert {d.template for d in made} == {"contents-list", "volume-cover", "volume-closing"}
+    assert {d.filetype for d in made} == ({"docx", "pdf"} if soffice() else {"docx"})
+    cover = next(d for d in made if d.template == "volume-cover" and d.filetype == "docx")
+    with zipfile.ZipFile(io.BytesIO(ctx.store.resolve(cover.path).read_bytes())) as z:
+        xml = z.read("word/document.xml").decode()
+    assert "卷宗封面" in xml and number in xml and "長期" in xml and "60年" in xml
+    contents = next(d for d in made if d.template == "contents-list" and d.filetype == "docx")
+    with zipfile.ZipFile(io.BytesIO(ctx.store.resolve(contents.path).read_bytes())) as z:
+        xml = z.read("word/document.xml").decode()
+    assert "1-4" in xml and "民事判決書" in xml
+    again = invoke.json("matter", "volume", number, "--contents")  # paperwork is not listed
+    assert [d["number"] for d in again["documents"]] == [pdf.number, word.number, text.number]

@@ -115,7 +115,7 @@ def _default_checklists() -> dict[str, dict[str, list[str]]]:
     contract = ["委託合同", "委託協議", "法律服務合同", "聘請律師合同", "contract", "engagement"]
     poa = ["授權委託書", "委託書", "power of attorney"]
     outcome = ["判決", "裁定", "調解", "和解", "裁決", "judgment", "settlement", "award"]
-    closing = ["結案報告", "結案", "closing report", "closure"]
+    closing = ["結案報告", "結案總結", "closing report"]
     return {
         "civil": {
             "委託合同": contract,

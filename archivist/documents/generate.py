@@ -51,6 +51,7 @@ SECTIONS = {
     "closure-letter": Section.WORK,
     "acceptance-notice": Section.WORK,
     "complaint-reply": Section.COMPLAINT,
+    "contents-list": Section.CASE,  # a volume's 卷內目錄 is filed with its case papers
 }
 
 

@@ -335,10 +335,11 @@ class LoanForm(DocModel):
 class ContentsRow(DocModel):
     seq: int = ledger("順序號", ge=1)
     number: Line = ledger("文件編號")
+    responsible: OptLine = ledger("責任者 (形成文件的機關或個人)", default="")
     section: Line = ledger("所屬分卷")
     title: Line = ledger("文件題名")
     filed_date: Day = ledger("歸檔日期")
-    pages: OptLine = ledger("頁數", default="")
+    pages: OptLine = ledger("頁號 (起止頁，如 1-4；未知時留空)", default="")
     note: OptLine = ledger("備註", default="")
 
 

@@ -578,7 +578,7 @@ class _Checker:
             broken = volumes.verify(conn)
             late = volumes.overdue(conn, self.ctx.settings)
         self.counts["volumes_late"] = len(late)
-        for matter, client, detail in broken:
+        for _matter, client, detail in broken:
             if self.client_number is None or client == self.client_number:
                 self.add("volume", detail, None, client)
         for matter, client, by in late:

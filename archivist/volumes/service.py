@@ -148,10 +148,10 @@ def _contents(ctx: Context, rows: list[Any], pages: dict[int, int | None]) -> li
         else:
             at = None
             if n is None:
-                remarks.append(_("pages unknown"))
+                remarks.append("頁數不詳")  # the contents list is a Chinese document
         responsible = ctx.settings.firm.name if r.source == "generated" else ""
         if r.source != "generated":
-            remarks.append(_("filed by {name}").format(name=r.filer))
+            remarks.append(f"歸檔：{r.filer}")
         out.append(
             VolumeDocument(
                 seq=seq,
