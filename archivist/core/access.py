@@ -74,6 +74,8 @@ def require_audit_reader(ctx: Any, action: str) -> User:
 # destroys it. A decision is never made by the person who asked for it.
 VOLUME_KEEPERS = (Role.ARCHIVIST, Role.HEAD)
 DECIDERS = (Role.HEAD,)
+# who may give a disposal's second approval (`[retention] second_approver = true`)
+SECOND_APPROVERS = (Role.HEAD, Role.MANAGEMENT)
 
 
 def require_volume_keeper(ctx: Any, action: str) -> User:
@@ -87,6 +89,12 @@ def require_decider(ctx: Any, action: str) -> User:
     """The acting user, if they may waive checklist items, approve amendments, withdrawals and
     disposals, and place or release legal holds (the department head)."""
     user: User = ctx.require(*DECIDERS, action=action)
+    return user
+
+
+def require_second_approver(ctx: Any, action: str) -> User:
+    """The acting user, if they may give a disposal's second approval."""
+    user: User = ctx.require(*SECOND_APPROVERS, action=action)
     return user
 
 
