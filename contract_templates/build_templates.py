@@ -466,7 +466,8 @@ def closure_letter() -> DocumentObject:
     para(doc, "本案無需貴方另行辦理的後續事項。")
     tag(doc, "{%p endif %}")
     heading(doc, "五、檔案保管")
-    para(doc, "本案的案卷材料由本所客戶服務部歸檔保管，保管期限為結案後{{ retention_years }}年。"
+    para(doc, "本案的案卷材料由本所客戶服務部歸檔保管，保管期限為{% if retention_years %}"
+              "結案後{{ retention_years }}年{% else %}永久{% endif %}。"
               "保管期間如需查閱或複製，請與本所聯繫。")
     heading(doc, "六、意見與投訴")
     para(doc, "如您對本所的服務有任何意見或建議，或對辦理結果有異議，歡迎通過"

@@ -104,7 +104,7 @@ def ledger_data(ctx: Context, conn: Connection, matter: Matter) -> dict[str, Any
         "lawyers": lawyers,
         "accepted_date": matter.accepted_at.date().isoformat(),
         "contact_deadline": matter.contact_deadline.isoformat(),
-        "retention_years": ctx.settings.retention.years_after_closure,
+        "retention_years": _retention_years(ctx, conn, matter),
         "feedback_contact": contact or "本所客戶服務部",
     }
     if matter.closed_at is not None:
@@ -112,6 +112,14 @@ def ledger_data(ctx: Context, conn: Connection, matter: Matter) -> dict[str, Any
     if matter.outcome:
         data["outcome"] = matter.outcome
     return data
+
+
+def _retention_years(ctx: Context, conn: Connection, matter: Matter) -> int | None:
+    """The term of the matter's volume: its retention class (set at sealing, else the matter
+    type's default) in years; None for a permanent volume (issue 22)."""
+    from archivist.volumes import service as volumes
+
+    return volumes.build(ctx, conn, matter).retention_years
 
 
 def _previous(

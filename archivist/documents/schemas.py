@@ -277,7 +277,12 @@ class ClosureLetter(DocModel):
         "移交給客戶的文件 (表格，至少一行)", min_length=1
     )
     next_steps: list[Line] = user("客戶仍需注意的期限或後續事項 (可為空)", default_factory=list)
-    retention_years: int = ledger("檔案保管年限 (archivist.toml retention)", ge=1, le=200)
+    retention_years: int | None = ledger(
+        "檔案保管年限 (卷宗的保管期限類別, archivist.toml [retention]; 空: 永久)",
+        default=None,
+        ge=1,
+        le=200,
+    )
     feedback_contact: Line = ledger("意見及投訴聯繫方式 (預設為事務所電話/電郵)")
     letter_date: Day = user("發函日期 (預設今日)")
 
