@@ -224,3 +224,21 @@ def test_contents_cover_and_closing_sheet_are_filed_with_page_ranges(
     assert "1-4" in xml and "民事判決書" in xml
     again = invoke.json("matter", "volume", number, "--contents")  # paperwork is not listed
     assert [d["number"] for d in again["documents"]] == [pdf.number, word.number, text.number]
+
+
+def test_my_work_page_lists_volumes_to_archive(ctx: Any, closed: Any, home_dir: Any) -> None:
+    from archivist.core import accounts
+    from archivist.web.app import create_app
+    from tests.test_web import sign_in
+
+    client, number = closed
+    accounts.set_password(ctx, "lin", "correct horse 1", must_change=False)
+    clock.set_now(datetime(2026, 6, 1, 9, 0))
+    app = create_app(home_dir)
+    try:
+        page = sign_in(app, "lin").get("/")
+        assert "待歸檔卷宗" in page.text and number in page.text and "逾期" in page.text
+        volumes.seal(ctx, number, waive_rest="判決結案")
+        assert number not in sign_in(app, "lin").get("/").text
+    finally:
+        app.state.base.close()
