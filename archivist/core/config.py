@@ -86,6 +86,21 @@ class DeadlineSettings(_Section):
     complaint_first_response_days: int = Field(default=2, ge=0, le=365)
 
 
+RetentionClass = Literal["permanent", "long", "short"]
+
+
+def _default_classes() -> dict[str, RetentionClass]:
+    return {
+        "criminal": "long",
+        "civil": "long",
+        "administrative": "long",
+        "arbitration": "long",
+        "non-litigation": "short",
+        "retainer": "short",
+        "consultation": "short",
+    }
+
+
 class RetentionSettings(_Section):
     years_after_closure: int = Field(default=30, ge=1, le=200)  # before issue 22: one term
     # Retention classes of a volume (issue 22). The three classes are those of the 律師業務檔案
@@ -94,17 +109,7 @@ class RetentionSettings(_Section):
     long_years: int = Field(default=60, ge=1, le=200)
     short_years: int = Field(default=30, ge=1, le=200)
     # the class a matter type's volume gets unless set at sealing
-    default_class: dict[str, Literal["permanent", "long", "short"]] = Field(
-        default_factory=lambda: {
-            "criminal": "long",
-            "civil": "long",
-            "administrative": "long",
-            "arbitration": "long",
-            "non-litigation": "short",
-            "retainer": "short",
-            "consultation": "short",
-        }
-    )
+    default_class: dict[str, RetentionClass] = Field(default_factory=lambda: _default_classes())
     # a disposal needs a second approver (not the proposer, not the head who approved)
     second_approver: bool = False
 

@@ -471,10 +471,10 @@ def _write_register(ctx: Context, d: Disposal) -> str:
         _fonts(doc.add_paragraph().add_run(line), 11)
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    for cell, text in zip(
+    for cell, head in zip(
         table.rows[0].cells, ("卷號", "文件編號", "題名", "SHA-256", "大小"), strict=False
     ):
-        _fonts(cell.paragraphs[0].add_run(text), 10, True)
+        _fonts(cell.paragraphs[0].add_run(head), 10, True)
     for item in d.items:
         for doc_row in item.documents:
             cells = table.add_row().cells

@@ -215,7 +215,7 @@ def generate(ctx: Context, number: str) -> Volume:
         )
         warnings.extend(result.warnings)
         filed.append(result.number)
-        if getattr(result, "pdf", None):
+        if result.pdf:
             filed.append(result.pdf)
     total = sum(d.pages or 0 for d in v.documents)
     unknown = sum(1 for d in v.documents if d.pages is None)
