@@ -119,7 +119,7 @@ def _retention_years(ctx: Context, conn: Connection, matter: Matter) -> int | No
     type's default) in years; None for a permanent volume (issue 22)."""
     from archivist.volumes import service as volumes
 
-    return volumes.build(ctx, conn, matter).retention_years
+    return volumes.build(ctx, conn, matter, light=True).retention_years
 
 
 def _previous(

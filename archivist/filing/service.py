@@ -29,6 +29,7 @@ from archivist.core.errors import (
     InvalidInput,
     NotFound,
 )
+from archivist.core.i18n import _
 from archivist.core.safenames import lossless, safe_filename
 from archivist.filing.extract import Limits, extract_bytes, extract_file
 from archivist.filing.ocr_queue import enqueue, queued_reason
@@ -213,7 +214,7 @@ def _record(
                     matter_id = matter.id
                     from archivist.volumes.guard import refuse_sealed
 
-                    refuse_sealed(conn, matter_id, "file a document into it")
+                    refuse_sealed(conn, matter_id, _("file a document into it"))
                 if version_of is not None:
                     prev = conn.execute(
                         select(documents.c.client_id).where(documents.c.id == version_of)

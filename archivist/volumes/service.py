@@ -169,11 +169,16 @@ def _contents(ctx: Context, rows: list[Any], pages: dict[int, int | None]) -> li
 
 
 def build(
-    ctx: Context, conn: Connection, matter: Matter, pages: dict[int, int | None] | None = None
+    ctx: Context,
+    conn: Connection,
+    matter: Matter,
+    pages: dict[int, int | None] | None = None,
+    light: bool = False,
 ) -> Volume:
+    """The matter's volume; `light` leaves out the checklist and the documents (lists)."""
     row = _row(conn, matter.id)
     client = conn.execute(select(clients).where(clients.c.id == matter.client_id)).one()
-    rows = document_rows(conn, matter.id)
+    rows = [] if light else document_rows(conn, matter.id)
     cls = (row.retention_class if row is not None else None) or default_class(
         ctx.settings, matter.type.value
     )
@@ -217,7 +222,7 @@ def build(
         box=row.box if row is not None else None,
         custodian=name(row.custodian_id) if row is not None else None,
         held=held(conn, matter.client_id, matter.id) is not None,
-        checklist=_checklist(ctx, conn, matter, rows),
+        checklist=[] if light else _checklist(ctx, conn, matter, rows),
         documents=_contents(ctx, rows, pages or {}),
     )
 
@@ -257,7 +262,7 @@ def unarchived(ctx: Context, overdue_only: bool = False) -> list[Volume]:
         for r in conn.execute(stmt).all():
             if not scope.may_read_matter(r.client_id, r.id):
                 continue
-            vol = build(ctx, conn, matters_mod.by_id(conn, r.id))
+            vol = build(ctx, conn, matters_mod.by_id(conn, r.id), light=True)
             if vol.archiving_overdue or not overdue_only:
                 out.append(vol)
         audit.record(
