@@ -151,3 +151,20 @@ def test_permanent_and_unexpired_volumes_are_not_proposed(
     with pytest.raises(Conflict, match="permanent"):
         disposal.propose(ctx, [number])
     assert disposal.due(ctx) == []
+
+
+def test_a_sealed_volume_is_lent_as_paper_and_a_loan_blocks_its_disposal(
+    ctx: Any, ctx_as: Any, old_volume: Any
+) -> None:
+    from archivist.loans import exports
+    from archivist.loans import service as loans
+
+    client, number, docs = old_volume
+    volumes.locate(ctx, number, room="檔案室A", cabinet="3", box="12")
+    loan = loans.request(ctx_as("lin"), client.number, purpose="再審準備", matter=number).loan
+    assert loan.paper_volume == "檔案室A / 3 / 12"
+    row = exports.register_row(loans.list_loans(ctx)[0])
+    assert f"案件 {number} 紙質卷宗，存放於檔案室A / 3 / 12" in row
+    loans.approve(ctx, loan.number)
+    with pytest.raises(Conflict, match="on loan"):
+        disposal.propose(ctx, [number])
