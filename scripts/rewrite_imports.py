@@ -83,6 +83,8 @@ NEW.update(
         "archivist.web",
         "archivist.demo",
         "archivist.demo_steps",
+        "archivist.volumes",
+        "archivist.filing.corrections",  # issue 22: a new module beside filing.service
     }
 )
 
