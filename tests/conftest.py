@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     clock.allow_override(False)
 
 
-@pytest.fixture
-def home_dir(tmp_path: Path) -> Path:
-    """A fresh home with user 'mei' (archivist + head) and lawyers/staff of every role."""
-    root = tmp_path / "home"
+def _build_home(root: Path) -> None:
+    """A home with user 'mei' (archivist + head) and lawyers/staff of every role."""
     home.create(root, "陳林律師事務所", "mei", "王美")
     ctx = open_context(root, "mei")
     try:
@@ -55,6 +54,23 @@ def home_dir(tmp_path: Path) -> Path:
             users.insert_user(conn, "mei", "clerk", "李文書", [Role.ARCHIVIST])
     finally:
         ctx.close()
+
+
+@pytest.fixture(scope="session")
+def _template_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture home built once per test run; each test gets its own copy (building a home
+    runs the migrations and the first audit records, copying it is several times faster)."""
+    root = tmp_path_factory.mktemp("template") / "home"
+    clock.set_now(None)
+    _build_home(root)
+    return root
+
+
+@pytest.fixture
+def home_dir(tmp_path: Path, _template_home: Path) -> Path:
+    """A fresh home with user 'mei' (archivist + head) and lawyers/staff of every role."""
+    root = tmp_path / "home"
+    shutil.copytree(_template_home, root, symlinks=True, copy_function=shutil.copy2)
     return root
 
 
