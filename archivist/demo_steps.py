@@ -143,8 +143,10 @@ def intake(demo: Demo) -> None:
         "--follow-up",
         "+3",
     )
-    demo.run("conflict", "check", "陈大文", "宏達科技股份有限公司")
-    # The opposing party is a client of the firm: refused without a written waiver ...
+    # The other side is written 宏達科技(股)公司; the firm's client is 宏達科技股份有限公司: the
+    # same company once the legal-form suffix is set aside (rule same-name-normalised, 95).
+    demo.run("conflict", "check", "陈大文", "宏達科技(股)公司")
+    # Opening against the firm's own client is refused ...
     demo.run(
         "matter",
         "open",
@@ -156,25 +158,68 @@ def intake(demo: Demo) -> None:
         "--lawyer",
         "zhao",
         "--opposing",
-        "宏達科技股份有限公司",
+        "宏達科技(股)公司",
         check=False,
     )
-    # ... and accepted with one.
+    # ... and oral consent typed as text is no waiver.
+    refused = json.loads(demo.run("conflict", "list", "--limit", "1", "--json", show=False))
     demo.run(
-        "matter",
-        "open",
-        "O0001",
-        "--type",
-        "civil",
-        "--title",
-        "股東權益糾紛",
-        "--lawyer",
-        "zhao",
-        "--opposing",
-        "宏達科技股份有限公司",
-        "--conflict-waiver",
-        "雙方書面同意 2026-11-29",
+        "conflict",
+        "waive",
+        str(refused[0]["id"]),
+        "--consent",
+        "口頭同意",
+        "--reason",
+        "x",
+        user="zhao",
+        check=False,
     )
+    # The written consent is filed in the client's archive, the lawyer asks for a waiver
+    # naming it, the head (not the lawyer) approves it, and the matter opens on it.
+    consent = demo.work / "宏達科技書面同意書.txt"
+    consent.write_text(
+        "書面同意書\n宏達科技股份有限公司同意陳林律師事務所代理歐陽志遠處理股東權益糾紛，"
+        "並已知悉利益衝突之情形。\n",
+        encoding="utf-8",
+    )
+    filed = json.loads(
+        demo.run("file", "add", "H0001", str(consent), "--section", "basic", "--json")
+    )
+    consent_number = (filed[0] if isinstance(filed, list) else filed)["number"]
+    asked = json.loads(
+        demo.run(
+            "conflict",
+            "waive",
+            str(refused[0]["id"]),
+            "--consent",
+            consent_number,
+            "--reason",
+            "雙方書面同意",
+            "--json",
+            user="zhao",
+        )
+    )
+    demo.run("conflict", "approve", asked["number"], user="zhao", check=False)  # not their own
+    demo.run("conflict", "approve", asked["number"])
+    opened = json.loads(
+        demo.run(
+            "matter",
+            "open",
+            "O0001",
+            "--type",
+            "civil",
+            "--title",
+            "股東權益糾紛",
+            "--lawyer",
+            "zhao",
+            "--opposing",
+            "宏達科技(股)公司",
+            "--conflict-waiver",
+            asked["number"],
+            "--json",
+        )
+    )
+    demo.run("matter", "show", opened["number"])
     demo.matter = json.loads(
         demo.run(
             "matter",
@@ -295,7 +340,9 @@ def complaint(demo: Demo) -> None:
         "--responsibility",
         "lawyer",
     )
-    demo.run("complaint", "assign", number, "--to", "lin", "--due", "+7")
+    # The complaint is about lin (the matter's lawyer): it is not his to handle.
+    demo.run("complaint", "assign", number, "--to", "lin", "--due", "+7", check=False)
+    demo.run("complaint", "assign", number, "--to", "mei", "--due", "+7")
     demo.run(
         "complaint",
         "resolve",
@@ -304,7 +351,6 @@ def complaint(demo: Demo) -> None:
         "回覆延遲屬實",
         "--action",
         "每週固定回報進度",
-        user="lin",
     )
     demo.run(
         "complaint",

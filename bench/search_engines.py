@@ -1,7 +1,8 @@
 """Search engines side by side: archivist on Tantivy and on Whoosh, each figure beside raw
 Tantivy on the same documents in the same run (issue 17).
 
-    python -m bench.search_engines --docs 20000 [--whoosh-docs 20000] [--out FILE]
+    python -m bench.search_engines --docs 20000 [--engines tantivy,whoosh] [--whoosh-docs N]
+                                   [--text-docs N] [--out FILE]
 
 One home is filed with `file import` (Tantivy, the default) and then rebuilt with each engine
 (`index rebuild --engine`, which also switches the home). Raw Tantivy gets the same analysed
@@ -9,7 +10,9 @@ tokens (computed before its timer starts: our analysis is not Tantivy's cost) an
 same text; its search is a phrase query with the exact count, the top 10 hits' stored text read
 and a snippet cut around the first full match in the folded text. Ours is `index.search` (access
 filter of a lawyer who may read some clients, highlights) and the `archivist search` command
-against `archivist client list`.
+against `archivist client list`. `--text-docs N` also files the first N plain-text documents
+of the corpus into a home of their own (the issue's "filing of text documents" figure: the
+mixed corpus's PDFs cost most of their filing time in pypdf's extraction).
 """
 
 from __future__ import annotations
@@ -182,6 +185,17 @@ def main(argv: list[str] | None = None) -> int:
         help="documents for Whoosh's own filing figure (default: --docs)",
     )
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument(
+        "--engines",
+        default="tantivy,whoosh",
+        help="engines to rebuild and search with, comma-separated (Whoosh is slow at 20k+)",
+    )
+    ap.add_argument(
+        "--text-docs",
+        type=int,
+        default=0,
+        help="also file this many plain-text documents of the corpus into a fresh home",
+    )
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="archivist-bench-search-"))
@@ -194,23 +208,36 @@ def main(argv: list[str] | None = None) -> int:
         bh, out["tantivy"] = filing(work, corpus, "tantivy", "home")
         out["tantivy"]["index_mb_after_filing"] = dir_size(bh.root / "index") / 2**20
         lawyer = corpus.lawyers[0]
-        for engine in ("tantivy", "whoosh"):
+        engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+        if args.text_docs:
+            import dataclasses
+
+            texts = [d for d in corpus.docs if d.kind == "txt"][: args.text_docs]
+            _bh, ft = filing(work, dataclasses.replace(corpus, docs=texts), "tantivy", "home-t")
+            out["tantivy"].update({f"text_only_{k}_at_{len(texts)}": v for k, v in ft.items()})
+        for engine in engines:
             fig = out.setdefault(engine, {})
             fig.update(rebuild(bh, engine, args.docs))
             fig["all_archives"] = ours(bh, queries, "mei")
             fig[f"lawyer_{lawyer}"] = ours(bh, queries, lawyer)
             fig.update(commands(bh, queries))
             print(json.dumps(out, indent=1), file=sys.stderr)
+        if "whoosh" not in engines:
+            return _done(out, args.out)
         n_w = args.whoosh_docs or args.docs
         small = corpus if n_w >= args.docs else generate(work / "corpus-w", n_w, n_queries=10)
         _bh, fw = filing(work, small, "whoosh", "home-whoosh")
         out["whoosh"].update({f"{k}_at_{n_w}": v for k, v in fw.items()})
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return _done(out, args.out)
+
+
+def _done(out: dict[str, Any], path: Path | None) -> int:
     text = json.dumps(out, indent=1)
     print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    if path:
+        path.write_text(text + "\n")
     return 0
 
 

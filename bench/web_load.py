@@ -47,8 +47,10 @@ PASSWORD = "load-test-password"
 
 
 def build_home(root: Path, docs: int, seed: int = 7) -> None:
-    from archivist.core import accounts, filing, home, registry
+    from archivist.clients import registry
+    from archivist.core import accounts, home
     from archivist.core.context import open_context
+    from archivist.filing import service as filing
     from archivist.models import ClientInput
 
     rng = random.Random(seed)

@@ -27,7 +27,7 @@ def _record_file(ctx: Any, c: Any, number: str) -> str:
 def test_whole_lifecycle_through_the_cli(
     invoke: Any, ctx: Any, client: Any, make_matter: Any
 ) -> None:
-    matter = make_matter(client)
+    matter = make_matter(client, lawyers=["zhao"])
     made = invoke.json(
         "complaint",
         "file",
@@ -60,6 +60,8 @@ def test_whole_lifecycle_through_the_cli(
         "--responsibility",
         "lawyer",
     )
+    about = invoke("complaint", "assign", number, "--to", "zhao", ok=False)  # it is about zhao
+    assert "is about zhao" in about.output
     assigned = invoke.json("complaint", "assign", number, "--to", "lin", "--due", "2026-03-10")
     assert (assigned["assignee"], assigned["due_date"]) == ("lin", "2026-03-10")
 

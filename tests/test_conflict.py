@@ -94,13 +94,13 @@ def test_checks_are_kept_and_audited(ctx: Any, ctx_as: Any, make_client: Any, in
 
 
 def test_matter_against_a_client_is_refused_without_waiver_and_accepted_with_it(
-    ctx: Any, make_client: Any, invoke: Any
+    ctx: Any, make_client: Any, invoke: Any, home_dir: Any
 ) -> None:
     chan = make_client("陳大文", id_number="A123456789")
     make_client("王小明")
     first = matters.open_matter(ctx, chan.number, "civil", "陳的案件", ["lin"]).matter.number
 
-    refused = invoke(
+    open_args = (
         "matter",
         "open",
         "W0001",
@@ -112,8 +112,8 @@ def test_matter_against_a_client_is_refused_without_waiver_and_accepted_with_it(
         "zhao",
         "--opposing",
         "陈　大文",
-        code=1,
     )
+    refused = invoke(*open_args, code=1)
     assert "conflict of interest" in refused.output and chan.number in refused.output
     assert "--conflict-waiver" in refused.output
     assert invoke.json("matter", "list", "--client", "W0001") == []
@@ -137,28 +137,44 @@ def test_matter_against_a_client_is_refused_without_waiver_and_accepted_with_it(
         code=1,
     )
 
-    opened = invoke.json(
-        "matter",
-        "open",
-        "W0001",
-        "--type",
-        "civil",
-        "--title",
-        "起訴陳大文",
-        "--lawyer",
-        "zhao",
-        "--opposing",
-        "陈　大文",
-        "--conflict-waiver",
-        "豁免函 2026-007",
+    # free text is no waiver; a waiver names the filed consent and a head approves it
+    free = invoke(*open_args, "--conflict-waiver", "口頭同意", code=1)
+    assert "not a written waiver" in free.output
+    refused_check = checks[0]["id"]
+    invoke(
+        "conflict", "waive", str(refused_check), "--consent", "口頭同意", "--reason", "x", code=1
     )
+    consent = home_dir / "consent.txt"
+    consent.write_text("陳大文同意本所代理王小明。\n", encoding="utf-8")
+    doc = invoke.json("file", "add", chan.number, str(consent), "--section", "basic")
+    doc_number = doc[0]["number"] if isinstance(doc, list) else doc["number"]
+    asked = invoke.json(
+        "conflict",
+        "waive",
+        str(refused_check),
+        "--consent",
+        doc_number,
+        "--reason",
+        "雙方同意",
+        user="lin",
+    )
+    assert asked["status"] == "requested" and asked["number"] == "W1"
+    invoke(*open_args, "--conflict-waiver", "W1", code=1)  # not approved yet
+    invoke("conflict", "approve", "W1", user="lin", code=1)  # a lawyer is no head
+    invoke.json("conflict", "approve", "W1", user="head2")
+    opened = invoke.json(*open_args, "--conflict-waiver", "W1")
     assert opened["number"] == "2026-MS-0002"  # the refusals consumed no number
-    assert opened["conflict_waiver"] == "豁免函 2026-007"
+    assert opened["conflict_waiver"] == "W1"
     assert opened["conflict_check"]["result"] == "waived"
     assert opened["conflict_check"]["hits"][0]["reference"] == chan.number
+    assert doc_number in opened["conflict_check"]["waiver_detail"]
+    assert "head2" in opened["conflict_check"]["waiver_detail"]
     shown = invoke.json("matter", "show", opened["number"])
     assert [c["result"] for c in shown["conflict_checks"]] == ["waived"]
     assert "conflict-waiver" in [e["kind"] for e in shown["events"]]
+    human = invoke("matter", "show", opened["number"]).output
+    assert "waiver W1: consent " + doc_number in human
+    invoke(*open_args, "--conflict-waiver", "W1", code=1)  # a waiver is used once
     assert first != opened["number"]
 
 
@@ -181,7 +197,7 @@ def test_related_party_hits_warn_but_do_not_refuse(ctx: Any, make_client: Any, i
     assert "related party 陳大文" in result.output  # the warning (stderr is mixed in)
     assert "FS-0001" in result.output
     waived = matters.open_matter(
-        ctx, "W0001", "civil", "x", ["lin"], opposing=["趙六"], conflict_waiver="unneeded"
+        ctx, "W0001", "civil", "x", ["lin"], opposing=["趙六"], conflict_waiver="W9"
     )
     assert waived.matter.conflict_waiver is None and waived.conflict_check.result == "clear"
     assert any("not needed" in w for w in waived.warnings)

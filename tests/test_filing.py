@@ -250,15 +250,29 @@ def test_import_dry_run_then_idempotent(invoke: Any, tmp_path: Path, make_client
     assert len(invoke.json("search", "违约金", "--limit", "100")["hits"]) == 12
 
 
+def _stored_files(ctx: Any) -> list[Path]:
+    """Every stored document file (named "<number> <original name>") in the store."""
+    import re
+
+    return [
+        f.resolve()
+        for f in ctx.store.root.rglob("*")
+        if f.is_file() and re.match(r"C\d+-\d+ ", f.name)
+    ]
+
+
 def test_import_resumes_after_interruption(
     ctx: Any, make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Files are filed a batch per ledger transaction: an interruption in the middle of a batch
+    leaves the batches before it filed (and indexed on the way out) and nothing of its own, not
+    even a stored file; the next run files the rest."""
     from archivist import search as index
     from archivist.filing import importer as filing_import
 
     client = make_client()
     root = _tree(tmp_path)
-    real = filing.file_path
+    real = filing._insert
     calls = {"n": 0}
 
     def flaky(*a: Any, **k: Any) -> Any:
@@ -267,17 +281,86 @@ def test_import_resumes_after_interruption(
             raise KeyboardInterrupt
         return real(*a, **k)
 
-    monkeypatch.setattr(filing, "file_path", flaky)
+    monkeypatch.setattr(filing_import, "FILE_BATCH", 2)
+    monkeypatch.setattr(filing, "_insert", flaky)
     with pytest.raises(KeyboardInterrupt):
         filing_import.import_tree(ctx, root, client=client.number, section="case")
     monkeypatch.undo()
-    assert len(filing.list_documents(ctx, client.number)) == 4
+    filed = filing.list_documents(ctx, client.number)
+    assert len(filed) == 4
+    assert sorted(ctx.store.resolve(d.path) for d in filed) == sorted(_stored_files(ctx))
     assert index.status(ctx).missing == []  # what was filed got indexed on the way out
     summary = filing_import.import_tree(ctx, root, client=client.number, section="case")
     assert summary.filed == 9 and summary.skipped == 5
     assert len(filing.list_documents(ctx, client.number)) == 13
     st = index.status(ctx)
     assert (st.missing, st.extra, st.documents) == ([], [], 13)
+
+
+def test_a_file_refused_inside_a_batch_leaves_nothing_and_the_chain_whole(
+    ctx: Any, make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that fails after its audit event was appended (inside the batch's transaction)
+    is taken back whole: no row, no stored file, no audit event, and the audit witness does
+    not name the event taken back (`audit verify` and `check` find nothing amiss)."""
+    from archivist.filing import importer as filing_import
+    from archivist.integrity.chain import verify_trail
+
+    client = make_client()
+    root = tmp_path / "batch"
+    root.mkdir()
+    for i in range(3):  # the last of the batch fails: nothing after it moves the chain on
+        (root / f"f{i}.txt").write_text(f"文件 {i} word{i}", "utf-8")
+    real = filing.by_id
+    calls = {"n": 0}
+
+    def fails_third(conn: Any, document_id: int) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise InvalidInput("refused after its audit event")
+        return real(conn, document_id)
+
+    monkeypatch.setattr(filing, "by_id", fails_third)
+    summary = filing_import.import_tree(ctx, root, client=client.number, section="case")
+    monkeypatch.undo()
+    assert (summary.filed, summary.failed) == (2, 1)
+    [failed] = [i for i in summary.items if i.outcome == "failed"]
+    assert failed.path == "f2.txt" and "refused after its audit event" in (failed.reason or "")
+    docs = filing.list_documents(ctx, client.number)
+    assert sorted(d.original_name for d in docs) == ["f0.txt", "f1.txt"]
+    assert sorted(ctx.store.resolve(d.path) for d in docs) == sorted(_stored_files(ctx))
+    assert len(_events(ctx, "document.file")) == 2
+    count, problem, _info = verify_trail(ctx)
+    assert problem is None and count > 2
+
+
+def test_a_crash_between_the_ledger_and_the_index_commit_is_found_and_repaired(
+    ctx: Any, make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger is the truth: documents whose batch committed but whose index commit never
+    happened are reported missing from the index and come back with `index rebuild`."""
+    from archivist import search as index
+    from archivist.filing import importer as filing_import
+
+    client = make_client()
+    root = tmp_path / "crash"
+    root.mkdir()
+    for i in range(5):
+        (root / f"c{i}.txt").write_text(f"違約金 crash{i}", "utf-8")
+
+    def killed(*a: Any, **k: Any) -> None:
+        raise KeyboardInterrupt  # the process dies before the index commit
+
+    monkeypatch.setattr(filing_import, "_flush", killed)
+    with pytest.raises(KeyboardInterrupt):
+        filing_import.import_tree(ctx, root, client=client.number, section="case")
+    monkeypatch.undo()
+    numbers = sorted(d.number for d in filing.list_documents(ctx, client.number))
+    assert len(numbers) == 5
+    assert sorted(index.status(ctx).missing) == numbers
+    index.rebuild(ctx)
+    assert index.status(ctx).missing == []
+    assert index.search(ctx, "crash3").total == 1
 
 
 def test_import_with_map(invoke: Any, tmp_path: Path, make_client: Any, make_matter: Any) -> None:

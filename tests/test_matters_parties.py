@@ -27,12 +27,21 @@ def test_adding_parties_checks_and_keeps_the_check(
     assert out["number"] == number and out["conflict_check"]["result"] == "clear"
 
     refused = invoke("matter", "party", number, "--opposing", "陈大文", user="lin", code=1)
-    assert "conflict of interest" in refused.output and chan.number in refused.output
+    assert "conflict of interest" in refused.output and "the firm's client" in refused.output
+    assert chan.number not in refused.output  # lin may not read that client (issue 21)
     invoke("matter", "party", number, "--opposing", "趙六", user="zhao", code=1)  # not assigned
     invoke("matter", "party", number, user="lin", code=1)  # nothing to add
 
+    refused_check = invoke.json("conflict", "list")[0]["id"]
+    consent = home_dir / "consent.txt"
+    consent.write_text("陳大文書面同意。\n", encoding="utf-8")
+    doc = invoke.json("file", "add", chan.number, str(consent), "--section", "basic")
+    doc_number = doc[0]["number"] if isinstance(doc, list) else doc["number"]
+    invoke("conflict", "waive", str(refused_check), "--consent", doc_number, "--reason", "同意")
+    invoke("conflict", "approve", "W1", code=1)  # mei asked: she may not approve it herself
+    invoke("conflict", "approve", "W1", user="head2")
     ok = invoke.json(
-        "matter", "party", number, "--opposing", "陈大文", "--conflict-waiver", "W-9", user="lin"
+        "matter", "party", number, "--opposing", "陈大文", "--conflict-waiver", "W1", user="lin"
     )
     assert ok["conflict_check"]["result"] == "waived"
 
@@ -49,7 +58,7 @@ def test_adding_parties_checks_and_keeps_the_check(
         "refused",
         "waived",
     ]
-    assert shown["matter"]["conflict_waiver"] == "W-9"
+    assert shown["matter"]["conflict_waiver"] == "W1"
     register = (
         home_dir / "archive_store" / wong.folder / "04 律師工作記錄" / f"{number} 律師工作記錄.md"
     ).read_text(encoding="utf-8")

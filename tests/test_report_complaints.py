@@ -24,13 +24,13 @@ def at(when: str) -> None:
 def known_set(ctx: Any, ctx_as: Any, make_client: Any, make_matter: Any) -> list[str]:
     """Four complaints received in March 2026 (and one in April):
 
-    1  phone, matter of lin; told at intake (0 h); due 03-03, resolved 03-04 09:00 (48 h, late)
+    1  phone, matter of lin, handled by zhao; told at intake (0 h); due 03-03, resolved
+       03-04 09:00 (48 h, late)
     2  email, matter of lin+zhao; told after 6 h; department; resolved after 240 h, reopened,
        resolved again after 408 h (17 days); closed
     3  in-person, no matter, assigned to zhao due 03-06; told after 36 h; never resolved
     4  mailbox, unclassified, nobody told; due 03-25 (not yet overdue on 03-25)
     """
-    lin = ctx_as("lin")
     at("2026-03-01T08:00:00")
     a = make_client("陳大文")
     b = make_client("林小美")
@@ -40,7 +40,7 @@ def known_set(ctx: Any, ctx_as: Any, make_client: Any, make_matter: Any) -> list
     at("2026-03-02T09:00:00")
     c1 = complaints.file(ctx, a.number, "phone", "律師未回電", matter=m1, told="已登記").number
     complaints.classify(ctx, c1, "delay", "未及時回電", "lawyer")
-    complaints.assign(ctx, c1, "lin", "2026-03-03")
+    complaints.assign(ctx, c1, "zhao", "2026-03-03")  # not lin: it is about lin
     at("2026-03-03T10:00:00")
     c2 = complaints.file(ctx, b.number, "email", "收費不清", matter=m2).number
     at("2026-03-03T16:00:00")
@@ -48,7 +48,7 @@ def known_set(ctx: Any, ctx_as: Any, make_client: Any, make_matter: Any) -> list
     complaints.classify(ctx, c2, "fee", "收費說明不清", "firm")
     complaints.assign(ctx, c2, "財務部")
     at("2026-03-04T09:00:00")
-    complaints.resolve(lin, c1, "屬實", "每週回報")
+    complaints.resolve(ctx_as("zhao"), c1, "屬實", "每週回報")
     complaints.propose(ctx, c1, "回電時限兩個工作日")
     at("2026-03-05T09:00:00")
     complaints.feedback(ctx, c1, "已改善", "satisfied")

@@ -276,3 +276,23 @@ def test_total_is_exact_and_pages_cover_every_match(ctx: Any, make_client: Any) 
         assert res.total == len(expected)
         seen += [h.document for h in res.hits]
     assert sorted(seen) == sorted(expected)
+
+
+def test_character_folding_for_snippets_matches_the_index_folding() -> None:
+    """Snippets fold a document a character at a time (fast, same offsets); that folding
+    agrees with the index's on text shaped like the real ones, and a document with a
+    character that folds to several (ﬁ, ㈱) still gets its match highlighted, by the exact
+    folding."""
+    from archivist.search.analysis import fold_chars, normalize
+    from archivist.search.searcher import plain
+    from archivist.search.snippets import MARK_OFF, MARK_ON, phrases_pattern, snippet
+
+    text = "第一條　本合同（以下簡稱「合同」）之違約金，依《民法》辦理。ＡＢＣ Contract 違約責任"
+    assert fold_chars(text) == normalize(text)[0]
+    assert fold_chars("㈱ﬁrm") is None
+    groups = [["违约金"]]
+    exact, fast = phrases_pattern(groups), phrases_pattern(groups, fold_chars)
+    for doc in (text, "㈱ﬁnancial terms. " * 50 + "罰則：違約金按日計算"):
+        marked = snippet(doc, exact, 160, 1, fast)
+        assert f"{MARK_ON}違約金{MARK_OFF}" in marked
+        assert "違約金" in plain(marked)

@@ -205,3 +205,5 @@ def test_search_does_not_load_document_libraries(home_dir: Path) -> None:
     assert (
         present(modules, ["docxtpl", "docx", "pypdf", "matplotlib", "jinja2", "cryptography"]) == []
     )
+    # a Tantivy home (the default) does not load Whoosh, not even its tokenizer base class
+    assert present(modules, ["whoosh", "whoosh.analysis"]) == []

@@ -73,6 +73,13 @@ def server(home_dir: Path, ctx: Any, make_client: Any, make_matter: Any) -> Any:
 
 @pytest.fixture
 def browser() -> Any:
+    driver = new_browser()
+    yield driver
+    driver.quit()
+
+
+def new_browser() -> Any:
+    """Headless Chromium driven by Selenium (the caller quits it)."""
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
     for arg in (
@@ -83,9 +90,7 @@ def browser() -> Any:
         "--disable-dev-shm-usage",
     ):
         opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    yield driver
-    driver.quit()
+    return webdriver.Chrome(service=Service(DRIVER), options=opts)
 
 
 def shot(browser: Any, folder: Path, name: str) -> None:

@@ -9,6 +9,51 @@ import click
 from archivist.cli.common import emit, json_option, pass_archive, warn
 
 KINDS = click.Choice(["person", "company", "organization"])
+
+
+def _name_options(fn: Any) -> Any:
+    """--alias, --former-name, --related and --relation (the names the conflict check searches)."""
+    from archivist.core.i18n import _
+
+    for decorator in reversed(
+        [
+            click.option(
+                "--alias",
+                "aliases",
+                multiple=True,
+                metavar="NAME",
+                help=_("Another name the client is known by (repeatable)."),
+            ),
+            click.option(
+                "--former-name",
+                "former_names",
+                multiple=True,
+                metavar="NAME",
+                help=_("A name the client had before (repeatable)."),
+            ),
+            click.option(
+                "--related",
+                multiple=True,
+                metavar="NAME[:ID]",
+                help=_("A related party: parent company, subsidiary, director, spouse..."),
+            ),
+            click.option(
+                "--relation",
+                "relations",
+                multiple=True,
+                metavar="RELATION",
+                help=_(
+                    "How each --related party is related (one for all, or one each): parent, "
+                    "subsidiary, affiliate, shareholder, director, legal-representative, "
+                    "spouse, family, employee, other."
+                ),
+            ),
+        ]
+    ):
+        fn = decorator(fn)
+    return fn
+
+
 LIST_COLUMNS = ["number", "name", "kind", "id_number", "phone", "status"]
 
 
@@ -18,7 +63,7 @@ def client() -> None:
 
 
 @client.command("add")
-@click.option("--name", required=True, help="The client's name, as on their identity papers.")
+@click.option("--name", help="The client's name, as on their identity papers.")
 @click.option(
     "--kind",
     required=True,
@@ -30,6 +75,12 @@ def client() -> None:
 @click.option("--email")
 @click.option("--address")
 @click.option("--note")
+@_name_options
+@click.option(
+    "--from-prospect",
+    metavar="PROSPECT",
+    help="A prospect (P2026-0001) who signed: their name and consultations come over.",
+)
 @json_option
 @pass_archive
 def add(archive: Any, as_json: bool, **fields: Any) -> None:
@@ -38,10 +89,15 @@ def add(archive: Any, as_json: bool, **fields: Any) -> None:
     \b
     Example:
       archivist client add --name 陳大文 --kind person --id-number A123456789
+      archivist client add --name 永豐精密工業股份有限公司 --kind company \\
+        --alias 永豐精密 --related 永豐控股股份有限公司 --relation parent
     """
     from archivist.clients import registry
     from archivist.models import ClientInput
 
+    fields = {
+        k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v is not None
+    }
     result = registry.add(archive, ClientInput(**fields))
     for w in result.warnings:
         warn(w)
@@ -120,7 +176,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
     )
     if data.get("part"):
         click.echo("(only what your loan lends is shown)")
-    for key in ("matters", "documents", "consultations", "loans", "complaints"):
+    for key in ("other_names", "matters", "documents", "consultations", "loans", "complaints"):
         items = data.get(key)
         if items:
             click.echo(f"{key}:")
@@ -137,6 +193,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
 @click.option("--email")
 @click.option("--address")
 @click.option("--note")
+@_name_options
 @json_option
 @pass_archive
 def edit(archive: Any, number: str, as_json: bool, **changes: Any) -> None:

@@ -15,6 +15,7 @@ CONSENT_COLUMNS = [
     "scope",
     "purposes",
     "document",
+    "expires_on",
     "granted_at",
     "granted_by",
     "revoked_at",
@@ -26,6 +27,11 @@ CONSENT_COLUMNS = [
 @click.argument("client")
 @click.option("--scope", help="What the client consents to, e.g. 統計及市場推廣, statistics.")
 @click.option("--document", metavar="DOC", help="The filed, signed consent (required to grant).")
+@click.option(
+    "--expires",
+    metavar="DATE",
+    help="When the consent ends (YYYY-MM-DD or +DAYS); without it, until revoked.",
+)
 @click.option("--revoke", is_flag=True, help="Revoke the client's active consent(s).")
 @click.option("--id", "consent_id", type=click.IntRange(1), help="With --revoke: only this one.")
 @json_option
@@ -38,6 +44,7 @@ def consent(
     revoke: bool,
     consent_id: int | None,
     as_json: bool,
+    expires: str | None = None,
 ) -> None:
     """Record a client's written consent to use their information beyond their matters
     (保密原則), revoke it, or show the client's consents (no options).
@@ -73,7 +80,7 @@ def consent(
         return
     if not scope:
         raise click.UsageError("--scope is required to record a consent")
-    granted = lib.grant(archive, client, scope, document or "")
+    granted = lib.grant(archive, client, scope, document or "", expires)
     if not granted.purposes:
         warn(
             "no export purpose (statistics, marketing, all) is named in the scope: no export "

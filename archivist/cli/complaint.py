@@ -165,9 +165,21 @@ def classify(
     metavar="DATE",
     help="Handling deadline (default: deadlines.complaint_days after receipt).",
 )
+@click.option(
+    "--conflict-waiver",
+    metavar="WAIVER",
+    help="The approved written waiver (W3) when the assignee acts for the other side.",
+)
 @json_option
 @pass_archive
-def assign(archive: Any, number: str, to: str, due: str | None, as_json: bool) -> None:
+def assign(
+    archive: Any,
+    number: str,
+    to: str,
+    due: str | None,
+    as_json: bool,
+    conflict_waiver: str | None = None,
+) -> None:
     """Hand a complaint to the person or department responsible, with a deadline.
 
     \b
@@ -176,7 +188,7 @@ def assign(archive: Any, number: str, to: str, due: str | None, as_json: bool) -
     """
     from archivist.complaints import service as complaints
 
-    c = complaints.assign(archive, number, to, due)
+    c = complaints.assign(archive, number, to, due, conflict_waiver)
     _done(c, as_json, f"assigned to {c.assignee}, due {c.due_date}")
 
 

@@ -7,8 +7,9 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive
+from archivist.core.i18n import _
 
-HIT_COLUMNS = ["searched", "found", "match", "where", "reference", "detail"]
+HIT_COLUMNS = ["searched", "found", "match", "rule", "strength", "where", "reference", "detail"]
 
 
 @click.group()
@@ -85,4 +86,106 @@ def list_(archive: Any, limit: int, as_json: bool) -> None:
         ],
         False,
         empty="No conflict checks yet.",
+    )
+
+
+WAIVER_COLUMNS = ["number", "check", "purpose", "status", "consent_documents", "requested_by"]
+
+
+@conflict.command("waive")
+@click.argument("check_id", metavar="CHECK", type=int)
+@click.option(
+    "--consent",
+    "documents",
+    multiple=True,
+    required=True,
+    metavar="DOCUMENT",
+    help=_("The filed document holding the written consent (its number; repeatable)."),
+)
+@click.option("--reason", required=True, help=_("Why the firm may act despite the conflict."))
+@json_option
+@pass_archive
+def waive(
+    archive: Any, check_id: int, documents: tuple[str, ...], reason: str, as_json: bool
+) -> None:
+    """Ask for a written waiver of the conflict a refused CHECK found; a head approves it.
+
+    \b
+    Example:
+      archivist conflict waive 3 --consent Y0001-0002 --reason "雙方書面同意"
+    """
+    from archivist.matters import conflict_waivers
+
+    made = conflict_waivers.request(archive, check_id, documents, reason)
+    if as_json:
+        emit(made, True)
+        return
+    click.echo(
+        _(
+            "{number}  asked; a head who did not ask approves it: archivist conflict approve {number}"
+        ).format(number=made["number"])
+    )
+
+
+@conflict.command("approve")
+@click.argument("waiver")
+@click.option("--note", help=_("A note on the decision."))
+@json_option
+@pass_archive
+def approve(archive: Any, waiver: str, note: str | None, as_json: bool) -> None:
+    """Approve a waiver (head; not the one who asked for it).
+
+    \b
+    Example:
+      archivist --as head2 conflict approve W1
+    """
+    from archivist.matters import conflict_waivers
+
+    done = conflict_waivers.decide(archive, waiver, True, note)
+    emit(done, True) if as_json else click.echo(
+        _("{number}  approved").format(number=done["number"])
+    )
+
+
+@conflict.command("reject")
+@click.argument("waiver")
+@click.option("--reason", required=True, help=_("Why the waiver is refused."))
+@json_option
+@pass_archive
+def reject(archive: Any, waiver: str, reason: str, as_json: bool) -> None:
+    """Reject a waiver (head; not the one who asked for it).
+
+    \b
+    Example:
+      archivist --as head2 conflict reject W1 --reason "同意書未經雙方簽署"
+    """
+    from archivist.matters import conflict_waivers
+
+    done = conflict_waivers.decide(archive, waiver, False, reason)
+    emit(done, True) if as_json else click.echo(
+        _("{number}  rejected").format(number=done["number"])
+    )
+
+
+@conflict.command("waivers")
+@json_option
+@pass_archive
+def waivers(archive: Any, as_json: bool) -> None:
+    """List conflict waivers, newest first (archivist/head).
+
+    \b
+    Example:
+      archivist conflict waivers
+    """
+    from archivist.matters import conflict_waivers
+
+    rows = conflict_waivers.list_waivers(archive)
+    if as_json:
+        emit(rows, True)
+        return
+    emit(
+        [{**r, "consent_documents": ", ".join(r["consent_documents"])} for r in rows],
+        False,
+        columns=WAIVER_COLUMNS,
+        empty=_("No conflict waivers yet."),
     )

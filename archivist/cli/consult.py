@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from archivist.cli.common import emit, json_option, pass_archive
+from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.core.i18n import _
 
 CHANNELS = click.Choice(["phone", "email", "fax", "in-person"])
 LIST_COLUMNS = [
@@ -89,6 +90,8 @@ def log(
     from archivist.matters import consultations
 
     c = consultations.log(archive, client, channel, summary, handled_by, follow_up, parties)
+    for w in c.conflict_warnings:
+        warn(w)
     if as_json:
         emit(c, True)
     else:
@@ -96,6 +99,85 @@ def log(
             f"{c.number}  {c.client_number} {c.client_name}  ({c.channel.value}, "
             f"{c.handled_by})" + (f"  follow up by {c.follow_up}" if c.follow_up else "")
         )
+
+
+@consult.command("prospect")
+@click.argument("name")
+@click.option("--channel", required=True, type=CHANNELS, help="How they enquired.")
+@click.option("--summary", required=True, help="What they asked and were told.")
+@click.option("--phone")
+@click.option("--email")
+@click.option("--prospect", metavar="PROSPECT", help="A prospect already on file (P2026-0001).")
+@click.option(
+    "--party", "parties", multiple=True, metavar="NAME[:ID]", help="Another party they name."
+)
+@json_option
+@pass_archive
+def prospect(
+    archive: Any,
+    name: str,
+    channel: str,
+    summary: str,
+    phone: str | None,
+    email: str | None,
+    prospect: str | None,
+    parties: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Record an enquiry by someone who is not a client (a prospect: no archive number or
+    folder); they and the parties they name are checked for conflicts.
+
+    \b
+    Example:
+      archivist consult prospect 李小姐 --channel phone --summary "詢問租約糾紛" --phone 0912
+      archivist client add --from-prospect P2026-0001 --kind person
+    """
+    from archivist.clients import prospects
+
+    out = prospects.log(
+        archive,
+        name,
+        channel,
+        summary,
+        prospect=prospect,
+        phone=phone,
+        email=email,
+        parties=parties,
+    )
+    for w in out["warnings"]:
+        warn(w)
+    emit(out, True) if as_json else click.echo(f"{out['number']}  {out['name']}")
+
+
+@consult.command("prospects")
+@json_option
+@pass_archive
+def prospects_(archive: Any, as_json: bool) -> None:
+    """List prospects (enquirers who are not clients) and their consultations.
+
+    \b
+    Example:
+      archivist consult prospects
+    """
+    from archivist.clients import prospects
+
+    rows = prospects.list_prospects(archive)
+    if as_json:
+        emit(rows, True)
+        return
+    emit(
+        [
+            {
+                "number": r["number"],
+                "name": r["name"],
+                "consultations": len(r["consultations"]),
+                "client": r["client"] or "",
+            }
+            for r in rows
+        ],
+        False,
+        empty=_("No prospects."),
+    )
 
 
 @consult.command("list")

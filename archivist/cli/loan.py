@@ -118,9 +118,27 @@ def request(
 @click.argument("number", metavar="LOAN")
 @click.option("--days", type=int, help="Change the lending period (capped).")
 @click.option("--note", help="A note kept with the approval.")
+@click.option(
+    "--no-copies",
+    is_flag=True,
+    help="Read only, no copies (限閱覽不得複印): the borrower cannot export or download.",
+)
+@click.option(
+    "--conflict-waiver",
+    metavar="WAIVER",
+    help="The approved written waiver (W3) when the borrower acts for the other side.",
+)
 @json_option
 @pass_archive
-def approve(archive: Any, number: str, days: int | None, note: str | None, as_json: bool) -> None:
+def approve(
+    archive: Any,
+    number: str,
+    days: int | None,
+    note: str | None,
+    as_json: bool,
+    no_copies: bool = False,
+    conflict_waiver: str | None = None,
+) -> None:
     """Approve a pending loan, or a pending renewal (department head only; never your own).
 
     \b
@@ -129,7 +147,9 @@ def approve(archive: Any, number: str, days: int | None, note: str | None, as_js
     """
     from archivist.loans import service as loans
 
-    result = loans.approve(archive, number, days=days, note=note)
+    result = loans.approve(
+        archive, number, days=days, note=note, no_copies=no_copies, conflict_waiver=conflict_waiver
+    )
     lo = result.loan
     msg = (
         f"{lo.number}  renewal approved: due {lo.due_date}"

@@ -113,9 +113,9 @@ def matter() -> None:
 )
 @click.option(
     "--conflict-waiver",
-    metavar="REFERENCE",
-    help="The client's written waiver, when the conflict check finds the firm acts "
-    "for the other side.",
+    metavar="WAIVER",
+    help="The approved written waiver (W3, from `conflict waive`), when the conflict check "
+    "finds the firm acts for the other side.",
 )
 @json_option
 @pass_archive
@@ -182,8 +182,9 @@ def open_(
 )
 @click.option(
     "--conflict-waiver",
-    metavar="REFERENCE",
-    help="The client's written waiver, when the check finds the firm acts for an opposing party.",
+    metavar="WAIVER",
+    help="The approved written waiver (W3, from `conflict waive`), when the check finds the "
+    "firm acts for an opposing party.",
 )
 @json_option
 @pass_archive
@@ -495,7 +496,9 @@ def show(archive: Any, number: str, as_json: bool) -> None:
             f"by {c.checked_by}"
         )
         for h in c.hits:
-            click.echo(f"    {h.searched}: {h.detail}")
+            click.echo(f"    {h.searched}: {h.detail}  [{h.rule} {h.strength}]")
+        if c.waiver_detail:
+            click.echo(f"    waiver {c.waiver_detail}")
     if m.plan:
         click.echo("plan:")
         for line in m.plan.splitlines():

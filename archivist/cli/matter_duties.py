@@ -41,6 +41,11 @@ TYPES = click.Choice(
 @click.option("--to", "to_user", required=True, metavar="USER", help="The new lawyer.")
 @click.option("--reason", required=True, help="Why the lawyer is changed.")
 @click.option("--client-request", is_flag=True, help="The client asked for the change (選擇權).")
+@click.option(
+    "--conflict-waiver",
+    metavar="WAIVER",
+    help="The approved written waiver (W3) when the new lawyer acts for the other side.",
+)
 @json_option
 @pass_archive
 def reassign(
@@ -51,6 +56,7 @@ def reassign(
     reason: str,
     client_request: bool,
     as_json: bool,
+    conflict_waiver: str | None = None,
 ) -> None:
     """Replace a matter's lawyer (archivist or head). The old lawyer loses write and read access
     to the matter, the new one gains it; recorded on the matter and in the client's archive.
@@ -61,7 +67,9 @@ def reassign(
     """
     from archivist.matters.duties import reassign as lib
 
-    result = lib.reassign(archive, matter, from_user, to_user, reason, client_request)
+    result = lib.reassign(
+        archive, matter, from_user, to_user, reason, client_request, conflict_waiver
+    )
     if as_json:
         emit({"number": result.matter, **result.model_dump(mode="json")}, True)
     else:

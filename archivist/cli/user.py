@@ -58,6 +58,29 @@ def list_(archive, active_only, as_json):
     emit(rows, as_json, columns=COLUMNS)
 
 
+@user.command("roles")
+@click.argument("username")
+@json_option
+@pass_archive
+def roles_(archive, username, as_json):
+    """Show who granted or took away each of a user's roles (the first user: bootstrap).
+
+    \b
+    Example:
+      archivist user roles lin
+    """
+    from archivist.core import users
+    from archivist.core.i18n import _
+
+    rows = users.role_history(archive, username)
+    emit(
+        rows,
+        as_json,
+        columns=["at", "role", "granted", "by", "bootstrap"],
+        empty=_("No role grants recorded."),
+    )
+
+
 @user.command("deactivate")
 @click.argument("username")
 @json_option

@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
+from archivist.clients import other_names, prospects
 from archivist.core import access, audit, clock, numbering, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.core.safenames import safe_component
 from archivist.ledger.tables.core import clients
 from archivist.models import Client, ClientAdded, ClientInput, ClientKind, Role, Scope
@@ -115,7 +117,7 @@ def get_readable(ctx: Context, conn: Connection, number: str) -> tuple[Client, a
     """A client the actor may read. For a user without access the answer is the same as for a
     client that does not exist, so nothing is hinted at."""
     client = get(conn, number)
-    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines)
     if not scope.touches_client(conn, client.id):
         raise access.not_found("client", number)
     return client, scope
@@ -160,11 +162,30 @@ def similar_names(conn: Connection, name: str, exclude_id: int | None = None) ->
 
 def add(ctx: Context, data: ClientInput) -> ClientAdded:
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="register clients")
+    if data.from_prospect and not data.name.strip():
+        with ctx.ledger.read() as conn:
+            data = data.model_copy(update={"name": prospects.name_of(conn, data.from_prospect)[1]})
     values = _normalise_input(data)
-    return ctx.ledger.retrying(_add, ctx, actor.username, actor.id, values)
+    other_names.relations_for(data.related, data.relations)  # refused before anything is written
+    names = {
+        "aliases": data.aliases,
+        "former": data.former_names,
+        "related": data.related,
+        "relations": data.relations,
+    }
+    return ctx.ledger.retrying(
+        _add, ctx, actor.username, actor.id, values, names, data.from_prospect
+    )
 
 
-def _add(ctx: Context, username: str, user_id: int, values: dict[str, Any]) -> ClientAdded:
+def _add(
+    ctx: Context,
+    username: str,
+    user_id: int,
+    values: dict[str, Any],
+    names: dict[str, Any] | None = None,
+    from_prospect: str | None = None,
+) -> ClientAdded:
     store = ctx.store
     folder: str | None = None
     created = False
@@ -206,6 +227,16 @@ def _add(ctx: Context, username: str, user_id: int, values: dict[str, Any]) -> C
                     **values,
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
+            others = other_names.add(conn, client_id, user_id, **(names or {}))
+            moved: list[str] = []
+            if from_prospect:
+                prospect, _name = prospects.name_of(conn, from_prospect)
+                moved = prospects.convert(ctx, conn, prospect, client_id, user_id)
+                warnings.append(
+                    _(
+                        "prospect {number} is now client {client}; consultations moved: {moved}"
+                    ).format(number=prospect.number, client=number, moved=", ".join(moved) or "-")
+                )
             audit.record(
                 conn,
                 username,
@@ -215,6 +246,12 @@ def _add(ctx: Context, username: str, user_id: int, values: dict[str, Any]) -> C
                 client_id,
                 new={k: v for k, v in values.items() if v is not None},
                 folder=folder,
+                **({"other_names": others} if others else {}),
+                **(
+                    {"from_prospect": from_prospect, "consultations": moved}
+                    if from_prospect
+                    else {}
+                ),
             )
             store.create_client_folder(folder)
             created = True
@@ -231,7 +268,7 @@ def _add(ctx: Context, username: str, user_id: int, values: dict[str, Any]) -> C
 def list_clients(ctx: Context, query: str | None = None, limit: int | None = None) -> list[Client]:
     user = ctx.actor
     with ctx.ledger.read() as conn:
-        scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, user, ctx.settings.deadlines)
         stmt = select(clients).order_by(clients.c.number)
         if query:
             q = query.strip()
@@ -333,6 +370,7 @@ def show(ctx: Context, number: str) -> dict[str, Any]:
         from archivist.matters.consultations import client_summaries as consultation_summaries
 
         consultation_rows = consultation_summaries(conn, client.id)
+        known_as = other_names.of_client(conn, client.id)
         audit.record(conn, ctx.actor.username, "client.read", "client", client.number, client.id)
     return {
         **client.model_dump(mode="json"),
@@ -342,6 +380,7 @@ def show(ctx: Context, number: str) -> dict[str, Any]:
         "complaints": complaint_rows,
         "loans": loan_rows,
         "consultations": consultation_rows,
+        "other_names": known_as,
     }
 
 
@@ -382,6 +421,31 @@ def edit(ctx: Context, number: str, **changes: Any) -> Client:
     backups and records stay valid); the manifest and `client show` carry the current name."""
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="edit clients")
     given = {k: v for k, v in changes.items() if v is not None and k in EDITABLE}
+    names = {
+        "aliases": list(changes.get("aliases") or ()),
+        "former": list(changes.get("former_names") or ()),
+        "related": list(changes.get("related") or ()),
+        "relations": list(changes.get("relations") or ()),
+    }
+    other_names.relations_for(names["related"], names["relations"])
+    if not given and any(names.values()):
+        with ctx.ledger.write() as conn:
+            client = get(conn, number)
+            added = other_names.add(conn, client.id, actor.id, **names)
+            if not added:
+                raise InvalidInput(_("nothing to change: those names are already on file"))
+            audit.record(
+                conn,
+                actor.username,
+                "client.edit",
+                "client",
+                client.number,
+                client.id,
+                other_names=added,
+            )
+            client = by_id(conn, client.id)
+        refresh_manifest(ctx, client.id)
+        return client
     if not given:
         raise InvalidInput(
             "nothing to change",
@@ -422,6 +486,10 @@ def edit(ctx: Context, number: str, **changes: Any) -> Client:
         update = {k: values[k] for k in diff}
         if "name" in update:
             update["name_key"] = textnorm.fold(update["name"])
+            names["former"].append(client.name)  # the old name is still searched
+        added = other_names.add(conn, client.id, actor.id, **names)
+        if added:
+            diff["other_names"] = {"old": None, "new": added}
         conn.execute(
             clients.update()
             .where(clients.c.id == client.id)

@@ -35,6 +35,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock, numbering, users
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.complaints import complaint_events, complaints
 from archivist.ledger.tables.core import clients
 from archivist.ledger.tables.core import users as users_table
@@ -228,6 +229,12 @@ def _model(conn: Connection, row: Any, history: bool = False) -> Complaint:
                 .order_by(complaint_events.c.id)
             )
         ]
+    handler = conn.execute(
+        select(complaint_events.c.actor)
+        .where(complaint_events.c.complaint_id == row.id, complaint_events.c.kind == "resolve")
+        .order_by(complaint_events.c.id.desc())
+        .limit(1)
+    ).scalar()
     return Complaint(
         id=row.id,
         number=row.number,
@@ -235,6 +242,8 @@ def _model(conn: Connection, row: Any, history: bool = False) -> Complaint:
         client_number=client.number,
         client_name=client.name,
         matter=matter,
+        about_lawyers=json.loads(row.about_lawyers or "[]"),
+        handled_by=handler,
         channel=row.channel,
         content=row.content,
         status=status,
@@ -328,6 +337,7 @@ def file(
         client = registry.get(conn, client_number)
         matter_id = None
         matter_number = None
+        about: list[str] = []
         if matter:
             m = matters_mod.get(conn, matter)
             if m.client_id != client.id:
@@ -336,6 +346,7 @@ def file(
                     "Give one of the client's matters.",
                 )
             matter_id, matter_number = m.id, m.number
+            about = list(m.lawyers)  # complained about: the matter's lawyers at this time
         receiver = users.get(conn, received_by) if received_by else actor
         now = clock.now()
         seq = numbering.next_value(conn, f"complaint:{now.year}")
@@ -351,6 +362,7 @@ def file(
                 matter_id=matter_id,
                 channel=channel,
                 content=content_text,
+                about_lawyers=json.dumps(about) if about else None,
                 status=S.RECEIVED.value,
                 received_at=now,
                 received_by=receiver.id,
@@ -460,12 +472,50 @@ def _assignee(conn: Connection, to: str) -> tuple[int | None, str | None]:
     return user.id, None
 
 
-def assign(ctx: Context, number: str, to: str, due: str | date | None = None) -> Complaint:
+def _require_not_about(conn: Connection, row: Any, user_id: int, what: str) -> None:
+    """No one handles a complaint about themselves (issue 21)."""
+    name = _usernames(conn, {user_id}).get(user_id)
+    if name in json.loads(row.about_lawyers or "[]"):
+        raise Forbidden(
+            _("complaint {number} is about {user}: it cannot be {what} them").format(
+                number=row.number, user=name, what=what
+            ),
+            _("Assign it to someone the complaint is not about."),
+        )
+
+
+def assign(
+    ctx: Context,
+    number: str,
+    to: str,
+    due: str | date | None = None,
+    conflict_waiver: str | None = None,
+) -> Complaint:
     _staff(ctx, "assign complaints")
     due_date = clock.parse_date(due, "--due") if due is not None else None
+    from archivist.matters import conflict_assess
+
+    with ctx.ledger.read() as conn:
+        row = _row(conn, number)
+        user_id, _department = _assignee(conn, to)
+        if user_id is not None:
+            _require_not_about(conn, row, user_id, _("assigned to"))
+            handler = users.by_id(conn, user_id)
+    if user_id is not None:
+        conflict_assess.require_lawyer_clear(
+            ctx,
+            "complaint-assign",
+            row.client_id,
+            handler,
+            conflict_waiver,
+            row.matter_id,
+            _("complaint {number} was not assigned").format(number=row.number),
+        )
 
     def apply(conn: Connection, row: Any, actor: Any) -> Any:
         user_id, department = _assignee(conn, to)
+        if user_id is not None:
+            _require_not_about(conn, row, user_id, _("assigned to"))
         new_due = due_date or row.due_date
         if due_date is not None and due_date < row.received_at.date():
             raise InvalidInput(
@@ -496,6 +546,7 @@ def resolve(ctx: Context, number: str, finding: str, action: str) -> Complaint:
     done = _text(action, "corrective action")
 
     def apply(conn: Connection, row: Any, actor: Any) -> Any:
+        _require_not_about(conn, row, actor.id, _("resolved by"))
         if row.assignee_id is not None:
             if actor.id != row.assignee_id:
                 who = _usernames(conn, {row.assignee_id}).get(row.assignee_id)
@@ -773,8 +824,11 @@ def reply_data(
             f"Next step: {NEXT_HINT[c.status]}.",
         )
     client = registry.by_id(conn, c.client_id)
+    # the letter names who handled it: the user who resolved it, not whoever is assigned now
     handler = c.assignee or ""
-    if c.assignee_kind == "user":
+    if c.handled_by:
+        handler = users.get(conn, c.handled_by).display_name
+    elif c.assignee_kind == "user":
         handler = users.get(conn, c.assignee or "").display_name
     data: dict[str, Any] = {
         "client": {"number": client.number, "name": client.name, "address": client.address or ""},

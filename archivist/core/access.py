@@ -18,6 +18,7 @@ that does not exist (`not_found`)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from pydantic import PrivateAttr
@@ -26,6 +27,7 @@ from sqlalchemy.engine import Connection
 
 from archivist.core import clock
 from archivist.core.errors import Forbidden, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.documents import documents
 from archivist.ledger.tables.loans import loan_documents, loans
 from archivist.ledger.tables.matters import matter_lawyers, matters
@@ -101,13 +103,55 @@ def require_second_approver(ctx: Any, action: str) -> User:
 def require_not_requester(user: User, requester: str, action: str) -> None:
     """Separation of duties: nobody approves their own request."""
     if user.username == requester:
-        from archivist.core.i18n import _
-
         raise Forbidden(
             _("{user} may not {action}: they made the request").format(
                 user=user.username, action=action
             ),
             _("Another approver must decide."),
+        )
+
+
+# Who changes users' roles (issue 21): another user with the archivist role; granting or taking
+# away `head` needs a head as well. No one changes their own roles. The first user of a new home
+# is the bootstrap (recorded as such in role_grants).
+ROLE_KEEPERS = (Role.ARCHIVIST,)
+
+
+def require_role_change(actor: User, target: str, old: list[Role], new: list[Role]) -> None:
+    """Forbidden unless `actor` may change `target`'s roles from `old` to `new`."""
+    if set(old) == set(new):
+        return
+    if actor.username == target:
+        raise Forbidden(
+            _("{user} may not change their own roles").format(user=actor.username),
+            _("No one grants themselves a role: another archivist makes the change."),
+        )
+    if not actor.has(*ROLE_KEEPERS):
+        raise Forbidden(
+            _("{user} may not change roles: that needs the archivist role").format(
+                user=actor.username
+            ),
+            _("Ask a user with the archivist role."),
+        )
+    if (Role.HEAD in old) != (Role.HEAD in new) and not actor.has(Role.HEAD):
+        raise Forbidden(
+            _(
+                "{user} may not grant or take away the head role: that needs an existing head"
+            ).format(user=actor.username),
+            _("Ask a head who is also an archivist."),
+        )
+
+
+# Who may search the conflict register by identity number (issue 21): it maps a number to a
+# client and matter, so it is kept to the client-service department.
+ID_NUMBER_SEARCHERS = (Role.ARCHIVIST, Role.HEAD)
+
+
+def require_id_number_search(user: User) -> None:
+    if not user.has(*ID_NUMBER_SEARCHERS):
+        raise Forbidden(
+            _("{user} may not search by identity number").format(user=user.username),
+            _("Identity-number checks are made by the archivist or the head."),
         )
 
 
@@ -264,18 +308,48 @@ def redact(value: Any) -> Any:
     return value
 
 
-def scope_for(conn: Connection, user: User, overdue_ends_access: bool = True) -> Scope:
+# A lawyer's access to the archive of a closed matter's client ends this many days after the
+# closure (issue 21; [deadlines] closed_matter_access_days); after that, a loan.
+CLOSED_MATTER_ACCESS_DAYS = 90
+
+
+def _assigned_clients(conn: Connection, user: User, closed_access_days: int) -> set[int]:
+    """Clients of the matters the lawyer is assigned to: open, or closed less than
+    `closed_access_days` ago."""
+    since = clock.now() - timedelta(days=closed_access_days)
+    rows = conn.execute(
+        select(matters.c.client_id)
+        .distinct()
+        .select_from(matter_lawyers.join(matters, matters.c.id == matter_lawyers.c.matter_id))
+        .where(
+            matter_lawyers.c.user_id == user.id,
+            matter_lawyers.c.removed_at.is_(None),
+            or_(matters.c.closed_at.is_(None), matters.c.closed_at >= since),
+        )
+    )
+    return {r.client_id for r in rows}
+
+
+def scope_for(
+    conn: Connection,
+    user: User,
+    overdue_ends_access: bool | Any = True,
+    closed_access_days: int | None = None,
+) -> Scope:
+    """What `user` may read. `overdue_ends_access` is the flag or the [deadlines] settings
+    (which also carry closed_matter_access_days)."""
+    if not isinstance(overdue_ends_access, bool):
+        deadlines = overdue_ends_access
+        overdue_ends_access = deadlines.overdue_loan_ends_access
+        if closed_access_days is None:
+            closed_access_days = deadlines.closed_matter_access_days
+    if closed_access_days is None:
+        closed_access_days = CLOSED_MATTER_ACCESS_DAYS
     if user.has(Role.ARCHIVIST, Role.HEAD):
         return Scope(everything=True)
     scope = Scope()
     if user.has(Role.LAWYER):
-        rows = conn.execute(
-            select(matters.c.client_id)
-            .distinct()
-            .select_from(matter_lawyers.join(matters, matters.c.id == matter_lawyers.c.matter_id))
-            .where(matter_lawyers.c.user_id == user.id, matter_lawyers.c.removed_at.is_(None))
-        )
-        scope.client_ids.update(r.client_id for r in rows)
+        scope.client_ids.update(_assigned_clients(conn, user, closed_access_days))
     cond = [loans.c.borrower_id == user.id, loans.c.status == "out"]
     if overdue_ends_access:
         cond.append(or_(loans.c.due_at.is_(None), loans.c.due_at >= clock.now()))
@@ -294,6 +368,47 @@ def scope_for(conn: Connection, user: User, overdue_ends_access: bool = True) ->
                 )
             )
     return scope
+
+
+def require_copy_allowed(
+    conn: Connection,
+    user: User,
+    client_id: int,
+    matter_id: int | None,
+    document_id: int,
+    number: str,
+    closed_access_days: int = CLOSED_MATTER_ACCESS_DAYS,
+) -> None:
+    """Forbidden when the user reads this document only through loans approved "read only, no
+    copies" (限閱覽不得複印): no export and no download for them."""
+    if user.has(Role.ARCHIVIST, Role.HEAD):
+        return
+    if user.has(Role.LAWYER) and client_id in _assigned_clients(conn, user, closed_access_days):
+        return
+    covering = []
+    for loan in conn.execute(
+        select(loans.c.id, loans.c.scope, loans.c.client_id, loans.c.matter_id, loans.c.no_copies)
+        .where(loans.c.borrower_id == user.id, loans.c.status == "out")
+        .where(loans.c.client_id == client_id)
+    ):
+        if (
+            loan.scope == "archive"
+            or (loan.scope == "matter" and matter_id is not None and loan.matter_id == matter_id)
+            or conn.execute(
+                select(loan_documents.c.document_id).where(
+                    loan_documents.c.loan_id == loan.id,
+                    loan_documents.c.document_id == document_id,
+                )
+            ).first()
+        ):
+            covering.append(bool(loan.no_copies))
+    if covering and all(covering):
+        raise Forbidden(
+            _("{user} may read {number} but not copy it: the loan is read only, no copies").format(
+                user=user.username, number=number
+            ),
+            _("限閱覽不得複印: read it in the archive; ask for a loan with copies if needed."),
+        )
 
 
 def touches_client(conn: Connection, scope: _ScopeData, client_id: int) -> bool:
@@ -316,7 +431,7 @@ def require_client(
     user: User,
     client_id: int,
     client_number: str,
-    overdue_ends_access: bool = True,
+    overdue_ends_access: bool | Any = True,
 ) -> Scope:
     """The user's scope, if it reaches the client's whole archive; otherwise the not-found
     answer (a client lent in part does not open its consultations, loans or complaints)."""

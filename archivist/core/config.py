@@ -84,6 +84,9 @@ class DeadlineSettings(_Section):
     overdue_loan_ends_access: bool = True
     complaint_days: int = Field(default=15, ge=1, le=365)  # default complaint handling time
     complaint_first_response_days: int = Field(default=2, ge=0, le=365)
+    # a lawyer's access to a closed matter's client archive ends this long after closure;
+    # after that, a loan (issue 21)
+    closed_matter_access_days: int = Field(default=90, ge=0, le=36500)
 
 
 RetentionClass = Literal["permanent", "long", "short"]
@@ -230,6 +233,73 @@ class OcrSettings(_Section):
     convert_timeout_s: int = Field(default=300, ge=5)  # one LibreOffice batch
 
 
+# legal-form suffixes the conflict check removes from company names before comparing them
+DEFAULT_LEGAL_FORMS = (
+    "股份有限公司",
+    "有限責任公司",
+    "有限公司",
+    "(股)公司",
+    "股份公司",
+    "公司",
+    "集團",
+    "事務所",
+    "商行",
+    "co.",
+    "company",
+    "ltd.",
+    "limited",
+    "inc.",
+    "incorporated",
+    "corp.",
+    "corporation",
+    "llc",
+    "llp",
+    "lp",
+    "plc",
+    "gmbh",
+    "ag",
+    "s.a.",
+    "pte",
+    "pty",
+    "group",
+)
+
+
+class ConflictSettings(_Section):
+    """How names are matched and what a conflict blocks (issue 21; the rules and their strengths
+    are listed in archivist/matters/conflict_names.py)."""
+
+    min_cjk_chars: int = Field(default=4, ge=2, le=50)  # shortest Chinese name found inside another
+    min_latin_words: int = Field(default=2, ge=1, le=20)  # ... and Latin name, in whole words
+    # legal-form suffixes removed before comparing (Traditional or Simplified, any case)
+    legal_forms: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_LEGAL_FORMS), max_length=200
+    )
+    # a hit on someone the firm acts for blocks at this strength (0-100) or above; below, it warns
+    block_strength: int = Field(default=70, ge=1, le=101)
+    # hits weaker than this are not reported at all
+    report_strength: int = Field(default=40, ge=1, le=100)
+    # checks that only warn, never block (consultation, matter-open, party-add, reassign,
+    # loan-approve, complaint-assign)
+    warn_only: list[str] = Field(default_factory=lambda: ["consultation"])
+
+    @field_validator("warn_only")
+    @classmethod
+    def _known_checks(cls, value: list[str]) -> list[str]:
+        known = (
+            "consultation",
+            "matter-open",
+            "party-add",
+            "reassign",
+            "loan-approve",
+            "complaint-assign",
+        )
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            raise ValueError(f"unknown check {unknown[0]!r} (known: {', '.join(known)})")
+        return value
+
+
 class Settings(_Section):
     firm: FirmSettings
     numbering: NumberingSettings = Field(default_factory=lambda: NumberingSettings())
@@ -242,6 +312,7 @@ class Settings(_Section):
     index: IndexSettings = Field(default_factory=lambda: IndexSettings())
     ledger: LedgerSettings = Field(default_factory=lambda: LedgerSettings())
     ocr: OcrSettings = Field(default_factory=lambda: OcrSettings())
+    conflicts: ConflictSettings = Field(default_factory=lambda: ConflictSettings())
 
 
 def load(path: Path) -> Settings:
@@ -372,6 +443,7 @@ loan_max_days = {d.loan_max_days}
 overdue_loan_ends_access = true
 complaint_days = {d.complaint_days}             # handling time for a complaint
 complaint_first_response_days = {d.complaint_first_response_days}
+closed_matter_access_days = {d.closed_matter_access_days}       # a lawyer reads a closed matter's client this long; then a loan
 
 [retention]
 years_after_closure = 30        # how long a closed matter's file is kept (before volumes)
@@ -398,4 +470,14 @@ extract_timeout_s = 60
 engine = "tantivy"              # or "whoosh"; `archivist index rebuild --engine` switches
 max_index_mb = 10               # text indexed per document; the rest is not searchable (flagged)
 max_index_terms = 100000        # ... and at most this many distinct words/character pairs
+
+[conflicts]
+# How names are matched (rules and strengths: archivist/matters/conflict_names.py) and what a
+# conflict blocks. legal_forms (company suffixes removed before comparing) keeps its default
+# list unless you write one here.
+min_cjk_chars = 4               # shortest Chinese name found inside another
+min_latin_words = 2             # ... and Latin name, in whole words
+block_strength = 70             # a hit on someone the firm acts for blocks at this strength
+report_strength = 40            # weaker hits are not shown
+warn_only = ["consultation"]    # checks that warn and never block
 """

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from archivist.core import audit, clock
+from archivist.core import access, audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput, NotFound
 from archivist.ledger.tables.core import user_roles, users
@@ -53,6 +53,11 @@ def get(conn: Connection, username: str) -> User:
         row = rows[0] if len(rows) == 1 else None
     if row is None:
         raise NotFound(f"no user {username!r}", "See `archivist user list`.")
+    return _model(row, _roles_of(conn, [row.id])[row.id])
+
+
+def from_row(conn: Connection, row: Any) -> User:
+    """The User of a row with the users table's columns (read by a caller's own query)."""
     return _model(row, _roles_of(conn, [row.id])[row.id])
 
 
@@ -129,6 +134,9 @@ def insert_user(
         )
     ).inserted_primary_key[0]  # type: ignore[index]
     conn.execute(user_roles.insert(), [{"user_id": uid, "role": r.value} for r in roles])
+    by = conn.execute(select(users.c.id).where(users.c.username == actor)).scalar()
+    bootstrap = by == uid and conn.execute(select(func.count()).select_from(users)).scalar() == 1
+    record_grants(conn, uid, [], roles, None if bootstrap else by, bootstrap)
     audit.record(
         conn,
         actor,
@@ -142,6 +150,51 @@ def insert_user(
     return get(conn, username)
 
 
+def record_grants(
+    conn: Connection,
+    user_id: int,
+    old: list[Role],
+    new: list[Role],
+    by_user_id: int | None,
+    bootstrap: bool = False,
+) -> None:
+    """Keep each role granted or taken away, by whom (role_grants)."""
+    from archivist.ledger.tables.conflicts import role_grants
+
+    now = clock.now()
+    for role in sorted(set(old) ^ set(new), key=lambda r: r.value):
+        conn.execute(
+            role_grants.insert().values(
+                user_id=user_id,
+                role=role.value,
+                granted=role in new,
+                by_user_id=by_user_id,
+                bootstrap=bootstrap,
+                at=now,
+            )
+        )
+
+
+def grants(conn: Connection, username: str) -> list[dict[str, object]]:
+    """The history of a user's roles: each grant and removal, by whom, and the bootstrap."""
+    from archivist.ledger.tables.conflicts import role_grants
+
+    user = get(conn, username)
+    names = {r.id: r.username for r in conn.execute(select(users.c.id, users.c.username))}
+    return [
+        {
+            "role": r.role,
+            "granted": bool(r.granted),
+            "by": names.get(r.by_user_id) if r.by_user_id else None,
+            "bootstrap": bool(r.bootstrap),
+            "at": r.at.isoformat(sep=" "),
+        }
+        for r in conn.execute(
+            select(role_grants).where(role_grants.c.user_id == user.id).order_by(role_grants.c.id)
+        )
+    ]
+
+
 def add(
     ctx: Context,
     username: str,
@@ -152,6 +205,7 @@ def add(
 ) -> User:
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="manage users")
     parsed = parse_roles([str(r.value if isinstance(r, Role) else r) for r in roles])
+    access.require_role_change(actor, username, [], parsed)
     with ctx.ledger.write() as conn:
         return insert_user(
             conn, actor.username, username, display_name, parsed, licence_number, practice_area
@@ -206,6 +260,8 @@ def edit(
         if roles is not None:
             parsed = parse_roles(roles)
             if parsed != user.roles:
+                access.require_role_change(actor, user.username, user.roles, parsed)
+                record_grants(conn, user.id, user.roles, parsed, actor.id)
                 conn.execute(user_roles.delete().where(user_roles.c.user_id == user.id))
                 conn.execute(
                     user_roles.insert(), [{"user_id": user.id, "role": r.value} for r in parsed]
@@ -218,3 +274,10 @@ def edit(
             raise InvalidInput("nothing to change", "Pass at least one new value.")
         audit.record(conn, actor.username, "user.edit", "user", username, changes=changes)
         return get(conn, username)
+
+
+def role_history(ctx: Context, username: str) -> list[dict[str, object]]:
+    """Who granted or took away each of the user's roles (archivist or head)."""
+    ctx.require(Role.ARCHIVIST, Role.HEAD, action="read role grants")
+    with ctx.ledger.read() as conn:
+        return grants(conn, username)

@@ -5,8 +5,10 @@ once, by name), turning a model into the values a template shows, and reading us
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -396,3 +398,41 @@ def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         else:
             out[k] = v
     return out
+
+
+_ROW = re.compile(r"(.+?)\[(\d+)\]\.(.+)")
+
+
+def form_data(model: type[BaseModel], form: Mapping[str, str]) -> dict[str, Any]:
+    """The values typed into a form generated from a template's field specs: `a.b` fields
+    nested, a `list[...]` field one item a line (or comma-separated), a list of objects as rows
+    named `name[i].field` (rows left empty are dropped). Empty fields are left out, so the
+    ledger's values and the defaults stand. Validation is `validate`'s."""
+    specs = {s["name"]: s for s in field_specs(model) if s["source"] == "user"}
+    data: dict[str, Any] = {}
+    rows: dict[str, dict[int, dict[str, Any]]] = {}
+
+    def put(target: dict[str, Any], dotted: str, value: Any) -> None:
+        *parents, last = dotted.split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[last] = value
+
+    for key, raw in form.items():
+        value = str(raw).strip()
+        if not value:
+            continue
+        row = _ROW.fullmatch(key)
+        if row and f"{row[1]}[].{row[3]}" in specs and specs.get(row[1], {}).get("type") == "list":
+            put(rows.setdefault(row[1], {}).setdefault(int(row[2]), {}), row[3], value)
+            continue
+        spec = specs.get(key)
+        if spec is None or spec["type"] == "list":
+            continue
+        if spec["type"].startswith("list["):
+            put(data, key, [v.strip() for v in re.split(r"[\n,，、]", value) if v.strip()])
+        else:
+            put(data, key, value)
+    for name, items in rows.items():
+        put(data, name, [items[i] for i in sorted(items)])
+    return data

@@ -3,7 +3,10 @@
 Idempotent and resumable: a file whose SHA-256 is already filed for that client is skipped (and
 reported), so running the same import again after an interruption files only what is left.
 Extraction runs in parallel on the available cores; filing (numbering, ledger, store) stays in
-this process, one transaction per document, and the index is written in batches."""
+this process, one ledger transaction per batch of files (each file still all or nothing: see
+`filing.service.file_batch`), and the index is written in batches of its own. The ledger is the
+truth: a crash after a batch commits and before its index commit leaves documents that
+`index status`/`check` report missing from the index and `index rebuild` restores."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import contextlib
 import csv
 import io
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,6 +35,10 @@ from archivist.filing.extract.parallel import make_pool
 from archivist.ledger.tables.documents import documents
 from archivist.models import Document, Extraction, ImportItem, ImportSummary, Role, Section
 
+# documents per ledger transaction (see filing.service.file_batch), or fewer when extraction is
+# slow, so the report moves and the write lock is never held long
+FILE_BATCH = 64
+FILE_BATCH_S = 1.0
 INDEX_BATCH = 500  # documents per index commit (Whoosh pays per commit and per new term)
 INDEX_BATCH_CHARS = 50_000_000  # ... or fewer, so the text held in memory stays bounded
 Progress = Callable[[int, int], None]
@@ -348,62 +356,77 @@ def _file_all(
     if progress:
         progress(0, total)
     texts: list[tuple[Document, str]] = []
-    pending_chars = 0
-    shown = 0
-    try:
-        for item, who, digest, ext in _extractions(todo, limits, pool):
-            # a copy of the same file earlier in this import has been filed meanwhile
-            if not again and _skip_filed(ctx, item, who, digest, report):
-                continue
-            try:
-                doc = filing.file_path(
-                    ctx,
-                    item.client,
-                    item.path,
-                    item.section,
+    batch: list[tuple[Planned, Extraction]] = []
+    state = {"chars": 0, "shown": 0}
+    started = 0.0
+
+    def file_batch() -> None:
+        results = filing.file_batch(
+            ctx,
+            [
+                filing.BatchItem(
+                    client_number=item.client,
+                    path=item.path,
+                    section=item.section,
+                    extraction=ext,
                     title=item.title,
                     matter_number=item.matter,
                     source="imported",
-                    extraction=ext,
-                    index=False,
-                    refresh=False,
-                    texts=texts,
                     again=again,
                 )
-            except AlreadyFiled as exc:  # another process filed it meanwhile: the write
+                for item, ext in batch
+            ],
+        )
+        for (item, ext), result in zip(batch, results, strict=True):
+            if isinstance(result, AlreadyFiled):
+                # filed earlier in this import, or by another process meanwhile: the write
                 # transaction decided, so only one of two concurrent imports files it
                 report(
                     ImportItem(
                         path=item.rel,
                         outcome="skipped",
-                        document=exc.document,
+                        document=result.document,
                         client=item.client,
-                        reason=f"already filed as {exc.document} (same checksum)",
+                        reason=f"already filed as {result.document} (same checksum)",
                     )
                 )
-            except ArchivistError as exc:
+            elif isinstance(result, ArchivistError):
                 report(
-                    ImportItem(path=item.rel, outcome="failed", client=item.client, reason=str(exc))
+                    ImportItem(
+                        path=item.rel, outcome="failed", client=item.client, reason=str(result)
+                    )
                 )
             else:
-                pending_chars += len(ext.text)
+                texts.append((result, ext.text))
+                state["chars"] += len(ext.text)
                 report(
                     ImportItem(
                         path=item.rel,
-                        outcome="flagged" if doc.flag else "filed",
-                        document=doc.number,
-                        client=doc.client_number,
-                        reason=f"{doc.flag}: {doc.flag_reason}" if doc.flag else None,
+                        outcome="flagged" if result.flag else "filed",
+                        document=result.number,
+                        client=result.client_number,
+                        reason=f"{result.flag}: {result.flag_reason}" if result.flag else None,
                     )
                 )
-            if len(texts) >= INDEX_BATCH or pending_chars > INDEX_BATCH_CHARS:
-                _flush(ctx, texts, refresh=False)
-                pending_chars = 0
-            s = report.summary
-            done = s.filed + s.failed + s.skipped
-            if progress and done - shown >= 16:
-                progress(done, total)
-                shown = done
+        batch.clear()
+        if len(texts) >= INDEX_BATCH or state["chars"] > INDEX_BATCH_CHARS:
+            _flush(ctx, texts, refresh=False)
+            state["chars"] = 0
+        s = report.summary
+        done = s.filed + s.failed + s.skipped
+        if progress and done - state["shown"] >= 16:
+            progress(done, total)
+            state["shown"] = done
+
+    try:
+        for item, _who, _digest, ext in _extractions(todo, limits, pool):
+            if not batch:
+                started = time.monotonic()
+            batch.append((item, ext))
+            if len(batch) >= FILE_BATCH or time.monotonic() - started > FILE_BATCH_S:
+                file_batch()
+        if batch:
+            file_batch()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,6 +29,7 @@ from archivist.core.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    StorageError,
 )
 from archivist.core.i18n import _
 from archivist.core.safenames import lossless, safe_filename
@@ -36,7 +38,7 @@ from archivist.filing.ocr_queue import enqueue, queued_reason
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.documents import document_texts, documents
 from archivist.ledger.tables.matters import matters
-from archivist.models import Client, Document, Extraction, Role, Section, User
+from archivist.models import Client, Document, Extraction, ImportItem, Role, Section, User
 
 SOURCES = ("filed", "generated", "adopted", "imported")
 
@@ -143,7 +145,7 @@ def _check_may_file(ctx: Context, conn: Connection, user: User, client: Client) 
     if user.has(Role.ARCHIVIST, Role.HEAD):
         return
     if user.has(Role.LAWYER):
-        scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, user, ctx.settings.deadlines)
         if client.id in scope.client_ids:
             return
     raise Forbidden(
@@ -193,122 +195,198 @@ def _record(
     made inside the write transaction (BEGIN IMMEDIATE), so two concurrent filings of the same
     file cannot both pass it."""
     user = ctx.actor
-    max_bytes = ctx.settings.limits.max_file_mb * 2**20
 
     def once() -> Document:
-        written: Path | None = None
+        written: list[Path] = []
         try:
             with ctx.ledger.write() as conn:
-                client = registry.get(conn, client_number)
-                _check_may_file(ctx, conn, user, client)
-                matter_id = None
-                if matter_number:
-                    from archivist.matters import service as matters_mod
-
-                    matter = matters_mod.get(conn, matter_number)
-                    if matter.client_id != client.id:
-                        raise InvalidInput(
-                            f"matter {matter.number} belongs to client "
-                            f"{matter.client_number}, not {client.number}"
-                        )
-                    matter_id = matter.id
-                    from archivist.volumes.guard import refuse_sealed
-
-                    refuse_sealed(conn, matter_id, _("file a document into it"))
-                if version_of is not None:
-                    prev = conn.execute(
-                        select(documents.c.client_id).where(documents.c.id == version_of)
-                    ).first()
-                    if prev is None or prev.client_id != client.id:
-                        raise InvalidInput(
-                            f"version_of={version_of} is not a document of client {client.number}"
-                        )
-                seq = numbering.next_value(conn, f"doc:{client.number}")
-                number = numbering.render(
-                    ctx.settings.numbering.document, "document", client=client.number, seq=seq
-                )
-                directory = ctx.store.section_dir(client.folder, section)
-                target = ctx.store.unique_target(
-                    directory, safe_filename(f"{number} {original_name}")
-                )
-                with opener() as src:
-                    size, digest = ctx.store.write_stream(target, src, max_bytes)
-                written = target
-                copy_of = _earlier_copy(
-                    conn, client, digest, original_name, again or source in ("generated", "adopted")
-                )
-                flag = extraction.flag
-                if size == 0:
-                    flag = "empty"
-                now = clock.now()
-                title_text = (title or Path(original_name).stem or original_name)[:500]
-                doc_id = conn.execute(
-                    documents.insert().values(
-                        number=number,
-                        client_id=client.id,
-                        matter_id=matter_id,
-                        section=section.value,
-                        title=title_text,
-                        original_name=original_name,
-                        path=ctx.store.relative(target),
-                        size=size,
-                        checksum=digest,
-                        checksum_algo="sha256",
-                        filetype=extraction.filetype,
-                        pages=extraction.pages,
-                        text_status="flagged" if flag else "ok",
-                        flag=flag,
-                        flag_reason=(queued_reason(extraction) or "the file is empty")
-                        if flag
-                        else None,
-                        text_chars=len(extraction.text),
-                        encoding=extraction.encoding,
-                        source=source,
-                        version_of=version_of,
-                        copy_of=copy_of,
-                        template=template,
-                        template_version=template_version,
-                        template_data=(
-                            json.dumps(template_data, ensure_ascii=False, default=str)
-                            if template_data is not None
-                            else None
-                        ),
-                        filed_at=now,
-                        filed_by=user.id,
-                    )
-                ).inserted_primary_key[0]  # type: ignore[index]
-                if extraction.needs_ocr and size:  # OCR later, never during filing (issue 24)
-                    enqueue(conn, doc_id, ctx.settings.ocr.languages)
-                audit.record(
+                return _insert(
+                    ctx,
                     conn,
-                    user.username,
-                    "document.file",
-                    "document",
-                    number,
-                    client.id,
-                    section=section.value,
+                    user,
+                    _Lookups(),
+                    written,
+                    sync=True,
+                    client_number=client_number,
+                    section=section,
+                    opener=opener,
                     original_name=original_name,
-                    size=size,
-                    checksum=digest,
-                    filetype=extraction.filetype,
-                    path=ctx.store.relative(target),
-                    title=title_text,
-                    matter=matter_number,
+                    extraction=extraction,
+                    title=title,
+                    matter_number=matter_number,
                     source=source,
-                    flag=flag,
                     template=template,
+                    template_version=template_version,
+                    template_data=template_data,
                     version_of=version_of,
-                    **({"copy_of": copy_of} if copy_of else {}),
+                    again=again,
                 )
-                doc = by_id(conn, doc_id)
         except BaseException:
-            if written is not None:
-                with contextlib.suppress(OSError):
-                    written.unlink()
+            _unlink(written)
             raise
-        return doc
 
     return ctx.ledger.retrying(once)
+
+
+def _unlink(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+class _Lookups:
+    """Clients and matters read once per write transaction (a batch files many documents of
+    few clients)."""
+
+    def __init__(self) -> None:
+        self.clients: dict[str, Client] = {}
+        self.matters: dict[str, tuple[int, int, str]] = {}
+
+    def client(self, conn: Connection, number: str) -> Client:
+        got = self.clients.get(number)
+        if got is None:
+            got = self.clients[number] = registry.get(conn, number)
+        return got
+
+    def matter(self, conn: Connection, number: str) -> tuple[int, int, str]:
+        """(id, client id, number) of a matter."""
+        got = self.matters.get(number)
+        if got is None:
+            import unicodedata
+
+            text = unicodedata.normalize("NFKC", (number or "").strip()).upper()
+            row = conn.execute(
+                select(matters.c.id, matters.c.client_id, matters.c.number).where(
+                    matters.c.number == text
+                )
+            ).first()
+            if row is None:
+                raise access.not_found("matter", number)
+            got = self.matters[number] = (int(row.id), int(row.client_id), str(row.number))
+        return got
+
+
+def _insert(
+    ctx: Context,
+    conn: Connection,
+    user: User,
+    lookups: _Lookups,
+    written: list[Path],
+    *,
+    sync: bool,
+    client_number: str,
+    section: Section,
+    opener: Callable[[], BinaryIO],
+    original_name: str,
+    extraction: Extraction,
+    title: str | None,
+    matter_number: str | None,
+    source: str,
+    template: str | None,
+    template_version: str | None,
+    template_data: dict[str, Any] | None,
+    version_of: int | None,
+    again: bool = False,
+) -> Document:
+    """One document's rows, audit record and stored file, inside the caller's write
+    transaction; the stored file's path is appended to `written` (for the caller to remove if
+    the transaction does not commit, and with `sync=False` to fsync before it commits)."""
+    max_bytes = ctx.settings.limits.max_file_mb * 2**20
+    client = lookups.client(conn, client_number)
+    _check_may_file(ctx, conn, user, client)
+    matter_id = None
+    if matter_number:
+        mid, m_client, m_number = lookups.matter(conn, matter_number)
+        if m_client != client.id:
+            owner = conn.execute(select(clients.c.number).where(clients.c.id == m_client)).scalar()
+            raise InvalidInput(f"matter {m_number} belongs to client {owner}, not {client.number}")
+        matter_id = mid
+        from archivist.volumes.guard import refuse_sealed
+
+        refuse_sealed(conn, matter_id, _("file a document into it"))
+    if version_of is not None:
+        prev = conn.execute(
+            select(documents.c.client_id).where(documents.c.id == version_of)
+        ).first()
+        if prev is None or prev.client_id != client.id:
+            raise InvalidInput(
+                f"version_of={version_of} is not a document of client {client.number}"
+            )
+    seq = numbering.next_value(conn, f"doc:{client.number}")
+    number = numbering.render(
+        ctx.settings.numbering.document, "document", client=client.number, seq=seq
+    )
+    directory = ctx.store.section_dir(client.folder, section)
+    target = ctx.store.unique_target(directory, safe_filename(f"{number} {original_name}"))
+    with opener() as src:
+        size, digest = ctx.store.write_stream(target, src, max_bytes, sync=sync)
+    written.append(target)
+    copy_of = _earlier_copy(
+        conn, client, digest, original_name, again or source in ("generated", "adopted")
+    )
+    flag = extraction.flag
+    if size == 0:
+        flag = "empty"
+    now = clock.now()
+    title_text = (title or Path(original_name).stem or original_name)[:500]
+    rel = ctx.store.relative(target)
+    doc_id = conn.execute(
+        documents.insert().values(
+            number=number,
+            client_id=client.id,
+            matter_id=matter_id,
+            section=section.value,
+            title=title_text,
+            original_name=original_name,
+            path=rel,
+            size=size,
+            checksum=digest,
+            checksum_algo="sha256",
+            filetype=extraction.filetype,
+            pages=extraction.pages,
+            text_status="flagged" if flag else "ok",
+            flag=flag,
+            flag_reason=(queued_reason(extraction) or "the file is empty") if flag else None,
+            text_chars=len(extraction.text),
+            encoding=extraction.encoding,
+            source=source,
+            version_of=version_of,
+            copy_of=copy_of,
+            template=template,
+            template_version=template_version,
+            template_data=(
+                json.dumps(template_data, ensure_ascii=False, default=str)
+                if template_data is not None
+                else None
+            ),
+            filed_at=now,
+            filed_by=user.id,
+        )
+    ).inserted_primary_key[0]  # type: ignore[index]
+    if extraction.needs_ocr and size:  # OCR later, never during filing (issue 24)
+        enqueue(conn, doc_id, ctx.settings.ocr.languages)
+    audit.record(
+        conn,
+        user.username,
+        "document.file",
+        "document",
+        number,
+        client.id,
+        section=section.value,
+        original_name=original_name,
+        size=size,
+        checksum=digest,
+        filetype=extraction.filetype,
+        path=rel,
+        title=title_text,
+        matter=matter_number,
+        source=source,
+        flag=flag,
+        template=template,
+        version_of=version_of,
+        **({"copy_of": copy_of} if copy_of else {}),
+    )
+    return by_id(conn, doc_id)
 
 
 def _earlier_copy(
@@ -356,7 +434,7 @@ def _after(
             doc.indexed = False
             doc.warnings.append(msg)
     if refresh:
-        for client_id in sorted({d.client_id for d, _ in items}):
+        for client_id in sorted({d.client_id for d, _t in items}):
             try:
                 registry.refresh_manifest(ctx, client_id)
             except ArchivistError as exc:
@@ -427,14 +505,16 @@ def file_path(
     refresh: bool = True,
     texts: list[tuple[Document, str]] | None = None,
     again: bool = False,
+    name: str | None = None,
 ) -> Document:
     """File one file from disk (the original is only read). With index=False the (document,
-    text) pair is appended to `texts` for the caller to index in a batch."""
+    text) pair is appended to `texts` for the caller to index in a batch. `name`: the original
+    file name when the file on disk is a temporary copy (an upload)."""
     sec = _section(section)
     src = Path(path)
     if not src.is_file():
         raise NotFound(f"no file {str(path)[:200]!r}", "Check the path.")
-    name = _clean_name(src.name)
+    name = _clean_name(name or src.name)
     ctx.actor  # noqa: B018
     limits = Limits.from_settings(ctx.settings)
     if src.stat().st_size > ctx.settings.limits.max_file_mb * 2**20:
@@ -472,6 +552,133 @@ def file_path(
     elif texts is not None:
         texts.append((doc, extraction.text))
     return doc
+
+
+@dataclass
+class BatchItem:
+    """One file for `file_batch`: what `file_path` takes, with its extraction done."""
+
+    client_number: str
+    path: Path
+    section: str
+    extraction: Extraction
+    title: str | None = None
+    matter_number: str | None = None
+    source: str = "imported"
+    again: bool = False
+
+
+def file_batch(ctx: Context, items: Sequence[BatchItem]) -> list[Document | ArchivistError]:
+    """File several files in one ledger transaction (`file import`): each file is still all or
+    nothing (its rows, audit record and stored file are in a savepoint of their own; a file
+    that is refused or fails leaves nothing and the others go on), and the answer says for each
+    item its Document or the error that refused it.
+
+    What a transaction per document paid once per document is paid once per batch: the ledger's
+    commit (an fsync), the audit witness, and the stored files' fsyncs, which run side by side
+    just before the commit (a stored file is durable before the ledger row that names it). The
+    duplicate check is made inside the transaction as for one file, so it sees the batch's
+    earlier files and other processes' filings alike. If the transaction itself fails, none of
+    the batch is filed and its stored files are removed."""
+    user = ctx.actor
+    limits_mb = ctx.settings.limits.max_file_mb
+
+    def prepare(item: BatchItem) -> tuple[Section, str] | ArchivistError:
+        try:
+            sec = _section(item.section)
+            if not item.path.is_file():
+                raise NotFound(f"no file {str(item.path)[:200]!r}", "Check the path.")
+            name = _clean_name(item.path.name)
+            if item.path.stat().st_size > limits_mb * 2**20:
+                raise InvalidInput(
+                    f"{name} is larger than {limits_mb} MB",
+                    "Raise limits.max_file_mb in archivist.toml.",
+                )
+        except ArchivistError as exc:
+            return exc
+        except OSError as exc:
+            return InvalidInput(
+                _("cannot read {name}: {reason}").format(
+                    name=item.path.name, reason=exc.strerror or exc
+                )
+            )
+        return sec, name
+
+    prepared = [prepare(item) for item in items]
+
+    def once() -> list[Document | ArchivistError]:
+        from archivist.ledger import witness
+
+        written: list[Path] = []
+        out: list[Document | ArchivistError] = []
+        lookups = _Lookups()
+        try:
+            with ctx.ledger.write() as conn:
+                for item, ready in zip(items, prepared, strict=True):
+                    if isinstance(ready, ArchivistError):
+                        out.append(ready)
+                        continue
+                    sec, name = ready
+                    span = conn.info.get(witness.SPAN_KEY)
+                    span = list(span) if span is not None else None
+                    mine: list[Path] = []
+                    savepoint = conn.begin_nested()
+                    try:
+                        doc = _insert(
+                            ctx,
+                            conn,
+                            user,
+                            lookups,
+                            mine,
+                            sync=False,
+                            client_number=item.client_number,
+                            section=sec,
+                            opener=lambda p=item.path: open(p, "rb"),  # type: ignore[misc]  # noqa: SIM115
+                            original_name=name,
+                            extraction=item.extraction,
+                            title=item.title,
+                            matter_number=item.matter_number,
+                            source=item.source,
+                            template=None,
+                            template_version=None,
+                            template_data=None,
+                            version_of=None,
+                            again=item.again,
+                        )
+                    except ArchivistError as exc:
+                        savepoint.rollback()
+                        _unlink(mine)
+                        # the witness must not name an event the savepoint took back
+                        if span is None:
+                            conn.info.pop(witness.SPAN_KEY, None)
+                        else:
+                            conn.info[witness.SPAN_KEY] = span
+                        lookups = _Lookups()
+                        out.append(exc)
+                        continue
+                    savepoint.commit()
+                    written.extend(mine)
+                    out.append(doc)
+                ctx.store.sync_files(written)
+        except BaseException:
+            _unlink(written)
+            raise
+        return out
+
+    results: list[Document | ArchivistError] = ctx.ledger.retrying(once)
+    for result in results:
+        if isinstance(result, Document):
+            _warn_flag(result)
+            if result.filetype == "eml":  # its attachments become child documents (issue 24)
+                from archivist.filing.attachments import file_attachments
+
+                try:
+                    file_attachments(ctx, result)
+                except ArchivistError as exc:
+                    result.warnings.append(
+                        _("its attachments were not filed: {reason}").format(reason=exc)
+                    )
+    return results
 
 
 def file_paths(
@@ -522,6 +729,66 @@ def file_paths(
     return docs
 
 
+def file_uploads(
+    ctx: Context,
+    client_number: str,
+    uploads: Sequence[tuple[Path | str, str]],
+    section: str,
+    *,
+    matter_number: str | None = None,
+) -> list[ImportItem]:
+    """File uploaded files (each a temporary path and its original name) one by one with the
+    checks of `file add`: a file the client already has is refused naming the filed document,
+    a file over the size limit is refused, an unreadable or hostile file is filed and flagged.
+    One outcome per upload, in order (filed | flagged | skipped | failed); that the actor may
+    file for this client and matter is checked once, before anything is filed."""
+    sec = _section(section)
+    user = ctx.actor
+    with ctx.ledger.read() as conn:
+        client = registry.get(conn, client_number)
+        _check_may_file(ctx, conn, user, client)
+        if matter_number:
+            from archivist.matters import service as matters_mod
+
+            matter = matters_mod.get(conn, matter_number)
+            if matter.client_id != client.id:
+                raise InvalidInput(
+                    _("matter {matter} belongs to client {owner}, not {client}").format(
+                        matter=matter.number, owner=matter.client_number, client=client.number
+                    )
+                )
+    if not uploads:
+        raise InvalidInput(_("no file was uploaded"), _("Choose one or more files."))
+    texts: list[tuple[Document, str]] = []
+    out: list[ImportItem] = []
+    try:
+        for path, original in uploads:
+            item = ImportItem(path=original, outcome="filed", client=client.number)
+            try:
+                doc = file_path(
+                    ctx,
+                    client.number,
+                    path,
+                    sec.value,
+                    matter_number=matter_number,
+                    index=False,
+                    texts=texts,
+                    name=original,
+                )
+            except AlreadyFiled as exc:
+                item.outcome, item.document, item.reason = "skipped", exc.document, str(exc)
+            except (InvalidInput, Conflict, StorageError) as exc:
+                item.outcome, item.reason = "failed", str(exc)
+            else:
+                item.document = doc.number
+                if doc.flag:
+                    item.outcome, item.reason = "flagged", doc.flag_reason or doc.flag
+            out.append(item)
+    finally:  # what was filed is indexed and in the manifest even if a later file broke
+        _after(ctx, texts)
+    return out
+
+
 def _refuse_filed(ctx: Context, client_number: str, items: list[Path]) -> None:
     """Refuse (before anything is filed) a file the client already has, or one given twice.
     Only an early answer: the decision that counts is made again inside each filing's
@@ -562,10 +829,22 @@ def kept_text(conn: Connection, document_id: int) -> str | None:
 # --------------------------------------------------------------------------- reading
 def _readable(ctx: Context, conn: Connection, number: str) -> Document:
     doc = get(conn, number)
-    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+    scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines)
     if not scope.may_read_document(doc.client_id, doc.matter_id, doc.id):
         raise access.not_found("document", number)
     return doc
+
+
+def _require_copy(ctx: Context, conn: Connection, doc: Document) -> None:
+    access.require_copy_allowed(
+        conn,
+        ctx.actor,
+        doc.client_id,
+        doc.matter_id,
+        doc.id,
+        doc.number,
+        ctx.settings.deadlines.closed_matter_access_days,
+    )
 
 
 def list_documents(
@@ -580,7 +859,7 @@ def list_documents(
     may read). Audited as a read of the archive."""
     user = ctx.actor
     with ctx.ledger.write() as conn:
-        scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, user, ctx.settings.deadlines)
         stmt = _select().where(not_withdrawn()).order_by(documents.c.id)
         client = None
         if client_number:
@@ -633,6 +912,8 @@ def open_content(ctx: Context, number: str, purpose: str = "view") -> tuple[Docu
     user = ctx.actor
     with ctx.ledger.write() as conn:
         doc = _readable(ctx, conn, number)
+        if purpose == "download":
+            _require_copy(ctx, conn, doc)
         src = ctx.store.resolve(doc.path)
         if not src.is_file():
             raise NotFound(
@@ -654,6 +935,7 @@ def export(ctx: Context, number: str, to: Path | str) -> Path:
     dest = Path(to)
     with ctx.ledger.write() as conn:
         doc = _readable(ctx, conn, number)
+        _require_copy(ctx, conn, doc)
         if dest.is_dir():
             dest = dest / safe_filename(doc.original_name)
         from archivist.core.output import refuse_home_data

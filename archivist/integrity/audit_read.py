@@ -32,7 +32,7 @@ def read_log(
     reader = access.require_audit_reader(ctx, "read the audit trail")
     out: list[AuditEvent] = []
     with ctx.ledger.write() as conn:
-        scope = access.scope_for(conn, reader, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, reader, ctx.settings.deadlines)
         stmt = select(audit_events).order_by(audit_events.c.seq)
         client_id = None
         if client:

@@ -9,6 +9,7 @@ with ledger.read() as conn:
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +47,10 @@ class Ledger:
         # refuse writes to a ledger `archivist ledger move` has moved away (open_context sets it)
         self.guard_moved = False
         self.is_sqlite = url.startswith("sqlite")
+        # SQLite has one writer: threads of this process (the web server's) queue for it here,
+        # woken as soon as it is free, instead of in SQLite's busy handler, which polls with
+        # growing sleeps and lets a writer wait seconds behind luckier ones
+        self._writers = threading.RLock()
         self.is_postgresql = postgresql.is_postgresql(url)
         if not (self.is_sqlite or self.is_postgresql):
             raise InvalidInput(
@@ -94,6 +99,7 @@ class Ledger:
         `Busy`. Use `retrying()` around a whole unit of work to retry it from the start."""
         try:
             with (
+                self._queue(),
                 self.engine.connect().execution_options(archivist_write=True) as conn,
                 conn.begin(),
             ):
@@ -104,6 +110,25 @@ class Ledger:
                 self._witness(conn)
         except OperationalError as exc:
             raise self._translate(exc) from None
+
+    @contextmanager
+    def _queue(self) -> Iterator[None]:
+        """Wait for this process's other SQLite writers (as long as SQLite's own busy timeout
+        would), then hold the turn for the transaction."""
+        if not self.is_sqlite:
+            yield
+            return
+        from archivist.ledger.sqlite import BUSY_TIMEOUT_MS
+
+        if not self._writers.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise Busy(
+                "the ledger stayed locked by another writer of this process",
+                "Wait a moment and try again.",
+            )
+        try:
+            yield
+        finally:
+            self._writers.release()
 
     @staticmethod
     def _refuse_moved(conn: Connection) -> None:

@@ -21,7 +21,7 @@ from archivist.core import clock
 from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 5
+HEAD = 6
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -47,7 +47,7 @@ def _step4_ocr(conn: Connection) -> None:
     document_links.create(conn, checkfirst=True)
 
 
-def _step5_volumes(conn: Connection) -> None:
+def _step6_volumes(conn: Connection) -> None:
     """Archive volumes, waivers, amendments, legal holds, disposals and their register,
     document aliases and withdrawals (issue 22), from the table definitions."""
     from archivist.ledger.tables import volumes as v
@@ -65,11 +65,32 @@ def _step5_volumes(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _step5_conflicts(conn: Connection) -> None:
+    """Conflicts and separation of duties (issue 21): client_names (aliases, former names,
+    related parties), conflict_waivers, role_grants, prospects and their consultations; conflict_checks.waiver_id,
+    loans.no_copies, complaints.about_lawyers, client_consents.expires_on."""
+    from archivist.ledger.tables.conflicts import (
+        client_names,
+        conflict_waivers,
+        prospect_consultations,
+        prospects,
+        role_grants,
+    )
+
+    for table in (client_names, conflict_waivers, role_grants, prospects, prospect_consultations):
+        table.create(conn, checkfirst=True)
+    add_column(conn, "conflict_checks", "waiver_id INTEGER")
+    add_column(conn, "loans", "no_copies BOOLEAN NOT NULL DEFAULT FALSE")
+    add_column(conn, "complaints", "about_lawyers TEXT")
+    add_column(conn, "client_consents", "expires_on DATE")
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _step2_copy_of,
     3: _step3_accounts,
     4: _step4_ocr,
-    5: _step5_volumes,
+    5: _step5_conflicts,
+    6: _step6_volumes,
 }
 
 

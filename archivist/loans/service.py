@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock, numbering
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import audit_events, clients, users
 from archivist.ledger.tables.documents import documents
 from archivist.ledger.tables.loans import loan_documents, loans
@@ -188,6 +189,7 @@ def _models(conn: Connection, rows: Sequence[Any]) -> list[Loan]:
                 purpose=row.purpose,
                 days=row.days,
                 copies=bool(row.copy),
+                no_copies=bool(row.no_copies),
                 status=LoanStatus(row.status),
                 state="overdue" if overdue else row.status,
                 overdue=overdue,
@@ -424,11 +426,35 @@ def _require_head(ctx: Context, row: Any, action: str) -> User:
 
 
 def approve(
-    ctx: Context, number: str, days: int | None = None, note: str | None = None
+    ctx: Context,
+    number: str,
+    days: int | None = None,
+    note: str | None = None,
+    no_copies: bool = False,
+    conflict_waiver: str | None = None,
 ) -> LoanResult:
-    """The head approves a pending loan (optionally changing its days), or a pending renewal."""
+    """The head approves a pending loan (optionally changing its days), or a pending renewal.
+    A borrower who acts for the other side of any of the client's matters is refused unless a
+    written waiver is given (issue 21); `no_copies`: read only, no copies (限閱覽不得複印)."""
+    from archivist.core import users as users_mod
+    from archivist.matters import conflict_assess
+
     warnings: list[str] = []
     note = _clean_text(note, "the note")
+    with ctx.ledger.read() as conn:
+        pending = _row(conn, number)
+        _require_head(ctx, pending, "approve")
+        borrower = users_mod.by_id(conn, pending.borrower_id)
+    if pending.status == LoanStatus.PENDING:
+        conflict_assess.require_lawyer_clear(
+            ctx,
+            "loan-approve",
+            pending.client_id,
+            borrower,
+            conflict_waiver,
+            pending.matter_id,
+            _("loan {loan} was not approved").format(loan=pending.number),
+        )
     with ctx.ledger.write() as conn:
         row = _row(conn, number)
         actor = _require_head(ctx, row, "approve")
@@ -443,6 +469,7 @@ def approve(
                 approved_at=now,
                 approval_note=note,
                 days=period,
+                no_copies=no_copies,
             )
             audit.record(
                 conn,
@@ -453,6 +480,7 @@ def approve(
                 row.client_id,
                 days=period,
                 note=note,
+                no_copies=no_copies,
             )
         elif row.status == LoanStatus.OUT and row.renewal_days:
             extra = _days(ctx, days, warnings) if days is not None else row.renewal_days

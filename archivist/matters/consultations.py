@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock, numbering, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import consultation_parties, consultations
 from archivist.models import SECTION_FOLDERS, Channel, Client, Consultation, Role, Section
@@ -90,9 +91,7 @@ def get(conn: Connection, number: str) -> Consultation:
 def _require_client_access(ctx: Context, conn: Connection, client: Client) -> None:
     if ctx.actor.has(Role.ARCHIVIST, Role.HEAD):
         return
-    access.require_client(
-        conn, ctx.actor, client.id, client.number, ctx.settings.deadlines.overdue_loan_ends_access
-    )
+    access.require_client(conn, ctx.actor, client.id, client.number, ctx.settings.deadlines)
 
 
 def log(
@@ -122,10 +121,26 @@ def log(
         )
     named = [conflicts.parse_party(p) for p in parties]
 
-    def work() -> tuple[Consultation, int]:
+    from archivist.matters import conflict_assess
+
+    def work() -> tuple[Consultation | Conflict, int]:
         with ctx.ledger.write() as conn:
             client = registry.get(conn, client_number)
             _require_client_access(ctx, conn, client)
+            check = conflict_assess.assess(
+                conn, ctx.settings.conflicts, "consultation", client_id=client.id, opposing=named
+            )
+            if named:
+                check_id = conflict_assess.keep(conn, actor, check, client_id=client.id)
+                if check.refused:
+                    return (
+                        conflict_assess.refusal(
+                            conflict_assess.shown_to(conn, ctx, check),
+                            _("the consultation was not logged"),
+                            check_id,
+                        ),
+                        client.id,
+                    )
             handler = users_mod.get(conn, handled_by) if handled_by else actor
             if not handler.active:
                 raise InvalidInput(
@@ -181,9 +196,13 @@ def log(
                 follow_up=due,
                 parties=[n for n, _ in named],
             )
-            return get(conn, number), client.id
+            logged = get(conn, number)
+            logged.conflict_warnings = conflict_assess.shown_to(conn, ctx, check).warnings
+            return logged, client.id
 
     result, client_id = ctx.ledger.retrying(work)
+    if isinstance(result, Conflict):
+        raise result
     from archivist.clients.registry import refresh_manifest
 
     refresh_manifest(ctx, client_id)
@@ -198,7 +217,7 @@ def list_consultations(
     from archivist.clients import registry
 
     with ctx.ledger.write() as conn:
-        scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines)
         stmt = _select().order_by(consultations.c.consulted_at, consultations.c.id)
         client_id = None
         if client:

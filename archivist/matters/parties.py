@@ -13,8 +13,9 @@ from sqlalchemy.engine import Connection
 from archivist.core import audit, clock, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput
+from archivist.core.i18n import _
 from archivist.ledger.tables.matters import matter_parties, matters
-from archivist.matters import conflicts
+from archivist.matters import conflict_assess, conflicts
 from archivist.matters.service import _require_open, add_event, clean_text, get, require_writer
 from archivist.models import ConflictCheck, Matter, User
 
@@ -33,11 +34,8 @@ def add_parties(
     if not opp and not rel:
         raise InvalidInput("no party given", "Pass --opposing NAME or --related NAME.")
     relation = clean_text(relation, "the relation", 200) if relation is not None else None
-    waiver = (
-        clean_text(conflict_waiver, "the waiver reference", 200)
-        if conflict_waiver is not None
-        else None
-    )
+    conflict_assess.parse_waiver(conflict_waiver)
+    waiver = conflict_waiver
     actor = ctx.actor
     outcome: dict[str, object] = {}
 
@@ -46,15 +44,13 @@ def add_parties(
             matter = get(conn, number)
             require_writer(conn, actor, matter, number)
             _require_open(matter, "new parties")
-            outcome.update(_add_in(conn, actor, matter, opp, rel, relation, waiver))
+            outcome.update(_add_in(ctx, conn, actor, matter, opp, rel, relation, waiver))
 
     ctx.ledger.retrying(work)
     if "refusal" in outcome:
-        raise Conflict(
-            str(outcome["refusal"]),
-            "Resolve the conflict, or record the client's written waiver with "
-            "--conflict-waiver REFERENCE.",
-        )
+        refusal = outcome["refusal"]
+        assert isinstance(refusal, Conflict)
+        raise refusal
     from archivist.clients import registry
 
     registry.refresh_manifest(ctx, int(str(outcome["client_id"])))
@@ -64,6 +60,7 @@ def add_parties(
 
 
 def _add_in(
+    ctx: Context,
     conn: Connection,
     actor: User,
     matter: Matter,
@@ -72,29 +69,19 @@ def _add_in(
     relation: str | None,
     waiver: str | None,
 ) -> dict[str, object]:
-    hits = conflicts.search(
-        conn, [n for n, _ in opp], [i for _, i in opp if i], exclude_matter_id=matter.id
+    a = conflict_assess.assess(
+        conn,
+        ctx.settings.conflicts,
+        "party-add",
+        client_id=matter.client_id,
+        opposing=opp,
+        related=rel,
+        exclude_matter_id=matter.id,
+        waiver=waiver,
     )
-    rel_hits = [
-        h.model_copy(update={"blocking": False})
-        for h in conflicts.search(
-            conn, [n for n, _ in rel], [i for _, i in rel if i], exclude_matter_id=matter.id
-        )
-    ]
-    blocking = [h for h in hits if h.blocking]
-    names = [n for n, _ in opp] + [n for n, _ in rel]
-    idents = [i for _, i in opp + rel if i]
-    if blocking and waiver is None:
-        check_id = conflicts.record(
-            conn,
-            actor.id,
-            "party-add",
-            names,
-            idents,
-            hits + rel_hits,
-            "refused",
-            matter_id=matter.id,
-            client_id=matter.client_id,
+    if a.refused:
+        check_id = conflict_assess.keep(
+            conn, actor, a, matter_id=matter.id, client_id=matter.client_id
         )
         audit.record(
             conn,
@@ -105,12 +92,14 @@ def _add_in(
             matter.client_id,
             check=check_id,
             opposing=[n for n, _ in opp],
-            hits=[h.detail for h in blocking],
+            hits=[h.detail for h in a.blocking],
         )
-        first = blocking[0]
         return {
-            "refusal": f"conflict of interest: opposing party {first.searched} is "
-            f"{first.detail}; no party was added to {matter.number}"
+            "refusal": conflict_assess.refusal(
+                conflict_assess.shown_to(conn, ctx, a),
+                _("no party was added to {matter}").format(matter=matter.number),
+                check_id,
+            )
         }
     now = clock.now()
     for role, items in (("opposing", opp), ("related", rel)):
@@ -127,29 +116,16 @@ def _add_in(
                     added_by=actor.id,
                 )
             )
-    result = "waived" if blocking else ("hits" if hits or rel_hits else "clear")
-    check_id = conflicts.record(
-        conn,
-        actor.id,
-        "party-add",
-        names,
-        idents,
-        hits + rel_hits,
-        result,
-        matter_id=matter.id,
-        client_id=matter.client_id,
-        waiver=waiver if blocking else None,
-    )
-    if blocking:
-        conn.execute(
-            matters.update().where(matters.c.id == matter.id).values(conflict_waiver=waiver)
-        )
+    check_id = conflict_assess.keep(conn, actor, a, matter_id=matter.id, client_id=matter.client_id)
+    ref = conflict_assess.waiver_ref(a.waiver.id) if a.waiver else None
+    if ref:
+        conn.execute(matters.update().where(matters.c.id == matter.id).values(conflict_waiver=ref))
     text = "; ".join(
         [f"opposing: {n}" for n, _ in opp]
         + [f"related: {n}" + (f" ({relation})" if relation else "") for n, _ in rel]
     )
-    if blocking:
-        text += f"; conflict waived by the client's written waiver {waiver}"
+    if ref:
+        text += _("; conflict waived by the written waiver {ref}").format(ref=ref)
     add_event(conn, matter, actor, "parties-added", text)
     audit.record(
         conn,
@@ -162,8 +138,10 @@ def _add_in(
         related=[n for n, _ in rel],
         relation=relation,
         conflict_check=check_id,
-        conflict_result=result,
-        waiver=waiver if blocking else None,
+        conflict_result=a.result,
+        waiver=ref,
         note=text,
     )
-    return {"check": conflicts.get_check(conn, check_id), "client_id": matter.client_id}
+    check = conflicts.get_check(conn, check_id)
+    check.hits = conflicts.visible_hits(conn, ctx, check.hits)  # a lawyer adds parties too
+    return {"check": check, "client_id": matter.client_id}

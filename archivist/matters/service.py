@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from archivist.core import access, audit, clock, numbering, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import clients, users
 from archivist.ledger.tables.matters import (
     matter_events,
@@ -259,14 +260,13 @@ def open_matter(
         raise InvalidInput("a matter needs an assigned lawyer", "Pass --lawyer USER.")
     opp = [conflicts.parse_party(p) for p in opposing]
     rel = [conflicts.parse_party(p) for p in related]
-    waiver = (
-        clean_text(conflict_waiver, "the waiver reference", 200)
-        if conflict_waiver is not None
-        else None
-    )
+    from archivist.matters.conflict_assess import parse_waiver
+
+    parse_waiver(conflict_waiver)  # free text is refused before anything is looked up
+    waiver = conflict_waiver
     names = list(dict.fromkeys(u.strip() for u in lawyers))
     result: MatterOpened | None = None
-    refusal: str | None = None
+    refusal: Conflict | None = None
 
     def work() -> None:
         nonlocal result, refusal
@@ -281,11 +281,7 @@ def open_matter(
 
     ctx.ledger.retrying(work)
     if refusal is not None:
-        raise Conflict(
-            refusal,
-            "Resolve the conflict, or record the client's written waiver "
-            "with --conflict-waiver REFERENCE.",
-        )
+        raise refusal
     assert result is not None
     from archivist.clients import registry
 
@@ -304,32 +300,24 @@ def _open_in(
     opp: list[tuple[str, str | None]],
     rel: list[tuple[str, str | None]],
     waiver: str | None,
-) -> tuple[MatterOpened | None, str | None]:
-    from archivist.matters import conflicts
+) -> tuple[MatterOpened | None, Conflict | None]:
+
+    from archivist.matters import conflict_assess
 
     opp_names = [n for n, _ in opp]
-    opp_ids = [i for _, i in opp if i]
-    hits = conflicts.search(conn, opp_names, opp_ids)
-    # The firm's own client named as the other side is blocking too (found as a client hit).
-    rel_hits = [
-        h.model_copy(update={"blocking": False})
-        for h in conflicts.search(conn, [n for n, _ in rel], [i for _, i in rel if i])
-    ]
-    blocking = [h for h in hits if h.blocking]
-    all_hits = hits + rel_hits
-    checked = opp_names + [n for n, _ in rel]
-    checked_ids = opp_ids + [i for _, i in rel if i]
-    if blocking and waiver is None:
-        check_id = conflicts.record(
-            conn,
-            actor.id,
-            "matter-open",
-            checked,
-            checked_ids,
-            all_hits,
-            "refused",
-            client_id=client.id,
-        )
+    a = conflict_assess.assess(
+        conn,
+        ctx.settings.conflicts,
+        "matter-open",
+        client_id=client.id,
+        opposing=opp,
+        related=rel,
+        lawyers=lawyer_users,
+        waiver=waiver,
+    )
+    blocking = a.blocking
+    if a.refused:
+        check_id = conflict_assess.keep(conn, actor, a, client_id=client.id)
         audit.record(
             conn,
             actor.username,
@@ -343,12 +331,7 @@ def _open_in(
             opposing=opp_names,
             hits=[h.detail for h in blocking],
         )
-        first = blocking[0]
-        more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
-        return None, (
-            f"conflict of interest: opposing party {first.searched} is "
-            f"{first.detail}{more}; the matter was not opened"
-        )
+        return None, conflict_assess.refusal(a, _("the matter was not opened"), check_id)
     now = clock.now()
     seq = numbering.next_value(conn, f"matter:{now.year}:{mtype.code}")
     number = numbering.render(
@@ -372,7 +355,7 @@ def _open_in(
                 status="open",
                 accepted_at=now,
                 contact_deadline=deadline,
-                conflict_waiver=waiver if blocking else None,
+                conflict_waiver=conflict_assess.waiver_ref(a.waiver.id) if a.waiver else None,
                 created_by=actor.id,
             )
         )
@@ -401,19 +384,8 @@ def _open_in(
                 **p,
             )
         )
-    result = "waived" if blocking else ("hits" if all_hits else "clear")
-    check_id = conflicts.record(
-        conn,
-        actor.id,
-        "matter-open",
-        checked,
-        checked_ids,
-        all_hits,
-        result,
-        matter_id=mid,
-        client_id=client.id,
-        waiver=waiver if blocking else None,
-    )
+    check_id = conflict_assess.keep(conn, actor, a, matter_id=mid, client_id=client.id)
+    ref = conflict_assess.waiver_ref(a.waiver.id) if a.waiver else None
     matter = by_id(conn, mid)
     lawyer_names = ", ".join(f"{u.display_name} ({u.username})" for u in lawyer_users)
     add_event(
@@ -430,8 +402,8 @@ def _open_in(
             matter,
             actor,
             "conflict-waiver",
-            f"opened despite a conflict of interest on the client's written waiver "
-            f"{waiver}: " + "; ".join(h.detail for h in blocking),
+            _("opened despite a conflict of interest on the written waiver {ref}: ").format(ref=ref)
+            + "; ".join(h.detail for h in blocking),
         )
     audit.record(
         conn,
@@ -447,17 +419,14 @@ def _open_in(
         related=[n for n, _ in rel],
         contact_deadline=deadline,
         conflict_check=check_id,
-        conflict_result=result,
-        waiver=waiver,
+        conflict_result=a.result,
+        waiver=ref,
     )
-    warnings = [f"related party {h.searched}: {h.detail}" for h in rel_hits]
-    warnings += [f"opposing party {h.searched}: {h.detail}" for h in hits if not h.blocking]
-    if waiver and not blocking:
-        warnings.append(
-            f"no conflict was found; the waiver {waiver} was not needed and is not recorded"
-        )
+    warnings = a.warnings
     return MatterOpened(
-        matter=matter, conflict_check=conflicts.get_check(conn, check_id), warnings=warnings
+        matter=matter,
+        conflict_check=conflict_assess.conflicts.get_check(conn, check_id),
+        warnings=warnings,
     ), None
 
 

@@ -39,7 +39,7 @@ STATUSES = ("open", "closed")
 
 
 def _scope(ctx: Context, conn: Connection) -> access.Scope:
-    return access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+    return access.scope_for(conn, ctx.actor, ctx.settings.deadlines)
 
 
 def _visible(scope: access.Scope, matter: Matter) -> bool:

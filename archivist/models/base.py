@@ -68,13 +68,19 @@ SECTION_FOLDERS: dict[Section, str] = {
 
 
 class ClientInput(Model):
-    name: str = Field(min_length=1, max_length=500)
+    name: str = Field("", max_length=500)  # empty: the prospect's name (from_prospect)
     kind: ClientKind
     id_number: str | None = Field(None, max_length=64)
     phone: str | None = Field(None, max_length=64)
     email: str | None = Field(None, max_length=254)
     address: str | None = Field(None, max_length=2000)
     note: str | None = Field(None, max_length=10000)
+    # other names the conflict check searches (issue 21): 'NAME' or 'NAME:ID-NUMBER'
+    aliases: list[str] = Field(default_factory=list, max_length=50)
+    former_names: list[str] = Field(default_factory=list, max_length=50)
+    related: list[str] = Field(default_factory=list, max_length=50)
+    relations: list[str] = Field(default_factory=list, max_length=50)
+    from_prospect: str | None = None  # a prospect (P2026-0001) who becomes this client
 
 
 class Client(Model):

@@ -36,6 +36,8 @@ class Complaint(Model):
     client_number: str
     client_name: str
     matter: str | None = None
+    about_lawyers: list[str] = Field(default_factory=list)  # the matter's lawyers when filed
+    handled_by: str | None = None  # who resolved it (the latest resolution)
     channel: str
     content: str
     status: ComplaintStatus

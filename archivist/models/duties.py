@@ -101,6 +101,7 @@ class Consent(Model):
     scope: str
     purposes: list[str] = Field(default_factory=list)
     document: str | None = None
+    expires_on: date | None = None  # None: until revoked
     granted_at: datetime
     granted_by: str
     revoked_at: datetime | None = None

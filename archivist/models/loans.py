@@ -41,6 +41,7 @@ class Loan(Model):
     purpose: str
     days: int
     copies: bool = False  # copies lent, not the originals
+    no_copies: bool = False  # read only, no copies (限閱覽不得複印): no export or download
     status: LoanStatus
     state: str  # status, or "overdue" for a loan out past its due date
     overdue: bool = False

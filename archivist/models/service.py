@@ -45,6 +45,9 @@ class ConflictHit(Model):
     matter_number: str | None = None
     detail: str = ""
     blocking: bool = False  # the firm acts for this person: opening against them is refused
+    rule: str = "same-name"  # which rule matched (archivist/matters/conflict_names.py)
+    strength: int = 100  # how strongly (0-100)
+    kind: str = ""  # our-client | opposing | related | consultation | lawyer (what the hit is)
 
 
 class ConflictCheck(Model):
@@ -57,6 +60,8 @@ class ConflictCheck(Model):
     hits: list[ConflictHit]
     result: str  # clear | hits | conflict | waived | refused
     waiver: str | None = None
+    waiver_id: int | None = None
+    waiver_detail: str | None = None  # the waiver, its consent documents and its approval
     checked_at: datetime
     checked_by: str
 
@@ -109,6 +114,7 @@ class Consultation(Model):
     follow_up_note: str | None = None
     parties: list[str] = Field(default_factory=list)
     due: bool = False  # follow-up date reached and not yet done
+    conflict_warnings: list[str] = Field(default_factory=list)  # from the check when logged
 
 
 class TimelineEntry(Model):

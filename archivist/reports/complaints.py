@@ -94,17 +94,31 @@ def compute(conn: Connection, date_from: date, date_to: date) -> ComplaintReport
     ids = [r.id for r in rows]
     names = {u.id: u.username for u in conn.execute(select(users.c.id, users.c.username))}
 
-    lawyers: dict[int, list[str]] = {}
+    # charged to the lawyers of the matter when the complaint came in (issue 21), not to
+    # whoever is assigned now
+    assignments: dict[int, list[Any]] = {}
     matter_ids = {r.matter_id for r in rows if r.matter_id}
     if matter_ids:
         for ml in conn.execute(
-            select(matter_lawyers.c.matter_id, matter_lawyers.c.user_id)
-            .where(
-                matter_lawyers.c.matter_id.in_(matter_ids), matter_lawyers.c.removed_at.is_(None)
+            select(
+                matter_lawyers.c.matter_id,
+                matter_lawyers.c.user_id,
+                matter_lawyers.c.assigned_at,
+                matter_lawyers.c.removed_at,
             )
+            .where(matter_lawyers.c.matter_id.in_(matter_ids))
             .order_by(matter_lawyers.c.id)
         ):
-            lawyers.setdefault(ml.matter_id, []).append(names.get(ml.user_id, "?"))
+            assignments.setdefault(ml.matter_id, []).append(ml)
+    lawyers: dict[int, list[str]] = {}
+    for r in rows:
+        recorded = json.loads(r.about_lawyers) if r.about_lawyers else None
+        lawyers[r.id] = recorded or [
+            names.get(ml.user_id, "?")
+            for ml in assignments.get(r.matter_id or -1, [])
+            if ml.assigned_at <= r.received_at
+            and (ml.removed_at is None or ml.removed_at > r.received_at)
+        ]
 
     late_ids: set[int] = set()
     proposals: list[ComplaintProposal] = []
@@ -140,7 +154,7 @@ def compute(conn: Connection, date_from: date, date_to: date) -> ComplaintReport
         counters["cause"][r.cause or UNCLASSIFIED] += 1
         counters["responsibility"][r.responsibility or UNCLASSIFIED] += 1
         counters["channel"][r.channel] += 1
-        who = lawyers.get(r.matter_id or -1) or (
+        who = lawyers.get(r.id) or (
             [names[r.assignee_id]] if r.assignee_id in names else [NO_LAWYER]
         )
         for name in who:
@@ -383,3 +397,42 @@ def write_docx(
 
 def _d(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
+
+
+def to_csv(rep: ComplaintReport) -> str:
+    """The report as CSV (UTF-8 with a BOM so spreadsheet programs read the Chinese): one
+    `table,key,value` row per count and duration, then the overdue, reopened and open
+    complaints with their columns."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    out.write("\ufeff")
+    w = csv.writer(out)
+    w.writerow(["table", "key", "value"])
+    w.writerow(["period", "from", rep.period_from.isoformat()])
+    w.writerow(["period", "to", rep.period_to.isoformat()])
+    w.writerow(["total", "received", rep.total])
+    for table in (
+        "by_status",
+        "by_category",
+        "by_cause",
+        "by_responsibility",
+        "by_channel",
+        "by_lawyer",
+    ):
+        for key, value in getattr(rep, table).items():
+            w.writerow([table, key, value])
+    for name in ("first_response", "resolution"):
+        d = getattr(rep, name)
+        w.writerow([name, "count", d.count])
+        w.writerow([name, "median_days", _d(d.median_days)])
+        w.writerow([name, "worst_days", _d(d.worst_days)])
+    w.writerow([])
+    columns = ["list", *ComplaintReportRow.model_fields]
+    w.writerow(columns)
+    for name in ("overdue", "reopened", "open"):
+        for row in getattr(rep, name):
+            data = row.model_dump(mode="json")
+            w.writerow([name, *(data.get(c, "") for c in columns[1:])])
+    return out.getvalue()

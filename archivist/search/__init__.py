@@ -219,12 +219,10 @@ def _iter_ledger(
 # --------------------------------------------------------------------------- text for (re)indexing
 def _texts(ctx: Context, docs: Sequence[Document], pool: Any = None) -> list[str]:
     """The text of each document: kept text (password-unlocked) or extracted from the store."""
-    from archivist.filing import service as filing
     from archivist.filing.extract import Limits
     from archivist.filing.extract.parallel import extract_many
 
-    with ctx.ledger.read() as conn:
-        kept = {d.id: filing.kept_text(conn, d.id) for d in docs} if docs else {}
+    kept = _kept_texts(ctx, [d.id for d in docs])
     todo = [
         (str(ctx.store.resolve(d.path)), d.original_name) for d in docs if kept.get(d.id) is None
     ]
@@ -234,6 +232,19 @@ def _texts(ctx: Context, docs: Sequence[Document], pool: Any = None) -> list[str
         k = kept.get(d.id)
         out.append(k if k is not None else next(results).text)
     return out
+
+
+def _kept_texts(ctx: Context, ids: list[int]) -> dict[int, str]:
+    """The kept (password-unlocked) texts of these documents, in one query."""
+    if not ids:
+        return {}
+    from sqlalchemy import select
+
+    from archivist.ledger.tables.documents import document_texts as t
+
+    with ctx.ledger.read() as conn:
+        rows = conn.execute(select(t.c.document_id, t.c.text).where(t.c.document_id.in_(ids)))
+        return {int(r.document_id): r.text for r in rows}
 
 
 def reindex_documents(ctx: Context, document_numbers: Iterable[str]) -> int:
@@ -286,19 +297,34 @@ def rebuild(ctx: Context, progress: Progress | None = None, engine: str | None =
         progress(0, total)
     pool = make_pool(total)
 
-    def stream() -> Iterator[dict[str, Any]]:
-        nonlocal done
+    def chunks() -> Iterator[list[Document]]:
         for chunk in _iter_ledger(ctx):
             chunk = [d for d in chunk if d.id <= max_id]
             if not chunk:
-                break
-            texts = _texts(ctx, chunk, pool)
-            yield from _engine_fields(
-                eng, (fields(doc, text) for doc, text in zip(chunk, texts, strict=True))
-            )
-            done += len(chunk)
-            if progress:
-                progress(done, total)
+                return
+            yield chunk
+
+    def stream() -> Iterator[dict[str, Any]]:
+        """The documents' fields, chunk by chunk; the next chunk's text is extracted (on the
+        pool's cores) while this one is analysed and indexed here."""
+        nonlocal done
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as ahead:
+            todo = chunks()
+            chunk = next(todo, None)
+            texts = ahead.submit(_texts, ctx, chunk, pool) if chunk else None
+            while chunk is not None and texts is not None:
+                following = next(todo, None)
+                got = texts.result()
+                texts = ahead.submit(_texts, ctx, following, pool) if following else None
+                yield from _engine_fields(
+                    eng, (fields(doc, text) for doc, text in zip(chunk, got, strict=True))
+                )
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+                chunk = following
 
     try:
         eng.add(tmp, stream(), replace=False, wait_s=LOCK_WAIT_S)

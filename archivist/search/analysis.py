@@ -13,8 +13,10 @@ so highlight offsets point into the text as filed. Then:
   width) between two CJK characters do not separate them: 改\n善 is 改善, 适用《中华 is 适用中华.
 
 A multi-character query therefore becomes a phrase of bigrams: 違約 matches 违约 but not
-違反...約. Whoosh pickles this class into the index: keep its module path and name stable and
-bump ANALYSIS_VERSION when its output changes.
+違反...約. Whoosh pickles its tokenizer (archivist.search.whoosh_tokenizer) into the index as
+`archivist.search.analysis.CJKBigramTokenizer`: keep that name resolving here (it is loaded on
+first use, so a Tantivy home never imports Whoosh) and bump ANALYSIS_VERSION when the output
+changes.
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
-
-from whoosh.analysis import Token, Tokenizer
 
 from archivist.core.textnorm import to_simplified
 
@@ -103,120 +103,47 @@ def normalize(text: str) -> tuple[str, list[int] | None, list[int] | None]:
     return text, starts, ends
 
 
+# characters folded on their own (NFKC, lower case, t2s): those seen, the table of those that
+# change (for str.translate), and those that do not fold to exactly one character
+_SEEN: set[str] = set()
+_TABLE: dict[int, str] = {}
+_MULTI: set[str] = set()
+
+
+def _learn(new: set[str]) -> None:
+    chars = list(new)
+    staged = [_nfkc(c).lower() for c in chars]
+    # one OpenCC call for all of them, a line each (no phrase spans a line break)
+    parts = to_simplified("\n".join(staged)).split("\n")
+    if len(parts) != len(staged):
+        parts = [to_simplified(c) for c in staged]
+    for c, f in zip(chars, parts, strict=True):
+        if len(f) != 1:
+            _MULTI.add(c)
+        elif f != c:
+            _TABLE[ord(c)] = f
+    _SEEN.update(chars)
+
+
+def fold_chars(text: str) -> str | None:
+    """`text` folded a character at a time, the same length as `text` (its offsets are the
+    text's own), or None when a character does not fold to exactly one (e.g. ① → 1, ﬁ → fi).
+    Equal to normalize(text)[0] but for OpenCC's phrase-level conversions and compositions
+    (callers fall back to `normalize` when this finds nothing); set operations and a translate
+    table in C, so a long document costs a fraction of normalize's time."""
+    if text.isascii():
+        return text.lower()
+    chars = set(text)
+    new = chars - _SEEN
+    if new:
+        _learn(new)
+    if _MULTI and not _MULTI.isdisjoint(chars):
+        return None
+    return text.translate(_TABLE)
+
+
 def fold_query_text(text: str) -> str:
     return normalize(text)[0]
-
-
-class CJKBigramTokenizer(Tokenizer):
-    """See the module docstring. `mode` is "index" or "query" (Whoosh passes it)."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CJKBigramTokenizer)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        norm, starts, ends = normalize(value)
-        if not tokenize:
-            t.original = t.text = norm
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar = start_char
-                t.endchar = start_char + len(value)
-            yield t
-            return
-        index_mode = mode != "query"
-        pos = start_pos
-
-        def span(a: int, b: int) -> tuple[int, int]:
-            if starts is None or ends is None:
-                return start_char + a, start_char + b
-            return start_char + starts[a], start_char + ends[b - 1]
-
-        for m in TOKEN_RE.finditer(norm):
-            word = m.group("word")
-            if word is not None:
-                t.text = word
-                t.boost = 1.0
-                t.stopped = False
-                if keeporiginal:
-                    t.original = word
-                if positions:
-                    t.pos = pos
-                if chars:
-                    t.startchar, t.endchar = span(m.start(), m.end())
-                yield t
-                pos += 1
-                continue
-            raw = m.group("cjk")
-            if len(raw) > 1 and JOINERS.search(raw):
-                at = [m.start() + j for j, c in enumerate(raw) if CJK_CHAR.match(c)]
-                run = "".join(raw[j - m.start()] for j in at)
-            else:
-                at = None
-                run = raw
-            base = m.start()
-            n = len(run)
-
-            def cspan(
-                a: int, b: int, at: list[int] | None = at, base: int = base
-            ) -> tuple[int, int]:
-                return span(base + a, base + b) if at is None else span(at[a], at[b - 1] + 1)
-
-            if n == 1:
-                t.text = run
-                t.boost = 1.0
-                t.stopped = False
-                if keeporiginal:
-                    t.original = run
-                if positions:
-                    t.pos = pos
-                if chars:
-                    t.startchar, t.endchar = cspan(0, 1)
-                yield t
-                pos += 1
-                continue
-            for i in range(n):
-                p = pos + min(i, n - 2)
-                if i < n - 1:
-                    t.text = run[i : i + 2]
-                    t.boost = 1.0
-                    t.stopped = False
-                    if keeporiginal:
-                        t.original = t.text
-                    if positions:
-                        t.pos = p
-                    if chars:
-                        t.startchar, t.endchar = cspan(i, i + 2)
-                    yield t
-                if index_mode:
-                    t.text = run[i]
-                    t.boost = 1.0
-                    t.stopped = False
-                    if keeporiginal:
-                        t.original = t.text
-                    if positions:
-                        t.pos = p
-                    if chars:
-                        t.startchar, t.endchar = cspan(i, i + 1)
-                    yield t
-            pos += n - 1
 
 
 def _runs(norm: str) -> Iterator[tuple[bool, str]]:
@@ -267,8 +194,19 @@ def title_key(text: str) -> str:
     return "".join(run for _cjk, run in _runs(normalize(text)[0]))
 
 
-def analyzer() -> CJKBigramTokenizer:
+def analyzer() -> Any:
+    from archivist.search.whoosh_tokenizer import CJKBigramTokenizer
+
     return CJKBigramTokenizer()
+
+
+def __getattr__(name: str) -> Any:
+    """`CJKBigramTokenizer`, as Whoosh indexes name it (see the module docstring)."""
+    if name == "CJKBigramTokenizer":
+        from archivist.search.whoosh_tokenizer import CJKBigramTokenizer
+
+        return CJKBigramTokenizer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def expand_synonyms(query: str, groups: list[list[str]]) -> str:

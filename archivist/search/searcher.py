@@ -112,7 +112,7 @@ def search(
     if start and end and start > end:
         flt.nothing = True
     with ctx.ledger.read() as conn:
-        scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, user, ctx.settings.deadlines)
         if client:
             try:
                 flt.client_id = str(registry.get(conn, client).id)
@@ -188,17 +188,19 @@ def _require_index(ctx: Context, conn: Any, eng: Any, path: Any) -> None:
 
 
 def _hits(parsed: Any, found: list[Any]) -> list[SearchHit]:
+    from archivist.search.analysis import fold_chars
     from archivist.search.snippets import phrases_pattern, snippet, spans
 
     groups = [
         [a.text for a in c.atoms if not a.title_only] for c in parsed.clauses if not c.negated
     ]
     groups = [g for g in groups if g]
-    pattern = phrases_pattern(groups)
+    pattern = phrases_pattern(groups) if found else None
+    fast = phrases_pattern(groups, fold_chars) if found else None
     hits = []
     for h in found:
         f = h.stored
-        marked = snippet(f.get("content") or "", pattern, SNIPPET_CHARS, len(groups))
+        marked = snippet(f.get("content") or "", pattern, SNIPPET_CHARS, len(groups), fast)
         text, marks = spans(marked)
         when = f.get("date")
         hits.append(

@@ -251,7 +251,7 @@ def unarchived(ctx: Context, overdue_only: bool = False) -> list[Volume]:
     from archivist.matters import service as matters_mod
 
     with ctx.ledger.write() as conn:
-        scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines.overdue_loan_ends_access)
+        scope = access.scope_for(conn, ctx.actor, ctx.settings.deadlines)
         sealed = select(volumes.c.matter_id).where(volumes.c.status != "open")
         stmt = (
             select(matters)

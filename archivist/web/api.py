@@ -140,3 +140,37 @@ def loan_approve(request: Request, number: str, body: LoanApproval | None = None
 
     body = body or LoanApproval()
     return _json(loans.approve(deps.api_actor(request), number, days=body.days, note=body.note))
+
+
+class LoanCheckout(BaseModel):
+    ack_confidentiality: bool = False
+
+
+class LoanReturn(BaseModel):
+    condition: str | None = None
+
+
+@router.get("/loans/overdue")
+def loans_overdue(request: Request) -> Any:
+    """Loans out past their due date, most overdue first (`loan list --status overdue --json`)."""
+    from archivist.loans import service as loans
+
+    return _json(loans.overdue(deps.api_actor(request)))
+
+
+@router.post("/loans/{number}/checkout")
+def loan_checkout(request: Request, number: str, body: LoanCheckout) -> Any:
+    """The archivist hands an approved loan out; the borrower's confidentiality
+    acknowledgement is required (`loan checkout --json`)."""
+    from archivist.loans import service as loans
+
+    return _json(loans.checkout(deps.api_actor(request), number, body.ack_confidentiality))
+
+
+@router.post("/loans/{number}/return")
+def loan_return(request: Request, number: str, body: LoanReturn | None = None) -> Any:
+    """The archivist takes a loan back (`loan return --json`)."""
+    from archivist.loans import service as loans
+
+    body = body or LoanReturn()
+    return _json(loans.return_(deps.api_actor(request), number, body.condition))

@@ -42,9 +42,10 @@ def create_app(
     app.state.limiter = SourceLimiter()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from archivist.web import api, pages
+    from archivist.web import api, manage, pages
 
     app.include_router(pages.router)
+    app.include_router(manage.router)
     app.include_router(api.router)
 
     @app.middleware("http")

@@ -19,6 +19,7 @@ from archivist.web.i18n import field_name, section_name, strings, value_name
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.auto_reload = False  # the templates ship with the package: no stat() per page
 INLINE_TYPES = {
     "pdf": "application/pdf",
     "txt": "text/plain; charset=utf-8",
@@ -257,12 +258,15 @@ def search_page(request: Request, q: str = "", page: int = 1, section: str = "")
 
 
 @router.get("/loans", response_class=HTMLResponse)
-def loan_list(request: Request, status: str = "") -> Response:
+def loan_list(request: Request, status: str = "", overdue: int = 0) -> Response:
     from archivist.loans import service as loans
 
     actor = deps.page_actor(request)
-    rows = loans.list_loans(actor.ctx, status=status or None)
-    return render(request, "loans.html", actor, loans=rows, status=status)
+    if overdue:
+        rows = loans.overdue(actor.ctx)
+    else:
+        rows = loans.list_loans(actor.ctx, status=status or None)
+    return render(request, "loans.html", actor, loans=rows, status=status, overdue=overdue)
 
 
 @router.post("/loans")
@@ -287,7 +291,12 @@ async def loan_step(request: Request, number: str, step: str) -> Response:
 
     actor, form = await deps.form_actor(request)
     if step == "approve":
-        loans.approve(actor.ctx, number, note=str(form.get("note") or "") or None)
+        loans.approve(
+            actor.ctx,
+            number,
+            note=str(form.get("note") or "") or None,
+            no_copies=bool(form.get("no_copies")),
+        )
     elif step == "reject":
         loans.reject(actor.ctx, number, str(form.get("reason") or ""))
     elif step == "checkout":
@@ -307,7 +316,11 @@ def complaint_list(request: Request) -> Response:
 
     actor = deps.page_actor(request)
     return render(
-        request, "complaints.html", actor, complaints=complaints.list_complaints(actor.ctx)
+        request,
+        "complaints.html",
+        actor,
+        complaints=complaints.list_complaints(actor.ctx),
+        channels=complaints.CHANNELS,
     )
 
 

@@ -4,6 +4,7 @@ importing this package registers them all."""
 from archivist.ledger.tables import (
     accounts,  # noqa: F401
     complaints,  # noqa: F401
+    conflicts,  # noqa: F401
     core,  # noqa: F401  (registers tables)
     documents,  # noqa: F401
     loans,  # noqa: F401

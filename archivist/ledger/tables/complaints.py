@@ -13,6 +13,8 @@ complaints = Table(
     Column("number", String(32), nullable=False, unique=True),
     Column("client_id", ForeignKey("clients.id"), nullable=False, index=True),
     Column("matter_id", ForeignKey("matters.id")),
+    # JSON list of the usernames the complaint is about (the matter's lawyers when it was filed)
+    Column("about_lawyers", Text),
     Column("channel", String(16), nullable=False),  # phone|email|fax|in-person|mailbox
     Column("content", Text, nullable=False),
     # received | classified | assigned | resolved | reopened | closed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -79,6 +80,7 @@ client_consents = Table(
     Column("client_id", ForeignKey("clients.id"), nullable=False, index=True),
     Column("scope", Text, nullable=False),
     Column("document_id", ForeignKey("documents.id")),
+    Column("expires_on", Date),  # issue 21: the consent's end (None: until revoked)
     Column("granted_at", DateTime, nullable=False),
     Column("granted_by", ForeignKey("users.id"), nullable=False),
     Column("revoked_at", DateTime),

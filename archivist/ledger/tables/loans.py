@@ -19,6 +19,8 @@ loans = Table(
     Column("purpose", Text, nullable=False),
     Column("days", Integer, nullable=False),  # the lending period (as requested or approved)
     Column("copy", Boolean, nullable=False, default=False),  # copies, not the originals
+    # approved "read only, no copies" (限閱覽不得複印): no export or download for the borrower
+    Column("no_copies", Boolean, nullable=False, default=False),
     # pending | approved | rejected | out | returned | cancelled ("overdue" is out past due_at)
     Column("status", String(16), nullable=False, default="pending", index=True),
     Column("requested_at", DateTime, nullable=False, index=True),

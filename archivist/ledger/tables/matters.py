@@ -72,6 +72,7 @@ conflict_checks = Table(
     Column("hits", Text, nullable=False),  # JSON list of hits
     Column("result", String(16), nullable=False),  # clear | hits | conflict | waived | refused
     Column("waiver", String(200)),
+    Column("waiver_id", Integer),  # conflict_waivers.id (issue 21), when a waiver was used
     Column("checked_at", DateTime, nullable=False),
     Column("checked_by", ForeignKey("users.id"), nullable=False),
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from archivist.clients import registry
 from archivist.core import audit, clock, textnorm
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput, NotFound
+from archivist.core.i18n import _
 from archivist.ledger.tables.core import client_consents, clients
 from archivist.ledger.tables.matters import matters as matters_t
 from archivist.matters.duties.common import (
@@ -63,6 +65,7 @@ def _models(conn: Connection, rows: Sequence[Any], client_number: str) -> list[C
             scope=r.scope,
             purposes=purposes_of(r.scope),
             document=docs.get(r.document_id),
+            expires_on=r.expires_on,
             granted_at=r.granted_at,
             granted_by=names[r.granted_by],
             revoked_at=r.revoked_at,
@@ -81,9 +84,44 @@ def for_client(conn: Connection, client: Client) -> list[Consent]:
     return _models(conn, rows, client.number)
 
 
-def grant(ctx: Context, client_number: str, scope: str, document: str) -> Consent:
+# What marks a filed document as a written consent: in the basic section (01 基本信息), with one
+# of these words in its title or file name (issue 21: a pleading is not a consent).
+CONSENT_MARKS = ("同意", "consent", "授權", "授权", "authoris", "authoriz")
+
+
+def _require_consent_document(conn: Connection, doc_id: int, number: str) -> None:
+    from archivist.ledger.tables.documents import documents
+
+    row = conn.execute(
+        select(documents.c.section, documents.c.title, documents.c.original_name).where(
+            documents.c.id == doc_id
+        )
+    ).one()
+    text = f"{row.title} {row.original_name}".casefold()
+    if row.section != "basic" or not any(m in text for m in CONSENT_MARKS):
+        raise InvalidInput(
+            _("document {number} is not a filed consent").format(number=number.strip()[:48]),
+            _(
+                "A consent is a signed document filed in the client's basic section (01 基本信息) "
+                "whose title says it is a consent (同意書, consent, 授權書)."
+            ),
+        )
+
+
+def grant(
+    ctx: Context,
+    client_number: str,
+    scope: str,
+    document: str,
+    expires: str | date | None = None,
+) -> Consent:
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="record a client's consent")
     text = clean_text(scope, "the scope (--scope)", limit=2000)
+    until = clock.parse_date(expires, "--expires") if expires is not None else None
+    if until is not None and until < clock.today():
+        raise InvalidInput(
+            _("the consent's expiry {date} is in the past").format(date=until.isoformat())
+        )
     if not (document or "").strip():
         raise InvalidInput(
             "a consent must be written: --document is missing",
@@ -92,6 +130,7 @@ def grant(ctx: Context, client_number: str, scope: str, document: str) -> Consen
     with ctx.ledger.write() as conn:
         client = registry.get(conn, client_number)
         doc = document_id(conn, document, client.id)
+        _require_consent_document(conn, doc, document)
         now = clock.now()
         cid = new_id(
             conn.execute(
@@ -99,6 +138,7 @@ def grant(ctx: Context, client_number: str, scope: str, document: str) -> Consen
                     client_id=client.id,
                     scope=text,
                     document_id=doc,
+                    expires_on=until,
                     granted_at=now,
                     granted_by=actor.id,
                 )
@@ -115,6 +155,7 @@ def grant(ctx: Context, client_number: str, scope: str, document: str) -> Consen
             scope=text,
             purposes=purposes_of(text or ""),
             document=document.strip(),
+            expires=until,
         )
         out = [c for c in for_client(conn, client) if c.id == cid][0]
     registry.refresh_manifest(ctx, client.id)
@@ -169,12 +210,18 @@ def show(ctx: Context, client_number: str) -> list[Consent]:
 
 
 def consenting_ids(conn: Connection, purpose: str) -> set[int]:
+    """Clients with an active consent for `purpose`: not revoked, not expired."""
+    today = clock.today()
     rows = conn.execute(
-        select(client_consents.c.client_id, client_consents.c.scope).where(
-            client_consents.c.revoked_at.is_(None)
-        )
+        select(
+            client_consents.c.client_id, client_consents.c.scope, client_consents.c.expires_on
+        ).where(client_consents.c.revoked_at.is_(None))
     )
-    return {r.client_id for r in rows if purpose in purposes_of(r.scope)}
+    return {
+        r.client_id
+        for r in rows
+        if purpose in purposes_of(r.scope) and (r.expires_on is None or r.expires_on >= today)
+    }
 
 
 def _rows(conn: Connection, purpose: str, ids: set[int]) -> list[dict[str, Any]]:

@@ -267,7 +267,7 @@ def list_deliverables(
                 )
             )
         if not access.oversees_all_matters(user):
-            scope = access.scope_for(conn, user, ctx.settings.deadlines.overdue_loan_ends_access)
+            scope = access.scope_for(conn, user, ctx.settings.deadlines)
             stmt = stmt.where(
                 (matters_t.c.client_id.in_(scope.client_ids or {-1}))
                 | (matters_t.c.id.in_(scope.matter_ids or {-1}))

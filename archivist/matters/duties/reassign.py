@@ -13,8 +13,10 @@ from archivist.clients import registry
 from archivist.core import audit, clock
 from archivist.core.context import Context
 from archivist.core.errors import Conflict, InvalidInput
+from archivist.core.i18n import _
 from archivist.ledger.tables.matters import matter_lawyers
 from archivist.ledger.tables.rights import matter_reassignments
+from archivist.matters import conflict_assess
 from archivist.matters import service as matters
 from archivist.matters.duties.common import add_event, clean_text, lawyer, new_id, usernames
 from archivist.models import Reassignment, Role
@@ -27,11 +29,27 @@ def reassign(
     to_user: str,
     reason: str,
     client_request: bool = False,
+    conflict_waiver: str | None = None,
 ) -> Reassignment:
     actor = ctx.require(Role.ARCHIVIST, Role.HEAD, action="change a matter's lawyer")
     why = clean_text(reason, "the reason (--reason)")
     if (from_user or "").strip() == (to_user or "").strip():
         raise InvalidInput("--from and --to name the same lawyer", "Name the new lawyer in --to.")
+    with ctx.ledger.read() as conn:
+        before = matters.get(conn, matter_number)
+        incoming = lawyer(conn, to_user, "--to")
+    if before.status != "closed" and incoming.username not in before.lawyers:
+        conflict_assess.require_lawyer_clear(
+            ctx,
+            "reassign",
+            before.client_id,
+            incoming,
+            conflict_waiver,
+            before.id,
+            _("{user} was not assigned to {matter}").format(
+                user=incoming.username, matter=before.number
+            ),
+        )
     with ctx.ledger.write() as conn:
         matter = matters.get(conn, matter_number)
         if matter.status == "closed":
