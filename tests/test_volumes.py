@@ -232,13 +232,13 @@ def test_my_work_page_lists_volumes_to_archive(ctx: Any, closed: Any, home_dir: 
     from tests.test_web import sign_in
 
     client, number = closed
-    accounts.set_password(ctx, "lin", "correct horse 1", must_change=False)
+    accounts.set_password(ctx, "clerk", "correct horse 1", must_change=False)
     clock.set_now(datetime(2026, 6, 1, 9, 0))
     app = create_app(home_dir)
     try:
-        page = sign_in(app, "lin").get("/")
+        page = sign_in(app, "clerk").get("/")  # a lawyer's access to a closed matter ends
         assert "待歸檔卷宗" in page.text and number in page.text and "逾期" in page.text
         volumes.seal(ctx, number, waive_rest="判決結案")
-        assert number not in sign_in(app, "lin").get("/").text
+        assert number not in sign_in(app, "clerk").get("/").text
     finally:
         app.state.base.close()
