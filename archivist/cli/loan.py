@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from archivist.cli.common import emit, json_option, pass_archive, warn
+from archivist.core.i18n import _
 
 LIST_COLUMNS = [
     "number",
@@ -39,6 +40,8 @@ def _scope_text(data: dict[str, Any]) -> str:
         text = "archive"
     elif data["scope"] == "matter":
         text = f"matter {data['matter_number']}"
+        if data.get("paper_volume") is not None:
+            text += _(" (paper volume)")
     else:
         text = "docs " + ",".join(data["documents"])
     return text + (" (copies)" if data.get("copies") else "")

@@ -21,7 +21,7 @@ from archivist.core import clock
 from archivist.core.errors import LedgerVersionError
 from archivist.ledger.engine import Ledger
 
-HEAD = 6
+HEAD = 7
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -45,6 +45,24 @@ def _step4_ocr(conn: Connection) -> None:
 
     ocr_jobs.create(conn, checkfirst=True)
     document_links.create(conn, checkfirst=True)
+
+
+def _step7_volumes(conn: Connection) -> None:
+    """Archive volumes, waivers, amendments, legal holds, disposals and their register,
+    document aliases and withdrawals (issue 22), from the table definitions."""
+    from archivist.ledger.tables import volumes as v
+
+    for table in (
+        v.volumes,
+        v.volume_waivers,
+        v.volume_amendments,
+        v.holds,
+        v.disposals,
+        v.disposal_items,
+        v.document_aliases,
+        v.document_withdrawals,
+    ):
+        table.create(conn, checkfirst=True)
 
 
 def _step5_conflicts(conn: Connection) -> None:
@@ -80,6 +98,7 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     4: _step4_ocr,
     5: _step5_conflicts,
     6: _step6_engagement,
+    7: _step7_volumes,
 }
 
 
