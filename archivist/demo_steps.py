@@ -419,6 +419,43 @@ def closure(demo: Demo) -> None:
     demo.run("matter", "show", demo.matter)
 
 
+def volume(demo: Demo) -> None:
+    print("\n== 9b. The matter's volume (立卷歸檔): checklist, contents list and cover, sealing")
+    demo.run("matter", "list", "--unarchived")
+    demo.run("matter", "volume", demo.matter)
+    demo.run("matter", "volume", demo.matter, "--contents")
+    demo.run("matter", "archive", demo.matter, check=False)  # refused: items are missing
+    demo.run(
+        "matter",
+        "archive",
+        demo.matter,
+        "--waive-rest",
+        "調解結案，無判決書；證據原件已退還客戶",
+        "--room",
+        "檔案室A",
+        "--cabinet",
+        "3",
+        "--box",
+        "12",
+        "--custodian",
+        "mei",
+    )
+    demo.run(
+        "file",
+        "add",
+        "C0001",
+        str(demo.work / "incoming" / "起訴狀.txt"),
+        "--section",
+        "case",
+        "--matter",
+        demo.matter,
+        "--again",
+        check=False,
+    )  # refused: sealed
+    demo.run("hold", "place", demo.matter, "--reason", "對方申請再審，保全卷宗")
+    demo.run("hold", "list")
+
+
 def reports(demo: Demo) -> None:
     print(_("\n== 10. Reports for management"))
     out = demo.home / "demo_output"
@@ -467,6 +504,7 @@ STEPS = [
     borrowing,
     complaint,
     closure,
+    volume,
     reports,
     safety,
     audit_verify,

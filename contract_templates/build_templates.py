@@ -466,7 +466,8 @@ def closure_letter() -> DocumentObject:
     para(doc, "本案無需貴方另行辦理的後續事項。")
     tag(doc, "{%p endif %}")
     heading(doc, "五、檔案保管")
-    para(doc, "本案的案卷材料由本所客戶服務部歸檔保管，保管期限為結案後{{ retention_years }}年。"
+    para(doc, "本案的案卷材料由本所客戶服務部歸檔保管，保管期限為{% if retention_years %}"
+              "結案後{{ retention_years }}年{% else %}永久{% endif %}。"
               "保管期間如需查閱或複製，請與本所聯繫。")
     heading(doc, "六、意見與投訴")
     para(doc, "如您對本所的服務有任何意見或建議，或對辦理結果有異議，歡迎通過"
@@ -551,10 +552,10 @@ def contents_list() -> DocumentObject:
     doc = new_document("卷內目錄", landscape=True)
     title(doc, "卷內目錄")
     para(doc, "客戶檔案編號：{{ client.number }}　　客戶名稱：{{ client.name }}", indent=False)
-    table(doc, ["順序號", "文件編號", "分卷", "文件題名", "歸檔日期", "頁數", "備註"],
-          ["{{ r.seq }}", "{{ r.number }}", "{{ r.section }}", "{{ r.title }}",
-           "{{ r.filed_date }}", "{{ r.pages }}", "{{ r.note }}"],
-          loop="r in rows", widths=[1.6, 4.2, 3.4, 8.5, 3.4, 1.6, 2.6])
+    table(doc, ["順序號", "文件編號", "責任者", "分卷", "文件題名", "歸檔日期", "頁號", "備註"],
+          ["{{ r.seq }}", "{{ r.number }}", "{{ r.responsible }}", "{{ r.section }}",
+           "{{ r.title }}", "{{ r.filed_date }}", "{{ r.pages }}", "{{ r.note }}"],
+          loop="r in rows", widths=[1.4, 3.6, 3.0, 3.0, 7.2, 3.2, 1.8, 2.6])
     para(doc, "編製人：{{ compiled_by }}　　編製日期：{{ compiled_date }}", indent=False,
          align="right")
     return doc

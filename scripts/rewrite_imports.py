@@ -83,6 +83,8 @@ NEW.update(
         "archivist.web",
         "archivist.demo",
         "archivist.demo_steps",
+        "archivist.volumes",
+        "archivist.filing.corrections",  # issue 22: a new module beside filing.service
         # modules added after the move (issue 21), under a package whose old name moved
         "archivist.matters.conflict_assess",
         "archivist.matters.conflict_names",

@@ -141,7 +141,7 @@ def test_who_may_generate(ctx_as: Any, matter: str) -> None:
         gen.generate(ctx_as("wu"), matter, sets=TERMS)  # staff
 
 
-def test_closure_letter_needs_a_closed_matter(ctx: Any, matter: str) -> None:
+def test_closure_letter_needs_a_closed_matter(ctx: Any, ctx_as: Any, matter: str) -> None:
     returned = '[{"title": "民事判決書", "form": "原件"}]'
     with pytest.raises(Conflict, match="is 'open'"):
         gen.generate(
@@ -158,7 +158,17 @@ def test_closure_letter_needs_a_closed_matter(ctx: Any, matter: str) -> None:
     assert Path(doc.path).parent.name == "04 律師工作記錄"
     text = text_of(Path(doc.path).read_bytes())
     assert "法院判決被告支付貨款十萬元" in text and "民事判決書 | 原件" in text
-    assert "結案後30年" in text and "本案無需貴方另行辦理的後續事項" in text
+    # the civil volume's default class is long (60 years, issue 22), not a fixed sentence
+    assert "結案後60年" in text and "本案無需貴方另行辦理的後續事項" in text
+    from archivist.volumes import service as volumes
+
+    volumes.seal(ctx, matter, retention_class="permanent", waive_rest="測試")
+    amendment = volumes.request_amendment(ctx, matter, "補結案函")
+    volumes.decide_amendment(ctx_as("head2"), amendment.id, True)
+    again = gen.generate(
+        ctx, matter, "closure-letter", require_closed=True, sets=[f"documents_returned={returned}"]
+    )
+    assert "保管期限為永久" in text_of(Path(again.path).read_bytes())
 
 
 def test_acceptance_notice(ctx: Any, matter: str) -> None:

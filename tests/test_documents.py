@@ -141,7 +141,8 @@ def test_contents_list_renders_many_rows(ctx: Any) -> None:
     ]
     doc = Document(io.BytesIO(documents.render_to_bytes(ctx, "contents-list", data)))
     assert len(doc.tables[0].rows) == 121
-    assert doc.tables[0].rows[120].cells[3].text == "文件120"
+    # columns: seq, number, 責任者 (issue 22), section, title, ...
+    assert doc.tables[0].rows[120].cells[4].text == "文件120"
 
 
 def test_fields_lists_names_types_and_sources() -> None:

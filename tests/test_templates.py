@@ -126,6 +126,7 @@ def full_data(name: str) -> dict[str, Any]:
                 {
                     "seq": 1,
                     "number": "C0001-0001",
+                    "responsible": "陳林律師事務所",
                     "section": "02 法律服務合同",
                     "title": "法律服務合同",
                     "filed_date": "2026-03-02",
@@ -263,8 +264,8 @@ def test_each_template_renders_full_data_readable_by_python_docx(name: str) -> N
             "2026年5月2日",
         ],
         "contents-list": [
-            "1 | C0001-0001 | 02 法律服務合同 | 法律服務合同 | 2026年3月2日 | 4",
-            "2 | C0001-0002 | 03 案件材料 | 民事起訴狀",
+            "1 | C0001-0001 | 陳林律師事務所 | 02 法律服務合同 | 法律服務合同 | 2026年3月2日 | 4",
+            "2 | C0001-0002 |  | 03 案件材料 | 民事起訴狀",
             "編製人：王美",
         ],
     }[name]

@@ -39,6 +39,8 @@ LAZY: dict[str, tuple[str, str, str]] = {
     "ocr": ("archivist.cli.ocr", "ocr", "OCR of scanned documents: run, status, queue."),
     "loan": ("archivist.cli.loan", "loan", "Borrowing archives: request, approve, check out."),
     "complaint": ("archivist.cli.complaint", "complaint", "Client complaints to resolution."),
+    "hold": ("archivist.cli.hold", "hold", "Legal holds on clients and matters."),
+    "disposal": ("archivist.cli.disposal", "disposal", "Disposal of volumes past their term."),
     "report": ("archivist.cli.report", "report", "Reports for management."),
     "check": ("archivist.cli.check", "check", "Verify files, checksums, manifests, index, audit."),
     "backup": ("archivist.cli.backup", "backup", "Back up the home to a folder."),

@@ -399,3 +399,9 @@ def adopt(
     else:
         click.echo(f"{doc.number}  {doc.original_name}")
         click.echo(_("filed as {resolve}").format(resolve=archive.store.resolve(doc.path)))
+
+
+# Moving and withdrawing misfiled documents (issue 22).
+from archivist.cli.file_fix import register as _register_fixes  # noqa: E402
+
+_register_fixes(file)

@@ -40,6 +40,8 @@ def _scope_text(data: dict[str, Any]) -> str:
         text = _("archive")
     elif data["scope"] == "matter":
         text = _("matter {number}").format(number=data["matter_number"])
+        if data.get("paper_volume") is not None:
+            text += _(" (paper volume)")
     else:
         text = _("docs {numbers}").format(numbers=",".join(data["documents"]))
     return text + (_(" (copies)") if data.get("copies") else "")

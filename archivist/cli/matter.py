@@ -444,6 +444,14 @@ def reopen(archive: Any, number: str, note: str, as_json: bool) -> None:
     is_flag=True,
     help=_("Only open matters whose engagement contract has not come back signed."),
 )
+@click.option(
+    "--unarchived", is_flag=True, help=_("Instead: closed matters whose volume is not sealed.")
+)
+@click.option(
+    "--archiving-overdue",
+    is_flag=True,
+    help=_("Instead: closed matters past their archiving deadline."),
+)
 @json_option
 @pass_archive
 def list_(
@@ -455,6 +463,8 @@ def list_(
     as_json: bool,
     unpaid: bool = False,
     unsigned: bool = False,
+    unarchived: bool = False,
+    archiving_overdue: bool = False,
 ) -> None:
     """List the matters you may see.
 
@@ -463,11 +473,27 @@ def list_(
       archivist matter list --overdue
       archivist matter list --unsigned
       archivist matter list --unpaid
+      archivist matter list --archiving-overdue
     """
     if unpaid:
         from archivist.cli.matter_duties import show_unpaid
 
         show_unpaid(archive, client, lawyer, as_json)
+        return
+    if unarchived or archiving_overdue:
+        from archivist.cli.volume import UNARCHIVED_COLUMNS, unarchived_rows
+        from archivist.volumes import service as volumes
+
+        vols = volumes.unarchived(archive, overdue_only=archiving_overdue)
+        if as_json:
+            emit(vols, True)
+        else:
+            emit(
+                unarchived_rows(vols),
+                False,
+                columns=UNARCHIVED_COLUMNS,
+                empty=_("No volumes are due."),
+            )
         return
     from archivist.matters import views as matter_views
 
@@ -557,3 +583,7 @@ def show(archive: Any, number: str, as_json: bool) -> None:
 from archivist.cli.matter_duties import register as _register_duties  # noqa: E402
 
 _register_duties(matter)
+
+from archivist.cli.volume import register as _register_volume  # noqa: E402
+
+_register_volume(matter)

@@ -76,6 +76,45 @@ def require_audit_reader(ctx: Any, action: str) -> User:
     return user
 
 
+# Volumes (issue 22): who assembles and seals them, who decides what changes a sealed one or
+# destroys it. A decision is never made by the person who asked for it.
+VOLUME_KEEPERS = (Role.ARCHIVIST, Role.HEAD)
+DECIDERS = (Role.HEAD,)
+# who may give a disposal's second approval (`[retention] second_approver = true`)
+SECOND_APPROVERS = (Role.HEAD, Role.MANAGEMENT)
+
+
+def require_volume_keeper(ctx: Any, action: str) -> User:
+    """The acting user, if they may assemble, seal and locate volumes, propose disposals and
+    correct misfiled documents."""
+    user: User = ctx.require(*VOLUME_KEEPERS, action=action)
+    return user
+
+
+def require_decider(ctx: Any, action: str) -> User:
+    """The acting user, if they may waive checklist items, approve amendments, withdrawals and
+    disposals, and place or release legal holds (the department head)."""
+    user: User = ctx.require(*DECIDERS, action=action)
+    return user
+
+
+def require_second_approver(ctx: Any, action: str) -> User:
+    """The acting user, if they may give a disposal's second approval."""
+    user: User = ctx.require(*SECOND_APPROVERS, action=action)
+    return user
+
+
+def require_not_requester(user: User, requester: str, action: str) -> None:
+    """Separation of duties: nobody approves their own request."""
+    if user.username == requester:
+        raise Forbidden(
+            _("{user} may not {action}: they made the request").format(
+                user=user.username, action=action
+            ),
+            _("Another approver must decide."),
+        )
+
+
 # Who changes users' roles (issue 21): another user with the archivist role; granting or taking
 # away `head` needs a head as well. No one changes their own roles. The first user of a new home
 # is the bootstrap (recorded as such in role_grants).

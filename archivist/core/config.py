@@ -135,8 +135,95 @@ class FeeSettings(_Section):
     source: str | None = None  # what the documents and errors cite
 
 
+RetentionClass = Literal["permanent", "long", "short"]
+
+
+def _default_classes() -> dict[str, RetentionClass]:
+    return {
+        "criminal": "long",
+        "civil": "long",
+        "family": "long",
+        "administrative": "long",
+        "arbitration": "long",
+        "non-litigation": "short",
+        "retainer": "short",
+        "consultation": "short",
+    }
+
+
 class RetentionSettings(_Section):
-    years_after_closure: int = Field(default=30, ge=1, le=200)
+    years_after_closure: int = Field(default=30, ge=1, le=200)  # before issue 22: one term
+    # Retention classes of a volume (issue 22). The three classes are those of the 律師業務檔案
+    # 管理辦法 (司法部、國家檔案局, 1991); the years follow the court-archive convention (長期
+    # 60 years, 短期 30 years). Permanent volumes are never proposed for disposal.
+    long_years: int = Field(default=60, ge=1, le=200)
+    short_years: int = Field(default=30, ge=1, le=200)
+    # the class a matter type's volume gets unless set at sealing
+    default_class: dict[str, RetentionClass] = Field(default_factory=lambda: _default_classes())
+    # a disposal needs a second approver (not the proposer, not the head who approved)
+    second_approver: bool = False
+
+
+def _default_checklists() -> dict[str, dict[str, list[str]]]:
+    """Per matter type: checklist item -> words that find it in a document's title, file name
+    or template (compared after Traditional->Simplified folding)."""
+    contract = ["委託合同", "委託協議", "法律服務合同", "聘請律師合同", "contract", "engagement"]
+    poa = ["授權委託書", "委託書", "power of attorney"]
+    outcome = ["判決", "裁定", "調解", "和解", "裁決", "judgment", "settlement", "award"]
+    closing = ["結案報告", "結案總結", "closing report"]
+    return {
+        "civil": {
+            "委託合同": contract,
+            "授權委託書": poa,
+            "訴狀": ["起訴狀", "答辯狀", "上訴狀", "pleading", "complaint"],
+            "證據": ["證據", "evidence"],
+            "判決或調解書": outcome,
+            "結案報告": closing,
+        },
+        "administrative": {
+            "委託合同": contract,
+            "授權委託書": poa,
+            "訴狀": ["起訴狀", "答辯狀", "上訴狀", "pleading"],
+            "證據": ["證據", "evidence"],
+            "判決或裁定": outcome,
+            "結案報告": closing,
+        },
+        "arbitration": {
+            "委託合同": contract,
+            "授權委託書": poa,
+            "仲裁申請書": ["仲裁申請", "答辯", "application"],
+            "證據": ["證據", "evidence"],
+            "裁決或調解書": outcome,
+            "結案報告": closing,
+        },
+        "criminal": {
+            "委託合同": contract,
+            "授權委託書": poa,
+            "起訴書": ["起訴書", "indictment"],
+            "辯護詞": ["辯護詞", "辯護意見", "defence"],
+            "判決或裁定": outcome,
+            "結案報告": closing,
+        },
+        "non-litigation": {
+            "委託合同": contract,
+            "工作成果": ["法律意見", "盡職調查", "審查", "opinion", "report"],
+            "結案報告": closing,
+        },
+        "retainer": {
+            "顧問合同": ["顧問合同", "常年法律顧問", *contract],
+            "工作記錄": ["工作記錄", "工作日誌", "work record"],
+            "結案報告": closing,
+        },
+        "consultation": {
+            "諮詢記錄": ["諮詢", "consultation"],
+        },
+    }
+
+
+class VolumeSettings(_Section):
+    # a closed matter's volume is to be sealed (立卷歸檔) within this many months of closure
+    archive_months: int = Field(default=3, ge=0, le=120)
+    checklists: dict[str, dict[str, list[str]]] = Field(default_factory=_default_checklists)
 
 
 class SearchSettings(_Section):
@@ -266,6 +353,7 @@ class Settings(_Section):
     deadlines: DeadlineSettings = Field(default_factory=lambda: DeadlineSettings())
     retention: RetentionSettings = Field(default_factory=lambda: RetentionSettings())
     fees: FeeSettings = Field(default_factory=lambda: FeeSettings())
+    volumes: VolumeSettings = Field(default_factory=lambda: VolumeSettings())
     search: SearchSettings = Field(default_factory=lambda: SearchSettings())
     limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
     testing: TestingSettings = Field(default_factory=lambda: TestingSettings())
@@ -445,7 +533,15 @@ closed_matter_access_days = {d.closed_matter_access_days}       # a lawyer reads
 # contingency_bands = [[1000000, 18], [5000000, 15], [0, 6]]   # [upper bound or 0, percent]
 
 [retention]
-years_after_closure = 30        # how long a closed matter's file is kept
+years_after_closure = 30        # how long a closed matter's file is kept (before volumes)
+# Volume retention classes (永久 / 長期 / 短期) of the 律師業務檔案管理辦法 (1991); the years
+# follow the court-archive convention. Permanent volumes are never disposed of.
+long_years = 60
+short_years = 30
+second_approver = false         # true: a disposal also needs a second approver
+
+[volumes]
+archive_months = 3              # seal a closed matter's volume within N months of closure
 
 [search]
 # Words that find each other in full-text search (after Traditional→Simplified folding).

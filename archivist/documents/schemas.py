@@ -274,7 +274,12 @@ class ClosureLetter(DocModel):
         "移交給客戶的文件 (表格，至少一行)", min_length=1
     )
     next_steps: list[Line] = user("客戶仍需注意的期限或後續事項 (可為空)", default_factory=list)
-    retention_years: int = ledger("檔案保管年限 (archivist.toml retention)", ge=1, le=200)
+    retention_years: int | None = ledger(
+        "檔案保管年限 (卷宗的保管期限類別, archivist.toml [retention]; 空: 永久)",
+        default=None,
+        ge=1,
+        le=200,
+    )
     feedback_contact: Line = ledger("意見及投訴聯繫方式 (預設為事務所電話/電郵)")
     letter_date: Day = user("發函日期 (預設今日)")
 
@@ -332,10 +337,11 @@ class LoanForm(DocModel):
 class ContentsRow(DocModel):
     seq: int = ledger("順序號", ge=1)
     number: Line = ledger("文件編號")
+    responsible: OptLine = ledger("責任者 (形成文件的機關或個人)", default="")
     section: Line = ledger("所屬分卷")
     title: Line = ledger("文件題名")
     filed_date: Day = ledger("歸檔日期")
-    pages: OptLine = ledger("頁數", default="")
+    pages: OptLine = ledger("頁號 (起止頁，如 1-4；未知時留空)", default="")
     note: OptLine = ledger("備註", default="")
 
 

@@ -112,9 +112,32 @@ def get(conn: Connection, number: str) -> Document:
     row = conn.execute(_select().where(documents.c.number == text)).first()
     if row is None:
         row = conn.execute(_select().where(documents.c.number == text.upper())).first()
+    if row is None:  # the old number of a moved document (issue 22)
+        from archivist.ledger.tables.volumes import document_aliases
+
+        row = conn.execute(
+            _select().where(
+                documents.c.id
+                == select(document_aliases.c.document_id)
+                .where(document_aliases.c.alias.in_((text, text.upper())))
+                .limit(1)
+                .scalar_subquery()
+            )
+        ).first()
     if row is None:
         raise access.not_found("document", number)
     return to_model(row)
+
+
+def not_withdrawn() -> Any:
+    """The condition for documents in listings and search: not withdrawn (issue 22)."""
+    from archivist.ledger.tables.volumes import document_withdrawals
+
+    return documents.c.id.not_in(
+        select(document_withdrawals.c.document_id).where(
+            document_withdrawals.c.status == "withdrawn"
+        )
+    )
 
 
 # --------------------------------------------------------------------------- filing
@@ -284,6 +307,9 @@ def _insert(
                 )
             )
         matter_id = mid
+        from archivist.volumes.guard import refuse_sealed
+
+        refuse_sealed(conn, matter_id, _("file a document into it"))
     if version_of is not None:
         prev = conn.execute(
             select(documents.c.client_id).where(documents.c.id == version_of)
@@ -862,7 +888,7 @@ def list_documents(
     user = ctx.actor
     with ctx.ledger.write() as conn:
         scope = access.scope_for(conn, user, ctx.settings.deadlines)
-        stmt = _select().order_by(documents.c.id)
+        stmt = _select().where(not_withdrawn()).order_by(documents.c.id)
         client = None
         if client_number:
             client, scope = registry.get_readable(ctx, conn, client_number)

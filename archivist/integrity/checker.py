@@ -594,6 +594,30 @@ class _Checker:
                 repairable=True,
             )
 
+    # -------------------------------------------------------------------- volumes
+    def check_volumes(self) -> None:
+        """Sealed volumes against their manifests; closed matters past their archiving
+        deadline (issue 22)."""
+        from archivist.volumes import service as volumes
+
+        with self.ctx.ledger.read() as conn:
+            broken = volumes.verify(conn)
+            late = volumes.overdue(conn, self.ctx.settings)
+        self.counts["volumes_late"] = len(late)
+        for _matter, client, detail in broken:
+            if self.client_number is None or client == self.client_number:
+                self.add("volume", detail, None, client)
+        for matter, client, by in late:
+            if self.client_number is None or client == self.client_number:
+                self.add(
+                    "archiving-overdue",
+                    _("the volume of closed matter {matter} was due for archiving by {by}").format(
+                        matter=matter, by=by.isoformat()
+                    ),
+                    None,
+                    client,
+                )
+
 
 # ------------------------------------------------------------------------------ public
 def check(
@@ -644,6 +668,7 @@ def _run(ctx: Context, client_number: str | None, progress: Progress | None) -> 
     checker.check_permissions()
     checker.check_index()
     checker.check_audit()
+    checker.check_volumes()
     from archivist.integrity import hygiene
 
     for finding in hygiene.duplicates(ctx, checker.scope_id):

@@ -22,7 +22,7 @@ from archivist.core.errors import LedgerVersionError
 from archivist.core.i18n import _
 from archivist.ledger.engine import Ledger
 
-HEAD = 7
+HEAD = 8
 
 
 def _step2_copy_of(conn: Connection) -> None:
@@ -46,6 +46,24 @@ def _step4_ocr(conn: Connection) -> None:
 
     ocr_jobs.create(conn, checkfirst=True)
     document_links.create(conn, checkfirst=True)
+
+
+def _step7_volumes(conn: Connection) -> None:
+    """Archive volumes, waivers, amendments, legal holds, disposals and their register,
+    document aliases and withdrawals (issue 22), from the table definitions."""
+    from archivist.ledger.tables import volumes as v
+
+    for table in (
+        v.volumes,
+        v.volume_waivers,
+        v.volume_amendments,
+        v.holds,
+        v.disposals,
+        v.disposal_items,
+        v.document_aliases,
+        v.document_withdrawals,
+    ):
+        table.create(conn, checkfirst=True)
 
 
 def _step5_conflicts(conn: Connection) -> None:
@@ -75,7 +93,7 @@ def _step6_engagement(conn: Connection) -> None:
     add_column(conn, "matters", "engagement_document_id INTEGER")  # no FK: see tables/matters
 
 
-def _step7_user_language(conn: Connection) -> None:
+def _step8_user_language(conn: Connection) -> None:
     """users.language: each user's interface language (issue 20); None keeps the firm's."""
     add_column(conn, "users", "language VARCHAR(16)")
 
@@ -86,7 +104,8 @@ STEPS: dict[int, Callable[[Connection], None]] = {
     4: _step4_ocr,
     5: _step5_conflicts,
     6: _step6_engagement,
-    7: _step7_user_language,
+    7: _step7_volumes,
+    8: _step8_user_language,
 }
 
 

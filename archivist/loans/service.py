@@ -145,6 +145,18 @@ def _models(conn: Connection, rows: Sequence[Any]) -> list[Loan]:
                 select(matters.c.id, matters.c.number).where(matters.c.id.in_(part))
             )
         )
+    paper_of: dict[int, str] = {}  # sealed volumes: the paper volume and where it is kept
+    for part in _chunks({r.matter_id for r in rows if r.matter_id is not None}):
+        from archivist.ledger.tables.volumes import volumes
+
+        paper_of.update(
+            (r.matter_id, " / ".join(x for x in (r.room, r.cabinet, r.box) if x))
+            for r in conn.execute(
+                select(volumes.c.matter_id, volumes.c.room, volumes.c.cabinet, volumes.c.box).where(
+                    volumes.c.matter_id.in_(part), volumes.c.status == "sealed"
+                )
+            )
+        )
     for part in _chunks({r.id for r in rows if r.scope == LoanScope.DOCUMENTS}):
         for r in conn.execute(
             select(loan_documents.c.loan_id, documents.c.number)
@@ -173,6 +185,11 @@ def _models(conn: Connection, rows: Sequence[Any]) -> list[Loan]:
                 scope=LoanScope(row.scope),
                 matter_number=matter_of.get(row.matter_id),
                 documents=docs_of.get(row.id, []),
+                paper_volume=(
+                    paper_of.get(row.matter_id)
+                    if row.scope == LoanScope.MATTER and not row.copy
+                    else None
+                ),
                 borrower=names[row.borrower_id][0],
                 borrower_name=names[row.borrower_id][1],
                 purpose=row.purpose,
@@ -848,6 +865,13 @@ def _scope_text(loan: Loan) -> str:
     if loan.scope == LoanScope.ARCHIVE:
         return _("the whole archive")
     if loan.scope == LoanScope.MATTER:
+        if loan.paper_volume is not None:  # the sealed volume's paper originals (issue 22)
+            where = (
+                _(", kept at {place}").format(place=loan.paper_volume) if loan.paper_volume else ""
+            )
+            return _("paper volume of matter {number}{where}").format(
+                number=loan.matter_number, where=where
+            )
         return _("matter {number}").format(number=loan.matter_number)
     return _("documents {numbers}").format(numbers=", ".join(loan.documents))
 

@@ -34,6 +34,8 @@ class Loan(Model):
     scope: LoanScope
     matter_number: str | None = None
     documents: list[str] = Field(default_factory=list)  # document numbers (scope documents)
+    # a matter's sealed volume lent as originals: the paper volume, with where it is kept
+    paper_volume: str | None = None
     borrower: str
     borrower_name: str
     purpose: str

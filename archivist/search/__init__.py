@@ -134,7 +134,13 @@ def _ledger_states(ctx: Context) -> Iterator[tuple[str, str]]:
         from archivist.ledger.postgresql import byte_order
 
         key = byte_order(key)  # byte order, as SQLite's default BINARY collation
-    stmt = select(t.c.number, t.c.checksum, t.c.flag, t.c.section, t.c.matter_id).order_by(key)
+    from archivist.filing.service import not_withdrawn
+
+    stmt = (
+        select(t.c.number, t.c.checksum, t.c.flag, t.c.section, t.c.matter_id)
+        .where(not_withdrawn())
+        .order_by(key)
+    )
     with ctx.ledger.read() as conn:
         result = conn.execution_options(stream_results=True, yield_per=CHUNK).execute(stmt)
         for r in result:
@@ -205,7 +211,7 @@ def _iter_ledger(
     from archivist.ledger.paging import chunks
     from archivist.ledger.tables.documents import documents
 
-    stmt = filing._select().where(documents.c.id > min_id)
+    stmt = filing._select().where(documents.c.id > min_id, filing.not_withdrawn())
     for rows in chunks(ctx.ledger, stmt, documents.c.id, chunk or CHUNK):
         yield [filing.to_model(r) for r in rows]
 

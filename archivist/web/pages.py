@@ -167,6 +167,8 @@ def my_work(request: Request) -> Response:
     my_complaints = [
         c for c in complaints.list_complaints(actor.ctx) if c.status.value not in ("closed",)
     ][:50]
+    from archivist.volumes import service as volumes
+
     return render(
         request,
         "mywork.html",
@@ -175,6 +177,7 @@ def my_work(request: Request) -> Response:
         approvals=approvals,
         overdue=overdue,
         complaints=my_complaints,
+        volumes=volumes.unarchived(actor.ctx)[:50],  # closed matters to archive (issue 22)
     )
 
 

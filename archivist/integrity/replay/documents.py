@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from archivist.core.i18n import _
+from archivist.integrity.replay.corrections import Corrections
 from archivist.integrity.replay.model import Finding
 from archivist.ledger.paging import chunks
 from archivist.ledger.tables.core import clients
@@ -48,8 +49,20 @@ def _rows_stmt() -> Any:
     )
 
 
+class _Corrected:
+    """A filing event seen with the number and client its later corrections gave it."""
+
+    def __init__(self, ev: Any, number: str, client_id: int | None) -> None:
+        self.seq = ev.seq
+        self.object_id = number
+        self.client_id = client_id
+
+
 class DocumentMerge:
-    def __init__(self, conn: Connection, findings: list[Finding]) -> None:
+    def __init__(
+        self, conn: Connection, findings: list[Finding], corrections: Corrections | None = None
+    ) -> None:
+        self.corrections = corrections or Corrections()
         self.conn = conn
         self.findings = findings
         self.rows: Iterator[Any] = (
@@ -86,6 +99,13 @@ class DocumentMerge:
         return self.conn.execute(_rows_stmt().where(documents.c.number == number)).first()
 
     def event(self, ev: Any, details: dict[str, Any]) -> None:
+        state = self.corrections.by_origin.get(ev.object_id)
+        if state is not None:
+            if state.gone:  # destroyed by an approved disposal (in the register)
+                self.checked += 1
+                return
+            number, client_id, details = self.corrections.apply(ev.object_id, ev.client_id, details)
+            ev = _Corrected(ev, number, client_id)
         number = ev.object_id
         while True:
             row = self.current

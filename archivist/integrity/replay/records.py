@@ -40,6 +40,9 @@ class Records:
         self.users: dict[str, list[Any]] = {}  # username -> [roles (set), active]
         self.clients: dict[str, list[Any]] = {}  # number -> [client_id, folder, name, id no.]
         self.orphans: list[Finding] = []
+        # documents renumbered by a move (origin -> now) and destroyed by a disposal
+        self.renamed: dict[str, str] = {}
+        self.gone: set[str] = set()
 
     def event(self, ev: Any, d: dict[str, Any]) -> None:
         action = ev.action
@@ -215,7 +218,9 @@ def compare(
                 row.client_id,
                 client,
             )
-        if numbers is not None and lent.get(row.id, set()) != set(numbers):
+        if numbers is not None and lent.get(row.id, set()) != (
+            {rec.renamed.get(n, n) for n in numbers} - rec.gone
+        ):
             add(
                 "loan",
                 row.number,

@@ -42,8 +42,12 @@ def replay(ledger: Ledger) -> ReplayResult:
     result = ReplayResult()
     findings: list[Finding] = []
     with ledger.read() as conn:
-        docs = DocumentMerge(conn, findings)
+        from archivist.integrity.replay import corrections
+
+        fixes = corrections.load(conn)
+        docs = DocumentMerge(conn, findings, fixes)
         rec = Records()
+        rec.renamed, rec.gone = fixes.renamed, fixes.gone
         stmt = select(
             audit_events.c.seq,
             audit_events.c.action,

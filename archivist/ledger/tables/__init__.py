@@ -11,6 +11,7 @@ from archivist.ledger.tables import (
     matters,  # noqa: F401
     ocr,  # noqa: F401
     rights,  # noqa: F401
+    volumes,  # noqa: F401
 )
 from archivist.ledger.tables.base import metadata
 
