@@ -163,8 +163,11 @@ def test_a_sealed_volume_is_lent_as_paper_and_a_loan_blocks_its_disposal(
     volumes.locate(ctx, number, room="檔案室A", cabinet="3", box="12")
     loan = loans.request(ctx_as("lin"), client.number, purpose="再審準備", matter=number).loan
     assert loan.paper_volume == "檔案室A / 3 / 12"
-    row = exports.register_row(loans.list_loans(ctx)[0])
-    assert f"案件 {number} 紙質卷宗，存放於檔案室A / 3 / 12" in row
+    from archivist.core import i18n
+
+    with i18n.using("zh_Hant"):  # the register in the reader's language (issue 20)
+        row = exports.register_row(loans.list_loans(ctx)[0])
+    assert f"案件 {number} 的紙本卷宗，存放於 檔案室A / 3 / 12" in row
     loans.approve(ctx, loan.number)
     with pytest.raises(Conflict, match="on loan"):
         disposal.propose(ctx, [number])
