@@ -197,10 +197,12 @@ def _kill_loop(ctx: Any, make_client: Any, tmp_path: Path, kills: int) -> dict[s
         finished = False
         for _ in range(kills):
             new = tmp_path / "new"
-            if key == "restore_killed" and (new / "archivist.toml").exists():
-                if not (new / ".restore-unfinished").exists():
-                    finished = True  # the kill came after the restore had completed
-                    break
+            done_before = (new / "archivist.toml").exists() and not (
+                new / ".restore-unfinished"
+            ).exists()
+            if key == "restore_killed" and done_before:
+                finished = True  # the kill came after the restore had completed
+                break
             proc = subprocess.Popen(
                 argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
             )  # its own group: workers die too
