@@ -25,9 +25,9 @@ if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 uvicorn = pytest.importorskip("uvicorn")
 
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from archivist.core import accounts  # noqa: E402
@@ -98,12 +98,23 @@ def shot(browser: Any, folder: Path, name: str) -> None:
     assert browser.save_screenshot(str(folder / f"{name}.png"))
 
 
+def _gone(element: Any) -> bool:
+    """True once `element`'s page has been replaced. Chromium answers a question about a node of
+    a page being torn down with either a stale-element error or an inspector error ("Node with
+    given id does not belong to the document"); both mean the old page is gone."""
+    try:
+        element.is_enabled()
+    except WebDriverException:
+        return True
+    return False
+
+
 def click_and_wait(browser: Any, by: str, selector: str, within: Any = None) -> None:
     """Click something that submits a form or follows a link, and wait until the next page has
     replaced this one (a click returns before the navigation finishes)."""
     page = browser.find_element(By.TAG_NAME, "html")
     (within or browser).find_element(by, selector).click()
-    WebDriverWait(browser, 15).until(EC.staleness_of(page))
+    WebDriverWait(browser, 15).until(lambda _b: _gone(page))
     WebDriverWait(browser, 15).until(
         lambda b: b.execute_script("return document.readyState") == "complete"
     )
