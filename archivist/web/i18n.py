@@ -89,7 +89,7 @@ PAGE_STRINGS: dict[str, str] = {
     "results_per_file": N_("Result per file"),
     "file": N_("File"),
     "outcome": N_("Outcome"),
-    "outcome_filed": N_("Filed"),
+    "outcome_filed": N_("filed"),
     "outcome_flagged": N_("Filed (flagged)"),
     "outcome_skipped": N_("Not filed: duplicate"),
     "outcome_failed": N_("Not filed"),
